@@ -1,0 +1,205 @@
+//! The loop: one `select!` over control, input, data and a clock tick; draws only when `update` says so.
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers};
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use crate::clock::Clock;
+use crate::config::{Key, KeyCode};
+use crate::msg::{Effect, Msg};
+use crate::providers::Providers;
+use crate::state::{State, update};
+
+/// Counters for tests and benchmarks: how often the loop woke and drew.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub wakeups: u64,
+    pub draws: u64,
+}
+
+pub struct Runtime {
+    pub providers: Providers,
+    pub clock: Arc<dyn Clock>,
+    /// Signals and other out-of-band messages (Shutdown).
+    pub control: mpsc::UnboundedReceiver<Msg>,
+}
+
+/// Terminal key event to the app's key; `None` for releases and keys the app has no name for.
+pub fn key_from(ev: KeyEvent) -> Option<Key> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    let code = match ev.code {
+        CtKey::Char(c) => KeyCode::Char(c),
+        CtKey::Enter => KeyCode::Enter,
+        CtKey::Esc => KeyCode::Esc,
+        CtKey::Tab if ev.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+        CtKey::Tab => KeyCode::Tab,
+        CtKey::BackTab => KeyCode::BackTab,
+        CtKey::Backspace => KeyCode::Backspace,
+        CtKey::Up => KeyCode::Up,
+        CtKey::Down => KeyCode::Down,
+        CtKey::Left => KeyCode::Left,
+        CtKey::Right => KeyCode::Right,
+        CtKey::Home => KeyCode::Home,
+        CtKey::End => KeyCode::End,
+        CtKey::PageUp => KeyCode::PageUp,
+        CtKey::PageDown => KeyCode::PageDown,
+        CtKey::Delete => KeyCode::Delete,
+        CtKey::Insert => KeyCode::Insert,
+        CtKey::F(n) => KeyCode::F(n),
+        _ => return None,
+    };
+    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+    let code = match code {
+        KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+        other => other,
+    };
+    Some(Key { code, ctrl, alt: ev.modifiers.contains(KeyModifiers::ALT) })
+}
+
+fn event_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => key_from(k).map(Msg::Key),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// When the next 1 Hz tick is due: on the next wall-clock second, so clocks flip on time.
+fn next_tick(clock: &dyn Clock) -> Instant {
+    let ms = clock.now().timestamp_subsec_millis() as u64;
+    Instant::now() + Duration::from_millis(1000 - ms.min(999))
+}
+
+/// Run until quit or shutdown. Spawns the refresh task and stops it on the way out.
+pub async fn run<B, E>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
+    mut state: State,
+    mut rt: Runtime,
+) -> io::Result<Stats>
+where
+    B: Backend,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let mut stats = Stats::default();
+    let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
+    let now = rt.clock.now();
+    update(&mut state, Msg::Resize(size.width, size.height), now);
+
+    let mut refresh_seq = 0;
+    let (plan_tx, plan_rx) = watch::channel(state.plan(refresh_seq));
+    let (data_tx, mut data_rx) = mpsc::channel(64);
+    let task = tokio::spawn(crate::refresh::run(rt.providers.clone(), rt.clock.clone(), plan_rx, data_tx));
+
+    draw(terminal, &state, &mut stats)?;
+    let mut tick_at = next_tick(&*rt.clock);
+    let mut input_open = true;
+    'outer: loop {
+        let tick_armed = !state.layout().too_small;
+        let first = tokio::select! {
+            biased;
+            Some(m) = rt.control.recv() => m,
+            ev = events.next(), if input_open => match ev {
+                Some(Ok(e)) => match event_msg(e) { Some(m) => m, None => continue },
+                Some(Err(e)) => { tracing::error!(error = %e, "terminal input failed"); Msg::Shutdown }
+                None => { input_open = false; Msg::Shutdown }
+            },
+            Some(m) = data_rx.recv() => m,
+            _ = tokio::time::sleep_until(tick_at), if tick_armed => {
+                tick_at = next_tick(&*rt.clock);
+                Msg::Tick
+            }
+        };
+        stats.wakeups += 1;
+        let mut pending = vec![first];
+        let mut redraw = false;
+        while let Some(msg) = pending.pop() {
+            let out = update(&mut state, msg, rt.clock.now());
+            redraw |= out.redraw;
+            for eff in out.effects {
+                match eff {
+                    Effect::Quit => break 'outer,
+                    Effect::RefreshNow => {
+                        refresh_seq += 1;
+                        plan_tx.send_replace(state.plan(refresh_seq));
+                    }
+                    Effect::Replan => {
+                        plan_tx.send_replace(state.plan(refresh_seq));
+                    }
+                    Effect::OpenLink(url) => open_link(&url),
+                    Effect::Bell => {}
+                }
+            }
+            // Whatever is already queued is handled before drawing: a burst becomes one frame.
+            if let Ok(m) = rt.control.try_recv() {
+                pending.push(m);
+            } else if let Some(m) = poll_input(&mut events, &mut input_open).await {
+                pending.push(m);
+            } else if let Ok(m) = data_rx.try_recv() {
+                pending.push(m);
+            }
+        }
+        if redraw {
+            draw(terminal, &state, &mut stats)?;
+        }
+    }
+    task.abort();
+    Ok(stats)
+}
+
+/// Input that is ready now, without waiting. `poll!` registers this task's own waker: crossterm's
+/// stream keeps the first waker it is given, so polling it with a throwaway one would stall input.
+async fn poll_input<E>(events: &mut E, open: &mut bool) -> Option<Msg>
+where
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    while *open {
+        match futures::poll!(events.next()) {
+            std::task::Poll::Pending => return None,
+            std::task::Poll::Ready(Some(Ok(e))) => {
+                if let Some(m) = event_msg(e) {
+                    return Some(m);
+                }
+            }
+            std::task::Poll::Ready(Some(Err(_)) | None) => {
+                *open = false;
+                return Some(Msg::Shutdown);
+            }
+        }
+    }
+    None
+}
+
+fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State, stats: &mut Stats) -> io::Result<()> {
+    stats.draws += 1;
+    terminal.draw(|f| crate::ui::view(state, f)).map(|_| ()).map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// Hand an http(s) link to the system opener (or `CHIPTAPE_OPENER`, for tests), detached, no shell.
+fn open_link(url: &str) {
+    if !crate::state::is_web_link(url) {
+        return;
+    }
+    let result = match std::env::var_os("CHIPTAPE_OPENER") {
+        Some(prog) => std::process::Command::new(prog)
+            .arg(url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map(|_| ()),
+        None => open::that_detached(url),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, url, "could not open link");
+    }
+}

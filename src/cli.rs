@@ -1,0 +1,86 @@
+//! The command line: the TUI by default, and one-shot subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "chiptape", version, about = "A terminal watchlist for the AI-chip and cloud race")]
+pub struct Cli {
+    /// Config file to use (default: the per-user config path; see `chiptape config path`).
+    #[arg(long, global = true, env = "CHIPTAPE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Use the built-in simulated market (no network); a DEMO badge shows it.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Seed of the simulated market.
+    #[arg(long, global = true, default_value_t = 1, value_name = "N")]
+    pub seed: u64,
+
+    /// Start the clock at this RFC 3339 instant (for demos and tests).
+    #[arg(long, global = true, hide = true, value_name = "TIME")]
+    pub fake_now: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch quotes once, print them, exit.
+    Quotes {
+        /// Group to print (default: the first).
+        #[arg(long)]
+        group: Option<String>,
+        #[arg(long, value_enum, default_value_t = QuoteFormat::Table)]
+        format: QuoteFormat,
+        /// Add portfolio totals (from [[positions]]).
+        #[arg(long)]
+        totals: bool,
+    },
+    /// Fetch headlines once, print them newest first, exit.
+    News {
+        /// Only headlines about this symbol.
+        #[arg(long)]
+        symbol: Option<String>,
+        /// At most this many headlines.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = NewsFormat::Table)]
+        format: NewsFormat,
+    },
+    /// Where the config file is; check it; write the commented example.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config file's path.
+    Path,
+    /// Validate a config file (default: the one in use).
+    Check { path: Option<PathBuf> },
+    /// Write the commented example config to the config path.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QuoteFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewsFormat {
+    Table,
+    Json,
+}

@@ -1,0 +1,491 @@
+//! The one-shot subcommands: `quotes`, `news`, `config …`. They print and return an exit code.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::cli::{ConfigCommand, NewsFormat, QuoteFormat};
+use crate::config::{self, Config, Source};
+use crate::market::exchange::exchange_for;
+use crate::market::{Headline, MarketState, Quote, QuoteOutcome, Symbol};
+use crate::portfolio::{self, Holding, Totals};
+use crate::providers::{ProviderError, Providers};
+use crate::{format, timefmt};
+
+/// Where a command prints: results to `out`, problems to `err`.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_PARTIAL: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// One line of `quotes --format json`: the stable contract of PRODUCT.md.
+#[derive(Debug, Serialize)]
+pub struct QuoteRecord {
+    pub symbol: Symbol,
+    pub name: Option<String>,
+    pub currency: Option<String>,
+    pub price: Option<f64>,
+    pub change: Option<f64>,
+    pub change_pct: Option<f64>,
+    pub previous_close: Option<f64>,
+    pub open: Option<f64>,
+    pub day_high: Option<f64>,
+    pub day_low: Option<f64>,
+    pub volume: Option<u64>,
+    pub market_cap: Option<f64>,
+    pub market_state: MarketState,
+    pub exchange: Option<String>,
+    pub time: Option<String>,
+    pub stale: bool,
+    pub error: Option<String>,
+    pub extended_price: Option<f64>,
+    pub extended_change_pct: Option<f64>,
+    pub delay_min: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Holding>,
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn record(cfg: &Config, sym: &Symbol, outcome: &QuoteOutcome, now: DateTime<Utc>) -> QuoteRecord {
+    let name = cfg.name_of(sym).map(str::to_string);
+    match outcome {
+        Ok(q) => QuoteRecord {
+            symbol: sym.clone(),
+            name: name.or_else(|| q.name.clone()),
+            currency: q.currency.clone(),
+            price: q.price,
+            change: q.change,
+            change_pct: q.change_pct,
+            previous_close: q.previous_close,
+            open: q.open,
+            day_high: q.day_high,
+            day_low: q.day_low,
+            volume: q.volume,
+            market_cap: q.market_cap,
+            market_state: q.market_state,
+            exchange: q.exchange.clone(),
+            time: q.time.map(rfc3339),
+            stale: false,
+            error: None,
+            extended_price: q.extended_price,
+            extended_change_pct: q.extended_change_pct,
+            delay_min: q.delay_min,
+            position: None,
+        },
+        Err(e) => QuoteRecord {
+            symbol: sym.clone(),
+            name,
+            currency: None,
+            price: None,
+            change: None,
+            change_pct: None,
+            previous_close: None,
+            open: None,
+            day_high: None,
+            day_low: None,
+            volume: None,
+            market_cap: None,
+            market_state: MarketState::from_session(exchange_for(sym.as_str()).state_at(now)),
+            exchange: None,
+            time: None,
+            stale: false,
+            error: Some(e.clone()),
+            extended_price: None,
+            extended_change_pct: None,
+            delay_min: 0,
+            position: None,
+        },
+    }
+}
+
+fn fail(err: &mut dyn Write, e: &ProviderError) -> i32 {
+    let _ = writeln!(err, "chiptape: {e}");
+    if matches!(e, ProviderError::Unsupported(_)) { EXIT_USAGE } else { EXIT_PARTIAL }
+}
+
+pub async fn quotes(
+    cfg: &Config,
+    providers: &Providers,
+    group: Option<&str>,
+    fmt: QuoteFormat,
+    with_totals: bool,
+    now: DateTime<Utc>,
+    io: Io<'_>,
+) -> i32 {
+    let Io { out, err } = io;
+    let group = match group {
+        Some(name) => match cfg.group(name) {
+            Some(g) => g,
+            None => {
+                let names: Vec<&str> = cfg.groups.iter().map(|g| g.name.as_str()).collect();
+                let _ = writeln!(err, "chiptape: no group named {name:?}; groups: {}", names.join(", "));
+                return EXIT_USAGE;
+            }
+        },
+        None => match cfg.groups.first() {
+            Some(g) => g,
+            None => return EXIT_OK,
+        },
+    };
+    let results = match providers.quotes.quotes(&group.symbols).await {
+        Ok(r) => r,
+        Err(e) => return fail(err, &e),
+    };
+    let by_symbol: HashMap<&Symbol, &QuoteOutcome> = results.iter().map(|(s, o)| (s, o)).collect();
+    let missing: QuoteOutcome = Err("no data".to_string());
+    let mut code = EXIT_OK;
+    let mut records = Vec::new();
+    for sym in &group.symbols {
+        let outcome = by_symbol.get(sym).copied().unwrap_or(&missing);
+        if let Err(e) = outcome {
+            let _ = writeln!(err, "chiptape: {sym}: {e}");
+            code = EXIT_PARTIAL;
+        }
+        records.push(record(cfg, sym, outcome, now));
+    }
+
+    // Positions: rates to the base currency come from the same source, as FX pairs.
+    let lots = portfolio::lots(&cfg.positions);
+    let mut totals_in: Vec<(Holding, Option<String>, Option<f64>)> = Vec::new();
+    if !lots.is_empty() {
+        let mut held_quotes: HashMap<Symbol, Quote> = HashMap::new();
+        for (s, o) in &results {
+            if let Ok(q) = o {
+                held_quotes.insert(s.clone(), q.clone());
+            }
+        }
+        let extra: Vec<Symbol> = lots.keys().filter(|s| !held_quotes.contains_key(*s)).cloned().collect();
+        if with_totals && !extra.is_empty() {
+            if let Ok(r) = providers.quotes.quotes(&extra).await {
+                for (s, o) in r {
+                    if let Ok(q) = o {
+                        held_quotes.insert(s, q);
+                    }
+                }
+            }
+        }
+        let fx: Vec<Symbol> = held_quotes
+            .values()
+            .filter_map(|q| q.currency.as_deref().and_then(|c| portfolio::fx_symbol(c, &cfg.base_currency)))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut rates: HashMap<Symbol, f64> = HashMap::new();
+        if !fx.is_empty() {
+            if let Ok(r) = providers.quotes.quotes(&fx).await {
+                for (s, o) in r {
+                    if let Some(p) = o.ok().and_then(|q| q.price) {
+                        rates.insert(s, p);
+                    }
+                }
+            }
+        }
+        let rate_for = |q: &Quote| -> Option<f64> {
+            let cur = q.currency.as_deref()?;
+            match portfolio::fx_symbol(cur, &cfg.base_currency) {
+                None => Some(1.0),
+                Some(fx) => rates.get(&fx).copied(),
+            }
+        };
+        for (sym, (qty, cost)) in &lots {
+            let q = held_quotes.get(sym);
+            let rate = q.and_then(rate_for);
+            let h = portfolio::holding(*qty, *cost, q, rate);
+            if let Some(r) = records.iter_mut().find(|r| &r.symbol == sym) {
+                r.position = Some(h.clone());
+            }
+            totals_in.push((h, q.and_then(|q| q.currency.clone()), rate));
+        }
+    }
+    let totals = with_totals.then(|| portfolio::totals(&cfg.base_currency, &totals_in));
+
+    let written = match fmt {
+        QuoteFormat::Json => write_json(out, &records, totals.as_ref()),
+        QuoteFormat::Csv => write_csv(out, &records),
+        QuoteFormat::Table => write_table(out, &records, totals.as_ref()),
+    };
+    if let Err(e) = written {
+        let _ = writeln!(err, "chiptape: cannot write output: {e}");
+        return EXIT_PARTIAL;
+    }
+    code
+}
+
+fn write_json(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Totals>) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct WithTotals<'a> {
+        quotes: &'a [QuoteRecord],
+        totals: &'a Totals,
+    }
+    let text = match totals {
+        Some(t) => serde_json::to_string_pretty(&WithTotals { quotes: records, totals: t }),
+        None => serde_json::to_string_pretty(records),
+    }
+    .map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or(String::new(), |x| x.to_string())
+}
+
+fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "symbol",
+        "name",
+        "currency",
+        "price",
+        "change",
+        "change_pct",
+        "previous_close",
+        "open",
+        "day_high",
+        "day_low",
+        "volume",
+        "market_cap",
+        "market_state",
+        "exchange",
+        "time",
+        "stale",
+        "error",
+        "extended_price",
+        "extended_change_pct",
+        "delay_min",
+        "quantity",
+        "avg_cost",
+        "value",
+        "total_pnl",
+    ];
+    w.write_record(header).map_err(std::io::Error::other)?;
+    for r in records {
+        let p = r.position.as_ref();
+        w.write_record([
+            r.symbol.to_string(),
+            r.name.clone().unwrap_or_default(),
+            r.currency.clone().unwrap_or_default(),
+            opt(r.price),
+            opt(r.change),
+            opt(r.change_pct),
+            opt(r.previous_close),
+            opt(r.open),
+            opt(r.day_high),
+            opt(r.day_low),
+            r.volume.map_or(String::new(), |v| v.to_string()),
+            opt(r.market_cap),
+            r.market_state.label().to_string(),
+            r.exchange.clone().unwrap_or_default(),
+            r.time.clone().unwrap_or_default(),
+            r.stale.to_string(),
+            r.error.clone().unwrap_or_default(),
+            opt(r.extended_price),
+            opt(r.extended_change_pct),
+            r.delay_min.to_string(),
+            opt(p.map(|p| p.quantity)),
+            opt(p.map(|p| p.avg_cost)),
+            opt(p.and_then(|p| p.value)),
+            opt(p.and_then(|p| p.total_pnl)),
+        ])
+        .map_err(std::io::Error::other)?;
+    }
+    let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+    out.write_all(&bytes)
+}
+
+fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Totals>) -> std::io::Result<()> {
+    use crate::ui::text::{pad, rpad};
+    writeln!(
+        out,
+        "{} {} {} {} {} {} {} STATE",
+        pad("SYMBOL", 10),
+        pad("NAME", 18),
+        rpad("LAST", 10),
+        rpad("CHG", 9),
+        rpad("CHG%", 9),
+        rpad("VOLUME", 8),
+        pad("CUR", 4),
+    )?;
+    for r in records {
+        let last = r.price.map_or("—".to_string(), format::price);
+        let state = match &r.error {
+            Some(e) => format!("error: {e}"),
+            None if r.delay_min > 0 => format!("{} ({}m delay)", r.market_state.label(), r.delay_min),
+            None => r.market_state.label().to_string(),
+        };
+        writeln!(
+            out,
+            "{} {} {} {} {} {} {} {}",
+            pad(r.symbol.as_str(), 10),
+            pad(r.name.as_deref().unwrap_or(""), 18),
+            rpad(&last, 10),
+            rpad(&r.change.map_or(String::new(), format::change), 9),
+            rpad(&r.change_pct.map_or(String::new(), format::pct), 9),
+            rpad(&r.volume.map_or(String::new(), |v| format::compact(v as f64)), 8),
+            pad(r.currency.as_deref().unwrap_or(""), 4),
+            state
+        )?;
+    }
+    if let Some(t) = totals {
+        let pct = t.total_pnl_pct.map_or(String::new(), |p| format!(" ({})", format::pct(p)));
+        writeln!(
+            out,
+            "\nTOTAL {} {:.2}   day {}   total {}{}",
+            t.currency,
+            t.value,
+            format::change(t.day_pnl),
+            format::change(t.total_pnl),
+            pct
+        )?;
+        if !t.missing_rates.is_empty() {
+            writeln!(out, "(no exchange rate for {}: left out)", t.missing_rates.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+/// One line of `news --format json`.
+#[derive(Debug, Serialize)]
+pub struct NewsRecord<'a> {
+    pub title: &'a str,
+    pub link: &'a str,
+    pub source: &'a str,
+    pub published: Option<String>,
+    pub symbols: &'a [Symbol],
+    pub feed: &'a str,
+}
+
+pub async fn news(
+    providers: &Providers,
+    cfg: &Config,
+    symbol: Option<&str>,
+    limit: usize,
+    fmt: NewsFormat,
+    now: DateTime<Utc>,
+    io: Io<'_>,
+) -> i32 {
+    let Io { out, err } = io;
+    let filter = match symbol.map(Symbol::parse).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(err, "chiptape: --symbol: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let batch = providers.news.headlines(&cfg.all_symbols()).await;
+    let mut code = EXIT_OK;
+    for (feed, e) in &batch.errors {
+        let _ = writeln!(err, "chiptape: feed {feed:?}: {e}");
+        code = if e == crate::providers::NOT_YET { EXIT_USAGE } else { EXIT_PARTIAL };
+    }
+    let mut items: Vec<Headline> = batch.headlines;
+    crate::market::sort_newest_first(&mut items);
+    let items: Vec<&Headline> =
+        items.iter().filter(|h| filter.as_ref().is_none_or(|s| h.symbols.contains(s))).take(limit).collect();
+    let written = match fmt {
+        NewsFormat::Json => {
+            let recs: Vec<NewsRecord> = items
+                .iter()
+                .map(|h| NewsRecord {
+                    title: &h.title,
+                    link: &h.link,
+                    source: &h.source,
+                    published: h.published.map(rfc3339),
+                    symbols: &h.symbols,
+                    feed: &h.feed,
+                })
+                .collect();
+            serde_json::to_string_pretty(&recs)
+                .map_err(std::io::Error::other)
+                .and_then(|t| writeln!(out, "{t}"))
+        }
+        NewsFormat::Table => items.iter().try_for_each(|h| {
+            use crate::ui::text::{fit, pad, rpad};
+            let age = h.published.map_or(String::new(), |p| timefmt::age(p, now));
+            let syms: Vec<&str> = h.symbols.iter().map(|s| s.as_str()).collect();
+            writeln!(
+                out,
+                "{} {} {} {}",
+                rpad(&age, 4),
+                pad(&h.source, 14),
+                pad(&syms.join(","), 18),
+                fit(&h.title, 120)
+            )
+        }),
+    };
+    if let Err(e) = written {
+        let _ = writeln!(err, "chiptape: cannot write output: {e}");
+        return EXIT_PARTIAL;
+    }
+    code
+}
+
+/// `config path | check | init`.
+pub fn config_cmd(cmd: &ConfigCommand, source: &Source, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    match cmd {
+        ConfigCommand::Path => match source.path() {
+            Some(p) => {
+                let _ = writeln!(out, "{}", p.display());
+                if !p.exists() {
+                    let _ = writeln!(
+                        err,
+                        "(no file there yet: the built-in watchlist is used; `chiptape config init` writes one)"
+                    );
+                }
+                EXIT_OK
+            }
+            None => {
+                let _ = writeln!(err, "chiptape: no config directory could be found for this user");
+                EXIT_USAGE
+            }
+        },
+        ConfigCommand::Check { path } => {
+            let target = path.clone().or_else(|| source.path().map(|p| p.to_path_buf()));
+            let Some(target) = target else {
+                let _ = writeln!(err, "chiptape: no config path; name one: chiptape config check PATH");
+                return EXIT_USAGE;
+            };
+            if path.is_none() && matches!(source, Source::Default(_)) && !target.exists() {
+                let _ =
+                    writeln!(out, "no config file at {}; the built-in watchlist is used", target.display());
+                return EXIT_OK;
+            }
+            match config::load_file(&target) {
+                Ok(c) => {
+                    let n: usize = c.groups.iter().map(|g| g.symbols.len()).sum();
+                    let _ =
+                        writeln!(out, "{}: ok ({} groups, {n} symbols)", target.display(), c.groups.len());
+                    EXIT_OK
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "{e}");
+                    EXIT_USAGE
+                }
+            }
+        }
+        ConfigCommand::Init { force } => {
+            let Some(target) = source.path() else {
+                let _ = writeln!(err, "chiptape: no config directory could be found for this user");
+                return EXIT_USAGE;
+            };
+            match config::init(target, *force) {
+                Ok(()) => {
+                    let _ = writeln!(out, "wrote {}", target.display());
+                    EXIT_OK
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "chiptape: {e}");
+                    EXIT_USAGE
+                }
+            }
+        }
+    }
+}

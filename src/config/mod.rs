@@ -1,0 +1,271 @@
+//! The config file: schema, loading with located errors, the built-in default, and where it lives.
+
+pub mod keys;
+pub mod locate;
+pub mod raw;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::market::Symbol;
+pub use keys::{Action, Key, KeyCode, KeyMap};
+pub use validate::{parse_builtin, parse_str};
+
+/// The built-in watchlist, used when there is no config file and as the base for missing keys.
+pub const DEFAULT_TOML: &str = include_str!("default.toml");
+/// The commented example that `config init` writes.
+pub const EXAMPLE_TOML: &str = include_str!("../../config.example.toml");
+
+pub const MIN_REFRESH_SECS: u64 = 5;
+pub const MIN_NEWS_REFRESH_SECS: u64 = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderKind {
+    Yahoo,
+    Demo,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderConfig {
+    pub kind: ProviderKind,
+    pub query_url: String,
+    pub cookie_url: String,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: String,
+    pub symbols: Vec<Symbol>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SymbolMeta {
+    pub name: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feed {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewsConfig {
+    pub yahoo_symbols: bool,
+    pub yahoo_rss_url: String,
+    pub max_items: usize,
+    pub feeds: Vec<Feed>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Position {
+    pub symbol: Symbol,
+    pub quantity: f64,
+    pub unit_cost: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    pub symbol: Symbol,
+    pub above: Option<f64>,
+    pub below: Option<f64>,
+    pub move_pct: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemeName {
+    Dark,
+    Light,
+    Mono,
+}
+
+/// A colour as written in the file: a name ratatui knows, or `#rrggbb`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColorSpec {
+    Named(String),
+    Rgb(u8, u8, u8),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThemeConfig {
+    pub name: ThemeName,
+    pub up: Option<ColorSpec>,
+    pub down: Option<ColorSpec>,
+    pub flat: Option<ColorSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub refresh_secs: u64,
+    pub closed_refresh_secs: u64,
+    pub news_refresh_secs: u64,
+    pub base_currency: String,
+    pub alerts_bell: bool,
+    pub alerts_command: Vec<String>,
+    pub provider: ProviderConfig,
+    pub groups: Vec<Group>,
+    /// Built-in names merged under the user's, so a bare ticker still gets its company name.
+    pub symbols: BTreeMap<Symbol, SymbolMeta>,
+    pub news: NewsConfig,
+    pub positions: Vec<Position>,
+    pub alerts: Vec<Alert>,
+    pub keys: KeyMap,
+    pub theme: ThemeConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        builtin()
+    }
+}
+
+/// The built-in configuration (the embedded default file, checked by tests).
+pub fn builtin() -> Config {
+    static BUILTIN: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(|| parse_builtin().expect("the embedded default config is valid")).clone()
+}
+
+impl Config {
+    pub fn name_of(&self, sym: &Symbol) -> Option<&str> {
+        self.symbols.get(sym).and_then(|m| m.name.as_deref())
+    }
+
+    /// Every symbol of every group, each once, in group order.
+    pub fn all_symbols(&self) -> Vec<Symbol> {
+        let mut out: Vec<Symbol> = Vec::new();
+        for g in &self.groups {
+            for s in &g.symbols {
+                if !out.contains(s) {
+                    out.push(s.clone());
+                }
+            }
+        }
+        out
+    }
+
+    pub fn group(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Names used to tie headlines to symbols: the display name and the aliases.
+    pub fn tag_names(&self, sym: &Symbol) -> Vec<&str> {
+        match self.symbols.get(sym) {
+            Some(m) => {
+                m.name.iter().map(String::as_str).chain(m.aliases.iter().map(String::as_str)).collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    pub fn tagger(&self) -> crate::market::tags::Tagger {
+        crate::market::tags::Tagger::new(self.all_symbols().into_iter().map(|s| {
+            let names = self.tag_names(&s);
+            (s, names)
+        }))
+    }
+}
+
+/// One problem in a config file, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub line: usize,
+    pub col: usize,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{}", format_issues(.file, .issues))]
+    Invalid { file: String, issues: Vec<Issue> },
+}
+
+fn format_issues(file: &str, issues: &[Issue]) -> String {
+    let mut out = String::new();
+    for (i, is) in issues.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&is.located(file));
+    }
+    out
+}
+
+impl Issue {
+    pub fn located(&self, file: &str) -> String {
+        match &self.key {
+            Some(k) => format!("{file}:{}:{}: key `{k}`: {}", self.line, self.col, self.message),
+            None => format!("{file}:{}:{}: {}", self.line, self.col, self.message),
+        }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.located("config"))
+    }
+}
+
+/// Read and validate the file at `path`.
+pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+    parse_str(&text, &path.display().to_string())
+}
+
+/// Where the config comes from this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `--config`/`CHIPTAPE_CONFIG`: the file must exist.
+    Explicit(PathBuf),
+    /// The default path: used if present, else the built-in watchlist.
+    Default(Option<PathBuf>),
+}
+
+impl Source {
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Source::Explicit(p) => Some(p),
+            Source::Default(p) => p.as_deref(),
+        }
+    }
+
+    pub fn load(&self) -> Result<Config, ConfigError> {
+        match self {
+            Source::Explicit(p) => load_file(p),
+            Source::Default(Some(p)) if p.exists() => load_file(p),
+            Source::Default(_) => Ok(builtin()),
+        }
+    }
+}
+
+/// The default config path (Linux: `~/.config/chiptape/config.toml`).
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "chiptape").map(|d| d.config_dir().join("config.toml"))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error("{0} already exists; use --force to overwrite it")]
+    Exists(String),
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: std::io::Error },
+}
+
+/// Write the commented example to `path` (atomically, so a crash never leaves half a file).
+pub fn init(path: &Path, force: bool) -> Result<(), InitError> {
+    if path.exists() && !force {
+        return Err(InitError::Exists(path.display().to_string()));
+    }
+    let err = |source| InitError::Write { path: path.display().to_string(), source };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    crate::fsutil::write_atomic(path, EXAMPLE_TOML.as_bytes()).map_err(err)
+}

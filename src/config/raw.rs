@@ -1,0 +1,90 @@
+//! The file as written: every key optional, unknown keys refused. Validation happens in `validate`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub refresh_secs: Option<i64>,
+    pub closed_refresh_secs: Option<i64>,
+    pub news_refresh_secs: Option<i64>,
+    pub base_currency: Option<String>,
+    pub alerts_bell: Option<bool>,
+    pub alerts_command: Option<Vec<String>>,
+    pub provider: Option<RawProvider>,
+    pub groups: Option<Vec<RawGroup>>,
+    pub symbols: Option<BTreeMap<String, RawSymbolMeta>>,
+    pub news: Option<RawNews>,
+    pub positions: Option<Vec<RawPosition>>,
+    pub alerts: Option<Vec<RawAlert>>,
+    pub keys: Option<BTreeMap<String, String>>,
+    pub theme: Option<RawTheme>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProvider {
+    pub kind: Option<String>,
+    pub query_url: Option<String>,
+    pub cookie_url: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub name: String,
+    #[serde(default)]
+    pub symbols: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSymbolMeta {
+    pub name: Option<String>,
+    pub aliases: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNews {
+    pub yahoo_symbols: Option<bool>,
+    pub yahoo_rss_url: Option<String>,
+    pub max_items: Option<i64>,
+    pub feeds: Option<Vec<RawFeed>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFeed {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPosition {
+    pub symbol: String,
+    pub quantity: f64,
+    pub unit_cost: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlert {
+    pub symbol: String,
+    pub above: Option<f64>,
+    pub below: Option<f64>,
+    pub move_pct: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTheme {
+    pub name: Option<String>,
+    pub up: Option<String>,
+    pub down: Option<String>,
+    pub flat: Option<String>,
+}

@@ -1,0 +1,573 @@
+//! From raw serde structs to a checked `Config`, with every problem located in the file.
+
+use std::collections::BTreeMap;
+
+use toml_edit::Document;
+
+use super::locate::{self, KeyPath};
+use super::raw::RawConfig;
+use super::*;
+
+const COLOR_NAMES: &[&str] = &[
+    "black",
+    "red",
+    "green",
+    "yellow",
+    "blue",
+    "magenta",
+    "cyan",
+    "gray",
+    "grey",
+    "darkgray",
+    "darkgrey",
+    "lightred",
+    "lightgreen",
+    "lightyellow",
+    "lightblue",
+    "lightmagenta",
+    "lightcyan",
+    "white",
+    "reset",
+];
+
+/// Parse and validate config text; `file` names it in messages. Missing keys take the built-in values.
+pub fn parse_str(text: &str, file: &str) -> Result<Config, ConfigError> {
+    parse_with_base(text, file, Some(&builtin()))
+}
+
+/// The embedded default, parsed on its own (it is the base of every other file).
+pub fn parse_builtin() -> Result<Config, ConfigError> {
+    parse_with_base(DEFAULT_TOML, "<built-in default>", None)
+}
+
+fn parse_with_base(text: &str, file: &str, base: Option<&Config>) -> Result<Config, ConfigError> {
+    let doc = Document::parse(text).ok();
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let offset = e.span().map_or(0, |s| s.start);
+            let (line, col) = locate::line_col(text, offset);
+            let key = doc.as_ref().and_then(|d| locate::path_at(d, offset)).map(|p| p.to_string());
+            let message = e.message().trim().to_string();
+            return Err(ConfigError::Invalid {
+                file: file.to_string(),
+                issues: vec![Issue { line, col, key, message }],
+            });
+        }
+    };
+    let mut v = Validator { problems: Vec::new() };
+    let cfg = v.config(raw, base);
+    if v.problems.is_empty() {
+        return Ok(cfg);
+    }
+    let issues = v
+        .problems
+        .into_iter()
+        .map(|(path, message)| {
+            let offset = doc.as_ref().and_then(|d| locate::span_of(d, &path)).map_or(0, |s| s.start);
+            let (line, col) = locate::line_col(text, offset);
+            let key = (!path.0.is_empty()).then(|| path.to_string());
+            Issue { line, col, key, message }
+        })
+        .collect();
+    Err(ConfigError::Invalid { file: file.to_string(), issues })
+}
+
+struct Validator {
+    problems: Vec<(KeyPath, String)>,
+}
+
+fn fallback_scalars() -> (u64, u64, u64) {
+    (15, 300, 300)
+}
+
+impl Validator {
+    fn bad(&mut self, path: KeyPath, msg: impl Into<String>) {
+        self.problems.push((path, msg.into()));
+    }
+
+    fn secs(&mut self, v: Option<i64>, key: &str, min: u64, default: u64) -> u64 {
+        match v {
+            None => default,
+            Some(n) if n < min as i64 => {
+                self.bad(KeyPath::root().key(key), format!("must be at least {min} seconds (got {n})"));
+                default
+            }
+            Some(n) if n > 86_400 => {
+                self.bad(KeyPath::root().key(key), format!("must be at most 86400 seconds (got {n})"));
+                default
+            }
+            Some(n) => n as u64,
+        }
+    }
+
+    fn url(&mut self, path: KeyPath, raw: &str) -> String {
+        match url::Url::parse(raw.trim()) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+                raw.trim().trim_end_matches('/').to_string()
+            }
+            Ok(u) => {
+                self.bad(path, format!("must be an http or https URL (got scheme {:?})", u.scheme()));
+                String::new()
+            }
+            Err(e) => {
+                self.bad(path, format!("is not a valid URL ({e}): {raw:?}"));
+                String::new()
+            }
+        }
+    }
+
+    fn symbol(&mut self, path: KeyPath, raw: &str) -> Option<Symbol> {
+        match Symbol::parse(raw) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.bad(path, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn color(&mut self, path: KeyPath, raw: Option<String>) -> Option<ColorSpec> {
+        let raw = raw?;
+        let s = raw.trim().to_ascii_lowercase();
+        if let Some(hex) = s.strip_prefix('#') {
+            if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                let p = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+                return Some(ColorSpec::Rgb(p(0), p(2), p(4)));
+            }
+        } else if COLOR_NAMES.contains(&s.as_str()) {
+            return Some(ColorSpec::Named(s));
+        }
+        self.bad(
+            path,
+            format!("{raw:?} is not a colour: use a name ({}) or #rrggbb", COLOR_NAMES.join(", ")),
+        );
+        None
+    }
+
+    fn config(&mut self, raw: RawConfig, base: Option<&Config>) -> Config {
+        let root = KeyPath::root();
+        let (dr, dc, dn) =
+            base.map_or(fallback_scalars(), |b| (b.refresh_secs, b.closed_refresh_secs, b.news_refresh_secs));
+        let refresh_secs = self.secs(raw.refresh_secs, "refresh_secs", MIN_REFRESH_SECS, dr);
+        let closed_refresh_secs =
+            self.secs(raw.closed_refresh_secs, "closed_refresh_secs", MIN_REFRESH_SECS, dc);
+        let news_refresh_secs =
+            self.secs(raw.news_refresh_secs, "news_refresh_secs", MIN_NEWS_REFRESH_SECS, dn);
+
+        let base_currency = match raw.base_currency {
+            None => base.map_or("USD".to_string(), |b| b.base_currency.clone()),
+            Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => c.to_ascii_uppercase(),
+            Some(c) => {
+                self.bad(
+                    root.key("base_currency"),
+                    format!("must be a 3-letter currency code like \"USD\" (got {c:?})"),
+                );
+                "USD".to_string()
+            }
+        };
+        let alerts_command = raw.alerts_command.unwrap_or_default();
+        if alerts_command.first().is_some_and(|p| p.trim().is_empty()) {
+            self.bad(root.key("alerts_command").index(0), "the program name cannot be empty");
+        }
+
+        let provider = self.provider(raw.provider.unwrap_or_default());
+        let groups = self.groups(raw.groups, base);
+        let symbols = self.symbols(raw.symbols, base);
+        let news = self.news(raw.news, base);
+        let positions = self.positions(raw.positions.unwrap_or_default());
+        let alerts = self.alerts(raw.alerts.unwrap_or_default());
+        let keys = self.keys(raw.keys.unwrap_or_default());
+        let theme = self.theme(raw.theme.unwrap_or_default());
+
+        Config {
+            refresh_secs,
+            closed_refresh_secs,
+            news_refresh_secs,
+            base_currency,
+            alerts_bell: raw.alerts_bell.unwrap_or(false),
+            alerts_command,
+            provider,
+            groups,
+            symbols,
+            news,
+            positions,
+            alerts,
+            keys,
+            theme,
+        }
+    }
+
+    fn provider(&mut self, raw: raw::RawProvider) -> ProviderConfig {
+        let p = KeyPath::root().key("provider");
+        let kind = match raw.kind.as_deref().map(str::trim) {
+            None | Some("yahoo") => ProviderKind::Yahoo,
+            Some("demo") => ProviderKind::Demo,
+            Some(other) => {
+                self.bad(p.key("kind"), format!("must be \"yahoo\" or \"demo\" (got {other:?})"));
+                ProviderKind::Yahoo
+            }
+        };
+        let query_url = self
+            .url(p.key("query_url"), raw.query_url.as_deref().unwrap_or("https://query1.finance.yahoo.com"));
+        let cookie_url =
+            self.url(p.key("cookie_url"), raw.cookie_url.as_deref().unwrap_or("https://fc.yahoo.com"));
+        let user_agent = match raw.user_agent {
+            Some(ua) if ua.trim().is_empty() || ua.chars().any(char::is_control) => {
+                self.bad(p.key("user_agent"), "must be non-empty printable text");
+                None
+            }
+            ua => ua,
+        };
+        ProviderConfig { kind, query_url, cookie_url, user_agent }
+    }
+
+    fn groups(&mut self, raw: Option<Vec<raw::RawGroup>>, base: Option<&Config>) -> Vec<Group> {
+        let p = KeyPath::root().key("groups");
+        let Some(raw) = raw else {
+            return match base {
+                Some(b) => b.groups.clone(),
+                None => {
+                    self.bad(p, "at least one group is needed");
+                    Vec::new()
+                }
+            };
+        };
+        if raw.is_empty() {
+            self.bad(p.clone(), "at least one group is needed");
+        }
+        let mut out: Vec<Group> = Vec::new();
+        for (i, g) in raw.into_iter().enumerate() {
+            let gp = p.index(i);
+            let name = g.name.trim().to_string();
+            if name.is_empty() || name.chars().any(char::is_control) {
+                self.bad(gp.key("name"), "a group needs a printable, non-empty name");
+            } else if out.iter().any(|o| o.name.eq_ignore_ascii_case(&name)) {
+                self.bad(gp.key("name"), format!("there is already a group named {name:?}"));
+            }
+            let mut symbols: Vec<Symbol> = Vec::new();
+            for (j, s) in g.symbols.iter().enumerate() {
+                if let Some(sym) = self.symbol(gp.key("symbols").index(j), s) {
+                    if symbols.contains(&sym) {
+                        self.bad(gp.key("symbols").index(j), format!("{sym} is listed twice in this group"));
+                    } else {
+                        symbols.push(sym);
+                    }
+                }
+            }
+            out.push(Group { name, symbols });
+        }
+        out
+    }
+
+    fn symbols(
+        &mut self,
+        raw: Option<BTreeMap<String, raw::RawSymbolMeta>>,
+        base: Option<&Config>,
+    ) -> BTreeMap<Symbol, SymbolMeta> {
+        let p = KeyPath::root().key("symbols");
+        let mut out = base.map(|b| b.symbols.clone()).unwrap_or_default();
+        for (k, m) in raw.unwrap_or_default() {
+            let sp = p.key(&k);
+            let Some(sym) = self.symbol(sp.clone(), &k) else { continue };
+            let entry = out.entry(sym).or_default();
+            if let Some(name) = m.name {
+                if name.trim().is_empty() || name.chars().any(char::is_control) {
+                    self.bad(sp.key("name"), "must be printable, non-empty text");
+                } else {
+                    entry.name = Some(name.trim().to_string());
+                }
+            }
+            if let Some(aliases) = m.aliases {
+                let mut list = Vec::new();
+                for (i, a) in aliases.into_iter().enumerate() {
+                    if a.trim().is_empty() || a.chars().any(char::is_control) {
+                        self.bad(sp.key("aliases").index(i), "an alias must be printable, non-empty text");
+                    } else {
+                        list.push(a.trim().to_string());
+                    }
+                }
+                entry.aliases = list;
+            }
+        }
+        out
+    }
+
+    fn news(&mut self, raw: Option<raw::RawNews>, base: Option<&Config>) -> NewsConfig {
+        let p = KeyPath::root().key("news");
+        let raw = raw.unwrap_or_default();
+        let yahoo_rss_url = self.url(
+            p.key("yahoo_rss_url"),
+            raw.yahoo_rss_url.as_deref().unwrap_or("https://feeds.finance.yahoo.com/rss/2.0/headline"),
+        );
+        let max_items = match raw.max_items {
+            None => 500,
+            Some(n @ 1..=5000) => n as usize,
+            Some(n) => {
+                self.bad(p.key("max_items"), format!("must be between 1 and 5000 (got {n})"));
+                500
+            }
+        };
+        let feeds = match raw.feeds {
+            None => base.map(|b| b.news.feeds.clone()).unwrap_or_default(),
+            Some(list) => {
+                let mut out: Vec<Feed> = Vec::new();
+                for (i, f) in list.into_iter().enumerate() {
+                    let fp = p.key("feeds").index(i);
+                    let name = f.name.trim().to_string();
+                    if name.is_empty() || name.chars().any(char::is_control) {
+                        self.bad(fp.key("name"), "a feed needs a printable, non-empty name");
+                    }
+                    let url = self.url(fp.key("url"), &f.url);
+                    out.push(Feed { name, url });
+                }
+                out
+            }
+        };
+        NewsConfig { yahoo_symbols: raw.yahoo_symbols.unwrap_or(true), yahoo_rss_url, max_items, feeds }
+    }
+
+    fn positions(&mut self, raw: Vec<raw::RawPosition>) -> Vec<Position> {
+        let p = KeyPath::root().key("positions");
+        let mut out = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let pp = p.index(i);
+            let sym = self.symbol(pp.key("symbol"), &r.symbol);
+            if !r.quantity.is_finite() || r.quantity == 0.0 {
+                self.bad(pp.key("quantity"), format!("must be a non-zero number (got {})", r.quantity));
+            }
+            if !r.unit_cost.is_finite() || r.unit_cost < 0.0 {
+                self.bad(pp.key("unit_cost"), format!("must be zero or more (got {})", r.unit_cost));
+            }
+            if let Some(symbol) = sym {
+                out.push(Position { symbol, quantity: r.quantity, unit_cost: r.unit_cost });
+            }
+        }
+        out
+    }
+
+    fn alerts(&mut self, raw: Vec<raw::RawAlert>) -> Vec<Alert> {
+        let p = KeyPath::root().key("alerts");
+        let mut out = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let ap = p.index(i);
+            let sym = self.symbol(ap.key("symbol"), &r.symbol);
+            if r.above.is_none() && r.below.is_none() && r.move_pct.is_none() {
+                self.bad(ap.clone(), "an alert needs at least one of above, below, move_pct");
+            }
+            for (k, v) in [("above", r.above), ("below", r.below), ("move_pct", r.move_pct)] {
+                if let Some(v) = v
+                    && (!v.is_finite() || v <= 0.0)
+                {
+                    self.bad(ap.key(k), format!("must be a positive number (got {v})"));
+                }
+            }
+            if let (Some(a), Some(b)) = (r.above, r.below)
+                && a <= b
+            {
+                self.bad(ap.key("above"), format!("must be greater than below ({a} <= {b})"));
+            }
+            if let Some(symbol) = sym {
+                out.push(Alert { symbol, above: r.above, below: r.below, move_pct: r.move_pct });
+            }
+        }
+        out
+    }
+
+    fn keys(&mut self, raw: BTreeMap<String, String>) -> KeyMap {
+        let p = KeyPath::root().key("keys");
+        let mut overrides = Vec::new();
+        for (k, a) in raw {
+            let kp = p.key(&k);
+            let key = match Key::parse(&k) {
+                Ok(key) => Some(key),
+                Err(e) => {
+                    self.bad(kp.clone(), e);
+                    None
+                }
+            };
+            let action = if a.trim() == "none" {
+                Some(None)
+            } else {
+                match Action::from_name(a.trim()) {
+                    Some(act) => Some(Some(act)),
+                    None => {
+                        let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+                        self.bad(kp, format!("unknown action {a:?}; known: none, {}", names.join(", ")));
+                        None
+                    }
+                }
+            };
+            if let (Some(key), Some(action)) = (key, action) {
+                overrides.push((key, action));
+            }
+        }
+        KeyMap::with_overrides(&overrides)
+    }
+
+    fn theme(&mut self, raw: raw::RawTheme) -> ThemeConfig {
+        let p = KeyPath::root().key("theme");
+        let name = match raw.name.as_deref().map(str::trim) {
+            None | Some("dark") => ThemeName::Dark,
+            Some("light") => ThemeName::Light,
+            Some("mono") => ThemeName::Mono,
+            Some(o) => {
+                self.bad(p.key("name"), format!("must be dark, light or mono (got {o:?})"));
+                ThemeName::Dark
+            }
+        };
+        ThemeConfig {
+            name,
+            up: self.color(p.key("up"), raw.up),
+            down: self.color(p.key("down"), raw.down),
+            flat: self.color(p.key("flat"), raw.flat),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> Vec<Issue> {
+        match parse_str(text, "c.toml") {
+            Err(ConfigError::Invalid { issues, .. }) => issues,
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn builtin_default_parses() {
+        let c = builtin();
+        assert!(c.groups.len() >= 4);
+        assert!(c.groups.iter().all(|g| !g.symbols.is_empty()));
+        for s in c.all_symbols() {
+            assert!(c.name_of(&s).is_some(), "{s} has no name in default.toml");
+        }
+        assert!(!c.news.feeds.is_empty());
+    }
+
+    #[test]
+    fn example_parses() {
+        let c = parse_str(EXAMPLE_TOML, "config.example.toml").unwrap();
+        assert!(!c.groups.is_empty());
+    }
+
+    #[test]
+    fn empty_file_is_the_builtin() {
+        assert_eq!(parse_str("", "c.toml").unwrap(), builtin());
+    }
+
+    #[test]
+    fn typo_key_is_named_with_line_and_column() {
+        let is = err("refresh_secs = 30\nrefresh_sec = 20\n");
+        assert_eq!(is.len(), 1);
+        assert_eq!((is[0].line, is[0].col), (2, 1));
+        assert_eq!(is[0].key.as_deref(), Some("refresh_sec"));
+        assert!(is[0].message.contains("unknown field"), "{}", is[0].message);
+    }
+
+    #[test]
+    fn wrong_type_is_named() {
+        let is = err("[news]\nmax_items = \"many\"\n");
+        assert_eq!((is[0].line, is[0].col), (2, 13));
+        assert_eq!(is[0].key.as_deref(), Some("news.max_items"));
+    }
+
+    #[test]
+    fn minimums_are_enforced() {
+        let is = err("refresh_secs = 1\nnews_refresh_secs = 10\n");
+        assert_eq!(is.len(), 2);
+        assert_eq!(is[0].key.as_deref(), Some("refresh_secs"));
+        assert_eq!((is[0].line, is[0].col), (1, 16));
+        assert!(is[0].message.contains("at least 5"));
+        assert_eq!(is[1].key.as_deref(), Some("news_refresh_secs"));
+        assert_eq!(is[1].line, 2);
+    }
+
+    #[test]
+    fn symbols_are_validated_and_upper_cased() {
+        let c = parse_str("[[groups]]\nname = \"x\"\nsymbols = [\"nvda\", \"0981.hk\"]\n", "c").unwrap();
+        assert_eq!(c.groups[0].symbols[1].as_str(), "0981.HK");
+        assert_eq!(c.name_of(&c.groups[0].symbols[0]), Some("NVIDIA"), "built-in names are merged");
+        let is = err("[[groups]]\nname = \"x\"\nsymbols = [\"NV DA\"]\n");
+        assert_eq!(is[0].key.as_deref(), Some("groups[0].symbols[0]"));
+        assert_eq!((is[0].line, is[0].col), (3, 12));
+    }
+
+    #[test]
+    fn everything_else_is_checked() {
+        let text = r##"
+base_currency = "dollars"
+[provider]
+kind = "bloomberg"
+query_url = "ftp://x"
+[[groups]]
+name = "a"
+symbols = ["A", "A"]
+[[groups]]
+name = "A"
+[news]
+max_items = 0
+[[news.feeds]]
+name = ""
+url = "not a url"
+[[positions]]
+symbol = "NVDA"
+quantity = 0
+unit_cost = -1
+[[alerts]]
+symbol = "NVDA"
+[[alerts]]
+symbol = "NVDA"
+above = 1
+below = 2
+[keys]
+"hyper-x" = "quit"
+"x" = "explode"
+[theme]
+name = "neon"
+up = "#12345"
+"##;
+        let keys: Vec<String> = err(text).into_iter().filter_map(|i| i.key).collect();
+        for k in [
+            "base_currency",
+            "provider.kind",
+            "provider.query_url",
+            "groups[0].symbols[1]",
+            "groups[1].name",
+            "news.max_items",
+            "news.feeds[0].name",
+            "news.feeds[0].url",
+            "positions[0].quantity",
+            "positions[0].unit_cost",
+            "alerts[0]",
+            "alerts[1].above",
+            "keys.hyper-x",
+            "keys.x",
+            "theme.name",
+            "theme.up",
+        ] {
+            assert!(keys.iter().any(|x| x == k), "no issue for {k}: {keys:?}");
+        }
+    }
+
+    #[test]
+    fn keys_override_and_unbind() {
+        let c = parse_str("[keys]\n\"ctrl-r\" = \"refresh\"\nq = \"none\"\n", "c").unwrap();
+        assert_eq!(c.keys.action(&Key::ctrl('r')), Some(Action::Refresh));
+        assert_eq!(c.keys.action(&Key::ch('q')), None);
+    }
+
+    #[test]
+    fn feeds_explicitly_empty_means_none() {
+        let c = parse_str("[news]\nfeeds = []\n", "c").unwrap();
+        assert!(c.news.feeds.is_empty());
+    }
+
+    #[test]
+    fn syntax_error_is_located() {
+        let is = err("refresh_secs = \n");
+        assert_eq!(is[0].line, 1);
+    }
+}

@@ -1,0 +1,82 @@
+//! Number formatting shared by the screen and the `quotes` table.
+
+/// A price with the precision its size needs: "912.40", "0.845".
+pub fn price(p: f64) -> String {
+    if p.abs() < 1.0 { format!("{p:.3}") } else { format!("{p:.2}") }
+}
+
+/// A signed change: "+1.23", "-0.45", "0.00"; small moves keep a third decimal ("+0.015").
+pub fn change(c: f64) -> String {
+    let c = if c.abs() < 0.0005 { 0.0 } else { c };
+    let body = if c != 0.0 && c.abs() < 0.1 { format!("{:.3}", c.abs()) } else { format!("{:.2}", c.abs()) };
+    if c > 0.0 {
+        format!("+{body}")
+    } else if c < 0.0 {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
+pub fn pct(p: f64) -> String {
+    let p = if p.abs() < 0.005 { 0.0 } else { p };
+    if p > 0.0 { format!("+{p:.2}%") } else { format!("{p:.2}%") }
+}
+
+/// The up/down cue that does not rely on colour.
+pub fn arrow(change: Option<f64>) -> &'static str {
+    match change {
+        Some(c) if c >= 0.005 => "▲",
+        Some(c) if c <= -0.005 => "▼",
+        Some(_) => "·",
+        None => " ",
+    }
+}
+
+/// "950", "12.3K", "4.56M", "1.20B", "3.10T".
+pub fn compact(n: f64) -> String {
+    let a = n.abs();
+    let (v, unit) = if a >= 1e12 {
+        (n / 1e12, "T")
+    } else if a >= 1e9 {
+        (n / 1e9, "B")
+    } else if a >= 1e6 {
+        (n / 1e6, "M")
+    } else if a >= 1e3 {
+        (n / 1e3, "K")
+    } else {
+        return format!("{n:.0}");
+    };
+    if v.abs() >= 100.0 {
+        format!("{v:.0}{unit}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}{unit}")
+    } else {
+        format!("{v:.2}{unit}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(price(912.4), "912.40");
+        assert_eq!(price(0.8451), "0.845");
+        assert_eq!(change(1.234), "+1.23");
+        assert_eq!(change(-0.451), "-0.45");
+        assert_eq!(change(0.0001), "0.00");
+        assert_eq!(change(0.015), "+0.015");
+        assert_eq!(pct(2.0), "+2.00%");
+        assert_eq!(pct(-0.004), "0.00%");
+        assert_eq!(compact(950.0), "950");
+        assert_eq!(compact(12_345.0), "12.3K");
+        assert_eq!(compact(4_560_000.0), "4.56M");
+        assert_eq!(compact(3.1e12), "3.10T");
+        assert_eq!(compact(250e6), "250M");
+        assert_eq!(arrow(Some(1.0)), "▲");
+        assert_eq!(arrow(Some(-1.0)), "▼");
+        assert_eq!(arrow(Some(0.0)), "·");
+    }
+}

@@ -1,0 +1,126 @@
+//! From parsed arguments to a running command: config first (fail fast), then the TUI or a one-shot.
+
+use std::io::{self, IsTerminal};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
+
+use crate::cli::{Cli, Command};
+use crate::clock::{Clock, ShiftedClock, SystemClock};
+use crate::commands::{self, EXIT_OK, EXIT_USAGE};
+use crate::config::{Config, Source};
+use crate::state::State;
+
+fn source(cli: &Cli) -> Source {
+    match &cli.config {
+        Some(p) => Source::Explicit(p.clone()),
+        None => Source::Default(crate::config::default_path()),
+    }
+}
+
+fn clock(cli: &Cli) -> Result<Arc<dyn Clock>, String> {
+    match &cli.fake_now {
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map(|t| Arc::new(ShiftedClock::starting_at(t.with_timezone(&Utc))) as Arc<dyn Clock>)
+            .map_err(|e| format!("--fake-now {t:?}: {e}")),
+        None => Ok(Arc::new(SystemClock)),
+    }
+}
+
+/// Logs go to a file in the state (or data) dir; never to the terminal.
+fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dirs = directories::ProjectDirs::from("", "", "chiptape")?;
+    let dir = dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf();
+    std::fs::create_dir_all(&dir).ok()?;
+    let file = tracing_appender::rolling::never(&dir, "chiptape.log");
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CHIPTAPE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
+    Some(guard)
+}
+
+/// Run the command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let source = source(&cli);
+    if let Some(Command::Config { command }) = &cli.command {
+        return commands::config_cmd(command, &source, &mut io::stdout(), &mut io::stderr());
+    }
+    let config: Config = match source.load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_USAGE;
+        }
+    };
+    let clock = match clock(&cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("chiptape: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let _guard = init_logging();
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("chiptape: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    let providers = crate::providers::build(&config, cli.demo, cli.seed, clock.clone());
+    let now = clock.now();
+    match &cli.command {
+        Some(Command::Quotes { group, format, totals }) => rt.block_on(commands::quotes(
+            &config,
+            &providers,
+            group.as_deref(),
+            *format,
+            *totals,
+            now,
+            commands::Io { out: &mut io::stdout(), err: &mut io::stderr() },
+        )),
+        Some(Command::News { symbol, limit, format }) => rt.block_on(commands::news(
+            &providers,
+            &config,
+            symbol.as_deref(),
+            *limit,
+            *format,
+            now,
+            commands::Io { out: &mut io::stdout(), err: &mut io::stderr() },
+        )),
+        Some(Command::Config { .. }) => EXIT_OK,
+        None => {
+            if !io::stdout().is_terminal() {
+                eprintln!(
+                    "chiptape: the watchlist needs a terminal (try `chiptape quotes` for plain output)"
+                );
+                return EXIT_USAGE;
+            }
+            let mut state = State::new(config, providers.demo, now);
+            state.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            match rt.block_on(tui(state, providers, clock)) {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("chiptape: {e}");
+                    1
+                }
+            }
+        }
+    }
+}
+
+async fn tui(state: State, providers: crate::providers::Providers, clock: Arc<dyn Clock>) -> io::Result<()> {
+    let (control_tx, control_rx) = mpsc::unbounded_channel();
+    crate::term::forward_signals(control_tx.clone())?;
+    let mut terminal = ratatui::try_init()?;
+    crate::term::install_panic_hook();
+    let events = crossterm::event::EventStream::new();
+    let runtime = crate::app::Runtime { providers, clock, control: control_rx };
+    let result = crate::app::run(&mut terminal, events, state, runtime).await;
+    ratatui::restore();
+    drop(control_tx);
+    tracing::info!(?result, "exit");
+    result.map(|_| ())
+}

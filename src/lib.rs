@@ -1,0 +1,20 @@
+//! chiptape: a terminal watchlist for the AI-chip and cloud race.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod format;
+pub mod fsutil;
+pub mod launch;
+pub mod layout;
+pub mod market;
+pub mod msg;
+pub mod portfolio;
+pub mod providers;
+pub mod refresh;
+pub mod state;
+pub mod term;
+pub mod timefmt;
+pub mod ui;

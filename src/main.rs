@@ -1,0 +1,6 @@
+use clap::Parser;
+
+fn main() {
+    let cli = chiptape::cli::Cli::parse();
+    std::process::exit(chiptape::launch::run(cli));
+}

@@ -1,0 +1,94 @@
+//! Domain types shared by providers, state and output: no I/O, no terminal.
+
+pub mod exchange;
+pub mod symbol;
+pub mod tags;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub use symbol::{Symbol, SymbolError};
+
+/// Yahoo's notion of which session a quote belongs to, folded to the four states users care about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MarketState {
+    Pre,
+    Regular,
+    Post,
+    #[default]
+    Closed,
+}
+
+impl MarketState {
+    pub fn label(self) -> &'static str {
+        match self {
+            MarketState::Pre => "pre",
+            MarketState::Regular => "regular",
+            MarketState::Post => "post",
+            MarketState::Closed => "closed",
+        }
+    }
+
+    pub fn from_session(s: exchange::SessionState) -> Self {
+        use exchange::SessionState as S;
+        match s {
+            S::Pre => MarketState::Pre,
+            S::Open => MarketState::Regular,
+            S::Post => MarketState::Post,
+            S::Lunch | S::Closed => MarketState::Closed,
+        }
+    }
+}
+
+/// One quote as the rest of the program sees it. Unknown numbers are `None`, never 0.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Quote {
+    pub symbol: Symbol,
+    pub name: Option<String>,
+    pub currency: Option<String>,
+    /// Always the regular-session price; pre/post prices go in `extended_price`.
+    pub price: Option<f64>,
+    pub change: Option<f64>,
+    pub change_pct: Option<f64>,
+    pub previous_close: Option<f64>,
+    pub open: Option<f64>,
+    pub day_high: Option<f64>,
+    pub day_low: Option<f64>,
+    pub volume: Option<u64>,
+    pub market_cap: Option<f64>,
+    pub market_state: MarketState,
+    pub exchange: Option<String>,
+    pub time: Option<DateTime<Utc>>,
+    pub extended_price: Option<f64>,
+    pub extended_change_pct: Option<f64>,
+    pub delay_min: u32,
+    pub year_high: Option<f64>,
+    pub year_low: Option<f64>,
+}
+
+/// A quote request's answer for one symbol: a quote or why there is none.
+pub type QuoteOutcome = Result<Quote, String>;
+
+/// One headline, already sanitised and tagged with the watchlist symbols it is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Headline {
+    pub title: String,
+    pub link: String,
+    pub source: String,
+    pub published: Option<DateTime<Utc>>,
+    pub symbols: Vec<Symbol>,
+    pub feed: String,
+    #[serde(skip)]
+    pub summary: Option<String>,
+}
+
+/// Sort newest first; undated items keep their relative order after the dated ones.
+pub fn sort_newest_first(items: &mut [Headline]) {
+    items.sort_by(|a, b| match (a.published, b.published) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+}

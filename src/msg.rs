@@ -1,0 +1,55 @@
+//! What flows into `update` and what it asks the runtime to do.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{Config, Key};
+use crate::market::{Headline, QuoteOutcome, Symbol};
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(Key),
+    Resize(u16, u16),
+    /// The 1 Hz clock: redraws only if a time on screen changed.
+    Tick,
+    Shutdown,
+    Data(DataMsg),
+    /// A config file change was read: the new config, or why it was refused.
+    Config(Box<Result<Config, String>>),
+}
+
+/// Results from the refresh task, stamped with the plan generation they answer.
+#[derive(Debug, Clone)]
+pub struct DataMsg {
+    pub generation: u64,
+    pub at: DateTime<Utc>,
+    pub kind: DataKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum DataKind {
+    Quotes { source: String, results: Vec<(Symbol, QuoteOutcome)> },
+    QuotesFailed { source: String, error: String, retry_in: Duration },
+    News { headlines: Vec<Headline>, errors: Vec<(String, String)> },
+}
+
+/// What `update` asks for; the loop carries it out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Quit,
+    /// Fetch everything now.
+    RefreshNow,
+    /// Symbols, intervals or pause changed: send the refresh task a new plan.
+    Replan,
+    OpenLink(String),
+    Bell,
+}
+
+/// What one `update` call produced.
+#[derive(Debug, Default, PartialEq)]
+pub struct Outcome {
+    pub effects: Vec<Effect>,
+    /// Something visible changed: draw.
+    pub redraw: bool,
+}

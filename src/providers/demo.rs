@@ -1,0 +1,418 @@
+//! A simulated market: deterministic for a seed and an instant, moving only while exchanges trade.
+//!
+//! Prices are a smooth function of time (a few seeded waves), read at the last instant the symbol's
+//! regular session was open, so a closed market stands still and reopens with a gap, as real ones do.
+
+use std::f64::consts::TAU;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use futures::future::BoxFuture;
+
+use super::demo_catalog::{CATALOG, USD_PER};
+use super::{NewsBatch, NewsSource, ProviderError, QuoteSource};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::market::exchange::{SessionState, exchange_for};
+use crate::market::tags::Tagger;
+use crate::market::{Headline, MarketState, Quote, QuoteOutcome, Symbol};
+
+pub struct DemoMarket {
+    seed: u64,
+    clock: Arc<dyn Clock>,
+    companies: Vec<Company>,
+    tagger: Tagger,
+}
+
+struct Company {
+    name: String,
+    chinese: Option<String>,
+}
+
+/// SplitMix64: a stable hash, so the same seed gives the same market on every machine and version.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn hash_str(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+/// A number in [0, 1) from a hash.
+fn unit(h: u64) -> f64 {
+    (h >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn is_cjk_text(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+struct Profile {
+    price: f64,
+    currency: &'static str,
+    volume: f64,
+    market_cap: Option<f64>,
+}
+
+impl DemoMarket {
+    pub fn new(seed: u64, clock: Arc<dyn Clock>, config: &Config) -> DemoMarket {
+        let mut companies: Vec<Company> = Vec::new();
+        for sym in config.all_symbols() {
+            let meta = config.symbols.get(&sym);
+            let name = meta
+                .and_then(|m| m.aliases.iter().find(|a| !is_cjk_text(a)).cloned())
+                .or_else(|| config.name_of(&sym).map(str::to_string))
+                .unwrap_or_else(|| sym.to_string());
+            let chinese = meta.and_then(|m| m.aliases.iter().find(|a| is_cjk_text(a)).cloned());
+            if !companies.iter().any(|c| c.name == name) {
+                companies.push(Company { name, chinese });
+            }
+        }
+        DemoMarket { seed, clock, companies, tagger: config.tagger() }
+    }
+
+    fn profile(&self, sym: &Symbol) -> Profile {
+        if let Some(e) = CATALOG.iter().find(|e| e.symbol == sym.as_str()) {
+            return Profile {
+                price: e.price,
+                currency: e.currency,
+                volume: e.volume,
+                market_cap: Some(e.market_cap),
+            };
+        }
+        let h = mix(hash_str(sym.as_str()));
+        let currency = match sym.suffix() {
+            Some("HK") => "HKD",
+            Some("SS" | "SZ") => "CNY",
+            Some("T") => "JPY",
+            Some("TW" | "TWO") => "TWD",
+            Some("KS" | "KQ") => "KRW",
+            Some("L") => "GBp",
+            Some("AS" | "PA" | "DE" | "F" | "MI" | "BR") => "EUR",
+            _ => "USD",
+        };
+        let price = 5.0 * (100f64).powf(unit(h));
+        Profile { price, currency, volume: 1e6 + 2e7 * unit(mix(h)), market_cap: None }
+    }
+
+    /// The log-price offset at instant `t`: a few seeded waves from days down to minutes.
+    fn wave(&self, sym: &Symbol, t: DateTime<Utc>) -> f64 {
+        let x = t.timestamp() as f64;
+        let base = mix(self.seed ^ hash_str(sym.as_str()));
+        let waves = [
+            (9.0 * 86400.0, 0.06),
+            (1.3 * 86400.0, 0.025),
+            (3.0 * 3600.0, 0.008),
+            (1400.0, 0.003),
+            (240.0, 0.0012),
+        ];
+        waves
+            .iter()
+            .enumerate()
+            .map(|(i, (period, amp))| {
+                let h = mix(base.wrapping_add(i as u64));
+                let p = period * (0.8 + 0.4 * unit(h));
+                amp * (TAU * x / p + TAU * unit(mix(h))).sin()
+            })
+            .sum()
+    }
+
+    fn price_at(&self, sym: &Symbol, base: f64, t: DateTime<Utc>) -> f64 {
+        round_price(base * self.wave(sym, t).exp())
+    }
+
+    fn fx(&self, sym: &Symbol, now: DateTime<Utc>) -> Option<Quote> {
+        let pair = sym.as_str().strip_suffix("=X")?;
+        if pair.len() != 6 {
+            return None;
+        }
+        let rate = |c: &str| USD_PER.iter().find(|(k, _)| *k == c).map(|(_, v)| *v);
+        let (from, to) = (rate(&pair[..3])?, rate(&pair[3..])?);
+        let mid = from / to;
+        let price = mid * (1.0 + 0.2 * self.wave(sym, now) / 10.0);
+        Some(Quote {
+            symbol: sym.clone(),
+            name: Some(format!("{}/{}", &pair[..3], &pair[3..])),
+            currency: Some(pair[3..].to_string()),
+            price: Some(price),
+            change: Some(0.0),
+            change_pct: Some(0.0),
+            previous_close: Some(price),
+            market_state: MarketState::Regular,
+            exchange: Some("FX".to_string()),
+            time: Some(now),
+            ..Quote::default()
+        })
+    }
+
+    pub fn quote(&self, sym: &Symbol, now: DateTime<Utc>) -> Quote {
+        if let Some(q) = self.fx(sym, now) {
+            return q;
+        }
+        let ex = exchange_for(sym.as_str());
+        let prof = self.profile(sym);
+        let t = ex.clamp_to_regular(now);
+        let price = self.price_at(sym, prof.price, t);
+        let date = ex.trading_date(now);
+        let sessions = ex.regular_sessions_on(date);
+        let prev_sessions = ex.regular_sessions_on(ex.previous_trading_date(date));
+        let previous_close = prev_sessions.last().map(|(_, end)| self.price_at(sym, prof.price, *end));
+        let (open, high, low, volume) = match sessions.first() {
+            Some((start, _)) if *start <= t => {
+                let open = self.price_at(sym, prof.price, *start);
+                let (mut hi, mut lo) = (open.max(price), open.min(price));
+                let mut s = *start;
+                while s < t {
+                    if ex.state_at(s) == SessionState::Open {
+                        let p = self.price_at(sym, prof.price, s);
+                        hi = hi.max(p);
+                        lo = lo.min(p);
+                    }
+                    s += Duration::minutes(5);
+                }
+                let total: i64 = sessions.iter().map(|(a, b)| (*b - *a).num_seconds()).sum();
+                let done: i64 = sessions.iter().map(|(a, b)| (t.min(*b) - *a).num_seconds().max(0)).sum();
+                let frac = done as f64 / total.max(1) as f64;
+                let day_h = mix(self.seed ^ hash_str(sym.as_str()) ^ hash_str(&date.to_string()));
+                let day_factor = 0.7 + 0.6 * unit(day_h);
+                (Some(open), Some(hi), Some(lo), Some((prof.volume * day_factor * frac) as u64))
+            }
+            _ => (None, None, None, None),
+        };
+        let change = previous_close.map(|pc| round4(price - pc));
+        let change_pct = previous_close.filter(|pc| *pc != 0.0).map(|pc| round4((price - pc) / pc * 100.0));
+        let state = ex.state_at(now);
+        let (extended_price, extended_change_pct) = match state {
+            SessionState::Pre | SessionState::Post => {
+                let drift = 0.15 * (self.wave(sym, now) - self.wave(sym, t));
+                let ext = round_price(price * drift.exp());
+                (Some(ext), Some(round4((ext - price) / price * 100.0)))
+            }
+            _ => (None, None),
+        };
+        let delay_min = match sym.suffix() {
+            Some("HK" | "SS" | "SZ") => 15,
+            _ => 0,
+        };
+        let year_hi = (prof.price * 1.35).max(high.unwrap_or(price)).max(price);
+        let year_lo = (prof.price * 0.62).min(low.unwrap_or(price)).min(price);
+        Quote {
+            symbol: sym.clone(),
+            name: None,
+            currency: Some(prof.currency.to_string()),
+            price: Some(price),
+            change,
+            change_pct,
+            previous_close,
+            open,
+            day_high: high,
+            day_low: low,
+            volume,
+            market_cap: prof.market_cap.map(|m| (m * price / prof.price).round()),
+            market_state: MarketState::from_session(state),
+            exchange: Some(ex.code.to_string()),
+            time: Some(t),
+            extended_price,
+            extended_change_pct,
+            delay_min,
+            year_high: Some(round_price(year_hi)),
+            year_low: Some(round_price(year_lo)),
+        }
+    }
+
+    /// Headlines published up to `now`: one every ~20 minutes, naming watchlist companies.
+    pub fn news(&self, now: DateTime<Utc>) -> Vec<Headline> {
+        const SLOT: i64 = 1200;
+        if self.companies.is_empty() {
+            return Vec::new();
+        }
+        let last = now.timestamp().div_euclid(SLOT);
+        let mut out = Vec::new();
+        for n in (last - 60..=last).rev() {
+            let h = mix(self.seed.wrapping_mul(31) ^ n as u64);
+            let published = DateTime::from_timestamp(n * SLOT + (unit(h) * SLOT as f64 * 0.9) as i64, 0);
+            let Some(published) = published.filter(|p| *p <= now) else { continue };
+            let company = &self.companies[(mix(h) % self.companies.len() as u64) as usize];
+            let other = &self.companies[(mix(h ^ 7) % self.companies.len() as u64) as usize];
+            let pick = mix(h ^ 3);
+            let (title, source) = match (&company.chinese, pick % 4) {
+                (Some(cn), 0) => {
+                    let t = ZH_TEMPLATES[(pick / 4 % ZH_TEMPLATES.len() as u64) as usize];
+                    (t.replace("{c}", cn), ZH_SOURCES[(pick / 7 % ZH_SOURCES.len() as u64) as usize])
+                }
+                _ => {
+                    let t = EN_TEMPLATES[(pick / 4 % EN_TEMPLATES.len() as u64) as usize];
+                    (
+                        t.replace("{c}", &company.name).replace("{o}", &other.name),
+                        EN_SOURCES[(pick / 7 % EN_SOURCES.len() as u64) as usize],
+                    )
+                }
+            };
+            let summary = format!("{} — simulated headline from the chiptape demo market.", title);
+            let symbols = self.tagger.tag(&[&title]);
+            out.push(Headline {
+                link: format!("https://example.com/news/{}-{n}", self.seed),
+                title,
+                source: source.to_string(),
+                published: Some(published),
+                symbols,
+                feed: "demo".to_string(),
+                summary: Some(summary),
+            });
+        }
+        out
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn round_price(p: f64) -> f64 {
+    let step = if p < 1.0 { 1000.0 } else { 100.0 };
+    (p * step).round() / step
+}
+
+const EN_TEMPLATES: &[&str] = &[
+    "{c} shares jump as Huawei Ascend orders lift China AI chip demand",
+    "{c} slides after new US export controls on advanced chips",
+    "Analysts raise {c} targets on AI data-centre spending",
+    "{c} and {o} race to secure 7nm capacity",
+    "{c} reports record quarter as AI accelerator sales surge",
+    "DeepSeek's new model runs on {c} hardware, company says",
+    "{c} wins Qwen training contract, sources say",
+    "Beijing urges data centres to favour {c} chips over imports",
+    "{c} guides higher on cloud AI demand; {o} dips",
+    "Short sellers circle {c} after rally",
+];
+
+const ZH_TEMPLATES: &[&str] = &[
+    "{c}股价大涨，国产AI芯片需求强劲",
+    "美国出口管制升级，{c}回应称供应稳定",
+    "{c}发布新一代算力芯片",
+    "机构上调{c}目标价",
+];
+
+const EN_SOURCES: &[&str] =
+    &["Reuters", "Bloomberg", "Caixin Global", "SCMP", "Nikkei Asia", "The Information"];
+const ZH_SOURCES: &[&str] = &["财新", "新浪财经", "36氪", "第一财经"];
+
+impl QuoteSource for DemoMarket {
+    fn quotes<'a>(
+        &'a self,
+        symbols: &'a [Symbol],
+    ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
+        let now = self.clock.now();
+        Box::pin(async move { Ok(symbols.iter().map(|s| (s.clone(), Ok(self.quote(s, now)))).collect()) })
+    }
+
+    fn label(&self) -> String {
+        "demo".to_string()
+    }
+}
+
+impl NewsSource for DemoMarket {
+    fn headlines<'a>(&'a self, _symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
+        let now = self.clock.now();
+        Box::pin(async move { NewsBatch { headlines: self.news(now), errors: Vec::new() } })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+
+    fn market(seed: u64) -> DemoMarket {
+        let t: DateTime<Utc> = "2026-11-24T15:00:00Z".parse().unwrap();
+        DemoMarket::new(seed, Arc::new(FixedClock(t)), &crate::config::builtin())
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn sym(s: &str) -> Symbol {
+        Symbol::parse(s).unwrap()
+    }
+
+    #[test]
+    fn deterministic_for_a_seed() {
+        let t = at("2026-11-24T15:00:00Z");
+        assert_eq!(market(1).quote(&sym("NVDA"), t), market(1).quote(&sym("NVDA"), t));
+        assert_ne!(market(1).quote(&sym("NVDA"), t).price, market(2).quote(&sym("NVDA"), t).price);
+        assert_eq!(market(1).news(t), market(1).news(t));
+    }
+
+    #[test]
+    fn moves_only_while_open() {
+        let m = market(1);
+        // Tuesday 15:00 UTC: New York is open, Hong Kong closed.
+        let (a, b) = (at("2026-11-24T15:00:00Z"), at("2026-11-24T15:10:00Z"));
+        assert_ne!(m.quote(&sym("NVDA"), a).price, m.quote(&sym("NVDA"), b).price);
+        assert_eq!(m.quote(&sym("0981.HK"), a).price, m.quote(&sym("0981.HK"), b).price);
+        // Saturday: nothing moves.
+        let (s1, s2) = (at("2026-11-28T10:00:00Z"), at("2026-11-28T18:00:00Z"));
+        for s in ["NVDA", "0981.HK", "688256.SS"] {
+            assert_eq!(m.quote(&sym(s), s1), m.quote(&sym(s), s2), "{s}");
+        }
+    }
+
+    #[test]
+    fn hk_lunch_stands_still() {
+        let m = market(3);
+        let (a, b) = (at("2026-11-24T04:05:00Z"), at("2026-11-24T04:55:00Z")); // 12:05 and 12:55 HKT
+        assert_eq!(m.quote(&sym("0981.HK"), a).price, m.quote(&sym("0981.HK"), b).price);
+    }
+
+    #[test]
+    fn quote_is_consistent() {
+        let m = market(1);
+        let q = m.quote(&sym("NVDA"), at("2026-11-24T18:00:00Z"));
+        let (p, pc) = (q.price.unwrap(), q.previous_close.unwrap());
+        assert!((q.change.unwrap() - (p - pc)).abs() < 1e-9);
+        assert!(q.day_low.unwrap() <= p && p <= q.day_high.unwrap());
+        assert_eq!(q.currency.as_deref(), Some("USD"));
+        assert_eq!(q.market_state, MarketState::Regular);
+        assert!(q.volume.unwrap() > 0);
+        assert_eq!(m.quote(&sym("0981.HK"), at("2026-11-24T18:00:00Z")).currency.as_deref(), Some("HKD"));
+        assert_eq!(m.quote(&sym("0981.HK"), at("2026-11-24T18:00:00Z")).delay_min, 15);
+    }
+
+    #[test]
+    fn extended_hours_only_in_pre_and_post() {
+        let m = market(1);
+        let pre = m.quote(&sym("NVDA"), at("2026-11-24T12:00:00Z")); // 07:00 New York
+        assert_eq!(pre.market_state, MarketState::Pre);
+        assert!(pre.extended_price.is_some());
+        let reg = m.quote(&sym("NVDA"), at("2026-11-24T18:00:00Z"));
+        assert!(reg.extended_price.is_none());
+    }
+
+    #[test]
+    fn unknown_symbols_get_a_plausible_price() {
+        let q = market(1).quote(&sym("ZZZZ.DE"), at("2026-11-24T10:00:00Z"));
+        assert!(q.price.unwrap() > 1.0 && q.price.unwrap() < 1000.0);
+        assert_eq!(q.currency.as_deref(), Some("EUR"));
+    }
+
+    #[test]
+    fn news_names_watchlist_companies_and_is_tagged() {
+        let items = market(1).news(at("2026-11-24T15:00:00Z"));
+        assert!(items.len() > 40);
+        assert!(items.windows(2).all(|w| w[0].published >= w[1].published));
+        assert!(items.iter().all(|h| h.link.starts_with("https://example.com/")));
+        assert!(items.iter().filter(|h| !h.symbols.is_empty()).count() > items.len() / 2);
+        assert!(items.iter().any(|h| is_cjk_text(&h.title)));
+        assert!(items.iter().all(|h| h.published.unwrap() <= at("2026-11-24T15:00:00Z")));
+    }
+
+    #[test]
+    fn fx_pairs_for_totals() {
+        let q = market(1).quote(&sym("HKDUSD=X"), at("2026-11-24T15:00:00Z"));
+        assert!((q.price.unwrap() - 0.128).abs() < 0.01, "{:?}", q.price);
+    }
+}

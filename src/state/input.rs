@@ -1,0 +1,174 @@
+//! Keys: the search prompt and the help overlay see them first, then the key map.
+
+use super::rows::Move;
+use super::{Focus, State};
+use crate::config::{Action, Key, KeyCode};
+use crate::msg::{Effect, Outcome};
+
+pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
+    // ctrl-c quits from anywhere, whatever the key map says, so nobody is ever stuck.
+    if k == Key::ctrl('c') {
+        out.effects.push(Effect::Quit);
+        return;
+    }
+    if s.searching {
+        search_key(s, k, out);
+        return;
+    }
+    let action = s.config.keys.action(&k);
+    if s.help {
+        if matches!(action, Some(Action::Help | Action::Close | Action::Quit)) || k.code == KeyCode::Esc {
+            s.help = false;
+            out.redraw = true;
+        }
+        return;
+    }
+    if s.notice.take().is_some() {
+        out.redraw = true;
+    }
+    let Some(action) = action else { return };
+    act(s, action, out);
+}
+
+fn search_key(s: &mut State, k: Key, out: &mut Outcome) {
+    out.redraw = true;
+    match k.code {
+        KeyCode::Esc => {
+            s.search.clear();
+            s.searching = false;
+        }
+        KeyCode::Enter => s.searching = false,
+        KeyCode::Backspace => {
+            s.search.pop();
+        }
+        KeyCode::Char('u') if k.ctrl => s.search.clear(),
+        KeyCode::Char(c) if !k.ctrl && !k.alt && !c.is_control() => {
+            if s.search.chars().count() < 64 {
+                s.search.push(c);
+            }
+        }
+        KeyCode::Down => s.move_selection(Move::By(1)),
+        KeyCode::Up => s.move_selection(Move::By(-1)),
+        _ => out.redraw = false,
+    }
+    s.fix_offsets();
+}
+
+fn switch_group(s: &mut State, to: usize, out: &mut Outcome) {
+    if to == s.group || to >= s.config.groups.len() {
+        return;
+    }
+    s.group = to;
+    s.watch = Default::default();
+    s.news_filter = None;
+    s.fix_offsets();
+    out.redraw = true;
+    // The group in view is refreshed at the fast rate: tell the refresh task.
+    out.effects.push(Effect::Replan);
+}
+
+fn open_selected(s: &mut State, out: &mut Outcome) {
+    let Some(link) = s.selected_headline().map(|h| h.link.clone()) else {
+        s.notice = Some("no headline selected".to_string());
+        out.redraw = true;
+        return;
+    };
+    out.redraw = true;
+    if is_web_link(&link) {
+        s.read.insert(link.clone());
+        out.effects.push(Effect::OpenLink(link));
+    } else {
+        s.notice = Some("refusing to open non-web link".to_string());
+    }
+}
+
+/// Only http(s) links go to the system opener; `javascript:`, `file:` and friends never do.
+pub fn is_web_link(link: &str) -> bool {
+    url::Url::parse(link).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+fn act(s: &mut State, action: Action, out: &mut Outcome) {
+    use Action::*;
+    out.redraw = true;
+    match action {
+        Quit => out.effects.push(Effect::Quit),
+        Down => s.move_selection(Move::By(1)),
+        Up => s.move_selection(Move::By(-1)),
+        Top => s.move_selection(Move::Top),
+        Bottom => s.move_selection(Move::Bottom),
+        PageUp => s.move_selection(Move::PageUp),
+        PageDown => s.move_selection(Move::PageDown),
+        FocusNext | FocusPrev => {
+            s.focus = match s.focus {
+                Focus::Watchlist => Focus::Headlines,
+                Focus::Headlines => Focus::Watchlist,
+            }
+        }
+        GroupPrev => {
+            let n = s.config.groups.len();
+            if n > 1 {
+                switch_group(s, (s.group + n - 1) % n, out);
+            }
+        }
+        GroupNext => {
+            let n = s.config.groups.len();
+            if n > 1 {
+                switch_group(s, (s.group + 1) % n, out);
+            }
+        }
+        Group1 | Group2 | Group3 | Group4 | Group5 | Group6 | Group7 | Group8 | Group9 => {
+            if let Some(i) = action.group_index() {
+                switch_group(s, i, out);
+            }
+        }
+        Activate => match s.focus {
+            Focus::Headlines => open_selected(s, out),
+            Focus::Watchlist => s.notice = Some("the detail view arrives in a later version".to_string()),
+        },
+        OpenLink => open_selected(s, out),
+        FilterSymbol => {
+            let sel = s.selected_symbol().cloned();
+            s.news_filter = if s.news_filter.is_some() && s.news_filter == sel { None } else { sel };
+            s.news = Default::default();
+            s.fix_offsets();
+        }
+        Search => {
+            s.searching = true;
+        }
+        Sort => {
+            s.sort = s.sort.next();
+            s.sort_reverse = false;
+            s.fix_offsets();
+        }
+        SortReverse => {
+            s.sort_reverse = !s.sort_reverse;
+            s.fix_offsets();
+        }
+        Refresh => {
+            if s.paused {
+                s.notice = Some("updates are paused (p resumes)".to_string());
+            } else {
+                out.effects.push(Effect::RefreshNow);
+                s.notice = Some("refreshing…".to_string());
+            }
+        }
+        AddSymbol | RemoveSymbol | EditConfig => {
+            s.notice = Some(format!("{} arrives in a later version", action.help()));
+        }
+        Pause => {
+            s.paused = !s.paused;
+            out.effects.push(Effect::Replan);
+        }
+        Help => s.help = true,
+        Close => {
+            if s.news_filter.is_some() {
+                s.news_filter = None;
+            } else if !s.search.is_empty() {
+                s.search.clear();
+            } else {
+                out.redraw = false;
+            }
+            s.fix_offsets();
+        }
+    }
+}

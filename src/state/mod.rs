@@ -1,0 +1,205 @@
+//! Everything the screen shows, and the pure `update` that changes it. No I/O, no clock of its own.
+
+mod data;
+mod input;
+mod rows;
+
+pub use input::is_web_link;
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::layout::Layout;
+use crate::market::exchange::{Exchange, exchange_for};
+use crate::market::{Headline, Quote, Symbol};
+use crate::msg::{Effect, Msg, Outcome};
+use crate::timefmt;
+
+pub use rows::SortKey;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Watchlist,
+    Headlines,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuoteEntry {
+    pub quote: Option<Quote>,
+    pub error: Option<String>,
+    pub updated: Option<DateTime<Utc>>,
+}
+
+/// Freshness of one data source, for the status bar.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceStatus {
+    pub label: String,
+    pub last_ok: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+    pub retry_at: Option<DateTime<Utc>>,
+}
+
+/// Selection kept by identity (a symbol, a link) so sorting and new data never move it to another row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cursor<K> {
+    pub selected: Option<K>,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub config: Config,
+    pub demo: bool,
+    /// NO_COLOR was set: the mono theme whatever the config says.
+    pub no_color: bool,
+    pub size: (u16, u16),
+    /// The instant the screen is drawn for; set from `now` on every message.
+    pub now: DateTime<Utc>,
+    pub group: usize,
+    pub focus: Focus,
+    pub quotes: HashMap<Symbol, QuoteEntry>,
+    pub quote_status: SourceStatus,
+    pub news_status: SourceStatus,
+    pub headlines: Vec<Headline>,
+    pub read: HashSet<String>,
+    pub watch: Cursor<Symbol>,
+    pub news: Cursor<String>,
+    pub sort: SortKey,
+    pub sort_reverse: bool,
+    pub search: String,
+    pub searching: bool,
+    pub news_filter: Option<Symbol>,
+    pub paused: bool,
+    pub help: bool,
+    /// Bumped whenever the set of symbols changes, so late answers to an old plan are dropped.
+    pub generation: u64,
+    /// A one-off message in the status bar (a refused link, a feature not there yet).
+    pub notice: Option<String>,
+    /// The latest config error (a broken edit); the last good config keeps running.
+    pub config_error: Option<String>,
+    time_sig: u64,
+}
+
+impl State {
+    pub fn new(config: Config, demo: bool, now: DateTime<Utc>) -> State {
+        let mut s = State {
+            config,
+            demo,
+            no_color: false,
+            size: (80, 24),
+            now,
+            group: 0,
+            focus: Focus::Watchlist,
+            quotes: HashMap::new(),
+            quote_status: SourceStatus::default(),
+            news_status: SourceStatus::default(),
+            headlines: Vec::new(),
+            read: HashSet::new(),
+            watch: Cursor::default(),
+            news: Cursor::default(),
+            sort: SortKey::User,
+            sort_reverse: false,
+            search: String::new(),
+            searching: false,
+            news_filter: None,
+            paused: false,
+            help: false,
+            generation: 1,
+            notice: None,
+            config_error: None,
+            time_sig: 0,
+        };
+        s.time_sig = s.time_signature();
+        s
+    }
+
+    pub fn layout(&self) -> Layout {
+        Layout::compute(self.size.0, self.size.1)
+    }
+
+    pub fn group_symbols(&self) -> &[Symbol] {
+        self.config.groups.get(self.group).map_or(&[], |g| g.symbols.as_slice())
+    }
+
+    /// Exchanges of the group in view, each once, in the order their symbols appear.
+    pub fn exchanges_in_view(&self) -> Vec<&'static Exchange> {
+        let mut out: Vec<&'static Exchange> = Vec::new();
+        for s in self.group_symbols() {
+            let ex = exchange_for(s.as_str());
+            if !out.iter().any(|e| std::ptr::eq(*e, ex) || e.label == ex.label) {
+                out.push(ex);
+            }
+        }
+        out
+    }
+
+    /// Unread headlines about `sym`, for the watchlist badge.
+    pub fn unread_about(&self, sym: &Symbol) -> usize {
+        self.headlines.iter().filter(|h| !self.read.contains(&h.link) && h.symbols.contains(sym)).count()
+    }
+
+    /// A hash of every time-dependent text on screen: the tick redraws only when it changes.
+    fn time_signature(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let now = self.now;
+        for ex in self.exchanges_in_view() {
+            timefmt::clock(ex, now).hash(&mut h);
+            ex.state_at(now).hash(&mut h);
+        }
+        for st in [&self.quote_status, &self.news_status] {
+            st.last_ok.map(|t| timefmt::age(t, now)).hash(&mut h);
+            st.retry_at.map(|t| timefmt::until(t, now)).hash(&mut h);
+        }
+        let rows = self.layout().news_rows();
+        for hl in self.news_rows().into_iter().skip(self.news.offset).take(rows) {
+            hl.published.map(|t| timefmt::age(t, now)).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The refresh plan this state asks for.
+    pub fn plan(&self, refresh_seq: u64) -> crate::refresh::Plan {
+        let fast: Vec<Symbol> = self.group_symbols().to_vec();
+        let slow: Vec<Symbol> = self.config.all_symbols().into_iter().filter(|s| !fast.contains(s)).collect();
+        crate::refresh::Plan {
+            generation: self.generation,
+            fast,
+            slow,
+            refresh_secs: self.config.refresh_secs,
+            closed_refresh_secs: self.config.closed_refresh_secs,
+            news_refresh_secs: self.config.news_refresh_secs,
+            paused: self.paused,
+            refresh_seq,
+        }
+    }
+}
+
+/// The one place state changes. `now` is the message's instant.
+pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
+    state.now = now;
+    let mut out = Outcome::default();
+    match msg {
+        Msg::Key(k) => input::key(state, k, &mut out),
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            state.fix_offsets();
+            out.redraw = true;
+        }
+        Msg::Tick => {}
+        Msg::Shutdown => out.effects.push(Effect::Quit),
+        Msg::Data(d) => data::apply(state, d, &mut out),
+        Msg::Config(c) => data::config(state, *c, &mut out),
+    }
+    let sig = state.time_signature();
+    if sig != state.time_sig {
+        state.time_sig = sig;
+        out.redraw = true;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

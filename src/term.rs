@@ -1,0 +1,40 @@
+//! Taking the terminal and always giving it back: on quit, on signals, and on panics in any task.
+
+use tokio::sync::mpsc;
+
+use crate::msg::Msg;
+
+/// SIGTERM, SIGHUP (the pane closed) and SIGQUIT become `Msg::Shutdown`. Install before taking the terminal.
+#[cfg(unix)]
+pub fn forward_signals(tx: mpsc::UnboundedSender<Msg>) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    for kind in [SignalKind::terminate(), SignalKind::hangup(), SignalKind::quit()] {
+        let mut s = signal(kind)?;
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while s.recv().await.is_some() {
+                if tx.send(Msg::Shutdown).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn forward_signals(_tx: mpsc::UnboundedSender<Msg>) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Restore the terminal, log and print the panic, and exit non-zero: a panicking task must not leave
+/// a half-alive UI behind.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        tracing::error!("panic: {info}");
+        previous(info);
+        std::process::exit(101);
+    }));
+}

@@ -1,0 +1,52 @@
+//! Texts that depend on the time, shared by the view and by the tick that decides whether to redraw.
+
+use chrono::{DateTime, Utc};
+
+use crate::market::exchange::Exchange;
+
+/// "14:05" in the exchange's own zone.
+pub fn clock(ex: &Exchange, now: DateTime<Utc>) -> String {
+    now.with_timezone(&ex.tz).format("%H:%M").to_string()
+}
+
+/// A compact age: "now", "45s", "5m", "3h", "2d".
+pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let s = (now - then).num_seconds();
+    match s {
+        i64::MIN..=9 => "now".to_string(),
+        10..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m", s / 60),
+        3600..=86_399 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// Like `age`, but in minutes at the finest, for ages that need not tick every second.
+pub fn age_coarse(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let s = (now - then).num_seconds();
+    if s < 60 { "<1m".to_string() } else { age(then, now) }
+}
+
+/// "in 30s", "in 4m".
+pub fn until(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let s = (at - now).num_seconds().max(0);
+    if s < 60 { format!("{s}s") } else { format!("{}m{:02}s", s / 60, s % 60) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages() {
+        let t: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        let a = |s: i64| age(t, t + chrono::Duration::seconds(s));
+        assert_eq!(a(3), "now");
+        assert_eq!(a(42), "42s");
+        assert_eq!(a(300), "5m");
+        assert_eq!(a(3 * 3600 + 5), "3h");
+        assert_eq!(a(2 * 86400 + 1), "2d");
+        assert_eq!(a(-30), "now", "a future date is not negative");
+        assert_eq!(until(t + chrono::Duration::seconds(95), t), "1m35s");
+    }
+}

@@ -1,0 +1,86 @@
+//! The bottom line: per-source freshness or error, the search prompt, notices, key hints.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::text::{fit, width};
+use super::theme::Theme;
+use crate::config::Action;
+use crate::state::{SourceStatus, State};
+use crate::timefmt;
+
+fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>) -> (String, bool) {
+    if let Some(e) = &st.error {
+        let retry =
+            st.retry_at.map(|t| format!(" — retrying in {}", timefmt::until(t, now))).unwrap_or_default();
+        return (format!("{name}: {e}{retry}"), true);
+    }
+    match st.last_ok {
+        Some(t) => {
+            let label = if st.label.is_empty() || st.label == name {
+                String::new()
+            } else {
+                format!(" {}", st.label)
+            };
+            let age = timefmt::age(t, now);
+            let when = if age == "now" { "just now".to_string() } else { format!("{age} ago") };
+            (format!("{name}{label} {when}"), false)
+        }
+        None => (format!("{name}: loading…"), false),
+    }
+}
+
+pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    let hint = |a: Action, what: &str| state.config.keys.hint(a).map(|k| format!("{k} {what}"));
+    let hints: Vec<String> =
+        [hint(Action::Help, "help"), hint(Action::Search, "search"), hint(Action::Quit, "quit")]
+            .into_iter()
+            .flatten()
+            .collect();
+    let hints = hints.join("  ");
+
+    let mut left: Vec<Span> = Vec::new();
+    if state.searching || !state.search.is_empty() {
+        let cursor = if state.searching { "▏" } else { "" };
+        left.push(Span::styled(format!("/{}{cursor}", state.search), theme.accent));
+        if state.searching {
+            left.push(Span::styled("  Enter keep · Esc clear", theme.dim));
+        }
+    } else if let Some(n) = &state.notice {
+        left.push(Span::styled(n.clone(), theme.accent));
+    } else if let Some(e) = &state.config_error {
+        left.push(Span::styled(format!("config: {e}"), theme.error));
+    } else {
+        let (q, qerr) = source_text(&state.quote_status, "quotes", state.now);
+        let (n, nerr) = source_text(&state.news_status, "news", state.now);
+        left.push(Span::styled(q, if qerr { theme.error } else { theme.dim }));
+        left.push(Span::styled(" │ ", theme.dim));
+        left.push(Span::styled(n, if nerr { theme.error } else { theme.dim }));
+    }
+    let left_w: usize = left.iter().map(|s| width(&s.content)).sum();
+    let show_hints = left_w + width(&hints) + 2 <= w;
+    let room = if show_hints { w - width(&hints) - 2 } else { w };
+    // Cut the left part to its room, span by span.
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for s in left {
+        let cw = width(&s.content);
+        if used + cw <= room {
+            used += cw;
+            spans.push(s);
+        } else {
+            let t = fit(&s.content, room - used);
+            used += width(&t);
+            spans.push(Span::styled(t, s.style));
+            break;
+        }
+    }
+    if show_hints {
+        spans.push(Span::raw(" ".repeat(w - used - width(&hints))));
+        spans.push(Span::styled(hints, theme.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,65 @@
+//! Cutting text to a display width: CJK and emoji are two cells, and nothing unprintable gets through.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// At most `max` cells, with "…" when cut; control characters dropped.
+pub fn fit(s: &str, max: usize) -> String {
+    if max == 0 {
+        return String::new();
+    }
+    let clean: String = s.chars().filter(|c| !c.is_control()).collect();
+    if width(&clean) <= max {
+        return clean;
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for g in clean.graphemes(true) {
+        let gw = width(g);
+        if w + gw > max - 1 {
+            break;
+        }
+        out.push_str(g);
+        w += gw;
+    }
+    out.push('…');
+    out
+}
+
+/// `fit`, then padded with spaces to exactly `cells` (left-aligned) .
+pub fn pad(s: &str, cells: usize) -> String {
+    let mut t = fit(s, cells);
+    let w = width(&t);
+    t.extend(std::iter::repeat_n(' ', cells.saturating_sub(w)));
+    t
+}
+
+/// Right-aligned in `cells`.
+pub fn rpad(s: &str, cells: usize) -> String {
+    let t = fit(s, cells);
+    let w = width(&t);
+    let mut out: String = std::iter::repeat_n(' ', cells.saturating_sub(w)).collect();
+    out.push_str(&t);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_by_cells() {
+        assert_eq!(fit("hello", 10), "hello");
+        assert_eq!(fit("hello world", 6), "hello…");
+        assert_eq!(fit("中芯国际扩产", 7), "中芯国…");
+        assert_eq!(width(&fit("中芯国际扩产", 6)), 5);
+        assert_eq!(fit("a\u{1b}[31mb", 10), "a[31mb");
+        assert_eq!(fit("x", 0), "");
+        assert_eq!(pad("中", 4), "中  ");
+        assert_eq!(rpad("1.00", 6), "  1.00");
+    }
+}

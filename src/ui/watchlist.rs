@@ -1,0 +1,235 @@
+//! The watchlist table. Only the rows in view are laid out; columns drop by priority as width shrinks.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::text::{fit, pad, rpad};
+use super::theme::Theme;
+use crate::format;
+use crate::market::Symbol;
+use crate::market::exchange::exchange_for;
+use crate::state::{Focus, SortKey, State};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Symbol,
+    Name,
+    Last,
+    Chg,
+    Pct,
+    News,
+    Volume,
+    Note,
+    Range,
+}
+
+impl Col {
+    /// Display order.
+    const ORDER: [Col; 9] = [
+        Col::Symbol,
+        Col::Name,
+        Col::Last,
+        Col::Chg,
+        Col::Pct,
+        Col::Volume,
+        Col::Range,
+        Col::Note,
+        Col::News,
+    ];
+    /// The order columns are given room in.
+    const PRIORITY: [Col; 9] = [
+        Col::Symbol,
+        Col::Last,
+        Col::Pct,
+        Col::Name,
+        Col::Chg,
+        Col::News,
+        Col::Volume,
+        Col::Note,
+        Col::Range,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            Col::Symbol => "Symbol",
+            Col::Name => "Name",
+            Col::Last => "Last",
+            Col::Chg => "Chg",
+            Col::Pct => "Chg%",
+            Col::News => "New",
+            Col::Volume => "Volume",
+            Col::Note => "Note",
+            Col::Range => "Day range",
+        }
+    }
+
+    fn width(self) -> usize {
+        match self {
+            Col::Symbol => 10,
+            Col::Name => 8,
+            Col::Last => 10,
+            Col::Chg => 8,
+            Col::Pct => 9,
+            Col::News => 3,
+            Col::Volume => 7,
+            Col::Note => 5,
+            Col::Range => 17,
+        }
+    }
+
+    fn right(self) -> bool {
+        !matches!(self, Col::Symbol | Col::Name | Col::Note)
+    }
+}
+
+/// Which columns fit in `inner` cells, with their widths, in display order.
+fn columns(inner: usize) -> Vec<(Col, usize)> {
+    let mut chosen: Vec<Col> = Vec::new();
+    let mut used = 0;
+    for c in Col::PRIORITY {
+        let need = c.width() + usize::from(!chosen.is_empty());
+        if used + need <= inner {
+            used += need;
+            chosen.push(c);
+        }
+    }
+    let spare = inner - used;
+    Col::ORDER
+        .iter()
+        .filter(|c| chosen.contains(c))
+        .map(|&c| (c, if c == Col::Name { c.width() + spare.min(16) } else { c.width() }))
+        .collect()
+}
+
+fn cell(c: Col, w: usize, text: &str) -> String {
+    if c.right() { rpad(text, w) } else { pad(text, w) }
+}
+
+pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = state.focus == Focus::Watchlist;
+    let mut title = match state.config.groups.get(state.group) {
+        Some(g) => format!(" {} ", g.name),
+        None => " Watchlist ".to_string(),
+    };
+    if state.sort != SortKey::User || state.sort_reverse {
+        title.push_str(&format!("· {}{} ", state.sort.label(), if state.sort_reverse { " ↑" } else { "" }));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.border_focused } else { theme.border })
+        .title(Span::styled(fit(&title, area.width.saturating_sub(2) as usize), theme.header));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let cols = columns(inner.width as usize);
+    let mut lines: Vec<Line> = Vec::new();
+    let header: Vec<Span> = cols
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (c, w))| {
+            let sep = if i > 0 { " " } else { "" };
+            [Span::raw(sep), Span::styled(cell(*c, *w, c.title()), theme.header)]
+        })
+        .collect();
+    lines.push(Line::from(header));
+
+    let rows = state.watch_rows();
+    if rows.is_empty() {
+        let msg = if state.group_symbols().is_empty() {
+            "no symbols in this group (add them in the config file)".to_string()
+        } else {
+            format!("no symbol matches \"{}\"", state.search)
+        };
+        lines.push(Line::styled(fit(&msg, inner.width as usize), theme.dim));
+    }
+    let selected = state.selected_symbol().cloned();
+    let page = inner.height.saturating_sub(1) as usize;
+    for sym in rows.iter().skip(state.watch.offset).take(page) {
+        let is_sel = selected.as_ref() == Some(*sym);
+        lines.push(row(state, theme, sym, &cols, is_sel, focused));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn row<'a>(
+    state: &State,
+    theme: &Theme,
+    sym: &Symbol,
+    cols: &[(Col, usize)],
+    selected: bool,
+    focused: bool,
+) -> Line<'a> {
+    let entry = state.quotes.get(sym);
+    let q = entry.and_then(|e| e.quote.as_ref());
+    let ex = exchange_for(sym.as_str());
+    let interval = if ex.state_at(state.now).is_trading() {
+        state.config.refresh_secs
+    } else {
+        state.config.closed_refresh_secs
+    };
+    let stale =
+        entry.and_then(|e| e.updated).is_some_and(|u| (state.now - u).num_seconds() > 2 * interval as i64);
+    let dir = theme.direction(q.and_then(|q| q.change));
+    let name = state
+        .config
+        .name_of(sym)
+        .map(str::to_string)
+        .or_else(|| q.and_then(|q| q.name.clone()))
+        .unwrap_or_default();
+    let missing = if entry.is_some_and(|e| e.error.is_some()) { "—" } else { "…" };
+    let unread = state.unread_about(sym);
+    let mut spans: Vec<Span> = Vec::new();
+    for (i, (c, w)) in cols.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" "));
+        }
+        let (text, style) = match c {
+            Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
+            Col::Name => (name.clone(), theme.text),
+            Col::Last => (q.and_then(|q| q.price).map_or(missing.to_string(), format::price), theme.text),
+            Col::Chg => (q.and_then(|q| q.change).map_or(String::new(), format::change), dir),
+            Col::Pct => (
+                q.and_then(|q| q.change_pct).map_or(String::new(), |p| {
+                    format!("{}{}", format::arrow(q.and_then(|q| q.change)), format::pct(p))
+                }),
+                dir,
+            ),
+            Col::Volume => {
+                (q.and_then(|q| q.volume).map_or(String::new(), |v| format::compact(v as f64)), theme.dim)
+            }
+            Col::Range => (
+                match q.and_then(|q| q.day_low.zip(q.day_high)) {
+                    Some((lo, hi)) => format!("{}–{}", format::price(lo), format::price(hi)),
+                    None => String::new(),
+                },
+                theme.dim,
+            ),
+            Col::Note => {
+                if entry.is_some_and(|e| e.error.is_some()) {
+                    ("err".to_string(), theme.error)
+                } else if stale {
+                    ("stale".to_string(), theme.dim)
+                } else if let Some(d) = q.map(|q| q.delay_min).filter(|d| *d > 0) {
+                    (format!("{d}m"), theme.dim)
+                } else {
+                    (String::new(), theme.dim)
+                }
+            }
+            Col::News => {
+                (if unread > 0 { format!("●{}", unread.min(99)) } else { String::new() }, theme.accent)
+            }
+        };
+        let mut style = style;
+        if stale {
+            style = style.add_modifier(Modifier::DIM);
+        }
+        spans.push(Span::styled(cell(*c, *w, &text), style));
+    }
+    let line = Line::from(spans);
+    if selected { line.style(if focused { theme.selected } else { theme.selected_unfocused }) } else { line }
+}
