@@ -2,7 +2,6 @@
 
 use std::io;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers};
 use futures::{Stream, StreamExt};
@@ -73,12 +72,6 @@ fn event_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-/// When the next 1 Hz tick is due: on the next wall-clock second, so clocks flip on time.
-fn next_tick(clock: &dyn Clock) -> Instant {
-    let ms = clock.now().timestamp_subsec_millis() as u64;
-    Instant::now() + Duration::from_millis(1000 - ms.min(999))
-}
-
 /// Run until quit or shutdown. Spawns the refresh task and stops it on the way out.
 pub async fn run<B, E>(
     terminal: &mut Terminal<B>,
@@ -101,7 +94,7 @@ where
     let task = tokio::spawn(crate::refresh::run(rt.providers.clone(), rt.clock.clone(), plan_rx, data_tx));
 
     draw(terminal, &state, &mut stats)?;
-    let mut tick_at = next_tick(&*rt.clock);
+    let mut tick_at = Instant::now() + state.next_time_change();
     let mut input_open = true;
     'outer: loop {
         let tick_armed = !state.layout().too_small;
@@ -115,7 +108,6 @@ where
             },
             Some(m) = data_rx.recv() => m,
             _ = tokio::time::sleep_until(tick_at), if tick_armed => {
-                tick_at = next_tick(&*rt.clock);
                 Msg::Tick
             }
         };
@@ -151,6 +143,7 @@ where
         if redraw {
             draw(terminal, &state, &mut stats)?;
         }
+        tick_at = Instant::now() + state.next_time_change();
     }
     task.abort();
     Ok(stats)

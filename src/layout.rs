@@ -38,7 +38,8 @@ impl Layout {
         let status = Rect::new(0, height - 1, width, 1);
         let body_h = height - 3;
         let (watch, news) = if width >= SIDE_BY_SIDE {
-            let ww = (width * 56 / 100).max(60).min(width - 36);
+            // The table needs about 104 cells with every column; more would only pad it.
+            let ww = (width * 56 / 100).clamp(60, 104).min(width - 36);
             (Rect::new(0, 2, ww, body_h), Rect::new(ww, 2, width - ww, body_h))
         } else {
             let wh = (body_h * 55 / 100).max(5).min(body_h - 4);

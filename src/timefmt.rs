@@ -9,22 +9,16 @@ pub fn clock(ex: &Exchange, now: DateTime<Utc>) -> String {
     now.with_timezone(&ex.tz).format("%H:%M").to_string()
 }
 
-/// A compact age: "now", "45s", "5m", "3h", "2d".
+/// A compact age: "now", "40s" (in tens of seconds, so it does not redraw every second), "5m", "3h", "2d".
 pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let s = (now - then).num_seconds();
     match s {
         i64::MIN..=9 => "now".to_string(),
-        10..=59 => format!("{s}s"),
+        10..=59 => format!("{}s", s / 10 * 10),
         60..=3599 => format!("{}m", s / 60),
         3600..=86_399 => format!("{}h", s / 3600),
         _ => format!("{}d", s / 86_400),
     }
-}
-
-/// Like `age`, but in minutes at the finest, for ages that need not tick every second.
-pub fn age_coarse(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let s = (now - then).num_seconds();
-    if s < 60 { "<1m".to_string() } else { age(then, now) }
 }
 
 /// "in 30s", "in 4m".
@@ -42,7 +36,7 @@ mod tests {
         let t: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
         let a = |s: i64| age(t, t + chrono::Duration::seconds(s));
         assert_eq!(a(3), "now");
-        assert_eq!(a(42), "42s");
+        assert_eq!(a(42), "40s");
         assert_eq!(a(300), "5m");
         assert_eq!(a(3 * 3600 + 5), "3h");
         assert_eq!(a(2 * 86400 + 1), "2d");

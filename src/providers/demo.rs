@@ -277,7 +277,7 @@ fn round_price(p: f64) -> f64 {
 }
 
 const EN_TEMPLATES: &[&str] = &[
-    "{c} shares jump as Huawei Ascend orders lift China AI chip demand",
+    "{c} shares jump as AI chip demand outruns supply",
     "{c} slides after new US export controls on advanced chips",
     "Analysts raise {c} targets on AI data-centre spending",
     "{c} and {o} race to secure 7nm capacity",
@@ -290,7 +290,7 @@ const EN_TEMPLATES: &[&str] = &[
 ];
 
 const ZH_TEMPLATES: &[&str] = &[
-    "{c}股价大涨，国产AI芯片需求强劲",
+    "{c}股价大涨，AI算力需求强劲",
     "美国出口管制升级，{c}回应称供应稳定",
     "{c}发布新一代算力芯片",
     "机构上调{c}目标价",

@@ -160,6 +160,42 @@ impl State {
         h.finish()
     }
 
+    /// How long until a time shown on screen next changes: the exchange clocks on the minute, the
+    /// status ages ("10s ago", "5m ago") when they flip, a retry countdown every second. The loop
+    /// sleeps this long, so an idle pane wakes about once a minute.
+    pub fn next_time_change(&self) -> std::time::Duration {
+        let now = self.now;
+        let ms_in_minute = now.timestamp().rem_euclid(60) * 1000 + i64::from(now.timestamp_subsec_millis());
+        let mut next = 60_000 - ms_in_minute;
+        for st in [&self.quote_status, &self.news_status] {
+            if let Some(t) = st.last_ok {
+                let age = (now - t).num_milliseconds().max(0);
+                let step = if age < 60_000 {
+                    10_000
+                } else if age < 3_600_000 {
+                    60_000
+                } else {
+                    3_600_000
+                };
+                next = next.min(step - age % step);
+            }
+            if st.retry_at.is_some_and(|t| t > now) {
+                next = next.min(1000 - i64::from(now.timestamp_subsec_millis()));
+            }
+        }
+        let rows = self.layout().news_rows();
+        for h in self.news_rows().into_iter().skip(self.news.offset).take(rows) {
+            if let Some(t) = h.published {
+                let age = (now - t).num_milliseconds().max(0);
+                if age < 60_000 {
+                    next = next.min(10_000 - age % 10_000);
+                }
+            }
+        }
+        // A few milliseconds late, so the text has surely changed when we look.
+        std::time::Duration::from_millis(next.max(1) as u64 + 5)
+    }
+
     /// The refresh plan this state asks for.
     pub fn plan(&self, refresh_seq: u64) -> crate::refresh::Plan {
         let fast: Vec<Symbol> = self.group_symbols().to_vec();

@@ -1,1 +1,376 @@
+use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::clock::FixedClock;
+use crate::config::{Action, Key, KeyCode, builtin};
+use crate::msg::{DataKind, DataMsg};
+use crate::providers::demo::DemoMarket;
+
+fn t0() -> DateTime<Utc> {
+    "2026-11-24T15:00:00Z".parse().unwrap()
+}
+
+fn sym(s: &str) -> Symbol {
+    Symbol::parse(s).unwrap()
+}
+
+/// A state at 120x35 with demo quotes for every symbol and demo headlines.
+fn loaded() -> State {
+    let cfg = builtin();
+    let demo = DemoMarket::new(1, Arc::new(FixedClock(t0())), &cfg);
+    let mut s = State::new(cfg.clone(), true, t0());
+    update(&mut s, Msg::Resize(120, 35), t0());
+    let results = cfg.all_symbols().iter().map(|x| (x.clone(), Ok(demo.quote(x, t0())))).collect();
+    let generation = s.generation;
+    update(&mut s, data(generation, DataKind::Quotes { source: "demo".into(), results }), t0());
+    update(&mut s, data(generation, DataKind::News { headlines: demo.news(t0()), errors: vec![] }), t0());
+    s
+}
+
+fn data(generation: u64, kind: DataKind) -> Msg {
+    Msg::Data(DataMsg { generation, at: t0(), kind })
+}
+
+fn press(s: &mut State, k: Key) -> Outcome {
+    update(s, Msg::Key(k), t0())
+}
+
+fn ch(s: &mut State, c: char) -> Outcome {
+    press(s, Key::ch(c))
+}
+
+fn selected(s: &State) -> String {
+    s.selected_symbol().unwrap().to_string()
+}
+
+#[test]
+fn navigation_moves_and_clamps() {
+    let mut s = loaded();
+    assert_eq!(selected(&s), "0981.HK");
+    assert!(ch(&mut s, 'j').redraw);
+    assert_eq!(selected(&s), "688981.SS");
+    press(&mut s, Key::plain(KeyCode::Down));
+    assert_eq!(selected(&s), "1347.HK");
+    ch(&mut s, 'k');
+    assert_eq!(selected(&s), "688981.SS");
+    ch(&mut s, 'G');
+    assert_eq!(selected(&s), "688012.SS");
+    ch(&mut s, 'j');
+    assert_eq!(selected(&s), "688012.SS", "stays on the last row");
+    ch(&mut s, 'g');
+    assert_eq!(selected(&s), "0981.HK");
+    ch(&mut s, 'k');
+    assert_eq!(selected(&s), "0981.HK", "stays on the first row");
+    press(&mut s, Key::plain(KeyCode::End));
+    press(&mut s, Key::plain(KeyCode::Home));
+    assert_eq!(selected(&s), "0981.HK");
+}
+
+#[test]
+fn paging_keeps_the_selection_in_view() {
+    let mut s = loaded();
+    update(&mut s, Msg::Resize(80, 14), t0());
+    let page = s.layout().watch_rows();
+    assert!(page < 10, "the test needs a page smaller than the group ({page})");
+    press(&mut s, Key::plain(KeyCode::PageDown));
+    let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    assert_eq!(selected(&s), rows[page]);
+    assert!(s.watch.offset > 0 && s.watch.offset <= page);
+    press(&mut s, Key::plain(KeyCode::PageUp));
+    assert_eq!(selected(&s), rows[0]);
+    assert_eq!(s.watch.offset, 0);
+}
+
+#[test]
+fn focus_switches_and_moves_the_right_pane() {
+    let mut s = loaded();
+    press(&mut s, Key::plain(KeyCode::Tab));
+    assert_eq!(s.focus, Focus::Headlines);
+    let first = s.selected_headline().unwrap().link.clone();
+    ch(&mut s, 'j');
+    assert_ne!(s.selected_headline().unwrap().link, first);
+    assert_eq!(selected(&s), "0981.HK", "the watchlist did not move");
+    press(&mut s, Key::plain(KeyCode::BackTab));
+    assert_eq!(s.focus, Focus::Watchlist);
+}
+
+#[test]
+fn group_switching_by_brackets_and_numbers() {
+    let mut s = loaded();
+    let out = ch(&mut s, ']');
+    assert_eq!(s.group, 1);
+    assert!(out.effects.contains(&Effect::Replan), "the group in view is refreshed fast");
+    assert_eq!(selected(&s), "9988.HK");
+    ch(&mut s, '[');
+    ch(&mut s, '[');
+    assert_eq!(s.group, s.config.groups.len() - 1, "wraps around");
+    ch(&mut s, '3');
+    assert_eq!(s.group, 2);
+    let out = ch(&mut s, '9');
+    assert_eq!(s.group, 2, "no ninth group: nothing happens");
+    assert!(out.effects.is_empty());
+    let plan = s.plan(0);
+    assert_eq!(plan.fast, s.config.groups[2].symbols);
+    assert!(!plan.slow.iter().any(|x| plan.fast.contains(x)));
+}
+
+#[test]
+fn search_filters_both_panes_and_captures_keys() {
+    let mut s = loaded();
+    ch(&mut s, '/');
+    assert!(s.searching);
+    for c in "smic".chars() {
+        let out = ch(&mut s, c);
+        assert!(out.effects.is_empty());
+    }
+    assert_eq!(s.search, "smic");
+    let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    assert_eq!(rows, vec!["0981.HK", "688981.SS"]);
+    assert!(!s.news_rows().is_empty());
+    assert!(s.news_rows().iter().all(|h| h.title.to_lowercase().contains("smic")
+        || h.symbols.iter().any(|x| x.as_str() == "0981.HK" || x.as_str() == "688981.SS")));
+    // q is text while the prompt is open.
+    let out = ch(&mut s, 'q');
+    assert!(!out.effects.contains(&Effect::Quit));
+    assert_eq!(s.search, "smicq");
+    press(&mut s, Key::plain(KeyCode::Backspace));
+    press(&mut s, Key::plain(KeyCode::Enter));
+    assert!(!s.searching);
+    assert_eq!(s.search, "smic", "Enter keeps the filter");
+    ch(&mut s, 'j');
+    assert_eq!(selected(&s), "688981.SS", "keys act again after Enter");
+    press(&mut s, Key::plain(KeyCode::Esc));
+    assert_eq!(s.search, "");
+    assert_eq!(s.watch_rows().len(), s.group_symbols().len());
+    // Esc while typing clears at once.
+    ch(&mut s, '/');
+    ch(&mut s, 'x');
+    press(&mut s, Key::plain(KeyCode::Esc));
+    assert!(!s.searching && s.search.is_empty());
+}
+
+#[test]
+fn search_matches_chinese_aliases() {
+    let mut s = loaded();
+    ch(&mut s, '/');
+    for c in "寒武纪".chars() {
+        ch(&mut s, c);
+    }
+    let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    assert_eq!(rows, vec!["688256.SS"]);
+}
+
+#[test]
+fn sort_cycles_and_reverses() {
+    let mut s = loaded();
+    let user: Vec<Symbol> = s.watch_rows().into_iter().cloned().collect();
+    ch(&mut s, 's');
+    assert_eq!(s.sort, SortKey::ChangePct);
+    let pct = |s: &State, x: &Symbol| s.quotes[x].quote.as_ref().unwrap().change_pct.unwrap();
+    let rows: Vec<Symbol> = s.watch_rows().into_iter().cloned().collect();
+    assert!(rows.windows(2).all(|w| pct(&s, &w[0]) >= pct(&s, &w[1])), "biggest gainer first");
+    ch(&mut s, 'S');
+    let rev: Vec<Symbol> = s.watch_rows().into_iter().cloned().collect();
+    assert_eq!(rev, rows.iter().rev().cloned().collect::<Vec<_>>());
+    ch(&mut s, 's');
+    assert_eq!(s.sort, SortKey::Symbol);
+    let rows: Vec<Symbol> = s.watch_rows().into_iter().cloned().collect();
+    assert!(rows.windows(2).all(|w| w[0] <= w[1]));
+    ch(&mut s, 's');
+    assert_eq!(s.sort, SortKey::User);
+    assert_eq!(s.watch_rows().into_iter().cloned().collect::<Vec<_>>(), user);
+}
+
+#[test]
+fn selection_follows_the_symbol_when_sorting() {
+    let mut s = loaded();
+    ch(&mut s, 'j');
+    ch(&mut s, 'j');
+    let before = selected(&s);
+    ch(&mut s, 's');
+    assert_eq!(selected(&s), before);
+}
+
+#[test]
+fn pause_replans_and_refresh_asks_for_data() {
+    let mut s = loaded();
+    let out = ch(&mut s, 'p');
+    assert!(s.paused);
+    assert!(out.effects.contains(&Effect::Replan));
+    assert!(s.plan(0).paused);
+    let out = ch(&mut s, 'r');
+    assert!(!out.effects.contains(&Effect::RefreshNow), "no fetching while paused");
+    ch(&mut s, 'p');
+    assert!(!s.paused);
+    let out = ch(&mut s, 'r');
+    assert!(out.effects.contains(&Effect::RefreshNow));
+}
+
+#[test]
+fn help_opens_and_swallows_keys() {
+    let mut s = loaded();
+    ch(&mut s, '?');
+    assert!(s.help);
+    ch(&mut s, 'j');
+    assert_eq!(selected(&s), "0981.HK", "keys do not reach the list under the help");
+    let out = ch(&mut s, 'q');
+    assert!(!s.help, "q closes the help first");
+    assert!(!out.effects.contains(&Effect::Quit));
+    ch(&mut s, '?');
+    press(&mut s, Key::plain(KeyCode::Esc));
+    assert!(!s.help);
+}
+
+#[test]
+fn quit_and_ctrl_c_and_shutdown() {
+    let mut s = loaded();
+    assert!(ch(&mut s, 'q').effects.contains(&Effect::Quit));
+    ch(&mut s, '/');
+    assert!(press(&mut s, Key::ctrl('c')).effects.contains(&Effect::Quit), "ctrl-c quits from the prompt");
+    assert!(update(&mut s, Msg::Shutdown, t0()).effects.contains(&Effect::Quit));
+}
+
+#[test]
+fn remapped_keys_are_honoured() {
+    let mut s = loaded();
+    s.config.keys =
+        crate::config::KeyMap::with_overrides(&[(Key::ch('x'), Some(Action::Quit)), (Key::ch('q'), None)]);
+    assert!(ch(&mut s, 'q').effects.is_empty());
+    assert!(ch(&mut s, 'x').effects.contains(&Effect::Quit));
+}
+
+#[test]
+fn news_filter_by_selected_symbol_toggles() {
+    let mut s = loaded();
+    ch(&mut s, 'n');
+    assert_eq!(s.news_filter.as_ref().map(|x| x.as_str()), Some("0981.HK"));
+    assert!(s.news_rows().iter().all(|h| h.symbols.contains(&sym("0981.HK"))));
+    ch(&mut s, 'n');
+    assert_eq!(s.news_filter, None);
+    ch(&mut s, 'n');
+    press(&mut s, Key::plain(KeyCode::Esc));
+    assert_eq!(s.news_filter, None, "Esc clears it too");
+}
+
+#[test]
+fn opening_links_marks_read_and_refuses_non_web() {
+    let mut s = loaded();
+    press(&mut s, Key::plain(KeyCode::Tab));
+    let link = s.selected_headline().unwrap().link.clone();
+    let unread_before =
+        s.unread_about(&s.selected_headline().unwrap().symbols.first().cloned().unwrap_or_default());
+    let out = press(&mut s, Key::plain(KeyCode::Enter));
+    assert_eq!(out.effects, vec![Effect::OpenLink(link.clone())]);
+    assert!(s.read.contains(&link));
+    if let Some(first) = s.selected_headline().unwrap().symbols.first().cloned() {
+        assert_eq!(s.unread_about(&first), unread_before - 1);
+    }
+    s.headlines[0].link = "javascript:alert(1)".into();
+    s.news = Default::default();
+    s.fix_offsets();
+    let out = ch(&mut s, 'o');
+    assert!(out.effects.is_empty());
+    assert_eq!(s.notice.as_deref(), Some("refusing to open non-web link"));
+}
+
+#[test]
+fn stale_generations_are_dropped_and_errors_keep_last_quotes() {
+    let mut s = loaded();
+    let nvda = sym("0981.HK");
+    let price = s.quotes[&nvda].quote.as_ref().unwrap().price;
+    let old = s.generation - 1;
+    update(
+        &mut s,
+        data(old, DataKind::Quotes { source: "demo".into(), results: vec![(nvda.clone(), Err("x".into()))] }),
+        t0(),
+    );
+    assert_eq!(s.quotes[&nvda].error, None, "an answer to an old plan is ignored");
+    let generation = s.generation;
+    update(
+        &mut s,
+        data(
+            generation,
+            DataKind::QuotesFailed {
+                source: "demo".into(),
+                error: "HTTP 500".into(),
+                retry_in: std::time::Duration::from_secs(30),
+            },
+        ),
+        t0(),
+    );
+    assert_eq!(s.quote_status.error.as_deref(), Some("HTTP 500"));
+    assert_eq!(s.quotes[&nvda].quote.as_ref().unwrap().price, price, "last good quote kept");
+    update(
+        &mut s,
+        data(
+            generation,
+            DataKind::Quotes { source: "demo".into(), results: vec![(nvda.clone(), Err("no data".into()))] },
+        ),
+        t0(),
+    );
+    assert_eq!(s.quotes[&nvda].error.as_deref(), Some("no data"));
+    assert_eq!(s.quotes[&nvda].quote.as_ref().unwrap().price, price);
+    assert_eq!(s.quote_status.error, None);
+}
+
+#[test]
+fn tick_redraws_only_when_a_shown_time_changes() {
+    let mut s = loaded();
+    let at = |secs: i64| t0() + chrono::Duration::seconds(secs);
+    assert!(!update(&mut s, Msg::Tick, at(1)).redraw, "nothing on screen changed in one second");
+    // The status bar's age flips from "just now" to "10s ago".
+    assert!(update(&mut s, Msg::Tick, at(10)).redraw);
+    assert!(!update(&mut s, Msg::Tick, at(10)).redraw);
+}
+
+#[test]
+fn headlines_are_merged_by_link_and_capped() {
+    let mut s = loaded();
+    let n = s.headlines.len();
+    let generation = s.generation;
+    let again = s.headlines.clone();
+    update(&mut s, data(generation, DataKind::News { headlines: again, errors: vec![] }), t0());
+    assert_eq!(s.headlines.len(), n, "the same links are not added twice");
+    s.config.news.max_items = 5;
+    let again = s.headlines.clone();
+    update(
+        &mut s,
+        data(
+            generation,
+            DataKind::News { headlines: again, errors: vec![("feed".into(), "HTTP 500".into())] },
+        ),
+        t0(),
+    );
+    assert_eq!(s.headlines.len(), 5);
+    assert!(s.news_status.error.as_deref().unwrap().contains("HTTP 500"));
+}
+
+#[test]
+fn tiny_terminal_is_survived() {
+    let mut s = loaded();
+    for (w, h) in [(0, 0), (1, 1), (39, 11), (40, 12)] {
+        update(&mut s, Msg::Resize(w, h), t0());
+        for c in ['j', 'G', 'g', ']'] {
+            ch(&mut s, c);
+        }
+        press(&mut s, Key::plain(KeyCode::PageDown));
+    }
+}
+
+#[test]
+fn config_reload_keeps_the_group_and_bumps_generation() {
+    let mut s = loaded();
+    ch(&mut s, '2');
+    let mut cfg = s.config.clone();
+    cfg.groups.insert(0, crate::config::Group { name: "New".into(), symbols: vec![sym("AAPL")] });
+    let generation = s.generation;
+    let out = update(&mut s, Msg::Config(Box::new(Ok(cfg))), t0());
+    assert_eq!(s.config.groups[s.group].name, "China cloud & models");
+    assert_eq!(s.generation, generation + 1);
+    assert!(out.effects.contains(&Effect::Replan));
+    update(&mut s, Msg::Config(Box::new(Err("c.toml:1:1: bad".into()))), t0());
+    assert_eq!(s.config_error.as_deref(), Some("c.toml:1:1: bad"));
+    assert_eq!(s.config.groups[0].name, "New", "the last good config keeps running");
+}

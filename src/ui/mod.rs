@@ -22,7 +22,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     if layout.too_small {
         if area.width > 0 && area.height > 0 {
             let msg = text::fit(
-                &format!("terminal too small ({}x{}, need 40x12)", area.width, area.height),
+                &format!("too small: {}x{} (need 40x12)", area.width, area.height),
                 area.width as usize,
             );
             let top = ratatui::layout::Rect { height: 1, ..area };

@@ -1,0 +1,132 @@
+//! The real loop on a TestBackend with injected input and a virtual clock: keys in, screen out,
+//! and how often it wakes and draws when nothing happens.
+
+mod common;
+
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chiptape::app::{Runtime, Stats, run};
+use chiptape::clock::{Clock, ShiftedClock};
+use chiptape::config::builtin;
+use chiptape::msg::Msg;
+use chiptape::state::State;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use futures::Stream;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::UnboundedReceiverStream;
+
+struct Harness {
+    terminal: Terminal<TestBackend>,
+    control: mpsc::UnboundedSender<Msg>,
+    runtime: Runtime,
+    state: State,
+}
+
+fn harness(start: &str, w: u16, h: u16) -> Harness {
+    let now = start.parse().unwrap();
+    let clock: Arc<dyn Clock> = Arc::new(ShiftedClock::starting_at(now));
+    let cfg = builtin();
+    let providers = chiptape::providers::build(&cfg, true, 7, clock.clone());
+    let (control, control_rx) = mpsc::unbounded_channel();
+    Harness {
+        terminal: Terminal::new(TestBackend::new(w, h)).unwrap(),
+        control,
+        runtime: Runtime { providers, clock: clock.clone(), control: control_rx },
+        state: State::new(cfg, true, clock.now()),
+    }
+}
+
+async fn run_with<E>(mut h: Harness, events: E) -> (Stats, String)
+where
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let stats = run(&mut h.terminal, events, h.state, h.runtime).await.unwrap();
+    (stats, common::text(h.terminal.backend().buffer()))
+}
+
+/// Saturday: every market is closed, so nothing moves and only clocks and ages could change.
+#[tokio::test(start_paused = true)]
+async fn idle_with_markets_closed_draws_at_most_once_a_second() {
+    let h = harness("2026-11-28T10:00:00.250Z", 120, 40);
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    let (stats, screen) = run_with(h, futures::stream::pending()).await;
+    eprintln!("idle 10 s: {stats:?}");
+    assert!(screen.contains("closed"), "{screen}");
+    assert!(stats.draws <= 11, "{stats:?}");
+    // At most one tick a second, plus the first answers from the refresh task and the shutdown.
+    assert!(stats.wakeups <= 10 + 3 + 1, "{stats:?}");
+}
+
+/// Once no time on screen counts seconds, an idle pane wakes about once a minute, not once a second.
+#[tokio::test(start_paused = true)]
+async fn idle_for_ten_minutes_wakes_on_the_minute() {
+    let h = harness("2026-11-28T10:00:00.250Z", 120, 40);
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(600)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    let (stats, _) = run_with(h, futures::stream::pending()).await;
+    eprintln!("idle 600 s: {stats:?}");
+    // Ages flip every 10 s in their first minute, then every minute; clocks every minute; and a
+    // closed market refreshes quotes and news every 300 s: a few dozen wakes, far below 600.
+    assert!(stats.wakeups <= 60, "{stats:?}");
+    assert!(stats.draws <= 40, "{stats:?}");
+}
+
+fn key(c: char) -> io::Result<Event> {
+    Ok(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+}
+
+#[tokio::test(start_paused = true)]
+async fn keys_in_screen_out() {
+    let h = harness("2026-11-24T15:00:00Z", 120, 40);
+    let (tx, rx) = mpsc::unbounded_channel();
+    for c in [']', ']', '/', 'n', 'v'] {
+        tx.send(key(c)).unwrap();
+    }
+    tx.send(Ok(Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)))).unwrap();
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    let (stats, screen) = run_with(h, UnboundedReceiverStream::new(rx)).await;
+    assert!(screen.contains(" US AI chips "), "{screen}");
+    assert!(screen.contains("NVDA") && !screen.contains("AMD  "), "{screen}");
+    assert!(screen.contains("/nv"), "{screen}");
+    // A burst of six keys and the first data is a frame or two, not one per message.
+    assert!(stats.draws <= 4, "{stats:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn input_closing_ends_the_app() {
+    let h = harness("2026-11-24T15:00:00Z", 80, 24);
+    let (stats, _) = run_with(h, futures::stream::empty()).await;
+    assert!(stats.draws >= 1);
+}
+
+/// New York open and the US group in view: quotes come every `refresh_secs` (15 s) and each is drawn.
+#[tokio::test(start_paused = true)]
+async fn open_market_refreshes_on_schedule() {
+    let h = harness("2026-11-24T15:00:00Z", 120, 40);
+    let (tx, rx) = mpsc::unbounded_channel();
+    tx.send(key('3')).unwrap();
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(61)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    let (stats, screen) = run_with(h, UnboundedReceiverStream::new(rx)).await;
+    assert!(screen.contains("NVDA") && screen.contains("NY"), "{screen}");
+    // Four refreshes of the group in view after the first answers.
+    assert!(stats.draws >= 5, "{stats:?}");
+}

@@ -1,0 +1,129 @@
+//! The whole screen on fixed demo data and a fixed clock, at the sizes people use.
+
+mod common;
+
+use chiptape::config::Key;
+use chiptape::msg::Msg;
+use chiptape::state::update;
+use common::{draw, loaded, t0, text};
+use ratatui::style::Color;
+
+fn snapshot(w: u16, h: u16) -> String {
+    let s = loaded(w, h);
+    text(&draw(&s, w, h))
+}
+
+#[test]
+fn screen_200x60() {
+    insta::assert_snapshot!(snapshot(200, 60));
+}
+
+#[test]
+fn screen_120x40() {
+    insta::assert_snapshot!(snapshot(120, 40));
+}
+
+#[test]
+fn screen_80x24() {
+    insta::assert_snapshot!(snapshot(80, 24));
+}
+
+#[test]
+fn screen_40x12() {
+    insta::assert_snapshot!(snapshot(40, 12));
+}
+
+#[test]
+fn help_overlay_120x40() {
+    let mut s = loaded(120, 40);
+    update(&mut s, Msg::Key(Key::ch('?')), t0());
+    insta::assert_snapshot!(text(&draw(&s, 120, 40)));
+}
+
+#[test]
+fn search_prompt_80x24() {
+    let mut s = loaded(80, 24);
+    for c in "/smic".chars() {
+        update(&mut s, Msg::Key(Key::ch(c)), t0());
+    }
+    insta::assert_snapshot!(text(&draw(&s, 80, 24)));
+}
+
+#[test]
+fn every_size_draws_without_panic() {
+    let mut s = loaded(120, 50);
+    for w in 1..=120 {
+        for h in 1..=50 {
+            update(&mut s, Msg::Resize(w, h), t0());
+            let buf = draw(&s, w, h);
+            if w < 40 || h < 12 {
+                assert!(text(&buf).contains("too small") || w < 10, "{w}x{h} says why it is blank");
+            }
+        }
+    }
+}
+
+#[test]
+fn help_draws_at_every_size() {
+    let mut s = loaded(120, 50);
+    update(&mut s, Msg::Key(Key::ch('?')), t0());
+    for w in (40..=120).step_by(7) {
+        for h in 12..=50 {
+            update(&mut s, Msg::Resize(w, h), t0());
+            let t = text(&draw(&s, w, h));
+            assert!(t.contains("keys"), "{w}x{h}:\n{t}");
+        }
+    }
+}
+
+#[test]
+fn side_by_side_from_100_columns_stacked_below() {
+    let wide = text(&draw(&loaded(120, 30), 120, 30));
+    let line = wide.lines().nth(2).unwrap();
+    assert!(line.contains("China AI chips") && line.contains("Headlines"), "{line}");
+    let narrow = text(&draw(&loaded(99, 30), 99, 30));
+    assert!(!narrow.lines().nth(2).unwrap().contains("Headlines"));
+    assert!(narrow.lines().any(|l| l.contains("Headlines")));
+}
+
+/// Direction is coloured and also signed and arrowed, so it survives without colour.
+#[test]
+fn up_and_down_colours_and_arrows() {
+    let s = loaded(200, 60);
+    let buf = draw(&s, 200, 60);
+    let t = text(&buf);
+    let mut seen_up = false;
+    let mut seen_down = false;
+    for (y, line) in t.lines().enumerate() {
+        for (arrow, colour) in [("▲+", Color::Green), ("▼-", Color::Red)] {
+            if let Some(byte) = line.find(arrow) {
+                let x = line[..byte].chars().count() as u16;
+                assert_eq!(buf[(x, y as u16)].fg, colour, "row {y}: {line}");
+                seen_up |= colour == Color::Green;
+                seen_down |= colour == Color::Red;
+            }
+        }
+    }
+    assert!(seen_up && seen_down, "the demo day has risers and fallers:\n{t}");
+}
+
+#[test]
+fn no_color_draws_without_colour() {
+    let mut s = loaded(120, 40);
+    s.no_color = true;
+    let buf = draw(&s, 120, 40);
+    for cell in buf.content() {
+        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "{cell:?}");
+    }
+    assert!(text(&buf).contains('▲') || text(&buf).contains('▼'));
+}
+
+#[test]
+fn cjk_titles_keep_their_width() {
+    let s = loaded(120, 40);
+    let t = text(&draw(&s, 120, 40));
+    for line in t.lines() {
+        assert_eq!(unicode_width::UnicodeWidthStr::width(line), 120, "{line}");
+    }
+    assert!(t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "some CJK headline is on screen");
+}
