@@ -1,0 +1,227 @@
+//! The one-shot commands, run as the real binary with a private home.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const FIELDS: &[&str] = &[
+    "symbol", "name", "currency", "price", "change", "change_pct", "previous_close", "open", "day_high",
+    "day_low", "volume", "market_cap", "market_state", "exchange", "time", "stale", "error",
+    "extended_price", "extended_change_pct", "delay_min",
+];
+
+fn chiptape(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chiptape"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .current_dir(home)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+const AT: &str = "--fake-now=2026-11-24T15:00:00Z";
+
+#[test]
+fn quotes_json_prints_the_first_group_in_config_order() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["quotes", "--demo", "--format", "json", AT]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let arr = v.as_array().unwrap();
+    let first = &chiptape::config::builtin().groups[0];
+    let got: Vec<&str> = arr.iter().map(|q| q["symbol"].as_str().unwrap()).collect();
+    let want: Vec<&str> = first.symbols.iter().map(|s| s.as_str()).collect();
+    assert_eq!(got, want);
+    for q in arr {
+        let obj = q.as_object().unwrap();
+        for f in FIELDS {
+            assert!(obj.contains_key(*f), "missing {f} in {q}");
+        }
+        assert!(q["price"].as_f64().unwrap() > 0.0);
+        assert!(["pre", "regular", "post", "closed"].contains(&q["market_state"].as_str().unwrap()));
+        assert!(q["error"].is_null());
+        assert_eq!(q["stale"], Value::Bool(false));
+        chrono::DateTime::parse_from_rfc3339(q["time"].as_str().unwrap()).unwrap();
+        assert!(!obj.contains_key("position"), "no positions in the built-in config");
+    }
+    assert_eq!(arr[0]["currency"], "HKD");
+    assert_eq!(arr[0]["delay_min"], 15);
+}
+
+#[test]
+fn quotes_group_csv_and_table() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["quotes", "--demo", "--group", "us ai chips", "--format", "csv", AT]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers = rdr.headers().unwrap().clone();
+    assert_eq!(&headers[0], "symbol");
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(&rows[0][0], "NVDA");
+    assert_eq!(rows.len(), 8);
+    assert_eq!(&rows[0][12], "regular", "New York is open at 10:00");
+
+    let o = chiptape(home.path(), &["quotes", "--demo", AT]);
+    let t = stdout(&o);
+    assert!(t.lines().next().unwrap().starts_with("SYMBOL"));
+    assert!(t.contains("0981.HK") && t.contains("SMIC") && t.contains("15m delay"), "{t}");
+
+    let o = chiptape(home.path(), &["quotes", "--demo", "--group", "nope", AT]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("China AI chips"), "lists the groups: {}", stderr(&o));
+}
+
+#[test]
+fn quotes_with_positions_and_totals() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[[groups]]\nname = \"Mine\"\nsymbols = [\"NVDA\", \"0981.HK\"]\n\n\
+         [[positions]]\nsymbol = \"NVDA\"\nquantity = 10\nunit_cost = 100\n\n\
+         [[positions]]\nsymbol = \"NVDA\"\nquantity = 10\nunit_cost = 200\n\n\
+         [[positions]]\nsymbol = \"0981.HK\"\nquantity = 1000\nunit_cost = 40\n",
+    )
+    .unwrap();
+    let c = cfg.to_str().unwrap();
+    let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, "--format", "json", "--totals", AT]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let nvda = &v["quotes"][0];
+    assert_eq!(nvda["position"]["quantity"], 20.0);
+    assert_eq!(nvda["position"]["avg_cost"], 150.0);
+    let price = nvda["price"].as_f64().unwrap();
+    assert!((nvda["position"]["value"].as_f64().unwrap() - 20.0 * price).abs() < 1e-6);
+    let hk = &v["quotes"][1]["position"];
+    assert!(hk["value_base"].as_f64().unwrap() < hk["value"].as_f64().unwrap(), "HKD converted to USD");
+    let totals = &v["totals"];
+    assert_eq!(totals["currency"], "USD");
+    let sum = nvda["position"]["value_base"].as_f64().unwrap() + hk["value_base"].as_f64().unwrap();
+    assert!((totals["value"].as_f64().unwrap() - sum).abs() < 1e-6);
+    assert_eq!(totals["missing_rates"], Value::Array(vec![]));
+}
+
+#[test]
+fn news_json_is_newest_first_with_symbols() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["news", "--demo", "--format", "json", AT]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 50, "the default limit");
+    let dates: Vec<chrono::DateTime<chrono::FixedOffset>> =
+        arr.iter().map(|h| chrono::DateTime::parse_from_rfc3339(h["published"].as_str().unwrap()).unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    for h in arr {
+        for f in ["title", "link", "source", "published", "symbols", "feed"] {
+            assert!(h.get(f).is_some(), "missing {f}");
+        }
+        assert!(h["link"].as_str().unwrap().starts_with("https://example.com/"));
+    }
+    assert!(arr.iter().any(|h| !h["symbols"].as_array().unwrap().is_empty()));
+
+    let o = chiptape(home.path(), &["news", "--demo", "--format", "json", "--symbol", "nvda", "--limit", "3", AT]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let arr = v.as_array().unwrap();
+    assert!(!arr.is_empty() && arr.len() <= 3);
+    assert!(arr.iter().all(|h| h["symbols"].as_array().unwrap().iter().any(|s| s == "NVDA")));
+}
+
+#[test]
+fn yahoo_is_not_there_yet_and_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["quotes", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--demo"));
+    assert!(stdout(&o).is_empty());
+}
+
+fn check_fails(home: &Path, text: &str, line_col: &str, key: &str) {
+    let path = home.join("bad.toml");
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let want = format!("{p}:{line_col}");
+    for args in [vec!["config", "check", p], vec!["--config", p, "--demo"], vec!["quotes", "--config", p, "--demo"]] {
+        let o = chiptape(home, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains(&want), "{args:?}: {e:?} should name {want}");
+        assert!(e.contains(key), "{args:?}: {e:?} should name {key}");
+        assert!(stdout(&o).is_empty(), "{args:?}: nothing on stdout, no terminal touched");
+    }
+}
+
+#[test]
+fn config_errors_name_file_line_column_and_key() {
+    let home = tempfile::tempdir().unwrap();
+    check_fails(home.path(), "refresh_secs = 30\nrefresh_sec = 20\n", "2:1", "refresh_sec");
+    check_fails(home.path(), "[news]\nmax_items = \"lots\"\n", "2:13", "news.max_items");
+    check_fails(home.path(), "# minimum is 5\nrefresh_secs = 1\n", "2:16", "refresh_secs");
+    check_fails(home.path(), "[[groups]]\nname = \"x\"\nsymbols = [\"NV DA\"]\n", "3:12", "groups[0].symbols[0]");
+    check_fails(home.path(), "refresh_secs = \n", "1:", "");
+}
+
+#[test]
+fn missing_explicit_config_is_an_error() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["--config", "/nonexistent/c.toml", "quotes", "--demo"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/nonexistent/c.toml"));
+}
+
+#[test]
+fn config_init_writes_a_file_that_check_passes() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["config", "path"]);
+    assert_eq!(o.status.code(), Some(0));
+    let path = stdout(&o).trim().to_string();
+    assert!(path.ends_with("chiptape/config.toml"), "{path}");
+    assert!(path.starts_with(home.path().to_str().unwrap()), "{path}");
+
+    let o = chiptape(home.path(), &["config", "check"]);
+    assert_eq!(o.status.code(), Some(0), "no file: the built-in watchlist is fine");
+    assert!(stdout(&o).contains("built-in"));
+
+    let o = chiptape(home.path(), &["config", "init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, chiptape::config::EXAMPLE_TOML);
+
+    let o = chiptape(home.path(), &["config", "check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains(": ok"));
+
+    let o = chiptape(home.path(), &["config", "init"]);
+    assert_eq!(o.status.code(), Some(2), "does not overwrite without --force");
+    assert!(stderr(&o).contains("--force"));
+    std::fs::write(&path, "# mine\n").unwrap();
+    let o = chiptape(home.path(), &["config", "init", "--force"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), chiptape::config::EXAMPLE_TOML);
+
+    // The app uses the file at the default path: the example's groups show up in `quotes`.
+    let o = chiptape(home.path(), &["quotes", "--demo", "--format", "json", AT]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn tui_refuses_without_a_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["--demo"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("terminal"));
+}
