@@ -4,11 +4,12 @@ use tokio::sync::mpsc;
 
 use crate::msg::Msg;
 
-/// SIGTERM, SIGHUP (the pane closed) and SIGQUIT become `Msg::Shutdown`. Install before taking the terminal.
+/// SIGTERM, SIGHUP (the pane closed), SIGQUIT and SIGINT become `Msg::Shutdown`. Install before taking the terminal.
 #[cfg(unix)]
 pub fn forward_signals(tx: mpsc::UnboundedSender<Msg>) -> std::io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
-    for kind in [SignalKind::terminate(), SignalKind::hangup(), SignalKind::quit()] {
+    // SIGINT too: ctrl-c at the keyboard arrives as a key in raw mode, but `kill -INT` must not leave a raw terminal.
+    for kind in [SignalKind::terminate(), SignalKind::hangup(), SignalKind::quit(), SignalKind::interrupt()] {
         let mut s = signal(kind)?;
         let tx = tx.clone();
         tokio::spawn(async move {

@@ -6,9 +6,26 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 const FIELDS: &[&str] = &[
-    "symbol", "name", "currency", "price", "change", "change_pct", "previous_close", "open", "day_high",
-    "day_low", "volume", "market_cap", "market_state", "exchange", "time", "stale", "error",
-    "extended_price", "extended_change_pct", "delay_min",
+    "symbol",
+    "name",
+    "currency",
+    "price",
+    "change",
+    "change_pct",
+    "previous_close",
+    "open",
+    "day_high",
+    "day_low",
+    "volume",
+    "market_cap",
+    "market_state",
+    "exchange",
+    "time",
+    "stale",
+    "error",
+    "extended_price",
+    "extended_change_pct",
+    "delay_min",
 ];
 
 fn chiptape(home: &Path, args: &[&str]) -> Output {
@@ -123,8 +140,10 @@ fn news_json_is_newest_first_with_symbols() {
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let arr = v.as_array().unwrap();
     assert_eq!(arr.len(), 50, "the default limit");
-    let dates: Vec<chrono::DateTime<chrono::FixedOffset>> =
-        arr.iter().map(|h| chrono::DateTime::parse_from_rfc3339(h["published"].as_str().unwrap()).unwrap()).collect();
+    let dates: Vec<chrono::DateTime<chrono::FixedOffset>> = arr
+        .iter()
+        .map(|h| chrono::DateTime::parse_from_rfc3339(h["published"].as_str().unwrap()).unwrap())
+        .collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
     for h in arr {
         for f in ["title", "link", "source", "published", "symbols", "feed"] {
@@ -134,7 +153,10 @@ fn news_json_is_newest_first_with_symbols() {
     }
     assert!(arr.iter().any(|h| !h["symbols"].as_array().unwrap().is_empty()));
 
-    let o = chiptape(home.path(), &["news", "--demo", "--format", "json", "--symbol", "nvda", "--limit", "3", AT]);
+    let o = chiptape(
+        home.path(),
+        &["news", "--demo", "--format", "json", "--symbol", "nvda", "--limit", "3", AT],
+    );
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let arr = v.as_array().unwrap();
     assert!(!arr.is_empty() && arr.len() <= 3);
@@ -155,7 +177,9 @@ fn check_fails(home: &Path, text: &str, line_col: &str, key: &str) {
     std::fs::write(&path, text).unwrap();
     let p = path.to_str().unwrap();
     let want = format!("{p}:{line_col}");
-    for args in [vec!["config", "check", p], vec!["--config", p, "--demo"], vec!["quotes", "--config", p, "--demo"]] {
+    for args in
+        [vec!["config", "check", p], vec!["--config", p, "--demo"], vec!["quotes", "--config", p, "--demo"]]
+    {
         let o = chiptape(home, &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         let e = stderr(&o);
@@ -171,7 +195,12 @@ fn config_errors_name_file_line_column_and_key() {
     check_fails(home.path(), "refresh_secs = 30\nrefresh_sec = 20\n", "2:1", "refresh_sec");
     check_fails(home.path(), "[news]\nmax_items = \"lots\"\n", "2:13", "news.max_items");
     check_fails(home.path(), "# minimum is 5\nrefresh_secs = 1\n", "2:16", "refresh_secs");
-    check_fails(home.path(), "[[groups]]\nname = \"x\"\nsymbols = [\"NV DA\"]\n", "3:12", "groups[0].symbols[0]");
+    check_fails(
+        home.path(),
+        "[[groups]]\nname = \"x\"\nsymbols = [\"NV DA\"]\n",
+        "3:12",
+        "groups[0].symbols[0]",
+    );
     check_fails(home.path(), "refresh_secs = \n", "1:", "");
 }
 

@@ -12,16 +12,7 @@ use crate::state::State;
 use crate::timefmt;
 
 pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let mut right: Vec<Span> = Vec::new();
-    if state.demo {
-        right.push(Span::styled(" DEMO ", theme.badge));
-    }
-    if state.paused {
-        right.push(Span::raw(" "));
-        right.push(Span::styled(" PAUSED ", theme.badge));
-    }
-    let right_w: usize = right.iter().map(|s| width(&s.content)).sum();
-    let avail = (area.width as usize).saturating_sub(right_w + 1);
+    let avail = (area.width as usize).saturating_sub(1);
 
     let groups = &state.config.groups;
     let mut spans = vec![Span::styled("chiptape ", theme.accent)];
@@ -43,10 +34,6 @@ pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(pos, theme.dim));
         spans.push(Span::styled(name, theme.selected));
     }
-    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    let gap = (area.width as usize).saturating_sub(used + right_w);
-    spans.push(Span::raw(" ".repeat(gap)));
-    spans.extend(right);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

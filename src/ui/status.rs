@@ -43,6 +43,14 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let hints = hints.join("  ");
 
     let mut left: Vec<Span> = Vec::new();
+    if state.demo {
+        left.push(Span::styled(" DEMO ", theme.badge));
+        left.push(Span::raw(" "));
+    }
+    if state.paused {
+        left.push(Span::styled(" PAUSED ", theme.badge));
+        left.push(Span::raw(" "));
+    }
     if state.searching || !state.search.is_empty() {
         let cursor = if state.searching { "▏" } else { "" };
         left.push(Span::styled(format!("/{}{cursor}", state.search), theme.accent));
