@@ -19,8 +19,8 @@ pub struct Cli {
     #[arg(long, global = true, default_value_t = 1, value_name = "N")]
     pub seed: u64,
 
-    /// Start the clock at this RFC 3339 instant (for demos and tests).
-    #[arg(long, global = true, hide = true, value_name = "TIME")]
+    /// Start the clock at this RFC 3339 instant, e.g. 2026-11-24T15:00:00Z (for demos and tests).
+    #[arg(long, global = true, value_name = "TIME")]
     pub fake_now: Option<String>,
 
     #[command(subcommand)]

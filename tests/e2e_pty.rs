@@ -64,10 +64,10 @@ fn lock(term: &Mutex<Term>) -> MutexGuard<'_, Term> {
 
 impl Tui {
     fn start(args: &[&str]) -> Tui {
-        Tui::start_in(TempDir::new().expect("temp dir"), args)
+        Tui::start_in(TempDir::new().expect("temp dir"), args, &[])
     }
 
-    fn start_in(home: TempDir, args: &[&str]) -> Tui {
+    fn start_in(home: TempDir, args: &[&str], extra_env: &[(&str, &str)]) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
             .expect("open a pty");
@@ -75,6 +75,9 @@ impl Tui {
         cmd.args(args);
         cmd.env_clear();
         for (k, v) in private_env(home.path()) {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra_env {
             cmd.env(k, v);
         }
         cmd.cwd(home.path());
@@ -403,6 +406,19 @@ fn sigint_from_outside_exits_cleanly() {
     signal_exits_cleanly(libc::SIGINT);
 }
 
+/// A panic in a spawned task (here the refresh task) must not leave a half-alive UI or a raw terminal.
+#[test]
+fn panic_in_a_task_restores_the_terminal_and_exits_non_zero() {
+    let home = TempDir::new().expect("temp dir");
+    let mut tui = Tui::start_in(home, &DEMO, &[("CHIPTAPE_PANIC_FOR_TEST", "refresh")]);
+    let status = tui.wait_exit();
+    assert!(!status.success(), "a panic must exit non-zero, got {status:?}");
+    tui.with_screen(|s| {
+        assert!(!s.alternate_screen(), "the alternate screen was not left:\n{}", dump(s));
+        assert!(s.contents().contains("CHIPTAPE_PANIC_FOR_TEST"), "the panic is reported:\n{}", dump(s));
+    });
+}
+
 /// A config the app rejects: `refresh_secs` below the minimum, at line 1, column 16.
 fn bad_config(home: &Path) -> PathBuf {
     let path = home.join("bad.toml");
@@ -438,7 +454,7 @@ fn config_error_in_a_pty_never_enters_the_alternate_screen() {
     let mut args: Vec<&str> = DEMO.to_vec();
     let config_arg = config.to_str().expect("utf-8 temp path");
     args.extend(["--config", config_arg]);
-    let mut tui = Tui::start_in(home, &args);
+    let mut tui = Tui::start_in(home, &args, &[]);
     let status = tui.wait_exit();
     assert_eq!(status.exit_code(), 2, "{status:?}; screen:\n{}", tui.with_screen(dump));
     let where_ = format!("{config_arg}:1:16");

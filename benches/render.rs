@@ -1,0 +1,89 @@
+//! Frame and update costs on the demo market, at the sizes people use. `cargo bench --bench render`.
+//! Figures go in docs/PERFORMANCE.md.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chiptape::clock::FixedClock;
+use chiptape::config::{Key, builtin};
+use chiptape::msg::{DataKind, DataMsg, Msg};
+use chiptape::providers::demo::DemoMarket;
+use chiptape::state::{State, update};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn time<F: FnMut()>(name: &str, mut f: F) {
+    // Warm up, then run for about a second.
+    for _ in 0..20 {
+        f();
+    }
+    let start = Instant::now();
+    let mut n = 0u32;
+    while start.elapsed() < Duration::from_secs(1) {
+        f();
+        n += 1;
+    }
+    let per = start.elapsed() / n;
+    println!("{name:<44} {:>10.1} µs/iter  ({n} iters)", per.as_secs_f64() * 1e6);
+}
+
+fn main() {
+    let now = "2026-11-24T15:00:00Z".parse().unwrap();
+    let cfg = builtin();
+    let demo = DemoMarket::new(7, Arc::new(FixedClock(now)), &cfg);
+    let symbols = cfg.all_symbols();
+    let mut state = State::new(cfg.clone(), true, now);
+    let results: Vec<_> = symbols.iter().map(|s| (s.clone(), Ok(demo.quote(s, now)))).collect();
+    let generation = state.generation;
+    let quotes = Msg::Data(DataMsg {
+        generation,
+        at: now,
+        kind: DataKind::Quotes { source: "demo".into(), results: results.clone() },
+    });
+    update(&mut state, quotes.clone(), now);
+    let news = Msg::Data(DataMsg {
+        generation,
+        at: now,
+        kind: DataKind::News { headlines: demo.news(now), errors: vec![] },
+    });
+    update(&mut state, news, now);
+
+    for (w, h) in [(200, 60), (120, 40), (80, 24)] {
+        update(&mut state, Msg::Resize(w, h), now);
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        time(&format!("draw a full frame {w}x{h}"), || {
+            terminal.draw(|f| chiptape::ui::view(black_box(&state), f)).unwrap();
+        });
+    }
+    update(&mut state, Msg::Resize(120, 40), now);
+    time("update: key j (move down)", || {
+        black_box(update(&mut state, Msg::Key(Key::ch('j')), now));
+    });
+    time("update: tick (nothing changed)", || {
+        black_box(update(&mut state, Msg::Tick, now));
+    });
+    time(&format!("update: quotes for {} symbols", symbols.len()), || {
+        black_box(update(&mut state, quotes.clone(), now));
+    });
+    time(&format!("demo: {} quotes", symbols.len()), || {
+        for s in &symbols {
+            black_box(demo.quote(s, now));
+        }
+    });
+    time("demo: headlines", || {
+        black_box(demo.news(now));
+    });
+    time("config: parse the built-in default", || {
+        black_box(chiptape::config::parse_builtin().unwrap());
+    });
+    time("config: parse config.example.toml", || {
+        black_box(chiptape::config::parse_str(chiptape::config::EXAMPLE_TOML, "x").unwrap());
+    });
+    // Peak resident memory of this whole run (Linux), for a rough ceiling of the app's own footprint.
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
+            println!("{line}");
+        }
+    }
+}
