@@ -9,8 +9,9 @@ pub mod theme;
 mod watchlist;
 
 use ratatui::Frame;
-use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::state::State;
 use theme::Theme;
@@ -38,4 +39,15 @@ pub fn view(state: &State, frame: &mut Frame) {
     if state.help {
         help::draw(state, &theme, frame, area);
     }
+}
+
+/// A bordered pane with its title; the focused one has the accent border. `None` when nothing fits inside.
+fn pane(frame: &mut Frame, theme: &Theme, area: Rect, title: &str, focused: bool) -> Option<Rect> {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.border_focused } else { theme.border })
+        .title(Span::styled(text::fit(title, area.width.saturating_sub(2) as usize), theme.header));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    (inner.height > 0 && inner.width > 0).then_some(inner)
 }

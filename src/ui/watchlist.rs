@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::text::{fit, pad, rpad};
 use super::theme::Theme;
@@ -117,15 +117,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if state.sort != SortKey::User || state.sort_reverse {
         title.push_str(&format!("· {}{} ", state.sort.label(), if state.sort_reverse { " ↑" } else { "" }));
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused { theme.border_focused } else { theme.border })
-        .title(Span::styled(fit(&title, area.width.saturating_sub(2) as usize), theme.header));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.height == 0 || inner.width == 0 {
-        return;
-    }
+    let Some(inner) = super::pane(frame, theme, area, &title, focused) else { return };
     let cols = columns(inner.width as usize);
     let mut lines: Vec<Line> = Vec::new();
     let header: Vec<Span> = cols
