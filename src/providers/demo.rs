@@ -235,8 +235,11 @@ impl DemoMarket {
             let h = mix(self.seed.wrapping_mul(31) ^ n as u64);
             let published = DateTime::from_timestamp(n * SLOT + (unit(h) * SLOT as f64 * 0.9) as i64, 0);
             let Some(published) = published.filter(|p| *p <= now) else { continue };
-            let company = &self.companies[(mix(h) % self.companies.len() as u64) as usize];
-            let other = &self.companies[(mix(h ^ 7) % self.companies.len() as u64) as usize];
+            let n_co = self.companies.len() as u64;
+            let first = mix(h) % n_co;
+            let company = &self.companies[first as usize];
+            // Another company than the first, where there is one.
+            let other = &self.companies[((first + 1 + mix(h ^ 7) % n_co.saturating_sub(1).max(1)) % n_co) as usize];
             let pick = mix(h ^ 3);
             let (title, source) = match (&company.chinese, pick % 4) {
                 (Some(cn), 0) => {
