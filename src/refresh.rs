@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::market::Symbol;
 use crate::market::exchange::exchange_for;
 use crate::msg::{DataKind, DataMsg, Msg};
-use crate::providers::Providers;
+use crate::providers::{ProviderError, Providers};
 
 /// What to fetch and how often. The latest plan wins.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,27 +53,33 @@ pub async fn run(
     let mut plan = plan_rx.borrow_and_update().clone();
     let start = Instant::now();
     let mut due = Due { fast: start, slow: start, news: start };
+    // Consecutive failed quote fetches: the retry delay doubles with each.
+    let mut failures: u32 = 0;
     loop {
         if !plan.paused {
             let now = Instant::now();
             if now >= due.fast {
-                let fast = plan.fast.clone();
-                if !send_quotes(&providers, &*clock, &plan, &fast, &tx).await {
-                    return;
-                }
                 let secs = if any_trading(&plan.fast, &*clock) {
                     plan.refresh_secs
                 } else {
                     plan.closed_refresh_secs
                 };
-                due.fast = Instant::now() + Duration::from_secs(secs.max(1));
+                let fast = plan.fast.clone();
+                match send_quotes(&providers, &*clock, &plan, &fast, &mut failures, &tx).await {
+                    Sent::Closed => return,
+                    Sent::Ok => due.fast = Instant::now() + Duration::from_secs(secs.max(1)),
+                    Sent::Failed(retry) => due.fast = Instant::now() + retry,
+                }
             }
             if now >= due.slow {
                 let slow = plan.slow.clone();
-                if !slow.is_empty() && !send_quotes(&providers, &*clock, &plan, &slow, &tx).await {
-                    return;
+                let next = Duration::from_secs(plan.closed_refresh_secs.max(1));
+                match send_quotes(&providers, &*clock, &plan, &slow, &mut failures, &tx).await {
+                    Sent::Closed => return,
+                    Sent::Ok => due.slow = Instant::now() + next,
+                    // The group in view retries sooner; the rest waits at least its slow interval.
+                    Sent::Failed(retry) => due.slow = Instant::now() + retry.max(next),
                 }
-                due.slow = Instant::now() + Duration::from_secs(plan.closed_refresh_secs.max(1));
             }
             if now >= due.news {
                 let mut all = plan.fast.clone();
@@ -119,26 +125,72 @@ pub async fn run(
     }
 }
 
-/// Fetch and send one batch; false when the loop is gone.
+enum Sent {
+    Ok,
+    /// Fetching failed: try again after this long.
+    Failed(Duration),
+    /// The loop is gone.
+    Closed,
+}
+
+/// How long to wait after a failure: what a rate limit asks for, else the refresh interval doubling
+/// with each consecutive failure, up to five minutes.
+pub fn retry_delay(err: &ProviderError, failures: u32, refresh_secs: u64) -> Duration {
+    if let ProviderError::RateLimited { retry_after } = err {
+        return retry_after.unwrap_or(Duration::from_secs(30));
+    }
+    let base = refresh_secs.max(5);
+    let secs = base.saturating_mul(1u64 << failures.saturating_sub(1).min(10)).min(300);
+    Duration::from_secs(secs)
+}
+
+/// Fetch one batch and send the answer into the loop.
 async fn send_quotes(
     providers: &Providers,
     clock: &dyn Clock,
     plan: &Plan,
     symbols: &[Symbol],
+    failures: &mut u32,
     tx: &mpsc::Sender<Msg>,
-) -> bool {
+) -> Sent {
     if symbols.is_empty() {
-        return true;
+        return Sent::Ok;
     }
+    let result = providers.quotes.quotes(symbols).await;
+    // After the fetch: the label says which path this answer took.
     let source = providers.quotes.label();
-    let kind = match providers.quotes.quotes(symbols).await {
-        Ok(results) => DataKind::Quotes { source, results },
+    let (kind, sent) = match result {
+        Ok(results) => {
+            *failures = 0;
+            (DataKind::Quotes { source, results }, Sent::Ok)
+        }
         Err(e) => {
-            tracing::warn!(error = %e, "quote fetch failed");
-            let retry_in = Duration::from_secs(plan.refresh_secs.max(5));
-            DataKind::QuotesFailed { source, error: e.to_string(), retry_in }
+            *failures += 1;
+            let retry_in = retry_delay(&e, *failures, plan.refresh_secs);
+            tracing::warn!(error = %e, retry_secs = retry_in.as_secs(), "quote fetch failed");
+            let error = match &e {
+                ProviderError::RateLimited { .. } => format!("rate limited by {source}"),
+                other => other.to_string(),
+            };
+            (DataKind::QuotesFailed { source, error, retry_in }, Sent::Failed(retry_in))
         }
     };
     let msg = DataMsg { generation: plan.generation, at: clock.now(), kind };
-    tx.send(Msg::Data(msg)).await.is_ok()
+    if tx.send(Msg::Data(msg)).await.is_err() { Sent::Closed } else { sent }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays() {
+        let net = ProviderError::Network("reset".into());
+        assert_eq!(retry_delay(&net, 1, 15), Duration::from_secs(15));
+        assert_eq!(retry_delay(&net, 2, 15), Duration::from_secs(30));
+        assert_eq!(retry_delay(&net, 3, 15), Duration::from_secs(60));
+        assert_eq!(retry_delay(&net, 30, 15), Duration::from_secs(300));
+        let limited = ProviderError::RateLimited { retry_after: Some(Duration::from_secs(90)) };
+        assert_eq!(retry_delay(&limited, 1, 15), Duration::from_secs(90));
+    }
 }

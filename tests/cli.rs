@@ -163,15 +163,6 @@ fn news_json_is_newest_first_with_symbols() {
     assert!(arr.iter().all(|h| h["symbols"].as_array().unwrap().iter().any(|s| s == "NVDA")));
 }
 
-#[test]
-fn yahoo_is_not_there_yet_and_says_so() {
-    let home = tempfile::tempdir().unwrap();
-    let o = chiptape(home.path(), &["quotes", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--demo"));
-    assert!(stdout(&o).is_empty());
-}
-
 fn check_fails(home: &Path, text: &str, line_col: &str, key: &str) {
     let path = home.join("bad.toml");
     std::fs::write(&path, text).unwrap();

@@ -127,3 +127,25 @@ fn cjk_titles_keep_their_width() {
     }
     assert!(t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "some CJK headline is on screen");
 }
+
+/// 07:00 in New York: pre-market prices beside the regular ones, Asian quotes delayed 15 minutes.
+#[test]
+fn us_premarket_120x40() {
+    let at = "2026-11-24T12:00:00Z".parse().unwrap();
+    let mut s = common::loaded_with(chiptape::config::builtin(), at, 120, 40);
+    update(&mut s, Msg::Key(Key::ch('3')), at);
+    let t = text(&draw(&s, 120, 40));
+    assert!(t.contains("pre +") || t.contains("pre -"), "{t}");
+    insta::assert_snapshot!(t);
+}
+
+/// A quote older than twice its refresh interval is dimmed and says how old it is.
+#[test]
+fn stale_quotes_show_their_age() {
+    let mut s = loaded(120, 40);
+    let later = t0() + chrono::Duration::minutes(12);
+    update(&mut s, Msg::Tick, later);
+    let buf = draw(&s, 120, 40);
+    let t = text(&buf);
+    assert!(t.contains("old 12m"), "{t}");
+}

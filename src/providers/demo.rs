@@ -100,14 +100,14 @@ impl DemoMarket {
 
     /// The log-price offset at instant `t`: a few seeded waves from days down to minutes.
     fn wave(&self, sym: &Symbol, t: DateTime<Utc>) -> f64 {
-        let x = t.timestamp() as f64;
+        let x = trading_seconds(t) as f64;
         let base = mix(self.seed ^ hash_str(sym.as_str()));
         let waves = [
-            (9.0 * 86400.0, 0.06),
-            (1.3 * 86400.0, 0.025),
-            (3.0 * 3600.0, 0.008),
-            (1400.0, 0.003),
-            (240.0, 0.0012),
+            (9.0 * 86400.0, 0.04),
+            (2.3 * 86400.0, 0.008),
+            (3.0 * 3600.0, 0.005),
+            (1400.0, 0.002),
+            (240.0, 0.0008),
         ];
         waves
             .iter()
@@ -239,7 +239,8 @@ impl DemoMarket {
             let first = mix(h) % n_co;
             let company = &self.companies[first as usize];
             // Another company than the first, where there is one.
-            let other = &self.companies[((first + 1 + mix(h ^ 7) % n_co.saturating_sub(1).max(1)) % n_co) as usize];
+            let other =
+                &self.companies[((first + 1 + mix(h ^ 7) % n_co.saturating_sub(1).max(1)) % n_co) as usize];
             let pick = mix(h ^ 3);
             let (title, source) = match (&company.chinese, pick % 4) {
                 (Some(cn), 0) => {
@@ -268,6 +269,15 @@ impl DemoMarket {
         }
         out
     }
+}
+
+/// Seconds since the epoch with weekends cut out, so Monday's price follows Friday's as a weekday
+/// follows a weekday, not three days of drift later. Day 0 (1970-01-01) was a Thursday.
+fn trading_seconds(t: DateTime<Utc>) -> i64 {
+    let days = t.timestamp().div_euclid(86_400);
+    let (weeks, rem) = (days.div_euclid(7), days.rem_euclid(7));
+    let weekend_days = 2 * weeks + i64::from(rem > 2) + i64::from(rem > 3);
+    t.timestamp() - weekend_days * 86_400
 }
 
 fn round4(x: f64) -> f64 {

@@ -2,6 +2,8 @@
 
 pub mod demo;
 pub mod demo_catalog;
+pub mod http;
+pub mod yahoo;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,8 +24,10 @@ pub enum ProviderError {
     Status(u16),
     #[error("rate limited")]
     RateLimited { retry_after: Option<Duration> },
-    #[error("unreadable response: {0}")]
+    #[error("unreadable answer: {0}")]
     Decode(String),
+    #[error("answer larger than {} MiB", .0 / (1024 * 1024))]
+    TooLarge(usize),
 }
 
 pub trait QuoteSource: Send + Sync {
@@ -63,25 +67,37 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
         return Providers { quotes: market.clone(), news: market, demo: true };
     }
     let pending = Arc::new(NotYet);
-    Providers { quotes: pending.clone(), news: pending, demo: false }
+    let quotes: Arc<dyn QuoteSource> = match yahoo::Yahoo::new(
+        &config.provider,
+        http::HttpOptions::default(),
+        yahoo::session::Store::default_location(),
+        clock,
+    ) {
+        Ok(y) => Arc::new(y),
+        Err(e) => Arc::new(Broken(e.to_string())),
+    };
+    Providers { quotes, news: pending, demo: false }
 }
 
-/// Stands in for the Yahoo and feed providers until they land.
-struct NotYet;
+/// A source that could not be built (the TLS stack failed to start): says why on every call.
+struct Broken(String);
 
-pub const NOT_YET: &str = "live Yahoo data is not supported yet; run with --demo";
-
-impl QuoteSource for NotYet {
+impl QuoteSource for Broken {
     fn quotes<'a>(
         &'a self,
         _: &'a [Symbol],
     ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
-        Box::pin(async { Err(ProviderError::Unsupported(NOT_YET.to_string())) })
+        Box::pin(async { Err(ProviderError::Network(self.0.clone())) })
     }
     fn label(&self) -> String {
         "Yahoo".to_string()
     }
 }
+
+/// Stands in for the headline feeds until they land.
+struct NotYet;
+
+pub const NOT_YET: &str = "live headlines are not supported yet; run with --demo";
 
 impl NewsSource for NotYet {
     fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {

@@ -9,9 +9,10 @@ use ratatui::widgets::Paragraph;
 use super::text::{fit, pad, rpad};
 use super::theme::Theme;
 use crate::format;
-use crate::market::Symbol;
 use crate::market::exchange::exchange_for;
+use crate::market::{MarketState, Symbol};
 use crate::state::{Focus, SortKey, State};
+use crate::timefmt;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -21,6 +22,7 @@ enum Col {
     Chg,
     Pct,
     News,
+    Ext,
     Volume,
     Note,
     Range,
@@ -28,27 +30,29 @@ enum Col {
 
 impl Col {
     /// Display order.
-    const ORDER: [Col; 9] = [
+    const ORDER: [Col; 10] = [
         Col::Symbol,
         Col::Name,
         Col::Last,
         Col::Chg,
         Col::Pct,
+        Col::Ext,
         Col::Volume,
         Col::Range,
         Col::Note,
         Col::News,
     ];
     /// The order columns are given room in.
-    const PRIORITY: [Col; 9] = [
+    const PRIORITY: [Col; 10] = [
         Col::Symbol,
         Col::Last,
         Col::Pct,
         Col::Name,
         Col::Chg,
+        Col::Ext,
         Col::News,
-        Col::Volume,
         Col::Note,
+        Col::Volume,
         Col::Range,
     ];
 
@@ -60,6 +64,7 @@ impl Col {
             Col::Chg => "Chg",
             Col::Pct => "Chg%",
             Col::News => "New",
+            Col::Ext => "Pre/post",
             Col::Volume => "Volume",
             Col::Note => "Note",
             Col::Range => "Day range",
@@ -74,22 +79,24 @@ impl Col {
             Col::Chg => 8,
             Col::Pct => 9,
             Col::News => 3,
+            Col::Ext => 11,
             Col::Volume => 7,
-            Col::Note => 5,
+            Col::Note => 7,
             Col::Range => 17,
         }
     }
 
     fn right(self) -> bool {
-        !matches!(self, Col::Symbol | Col::Name | Col::Note)
+        !matches!(self, Col::Symbol | Col::Name | Col::Note | Col::Ext)
     }
 }
 
-/// Which columns fit in `inner` cells, with their widths, in display order.
-fn columns(inner: usize) -> Vec<(Col, usize)> {
+/// Which columns fit in `inner` cells, with their widths, in display order. The pre/post column
+/// only takes room while some row has a pre- or post-market price.
+fn columns(inner: usize, extended: bool) -> Vec<(Col, usize)> {
     let mut chosen: Vec<Col> = Vec::new();
     let mut used = 0;
-    for c in Col::PRIORITY {
+    for c in Col::PRIORITY.into_iter().filter(|c| extended || *c != Col::Ext) {
         let need = c.width() + usize::from(!chosen.is_empty());
         if used + need <= inner {
             used += need;
@@ -118,7 +125,13 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         title.push_str(&format!("· {}{} ", state.sort.label(), if state.sort_reverse { " ↑" } else { "" }));
     }
     let Some(inner) = super::pane(frame, theme, area, &title, focused) else { return };
-    let cols = columns(inner.width as usize);
+    let rows = state.watch_rows();
+    let extended = rows.iter().any(|s| {
+        state.quotes.get(*s).and_then(|e| e.quote.as_ref()).is_some_and(|q| {
+            q.extended_price.is_some() && matches!(q.market_state, MarketState::Pre | MarketState::Post)
+        })
+    });
+    let cols = columns(inner.width as usize, extended);
     let mut lines: Vec<Line> = Vec::new();
     let header: Vec<Span> = cols
         .iter()
@@ -130,7 +143,6 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         .collect();
     lines.push(Line::from(header));
 
-    let rows = state.watch_rows();
     if rows.is_empty() {
         let msg = if state.group_symbols().is_empty() {
             "no symbols in this group (add them in the config file)".to_string()
@@ -202,14 +214,26 @@ fn row<'a>(
                 theme.dim,
             ),
             Col::Note => {
+                let updated = entry.and_then(|e| e.updated);
                 if entry.is_some_and(|e| e.error.is_some()) {
-                    ("err".to_string(), theme.error)
-                } else if stale {
-                    ("stale".to_string(), theme.dim)
+                    ("error".to_string(), theme.error)
+                } else if let Some(u) = updated.filter(|_| stale) {
+                    (format!("old {}", timefmt::age(u, state.now)), theme.dim)
                 } else if let Some(d) = q.map(|q| q.delay_min).filter(|d| *d > 0) {
                     (format!("{d}m"), theme.dim)
                 } else {
                     (String::new(), theme.dim)
+                }
+            }
+            Col::Ext => {
+                match q.and_then(|q| q.extended_price.map(|p| (q.market_state, p, q.extended_change_pct))) {
+                    Some((st, _, Some(pct))) if matches!(st, MarketState::Pre | MarketState::Post) => {
+                        (format!("{} {}", st.label(), format::pct(pct)), theme.direction(Some(pct)))
+                    }
+                    Some((st, p, None)) if matches!(st, MarketState::Pre | MarketState::Post) => {
+                        (format!("{} {}", st.label(), format::price(p)), theme.dim)
+                    }
+                    _ => (String::new(), theme.dim),
                 }
             }
             Col::News => {

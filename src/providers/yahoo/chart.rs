@@ -1,0 +1,163 @@
+//! `/v8/finance/chart/{symbol}`: needs no crumb; its `meta` is a quote of its own.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::num;
+use crate::market::exchange::exchange_for;
+use crate::market::{MarketState, Quote, Symbol};
+
+#[derive(Deserialize)]
+struct Envelope {
+    chart: Chart,
+}
+
+#[derive(Deserialize)]
+struct Chart {
+    #[serde(default)]
+    result: Option<Vec<Result_>>,
+    #[serde(default)]
+    error: Option<ChartError>,
+}
+
+#[derive(Deserialize)]
+struct ChartError {
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Result_ {
+    meta: Meta,
+    #[serde(default)]
+    timestamp: Option<Vec<Option<i64>>>,
+    #[serde(default)]
+    indicators: Option<Indicators>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Indicators {
+    quote: Vec<Bars>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Bars {
+    close: Vec<Option<f64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Meta {
+    symbol: Option<String>,
+    currency: Option<String>,
+    exchange_name: Option<String>,
+    full_exchange_name: Option<String>,
+    short_name: Option<String>,
+    long_name: Option<String>,
+    #[serde(deserialize_with = "num::opt")]
+    regular_market_price: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    previous_close: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    chart_previous_close: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    regular_market_day_high: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    regular_market_day_low: Option<f64>,
+    #[serde(deserialize_with = "num::opt_u64")]
+    regular_market_volume: Option<u64>,
+    #[serde(deserialize_with = "num::opt_i64")]
+    regular_market_time: Option<i64>,
+    #[serde(deserialize_with = "num::opt")]
+    fifty_two_week_high: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    fifty_two_week_low: Option<f64>,
+    current_trading_period: Option<Periods>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Periods {
+    regular: Option<Period>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Period {
+    #[serde(deserialize_with = "num::opt_i64")]
+    end: Option<i64>,
+}
+
+/// What a chart body says about one symbol.
+#[derive(Debug)]
+pub enum Decoded {
+    Quote(Box<Quote>),
+    /// Yahoo's "No data found, symbol may be delisted" and the like.
+    NoData(String),
+}
+
+/// A quote from the chart's `meta`. `state` comes from the exchange table: the chart has no marketState.
+pub fn decode(body: &[u8], requested: &Symbol, now: DateTime<Utc>) -> Result<Decoded, String> {
+    let env: Envelope = serde_json::from_slice(body).map_err(|e| super::not_json(body, &e))?;
+    if let Some(err) = env.chart.error {
+        return Ok(Decoded::NoData(err.description.unwrap_or_else(|| "no data".to_string())));
+    }
+    let Some(r) = env.chart.result.and_then(|mut v| (!v.is_empty()).then(|| v.swap_remove(0))) else {
+        return Ok(Decoded::NoData("no data".to_string()));
+    };
+    let m = r.meta;
+    let symbol = m.symbol.as_deref().and_then(|s| Symbol::parse(s).ok()).unwrap_or_else(|| requested.clone());
+    let prev = m.previous_close.or(m.chart_previous_close);
+    let price = m.regular_market_price;
+    let change = price.zip(prev).map(|(p, c)| p - c);
+    let change_pct = price.zip(prev).filter(|(_, c)| *c != 0.0).map(|(p, c)| (p - c) / c * 100.0);
+    let state = MarketState::from_session(exchange_for(symbol.as_str()).state_at(now));
+    // Pre/post-market: the last bar after the regular session's end is the extended price.
+    let extended_price = match state {
+        MarketState::Pre | MarketState::Post => {
+            let regular_end =
+                m.current_trading_period.as_ref().and_then(|p| p.regular.as_ref()).and_then(|p| p.end);
+            let closes = r.indicators.as_ref().and_then(|i| i.quote.first()).map(|q| &q.close);
+            match (r.timestamp.as_ref(), closes) {
+                (Some(ts), Some(closes)) => {
+                    ts.iter().zip(closes.iter()).rev().find_map(|(t, c)| match (t, c) {
+                        (Some(t), Some(c))
+                            if state == MarketState::Pre || regular_end.is_none_or(|e| *t >= e) =>
+                        {
+                            Some(*c)
+                        }
+                        _ => None,
+                    })
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let extended_change_pct =
+        extended_price.zip(price).filter(|(_, p)| *p != 0.0).map(|(e, p)| (e - p) / p * 100.0);
+    Ok(Decoded::Quote(Box::new(Quote {
+        name: m.short_name.or(m.long_name).filter(|s| !s.trim().is_empty()),
+        currency: m.currency,
+        price,
+        change,
+        change_pct,
+        previous_close: prev,
+        open: None,
+        day_high: m.regular_market_day_high,
+        day_low: m.regular_market_day_low,
+        volume: m.regular_market_volume,
+        market_cap: None,
+        market_state: state,
+        exchange: m.full_exchange_name.or(m.exchange_name),
+        time: m.regular_market_time.and_then(|t| DateTime::from_timestamp(t, 0)),
+        extended_price,
+        extended_change_pct,
+        delay_min: 0,
+        year_high: m.fifty_two_week_high,
+        year_low: m.fifty_two_week_low,
+        symbol,
+    })))
+}

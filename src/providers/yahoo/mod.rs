@@ -1,0 +1,301 @@
+//! Yahoo Finance quotes: the v7 batch endpoint with a cookie + crumb session, and the v8 chart
+//! endpoint as a fallback when Yahoo refuses the first. Rate limits stop all Yahoo traffic.
+
+mod chart;
+mod num;
+pub mod session;
+mod v7;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use futures::{StreamExt, stream};
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::http::{Http, HttpOptions};
+use super::{ProviderError, QuoteSource};
+use crate::clock::Clock;
+use crate::config::ProviderConfig;
+use crate::market::{Quote, QuoteOutcome, Symbol};
+use session::{Session, Store};
+
+/// Symbols per v7 request: Yahoo answers 429 to much longer lists.
+pub const BATCH: usize = 50;
+/// Chart requests in flight at once in fallback mode.
+const CHART_CONCURRENCY: usize = 4;
+/// How long to stay on the chart endpoint once the quote endpoint refused us.
+const FALLBACK_FOR: Duration = Duration::from_secs(30 * 60);
+const BACKOFF_MIN: Duration = Duration::from_secs(30);
+const BACKOFF_MAX: Duration = Duration::from_secs(15 * 60);
+
+/// Why the bytes are not JSON, in words a status bar can show.
+pub(crate) fn not_json(body: &[u8], e: &serde_json::Error) -> String {
+    let head = String::from_utf8_lossy(&body[..body.len().min(256)]).trim_start().to_ascii_lowercase();
+    if body.iter().all(u8::is_ascii_whitespace) {
+        "empty answer".to_string()
+    } else if head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with('<') {
+        "an HTML page instead of data".to_string()
+    } else if e.is_eof() {
+        "the answer was cut short".to_string()
+    } else {
+        format!("not the expected JSON ({e})")
+    }
+}
+
+struct Inner {
+    session: Option<Session>,
+    /// While set and in the future, quotes come from the chart endpoint.
+    fallback_until: Option<Instant>,
+    /// After a 429: no Yahoo request at all before this instant.
+    blocked_until: Option<Instant>,
+    next_backoff: Duration,
+}
+
+pub struct Yahoo {
+    http: Http,
+    query_url: String,
+    cookie_url: String,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    inner: Mutex<Inner>,
+}
+
+enum V7 {
+    Quotes(Vec<Quote>),
+    /// 401/403 or "Invalid Crumb": the session is not (or no longer) accepted.
+    Refused,
+}
+
+impl Yahoo {
+    pub fn new(
+        cfg: &ProviderConfig,
+        mut opts: HttpOptions,
+        store: Store,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Yahoo, ProviderError> {
+        if let Some(ua) = &cfg.user_agent {
+            opts.user_agent = ua.clone();
+        }
+        Ok(Yahoo {
+            http: Http::new(&opts)?,
+            query_url: cfg.query_url.trim_end_matches('/').to_string(),
+            cookie_url: cfg.cookie_url.clone(),
+            store,
+            clock,
+            inner: Mutex::new(Inner {
+                session: None,
+                fallback_until: None,
+                blocked_until: None,
+                next_backoff: BACKOFF_MIN,
+            }),
+        })
+    }
+
+    fn rate_limited(inner: &mut Inner, retry_after: Option<Duration>) -> ProviderError {
+        // Jitter spreads clients that were limited together; Retry-After is a floor, never shortened.
+        let base = inner.next_backoff;
+        let jitter = base.mul_f64(fastrand::f64() * 0.2);
+        let wait = retry_after.map_or(base + jitter, |r| r.max(base) + jitter).min(BACKOFF_MAX + jitter);
+        inner.blocked_until = Some(Instant::now() + wait);
+        inner.next_backoff = (base * 2).min(BACKOFF_MAX);
+        tracing::warn!(wait_secs = wait.as_secs(), "Yahoo rate limit: pausing all requests");
+        ProviderError::RateLimited { retry_after: Some(wait) }
+    }
+
+    fn check(inner: &mut Inner, e: ProviderError) -> ProviderError {
+        match e {
+            ProviderError::RateLimited { retry_after } => Yahoo::rate_limited(inner, retry_after),
+            other => other,
+        }
+    }
+
+    async fn session(&self, inner: &mut Inner) -> Result<Session, ProviderError> {
+        let now = self.clock.now();
+        if let Some(s) = inner.session.as_ref().filter(|s| s.expires > now) {
+            return Ok(s.clone());
+        }
+        if let Some(s) = self.store.load(now) {
+            inner.session = Some(s.clone());
+            return Ok(s);
+        }
+        let s = session::fetch(&self.http, &self.cookie_url, &self.query_url, now).await?;
+        self.store.save(&s);
+        inner.session = Some(s.clone());
+        Ok(s)
+    }
+
+    fn drop_session(&self, inner: &mut Inner) {
+        inner.session = None;
+        self.store.forget();
+    }
+
+    async fn v7(&self, s: &Session, symbols: &[Symbol]) -> Result<V7, ProviderError> {
+        let list: Vec<&str> = symbols.iter().map(Symbol::as_str).collect();
+        let mut url = url::Url::parse(&format!("{}/v7/finance/quote", self.query_url))
+            .map_err(|e| ProviderError::Unsupported(format!("bad query_url: {e}")))?;
+        url.query_pairs_mut().append_pair("symbols", &list.join(",")).append_pair("crumb", &s.crumb);
+        let r = self.http.get(url.as_str(), Some(&s.cookie)).await?;
+        match r.status {
+            200 => {}
+            401 | 403 => return Ok(V7::Refused),
+            429 => return Err(ProviderError::RateLimited { retry_after: r.retry_after() }),
+            st => return Err(ProviderError::Status(st)),
+        }
+        match v7::decode(&r.body, self.clock.now()).map_err(ProviderError::Decode)? {
+            v7::Decoded::Quotes(q) => Ok(V7::Quotes(q)),
+            v7::Decoded::Refused(why) => {
+                tracing::info!(why, "Yahoo refused the quote request");
+                Ok(V7::Refused)
+            }
+        }
+    }
+
+    /// The quote endpoint, with one new session and one retry when the session is refused.
+    /// `Ok(None)`: refused even then; the caller falls back to charts.
+    async fn via_quote_endpoint(
+        &self,
+        inner: &mut Inner,
+        symbols: &[Symbol],
+    ) -> Result<Option<Vec<Quote>>, ProviderError> {
+        let mut out = Vec::new();
+        for chunk in symbols.chunks(BATCH) {
+            let mut renewed = false;
+            loop {
+                let s = match self.session(inner).await {
+                    Ok(s) => s,
+                    Err(ProviderError::RateLimited { retry_after }) => {
+                        return Err(ProviderError::RateLimited { retry_after });
+                    }
+                    // Offline or a broken server: a plain failure, retried later as it is.
+                    Err(e @ (ProviderError::Network(_) | ProviderError::TooLarge(_))) => return Err(e),
+                    Err(ProviderError::Status(st)) if st >= 500 => return Err(ProviderError::Status(st)),
+                    // Yahoo will not give us a session: the chart endpoint needs none.
+                    Err(e) => {
+                        tracing::info!(error = %e, "no Yahoo session; using the chart endpoint");
+                        return Ok(None);
+                    }
+                };
+                match self.v7(&s, chunk).await? {
+                    V7::Quotes(q) => {
+                        out.extend(q);
+                        break;
+                    }
+                    V7::Refused if !renewed => {
+                        self.drop_session(inner);
+                        renewed = true;
+                    }
+                    V7::Refused => return Ok(None),
+                }
+            }
+        }
+        Ok(Some(out))
+    }
+
+    async fn chart_one(&self, sym: &Symbol) -> Result<QuoteOutcome, ProviderError> {
+        let url = format!(
+            "{}/v8/finance/chart/{}?range=1d&interval=5m&includePrePost=true",
+            self.query_url,
+            url::form_urlencoded::byte_serialize(sym.as_str().as_bytes()).collect::<String>()
+        );
+        let r = self.http.get(&url, None).await?;
+        match r.status {
+            200 | 404 => {}
+            429 => return Err(ProviderError::RateLimited { retry_after: r.retry_after() }),
+            st => return Err(ProviderError::Status(st)),
+        }
+        match chart::decode(&r.body, sym, self.clock.now()) {
+            Ok(chart::Decoded::Quote(q)) => Ok(Ok(*q)),
+            Ok(chart::Decoded::NoData(why)) => Ok(Err(format!("no data for {sym} ({why})"))),
+            Err(_) if r.status == 404 => Ok(Err(format!("no data for {sym}"))),
+            Err(e) => Err(ProviderError::Decode(e)),
+        }
+    }
+
+    async fn via_charts(&self, symbols: &[Symbol]) -> Result<Vec<(Symbol, QuoteOutcome)>, ProviderError> {
+        // Owned symbols and a Vec of futures keep the boxed future free of higher-ranked lifetimes.
+        let jobs: Vec<_> = symbols
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, s)| async move { (i, self.chart_one(&s).await) })
+            .collect();
+        let mut results: Vec<(usize, Result<QuoteOutcome, ProviderError>)> =
+            stream::iter(jobs).buffer_unordered(CHART_CONCURRENCY).collect().await;
+        results.sort_by_key(|(i, _)| *i);
+        // A whole-source failure (every symbol failed the same way) is an error, not N "no data".
+        if let Some(e) = results.iter().find_map(|(_, r)| r.as_ref().err().cloned())
+            && results.iter().all(|(_, r)| r.is_err())
+        {
+            return Err(e);
+        }
+        if let Some(e) = results.iter().find_map(|(_, r)| match r {
+            Err(e @ ProviderError::RateLimited { .. }) => Some(e.clone()),
+            _ => None,
+        }) {
+            return Err(e);
+        }
+        Ok(results
+            .into_iter()
+            .map(|(i, r)| (symbols[i].clone(), r.unwrap_or_else(|e| Err(e.to_string()))))
+            .collect())
+    }
+
+    async fn fetch(&self, symbols: &[Symbol]) -> Result<(Vec<(Symbol, QuoteOutcome)>, bool), ProviderError> {
+        let mut inner = self.inner.lock().await;
+        let now = Instant::now();
+        if let Some(until) = inner.blocked_until.filter(|u| *u > now) {
+            return Err(ProviderError::RateLimited { retry_after: Some(until - now) });
+        }
+        let on_fallback = inner.fallback_until.is_some_and(|u| u > now);
+        if !on_fallback {
+            match self.via_quote_endpoint(&mut inner, symbols).await {
+                Ok(Some(quotes)) => {
+                    inner.next_backoff = BACKOFF_MIN;
+                    inner.fallback_until = None;
+                    let results = symbols
+                        .iter()
+                        .map(|s| {
+                            let q = quotes.iter().find(|q| &q.symbol == s).cloned();
+                            (s.clone(), q.ok_or_else(|| format!("no data for {s}")))
+                        })
+                        .collect();
+                    return Ok((results, false));
+                }
+                Ok(None) => {
+                    tracing::warn!(
+                        "Yahoo's quote endpoint refused us; using the chart endpoint for 30 minutes"
+                    );
+                    inner.fallback_until = Some(Instant::now() + FALLBACK_FOR);
+                }
+                Err(e) => return Err(Yahoo::check(&mut inner, e)),
+            }
+        }
+        match self.via_charts(symbols).await {
+            Ok(r) => {
+                inner.next_backoff = BACKOFF_MIN;
+                Ok((r, true))
+            }
+            Err(e) => Err(Yahoo::check(&mut inner, e)),
+        }
+    }
+}
+
+impl QuoteSource for Yahoo {
+    fn quotes<'a>(
+        &'a self,
+        symbols: &'a [Symbol],
+    ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
+        Box::pin(async move { self.fetch(symbols).await.map(|(r, _)| r) })
+    }
+
+    fn label(&self) -> String {
+        match self.inner.try_lock() {
+            Ok(i) if i.fallback_until.is_some_and(|u| u > Instant::now()) => {
+                "Yahoo (chart fallback)".to_string()
+            }
+            _ => "Yahoo".to_string(),
+        }
+    }
+}

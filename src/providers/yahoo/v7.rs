@@ -1,0 +1,153 @@
+//! `/v7/finance/quote`: the batched quote endpoint (needs cookie + crumb).
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::num;
+use crate::market::exchange::exchange_for;
+use crate::market::{MarketState, Quote, Symbol};
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "quoteResponse")]
+    quote_response: Option<Body>,
+    finance: Option<FinanceError>,
+}
+
+#[derive(Deserialize)]
+struct Body {
+    #[serde(default)]
+    result: Option<Vec<serde_json::Value>>,
+}
+
+#[derive(Deserialize)]
+struct FinanceError {
+    error: Option<ErrorBody>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Raw {
+    symbol: Option<String>,
+    short_name: Option<String>,
+    long_name: Option<String>,
+    display_name: Option<String>,
+    currency: Option<String>,
+    #[serde(deserialize_with = "num::opt")]
+    regular_market_price: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    regular_market_change: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    regular_market_change_percent: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    regular_market_previous_close: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    regular_market_open: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    regular_market_day_high: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    regular_market_day_low: Option<f64>,
+    #[serde(deserialize_with = "num::opt_u64")]
+    regular_market_volume: Option<u64>,
+    #[serde(deserialize_with = "num::opt_i64")]
+    regular_market_time: Option<i64>,
+    #[serde(deserialize_with = "num::opt")]
+    market_cap: Option<f64>,
+    market_state: Option<String>,
+    full_exchange_name: Option<String>,
+    exchange: Option<String>,
+    #[serde(deserialize_with = "num::opt")]
+    pre_market_price: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    pre_market_change_percent: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    post_market_price: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    post_market_change_percent: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    exchange_data_delayed_by: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    fifty_two_week_high: Option<f64>,
+    #[serde(deserialize_with = "num::opt")]
+    fifty_two_week_low: Option<f64>,
+}
+
+/// What a v7 body says.
+#[derive(Debug)]
+pub enum Decoded {
+    Quotes(Vec<Quote>),
+    /// Yahoo's own error text (e.g. "Invalid Crumb").
+    Refused(String),
+}
+
+pub fn market_state(s: Option<&str>, sym: &Symbol, now: DateTime<Utc>) -> MarketState {
+    match s {
+        Some("REGULAR") => MarketState::Regular,
+        Some("PRE") => MarketState::Pre,
+        Some("POST") => MarketState::Post,
+        Some("PREPRE" | "POSTPOST" | "CLOSED") => MarketState::Closed,
+        _ => MarketState::from_session(exchange_for(sym.as_str()).state_at(now)),
+    }
+}
+
+fn first_text(opts: [&Option<String>; 3]) -> Option<String> {
+    opts.into_iter().flatten().map(|s| s.trim()).find(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn convert(r: Raw, now: DateTime<Utc>) -> Option<Quote> {
+    let symbol = Symbol::parse(r.symbol.as_deref()?).ok()?;
+    let state = market_state(r.market_state.as_deref(), &symbol, now);
+    let (extended_price, extended_change_pct) = match state {
+        MarketState::Pre => (r.pre_market_price, r.pre_market_change_percent),
+        MarketState::Post => (r.post_market_price, r.post_market_change_percent),
+        _ => (None, None),
+    };
+    Some(Quote {
+        name: first_text([&r.short_name, &r.long_name, &r.display_name]),
+        currency: r.currency.filter(|c| !c.trim().is_empty()),
+        price: r.regular_market_price,
+        change: r.regular_market_change,
+        change_pct: r.regular_market_change_percent,
+        previous_close: r.regular_market_previous_close,
+        open: r.regular_market_open,
+        day_high: r.regular_market_day_high,
+        day_low: r.regular_market_day_low,
+        volume: r.regular_market_volume,
+        market_cap: r.market_cap,
+        market_state: state,
+        exchange: first_text([&r.full_exchange_name, &r.exchange, &None]),
+        time: r.regular_market_time.and_then(|t| DateTime::from_timestamp(t, 0)),
+        extended_price,
+        extended_change_pct,
+        delay_min: r.exchange_data_delayed_by.map_or(0, |d| d.max(0.0) as u32),
+        year_high: r.fifty_two_week_high,
+        year_low: r.fifty_two_week_low,
+        symbol,
+    })
+}
+
+/// Decode a v7 body. `Err` is for bodies that are not Yahoo's JSON at all (HTML, truncated, empty).
+pub fn decode(body: &[u8], now: DateTime<Utc>) -> Result<Decoded, String> {
+    let env: Envelope = serde_json::from_slice(body).map_err(|e| super::not_json(body, &e))?;
+    if let Some(qr) = env.quote_response {
+        // A result entry that does not decode is skipped: that symbol then has no data.
+        let quotes = qr
+            .result
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| serde_json::from_value::<Raw>(v).ok())
+            .filter_map(|r| convert(r, now))
+            .collect();
+        return Ok(Decoded::Quotes(quotes));
+    }
+    if let Some(desc) = env.finance.and_then(|f| f.error).and_then(|e| e.description) {
+        return Ok(Decoded::Refused(desc));
+    }
+    Err("no quoteResponse in the answer".to_string())
+}

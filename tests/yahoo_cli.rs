@@ -1,0 +1,165 @@
+//! `chiptape quotes` against a local fake of Yahoo: the real binary, the real HTTP path, no internet.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn quote(symbol: &str, price: f64, prev: f64, currency: &str, state: &str, delay: u32) -> Value {
+    json!({
+        "symbol": symbol,
+        "shortName": format!("{symbol} Ltd"),
+        "currency": currency,
+        "regularMarketPrice": price,
+        "regularMarketChange": price - prev,
+        "regularMarketChangePercent": (price - prev) / prev * 100.0,
+        "regularMarketPreviousClose": prev,
+        "regularMarketOpen": prev,
+        "regularMarketDayHigh": price.max(prev),
+        "regularMarketDayLow": price.min(prev),
+        "regularMarketVolume": 1_234_567,
+        "regularMarketTime": 1_764_000_000,
+        "marketState": state,
+        "fullExchangeName": "Test",
+        "exchangeDataDelayedBy": delay,
+        "preMarketPrice": price * 1.01,
+        "preMarketChangePercent": 1.0,
+    })
+}
+
+/// A Yahoo fake on 127.0.0.1 that knows 0981.HK and NVDA, and nothing of ZZZZ.HK.
+async fn fake_yahoo() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/cookie"))
+        .respond_with(
+            ResponseTemplate::new(404).insert_header("set-cookie", "A3=d=test; Max-Age=3600; Path=/"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/test/getcrumb"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("abcDEF12345"))
+        .mount(&server)
+        .await;
+    let body = json!({"quoteResponse": {"result": [
+        quote("0981.HK", 72.5, 70.0, "HKD", "CLOSED", 15),
+        {"symbol": "NVDA", "currency": "USD", "regularMarketPrice": {"raw": 181.2, "fmt": "181.20"},
+         "regularMarketPreviousClose": 180.0, "regularMarketChange": 1.2, "regularMarketChangePercent": 0.6667,
+         "marketState": "PRE", "preMarketPrice": 182.0, "preMarketChangePercent": 0.44},
+    ], "error": null}});
+    Mock::given(method("GET"))
+        .and(path("/v7/finance/quote"))
+        .and(query_param("crumb", "abcDEF12345"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn run(home: &Path, config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_chiptape"))
+        .args(["--config", config.to_str().unwrap()])
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .current_dir(home)
+        .output()
+        .unwrap()
+}
+
+fn config(home: &Path, server: &MockServer, symbols: &[&str]) -> std::path::PathBuf {
+    let p = home.join("c.toml");
+    let list: Vec<String> = symbols.iter().map(|s| format!("{s:?}")).collect();
+    std::fs::write(
+        &p,
+        format!(
+            "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\n\n[[groups]]\nname = \"Mine\"\nsymbols = [{}]\n",
+            list.join(", "),
+            uri = server.uri()
+        ),
+    )
+    .unwrap();
+    p
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_has_the_contract_fields_and_exit_1_when_a_symbol_is_missing() {
+    let server = fake_yahoo().await;
+    let home = tempfile::tempdir().unwrap();
+    let cfg = config(home.path(), &server, &["0981.HK", "NVDA", "ZZZZ.HK"]);
+    let (h, c) = (home.path().to_path_buf(), cfg.clone());
+    let o = tokio::task::spawn_blocking(move || run(&h, &c, &["quotes", "--format", "json"])).await.unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no data for ZZZZ.HK"));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 3, "every symbol is printed, the missing one with its error");
+    let hk = &arr[0];
+    assert_eq!(hk["symbol"], "0981.HK");
+    assert_eq!(hk["price"], 72.5);
+    assert_eq!(hk["currency"], "HKD");
+    assert_eq!(hk["delay_min"], 15);
+    assert_eq!(hk["market_state"], "closed");
+    assert!(hk["extended_price"].is_null(), "no pre/post price outside pre/post");
+    assert!(hk["market_cap"].is_null(), "unknown is null, never 0");
+    let nvda = &arr[1];
+    assert_eq!(nvda["price"], 181.2, "{{raw, fmt}} numbers are read");
+    assert_eq!(nvda["market_state"], "pre");
+    assert_eq!(nvda["extended_price"], 182.0);
+    assert_eq!(nvda["extended_change_pct"], 0.44);
+    assert!(nvda["volume"].is_null());
+    let missing = &arr[2];
+    assert_eq!(missing["symbol"], "ZZZZ.HK");
+    assert!(missing["price"].is_null());
+    assert!(missing["error"].as_str().unwrap().contains("no data for ZZZZ.HK"));
+    for f in ["extended_price", "extended_change_pct", "delay_min", "stale", "time", "exchange"] {
+        assert!(hk.get(f).is_some(), "{f}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_0_when_every_symbol_is_found_and_the_session_is_kept() {
+    let server = fake_yahoo().await;
+    let home = tempfile::tempdir().unwrap();
+    let cfg = config(home.path(), &server, &["0981.HK", "NVDA"]);
+    for _ in 0..2 {
+        let (h, c) = (home.path().to_path_buf(), cfg.clone());
+        let o =
+            tokio::task::spawn_blocking(move || run(&h, &c, &["quotes", "--format", "csv"])).await.unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let requests = server.received_requests().await.unwrap();
+    let count = |p: &str| requests.iter().filter(|r| r.url.path() == p).count();
+    assert_eq!(count("/v7/finance/quote"), 2);
+    assert_eq!(count("/cookie"), 1, "the second run reuses the session kept in the cache dir");
+    assert_eq!(count("/v1/test/getcrumb"), 1);
+    assert!(home.path().join("cache/chiptape/yahoo-session.json").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_server_is_exit_1_with_a_message() {
+    // A port nobody listens on: bind one, note it, let it go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!("[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\n"),
+    )
+    .unwrap();
+    let (h, c) = (home.path().to_path_buf(), cfg.clone());
+    let o = tokio::task::spawn_blocking(move || run(&h, &c, &["quotes"])).await.unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("cannot connect"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
