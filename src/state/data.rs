@@ -12,6 +12,11 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
         return; // an answer to a plan that no longer holds
     }
     out.redraw = true;
+    if matches!(d.kind, DataKind::Quotes { .. } | DataKind::QuotesFailed { .. })
+        && s.notice.as_deref() == Some(super::input::REFRESHING)
+    {
+        s.notice = None;
+    }
     match d.kind {
         DataKind::Quotes { source, results } => {
             for (sym, outcome) in results {

@@ -5,6 +5,9 @@ use super::{Focus, State};
 use crate::config::{Action, Key, KeyCode};
 use crate::msg::{Effect, Outcome};
 
+/// Shown after `r` until the answer arrives.
+pub const REFRESHING: &str = "refreshing…";
+
 pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
     // ctrl-c quits from anywhere, whatever the key map says, so nobody is ever stuck.
     if k == Key::ctrl('c') {
@@ -149,7 +152,7 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
                 s.notice = Some("updates are paused (p resumes)".to_string());
             } else {
                 out.effects.push(Effect::RefreshNow);
-                s.notice = Some("refreshing…".to_string());
+                s.notice = Some(REFRESHING.to_string());
             }
         }
         AddSymbol | RemoveSymbol | EditConfig => {

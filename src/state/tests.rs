@@ -374,3 +374,19 @@ fn config_reload_keeps_the_group_and_bumps_generation() {
     assert_eq!(s.config_error.as_deref(), Some("c.toml:1:1: bad"));
     assert_eq!(s.config.groups[0].name, "New", "the last good config keeps running");
 }
+
+#[test]
+fn refreshing_notice_gives_way_to_the_answer() {
+    let mut s = loaded();
+    ch(&mut s, 'r');
+    assert_eq!(s.notice.as_deref(), Some("refreshing…"));
+    let generation = s.generation;
+    let failed = DataKind::QuotesFailed {
+        source: "Yahoo".into(),
+        error: "server answered HTTP 500".into(),
+        retry_in: std::time::Duration::from_secs(5),
+    };
+    update(&mut s, data(generation, failed), t0());
+    assert_eq!(s.notice, None);
+    assert_eq!(s.quote_status.retry_at, Some(t0() + chrono::Duration::seconds(5)));
+}

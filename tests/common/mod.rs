@@ -1,6 +1,9 @@
 //! Shared fixtures: a state loaded from the demo market at a fixed instant.
 #![allow(dead_code)]
 
+#[cfg(unix)]
+pub mod pty;
+
 use std::sync::Arc;
 
 use chiptape::clock::FixedClock;
