@@ -302,7 +302,7 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()
 }
 
 fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Totals>) -> std::io::Result<()> {
-    use crate::ui::text::{pad, rpad};
+    use crate::text::{pad, rpad};
     writeln!(
         out,
         "{} {} {} {} {} {} {} STATE",
@@ -384,7 +384,7 @@ pub async fn news(
     let mut code = EXIT_OK;
     for (feed, e) in &batch.errors {
         let _ = writeln!(err, "chiptape: feed {feed:?}: {e}");
-        code = if e == crate::providers::NOT_YET { EXIT_USAGE } else { EXIT_PARTIAL };
+        code = EXIT_PARTIAL;
     }
     let mut items: Vec<Headline> = batch.headlines;
     crate::market::sort_newest_first(&mut items);
@@ -408,7 +408,7 @@ pub async fn news(
                 .and_then(|t| writeln!(out, "{t}"))
         }
         NewsFormat::Table => items.iter().try_for_each(|h| {
-            use crate::ui::text::{fit, pad, rpad};
+            use crate::text::{fit, pad, rpad};
             let age = h.published.map_or(String::new(), |p| timefmt::age(p, now));
             let syms: Vec<&str> = h.symbols.iter().map(|s| s.as_str()).collect();
             writeln!(

@@ -6,6 +6,9 @@ pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 /// From this width the headlines sit beside the watchlist instead of below it.
 pub const SIDE_BY_SIDE: u16 = 100;
+/// The headline pane shows the selected headline's summary from this many inner rows.
+const SUMMARY_FROM: usize = 10;
+const SUMMARY_LINES: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
@@ -53,8 +56,16 @@ impl Layout {
         self.watch.height.saturating_sub(3) as usize
     }
 
+    /// Headline rows in view: the pane inside its border, less the summary of the selected headline
+    /// when the pane is tall enough to spare it.
     pub fn news_rows(&self) -> usize {
-        self.news.height.saturating_sub(2) as usize
+        let inner = self.news.height.saturating_sub(2) as usize;
+        if inner >= SUMMARY_FROM { inner - SUMMARY_LINES - 1 } else { inner }
+    }
+
+    /// Lines for the selected headline's summary (0 when the pane is too short).
+    pub fn summary_lines(&self) -> usize {
+        if self.news.height.saturating_sub(2) as usize >= SUMMARY_FROM { SUMMARY_LINES } else { 0 }
     }
 }
 

@@ -16,5 +16,6 @@ pub mod providers;
 pub mod refresh;
 pub mod state;
 pub mod term;
+pub mod text;
 pub mod timefmt;
 pub mod ui;

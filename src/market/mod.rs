@@ -1,6 +1,9 @@
 //! Domain types shared by providers, state and output: no I/O, no terminal.
 
+pub mod dates;
 pub mod exchange;
+pub mod news;
+pub mod sanitize;
 pub mod symbol;
 pub mod tags;
 
@@ -81,6 +84,9 @@ pub struct Headline {
     pub feed: String,
     #[serde(skip)]
     pub summary: Option<String>,
+    /// The feed's own id for the item, when it has one.
+    #[serde(skip)]
+    pub guid: Option<String>,
 }
 
 /// Sort newest first; undated items keep their relative order after the dated ones.

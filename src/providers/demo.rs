@@ -265,6 +265,7 @@ impl DemoMarket {
                 symbols,
                 feed: "demo".to_string(),
                 summary: Some(summary),
+                guid: None,
             });
         }
         out

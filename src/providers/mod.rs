@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod demo_catalog;
+pub mod feeds;
 pub mod http;
 pub mod yahoo;
 
@@ -66,17 +67,29 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
         let market = Arc::new(demo::DemoMarket::new(seed, clock, config));
         return Providers { quotes: market.clone(), news: market, demo: true };
     }
-    let pending = Arc::new(NotYet);
+    let http = http::Http::new(&http_options(config));
     let quotes: Arc<dyn QuoteSource> = match yahoo::Yahoo::new(
         &config.provider,
-        http::HttpOptions::default(),
+        http_options(config),
         yahoo::session::Store::default_location(),
-        clock,
+        clock.clone(),
     ) {
         Ok(y) => Arc::new(y),
         Err(e) => Arc::new(Broken(e.to_string())),
     };
-    Providers { quotes, news: pending, demo: false }
+    let news: Arc<dyn NewsSource> = match http {
+        Ok(http) => Arc::new(feeds::Feeds::new(config, http, clock)),
+        Err(e) => Arc::new(Broken(e.to_string())),
+    };
+    Providers { quotes, news, demo: false }
+}
+
+fn http_options(config: &Config) -> http::HttpOptions {
+    let mut o = http::HttpOptions::default();
+    if let Some(ua) = &config.provider.user_agent {
+        o.user_agent = ua.clone();
+    }
+    o
 }
 
 /// A source that could not be built (the TLS stack failed to start): says why on every call.
@@ -94,15 +107,10 @@ impl QuoteSource for Broken {
     }
 }
 
-/// Stands in for the headline feeds until they land.
-struct NotYet;
-
-pub const NOT_YET: &str = "live headlines are not supported yet; run with --demo";
-
-impl NewsSource for NotYet {
+impl NewsSource for Broken {
     fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
         Box::pin(async {
-            NewsBatch { headlines: Vec::new(), errors: vec![("news".to_string(), NOT_YET.to_string())] }
+            NewsBatch { headlines: Vec::new(), errors: vec![("news".to_string(), self.0.clone())] }
         })
     }
 }

@@ -4,7 +4,6 @@ use chrono::Duration;
 
 use super::{QuoteEntry, State};
 use crate::config::Config;
-use crate::market::{Headline, sort_newest_first};
 use crate::msg::{DataKind, DataMsg, Effect, Outcome};
 
 pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
@@ -43,31 +42,19 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             s.quote_status.retry_at = Duration::from_std(retry_in).ok().map(|r| d.at + r);
         }
         DataKind::News { headlines, errors } => {
-            merge_headlines(&mut s.headlines, headlines, s.config.news.max_items);
+            crate::market::news::merge(&mut s.headlines, headlines, s.config.news.max_items);
             if !s.headlines.is_empty() || errors.is_empty() {
                 s.news_status.last_ok = Some(d.at);
             }
             s.news_status.label = "news".to_string();
-            s.news_status.error = if errors.is_empty() {
-                None
-            } else {
-                Some(errors.iter().map(|(f, e)| format!("{f}: {e}")).collect::<Vec<_>>().join("; "))
-            };
+            // The first failing feed by name, and how many more: the status bar has one line.
+            s.news_status.error = errors.first().map(|(f, e)| match errors.len() {
+                1 => format!("{f}: {e}"),
+                n => format!("{f}: {e} (+{} more failing)", n - 1),
+            });
             s.fix_offsets();
         }
     }
-}
-
-/// Union by link, newest first, at most `max` kept (the oldest go first).
-fn merge_headlines(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize) {
-    for h in new {
-        match have.iter_mut().find(|x| x.link == h.link) {
-            Some(x) => *x = h,
-            None => have.push(h),
-        }
-    }
-    sort_newest_first(have);
-    have.truncate(max);
 }
 
 pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {

@@ -5,10 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{fit, width};
 use super::theme::Theme;
 use crate::market::exchange::SessionState;
 use crate::state::State;
+use crate::text::{fit, width};
 use crate::timefmt;
 
 pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -5,10 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::text::{fit, pad};
 use super::theme::Theme;
 use crate::config::Action;
 use crate::state::State;
+use crate::text::{fit, pad};
 
 fn entries(state: &State) -> Vec<(String, &'static str)> {
     let km = &state.config.keys;
@@ -38,8 +38,8 @@ fn entries(state: &State) -> Vec<(String, &'static str)> {
 
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let items = entries(state);
-    let key_w = items.iter().map(|(k, _)| super::text::width(k)).max().unwrap_or(4).min(18);
-    let desc_w = items.iter().map(|(_, d)| super::text::width(d)).max().unwrap_or(10);
+    let key_w = items.iter().map(|(k, _)| crate::text::width(k)).max().unwrap_or(4).min(18);
+    let desc_w = items.iter().map(|(_, d)| crate::text::width(d)).max().unwrap_or(10);
     let col_w = key_w + 2 + desc_w;
     let max_w = area.width.saturating_sub(2) as usize;
     let max_h = area.height.saturating_sub(2) as usize;

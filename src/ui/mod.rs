@@ -4,7 +4,7 @@ mod header;
 mod help;
 mod news;
 mod status;
-pub mod text;
+
 pub mod theme;
 mod watchlist;
 
@@ -22,7 +22,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     let theme = Theme::new(&state.config.theme, state.no_color);
     if layout.too_small {
         if area.width > 0 && area.height > 0 {
-            let msg = text::fit(
+            let msg = crate::text::fit(
                 &format!("too small: {}x{} (need 40x12)", area.width, area.height),
                 area.width as usize,
             );
@@ -46,7 +46,7 @@ fn pane(frame: &mut Frame, theme: &Theme, area: Rect, title: &str, focused: bool
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.border_focused } else { theme.border })
-        .title(Span::styled(text::fit(title, area.width.saturating_sub(2) as usize), theme.header));
+        .title(Span::styled(crate::text::fit(title, area.width.saturating_sub(2) as usize), theme.header));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     (inner.height > 0 && inner.width > 0).then_some(inner)

@@ -6,9 +6,9 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{fit, pad, rpad, width};
 use super::theme::Theme;
 use crate::state::{Focus, State};
+use crate::text::{fit, pad, rpad, width};
 use crate::timefmt;
 
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -38,7 +38,10 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let show_syms = w >= 60;
     let show_source = w >= 44;
     let selected = state.selected_headline().map(|h| h.link.clone());
-    for h in rows.iter().skip(state.news.offset).take(inner.height as usize) {
+    let layout = crate::layout::Layout::compute(frame.area().width, frame.area().height);
+    let summary_lines = layout.summary_lines();
+    let list_rows = if summary_lines > 0 { layout.news_rows() } else { inner.height as usize };
+    for h in rows.iter().skip(state.news.offset).take(list_rows) {
         let age = h.published.map_or(String::new(), |p| timefmt::age(p, state.now));
         let mut spans = vec![Span::styled(rpad(&age, 3), theme.dim), Span::raw(" ")];
         let mut used = 4;
@@ -70,5 +73,78 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         lines.push(line);
     }
+    if summary_lines > 0
+        && let Some(h) = state.selected_headline()
+    {
+        lines.resize(list_rows, Line::default());
+        lines.push(Line::styled("╌".repeat(w), theme.border));
+        let text = h.summary.as_deref().unwrap_or(h.title.as_str());
+        lines.extend(wrap(text, w, summary_lines).into_iter().map(|l| Line::styled(l, theme.dim)));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Word-wrap by display width into at most `max` lines, the last cut with "…" if more remains.
+fn wrap(text: &str, cells: usize, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        // CJK runs have no spaces: a word longer than the line is split by cells.
+        let mut word = word.to_string();
+        loop {
+            let sep = usize::from(!cur.is_empty());
+            if width(&cur) + sep + width(&word) <= cells {
+                if sep == 1 {
+                    cur.push(' ');
+                }
+                cur.push_str(&word);
+                break;
+            }
+            if cur.is_empty() {
+                let head = take_cells(&word, cells);
+                word = word[head.len()..].to_string();
+                lines.push(head);
+            } else {
+                lines.push(std::mem::take(&mut cur));
+            }
+            if lines.len() == max {
+                let last = lines.pop().unwrap_or_default();
+                lines.push(fit(&format!("{last} {word} …"), cells));
+                return lines;
+            }
+        }
+    }
+    if !cur.is_empty() && lines.len() < max {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// The longest prefix of `s` that fits in `cells`.
+fn take_cells(s: &str, cells: usize) -> String {
+    let mut out = String::new();
+    for ch in s.chars() {
+        if width(&format!("{out}{ch}")) > cells {
+            break;
+        }
+        out.push(ch);
+    }
+    if out.is_empty() { s.chars().take(1).collect() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_by_cells() {
+        assert_eq!(wrap("one two three", 7, 3), vec!["one two", "three"]);
+        assert_eq!(wrap("中芯国际扩产计划", 6, 3), vec!["中芯国", "际扩产", "计划"]);
+        let cut = wrap("a b c d e f g h", 3, 2);
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('…'), "{cut:?}");
+        for l in wrap("word ".repeat(50).as_str(), 10, 3) {
+            assert!(width(&l) <= 10, "{l:?}");
+        }
+    }
 }

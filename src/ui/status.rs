@@ -5,30 +5,29 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{fit, width};
 use super::theme::Theme;
 use crate::config::Action;
 use crate::state::{SourceStatus, State};
+use crate::text::{fit, width};
 use crate::timefmt;
 
 fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>) -> (String, bool) {
-    if let Some(e) = &st.error {
-        let retry =
-            st.retry_at.map(|t| format!(" — retrying in {}", timefmt::until(t, now))).unwrap_or_default();
-        return (format!("{name}: {e}{retry}"), true);
-    }
-    match st.last_ok {
-        Some(t) => {
-            let label = if st.label.is_empty() || st.label == name {
-                String::new()
-            } else {
-                format!(" {}", st.label)
-            };
-            let age = timefmt::age(t, now);
-            let when = if age == "now" { "just now".to_string() } else { format!("{age} ago") };
-            (format!("{name}{label} {when}"), false)
+    let label =
+        if st.label.is_empty() || st.label == name { String::new() } else { format!(" {}", st.label) };
+    let ago = st.last_ok.map(|t| {
+        let age = timefmt::age(t, now);
+        if age == "now" { "just now".to_string() } else { format!("{age} ago") }
+    });
+    match (&st.error, ago) {
+        (Some(e), ago) => {
+            let retry =
+                st.retry_at.map(|t| format!(" — retrying in {}", timefmt::until(t, now))).unwrap_or_default();
+            // Some sources answered (headlines from other feeds): say when, then what failed.
+            let when = ago.map(|a| format!(" {a}")).unwrap_or_default();
+            (format!("{name}{label}{when}: {e}{retry}"), true)
         }
-        None => (format!("{name}: loading…"), false),
+        (None, Some(a)) => (format!("{name}{label} {a}"), false),
+        (None, None) => (format!("{name}: loading…"), false),
     }
 }
 

@@ -6,12 +6,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{fit, pad, rpad};
 use super::theme::Theme;
 use crate::format;
 use crate::market::exchange::exchange_for;
 use crate::market::{MarketState, Symbol};
 use crate::state::{Focus, SortKey, State};
+use crate::text::{fit, pad, rpad};
 use crate::timefmt;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -95,9 +95,10 @@ impl Yahoo {
 
     fn rate_limited(inner: &mut Inner, retry_after: Option<Duration>) -> ProviderError {
         // Jitter spreads clients that were limited together; Retry-After is a floor, never shortened.
+        // Only our own doubling is capped (`next_backoff` stays within BACKOFF_MAX).
         let base = inner.next_backoff;
         let jitter = base.mul_f64(fastrand::f64() * 0.2);
-        let wait = retry_after.map_or(base + jitter, |r| r.max(base) + jitter).min(BACKOFF_MAX + jitter);
+        let wait = retry_after.map_or(base, |r| r.max(base)) + jitter;
         inner.blocked_until = Some(Instant::now() + wait);
         inner.next_backoff = (base * 2).min(BACKOFF_MAX);
         tracing::warn!(wait_secs = wait.as_secs(), "Yahoo rate limit: pausing all requests");
@@ -224,16 +225,17 @@ impl Yahoo {
         let mut results: Vec<(usize, Result<QuoteOutcome, ProviderError>)> =
             stream::iter(jobs).buffer_unordered(CHART_CONCURRENCY).collect().await;
         results.sort_by_key(|(i, _)| *i);
-        // A whole-source failure (every symbol failed the same way) is an error, not N "no data".
-        if let Some(e) = results.iter().find_map(|(_, r)| r.as_ref().err().cloned())
-            && results.iter().all(|(_, r)| r.is_err())
-        {
-            return Err(e);
-        }
+        // A rate limit anywhere stops everything, even when another symbol failed otherwise first.
         if let Some(e) = results.iter().find_map(|(_, r)| match r {
             Err(e @ ProviderError::RateLimited { .. }) => Some(e.clone()),
             _ => None,
         }) {
+            return Err(e);
+        }
+        // A whole-source failure (every symbol failed the same way) is an error, not N "no data".
+        if let Some(e) = results.iter().find_map(|(_, r)| r.as_ref().err().cloned())
+            && results.iter().all(|(_, r)| r.is_err())
+        {
             return Err(e);
         }
         Ok(results

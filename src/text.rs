@@ -1,4 +1,4 @@
-//! Cutting text to a display width: CJK and emoji are two cells, and nothing unprintable gets through.
+//! Cutting text to a display width (screen and plain output alike): CJK and emoji are two cells, and nothing unprintable gets through.
 
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;

@@ -1,0 +1,153 @@
+//! Headlines from RSS/Atom feeds and Yahoo's per-symbol headline RSS: fetched in parallel,
+//! conditionally (ETag / Last-Modified), one failing feed never hiding the others.
+
+pub mod parse;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+use futures::{StreamExt, stream};
+
+use super::http::{Fetched, Http};
+use super::{NewsBatch, NewsSource, ProviderError};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::market::tags::Tagger;
+use crate::market::{Headline, Symbol};
+
+/// Feeds fetched at once.
+const CONCURRENCY: usize = 4;
+/// Symbols per Yahoo headline request.
+pub const YAHOO_BATCH: usize = 20;
+pub const YAHOO_FEED: &str = "Yahoo Finance";
+
+/// What a feed answered last time, for conditional requests and 304s.
+#[derive(Clone, Default)]
+struct Remembered {
+    etag: Option<String>,
+    last_modified: Option<String>,
+    items: Vec<Headline>,
+}
+
+struct Job {
+    name: String,
+    url: String,
+    /// Shown as the source when an item names no publisher.
+    source: Option<&'static str>,
+}
+
+pub struct Feeds {
+    http: Http,
+    jobs_config: Vec<(String, String)>,
+    yahoo_rss_url: Option<String>,
+    tagger: Tagger,
+    clock: Arc<dyn Clock>,
+    max_items: usize,
+    memory: Mutex<HashMap<String, Remembered>>,
+}
+
+impl Feeds {
+    pub fn new(config: &Config, http: Http, clock: Arc<dyn Clock>) -> Feeds {
+        Feeds {
+            http,
+            jobs_config: config.news.feeds.iter().map(|f| (f.name.clone(), f.url.clone())).collect(),
+            yahoo_rss_url: config.news.yahoo_symbols.then(|| config.news.yahoo_rss_url.clone()),
+            tagger: config.tagger(),
+            clock,
+            max_items: config.news.max_items,
+            memory: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn jobs(&self, symbols: &[Symbol]) -> Vec<Job> {
+        let mut jobs: Vec<Job> = self
+            .jobs_config
+            .iter()
+            .map(|(n, u)| Job { name: n.clone(), url: u.clone(), source: None })
+            .collect();
+        if let Some(base) = &self.yahoo_rss_url {
+            for chunk in symbols.chunks(YAHOO_BATCH) {
+                let list: Vec<&str> = chunk.iter().map(Symbol::as_str).collect();
+                let mut url = match url::Url::parse(base) {
+                    Ok(u) => u,
+                    Err(_) => continue,
+                };
+                url.query_pairs_mut()
+                    .append_pair("s", &list.join(","))
+                    .append_pair("region", "US")
+                    .append_pair("lang", "en-US");
+                jobs.push(Job {
+                    name: YAHOO_FEED.to_string(),
+                    url: url.to_string(),
+                    source: Some(YAHOO_FEED),
+                });
+            }
+        }
+        jobs
+    }
+
+    async fn fetch_one(&self, job: &Job) -> Result<Vec<Headline>, String> {
+        let known =
+            self.memory.lock().map(|m| m.get(&job.url).cloned()).unwrap_or_default().unwrap_or_default();
+        let mut headers: Vec<(&str, String)> = Vec::new();
+        if let Some(e) = &known.etag {
+            headers.push(("if-none-match", e.clone()));
+        }
+        if let Some(l) = &known.last_modified {
+            headers.push(("if-modified-since", l.clone()));
+        }
+        let r: Fetched = self.http.get_with(&job.url, &headers).await.map_err(|e| e.to_string())?;
+        match r.status {
+            304 => return Ok(known.items),
+            200 => {}
+            429 => return Err(ProviderError::RateLimited { retry_after: r.retry_after() }.to_string()),
+            s => return Err(ProviderError::Status(s).to_string()),
+        }
+        let cx = parse::Context {
+            feed_name: &job.name,
+            source: job.source,
+            feed_url: &job.url,
+            tagger: &self.tagger,
+            now: self.clock.now(),
+        };
+        let items = parse::parse(&r.body, &cx)?;
+        let header = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let remembered =
+            Remembered { etag: header("etag"), last_modified: header("last-modified"), items: items.clone() };
+        if let Ok(mut m) = self.memory.lock() {
+            m.insert(job.url.clone(), remembered);
+        }
+        Ok(items)
+    }
+
+    pub async fn fetch(&self, symbols: &[Symbol]) -> NewsBatch {
+        let jobs = self.jobs(symbols);
+        let futures: Vec<_> =
+            jobs.iter().enumerate().map(|(i, j)| async move { (i, self.fetch_one(j).await) }).collect();
+        let mut results: Vec<(usize, Result<Vec<Headline>, String>)> =
+            stream::iter(futures).buffer_unordered(CONCURRENCY).collect().await;
+        // Merge in the configured order, so "the first seen keeps its source" means the first feed.
+        results.sort_by_key(|(i, _)| *i);
+        let mut batch = NewsBatch::default();
+        for (i, r) in results {
+            match r {
+                Ok(items) => crate::market::news::merge(&mut batch.headlines, items, usize::MAX),
+                Err(e) => {
+                    tracing::warn!(feed = %jobs[i].name, error = %e, "feed failed");
+                    if !batch.errors.iter().any(|(n, _)| n == &jobs[i].name) {
+                        batch.errors.push((jobs[i].name.clone(), e));
+                    }
+                }
+            }
+        }
+        batch.headlines.truncate(self.max_items);
+        batch
+    }
+}
+
+impl NewsSource for Feeds {
+    fn headlines<'a>(&'a self, symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
+        Box::pin(self.fetch(symbols))
+    }
+}

@@ -1,0 +1,165 @@
+//! Feed bytes to headlines: any RSS or Atom feed, any declared encoding, hostile input refused early.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::market::dates::parse_lenient;
+use crate::market::sanitize::clean;
+use crate::market::tags::Tagger;
+use crate::market::{Headline, Symbol};
+
+/// Deeper than this is not a news feed; it is an attempt to exhaust a recursive parser.
+const MAX_DEPTH: usize = 64;
+
+/// The XML declaration's encoding (or a BOM's), transcoded to UTF-8 with the declaration to match.
+fn to_utf8(bytes: &[u8]) -> String {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
+    let declared = head.strip_prefix("<?xml").and_then(|h| h.split("?>").next()).and_then(|decl| {
+        let i = decl.find("encoding")?;
+        let rest = decl[i + 8..].trim_start().strip_prefix('=')?.trim_start();
+        let q = rest.chars().next()?;
+        let body = &rest[1..];
+        Some(body[..body.find(q)?].to_string())
+    });
+    let enc = declared
+        .as_deref()
+        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+        .unwrap_or(encoding_rs::UTF_8);
+    let text = enc.decode_without_bom_handling(bytes).0.into_owned();
+    match declared {
+        // The text is UTF-8 now: the declaration must not send a parser back to the old encoding.
+        Some(label) if enc != encoding_rs::UTF_8 => text.replacen(&label, "UTF-8", 1),
+        _ => text,
+    }
+}
+
+fn max_depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'<' {
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            let end = text[i..].find('>').map_or(b.len(), |e| i + e);
+            let self_closing = end > 0 && b.get(end - 1) == Some(&b'/');
+            if next == b'/' {
+                depth = depth.saturating_sub(1);
+            } else if next.is_ascii_alphabetic() && !self_closing {
+                depth += 1;
+                max = max.max(depth);
+            }
+            i = end;
+        }
+        i += 1;
+    }
+    max
+}
+
+/// EDGAR's Atom puts XML (`type="text/xml"`) inside <content>, which feed-rs refuses; the summary
+/// and title carry what we show, so those blocks go.
+fn drop_xml_content(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<content") {
+        let open_end = rest[i..].find('>').map(|e| i + e);
+        let Some(open_end) = open_end else { break };
+        let tag = &rest[i..=open_end];
+        let xmlish = tag.contains("text/xml") || tag.contains("application/xml") || tag.contains("+xml\"");
+        if !xmlish || tag.ends_with("/>") {
+            out.push_str(&rest[..=open_end]);
+            rest = &rest[open_end + 1..];
+            continue;
+        }
+        out.push_str(&rest[..i]);
+        rest = match rest[open_end..].find("</content>") {
+            Some(j) => &rest[open_end + j + "</content>".len()..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Google News titles end in " - Publisher": the publisher is the source, the rest the title.
+fn split_publisher(title: &str, feed_host: &str) -> (String, Option<String>) {
+    if feed_host.ends_with("news.google.com")
+        && let Some((t, p)) = title.rsplit_once(" - ")
+        && !p.trim().is_empty()
+        && p.len() < 80
+    {
+        return (t.trim().to_string(), Some(p.trim().to_string()));
+    }
+    (title.to_string(), None)
+}
+
+pub struct Context<'a> {
+    pub feed_name: &'a str,
+    /// The source to show when an item names no publisher (e.g. "Yahoo Finance"); else the channel title.
+    pub source: Option<&'a str>,
+    pub feed_url: &'a str,
+    pub tagger: &'a Tagger,
+    pub now: DateTime<Utc>,
+}
+
+/// Parse one feed body. `Err` names why the feed as a whole is unusable.
+pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
+    let text = to_utf8(bytes);
+    let lower_head = text[..text.len().min(4096)].to_ascii_lowercase();
+    if text.contains("<!ENTITY") {
+        return Err("the feed declares XML entities (refused: entity expansion attacks)".to_string());
+    }
+    if lower_head.trim_start().starts_with("<!doctype html") || lower_head.trim_start().starts_with("<html") {
+        return Err("an HTML page instead of a feed".to_string());
+    }
+    if max_depth(&text) > MAX_DEPTH {
+        return Err(format!("XML nested deeper than {MAX_DEPTH} levels (refused)"));
+    }
+    let text = drop_xml_content(&text);
+    let parser = feed_rs::parser::Builder::new().timestamp_parser(parse_lenient).build();
+    let feed = parser.parse(text.as_bytes()).map_err(|e| format!("not a readable RSS or Atom feed ({e})"))?;
+    let host =
+        url::Url::parse(cx.feed_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let channel = feed.title.as_ref().map(|t| clean(&t.content)).filter(|t| !t.is_empty());
+    let mut out = Vec::new();
+    for e in feed.entries {
+        let raw_title = e.title.as_ref().map(|t| clean(&t.content)).unwrap_or_default();
+        if raw_title.is_empty() {
+            continue;
+        }
+        let (title, publisher) = split_publisher(&raw_title, &host);
+        let link = e
+            .links
+            .iter()
+            .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+            .or(e.links.first())
+            .map(|l| l.href.trim().to_string())
+            .unwrap_or_default();
+        let summary = e
+            .summary
+            .as_ref()
+            .map(|s| clean(&s.content))
+            .or_else(|| e.content.as_ref().and_then(|c| c.body.as_deref()).map(clean))
+            .filter(|s| !s.is_empty() && *s != title)
+            .map(|s| crate::text::fit(&s, 600));
+        // A date more than a day ahead is a broken clock somewhere, not news from the future.
+        let published = e.published.or(e.updated).filter(|d| *d <= cx.now + Duration::days(1));
+        let symbols: Vec<Symbol> = cx.tagger.tag(&[&title, summary.as_deref().unwrap_or("")]);
+        let source = publisher
+            .or_else(|| cx.source.map(str::to_string))
+            .or_else(|| channel.clone())
+            .unwrap_or_else(|| cx.feed_name.to_string());
+        out.push(Headline {
+            title,
+            link,
+            source: crate::text::fit(&source, 40),
+            published,
+            symbols,
+            feed: cx.feed_name.to_string(),
+            summary,
+            guid: Some(e.id).filter(|g| !g.is_empty()),
+        });
+    }
+    Ok(out)
+}
