@@ -1,9 +1,11 @@
 //! The config file: schema, loading with located errors, the built-in default, and where it lives.
 
+pub mod edit;
 pub mod keys;
 pub mod locate;
 pub mod raw;
 mod validate;
+pub mod watch;
 
 use std::collections::BTreeMap;
 use std::fmt;
