@@ -1,7 +1,9 @@
 //! The loop: one `select!` over control, input, data and a clock tick; draws only when `update` says so.
 
 use std::io;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers};
 use futures::{Stream, StreamExt};
@@ -11,9 +13,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use crate::clock::Clock;
-use crate::config::{Key, KeyCode};
+use crate::config::watch as config_watch;
+use crate::config::{Config, Key, KeyCode};
 use crate::msg::{Effect, Msg};
 use crate::providers::Providers;
+use crate::refresh::Plan;
 use crate::state::{State, update};
 
 /// Counters for tests and benchmarks: how often the loop woke and drew.
@@ -23,11 +27,44 @@ pub struct Stats {
     pub draws: u64,
 }
 
+/// Builds the sources for a (new) config; gets the old config and sources so it can keep what did
+/// not change (a Yahoo session and its rate-limit state survive an edit of the watchlist).
+pub type Rebuild = Arc<dyn Fn(&Config, &Config, &Providers) -> Providers + Send + Sync>;
+
+/// Leaves and retakes the terminal around an external program (the editor).
+pub trait Suspend: Send {
+    fn suspend(&mut self) -> io::Result<()>;
+    fn resume(&mut self) -> io::Result<()>;
+}
+
 pub struct Runtime {
     pub providers: Providers,
     pub clock: Arc<dyn Clock>,
     /// Signals and other out-of-band messages (Shutdown).
     pub control: mpsc::UnboundedReceiver<Msg>,
+    /// The config file to watch and to write `a`/`d` edits into.
+    pub config_path: Option<PathBuf>,
+    pub watch_every: Duration,
+    pub rebuild: Option<Rebuild>,
+    pub suspend: Option<Box<dyn Suspend>>,
+}
+
+impl Runtime {
+    pub fn new(
+        providers: Providers,
+        clock: Arc<dyn Clock>,
+        control: mpsc::UnboundedReceiver<Msg>,
+    ) -> Runtime {
+        Runtime {
+            providers,
+            clock,
+            control,
+            config_path: None,
+            watch_every: Duration::from_millis(250),
+            rebuild: None,
+            suspend: None,
+        }
+    }
 }
 
 /// Terminal key event to the app's key; `None` for releases and keys the app has no name for.
@@ -72,16 +109,43 @@ fn event_msg(ev: Event) -> Option<Msg> {
     }
 }
 
-/// Run until quit or shutdown. Spawns the refresh task and stops it on the way out.
-pub async fn run<B, E>(
+/// The refresh task and the channels to it; restarted whole when the config changes.
+struct Refresher {
+    plan_tx: watch::Sender<Plan>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Refresher {
+    fn start(
+        providers: &Providers,
+        clock: &Arc<dyn Clock>,
+        plan: Plan,
+        data_tx: mpsc::Sender<Msg>,
+    ) -> Refresher {
+        let (plan_tx, plan_rx) = watch::channel(plan);
+        let task = tokio::spawn(crate::refresh::run(providers.clone(), clock.clone(), plan_rx, data_tx));
+        Refresher { plan_tx, task }
+    }
+}
+
+impl Drop for Refresher {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Run until quit or shutdown. Spawns the refresh task (and the config watcher) and stops them on
+/// the way out. `make_events` gives the input stream, again after the editor has had the terminal.
+pub async fn run<B, E, F>(
     terminal: &mut Terminal<B>,
-    mut events: E,
+    mut make_events: F,
     mut state: State,
     mut rt: Runtime,
 ) -> io::Result<Stats>
 where
     B: Backend,
     E: Stream<Item = io::Result<Event>> + Unpin,
+    F: FnMut() -> E,
 {
     let mut stats = Stats::default();
     let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
@@ -89,9 +153,23 @@ where
     update(&mut state, Msg::Resize(size.width, size.height), now);
 
     let mut refresh_seq = 0;
-    let (plan_tx, plan_rx) = watch::channel(state.plan(refresh_seq));
     let (data_tx, mut data_rx) = mpsc::channel(64);
-    let task = tokio::spawn(crate::refresh::run(rt.providers.clone(), rt.clock.clone(), plan_rx, data_tx));
+    let mut refresher = Refresher::start(&rt.providers, &rt.clock, state.plan(refresh_seq), data_tx.clone());
+    // Config changes and the results of edits come in here.
+    let (inbox_tx, mut inbox) = mpsc::unbounded_channel::<Msg>();
+    let known = rt.config_path.as_deref().map(config_watch::known);
+    let watcher = match (&rt.config_path, &known) {
+        (Some(p), Some(k)) => Some(tokio::spawn(crate::config::watch::run(
+            p.clone(),
+            rt.watch_every,
+            k.clone(),
+            inbox_tx.clone(),
+        ))),
+        _ => None,
+    };
+    let mut events = make_events();
+    // The config the running sources were built from, to see what an edit changed.
+    let mut built_from = state.config.clone();
 
     draw(terminal, &state, &mut stats)?;
     let mut tick_at = Instant::now() + state.next_time_change();
@@ -107,6 +185,7 @@ where
                 None => { input_open = false; Msg::Shutdown }
             },
             Some(m) = data_rx.recv() => m,
+            Some(m) = inbox.recv() => m,
             _ = tokio::time::sleep_until(tick_at), if tick_armed => {
                 Msg::Tick
             }
@@ -122,21 +201,88 @@ where
                     Effect::Quit => break 'outer,
                     Effect::RefreshNow => {
                         refresh_seq += 1;
-                        plan_tx.send_replace(state.plan(refresh_seq));
+                        refresher.plan_tx.send_replace(state.plan(refresh_seq));
                     }
                     Effect::Replan => {
-                        plan_tx.send_replace(state.plan(refresh_seq));
+                        refresher.plan_tx.send_replace(state.plan(refresh_seq));
+                    }
+                    Effect::Reconfigure => {
+                        if let Some(rebuild) = &rt.rebuild {
+                            rt.providers = rebuild(&state.config, &built_from, &rt.providers);
+                        }
+                        built_from = state.config.clone();
+                        // Drop the old task first: its late answers carry the old generation anyway.
+                        drop(refresher);
+                        refresher = Refresher::start(
+                            &rt.providers,
+                            &rt.clock,
+                            state.plan(refresh_seq),
+                            data_tx.clone(),
+                        );
                     }
                     Effect::OpenLink(url) => open_link(&url),
                     Effect::Bell => {}
+                    Effect::AddSymbols { group, symbols } => match (&rt.config_path, &known) {
+                        (Some(p), Some(k)) => {
+                            let job = crate::edits::Job {
+                                path: p.clone(),
+                                known: k.clone(),
+                                inbox: inbox_tx.clone(),
+                            };
+                            tokio::spawn(crate::edits::add(job, rt.providers.clone(), group, symbols));
+                        }
+                        _ => pending.push(Msg::Notice(NO_FILE.to_string())),
+                    },
+                    Effect::RemoveSymbol { group, symbol } => match (&rt.config_path, &known) {
+                        (Some(p), Some(k)) => {
+                            let job = crate::edits::Job {
+                                path: p.clone(),
+                                known: k.clone(),
+                                inbox: inbox_tx.clone(),
+                            };
+                            tokio::spawn(crate::edits::remove(job, group, symbol));
+                        }
+                        _ => pending.push(Msg::Notice(NO_FILE.to_string())),
+                    },
+                    Effect::EditConfig => {
+                        let (Some(path), Some(suspend)) = (rt.config_path.clone(), rt.suspend.as_mut())
+                        else {
+                            pending
+                                .push(Msg::Notice("editing needs a terminal and a config path".to_string()));
+                            continue;
+                        };
+                        // The input stream must let go of the terminal, or it would eat the editor's keys.
+                        drop(events);
+                        let outcome = crate::edits::edit_in_editor(&path, suspend.as_mut()).await;
+                        events = make_events();
+                        terminal.clear().map_err(|e| io::Error::other(e.to_string()))?;
+                        redraw = true;
+                        if let Some(k) = &known
+                            && let Ok(mut k) = k.lock()
+                        {
+                            *k = config_watch::stamp(&path);
+                        }
+                        match outcome {
+                            Ok(note) => {
+                                pending.push(Msg::Notice(note));
+                                pending.push(Msg::Config(Box::new(config_watch::read(&path))));
+                            }
+                            Err(e) => pending.push(Msg::Notice(e)),
+                        }
+                    }
                 }
             }
             // Whatever is already queued is handled before drawing: a burst becomes one frame.
+            if !pending.is_empty() {
+                continue;
+            }
             if let Ok(m) = rt.control.try_recv() {
                 pending.push(m);
             } else if let Some(m) = poll_input(&mut events, &mut input_open).await {
                 pending.push(m);
             } else if let Ok(m) = data_rx.try_recv() {
+                pending.push(m);
+            } else if let Ok(m) = inbox.try_recv() {
                 pending.push(m);
             }
         }
@@ -145,9 +291,14 @@ where
         }
         tick_at = Instant::now() + state.next_time_change();
     }
-    task.abort();
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    drop(refresher);
     Ok(stats)
 }
+
+const NO_FILE: &str = "no config file path for this user: edits cannot be saved";
 
 /// Input that is ready now, without waiting. `poll!` registers this task's own waker: crossterm's
 /// stream keeps the first waker it is given, so polling it with a throwaway one would stall input.

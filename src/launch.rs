@@ -100,7 +100,8 @@ pub fn run(cli: Cli) -> i32 {
             }
             let mut state = State::new(config, providers.demo, now);
             state.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            match rt.block_on(tui(state, providers, clock)) {
+            let path = source.path().map(|p| p.to_path_buf());
+            match rt.block_on(tui(state, providers, clock, path, (cli.demo, cli.seed))) {
                 Ok(()) => EXIT_OK,
                 Err(e) => {
                     eprintln!("chiptape: {e}");
@@ -111,14 +112,26 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-async fn tui(state: State, providers: crate::providers::Providers, clock: Arc<dyn Clock>) -> io::Result<()> {
+async fn tui(
+    state: State,
+    providers: crate::providers::Providers,
+    clock: Arc<dyn Clock>,
+    config_path: Option<std::path::PathBuf>,
+    (demo, seed): (bool, u64),
+) -> io::Result<()> {
     let (control_tx, control_rx) = mpsc::unbounded_channel();
     crate::term::forward_signals(control_tx.clone())?;
     let mut terminal = ratatui::try_init()?;
     crate::term::install_panic_hook();
-    let events = crossterm::event::EventStream::new();
-    let runtime = crate::app::Runtime { providers, clock, control: control_rx };
-    let result = crate::app::run(&mut terminal, events, state, runtime).await;
+    let rebuild_clock = clock.clone();
+    let rebuild: crate::app::Rebuild = Arc::new(move |new, old, current| {
+        crate::providers::rebuild(new, old, current, demo, seed, rebuild_clock.clone())
+    });
+    let mut runtime = crate::app::Runtime::new(providers, clock, control_rx);
+    runtime.config_path = config_path;
+    runtime.rebuild = Some(rebuild);
+    runtime.suspend = Some(Box::new(crate::term::Screen));
+    let result = crate::app::run(&mut terminal, crossterm::event::EventStream::new, state, runtime).await;
     ratatui::restore();
     drop(control_tx);
     tracing::info!(?result, "exit");

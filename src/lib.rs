@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod edits;
 pub mod format;
 pub mod fsutil;
 pub mod launch;

@@ -17,6 +17,8 @@ pub enum Msg {
     Data(DataMsg),
     /// A config file change was read: the new config, or why it was refused.
     Config(Box<Result<Config, String>>),
+    /// A one-line message for the status bar (an edit written, a link refused, …).
+    Notice(String),
 }
 
 /// Results from the refresh task, stamped with the plan generation they answer.
@@ -44,6 +46,20 @@ pub enum Effect {
     Replan,
     OpenLink(String),
     Bell,
+    /// The config changed: rebuild the sources and restart the refresh task with it.
+    Reconfigure,
+    /// Write these symbols into the group's list in the config file.
+    AddSymbols {
+        group: String,
+        symbols: Vec<Symbol>,
+    },
+    /// Take the symbol out of the group's list in the config file.
+    RemoveSymbol {
+        group: String,
+        symbol: Symbol,
+    },
+    /// Suspend the screen and run the user's editor on the config file.
+    EditConfig,
 }
 
 /// What one `update` call produced.

@@ -39,3 +39,18 @@ pub fn install_panic_hook() {
         std::process::exit(101);
     }));
 }
+
+/// The real terminal: leave raw mode and the alternate screen for the editor, then come back.
+pub struct Screen;
+
+impl crate::app::Suspend for Screen {
+    fn suspend(&mut self) -> std::io::Result<()> {
+        ratatui::restore();
+        Ok(())
+    }
+
+    fn resume(&mut self) -> std::io::Result<()> {
+        crossterm::terminal::enable_raw_mode()?;
+        crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)
+    }
+}

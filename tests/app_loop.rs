@@ -35,7 +35,7 @@ fn harness(start: &str, w: u16, h: u16) -> Harness {
     Harness {
         terminal: Terminal::new(TestBackend::new(w, h)).unwrap(),
         control,
-        runtime: Runtime { providers, clock: clock.clone(), control: control_rx },
+        runtime: Runtime::new(providers, clock.clone(), control_rx),
         state: State::new(cfg, true, clock.now()),
     }
 }
@@ -44,7 +44,9 @@ async fn run_with<E>(mut h: Harness, events: E) -> (Stats, String)
 where
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
-    let stats = run(&mut h.terminal, events, h.state, h.runtime).await.unwrap();
+    let mut events = Some(events);
+    let make = move || events.take().expect("the input stream is made once: no editor in these tests");
+    let stats = run(&mut h.terminal, make, h.state, h.runtime).await.unwrap();
     (stats, common::text(h.terminal.backend().buffer()))
 }
 

@@ -69,7 +69,17 @@ pub fn parse_lenient(raw: &str) -> Option<DateTime<Utc>> {
             return tz.from_local_datetime(&n).single().map(|d| d.with_timezone(&Utc));
         }
     }
-    NaiveDate::parse_from_str(body, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|n| n.and_utc())
+    if let Some(d) = NaiveDate::parse_from_str(body, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)) {
+        return Some(d.and_utc());
+    }
+    // chrono refuses a date whose weekday is wrong ("Mon, 24 Nov 2026" on a Tuesday, often a weekday
+    // taken in another zone); the day, month and time are still right, so read them without it.
+    match s.split_once(',') {
+        Some((day, rest)) if !day.is_empty() && day.chars().all(|c| c.is_ascii_alphabetic()) => {
+            parse_lenient(rest)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

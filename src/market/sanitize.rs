@@ -107,11 +107,20 @@ fn strip_tags(s: &str) -> String {
                 };
             }
         }
-        out.push(' ');
+        // Block tags separate words; inline ones sit inside them ("<b>Nvidia</b>'s", "Baidu</a>.").
+        let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect();
+        if !INLINE_TAGS.contains(&name.as_str()) {
+            out.push(' ');
+        }
     }
     out.push_str(rest);
     out
 }
+
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "mark", "q", "s", "small", "span", "strong",
+    "sub", "sup", "time", "u",
+];
 
 #[cfg(test)]
 mod tests {

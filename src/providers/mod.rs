@@ -67,7 +67,6 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
         let market = Arc::new(demo::DemoMarket::new(seed, clock, config));
         return Providers { quotes: market.clone(), news: market, demo: true };
     }
-    let http = http::Http::new(&http_options(config));
     let quotes: Arc<dyn QuoteSource> = match yahoo::Yahoo::new(
         &config.provider,
         http_options(config),
@@ -77,11 +76,32 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
         Ok(y) => Arc::new(y),
         Err(e) => Arc::new(Broken(e.to_string())),
     };
-    let news: Arc<dyn NewsSource> = match http {
+    Providers { quotes, news: news_source(config, clock), demo: false }
+}
+
+fn news_source(config: &Config, clock: Arc<dyn Clock>) -> Arc<dyn NewsSource> {
+    match http::Http::new(&http_options(config)) {
         Ok(http) => Arc::new(feeds::Feeds::new(config, http, clock)),
         Err(e) => Arc::new(Broken(e.to_string())),
-    };
-    Providers { quotes, news, demo: false }
+    }
+}
+
+/// Sources after a config change. The quote source is kept when its settings did not change, so a
+/// Yahoo session, its fallback and its rate-limit pause survive an edit of the watchlist; the news
+/// source is rebuilt (its feeds and the names it tags by may have changed).
+pub fn rebuild(
+    new: &Config,
+    old: &Config,
+    current: &Providers,
+    demo: bool,
+    seed: u64,
+    clock: Arc<dyn Clock>,
+) -> Providers {
+    let demo_now = demo || new.provider.kind == ProviderKind::Demo;
+    if demo_now || current.demo || new.provider != old.provider {
+        return build(new, demo, seed, clock);
+    }
+    Providers { quotes: current.quotes.clone(), news: news_source(new, clock), demo: false }
 }
 
 fn http_options(config: &Config) -> http::HttpOptions {

@@ -73,7 +73,7 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
                 s.generation += 1;
             }
             s.fix_offsets();
-            out.effects.push(Effect::Replan);
+            out.effects.push(Effect::Reconfigure);
         }
         Err(e) => s.config_error = Some(e),
     }

@@ -1,8 +1,9 @@
 //! Keys: the search prompt and the help overlay see them first, then the key map.
 
 use super::rows::Move;
-use super::{Focus, State};
+use super::{Focus, Prompt, State};
 use crate::config::{Action, Key, KeyCode};
+use crate::market::Symbol;
 use crate::msg::{Effect, Outcome};
 
 /// Shown after `r` until the answer arrives.
@@ -16,6 +17,10 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
     }
     if s.searching {
         search_key(s, k, out);
+        return;
+    }
+    if s.prompt.is_some() {
+        prompt_key(s, k, out);
         return;
     }
     let action = s.config.keys.action(&k);
@@ -55,6 +60,64 @@ fn search_key(s: &mut State, k: Key, out: &mut Outcome) {
         _ => out.redraw = false,
     }
     s.fix_offsets();
+}
+
+fn prompt_key(s: &mut State, k: Key, out: &mut Outcome) {
+    out.redraw = true;
+    let group = s.config.groups.get(s.group).map(|g| g.name.clone()).unwrap_or_default();
+    match s.prompt.take() {
+        Some(Prompt::Add(mut text)) => match k.code {
+            KeyCode::Esc => {}
+            KeyCode::Enter => {
+                let mut symbols = Vec::new();
+                let mut bad = Vec::new();
+                for part in text.split([',', ' ']).filter(|p| !p.trim().is_empty()) {
+                    match Symbol::parse(part) {
+                        Ok(sym) if !symbols.contains(&sym) => symbols.push(sym),
+                        Ok(_) => {}
+                        Err(e) => bad.push(e.to_string()),
+                    }
+                }
+                if !bad.is_empty() {
+                    s.notice = Some(bad.join("; "));
+                    s.prompt = Some(Prompt::Add(text));
+                } else if !symbols.is_empty() {
+                    s.notice = Some(format!(
+                        "adding {}…",
+                        symbols.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+                    ));
+                    out.effects.push(Effect::AddSymbols { group, symbols });
+                }
+            }
+            KeyCode::Backspace => {
+                text.pop();
+                s.prompt = Some(Prompt::Add(text));
+            }
+            KeyCode::Char('u') if k.ctrl => s.prompt = Some(Prompt::Add(String::new())),
+            KeyCode::Char(c) if !k.ctrl && !k.alt && !c.is_control() => {
+                if text.chars().count() < 200 {
+                    text.push(c);
+                }
+                s.prompt = Some(Prompt::Add(text));
+            }
+            _ => {
+                out.redraw = false;
+                s.prompt = Some(Prompt::Add(text));
+            }
+        },
+        Some(Prompt::Remove(symbol)) => match k.code {
+            KeyCode::Char('y' | 'Y') => {
+                s.notice = Some(format!("removing {symbol}…"));
+                out.effects.push(Effect::RemoveSymbol { group, symbol });
+            }
+            KeyCode::Char('n' | 'N') | KeyCode::Esc => {}
+            _ => {
+                out.redraw = false;
+                s.prompt = Some(Prompt::Remove(symbol));
+            }
+        },
+        None => {}
+    }
 }
 
 fn switch_group(s: &mut State, to: usize, out: &mut Outcome) {
@@ -155,9 +218,16 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
                 s.notice = Some(REFRESHING.to_string());
             }
         }
-        AddSymbol | RemoveSymbol | EditConfig => {
-            s.notice = Some(format!("{} arrives in a later version", action.help()));
+        AddSymbol => {
+            if s.config.groups.get(s.group).is_some() {
+                s.prompt = Some(Prompt::Add(String::new()));
+            }
         }
+        RemoveSymbol => match s.selected_symbol().cloned() {
+            Some(sym) if s.focus == Focus::Watchlist => s.prompt = Some(Prompt::Remove(sym)),
+            _ => s.notice = Some("select a symbol in the watchlist to remove it".to_string()),
+        },
+        EditConfig => out.effects.push(Effect::EditConfig),
         Pause => {
             s.paused = !s.paused;
             out.effects.push(Effect::Replan);

@@ -20,6 +20,15 @@ use crate::timefmt;
 
 pub use rows::SortKey;
 
+/// A question in the status bar that takes the keyboard until answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// Symbols to add to the group in view, typed comma-separated.
+    Add(String),
+    /// y/n before a symbol leaves the group in view.
+    Remove(Symbol),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     Watchlist,
@@ -71,6 +80,7 @@ pub struct State {
     pub sort_reverse: bool,
     pub search: String,
     pub searching: bool,
+    pub prompt: Option<Prompt>,
     pub news_filter: Option<Symbol>,
     pub paused: bool,
     pub help: bool,
@@ -104,6 +114,7 @@ impl State {
             sort_reverse: false,
             search: String::new(),
             searching: false,
+            prompt: None,
             news_filter: None,
             paused: false,
             help: false,
@@ -228,6 +239,10 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
         Msg::Shutdown => out.effects.push(Effect::Quit),
         Msg::Data(d) => data::apply(state, d, &mut out),
         Msg::Config(c) => data::config(state, *c, &mut out),
+        Msg::Notice(n) => {
+            state.notice = Some(n);
+            out.redraw = true;
+        }
     }
     let sig = state.time_signature();
     if sig != state.time_sig {

@@ -7,6 +7,7 @@ use crate::clock::FixedClock;
 use crate::config::{Action, Key, KeyCode, builtin};
 use crate::msg::{DataKind, DataMsg};
 use crate::providers::demo::DemoMarket;
+use crate::state::Prompt;
 
 fn t0() -> DateTime<Utc> {
     "2026-11-24T15:00:00Z".parse().unwrap()
@@ -369,7 +370,7 @@ fn config_reload_keeps_the_group_and_bumps_generation() {
     let out = update(&mut s, Msg::Config(Box::new(Ok(cfg))), t0());
     assert_eq!(s.config.groups[s.group].name, "China cloud & models");
     assert_eq!(s.generation, generation + 1);
-    assert!(out.effects.contains(&Effect::Replan));
+    assert!(out.effects.contains(&Effect::Reconfigure), "new sources and a new plan for the new config");
     update(&mut s, Msg::Config(Box::new(Err("c.toml:1:1: bad".into()))), t0());
     assert_eq!(s.config_error.as_deref(), Some("c.toml:1:1: bad"));
     assert_eq!(s.config.groups[0].name, "New", "the last good config keeps running");
@@ -389,4 +390,71 @@ fn refreshing_notice_gives_way_to_the_answer() {
     update(&mut s, data(generation, failed), t0());
     assert_eq!(s.notice, None);
     assert_eq!(s.quote_status.retry_at, Some(t0() + chrono::Duration::seconds(5)));
+}
+
+#[test]
+fn add_prompt_takes_text_and_asks_for_the_edit() {
+    let mut s = loaded();
+    ch(&mut s, ']');
+    ch(&mut s, 'a');
+    assert_eq!(s.prompt, Some(Prompt::Add(String::new())));
+    for c in "nvda, 0700.hk q".chars() {
+        let out = ch(&mut s, c);
+        assert!(out.effects.is_empty(), "keys are text while the prompt is open (even q)");
+    }
+    let out = press(&mut s, Key::plain(KeyCode::Enter));
+    assert_eq!(s.prompt, None);
+    assert_eq!(
+        out.effects,
+        vec![Effect::AddSymbols {
+            group: "China cloud & models".into(),
+            symbols: vec![sym("NVDA"), sym("0700.HK"), sym("Q")]
+        }]
+    );
+}
+
+#[test]
+fn add_prompt_refuses_bad_symbols_and_esc_cancels() {
+    let mut s = loaded();
+    ch(&mut s, 'a');
+    for c in "NV DA!".chars() {
+        ch(&mut s, c);
+    }
+    let out = press(&mut s, Key::plain(KeyCode::Enter));
+    assert!(out.effects.is_empty());
+    assert!(s.notice.as_deref().unwrap().contains("DA!"), "{:?}", s.notice);
+    assert!(matches!(s.prompt, Some(Prompt::Add(_))), "the prompt stays open to fix the text");
+    press(&mut s, Key::plain(KeyCode::Esc));
+    assert_eq!(s.prompt, None);
+}
+
+#[test]
+fn remove_asks_first() {
+    let mut s = loaded();
+    ch(&mut s, 'j');
+    ch(&mut s, 'd');
+    assert_eq!(s.prompt, Some(Prompt::Remove(sym("688981.SS"))));
+    assert!(ch(&mut s, 'x').effects.is_empty(), "only y or n answer");
+    assert!(ch(&mut s, 'n').effects.is_empty());
+    assert_eq!(s.prompt, None);
+    ch(&mut s, 'd');
+    let out = ch(&mut s, 'y');
+    assert_eq!(
+        out.effects,
+        vec![Effect::RemoveSymbol { group: "China AI chips".into(), symbol: sym("688981.SS") }]
+    );
+}
+
+#[test]
+fn edit_key_asks_for_the_editor() {
+    let mut s = loaded();
+    assert_eq!(ch(&mut s, 'e').effects, vec![Effect::EditConfig]);
+}
+
+#[test]
+fn notices_show() {
+    let mut s = loaded();
+    let out = update(&mut s, Msg::Notice("added AAPL to Cloud".into()), t0());
+    assert!(out.redraw);
+    assert_eq!(s.notice.as_deref(), Some("added AAPL to Cloud"));
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::config::Action;
-use crate::state::{SourceStatus, State};
+use crate::state::{Prompt, SourceStatus, State};
 use crate::text::{fit, width};
 use crate::timefmt;
 
@@ -50,7 +50,18 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::styled(" PAUSED ", theme.badge));
         left.push(Span::raw(" "));
     }
-    if state.searching || !state.search.is_empty() {
+    if let Some(p) = &state.prompt {
+        let group = state.config.groups.get(state.group).map_or("", |g| g.name.as_str());
+        match p {
+            Prompt::Add(text) => {
+                left.push(Span::styled(format!("add to {group}: {text}▏"), theme.accent));
+                left.push(Span::styled("  e.g. NVDA, 0700.HK · Enter add · Esc cancel", theme.dim));
+            }
+            Prompt::Remove(sym) => {
+                left.push(Span::styled(format!("remove {sym} from {group}? y/n"), theme.accent));
+            }
+        }
+    } else if state.searching || !state.search.is_empty() {
         let cursor = if state.searching { "▏" } else { "" };
         left.push(Span::styled(format!("/{}{cursor}", state.search), theme.accent));
         if state.searching {

@@ -10,49 +10,72 @@ use crate::market::{Headline, Symbol};
 /// Deeper than this is not a news feed; it is an attempt to exhaust a recursive parser.
 const MAX_DEPTH: usize = 64;
 
-/// The XML declaration's encoding (or a BOM's), transcoded to UTF-8 with the declaration to match.
-fn to_utf8(bytes: &[u8]) -> String {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
-    }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned();
-    let declared = head.strip_prefix("<?xml").and_then(|h| h.split("?>").next()).and_then(|decl| {
+/// The encoding named in `<?xml … encoding="…"?>` at the start of `head`, as written.
+fn declared_encoding(head: &str) -> Option<String> {
+    head.strip_prefix("<?xml").and_then(|h| h.split("?>").next()).and_then(|decl| {
         let i = decl.find("encoding")?;
         let rest = decl[i + 8..].trim_start().strip_prefix('=')?.trim_start();
         let q = rest.chars().next()?;
         let body = &rest[1..];
         Some(body[..body.find(q)?].to_string())
-    });
-    let enc = declared
-        .as_deref()
-        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
-        .unwrap_or(encoding_rs::UTF_8);
-    let text = enc.decode_without_bom_handling(bytes).0.into_owned();
+    })
+}
+
+/// The XML declaration's encoding (or a BOM's), transcoded to UTF-8 with the declaration to match.
+fn to_utf8(bytes: &[u8]) -> String {
+    let (text, declared) = match encoding_rs::Encoding::for_bom(bytes) {
+        Some((enc, bom)) => {
+            let text = enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+            let declared = declared_encoding(&text);
+            (text, declared)
+        }
+        None => {
+            let declared = declared_encoding(&String::from_utf8_lossy(&bytes[..bytes.len().min(200)]));
+            let enc = declared
+                .as_deref()
+                .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+                .unwrap_or(encoding_rs::UTF_8);
+            (enc.decode_without_bom_handling(bytes).0.into_owned(), declared)
+        }
+    };
+    // The text is UTF-8 now: the declaration must not send a parser back to the old encoding (a
+    // UTF-16 file with a BOM still says encoding="UTF-16").
     match declared {
-        // The text is UTF-8 now: the declaration must not send a parser back to the old encoding.
-        Some(label) if enc != encoding_rs::UTF_8 => text.replacen(&label, "UTF-8", 1),
+        Some(label)
+            if encoding_rs::Encoding::for_label(label.as_bytes())
+                .is_some_and(|e| e != encoding_rs::UTF_8) =>
+        {
+            text.replacen(&label, "UTF-8", 1)
+        }
         _ => text,
     }
 }
 
 fn max_depth(text: &str) -> usize {
     let (mut depth, mut max) = (0usize, 0usize);
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'<' {
-            let next = b.get(i + 1).copied().unwrap_or(0);
-            let end = text[i..].find('>').map_or(b.len(), |e| i + e);
-            let self_closing = end > 0 && b.get(end - 1) == Some(&b'/');
-            if next == b'/' {
-                depth = depth.saturating_sub(1);
-            } else if next.is_ascii_alphabetic() && !self_closing {
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        // Comments and CDATA are text: a `<br>` or `</x>` inside them opens or closes nothing.
+        let close = if rest.starts_with("<!--") {
+            "-->"
+        } else if rest.starts_with("<![CDATA[") {
+            "]]>"
+        } else {
+            ">"
+        };
+        let end = rest.find(close).map_or(rest.len(), |e| e + close.len());
+        match rest.as_bytes().get(1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b'!' | b'?') | None => {}
+            // Any other name opens an element (`<_x>` and `<中>` too), unless it closes itself.
+            Some(_) if !rest[..end].ends_with("/>") => {
                 depth += 1;
                 max = max.max(depth);
             }
-            i = end;
+            Some(_) => {}
         }
-        i += 1;
+        rest = &rest[end..];
     }
     max
 }
@@ -106,7 +129,12 @@ pub struct Context<'a> {
 /// Parse one feed body. `Err` names why the feed as a whole is unusable.
 pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
     let text = to_utf8(bytes);
-    let lower_head = text[..text.len().min(4096)].to_ascii_lowercase();
+    // The first 4 KiB, cut on a character boundary (CJK feeds have few single-byte characters).
+    let mut head_end = text.len().min(4096);
+    while !text.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
+    let lower_head = text[..head_end].to_ascii_lowercase();
     if text.contains("<!ENTITY") {
         return Err("the feed declares XML entities (refused: entity expansion attacks)".to_string());
     }

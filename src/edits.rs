@@ -1,0 +1,148 @@
+//! The I/O behind `a`, `d` and `e`: check new symbols with the quote source, write the file back,
+//! run the editor. Results come back into the loop as messages.
+
+use std::path::{Path, PathBuf};
+
+use tokio::sync::mpsc;
+
+use crate::app::Suspend;
+use crate::config::edit::{self, EditError};
+use crate::config::watch::{self, Known};
+use crate::market::Symbol;
+use crate::msg::Msg;
+use crate::providers::Providers;
+
+pub struct Job {
+    pub path: PathBuf,
+    pub known: Known,
+    pub inbox: mpsc::UnboundedSender<Msg>,
+}
+
+impl Job {
+    fn notice(&self, text: String) {
+        let _ = self.inbox.send(Msg::Notice(text));
+    }
+
+    /// Apply `change` to the file (the built-in default first when there is none), write it
+    /// atomically, and hand the new config to the loop at once instead of waiting for the watcher.
+    fn write(&self, change: impl FnOnce(&str) -> Result<String, EditError>) -> Result<bool, String> {
+        let current = match std::fs::read_to_string(&self.path) {
+            Ok(t) => Some(t),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
+        };
+        let created = current.is_none();
+        let text = change(&edit::base_text(current.as_deref())).map_err(|e| e.to_string())?;
+        let config =
+            crate::config::parse_str(&text, &self.path.display().to_string()).map_err(|e| e.to_string())?;
+        edit::write(&self.path, &text).map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
+        // Our own write: the watcher need not read it again.
+        if let Ok(mut k) = self.known.lock() {
+            *k = watch::stamp(&self.path);
+        }
+        let _ = self.inbox.send(Msg::Config(Box::new(Ok(config))));
+        Ok(created)
+    }
+
+    fn where_note(&self, created: bool) -> String {
+        if created {
+            format!(" (wrote {} from the built-in watchlist)", self.path.display())
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Only symbols the source knows go in; if the source cannot be asked (offline), they go in anyway.
+pub async fn add(job: Job, providers: Providers, group: String, symbols: Vec<Symbol>) {
+    let mut names: Vec<(Symbol, Option<String>)> = symbols.iter().map(|s| (s.clone(), None)).collect();
+    let mut unknown: Vec<String> = Vec::new();
+    if let Ok(results) = providers.quotes.quotes(&symbols).await {
+        names.clear();
+        for (sym, outcome) in results {
+            match outcome {
+                Ok(q) => names.push((sym, q.name)),
+                Err(_) => unknown.push(sym.to_string()),
+            }
+        }
+    }
+    if names.is_empty() {
+        job.notice(format!("not added: no data for {}", unknown.join(", ")));
+        return;
+    }
+    let to_add: Vec<Symbol> = names.iter().map(|(s, _)| s.clone()).collect();
+    let mut added = Vec::new();
+    let result = job.write(|text| {
+        let (t, a) = edit::add_symbols(text, &group, &to_add)?;
+        added = a;
+        Ok(t)
+    });
+    match result {
+        Ok(created) => {
+            let list: Vec<String> = names
+                .iter()
+                .filter(|(s, _)| added.contains(s))
+                .map(|(s, n)| n.as_ref().map_or(s.to_string(), |n| format!("{s} ({n})")))
+                .collect();
+            let mut note = if list.is_empty() {
+                format!("already in {group}")
+            } else {
+                format!("added {} to {group}{}", list.join(", "), job.where_note(created))
+            };
+            if !unknown.is_empty() {
+                note.push_str(&format!("; no data for {}", unknown.join(", ")));
+            }
+            job.notice(note);
+        }
+        Err(e) => job.notice(e),
+    }
+}
+
+pub async fn remove(job: Job, group: String, symbol: Symbol) {
+    match job.write(|text| edit::remove_symbol(text, &group, &symbol)) {
+        Ok(created) => job.notice(format!("removed {symbol} from {group}{}", job.where_note(created))),
+        Err(e) => job.notice(e),
+    }
+}
+
+/// `$VISUAL`, else `$EDITOR`, else `vi`, split into program and arguments (no shell).
+pub fn editor_command() -> Result<(String, Vec<String>), String> {
+    let var = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    let mut words =
+        shell_words::split(&var).map_err(|e| format!("cannot read the editor command {var:?}: {e}"))?;
+    if words.is_empty() {
+        return Err("the editor command is empty".to_string());
+    }
+    let program = words.remove(0);
+    Ok((program, words))
+}
+
+/// Suspend the screen, run the editor on `path` (writing the commented example first if there is
+/// no file yet), and take the screen back whatever happened.
+pub async fn edit_in_editor(path: &Path, suspend: &mut dyn Suspend) -> Result<String, String> {
+    let mut note = String::new();
+    if !path.exists() {
+        crate::config::init(path, false).map_err(|e| e.to_string())?;
+        note = format!("wrote {} from the commented example; ", path.display());
+    }
+    let (program, args) = editor_command()?;
+    suspend.suspend().map_err(|e| format!("cannot leave the screen: {e}"))?;
+    let path_owned = path.to_path_buf();
+    let prog = program.clone();
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(&prog).args(&args).arg(&path_owned).status()
+    })
+    .await;
+    let resumed = suspend.resume();
+    resumed.map_err(|e| format!("cannot take the screen back: {e}"))?;
+    match status {
+        Ok(Ok(s)) if s.success() => Ok(format!("{note}back from {program}")),
+        Ok(Ok(s)) => Ok(format!("{note}{program} exited with {s}")),
+        Ok(Err(e)) => Err(format!("cannot run {program}: {e}")),
+        Err(e) => Err(format!("the editor task failed: {e}")),
+    }
+}

@@ -1,0 +1,160 @@
+//! The config file in motion: the watcher sees saves (rewrite and rename-over), refuses broken ones
+//! with file:line:col, survives deletion, and a valid change re-plans the refresh at once.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chiptape::app::{Runtime, run};
+use chiptape::clock::ShiftedClock;
+use chiptape::config::watch;
+use chiptape::market::{Quote, QuoteOutcome, Symbol};
+use chiptape::msg::Msg;
+use chiptape::providers::{NewsBatch, NewsSource, ProviderError, Providers, QuoteSource};
+use chiptape::state::State;
+use futures::future::BoxFuture;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::mpsc;
+
+const EVERY: Duration = Duration::from_millis(250);
+
+fn group_file(symbols: &[&str]) -> String {
+    let list: Vec<String> = symbols.iter().map(|s| format!("{s:?}")).collect();
+    format!("# my watchlist\n[[groups]]\nname = \"Mine\"\nsymbols = [{}]\n", list.join(", "))
+}
+
+async fn next_config(rx: &mut mpsc::UnboundedReceiver<Msg>) -> Result<chiptape::config::Config, String> {
+    let msg =
+        tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.expect("a config message").unwrap();
+    match msg {
+        Msg::Config(c) => *c,
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn symbols(c: &chiptape::config::Config) -> Vec<String> {
+    c.groups[0].symbols.iter().map(|s| s.to_string()).collect()
+}
+
+fn start_watcher(path: &Path) -> mpsc::UnboundedReceiver<Msg> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let known = watch::known(path);
+    tokio::spawn(watch::run(path.to_path_buf(), EVERY, known, tx));
+    rx
+}
+
+#[tokio::test(start_paused = true)]
+async fn rewrite_rename_broken_fixed_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, group_file(&["NVDA"])).unwrap();
+    let mut rx = start_watcher(&path);
+
+    // Saved by rewriting in place.
+    std::fs::write(&path, group_file(&["NVDA", "AMD"])).unwrap();
+    assert_eq!(symbols(&next_config(&mut rx).await.unwrap()), ["NVDA", "AMD"]);
+
+    // Saved the way vim and most editors do: a new file renamed over the old one.
+    let tmp = dir.path().join("config.toml.swp");
+    std::fs::write(&tmp, group_file(&["NVDA", "AMD", "0981.HK"])).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    assert_eq!(symbols(&next_config(&mut rx).await.unwrap()), ["NVDA", "AMD", "0981.HK"]);
+
+    // A broken save: refused, located.
+    std::fs::write(&path, "# my watchlist\nrefresh_secs = 1\n").unwrap();
+    let err = next_config(&mut rx).await.unwrap_err();
+    assert!(err.contains(&format!("{}:2:16", path.display())) && err.contains("refresh_secs"), "{err}");
+
+    // Fixed again.
+    std::fs::write(&path, group_file(&["TSM"])).unwrap();
+    assert_eq!(symbols(&next_config(&mut rx).await.unwrap()), ["TSM"]);
+
+    // Deleted: said once, nothing else breaks; a new file is picked up.
+    std::fs::remove_file(&path).unwrap();
+    assert!(next_config(&mut rx).await.unwrap_err().contains("deleted"));
+    std::fs::write(&path, group_file(&["MU"])).unwrap();
+    assert_eq!(symbols(&next_config(&mut rx).await.unwrap()), ["MU"]);
+}
+
+/// Records every quote request; answers with a price for anything.
+struct Recorder {
+    log: Arc<Mutex<Vec<Vec<String>>>>,
+    tx: mpsc::UnboundedSender<Vec<String>>,
+}
+
+impl QuoteSource for Recorder {
+    fn quotes<'a>(
+        &'a self,
+        symbols: &'a [Symbol],
+    ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
+        let list: Vec<String> = symbols.iter().map(|s| s.to_string()).collect();
+        self.log.lock().unwrap().push(list.clone());
+        let _ = self.tx.send(list);
+        Box::pin(async move {
+            Ok(symbols
+                .iter()
+                .map(|s| (s.clone(), Ok(Quote { symbol: s.clone(), price: Some(1.0), ..Quote::default() })))
+                .collect())
+        })
+    }
+    fn label(&self) -> String {
+        "fake".into()
+    }
+}
+
+struct NoNews;
+
+impl NewsSource for NoNews {
+    fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
+        Box::pin(async { NewsBatch::default() })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_valid_change_fetches_the_new_symbol_once_at_once_and_a_broken_one_keeps_the_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, group_file(&["NVDA"])).unwrap();
+    let config = chiptape::config::load_file(&path).unwrap();
+
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (tx, mut requests) = mpsc::unbounded_channel();
+    let providers = Providers {
+        quotes: Arc::new(Recorder { log: log.clone(), tx }),
+        news: Arc::new(NoNews),
+        demo: false,
+    };
+    // Saturday: every market closed, so the next scheduled refresh is five minutes away.
+    let clock = Arc::new(ShiftedClock::starting_at("2026-11-28T10:00:00Z".parse().unwrap()));
+    let (control_tx, control_rx) = mpsc::unbounded_channel();
+    let mut rt = Runtime::new(providers.clone(), clock.clone(), control_rx);
+    rt.config_path = Some(path.clone());
+    rt.watch_every = EVERY;
+    rt.rebuild = Some(Arc::new(move |_, _, current| current.clone()));
+    let state = State::new(config, false, chrono::Utc::now());
+    let app = tokio::spawn(async move {
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        let stats = run(&mut terminal, futures::stream::pending, state, rt).await.unwrap();
+        (stats, terminal)
+    });
+
+    assert_eq!(requests.recv().await.unwrap(), ["NVDA"]);
+    std::fs::write(&path, group_file(&["NVDA", "AAPL"])).unwrap();
+    let next = tokio::time::timeout(Duration::from_secs(2), requests.recv())
+        .await
+        .expect("fetched at once")
+        .unwrap();
+    assert_eq!(next, ["NVDA", "AAPL"]);
+
+    // A broken save: the old config keeps running and its error is on screen.
+    std::fs::write(&path, "[[groups]]\nname = \"Mine\"\nsymbols = [\"NVDA\", \"NV DA\"]\n").unwrap();
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    control_tx.send(Msg::Shutdown).unwrap();
+    let (_, terminal) = app.await.unwrap();
+    let screen: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    assert!(screen.contains("config:") && screen.contains(":3:"), "the error is shown: {screen}");
+    assert!(screen.contains("AAPL"), "the last good config is still in view");
+    let aapl = log.lock().unwrap().iter().filter(|r| r.contains(&"AAPL".to_string())).count();
+    assert_eq!(aapl, 1, "the new symbol was fetched once, not on every poll: {:?}", log.lock().unwrap());
+}
