@@ -255,7 +255,12 @@ where
                         drop(events);
                         let outcome = crate::edits::edit_in_editor(&path, suspend.as_mut()).await;
                         events = make_events();
-                        terminal.clear().map_err(|e| io::Error::other(e.to_string()))?;
+                        // The editor left its own screen behind; ratatui only writes what changed, so draw
+                        // a blank frame first and the next one paints every cell. (Terminal::clear would
+                        // ask the terminal for the cursor position, which not every terminal answers.)
+                        terminal
+                            .draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))
+                            .map_err(|e| io::Error::other(e.to_string()))?;
                         redraw = true;
                         if let Some(k) = &known
                             && let Ok(mut k) = k.lock()
