@@ -245,3 +245,18 @@ fn tui_refuses_without_a_terminal() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("terminal"));
 }
+
+#[test]
+fn unknown_action_in_keys_fails_config_check() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("k.toml");
+    std::fs::write(&path, "[keys]\n\"ctrl-r\" = \"refresh\"\nx = \"launch_rockets\"\n").unwrap();
+    let o = chiptape(home.path(), &["config", "check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains(":3:5") && e.contains("keys.x") && e.contains("launch_rockets"), "{e}");
+    std::fs::write(&path, "[keys]\n\"hyper-q\" = \"quit\"\n").unwrap();
+    let o = chiptape(home.path(), &["config", "check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown key name"), "{}", stderr(&o));
+}

@@ -149,3 +149,48 @@ fn stale_quotes_show_their_age() {
     let t = text(&buf);
     assert!(t.contains("old 12m"), "{t}");
 }
+
+fn themed(toml: &str) -> ratatui::buffer::Buffer {
+    let cfg = chiptape::config::parse_str(toml, "t").unwrap();
+    let s = common::loaded_with(cfg, t0(), 120, 40);
+    draw(&s, 120, 40)
+}
+
+/// The colour of the first cell of the first "▲+" on screen.
+fn up_colour(buf: &ratatui::buffer::Buffer) -> Color {
+    let t = text(buf);
+    for (y, line) in t.lines().enumerate() {
+        if let Some(b) = line.find("▲+") {
+            return buf[(line[..b].chars().count() as u16, y as u16)].fg;
+        }
+    }
+    panic!("no riser on screen:\n{t}");
+}
+
+#[test]
+fn themes_and_colour_overrides() {
+    let dark = themed("");
+    let light = themed("[theme]\nname = \"light\"\n");
+    assert_eq!(up_colour(&dark), Color::Green);
+    assert_ne!(up_colour(&light), Color::Green, "light has its own, darker green for white backgrounds");
+    let custom = themed("[theme]\nup = \"#00aaff\"\n");
+    assert_eq!(up_colour(&custom), Color::Rgb(0, 0xaa, 0xff));
+    let mono = themed("[theme]\nname = \"mono\"\n");
+    assert!(mono.content().iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
+    assert!(text(&mono).contains('▲'), "direction still shows without colour");
+}
+
+#[test]
+fn help_shows_the_live_key_map() {
+    let cfg =
+        chiptape::config::parse_str("[keys]\n\"ctrl-r\" = \"refresh\"\nq = \"none\"\nx = \"quit\"\n", "t")
+            .unwrap();
+    let mut s = common::loaded_with(cfg, t0(), 120, 40);
+    update(&mut s, Msg::Key(Key::ch('?')), t0());
+    let t = text(&draw(&s, 120, 40));
+    let quit = t.lines().find(|l| l.contains(" quit ")).unwrap();
+    assert!(quit.contains("x ctrl-c") && !quit.contains("│q "), "{quit}");
+    let refresh = t.lines().find(|l| l.contains("refresh now")).unwrap();
+    assert!(refresh.contains("r ctrl-r"), "{refresh}");
+    assert!(t.lines().last().unwrap().contains("x quit"), "the hints follow the map too");
+}
