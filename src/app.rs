@@ -1,5 +1,6 @@
 //! The loop: one `select!` over control, input, data and a clock tick; draws only when `update` says so.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,6 +16,8 @@ use tokio::time::Instant;
 use crate::clock::Clock;
 use crate::config::watch as config_watch;
 use crate::config::{Config, Key, KeyCode};
+use crate::market::Symbol;
+use crate::market::series::ChartRange;
 use crate::msg::{Effect, Msg};
 use crate::providers::Providers;
 use crate::refresh::Plan;
@@ -168,6 +171,9 @@ where
         _ => None,
     };
     let mut events = make_events();
+    // Series being fetched now: each is asked for once, at most CHART_CONCURRENCY at a time.
+    let mut inflight: HashSet<(Symbol, ChartRange)> = HashSet::new();
+    fetch_series(&state, &rt.providers, &mut inflight, &inbox_tx);
     // The config the running sources were built from, to see what an edit changed.
     let mut built_from = state.config.clone();
 
@@ -194,6 +200,9 @@ where
         let mut pending = vec![first];
         let mut redraw = false;
         while let Some(msg) = pending.pop() {
+            if let Msg::Series { symbol, range, .. } = &msg {
+                inflight.remove(&(symbol.clone(), *range));
+            }
             let out = update(&mut state, msg, rt.clock.now());
             redraw |= out.redraw;
             for eff in out.effects {
@@ -291,6 +300,7 @@ where
                 pending.push(m);
             }
         }
+        fetch_series(&state, &rt.providers, &mut inflight, &inbox_tx);
         if redraw {
             draw(terminal, &state, &mut stats)?;
         }
@@ -301,6 +311,32 @@ where
     }
     drop(refresher);
     Ok(stats)
+}
+
+/// Series requests in flight at once.
+const CHART_CONCURRENCY: usize = 4;
+
+/// Start fetching what the screen wants and nobody is fetching yet; answers come back as messages.
+fn fetch_series(
+    state: &State,
+    providers: &Providers,
+    inflight: &mut HashSet<(Symbol, ChartRange)>,
+    inbox: &mpsc::UnboundedSender<Msg>,
+) {
+    for key in state.wanted_series() {
+        if inflight.len() >= CHART_CONCURRENCY {
+            break;
+        }
+        if !inflight.insert(key.clone()) {
+            continue;
+        }
+        let (charts, inbox) = (providers.charts.clone(), inbox.clone());
+        tokio::spawn(async move {
+            let (symbol, range) = key;
+            let result = charts.series(&symbol, range).await.map_err(|e| e.to_string());
+            let _ = inbox.send(Msg::Series { symbol, range, result });
+        });
+    }
 }
 
 const NO_FILE: &str = "no config file path for this user: edits cannot be saved";

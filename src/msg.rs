@@ -5,6 +5,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::config::{Config, Key};
+use crate::market::series::{ChartRange, Series};
 use crate::market::{Headline, QuoteOutcome, Symbol};
 
 #[derive(Debug, Clone)]
@@ -19,6 +20,12 @@ pub enum Msg {
     Config(Box<Result<Config, String>>),
     /// A one-line message for the status bar (an edit written, a link refused, …).
     Notice(String),
+    /// A price series arrived (or could not be had).
+    Series {
+        symbol: Symbol,
+        range: ChartRange,
+        result: Result<Series, String>,
+    },
 }
 
 /// Results from the refresh task, stamped with the plan generation they answer.

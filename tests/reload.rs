@@ -8,9 +8,10 @@ use std::time::Duration;
 use chiptape::app::{Runtime, run};
 use chiptape::clock::ShiftedClock;
 use chiptape::config::watch;
+use chiptape::market::series::{ChartRange, Series};
 use chiptape::market::{Quote, QuoteOutcome, Symbol};
 use chiptape::msg::Msg;
-use chiptape::providers::{NewsBatch, NewsSource, ProviderError, Providers, QuoteSource};
+use chiptape::providers::{ChartSource, NewsBatch, NewsSource, ProviderError, Providers, QuoteSource};
 use chiptape::state::State;
 use futures::future::BoxFuture;
 use ratatui::Terminal;
@@ -103,7 +104,14 @@ impl QuoteSource for Recorder {
     }
 }
 
+/// No headlines, no charts.
 struct NoNews;
+
+impl ChartSource for NoNews {
+    fn series<'a>(&'a self, s: &'a Symbol, _: ChartRange) -> BoxFuture<'a, Result<Series, ProviderError>> {
+        Box::pin(async move { Err(ProviderError::NoData(s.to_string())) })
+    }
+}
 
 impl NewsSource for NoNews {
     fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
@@ -123,6 +131,7 @@ async fn a_valid_change_fetches_the_new_symbol_once_at_once_and_a_broken_one_kee
     let providers = Providers {
         quotes: Arc::new(Recorder { log: log.clone(), tx }),
         news: Arc::new(NoNews),
+        charts: Arc::new(NoNews),
         demo: false,
     };
     // Saturday: every market closed, so the next scheduled refresh is five minutes away.

@@ -142,10 +142,10 @@ fn us_premarket_120x40() {
 /// A quote older than twice its refresh interval is dimmed and says how old it is.
 #[test]
 fn stale_quotes_show_their_age() {
-    let mut s = loaded(120, 40);
+    let mut s = loaded(200, 60);
     let later = t0() + chrono::Duration::minutes(12);
     update(&mut s, Msg::Tick, later);
-    let buf = draw(&s, 120, 40);
+    let buf = draw(&s, 200, 60);
     let t = text(&buf);
     assert!(t.contains("old 12m"), "{t}");
 }
@@ -193,4 +193,58 @@ fn help_shows_the_live_key_map() {
     let refresh = t.lines().find(|l| l.contains("refresh now")).unwrap();
     assert!(refresh.contains("r ctrl-r"), "{refresh}");
     assert!(t.lines().last().unwrap().contains("x quit"), "the hints follow the map too");
+}
+
+fn detail_of(symbol: &str, w: u16, h: u16) -> String {
+    let mut s = loaded(w, h);
+    let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    let group = s.config.groups.iter().position(|g| g.symbols.iter().any(|x| x.as_str() == symbol)).unwrap();
+    update(&mut s, Msg::Key(Key::ch(char::from(b'1' + group as u8))), t0());
+    let rows_now: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    let steps = rows_now.iter().position(|x| x == symbol).unwrap();
+    for _ in 0..steps {
+        update(&mut s, Msg::Key(Key::ch('j')), t0());
+    }
+    update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
+    assert_eq!(s.detail.as_ref().unwrap().symbol.as_str(), symbol, "{rows:?}");
+    text(&draw(&s, w, h))
+}
+
+/// NVDA is up on the demo day at this instant, 0981.HK down: one of each direction.
+#[test]
+fn detail_rising_120x40() {
+    insta::assert_snapshot!(detail_of("NVDA", 120, 40));
+}
+
+#[test]
+fn detail_falling_120x40() {
+    insta::assert_snapshot!(detail_of("688981.SS", 120, 40));
+}
+
+#[test]
+fn detail_rising_80x24() {
+    insta::assert_snapshot!(detail_of("NVDA", 80, 24));
+}
+
+#[test]
+fn detail_falling_80x24() {
+    insta::assert_snapshot!(detail_of("688981.SS", 80, 24));
+}
+
+#[test]
+fn detail_at_40x12_still_says_something() {
+    let t = detail_of("NVDA", 40, 12);
+    assert!(t.contains("NVDA") && t.contains("1D"), "{t}");
+}
+
+#[test]
+fn detail_draws_at_every_size() {
+    let mut s = loaded(120, 50);
+    update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
+    for w in (1..=120).step_by(3) {
+        for h in 1..=50 {
+            update(&mut s, Msg::Resize(w, h), t0());
+            draw(&s, w, h);
+        }
+    }
 }

@@ -154,7 +154,18 @@ impl Config {
     }
 
     /// Names used to tie headlines to symbols: the display name and the aliases.
+    /// Names that tie headlines to `sym`: its aliases; the display name only when it has none, since
+    /// short display names ("Arm", "Meta") are ordinary words that would tag unrelated news.
     pub fn tag_names(&self, sym: &Symbol) -> Vec<&str> {
+        match self.symbols.get(sym) {
+            Some(m) if !m.aliases.is_empty() => m.aliases.iter().map(String::as_str).collect(),
+            Some(m) => m.name.iter().map(String::as_str).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Names to search the watchlist by: the display name and every alias.
+    pub fn search_names(&self, sym: &Symbol) -> Vec<&str> {
         match self.symbols.get(sym) {
             Some(m) => {
                 m.name.iter().map(String::as_str).chain(m.aliases.iter().map(String::as_str)).collect()

@@ -4,6 +4,7 @@ pub mod dates;
 pub mod exchange;
 pub mod news;
 pub mod sanitize;
+pub mod series;
 pub mod symbol;
 pub mod tags;
 

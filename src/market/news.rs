@@ -51,26 +51,38 @@ pub fn title_key(title: &str) -> String {
     out
 }
 
-fn same_story(a: &Headline, b: &Headline) -> bool {
-    match (link_key(&a.link), link_key(&b.link)) {
-        (Some(x), Some(y)) if x == y => return true,
-        _ => {}
+/// What two headlines are compared by, computed once per headline: parsing links inside the
+/// pairwise comparison made merging a few hundred headlines take seconds.
+struct Keys {
+    link: Option<String>,
+    title: String,
+}
+
+fn keys(h: &Headline) -> Keys {
+    Keys { link: link_key(&h.link), title: title_key(&h.title) }
+}
+
+fn same_story((a, ak): (&Headline, &Keys), (b, bk): (&Headline, &Keys)) -> bool {
+    if ak.link.is_some() && ak.link == bk.link {
+        return true;
     }
     if let (Some(x), Some(y)) = (&a.guid, &b.guid)
         && x == y
     {
         return true;
     }
-    let t = title_key(&a.title);
-    !t.is_empty() && t == title_key(&b.title)
+    !ak.title.is_empty() && ak.title == bk.title
 }
 
 /// Add `new` into `have`: duplicates keep the first one's source and link, take the newest date and
 /// the union of tags. Then newest first (undated last, in arrival order), oldest dropped past `max`.
 pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize) {
+    let mut have_keys: Vec<Keys> = have.iter().map(keys).collect();
     for h in new {
-        match have.iter_mut().find(|x| same_story(x, &h)) {
-            Some(x) => {
+        let hk = keys(&h);
+        match have.iter().zip(&have_keys).position(|x| same_story(x, (&h, &hk))) {
+            Some(i) => {
+                let x = &mut have[i];
                 if h.published > x.published {
                     x.published = h.published;
                 }
@@ -83,7 +95,10 @@ pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize) {
                     x.summary = h.summary;
                 }
             }
-            None => have.push(h),
+            None => {
+                have.push(h);
+                have_keys.push(hk);
+            }
         }
     }
     sort_newest_first(have);

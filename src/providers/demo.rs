@@ -10,10 +10,11 @@ use chrono::{DateTime, Duration, Utc};
 use futures::future::BoxFuture;
 
 use super::demo_catalog::{CATALOG, USD_PER};
-use super::{NewsBatch, NewsSource, ProviderError, QuoteSource};
+use super::{ChartSource, NewsBatch, NewsSource, ProviderError, QuoteSource};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::market::exchange::{SessionState, exchange_for};
+use crate::market::series::{ChartRange, Series};
 use crate::market::tags::Tagger;
 use crate::market::{Headline, MarketState, Quote, QuoteOutcome, Symbol};
 
@@ -223,6 +224,104 @@ impl DemoMarket {
         }
     }
 
+    /// The last `n` trading dates up to the one in progress at `now`, oldest first.
+    fn trading_dates(
+        ex: &crate::market::exchange::Exchange,
+        now: DateTime<Utc>,
+        n: usize,
+    ) -> Vec<chrono::NaiveDate> {
+        let mut d = ex.trading_date(now);
+        let mut out = vec![d];
+        while out.len() < n {
+            d = ex.previous_trading_date(d);
+            out.push(d);
+        }
+        out.reverse();
+        out
+    }
+
+    /// A series consistent with `quote`: the same price function, sampled over the range.
+    pub fn series(&self, sym: &Symbol, range: ChartRange, now: DateTime<Utc>) -> Series {
+        let ex = exchange_for(sym.as_str());
+        let prof = self.profile(sym);
+        let base = prof.price;
+        let at = |t: DateTime<Utc>| self.price_at(sym, base, t);
+        let mut points: Vec<(DateTime<Utc>, f64)> = Vec::new();
+        let intraday =
+            |dates: &[chrono::NaiveDate], step: Duration, points: &mut Vec<(DateTime<Utc>, f64)>| {
+                for d in dates {
+                    for (a, b) in ex.regular_sessions_on(*d) {
+                        let mut t = a;
+                        while t <= b && t <= now {
+                            points.push((t, at(t)));
+                            t += step;
+                        }
+                    }
+                }
+            };
+        let closes = |dates: &[chrono::NaiveDate], points: &mut Vec<(DateTime<Utc>, f64)>| {
+            for d in dates {
+                if let Some((_, end)) = ex.regular_sessions_on(*d).last() {
+                    let t = (*end).min(ex.clamp_to_regular(now));
+                    points.push((t, at(t)));
+                }
+            }
+        };
+        let dates: Vec<chrono::NaiveDate> = match range {
+            ChartRange::D1 => Self::trading_dates(ex, now, 1),
+            ChartRange::D5 => Self::trading_dates(ex, now, 5),
+            ChartRange::M1 => Self::trading_dates(ex, now, 22),
+            ChartRange::M6 => Self::trading_dates(ex, now, 126),
+            ChartRange::Y1 => Self::trading_dates(ex, now, 252),
+            // Weekly, counted back from today so the last bar is today's.
+            ChartRange::Y5 => {
+                let mut w: Vec<_> = Self::trading_dates(ex, now, 1260).into_iter().rev().step_by(5).collect();
+                w.reverse();
+                w
+            }
+        };
+        match range {
+            ChartRange::D1 => {
+                let sessions = ex.regular_sessions_on(dates[0]);
+                let us = sym.suffix().is_none();
+                // New York trades before and after the bell: a little drift around the regular price.
+                let ext = |t: DateTime<Utc>| {
+                    let c = ex.clamp_to_regular(t);
+                    round_price(at(c) * (0.15 * (self.wave(sym, t) - self.wave(sym, c))).exp())
+                };
+                if let (true, Some((open, _))) = (us, sessions.first()) {
+                    let mut t = *open - Duration::minutes(330);
+                    while t < *open && t <= now {
+                        points.push((t, ext(t)));
+                        t += Duration::minutes(5);
+                    }
+                }
+                intraday(&dates, Duration::minutes(5), &mut points);
+                if let (true, Some((_, close))) = (us, sessions.last()) {
+                    let mut t = *close + Duration::minutes(5);
+                    while t <= *close + Duration::hours(4) && t <= now {
+                        points.push((t, ext(t)));
+                        t += Duration::minutes(5);
+                    }
+                }
+            }
+            ChartRange::D5 => intraday(&dates, Duration::minutes(15), &mut points),
+            ChartRange::M1 => intraday(&dates, Duration::hours(1), &mut points),
+            _ => closes(&dates, &mut points),
+        }
+        // Bars fall on the step; the latest price is a point of its own, so chart and quote agree.
+        if range.intraday() && range != ChartRange::D1 || (range == ChartRange::D1 && sym.suffix().is_some())
+        {
+            let c = ex.clamp_to_regular(now);
+            if points.last().is_some_and(|(t, _)| *t < c) && ex.trading_date(c) == ex.trading_date(now) {
+                points.push((c, at(c)));
+            }
+        }
+        let before = ex.previous_trading_date(dates[0]);
+        let previous_close = ex.regular_sessions_on(before).last().map(|(_, end)| at(*end));
+        Series { symbol: sym.clone(), points, previous_close, currency: Some(prof.currency.to_string()) }
+    }
+
     /// Headlines published up to `now`: one every ~20 minutes, naming watchlist companies.
     pub fn news(&self, now: DateTime<Utc>) -> Vec<Headline> {
         const SLOT: i64 = 1200;
@@ -328,6 +427,17 @@ impl QuoteSource for DemoMarket {
     }
 }
 
+impl ChartSource for DemoMarket {
+    fn series<'a>(
+        &'a self,
+        symbol: &'a Symbol,
+        range: ChartRange,
+    ) -> BoxFuture<'a, Result<Series, ProviderError>> {
+        let now = self.clock.now();
+        Box::pin(async move { Ok(self.series(symbol, range, now)) })
+    }
+}
+
 impl NewsSource for DemoMarket {
     fn headlines<'a>(&'a self, _symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
         let now = self.clock.now();
@@ -422,6 +532,38 @@ mod tests {
         assert!(items.iter().filter(|h| !h.symbols.is_empty()).count() > items.len() / 2);
         assert!(items.iter().any(|h| is_cjk_text(&h.title)));
         assert!(items.iter().all(|h| h.published.unwrap() <= at("2026-11-24T15:00:00Z")));
+    }
+
+    #[test]
+    fn series_agree_with_quotes() {
+        let m = market(1);
+        let t = at("2026-11-24T18:00:00Z");
+        for s in ["NVDA", "0981.HK", "688256.SS"] {
+            let q = m.quote(&sym(s), t);
+            for r in ChartRange::ALL {
+                let series = m.series(&sym(s), r, t);
+                assert!(series.points.len() >= 5, "{s} {r}: {}", series.points.len());
+                assert!(series.points.windows(2).all(|w| w[0].0 < w[1].0), "{s} {r}: time goes forward");
+                if r != ChartRange::D1 || s != "NVDA" {
+                    assert_eq!(series.last(), q.price, "{s} {r}: ends at the quote's price");
+                }
+            }
+            let d1 = m.series(&sym(s), ChartRange::D1, t);
+            assert_eq!(
+                d1.previous_close, q.previous_close,
+                "{s}: the reference is the quote's previous close"
+            );
+        }
+        // An HK day has a lunch break: no bar between 12:00 and 13:00 local.
+        let hk = m.series(&sym("0981.HK"), ChartRange::D1, t);
+        assert!(hk.points.iter().all(|(t, _)| {
+            let h = t.with_timezone(&chrono_tz::Asia::Hong_Kong).format("%H:%M").to_string();
+            !(h.as_str() > "12:00" && h.as_str() < "13:00")
+        }));
+        // New York 1D has pre-market bars before 09:30.
+        let us = m.series(&sym("NVDA"), ChartRange::D1, t);
+        let first = us.points[0].0.with_timezone(&chrono_tz::America::New_York).format("%H:%M").to_string();
+        assert_eq!(first, "04:00");
     }
 
     #[test]

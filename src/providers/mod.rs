@@ -13,6 +13,7 @@ use futures::future::BoxFuture;
 
 use crate::clock::Clock;
 use crate::config::{Config, ProviderKind};
+use crate::market::series::{ChartRange, Series};
 use crate::market::{Headline, QuoteOutcome, Symbol};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -29,6 +30,9 @@ pub enum ProviderError {
     Decode(String),
     #[error("answer larger than {} MiB", .0 / (1024 * 1024))]
     TooLarge(usize),
+    /// The source has nothing for this symbol (Yahoo's "No data found, symbol may be delisted").
+    #[error("no data for {0}")]
+    NoData(String),
 }
 
 pub trait QuoteSource: Send + Sync {
@@ -50,6 +54,14 @@ pub struct NewsBatch {
     pub errors: Vec<(String, String)>,
 }
 
+pub trait ChartSource: Send + Sync {
+    fn series<'a>(
+        &'a self,
+        symbol: &'a Symbol,
+        range: ChartRange,
+    ) -> BoxFuture<'a, Result<Series, ProviderError>>;
+}
+
 pub trait NewsSource: Send + Sync {
     fn headlines<'a>(&'a self, symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch>;
 }
@@ -58,6 +70,7 @@ pub trait NewsSource: Send + Sync {
 pub struct Providers {
     pub quotes: Arc<dyn QuoteSource>,
     pub news: Arc<dyn NewsSource>,
+    pub charts: Arc<dyn ChartSource>,
     pub demo: bool,
 }
 
@@ -65,18 +78,24 @@ pub struct Providers {
 pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> Providers {
     if demo || config.provider.kind == ProviderKind::Demo {
         let market = Arc::new(demo::DemoMarket::new(seed, clock, config));
-        return Providers { quotes: market.clone(), news: market, demo: true };
+        return Providers { quotes: market.clone(), news: market.clone(), charts: market, demo: true };
     }
-    let quotes: Arc<dyn QuoteSource> = match yahoo::Yahoo::new(
+    let (quotes, charts): (Arc<dyn QuoteSource>, Arc<dyn ChartSource>) = match yahoo::Yahoo::new(
         &config.provider,
         http_options(config),
         yahoo::session::Store::default_location(),
         clock.clone(),
     ) {
-        Ok(y) => Arc::new(y),
-        Err(e) => Arc::new(Broken(e.to_string())),
+        Ok(y) => {
+            let y = Arc::new(y);
+            (y.clone(), y)
+        }
+        Err(e) => {
+            let b = Arc::new(Broken(e.to_string()));
+            (b.clone(), b)
+        }
     };
-    Providers { quotes, news: news_source(config, clock), demo: false }
+    Providers { quotes, news: news_source(config, clock), charts, demo: false }
 }
 
 fn news_source(config: &Config, clock: Arc<dyn Clock>) -> Arc<dyn NewsSource> {
@@ -101,7 +120,12 @@ pub fn rebuild(
     if demo_now || current.demo || new.provider != old.provider {
         return build(new, demo, seed, clock);
     }
-    Providers { quotes: current.quotes.clone(), news: news_source(new, clock), demo: false }
+    Providers {
+        quotes: current.quotes.clone(),
+        news: news_source(new, clock),
+        charts: current.charts.clone(),
+        demo: false,
+    }
 }
 
 fn http_options(config: &Config) -> http::HttpOptions {
@@ -124,6 +148,12 @@ impl QuoteSource for Broken {
     }
     fn label(&self) -> String {
         "Yahoo".to_string()
+    }
+}
+
+impl ChartSource for Broken {
+    fn series<'a>(&'a self, _: &'a Symbol, _: ChartRange) -> BoxFuture<'a, Result<Series, ProviderError>> {
+        Box::pin(async { Err(ProviderError::Network(self.0.clone())) })
     }
 }
 

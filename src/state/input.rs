@@ -4,6 +4,7 @@ use super::rows::Move;
 use super::{Focus, Prompt, State};
 use crate::config::{Action, Key, KeyCode};
 use crate::market::Symbol;
+use crate::market::series::ChartRange;
 use crate::msg::{Effect, Outcome};
 
 /// Shown after `r` until the answer arrives.
@@ -34,8 +35,51 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
     if s.notice.take().is_some() {
         out.redraw = true;
     }
+    if s.detail.is_some() && detail_key(s, k, action, out) {
+        return;
+    }
     let Some(action) = action else { return };
     act(s, action, out);
+}
+
+/// Keys of the detail view; `false` lets the key map handle it (help, refresh, quit by ctrl-c).
+fn detail_key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) -> bool {
+    let Some(d) = s.detail.as_mut() else { return false };
+    out.redraw = true;
+    let range = match k.code {
+        KeyCode::Char(c @ '1'..='6') if !k.ctrl && !k.alt => Some(ChartRange::ALL[(c as u8 - b'1') as usize]),
+        KeyCode::Char('h') | KeyCode::Left => Some(d.range.prev()),
+        KeyCode::Char('l') | KeyCode::Right => Some(d.range.next()),
+        _ => None,
+    };
+    if let Some(r) = range {
+        d.range = r;
+        return true;
+    }
+    match action {
+        Some(Action::Close | Action::Quit) => s.detail = None,
+        // j/k walk the watchlist without leaving the chart.
+        Some(Action::Down | Action::Up) => {
+            let was = s.focus;
+            s.focus = Focus::Watchlist;
+            s.move_selection(Move::By(if action == Some(Action::Down) { 1 } else { -1 }));
+            s.focus = was;
+            if let Some(sym) = s.selected_symbol().cloned()
+                && let Some(d) = s.detail.as_mut()
+            {
+                d.symbol = sym;
+            }
+        }
+        Some(Action::Refresh) => {
+            if let Some(e) = s.series.get_mut(&(d.symbol.clone(), d.range)) {
+                e.fetched = chrono::DateTime::UNIX_EPOCH;
+            }
+            return false;
+        }
+        Some(Action::Help | Action::Pause | Action::EditConfig) => return false,
+        _ => out.redraw = false,
+    }
+    true
 }
 
 fn search_key(s: &mut State, k: Key, out: &mut Outcome) {
@@ -189,7 +233,11 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
         }
         Activate => match s.focus {
             Focus::Headlines => open_selected(s, out),
-            Focus::Watchlist => s.notice = Some("the detail view arrives in a later version".to_string()),
+            Focus::Watchlist => {
+                if let Some(sym) = s.selected_symbol().cloned() {
+                    s.open_detail(sym);
+                }
+            }
         },
         OpenLink => open_selected(s, out),
         FilterSymbol => {

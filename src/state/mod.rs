@@ -1,5 +1,6 @@
 //! Everything the screen shows, and the pure `update` that changes it. No I/O, no clock of its own.
 
+mod charts;
 mod data;
 mod input;
 mod rows;
@@ -14,10 +15,12 @@ use chrono::{DateTime, Utc};
 use crate::config::Config;
 use crate::layout::Layout;
 use crate::market::exchange::{Exchange, exchange_for};
+use crate::market::series::ChartRange;
 use crate::market::{Headline, Quote, Symbol};
 use crate::msg::{Effect, Msg, Outcome};
 use crate::timefmt;
 
+pub use charts::{Detail, SeriesEntry};
 pub use rows::SortKey;
 
 /// A question in the status bar that takes the keyboard until answered.
@@ -81,6 +84,10 @@ pub struct State {
     pub search: String,
     pub searching: bool,
     pub prompt: Option<Prompt>,
+    /// The detail view of one symbol, over the lists while open.
+    pub detail: Option<Detail>,
+    /// Series by (symbol, range): sparklines and charts.
+    pub series: HashMap<(Symbol, ChartRange), SeriesEntry>,
     pub news_filter: Option<Symbol>,
     pub paused: bool,
     pub help: bool,
@@ -115,6 +122,8 @@ impl State {
             search: String::new(),
             searching: false,
             prompt: None,
+            detail: None,
+            series: HashMap::new(),
             news_filter: None,
             paused: false,
             help: false,
@@ -239,6 +248,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
         Msg::Shutdown => out.effects.push(Effect::Quit),
         Msg::Data(d) => data::apply(state, d, &mut out),
         Msg::Config(c) => data::config(state, *c, &mut out),
+        Msg::Series { symbol, range, result } => charts::arrived(state, symbol, range, result, now, &mut out),
         Msg::Notice(n) => {
             state.notice = Some(n);
             out.redraw = true;

@@ -38,7 +38,7 @@ impl State {
         if contains_ci(sym.as_str(), q) {
             return true;
         }
-        self.config.tag_names(sym).iter().any(|n| contains_ci(n, q))
+        self.config.search_names(sym).iter().any(|n| contains_ci(n, q))
     }
 
     /// The watchlist rows: the group in view, filtered by the search, in the chosen order.

@@ -1,8 +1,10 @@
 //! `view`: draws the state, changes nothing.
 
+mod detail;
 mod header;
 mod help;
 mod news;
+mod spark;
 mod status;
 
 pub mod theme;
@@ -33,8 +35,13 @@ pub fn view(state: &State, frame: &mut Frame) {
     }
     header::tabs(state, &theme, frame, layout.tabs);
     header::clocks(state, &theme, frame, layout.clocks);
-    watchlist::draw(state, &theme, frame, layout.watch);
-    news::draw(state, &theme, frame, layout.news);
+    match &state.detail {
+        Some(d) => detail::draw(state, d, &theme, frame, layout.watch.union(layout.news)),
+        None => {
+            watchlist::draw(state, &theme, frame, layout.watch);
+            news::draw(state, &theme, frame, layout.news);
+        }
+    }
     status::draw(state, &theme, frame, layout.status);
     if state.help {
         help::draw(state, &theme, frame, area);

@@ -7,109 +7,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
+use crate::columns::{Col, columns};
 use crate::format;
 use crate::market::exchange::exchange_for;
+use crate::market::series::ChartRange;
 use crate::market::{MarketState, Symbol};
 use crate::state::{Focus, SortKey, State};
 use crate::text::{fit, pad, rpad};
 use crate::timefmt;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Col {
-    Symbol,
-    Name,
-    Last,
-    Chg,
-    Pct,
-    News,
-    Ext,
-    Volume,
-    Note,
-    Range,
-}
-
-impl Col {
-    /// Display order.
-    const ORDER: [Col; 10] = [
-        Col::Symbol,
-        Col::Name,
-        Col::Last,
-        Col::Chg,
-        Col::Pct,
-        Col::Ext,
-        Col::Volume,
-        Col::Range,
-        Col::Note,
-        Col::News,
-    ];
-    /// The order columns are given room in.
-    const PRIORITY: [Col; 10] = [
-        Col::Symbol,
-        Col::Last,
-        Col::Pct,
-        Col::Name,
-        Col::Chg,
-        Col::Ext,
-        Col::News,
-        Col::Note,
-        Col::Volume,
-        Col::Range,
-    ];
-
-    fn title(self) -> &'static str {
-        match self {
-            Col::Symbol => "Symbol",
-            Col::Name => "Name",
-            Col::Last => "Last",
-            Col::Chg => "Chg",
-            Col::Pct => "Chg%",
-            Col::News => "New",
-            Col::Ext => "Pre/post",
-            Col::Volume => "Volume",
-            Col::Note => "Note",
-            Col::Range => "Day range",
-        }
-    }
-
-    fn width(self) -> usize {
-        match self {
-            Col::Symbol => 10,
-            Col::Name => 8,
-            Col::Last => 10,
-            Col::Chg => 8,
-            Col::Pct => 9,
-            Col::News => 3,
-            Col::Ext => 11,
-            Col::Volume => 7,
-            Col::Note => 7,
-            Col::Range => 17,
-        }
-    }
-
-    fn right(self) -> bool {
-        !matches!(self, Col::Symbol | Col::Name | Col::Note | Col::Ext)
-    }
-}
-
-/// Which columns fit in `inner` cells, with their widths, in display order. The pre/post column
-/// only takes room while some row has a pre- or post-market price.
-fn columns(inner: usize, extended: bool) -> Vec<(Col, usize)> {
-    let mut chosen: Vec<Col> = Vec::new();
-    let mut used = 0;
-    for c in Col::PRIORITY.into_iter().filter(|c| extended || *c != Col::Ext) {
-        let need = c.width() + usize::from(!chosen.is_empty());
-        if used + need <= inner {
-            used += need;
-            chosen.push(c);
-        }
-    }
-    let spare = inner - used;
-    Col::ORDER
-        .iter()
-        .filter(|c| chosen.contains(c))
-        .map(|&c| (c, if c == Col::Name { c.width() + spare.min(16) } else { c.width() }))
-        .collect()
-}
 
 fn cell(c: Col, w: usize, text: &str) -> String {
     if c.right() { rpad(text, w) } else { pad(text, w) }
@@ -126,12 +31,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let Some(inner) = super::pane(frame, theme, area, &title, focused) else { return };
     let rows = state.watch_rows();
-    let extended = rows.iter().any(|s| {
-        state.quotes.get(*s).and_then(|e| e.quote.as_ref()).is_some_and(|q| {
-            q.extended_price.is_some() && matches!(q.market_state, MarketState::Pre | MarketState::Post)
-        })
-    });
-    let cols = columns(inner.width as usize, extended);
+    let cols = columns(inner.width as usize, state.watch_has_extended());
     let mut lines: Vec<Line> = Vec::new();
     let header: Vec<Span> = cols
         .iter()
@@ -234,6 +134,15 @@ fn row<'a>(
                         (format!("{} {}", st.label(), format::price(p)), theme.dim)
                     }
                     _ => (String::new(), theme.dim),
+                }
+            }
+            Col::Trend => {
+                match state.series.get(&(sym.clone(), ChartRange::D1)).and_then(|e| e.series.as_ref()) {
+                    Some(series) => {
+                        let dir = series.last().zip(series.previous_close).map(|(l, p)| l - p);
+                        (super::spark::line(series, *w), theme.direction(dir))
+                    }
+                    None => (String::new(), theme.dim),
                 }
             }
             Col::News => {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use chiptape::clock::FixedClock;
 use chiptape::config::{Config, builtin};
+use chiptape::market::series::ChartRange;
 use chiptape::msg::{DataKind, DataMsg, Msg};
 use chiptape::providers::demo::DemoMarket;
 use chiptape::state::{State, update};
@@ -31,6 +32,11 @@ pub fn loaded_with(cfg: Config, now: DateTime<Utc>, w: u16, h: u16) -> State {
     let msg = |kind| Msg::Data(DataMsg { generation, at: now, kind });
     update(&mut s, msg(DataKind::Quotes { source: "demo".into(), results }), now);
     update(&mut s, msg(DataKind::News { headlines: demo.news(now), errors: vec![] }), now);
+    // Today's series for every symbol: the sparklines and the 1D chart.
+    for sym in cfg.all_symbols() {
+        let series = demo.series(&sym, ChartRange::D1, now);
+        update(&mut s, Msg::Series { symbol: sym, range: ChartRange::D1, result: Ok(series) }, now);
+    }
     s
 }
 

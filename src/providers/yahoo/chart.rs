@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::num;
 use crate::market::exchange::exchange_for;
+use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Quote, Symbol};
 
 #[derive(Deserialize)]
@@ -160,4 +161,48 @@ pub fn decode(body: &[u8], requested: &Symbol, now: DateTime<Utc>) -> Result<Dec
         year_low: m.fifty_two_week_low,
         symbol,
     })))
+}
+
+/// What a chart body says as a series.
+#[derive(Debug)]
+pub enum SeriesDecoded {
+    Series(Series),
+    NoData(String),
+}
+
+/// The bars of a chart body as a series: null bars skipped; no `timestamp` (a weekend, a holiday)
+/// is an empty series, not an error.
+pub fn decode_series(body: &[u8], requested: &Symbol, range: ChartRange) -> Result<SeriesDecoded, String> {
+    let env: Envelope = serde_json::from_slice(body).map_err(|e| super::not_json(body, &e))?;
+    if let Some(err) = env.chart.error {
+        return Ok(SeriesDecoded::NoData(err.description.unwrap_or_else(|| "no data".to_string())));
+    }
+    let Some(r) = env.chart.result.and_then(|mut v| (!v.is_empty()).then(|| v.swap_remove(0))) else {
+        return Ok(SeriesDecoded::NoData("no data".to_string()));
+    };
+    let closes =
+        r.indicators.as_ref().and_then(|i| i.quote.first()).map(|q| q.close.as_slice()).unwrap_or(&[]);
+    let points = r
+        .timestamp
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .zip(closes.iter())
+        .filter_map(|(t, c)| match (t, c) {
+            (Some(t), Some(c)) if c.is_finite() => DateTime::from_timestamp(*t, 0).map(|t| (t, *c)),
+            _ => None,
+        })
+        .collect();
+    // For one day the reference is yesterday's close; for longer ranges, the close before the range.
+    let previous_close = if range == ChartRange::D1 {
+        r.meta.previous_close.or(r.meta.chart_previous_close)
+    } else {
+        r.meta.chart_previous_close.or(r.meta.previous_close)
+    };
+    Ok(SeriesDecoded::Series(Series {
+        symbol: requested.clone(),
+        points,
+        previous_close,
+        currency: r.meta.currency,
+    }))
 }

@@ -6,6 +6,7 @@ mod num;
 pub mod session;
 mod v7;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,9 +16,10 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use super::http::{Http, HttpOptions};
-use super::{ProviderError, QuoteSource};
+use super::{ChartSource, ProviderError, QuoteSource};
 use crate::clock::Clock;
 use crate::config::ProviderConfig;
+use crate::market::series::{ChartRange, Series};
 use crate::market::{Quote, QuoteOutcome, Symbol};
 use session::{Session, Store};
 
@@ -48,7 +50,10 @@ struct Inner {
     session: Option<Session>,
     /// While set and in the future, quotes come from the chart endpoint.
     fallback_until: Option<Instant>,
-    /// After a 429: no Yahoo request at all before this instant.
+}
+
+/// After a 429 no Yahoo request at all goes out before `blocked_until`: quotes and charts alike.
+struct Gate {
     blocked_until: Option<Instant>,
     next_backoff: Duration,
 }
@@ -60,6 +65,9 @@ pub struct Yahoo {
     store: Store,
     clock: Arc<dyn Clock>,
     inner: Mutex<Inner>,
+    gate: std::sync::Mutex<Gate>,
+    /// Series by (symbol, range) with the instant they go stale.
+    charts: std::sync::Mutex<HashMap<(Symbol, ChartRange), (Instant, Series)>>,
 }
 
 enum V7 {
@@ -84,32 +92,44 @@ impl Yahoo {
             cookie_url: cfg.cookie_url.clone(),
             store,
             clock,
-            inner: Mutex::new(Inner {
-                session: None,
-                fallback_until: None,
-                blocked_until: None,
-                next_backoff: BACKOFF_MIN,
-            }),
+            inner: Mutex::new(Inner { session: None, fallback_until: None }),
+            gate: std::sync::Mutex::new(Gate { blocked_until: None, next_backoff: BACKOFF_MIN }),
+            charts: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
-    fn rate_limited(inner: &mut Inner, retry_after: Option<Duration>) -> ProviderError {
+    fn gate(&self) -> std::sync::MutexGuard<'_, Gate> {
+        self.gate.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `Some(wait)` while a rate limit is in force.
+    fn blocked(&self) -> Option<Duration> {
+        let now = Instant::now();
+        self.gate().blocked_until.filter(|u| *u > now).map(|u| u - now)
+    }
+
+    fn rate_limited(&self, retry_after: Option<Duration>) -> ProviderError {
+        let mut gate = self.gate();
         // Jitter spreads clients that were limited together; Retry-After is a floor, never shortened.
         // Only our own doubling is capped (`next_backoff` stays within BACKOFF_MAX).
-        let base = inner.next_backoff;
+        let base = gate.next_backoff;
         let jitter = base.mul_f64(fastrand::f64() * 0.2);
         let wait = retry_after.map_or(base, |r| r.max(base)) + jitter;
-        inner.blocked_until = Some(Instant::now() + wait);
-        inner.next_backoff = (base * 2).min(BACKOFF_MAX);
+        gate.blocked_until = Some(Instant::now() + wait);
+        gate.next_backoff = (base * 2).min(BACKOFF_MAX);
         tracing::warn!(wait_secs = wait.as_secs(), "Yahoo rate limit: pausing all requests");
         ProviderError::RateLimited { retry_after: Some(wait) }
     }
 
-    fn check(inner: &mut Inner, e: ProviderError) -> ProviderError {
+    fn check(&self, e: ProviderError) -> ProviderError {
         match e {
-            ProviderError::RateLimited { retry_after } => Yahoo::rate_limited(inner, retry_after),
+            ProviderError::RateLimited { retry_after } => self.rate_limited(retry_after),
             other => other,
         }
+    }
+
+    fn succeeded(&self) {
+        self.gate().next_backoff = BACKOFF_MIN;
     }
 
     async fn session(&self, inner: &mut Inner) -> Result<Session, ProviderError> {
@@ -247,14 +267,14 @@ impl Yahoo {
     async fn fetch(&self, symbols: &[Symbol]) -> Result<(Vec<(Symbol, QuoteOutcome)>, bool), ProviderError> {
         let mut inner = self.inner.lock().await;
         let now = Instant::now();
-        if let Some(until) = inner.blocked_until.filter(|u| *u > now) {
-            return Err(ProviderError::RateLimited { retry_after: Some(until - now) });
+        if let Some(wait) = self.blocked() {
+            return Err(ProviderError::RateLimited { retry_after: Some(wait) });
         }
         let on_fallback = inner.fallback_until.is_some_and(|u| u > now);
         if !on_fallback {
             match self.via_quote_endpoint(&mut inner, symbols).await {
                 Ok(Some(quotes)) => {
-                    inner.next_backoff = BACKOFF_MIN;
+                    self.succeeded();
                     inner.fallback_until = None;
                     let results = symbols
                         .iter()
@@ -271,16 +291,77 @@ impl Yahoo {
                     );
                     inner.fallback_until = Some(Instant::now() + FALLBACK_FOR);
                 }
-                Err(e) => return Err(Yahoo::check(&mut inner, e)),
+                Err(e) => return Err(self.check(e)),
             }
         }
         match self.via_charts(symbols).await {
             Ok(r) => {
-                inner.next_backoff = BACKOFF_MIN;
+                self.succeeded();
                 Ok((r, true))
             }
-            Err(e) => Err(Yahoo::check(&mut inner, e)),
+            Err(e) => Err(self.check(e)),
         }
+    }
+}
+
+/// How long a series is reused: Yahoo's `max-age`, but at least a minute and at most five.
+fn series_ttl(cache_control: Option<&str>) -> Duration {
+    let max_age = cache_control
+        .and_then(|cc| cc.split(',').find_map(|d| d.trim().strip_prefix("max-age=")?.parse::<u64>().ok()))
+        .unwrap_or(0);
+    Duration::from_secs(max_age.clamp(60, 300))
+}
+
+impl Yahoo {
+    async fn fetch_series(&self, sym: &Symbol, range: ChartRange) -> Result<Series, ProviderError> {
+        let key = (sym.clone(), range);
+        if let Ok(cache) = self.charts.lock()
+            && let Some((until, s)) = cache.get(&key)
+            && *until > Instant::now()
+        {
+            return Ok(s.clone());
+        }
+        if let Some(wait) = self.blocked() {
+            return Err(ProviderError::RateLimited { retry_after: Some(wait) });
+        }
+        let (r, i) = range.yahoo();
+        // Pre- and post-market bars only exist for US listings, and only matter for one day.
+        let prepost = range == ChartRange::D1 && sym.suffix().is_none();
+        let url = format!(
+            "{}/v8/finance/chart/{}?range={r}&interval={i}&includePrePost={prepost}",
+            self.query_url,
+            url::form_urlencoded::byte_serialize(sym.as_str().as_bytes()).collect::<String>()
+        );
+        let resp = self.http.get(&url, None).await.map_err(|e| self.check(e))?;
+        match resp.status {
+            200 | 404 => {}
+            429 => return Err(self.rate_limited(resp.retry_after())),
+            st => return Err(ProviderError::Status(st)),
+        }
+        match chart::decode_series(&resp.body, sym, range) {
+            Ok(chart::SeriesDecoded::Series(s)) => {
+                self.succeeded();
+                let cc = resp.headers.get("cache-control").and_then(|v| v.to_str().ok());
+                if let Ok(mut cache) = self.charts.lock() {
+                    cache.retain(|_, (until, _)| *until > Instant::now());
+                    cache.insert(key, (Instant::now() + series_ttl(cc), s.clone()));
+                }
+                Ok(s)
+            }
+            Ok(chart::SeriesDecoded::NoData(why)) => Err(ProviderError::NoData(format!("{sym} ({why})"))),
+            Err(_) if resp.status == 404 => Err(ProviderError::NoData(sym.to_string())),
+            Err(e) => Err(ProviderError::Decode(e)),
+        }
+    }
+}
+
+impl ChartSource for Yahoo {
+    fn series<'a>(
+        &'a self,
+        symbol: &'a Symbol,
+        range: ChartRange,
+    ) -> BoxFuture<'a, Result<Series, ProviderError>> {
+        Box::pin(self.fetch_series(symbol, range))
     }
 }
 

@@ -1,0 +1,97 @@
+//! The detail view and the series behind charts and sparklines: what is wanted, what arrived.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::State;
+use crate::columns::{Col, columns};
+use crate::market::series::{ChartRange, Series};
+use crate::market::{MarketState, Symbol};
+use crate::msg::Outcome;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    pub symbol: Symbol,
+    pub range: ChartRange,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesEntry {
+    pub series: Option<Series>,
+    pub error: Option<String>,
+    pub fetched: DateTime<Utc>,
+}
+
+/// Sparklines are refreshed at most this often; a chart in the detail view a little more often.
+const SPARK_FRESH: i64 = 300;
+const DETAIL_FRESH: i64 = 60;
+
+pub fn arrived(
+    s: &mut State,
+    symbol: Symbol,
+    range: ChartRange,
+    result: Result<Series, String>,
+    now: DateTime<Utc>,
+    out: &mut Outcome,
+) {
+    let key = (symbol, range);
+    let entry = s.series.entry(key).or_insert(SeriesEntry { series: None, error: None, fetched: now });
+    entry.fetched = now;
+    match result {
+        Ok(series) => {
+            entry.series = Some(series);
+            entry.error = None;
+        }
+        // A failed refresh keeps the last good series on screen beside its error.
+        Err(e) => entry.error = Some(e),
+    }
+    out.redraw = true;
+}
+
+impl State {
+    /// Some row in view has a pre/post-market price: the watchlist makes room for it.
+    pub fn watch_has_extended(&self) -> bool {
+        self.watch_rows().iter().any(|s| {
+            self.quotes.get(*s).and_then(|e| e.quote.as_ref()).is_some_and(|q| {
+                q.extended_price.is_some() && matches!(q.market_state, MarketState::Pre | MarketState::Post)
+            })
+        })
+    }
+
+    pub fn shows_sparklines(&self) -> bool {
+        let inner = self.layout().watch.width.saturating_sub(2) as usize;
+        self.detail.is_none()
+            && columns(inner, self.watch_has_extended()).iter().any(|(c, _)| *c == Col::Trend)
+    }
+
+    fn is_fresh(&self, key: &(Symbol, ChartRange), secs: i64) -> bool {
+        self.series.get(key).is_some_and(|e| self.now - e.fetched < Duration::seconds(secs))
+    }
+
+    /// The series the screen needs now and does not have fresh: the open chart, then the
+    /// sparklines of the rows in view. Nothing is fetched for rows off screen.
+    pub fn wanted_series(&self) -> Vec<(Symbol, ChartRange)> {
+        let mut out = Vec::new();
+        if let Some(d) = &self.detail {
+            let key = (d.symbol.clone(), d.range);
+            if !self.is_fresh(&key, DETAIL_FRESH) {
+                out.push(key);
+            }
+            return out;
+        }
+        if self.layout().too_small || !self.shows_sparklines() {
+            return out;
+        }
+        let page = self.layout().watch_rows();
+        for sym in self.watch_rows().into_iter().skip(self.watch.offset).take(page) {
+            let key = (sym.clone(), ChartRange::D1);
+            if !self.is_fresh(&key, SPARK_FRESH) {
+                out.push(key);
+            }
+        }
+        out
+    }
+
+    pub fn open_detail(&mut self, symbol: Symbol) {
+        self.detail = Some(Detail { symbol, range: ChartRange::D1 });
+    }
+}
