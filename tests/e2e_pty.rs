@@ -221,3 +221,25 @@ fn config_error_in_a_pty_never_enters_the_alternate_screen() {
     });
     assert!(!tui.saw_alternate(), "the alternate screen was entered");
 }
+
+/// Enter opens the chart of the selected symbol, `l` changes the range, Esc comes back.
+#[test]
+fn detail_view_opens_changes_range_and_closes() {
+    let mut tui = start_demo();
+    tui.press("\r");
+    tui.wait_for("the detail view", |s| find(s, "0981.HK SMIC").is_some() && find(s, "h/l range").is_some());
+    tui.wait_for("a chart", |s| find(s, "09:30").is_some() || find(s, "loading chart").is_none());
+    let selected_range = |s: &Screen| {
+        ["1D", "5D", "1M", "6M", "1Y", "5Y"]
+            .into_iter()
+            .find(|r| find(s, r).is_some_and(|at| bg(s, at) != Color::Default))
+    };
+    tui.with_screen(|s| assert_eq!(selected_range(s), Some("1D"), "{}", dump(s)));
+    tui.press("l");
+    tui.wait_for("the 5D range", |s| selected_range(s) == Some("5D"));
+    tui.press("l");
+    tui.wait_for("the 1M range", |s| selected_range(s) == Some("1M"));
+    tui.escape("back to the list", |s| find(s, "h/l range").is_none() && priced_row(s, "0981.HK").is_some());
+    tui.press("q");
+    assert!(tui.wait_exit().success());
+}
