@@ -3,7 +3,6 @@
 //! Prices are a smooth function of time (a few seeded waves), read at the last instant the symbol's
 //! regular session was open, so a closed market stands still and reopens with a gap, as real ones do.
 
-use std::f64::consts::TAU;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -101,22 +100,31 @@ impl DemoMarket {
 
     /// The log-price offset at instant `t`: a few seeded waves from days down to minutes.
     fn wave(&self, sym: &Symbol, t: DateTime<Utc>) -> f64 {
-        let x = trading_seconds(t) as f64;
-        let base = mix(self.seed ^ hash_str(sym.as_str()));
-        let waves = [
-            (9.0 * 86400.0, 0.04),
-            (2.3 * 86400.0, 0.008),
+        // Value noise in octaves, from minutes to a year and a half of trading: it wanders like a
+        // price instead of repeating like a sine, and any instant costs a few hashes.
+        const OCTAVES: [(f64, f64); 7] = [
+            (400.0 * 23_400.0, 0.22),
+            (60.0 * 23_400.0, 0.09),
+            (9.0 * 86_400.0, 0.035),
+            (2.3 * 86_400.0, 0.01),
             (3.0 * 3600.0, 0.005),
             (1400.0, 0.002),
             (240.0, 0.0008),
         ];
-        waves
+        let x = trading_seconds(t) as f64;
+        let base = mix(self.seed ^ hash_str(sym.as_str()));
+        OCTAVES
             .iter()
             .enumerate()
             .map(|(i, (period, amp))| {
                 let h = mix(base.wrapping_add(i as u64));
-                let p = period * (0.8 + 0.4 * unit(h));
-                amp * (TAU * x / p + TAU * unit(mix(h))).sin()
+                let u = x / period + unit(h) * 1000.0;
+                let k = u.floor();
+                let f = u - k;
+                let knot = |n: f64| 2.0 * unit(mix(h ^ (n as i64 as u64).wrapping_mul(0x9E37_79B9))) - 1.0;
+                let (a, b) = (knot(k), knot(k + 1.0));
+                let smooth = f * f * (3.0 - 2.0 * f);
+                amp * (a + (b - a) * smooth)
             })
             .sum()
     }
@@ -198,8 +206,10 @@ impl DemoMarket {
             Some("HK" | "SS" | "SZ") => 15,
             _ => 0,
         };
-        let year_hi = (prof.price * 1.35).max(high.unwrap_or(price)).max(price);
-        let year_lo = (prof.price * 0.62).min(low.unwrap_or(price)).min(price);
+        // The 52-week range from the same daily closes the 1Y chart shows, so the two agree.
+        let (y_lo, y_hi) = self.series(sym, ChartRange::Y1, now).min_max().unwrap_or((price, price));
+        let year_hi = y_hi.max(high.unwrap_or(price)).max(price);
+        let year_lo = y_lo.min(low.unwrap_or(price)).min(price);
         Quote {
             symbol: sym.clone(),
             name: None,
