@@ -1,7 +1,9 @@
 //! The one-shot commands, run as the real binary with a private home.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -29,17 +31,7 @@ const FIELDS: &[&str] = &[
 ];
 
 fn chiptape(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chiptape"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .current_dir(home)
-        .output()
-        .unwrap()
+    common::chiptape_cmd(home).args(args).output().unwrap()
 }
 
 fn stdout(o: &Output) -> String {

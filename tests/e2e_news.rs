@@ -25,16 +25,7 @@ const FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 async fn serve() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/cookie"))
-        .respond_with(ResponseTemplate::new(404).insert_header("set-cookie", "A3=d=news; Path=/"))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/test/getcrumb"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("crumbNEWS123"))
-        .mount(&server)
-        .await;
+    common::mount_yahoo_session(&server, "crumbNEWS123").await;
     let quotes = json!({"quoteResponse": {"error": null, "result": [
         {"symbol": "0981.HK", "currency": "HKD", "regularMarketPrice": 72.5, "regularMarketPreviousClose": 70.0,
          "regularMarketChange": 2.5, "regularMarketChangePercent": 3.57, "marketState": "CLOSED"},

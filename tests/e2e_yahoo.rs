@@ -11,18 +11,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn mount_session(server: &MockServer) {
-    Mock::given(method("GET"))
-        .and(path("/cookie"))
-        .respond_with(
-            ResponseTemplate::new(404).insert_header("set-cookie", "A3=d=pty; Max-Age=3600; Path=/"),
-        )
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/test/getcrumb"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("crumbPTY1234"))
-        .mount(server)
-        .await;
+    common::mount_yahoo_session(server, "crumbPTY1234").await;
 }
 
 async fn healthy(server: &MockServer, hk_price: f64) {

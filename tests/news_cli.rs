@@ -1,8 +1,10 @@
 //! `chiptape news` against local fake feeds: the real binary, the real HTTP path, no internet.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use chiptape::market::news::{link_key, title_key};
 use serde_json::{Value, json};
@@ -48,19 +50,8 @@ fn write_config(home: &Path, server: &MockServer, feeds: &[(&str, &str)]) -> Pat
 /// `chiptape --config CONFIG news --format json ARGS…` with a private home, off the async runtime
 /// (the fake server runs on it).
 async fn news(home: &Path, config: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_chiptape"));
-    cmd.arg("--config")
-        .arg(config)
-        .args(["news", "--format", "json", AT])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .current_dir(home);
+    let mut cmd = common::chiptape_cmd(home);
+    cmd.arg("--config").arg(config).args(["news", "--format", "json", AT]).args(args);
     tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
 }
 

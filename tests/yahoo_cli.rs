@@ -1,7 +1,9 @@
 //! `chiptape quotes` against a local fake of Yahoo: the real binary, the real HTTP path, no internet.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
@@ -32,18 +34,7 @@ fn quote(symbol: &str, price: f64, prev: f64, currency: &str, state: &str, delay
 /// A Yahoo fake on 127.0.0.1 that knows 0981.HK and NVDA, and nothing of ZZZZ.HK.
 async fn fake_yahoo() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/cookie"))
-        .respond_with(
-            ResponseTemplate::new(404).insert_header("set-cookie", "A3=d=test; Max-Age=3600; Path=/"),
-        )
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/test/getcrumb"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("abcDEF12345"))
-        .mount(&server)
-        .await;
+    common::mount_yahoo_session(&server, "abcDEF12345").await;
     let body = json!({"quoteResponse": {"result": [
         quote("0981.HK", 72.5, 70.0, "HKD", "CLOSED", 15),
         {"symbol": "NVDA", "currency": "USD", "regularMarketPrice": {"raw": 181.2, "fmt": "181.20"},
@@ -60,18 +51,7 @@ async fn fake_yahoo() -> MockServer {
 }
 
 fn run(home: &Path, config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chiptape"))
-        .args(["--config", config.to_str().unwrap()])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .current_dir(home)
-        .output()
-        .unwrap()
+    common::chiptape_cmd(home).args(["--config", config.to_str().unwrap()]).args(args).output().unwrap()
 }
 
 fn config(home: &Path, server: &MockServer, symbols: &[&str]) -> std::path::PathBuf {

@@ -68,3 +68,35 @@ pub fn text(buf: &Buffer) -> String {
     }
     out
 }
+
+/// The real binary with a private home: no user config, state or cache leaks in or out.
+pub fn chiptape_cmd(home: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_chiptape"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .current_dir(home);
+    cmd
+}
+
+/// A Yahoo fake's session: the cookie host (404 with the cookie, as the real one) and the crumb.
+pub async fn mount_yahoo_session(server: &wiremock::MockServer, crumb: &str) {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    Mock::given(method("GET"))
+        .and(path("/cookie"))
+        .respond_with(
+            ResponseTemplate::new(404).insert_header("set-cookie", "A3=d=test; Max-Age=3600; Path=/"),
+        )
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/test/getcrumb"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(crumb.to_string()))
+        .mount(server)
+        .await;
+}
