@@ -231,27 +231,15 @@ where
                     }
                     Effect::OpenLink(url) => open_link(&url),
                     Effect::Bell => {}
-                    Effect::AddSymbols { group, symbols } => match (&rt.config_path, &known) {
-                        (Some(p), Some(k)) => {
-                            let job = crate::edits::Job {
-                                path: p.clone(),
-                                known: k.clone(),
-                                inbox: inbox_tx.clone(),
-                            };
-                            tokio::spawn(crate::edits::add(job, rt.providers.clone(), group, symbols));
+                    Effect::AddSymbols { group, symbols } => match edit_job(&rt, &known, &inbox_tx) {
+                        Some(job) => {
+                            drop(tokio::spawn(crate::edits::add(job, rt.providers.clone(), group, symbols)))
                         }
-                        _ => pending.push(Msg::Notice(NO_FILE.to_string())),
+                        None => pending.push(Msg::Notice(NO_FILE.to_string())),
                     },
-                    Effect::RemoveSymbol { group, symbol } => match (&rt.config_path, &known) {
-                        (Some(p), Some(k)) => {
-                            let job = crate::edits::Job {
-                                path: p.clone(),
-                                known: k.clone(),
-                                inbox: inbox_tx.clone(),
-                            };
-                            tokio::spawn(crate::edits::remove(job, group, symbol));
-                        }
-                        _ => pending.push(Msg::Notice(NO_FILE.to_string())),
+                    Effect::RemoveSymbol { group, symbol } => match edit_job(&rt, &known, &inbox_tx) {
+                        Some(job) => drop(tokio::spawn(crate::edits::remove(job, group, symbol))),
+                        None => pending.push(Msg::Notice(NO_FILE.to_string())),
                     },
                     Effect::EditConfig => {
                         let (Some(path), Some(suspend)) = (rt.config_path.clone(), rt.suspend.as_mut())
@@ -337,6 +325,16 @@ fn fetch_series(
             let _ = inbox.send(Msg::Series { symbol, range, result });
         });
     }
+}
+
+/// What an edit task needs: the file, the watcher's record of it, and the way back into the loop.
+fn edit_job(
+    rt: &Runtime,
+    known: &Option<config_watch::Known>,
+    inbox: &mpsc::UnboundedSender<Msg>,
+) -> Option<crate::edits::Job> {
+    let (path, known) = (rt.config_path.clone()?, known.clone()?);
+    Some(crate::edits::Job { path, known, inbox: inbox.clone() })
 }
 
 const NO_FILE: &str = "no config file path for this user: edits cannot be saved";
