@@ -309,7 +309,7 @@ fn series_ttl(cache_control: Option<&str>) -> Duration {
     let max_age = cache_control
         .and_then(|cc| cc.split(',').find_map(|d| d.trim().strip_prefix("max-age=")?.parse::<u64>().ok()))
         .unwrap_or(0);
-    Duration::from_secs(max_age.clamp(60, 600))
+    Duration::from_secs(max_age.clamp(60, 300))
 }
 
 impl Yahoo {
