@@ -6,9 +6,6 @@ pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 /// From this width the headlines sit beside the watchlist instead of below it.
 pub const SIDE_BY_SIDE: u16 = 100;
-/// The headline pane shows the selected headline's summary from this many inner rows.
-const SUMMARY_FROM: usize = 10;
-const SUMMARY_LINES: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
@@ -60,12 +57,20 @@ impl Layout {
     /// when the pane is tall enough to spare it.
     pub fn news_rows(&self) -> usize {
         let inner = self.news.height.saturating_sub(2) as usize;
-        if inner >= SUMMARY_FROM { inner - SUMMARY_LINES - 1 } else { inner }
+        match self.summary_lines() {
+            0 => inner,
+            n => inner - n - 1,
+        }
     }
 
-    /// Lines for the selected headline's summary (0 when the pane is too short).
+    /// Lines for the selected headline's summary under the list: three in a tall pane, two in a
+    /// short one, none when the list itself would be left with too few rows.
     pub fn summary_lines(&self) -> usize {
-        if self.news.height.saturating_sub(2) as usize >= SUMMARY_FROM { SUMMARY_LINES } else { 0 }
+        match self.news.height.saturating_sub(2) as usize {
+            n if n >= 12 => 3,
+            n if n >= 7 => 2,
+            _ => 0,
+        }
     }
 }
 
