@@ -252,6 +252,10 @@ where
                         drop(events);
                         let outcome = crate::edits::edit_in_editor(&path, suspend.as_mut()).await;
                         events = make_events();
+                        // Resizes while the editor had the terminal were not seen: ask again.
+                        if let Ok(size) = terminal.size() {
+                            pending.push(Msg::Resize(size.width, size.height));
+                        }
                         // The editor left its own screen behind; ratatui only writes what changed, so draw
                         // a blank frame first and the next one paints every cell. (Terminal::clear would
                         // ask the terminal for the cursor position, which not every terminal answers.)
@@ -311,6 +315,10 @@ fn fetch_series(
     inflight: &mut HashSet<(Symbol, ChartRange)>,
     inbox: &mpsc::UnboundedSender<Msg>,
 ) {
+    // Paused means no traffic at all, charts included.
+    if state.paused {
+        return;
+    }
     for key in state.wanted_series() {
         if inflight.len() >= CHART_CONCURRENCY {
             break;

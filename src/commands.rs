@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::cli::{ConfigCommand, NewsFormat, QuoteFormat};
 use crate::config::{self, Config, Source};
 use crate::market::exchange::exchange_for;
+use crate::market::sanitize::clean;
 use crate::market::{Headline, MarketState, Quote, QuoteOutcome, Symbol};
 use crate::portfolio::{self, Holding, Totals};
 use crate::providers::{ProviderError, Providers};
@@ -147,7 +148,7 @@ pub async fn quotes(
     for sym in &group.symbols {
         let outcome = by_symbol.get(sym).copied().unwrap_or(&missing);
         if let Err(e) = outcome {
-            let _ = writeln!(err, "chiptape: {sym}: {e}");
+            let _ = writeln!(err, "chiptape: {sym}: {}", clean(e));
             code = EXIT_PARTIAL;
         }
         records.push(record(cfg, sym, outcome, now));
@@ -317,7 +318,7 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
     for r in records {
         let last = r.price.map_or("—".to_string(), format::price);
         let state = match &r.error {
-            Some(e) => format!("error: {e}"),
+            Some(e) => format!("error: {}", clean(e)),
             None if r.delay_min > 0 => format!("{} ({}m delay)", r.market_state.label(), r.delay_min),
             None => r.market_state.label().to_string(),
         };
@@ -383,7 +384,7 @@ pub async fn news(
     let batch = providers.news.headlines(&cfg.all_symbols()).await;
     let mut code = EXIT_OK;
     for (feed, e) in &batch.errors {
-        let _ = writeln!(err, "chiptape: feed {feed:?}: {e}");
+        let _ = writeln!(err, "chiptape: feed {feed:?}: {}", clean(e));
         code = EXIT_PARTIAL;
     }
     let mut items: Vec<Headline> = batch.headlines;

@@ -26,6 +26,9 @@ impl Job {
     /// Apply `change` to the file (the built-in default first when there is none), write it
     /// atomically, and hand the new config to the loop at once instead of waiting for the watcher.
     fn write(&self, change: impl FnOnce(&str) -> Result<String, EditError>) -> Result<bool, String> {
+        // One edit at a time: `a` then `d` in quick succession must not read the same old file.
+        static EDITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one_at_a_time = EDITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let current = match std::fs::read_to_string(&self.path) {
             Ok(t) => Some(t),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

@@ -53,8 +53,13 @@ pub async fn run(
     let mut plan = plan_rx.borrow_and_update().clone();
     let start = Instant::now();
     let mut due = Due { fast: start, slow: start, news: start };
-    // Consecutive failed quote fetches: the retry delay doubles with each.
-    let mut failures: u32 = 0;
+    // Consecutive failed fetches of each batch: the retry delay doubles with each.
+    let (mut fast_failures, mut slow_failures) = (0u32, 0u32);
+    // Headlines come from many slow servers: they are fetched on a task of their own, so a stalling
+    // feed never holds up quotes or a change of plan.
+    let mut news_task: Option<tokio::task::JoinHandle<()>> = None;
+    // When each symbol was last asked for: a group switch refetches only what is not fresh.
+    let mut asked: std::collections::HashMap<Symbol, Instant> = std::collections::HashMap::new();
     loop {
         if !plan.paused {
             let now = Instant::now();
@@ -65,34 +70,40 @@ pub async fn run(
                     plan.closed_refresh_secs
                 };
                 let fast = plan.fast.clone();
-                match send_quotes(&providers, &*clock, &plan, &fast, &mut failures, &tx).await {
+                let at = Instant::now();
+                asked.extend(fast.iter().map(|s| (s.clone(), at)));
+                match send_quotes(&providers, &*clock, &plan, &fast, &mut fast_failures, &tx).await {
                     Sent::Closed => return,
-                    Sent::Ok => due.fast = Instant::now() + Duration::from_secs(secs.max(1)),
+                    Sent::Ok => {
+                        let regular = Instant::now() + Duration::from_secs(secs.max(1));
+                        // A market that opens (or comes back from lunch) before then is fetched as it does.
+                        due.fast = regular.min(next_session_change(&plan.fast, &*clock));
+                    }
                     Sent::Failed(retry) => due.fast = Instant::now() + retry,
                 }
             }
             if now >= due.slow {
                 let slow = plan.slow.clone();
+                let at = Instant::now();
+                asked.extend(slow.iter().map(|s| (s.clone(), at)));
                 let next = Duration::from_secs(plan.closed_refresh_secs.max(1));
-                match send_quotes(&providers, &*clock, &plan, &slow, &mut failures, &tx).await {
+                match send_quotes(&providers, &*clock, &plan, &slow, &mut slow_failures, &tx).await {
                     Sent::Closed => return,
                     Sent::Ok => due.slow = Instant::now() + next,
                     // The group in view retries sooner; the rest waits at least its slow interval.
                     Sent::Failed(retry) => due.slow = Instant::now() + retry.max(next),
                 }
             }
-            if now >= due.news {
+            if now >= due.news && news_task.as_ref().is_none_or(|t| t.is_finished()) {
                 let mut all = plan.fast.clone();
                 all.extend(plan.slow.iter().cloned());
-                let batch = providers.news.headlines(&all).await;
-                let msg = DataMsg {
-                    generation: plan.generation,
-                    at: clock.now(),
-                    kind: DataKind::News { headlines: batch.headlines, errors: batch.errors },
-                };
-                if tx.send(Msg::Data(msg)).await.is_err() {
-                    return;
-                }
+                let (news, clock, tx, generation) =
+                    (providers.news.clone(), clock.clone(), tx.clone(), plan.generation);
+                news_task = Some(tokio::spawn(async move {
+                    let batch = news.headlines(&all).await;
+                    let kind = DataKind::News { headlines: batch.headlines, errors: batch.errors };
+                    let _ = tx.send(Msg::Data(DataMsg { generation, at: clock.now(), kind })).await;
+                }));
                 due.news = Instant::now() + Duration::from_secs(plan.news_refresh_secs.max(1));
             }
         }
@@ -107,8 +118,12 @@ pub async fn run(
                 if new.refresh_seq != plan.refresh_seq {
                     due = Due { fast: now, slow: now, news: now };
                 }
-                if new.fast != plan.fast || new.generation != plan.generation {
+                let fresh = |s: &Symbol| asked.get(s).is_some_and(|t| now.duration_since(*t) < Duration::from_secs(new.refresh_secs));
+                if new.generation != plan.generation || (new.fast != plan.fast && !new.fast.iter().all(fresh)) {
                     due.fast = now;
+                } else if new.fast != plan.fast {
+                    // Switched to a group fetched moments ago: its next turn comes at the fast rate.
+                    due.fast = due.fast.min(now + Duration::from_secs(new.refresh_secs.max(1)));
                 }
                 // A group switch only moves symbols between the two sets; fetch the rest only when it changed.
                 if new.generation != plan.generation {
@@ -123,6 +138,26 @@ pub async fn run(
             _ = sleep_until(next), if !plan.paused => {}
         }
     }
+}
+
+/// When the next exchange of `symbols` opens, breaks for lunch, or closes, as a tokio instant
+/// (at most a day ahead).
+fn next_session_change(symbols: &[Symbol], clock: &dyn Clock) -> Instant {
+    let now = clock.now();
+    let mut soonest = Duration::from_secs(24 * 3600);
+    let mut seen: Vec<&'static str> = Vec::new();
+    for s in symbols {
+        let ex = exchange_for(s.as_str());
+        if seen.contains(&ex.code) {
+            continue;
+        }
+        seen.push(ex.code);
+        if let Ok(d) = (ex.next_change(now) - now).to_std() {
+            // A second late, so the market is surely open when we ask.
+            soonest = soonest.min(d + Duration::from_secs(1));
+        }
+    }
+    Instant::now() + soonest
 }
 
 enum Sent {

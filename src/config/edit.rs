@@ -64,29 +64,43 @@ pub fn add_symbols(text: &str, group: &str, symbols: &[Symbol]) -> Result<(Strin
     let arr = group_symbols(&mut doc, group)?;
     let present: Vec<String> =
         arr.iter().filter_map(|v| v.as_str()).map(|s| s.trim().to_ascii_uppercase()).collect();
-    // A list written one per line gets new entries one per line too.
-    let multiline =
-        arr.iter().any(|v| v.decor().prefix().and_then(|p| p.as_str()).is_some_and(|p| p.contains('\n')));
-    let prefix =
-        arr.iter().last().and_then(|v| v.decor().prefix().and_then(|p| p.as_str()).map(str::to_string));
+    let prefix_of = |v: &Value| v.decor().prefix().and_then(|p| p.as_str()).map(str::to_string);
+    // A list written one per line gets new entries one per line too, at the same indent, without
+    // copying the comment lines that may sit above the last entry.
+    let multiline = arr.iter().any(|v| prefix_of(v).is_some_and(|p| p.contains('\n')));
+    let indent =
+        arr.iter().last().and_then(prefix_of).and_then(|p| p.rsplit_once('\n').map(|(_, i)| i.to_string()));
+    // A comment after the last entry's comma belongs to that entry: it stays on its line.
+    let trailing = arr.trailing().as_str().unwrap_or("").to_string();
+    let (same_line_comment, rest_of_trailing) = match trailing.split_once('\n') {
+        Some((first, rest)) if first.trim_start().starts_with('#') => {
+            (Some(first.to_string()), format!("\n{rest}"))
+        }
+        _ => (None, trailing.clone()),
+    };
     let mut added = Vec::new();
     for s in symbols {
         if present.contains(&s.to_string()) || added.contains(s) {
             continue;
         }
         let mut v = Value::from(s.as_str());
-        if multiline && let Some(p) = &prefix {
-            v.decor_mut().set_prefix(p.as_str());
+        if multiline {
+            let comment =
+                if added.is_empty() { same_line_comment.clone().unwrap_or_default() } else { String::new() };
+            v.decor_mut().set_prefix(format!("{comment}\n{}", indent.clone().unwrap_or_default()));
         } else if !arr.is_empty() {
             v.decor_mut().set_prefix(" ");
         }
         arr.push_formatted(v);
         added.push(s.clone());
     }
+    if multiline && !added.is_empty() && same_line_comment.is_some() {
+        arr.set_trailing(rest_of_trailing);
+    }
     Ok((doc.to_string(), added))
 }
 
-/// Remove `symbol` from `group`'s list.
+/// Remove `symbol` from `group`'s list. Comment lines above it move to the entry that follows.
 pub fn remove_symbol(text: &str, group: &str, symbol: &Symbol) -> Result<String, EditError> {
     let mut doc = parse(text)?;
     let arr = group_symbols(&mut doc, group)?;
@@ -94,13 +108,41 @@ pub fn remove_symbol(text: &str, group: &str, symbol: &Symbol) -> Result<String,
         .iter()
         .position(|v| v.as_str().is_some_and(|s| s.trim().eq_ignore_ascii_case(symbol.as_str())))
         .ok_or_else(|| EditError::NotThere(symbol.to_string(), group.to_string()))?;
-    // Removing the first entry would take its leading decor (newline, indent) with it: keep it.
-    let first_prefix = (idx == 0)
-        .then(|| arr.get(0).and_then(|v| v.decor().prefix().and_then(|p| p.as_str()).map(str::to_string)))
-        .flatten();
+    let removed_prefix =
+        arr.get(idx).and_then(|v| v.decor().prefix().and_then(|p| p.as_str()).map(str::to_string));
+    let was_last = idx + 1 == arr.len();
     arr.remove(idx);
-    if let (Some(p), Some(v)) = (first_prefix, arr.get_mut(0)) {
-        v.decor_mut().set_prefix(p);
+    if was_last
+        && arr
+            .trailing()
+            .as_str()
+            .is_some_and(|t| t.contains('#') || removed_prefix.as_deref().is_some_and(|p| p.contains('#')))
+    {
+        // The comment on the removed entry's line goes with it; comment lines above it stay, at the end.
+        let trailing = arr.trailing().as_str().unwrap_or("").to_string();
+        let rest = match trailing.split_once('\n') {
+            Some((first, rest)) if first.trim_start().starts_with('#') => format!("\n{rest}"),
+            _ => trailing,
+        };
+        let above = removed_prefix
+            .as_deref()
+            .filter(|p| p.contains('#'))
+            .map(|p| p.rsplit_once('\n').map_or(p, |(c, _)| c).to_string())
+            .unwrap_or_default();
+        arr.set_trailing(format!("{above}{rest}"));
+    }
+    if let (Some(p), Some(next)) = (removed_prefix, arr.get_mut(idx)) {
+        let next_prefix = next.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_string();
+        let new_prefix = if p.contains('#') {
+            let comments = p.rsplit_once('\n').map_or(p.as_str(), |(c, _)| c).to_string();
+            format!("{comments}{next_prefix}")
+        } else if idx == 0 && !next_prefix.contains('\n') {
+            // `["A", "B"]` without A is `["B"]`, not `[ "B"]`.
+            p
+        } else {
+            next_prefix
+        };
+        next.decor_mut().set_prefix(new_prefix);
     }
     Ok(doc.to_string())
 }
@@ -199,6 +241,29 @@ mod tests {
     }
 
     #[test]
+    fn comments_inside_multiline_lists_stay_where_they_belong() {
+        let text = "[[groups]]\nname = \"US\"\nsymbols = [\n    \"NVDA\",\n    # fabs\n    \"INTC\", # the old guard\n]\n";
+        let (out, _) = add_symbols(text, "US", &[sym("MU")]).unwrap();
+        assert_eq!(out.matches("# fabs").count(), 1, "{out}");
+        assert!(
+            out.contains("\"INTC\", # the old guard\n    \"MU\""),
+            "the comment stays on INTC's line: {out}"
+        );
+        parse_str(&out, "x").unwrap();
+        let out = remove_symbol(text, "US", &sym("INTC")).unwrap();
+        assert!(
+            out.contains("    \"NVDA\",\n    # fabs\n]"),
+            "a section comment outlives its last entry: {out}"
+        );
+        let out = remove_symbol(text, "US", &sym("NVDA")).unwrap();
+        assert!(out.contains("[\n    # fabs\n    \"INTC\", # the old guard\n]"), "{out}");
+        parse_str(&out, "x").unwrap();
+        let text = "[[groups]]\nname = \"US\"\nsymbols = [\n    \"NVDA\",\n    # fabs\n    \"INTC\",\n    \"MU\",\n]\n";
+        let out = remove_symbol(text, "US", &sym("INTC")).unwrap();
+        assert!(out.contains("    # fabs\n    \"MU\""), "{out}");
+    }
+
+    #[test]
     fn broken_file_is_not_edited() {
         assert!(matches!(add_symbols("groups = [", "A", &[sym("X")]), Err(EditError::Parse(_))));
     }
@@ -208,9 +273,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "refresh_secs = 30\n").unwrap();
-        // A directory where the temporary file would go: the write fails, even for root.
-        std::fs::create_dir(dir.path().join(format!(".config.toml.tmp{}", std::process::id()))).unwrap();
-        assert!(write(&path, "refresh_secs = 60\n").is_err());
+        // A directory where the new file would go: the rename fails, even for root.
+        let blocked = dir.path().join("sub");
+        std::fs::create_dir_all(blocked.join("config.toml")).unwrap();
+        assert!(write(&blocked.join("config.toml"), "refresh_secs = 60\n").is_err());
+        assert!(blocked.join("config.toml").is_dir());
+        assert_eq!(std::fs::read_dir(&blocked).unwrap().count(), 1, "no temporary file left behind");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "refresh_secs = 30\n");
     }
 }

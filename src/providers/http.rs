@@ -54,14 +54,16 @@ impl Fetched {
             .collect()
     }
 
-    /// `Retry-After` as seconds or an HTTP date.
+    /// `Retry-After` as seconds or an HTTP date, at most a day (a larger value is a broken server,
+    /// and would overflow the clocks it is added to).
     pub fn retry_after(&self) -> Option<Duration> {
+        const MAX: Duration = Duration::from_secs(24 * 3600);
         let v = self.headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
         if let Ok(secs) = v.parse::<u64>() {
-            return Some(Duration::from_secs(secs));
+            return Some(Duration::from_secs(secs).min(MAX));
         }
         let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-        (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().ok()
+        (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().ok().map(|d| d.min(MAX))
     }
 }
 

@@ -4,6 +4,7 @@ use chrono::Duration;
 
 use super::{QuoteEntry, State};
 use crate::config::Config;
+use crate::market::sanitize::clean;
 use crate::msg::{DataKind, DataMsg, Effect, Outcome};
 
 pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
@@ -27,7 +28,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                         e.updated = Some(d.at);
                     }
                     // Keep the last good quote beside the error.
-                    Err(err) => e.error = Some(err),
+                    Err(err) => e.error = Some(clean(&err)),
                 }
             }
             s.quote_status.label = source;
@@ -38,19 +39,30 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
         }
         DataKind::QuotesFailed { source, error, retry_in } => {
             s.quote_status.label = source;
-            s.quote_status.error = Some(error);
-            s.quote_status.retry_at = Duration::from_std(retry_in).ok().map(|r| d.at + r);
+            s.quote_status.error = Some(clean(&error));
+            s.quote_status.retry_at =
+                Duration::from_std(retry_in).ok().and_then(|r| d.at.checked_add_signed(r));
         }
         DataKind::News { headlines, errors } => {
+            // Reading from the top means following the newest: a batch of news must not leave the
+            // view sitting on what used to be first.
+            let at_top = s.news.offset == 0
+                && s.news_rows()
+                    .first()
+                    .is_none_or(|h| s.news.selected.as_ref().is_none_or(|l| *l == h.link));
+            let answered = !headlines.is_empty() || errors.is_empty();
             crate::market::news::merge(&mut s.headlines, headlines, s.config.news.max_items);
-            if !s.headlines.is_empty() || errors.is_empty() {
+            if at_top {
+                s.news.selected = None;
+            }
+            if answered {
                 s.news_status.last_ok = Some(d.at);
             }
             s.news_status.label = "news".to_string();
             // The first failing feed by name, and how many more: the status bar has one line.
             s.news_status.error = errors.first().map(|(f, e)| match errors.len() {
-                1 => format!("{f}: {e}"),
-                n => format!("{f}: {e} (+{} more failing)", n - 1),
+                1 => clean(&format!("{f}: {e}")),
+                n => clean(&format!("{f}: {e} (+{} more failing)", n - 1)),
             });
             s.fix_offsets();
         }
@@ -62,6 +74,15 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
     match c {
         Ok(cfg) => {
             let symbols_changed = cfg.all_symbols() != s.config.all_symbols();
+            // A new theme or key map needs neither new sources nor a refetch.
+            let sources_changed = symbols_changed
+                || cfg.provider != s.config.provider
+                || cfg.news != s.config.news
+                || cfg.symbols != s.config.symbols;
+            let plan_changed = cfg.refresh_secs != s.config.refresh_secs
+                || cfg.closed_refresh_secs != s.config.closed_refresh_secs
+                || cfg.news_refresh_secs != s.config.news_refresh_secs
+                || cfg.groups != s.config.groups;
             let group_name = s.config.groups.get(s.group).map(|g| g.name.clone());
             s.config = cfg;
             s.config_error = None;
@@ -73,7 +94,11 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
                 s.generation += 1;
             }
             s.fix_offsets();
-            out.effects.push(Effect::Reconfigure);
+            if sources_changed {
+                out.effects.push(Effect::Reconfigure);
+            } else if plan_changed {
+                out.effects.push(Effect::Replan);
+            }
         }
         Err(e) => s.config_error = Some(e),
     }

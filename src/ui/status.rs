@@ -61,17 +61,18 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 left.push(Span::styled(format!("remove {sym} from {group}? y/n"), theme.accent));
             }
         }
-    } else if state.searching || !state.search.is_empty() {
-        let cursor = if state.searching { "▏" } else { "" };
-        left.push(Span::styled(format!("/{}{cursor}", state.search), theme.accent));
-        if state.searching {
-            left.push(Span::styled("  Enter keep · Esc clear", theme.dim));
-        }
+    } else if state.searching {
+        left.push(Span::styled(format!("/{}▏", state.search), theme.accent));
+        left.push(Span::styled("  Enter keep · Esc clear", theme.dim));
     } else if let Some(n) = &state.notice {
         left.push(Span::styled(n.clone(), theme.accent));
     } else if let Some(e) = &state.config_error {
         left.push(Span::styled(format!("config: {e}"), theme.error));
     } else {
+        // A kept filter is named first; the sources' state still shows beside it.
+        if !state.search.is_empty() {
+            left.push(Span::styled(format!("/{} ", state.search), theme.accent));
+        }
         let (q, qerr) = source_text(&state.quote_status, "quotes", state.now);
         let (n, nerr) = source_text(&state.news_status, "news", state.now);
         left.push(Span::styled(q, if qerr { theme.error } else { theme.dim }));

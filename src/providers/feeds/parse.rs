@@ -15,8 +15,9 @@ fn declared_encoding(head: &str) -> Option<String> {
     head.strip_prefix("<?xml").and_then(|h| h.split("?>").next()).and_then(|decl| {
         let i = decl.find("encoding")?;
         let rest = decl[i + 8..].trim_start().strip_prefix('=')?.trim_start();
-        let q = rest.chars().next()?;
-        let body = &rest[1..];
+        // Only a real quote opens the value: a curly quote or stray byte here is not a declaration.
+        let q = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        let body = &rest[q.len_utf8()..];
         Some(body[..body.find(q)?].to_string())
     })
 }
@@ -164,6 +165,10 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
             .or(e.links.first())
             .map(|l| l.href.trim().to_string())
             .unwrap_or_default();
+        // A headline is kept, selected and marked read by its link: one without cannot be any of that.
+        if link.is_empty() {
+            continue;
+        }
         let summary = e
             .summary
             .as_ref()
@@ -190,4 +195,26 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_declarations_do_not_panic() {
+        for decl in [
+            "encoding=\u{201c}utf-8\u{201d}",
+            "encoding=\u{fffd}x",
+            "encoding=",
+            "encoding = 'latin1'",
+            "encoding=\"utf-8",
+        ] {
+            let head = format!("<?xml version=\"1.0\" {decl}?><rss/>");
+            let _ = declared_encoding(&head);
+            let _ = to_utf8(head.as_bytes());
+        }
+        assert_eq!(declared_encoding("<?xml version='1.0' encoding = 'latin1'?>").as_deref(), Some("latin1"));
+        assert_eq!(declared_encoding("<?xml encoding=\u{201c}utf-8\u{201d}?>"), None);
+    }
 }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::num;
 use crate::market::exchange::exchange_for;
+use crate::market::sanitize::clean;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Quote, Symbol};
 
@@ -103,7 +104,9 @@ pub enum Decoded {
 pub fn decode(body: &[u8], requested: &Symbol, now: DateTime<Utc>) -> Result<Decoded, String> {
     let env: Envelope = serde_json::from_slice(body).map_err(|e| super::not_json(body, &e))?;
     if let Some(err) = env.chart.error {
-        return Ok(Decoded::NoData(err.description.unwrap_or_else(|| "no data".to_string())));
+        return Ok(Decoded::NoData(
+            err.description.map(|d| clean(&d)).unwrap_or_else(|| "no data".to_string()),
+        ));
     }
     let Some(r) = env.chart.result.and_then(|mut v| (!v.is_empty()).then(|| v.swap_remove(0))) else {
         return Ok(Decoded::NoData("no data".to_string()));
@@ -140,8 +143,8 @@ pub fn decode(body: &[u8], requested: &Symbol, now: DateTime<Utc>) -> Result<Dec
     let extended_change_pct =
         extended_price.zip(price).filter(|(_, p)| *p != 0.0).map(|(e, p)| (e - p) / p * 100.0);
     Ok(Decoded::Quote(Box::new(Quote {
-        name: m.short_name.or(m.long_name).filter(|s| !s.trim().is_empty()),
-        currency: m.currency,
+        name: m.short_name.or(m.long_name).map(|s| clean(&s)).filter(|s| !s.is_empty()),
+        currency: m.currency.map(|c| clean(&c)),
         price,
         change,
         change_pct,
@@ -152,7 +155,7 @@ pub fn decode(body: &[u8], requested: &Symbol, now: DateTime<Utc>) -> Result<Dec
         volume: m.regular_market_volume,
         market_cap: None,
         market_state: state,
-        exchange: m.full_exchange_name.or(m.exchange_name),
+        exchange: m.full_exchange_name.or(m.exchange_name).map(|e| clean(&e)),
         time: m.regular_market_time.and_then(|t| DateTime::from_timestamp(t, 0)),
         extended_price,
         extended_change_pct,
@@ -175,7 +178,9 @@ pub enum SeriesDecoded {
 pub fn decode_series(body: &[u8], requested: &Symbol, range: ChartRange) -> Result<SeriesDecoded, String> {
     let env: Envelope = serde_json::from_slice(body).map_err(|e| super::not_json(body, &e))?;
     if let Some(err) = env.chart.error {
-        return Ok(SeriesDecoded::NoData(err.description.unwrap_or_else(|| "no data".to_string())));
+        return Ok(SeriesDecoded::NoData(
+            err.description.map(|d| clean(&d)).unwrap_or_else(|| "no data".to_string()),
+        ));
     }
     let Some(r) = env.chart.result.and_then(|mut v| (!v.is_empty()).then(|| v.swap_remove(0))) else {
         return Ok(SeriesDecoded::NoData("no data".to_string()));
@@ -203,6 +208,6 @@ pub fn decode_series(body: &[u8], requested: &Symbol, range: ChartRange) -> Resu
         symbol: requested.clone(),
         points,
         previous_close,
-        currency: r.meta.currency,
+        currency: r.meta.currency.map(|c| clean(&c)),
     }))
 }

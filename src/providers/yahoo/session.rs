@@ -1,6 +1,6 @@
 //! The cookie + crumb pair the quote endpoint wants, fetched once and kept in the cache dir.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -86,8 +86,7 @@ impl Store {
                 std::fs::create_dir_all(dir)?;
             }
             let text = serde_json::to_vec(s).map_err(std::io::Error::other)?;
-            crate::fsutil::write_atomic(path, &text)?;
-            restrict(path)
+            crate::fsutil::write_private(path, &text)
         };
         if let Err(e) = write() {
             tracing::warn!(error = %e, "cannot keep the Yahoo session");
@@ -99,18 +98,6 @@ impl Store {
             let _ = std::fs::remove_file(p);
         }
     }
-}
-
-/// The cookie is a credential of sorts: only the user may read it.
-#[cfg(unix)]
-fn restrict(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn restrict(_: &Path) -> std::io::Result<()> {
-    Ok(())
 }
 
 #[cfg(test)]

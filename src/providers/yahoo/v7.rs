@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::num;
 use crate::market::exchange::exchange_for;
+use crate::market::sanitize::clean;
 use crate::market::{MarketState, Quote, Symbol};
 
 #[derive(Deserialize)]
@@ -96,8 +97,9 @@ pub fn market_state(s: Option<&str>, sym: &Symbol, now: DateTime<Utc>) -> Market
     }
 }
 
+/// The first non-empty text, cleaned: names and exchanges from the network reach the screen.
 fn first_text(opts: [&Option<String>; 3]) -> Option<String> {
-    opts.into_iter().flatten().map(|s| s.trim()).find(|s| !s.is_empty()).map(str::to_string)
+    opts.into_iter().flatten().map(|s| clean(s)).find(|s| !s.is_empty())
 }
 
 fn convert(r: Raw, now: DateTime<Utc>) -> Option<Quote> {
@@ -110,7 +112,7 @@ fn convert(r: Raw, now: DateTime<Utc>) -> Option<Quote> {
     };
     Some(Quote {
         name: first_text([&r.short_name, &r.long_name, &r.display_name]),
-        currency: r.currency.filter(|c| !c.trim().is_empty()),
+        currency: r.currency.map(|c| clean(&c)).filter(|c| !c.is_empty()),
         price: r.regular_market_price,
         change: r.regular_market_change,
         change_pct: r.regular_market_change_percent,
@@ -147,7 +149,7 @@ pub fn decode(body: &[u8], now: DateTime<Utc>) -> Result<Decoded, String> {
         return Ok(Decoded::Quotes(quotes));
     }
     if let Some(desc) = env.finance.and_then(|f| f.error).and_then(|e| e.description) {
-        return Ok(Decoded::Refused(desc));
+        return Ok(Decoded::Refused(clean(&desc)));
     }
     Err("no quoteResponse in the answer".to_string())
 }
