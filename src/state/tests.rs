@@ -458,3 +458,51 @@ fn notices_show() {
     assert!(out.redraw);
     assert_eq!(s.notice.as_deref(), Some("added AAPL to Cloud"));
 }
+
+#[test]
+fn headline_view_follows_the_newest_until_the_user_moves() {
+    let mut s = loaded();
+    let generation = s.generation;
+    let fresh = |n: i64| crate::market::Headline {
+        title: format!("Fresh story {n}"),
+        link: format!("https://news.example.com/fresh-{n}"),
+        source: "Wire".into(),
+        published: Some(t0() + chrono::Duration::minutes(n)),
+        symbols: vec![],
+        feed: "wire".into(),
+        summary: None,
+        guid: None,
+    };
+    update(
+        &mut s,
+        data(generation, DataKind::News { headlines: (1..=30).map(fresh).collect(), errors: vec![] }),
+        t0(),
+    );
+    assert_eq!(s.selected_headline().unwrap().title, "Fresh story 30", "the newest is selected and in view");
+    assert_eq!(s.news.offset, 0);
+    // Once the user has moved down, new items do not yank the selection away.
+    press(&mut s, Key::plain(KeyCode::Tab));
+    ch(&mut s, 'j');
+    let chosen = s.selected_headline().unwrap().link.clone();
+    update(
+        &mut s,
+        data(generation, DataKind::News { headlines: (31..=32).map(fresh).collect(), errors: vec![] }),
+        t0(),
+    );
+    assert_eq!(s.selected_headline().unwrap().link, chosen);
+}
+
+#[test]
+fn config_reload_refetches_only_what_changed() {
+    let mut s = loaded();
+    let mut cfg = s.config.clone();
+    cfg.theme.name = crate::config::ThemeName::Light;
+    let out = update(&mut s, Msg::Config(Box::new(Ok(cfg.clone()))), t0());
+    assert!(out.effects.is_empty(), "a new theme needs no new sources: {:?}", out.effects);
+    cfg.refresh_secs = 30;
+    let out = update(&mut s, Msg::Config(Box::new(Ok(cfg.clone()))), t0());
+    assert_eq!(out.effects, vec![Effect::Replan], "new intervals: a new plan, same sources");
+    cfg.news.max_items = 10;
+    let out = update(&mut s, Msg::Config(Box::new(Ok(cfg))), t0());
+    assert_eq!(out.effects, vec![Effect::Reconfigure]);
+}
