@@ -74,6 +74,30 @@ fn main() {
     time("demo: headlines", || {
         black_box(demo.news(now));
     });
+    // Merging runs on every news refresh: ten feeds of 100, then the same again with tracking tails.
+    let story = |i: usize, tail: &str| chiptape::market::Headline {
+        title: format!("Chip story number {i}"),
+        link: format!("https://news.example/{i}{tail}"),
+        source: "Wire".into(),
+        published: None,
+        symbols: vec![],
+        feed: "Wire".into(),
+        summary: None,
+        guid: None,
+    };
+    time("news: merge 2 x 1000 headlines", || {
+        let mut all = Vec::new();
+        for tail in ["", "?utm_source=rss"] {
+            for feed in 0..10 {
+                chiptape::market::news::merge(
+                    &mut all,
+                    (0..100).map(|i| story(feed * 100 + i, tail)).collect(),
+                    usize::MAX,
+                );
+            }
+        }
+        black_box(all);
+    });
     time("config: parse the built-in default", || {
         black_box(chiptape::config::parse_builtin().unwrap());
     });
