@@ -230,7 +230,6 @@ where
                         );
                     }
                     Effect::OpenLink(url) => open_link(&url),
-                    Effect::Bell => {}
                     Effect::AddSymbols { group, symbols } => match edit_job(&rt, &known, &inbox_tx) {
                         Some(job) => {
                             drop(tokio::spawn(crate::edits::add(job, rt.providers.clone(), group, symbols)))

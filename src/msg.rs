@@ -52,7 +52,6 @@ pub enum Effect {
     /// Symbols, intervals or pause changed: send the refresh task a new plan.
     Replan,
     OpenLink(String),
-    Bell,
     /// The config changed: rebuild the sources and restart the refresh task with it.
     Reconfigure,
     /// Write these symbols into the group's list in the config file.
