@@ -82,6 +82,7 @@ fn main() {
         published: None,
         symbols: vec![],
         feed: "Wire".into(),
+        also_in: vec![],
         summary: None,
         guid: None,
     };
@@ -93,6 +94,7 @@ fn main() {
                     &mut all,
                     (0..100).map(|i| story(feed * 100 + i, tail)).collect(),
                     usize::MAX,
+                    None,
                 );
             }
         }

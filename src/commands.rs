@@ -387,8 +387,9 @@ pub async fn news(
         let _ = writeln!(err, "chiptape: feed {feed:?}: {}", clean(e));
         code = EXIT_PARTIAL;
     }
-    let mut items: Vec<Headline> = batch.headlines;
-    crate::market::sort_newest_first(&mut items);
+    // Merged as the TUI merges them: a date from a clock hours ahead counts from now.
+    let mut items: Vec<Headline> = Vec::new();
+    crate::market::news::merge(&mut items, batch.headlines, usize::MAX, Some(now));
     let items: Vec<&Headline> =
         items.iter().filter(|h| filter.as_ref().is_none_or(|s| h.symbols.contains(s))).take(limit).collect();
     let written = match fmt {

@@ -18,6 +18,11 @@ pub struct Layout {
     pub status: Rect,
 }
 
+/// `pct` percent of `n`, computed wide enough never to overflow.
+fn percent(n: u16, pct: u32) -> u16 {
+    (u32::from(n) * pct / 100) as u16
+}
+
 impl Layout {
     pub fn compute(width: u16, height: u16) -> Layout {
         let area = Rect::new(0, 0, width, height);
@@ -39,10 +44,11 @@ impl Layout {
         let body_h = height - 3;
         let (watch, news) = if width >= SIDE_BY_SIDE {
             // The table needs about 104 cells with every column; more would only pad it.
-            let ww = (width * 56 / 100).clamp(60, 104).min(width - 36);
+            // u32: `width * 56` overflows u16 from 1171 columns.
+            let ww = percent(width, 56).clamp(60, 104).min(width - 36);
             (Rect::new(0, 2, ww, body_h), Rect::new(ww, 2, width - ww, body_h))
         } else {
-            let wh = (body_h * 55 / 100).max(5).min(body_h - 4);
+            let wh = percent(body_h, 55).max(5).min(body_h - 4);
             (Rect::new(0, 2, width, wh), Rect::new(0, 2 + wh, width, body_h - wh))
         };
         Layout { area, too_small: false, tabs, clocks, watch, news, status }
@@ -90,6 +96,35 @@ mod tests {
                 }
                 assert!(!l.watch.intersects(l.news));
                 assert!(l.watch_rows() >= 2 && l.news_rows() >= 2, "{w}x{h}");
+            }
+        }
+    }
+
+    /// Terminals wider and taller than any screen today: the arithmetic must not wrap (a debug build
+    /// panicked at 1171 columns; a release build drew a 71-column watchlist at 1300).
+    #[test]
+    fn huge_terminals_lay_out_like_large_ones() {
+        let mut sizes = Vec::new();
+        for w in (40..=2000).step_by(7).chain([1170, 1171, 1300, 2000, u16::MAX]) {
+            for h in (12..=1500).step_by(37).chain([1191, 1192, 1500, u16::MAX]) {
+                sizes.push((w, h));
+            }
+        }
+        for (w, h) in sizes {
+            let l = Layout::compute(w, h);
+            for r in [l.tabs, l.clocks, l.watch, l.news, l.status] {
+                assert!(u32::from(r.x) + u32::from(r.width) <= u32::from(w), "{w}x{h}: {r:?}");
+                assert!(u32::from(r.y) + u32::from(r.height) <= u32::from(h), "{w}x{h}: {r:?}");
+            }
+            assert!(!l.watch.intersects(l.news), "{w}x{h}");
+            if w >= SIDE_BY_SIDE {
+                assert!(l.watch.width >= 60 && l.watch.width <= 104, "{w}x{h}: {:?}", l.watch);
+                assert_eq!(l.watch.height, h - 3, "{w}x{h}");
+            } else {
+                // Stacked: the watchlist takes about 55 % of the body.
+                let body = u32::from(h - 3);
+                let want = (body * 55 / 100).max(5).min(body - 4);
+                assert_eq!(u32::from(l.watch.height), want, "{w}x{h}");
             }
         }
     }

@@ -39,12 +39,33 @@ fn any_trading(symbols: &[Symbol], clock: &dyn Clock) -> bool {
     symbols.iter().any(|s| exchange_for(s.as_str()).state_at(now).is_trading())
 }
 
+/// A task that is aborted when its handle is dropped: the news fetch dies with the refresh task
+/// that started it, so a config reload leaves no fetch of the old feed list running.
+struct Owned(tokio::task::JoinHandle<()>);
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Run until the plan sender or the result receiver is gone.
 pub async fn run(
     providers: Providers,
     clock: Arc<dyn Clock>,
+    plan_rx: watch::Receiver<Plan>,
+    tx: mpsc::Sender<Msg>,
+) {
+    run_counted(providers, clock, plan_rx, tx, Arc::default()).await
+}
+
+/// `run`, counting its loop turns into `turns`: tests prove with it that the task sleeps while it waits.
+pub async fn run_counted(
+    providers: Providers,
+    clock: Arc<dyn Clock>,
     mut plan_rx: watch::Receiver<Plan>,
     tx: mpsc::Sender<Msg>,
+    turns: Arc<std::sync::atomic::AtomicU64>,
 ) {
     // Lets the end-to-end tests prove that a panic in a task restores the terminal.
     if std::env::var_os("CHIPTAPE_PANIC_FOR_TEST").is_some_and(|v| v == "refresh") {
@@ -57,10 +78,11 @@ pub async fn run(
     let (mut fast_failures, mut slow_failures) = (0u32, 0u32);
     // Headlines come from many slow servers: they are fetched on a task of their own, so a stalling
     // feed never holds up quotes or a change of plan.
-    let mut news_task: Option<tokio::task::JoinHandle<()>> = None;
+    let mut news_task: Option<Owned> = None;
     // When each symbol was last asked for: a group switch refetches only what is not fresh.
     let mut asked: std::collections::HashMap<Symbol, Instant> = std::collections::HashMap::new();
     loop {
+        turns.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if !plan.paused {
             let now = Instant::now();
             if now >= due.fast {
@@ -94,21 +116,27 @@ pub async fn run(
                     Sent::Failed(retry) => due.slow = Instant::now() + retry.max(next),
                 }
             }
-            if now >= due.news && news_task.as_ref().is_none_or(|t| t.is_finished()) {
+            if now >= due.news && news_task.is_none() {
                 let mut all = plan.fast.clone();
                 all.extend(plan.slow.iter().cloned());
                 let (news, clock, tx, generation) =
                     (providers.news.clone(), clock.clone(), tx.clone(), plan.generation);
-                news_task = Some(tokio::spawn(async move {
+                news_task = Some(Owned(tokio::spawn(async move {
                     let batch = news.headlines(&all).await;
                     let kind = DataKind::News { headlines: batch.headlines, errors: batch.errors };
                     let _ = tx.send(Msg::Data(DataMsg { generation, at: clock.now(), kind })).await;
-                }));
+                })));
                 due.news = Instant::now() + Duration::from_secs(plan.news_refresh_secs.max(1));
             }
         }
-        let next = due.fast.min(due.slow).min(due.news);
+        // While headlines are being fetched their deadline waits for the fetch to end: a deadline
+        // left in the past would make this loop spin until it does.
+        let next =
+            if news_task.is_some() { due.fast.min(due.slow) } else { due.fast.min(due.slow).min(due.news) };
         tokio::select! {
+            _ = async { if let Some(t) = news_task.as_mut() { let _ = (&mut t.0).await; } }, if news_task.is_some() => {
+                news_task = None;
+            }
             changed = plan_rx.changed() => {
                 if changed.is_err() {
                     return;

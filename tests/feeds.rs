@@ -1,10 +1,8 @@
 //! Headline feeds: bytes to headlines (encodings, dates, hostile input), tagging, merging, and
 //! fetching from a local fake server. Fixtures are ours (tests/fixtures/feeds); nothing goes online.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chiptape::clock::FixedClock;
 use chiptape::market::Headline;
 use chiptape::market::dates::parse_lenient;
 use chiptape::market::news::{link_key, merge, title_key};
@@ -46,7 +44,7 @@ fn tagger() -> Tagger {
 /// Parse `bytes` as the feed `name` at `url`; `source` as the Yahoo job passes it.
 fn parse_feed(bytes: &[u8], name: &str, url: &str, source: Option<&str>) -> Result<Vec<Headline>, String> {
     let tagger = tagger();
-    parse(bytes, &Context { feed_name: name, source, feed_url: url, tagger: &tagger, now: now() })
+    parse(bytes, &Context { feed_name: name, source, feed_url: url, tagger: &tagger, tz: None })
 }
 
 fn parse_ok(bytes: &[u8], url: &str) -> Vec<Headline> {
@@ -156,8 +154,9 @@ fn atom_entries_keep_cjk_and_lose_entities_and_html() {
     assert_eq!(syms(cjk), ["1347.HK", "688347.SS"]);
 
     let capex = &items[1];
-    // Double-escaped entities decode to text; `&lt;preview&gt;` becomes a tag and goes.
-    assert_eq!(capex.title, "Alibaba & Baidu: \"cloud\" capex — 2027");
+    // Double-escaped entities decode to text; `&lt;preview&gt;` is no HTML element, so it is text too
+    // (a reader of the page sees "<preview>").
+    assert_eq!(capex.title, "Alibaba & Baidu: \"cloud\" capex — 2027 <preview>");
     assert_eq!(capex.published, at("2026-11-23T21:30:00Z"), "published wins over updated");
     // Inline tags join the words around them; the script's body goes with it.
     assert_eq!(capex.summary.as_deref(), Some("Capex plans at Alibaba and Baidu."));
@@ -233,11 +232,69 @@ fn dates_are_read_leniently_and_never_from_the_future() {
         ("Hua Hong lifts wafer prices for 2027", Some("2026-11-24T01:15:00+00:00")),
         ("AMD and NVIDIA trade places in the AI race", Some("2026-11-24T14:02:33+00:00")),
         ("Alibaba Cloud cuts Qwen API prices", None),
-        ("SMIC results leak from the future", None),
+        ("SMIC results leak from the future", Some("2026-11-28T09:00:00+00:00")),
         ("Baidu Ernie Bot update lands tomorrow in Beijing", Some("2026-11-25T01:00:00+00:00")),
     ];
     let want: Vec<(&str, Option<String>)> = want.iter().map(|(t, d)| (*t, d.map(str::to_string))).collect();
-    assert_eq!(got, want);
+    assert_eq!(got, want, "the parser keeps dates as written");
+    // Merged when first seen (as the TUI and `news` do), dates ahead of the clock count from then.
+    let mut seen = Vec::new();
+    merge(&mut seen, items, 100, Some(now()));
+    let order: Vec<(&str, Option<String>)> =
+        seen.iter().map(|h| (h.title.as_str(), h.published.map(|d| d.to_rfc3339()))).collect();
+    let now = Some(now().to_rfc3339());
+    assert_eq!(order[0], ("SMIC results leak from the future", now.clone()));
+    assert_eq!(order[1], ("Baidu Ernie Bot update lands tomorrow in Beijing", now));
+    assert_eq!(order[2].0, "AMD and NVIDIA trade places in the AI race");
+    assert_eq!(order[5].0, "Alibaba Cloud cuts Qwen API prices", "undated last");
+}
+
+/// A mainland feed's "CST" is UTC+8 and its zone-less times are Beijing time (they were read as
+/// US Central and UTC, and sat at the top with age "now" for up to a day).
+#[test]
+fn china_time_in_a_mainland_feed() {
+    let items = parse_ok(&fixture("sina-cst.xml"), "https://rss.sina.com.cn/tech.xml");
+    let got: Vec<String> = items.iter().map(|h| h.published.unwrap().to_rfc3339()).collect();
+    assert_eq!(got, ["2026-11-24T14:00:00+00:00", "2026-11-24T13:30:00+00:00", "2026-11-24T12:00:00+00:00"]);
+    // The same feed with no language and a neutral host: the configured zone says it.
+    let neutral =
+        String::from_utf8(fixture("sina-cst.xml")).unwrap().replace("<language>zh-cn</language>", "");
+    let tagger = tagger();
+    let cx = |tz| Context {
+        feed_name: "x",
+        source: None,
+        feed_url: "https://mirror.example.com/rss",
+        tagger: &tagger,
+        tz,
+    };
+    let dates = |tz| -> Vec<String> {
+        parse(neutral.as_bytes(), &cx(tz))
+            .unwrap()
+            .iter()
+            .map(|h| h.published.unwrap().to_rfc3339())
+            .collect()
+    };
+    assert_eq!(
+        dates(Some(chrono_tz::Tz::Asia__Shanghai))[..2],
+        ["2026-11-24T14:00:00+00:00", "2026-11-24T13:30:00+00:00"]
+    );
+    assert_eq!(
+        dates(None)[..2],
+        ["2026-11-25T04:00:00+00:00", "2026-11-24T21:30:00+00:00"],
+        "nothing says China"
+    );
+}
+
+#[test]
+fn a_feed_zone_must_be_a_real_one() {
+    let text =
+        "[[news.feeds]]\nname = \"Sina\"\nurl = \"https://rss.sina.com.cn/x.xml\"\ntz = \"Asia/Beijing\"\n";
+    let err = chiptape::config::parse_str(text, "c.toml").unwrap_err().to_string();
+    assert!(err.starts_with("c.toml:4:6: key `news.feeds[0].tz`"), "{err}");
+    assert!(err.contains("IANA"), "{err}");
+    let ok = text.replace("Asia/Beijing", "Asia/Shanghai");
+    let cfg = chiptape::config::parse_str(&ok, "c.toml").unwrap();
+    assert_eq!(cfg.news.feeds[0].tz, Some(chrono_tz::Tz::Asia__Shanghai));
 }
 
 #[test]
@@ -428,9 +485,9 @@ fn duplicates_across_feeds_keep_the_first_source_and_the_newest_date() {
             .unwrap();
     let wire = parse_feed(&fixture("chip-wire-dupes.xml"), "Chip Wire", "https://chipwire.example/rss", None)
         .unwrap();
-    merge(&mut all, google, 100);
-    merge(&mut all, yahoo, 100);
-    merge(&mut all, wire, 100);
+    merge(&mut all, google, 100, None);
+    merge(&mut all, yahoo, 100, None);
+    merge(&mut all, wire, 100, None);
 
     let summary: Vec<(&str, &str, Option<String>)> = all
         .iter()
@@ -476,13 +533,14 @@ fn merging_a_thousand_headlines_keeps_each_story_once() {
         published: at("2026-11-24T10:00:00Z").map(|d| d + chrono::Duration::minutes(i as i64)),
         symbols: vec![],
         feed: "Wire".into(),
+        also_in: vec![],
         summary: None,
         guid: None,
     };
     let mut all = Vec::new();
     for tracking in ["", "?utm_source=rss"] {
         for feed in 0..10 {
-            merge(&mut all, (0..100).map(|i| story(feed * 100 + i, tracking)).collect(), usize::MAX);
+            merge(&mut all, (0..100).map(|i| story(feed * 100 + i, tracking)).collect(), usize::MAX, None);
         }
     }
     assert_eq!(all.len(), 1000);
@@ -505,7 +563,7 @@ fn feeds_config(server: &MockServer, feeds: &[(&str, &str)]) -> chiptape::config
 }
 
 fn feeds_for(cfg: &chiptape::config::Config) -> Feeds {
-    Feeds::new(cfg, Http::new(&HttpOptions::default()).unwrap(), Arc::new(FixedClock(now())))
+    Feeds::new(cfg, Http::new(&HttpOptions::default()).unwrap())
 }
 
 async fn serve(server: &MockServer, p: &str, response: ResponseTemplate) {

@@ -112,7 +112,9 @@ async fn json_is_deduplicated_newest_first_and_failing_feeds_are_named() {
     assert_eq!(
         titles(&recs),
         [
-            "Baidu Ernie Bot update lands tomorrow in Beijing", // 2026-11-25T01:00Z: within a day of now
+            // Dated ahead of the clock (days, hours): dated now, when first seen.
+            "SMIC results leak from the future",
+            "Baidu Ernie Bot update lands tomorrow in Beijing",
             "AMD and NVIDIA trade places in the AI race",
             "China's foundries run near full capacity into year-end",
             "Nvidia readies an H20 successor for China",
@@ -120,15 +122,14 @@ async fn json_is_deduplicated_newest_first_and_failing_feeds_are_named() {
             "SMIC Quarterly Revenue Beats Estimates, as China Chip Demand Holds!",
             "Hua Hong lifts wafer prices for 2027",
             "Cambricon books record AI accelerator orders",
-            // Undated last, in feed order: an unreadable date and one days in the future.
+            // Undated last: an unreadable date.
             "Alibaba Cloud cuts Qwen API prices",
-            "SMIC results leak from the future",
         ]
     );
     // Chip Wire repeated three Yahoo stories (same link, same guid, same folded title): once each,
     // with Yahoo's source and link and the newer of the two dates.
     assert_eq!(
-        recs[3],
+        recs[4],
         json!({
             "title": "Nvidia readies an H20 successor for China",
             "link": "https://finance.yahoo.com/news/nvidia-h20-successor-china-120000456.html?.tsrc=rss",
@@ -138,9 +139,10 @@ async fn json_is_deduplicated_newest_first_and_failing_feeds_are_named() {
             "feed": "Yahoo 0981",
         })
     );
-    assert_eq!(recs[2]["published"], "2026-11-24T13:47:10Z");
-    assert_eq!(recs[5]["symbols"], json!(["0981.HK", "688981.SS"]));
-    assert_eq!(recs[8]["published"], Value::Null);
+    assert_eq!(recs[0]["published"], "2026-11-24T15:00:00Z", "a date days ahead counts from now");
+    assert_eq!(recs[3]["published"], "2026-11-24T13:47:10Z");
+    assert_eq!(recs[6]["symbols"], json!(["0981.HK", "688981.SS"]));
+    assert_eq!(recs[9]["published"], Value::Null);
     let links: BTreeSet<_> = recs.iter().map(|r| link_key(r["link"].as_str().unwrap())).collect();
     let folded: BTreeSet<_> = recs.iter().map(|r| title_key(r["title"].as_str().unwrap())).collect();
     assert_eq!((links.len(), folded.len()), (recs.len(), recs.len()), "no story twice");

@@ -1,5 +1,6 @@
 //! The refresh task's schedule, on tokio's virtual clock: what is fetched when.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use chiptape::market::series::{ChartRange, Series};
 use chiptape::market::{Quote, QuoteOutcome, Symbol};
 use chiptape::msg::Msg;
 use chiptape::providers::{ChartSource, NewsBatch, NewsSource, ProviderError, Providers, QuoteSource};
-use chiptape::refresh::{Plan, run};
+use chiptape::refresh::{Plan, run, run_counted};
 use futures::future::BoxFuture;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
@@ -104,10 +105,153 @@ async fn the_end_of_lunch_is_fetched_at_once() {
     assert!(times[1] >= Duration::from_secs(120) && times[1] <= Duration::from_secs(122), "{times:?}");
 }
 
-/// Headlines from a server that never answers must not hold up quotes.
+/// Headlines from a server that never answers must not hold up quotes, past the point where the
+/// next headline fetch falls due (300 s) and beyond.
 #[tokio::test(start_paused = true)]
 async fn a_stalled_feed_does_not_stop_quotes() {
     // New York open: quotes every 15 s, whatever the news source does.
-    let times = requests("2026-11-24T15:00:00Z", &["NVDA"], Duration::from_secs(61)).await;
-    assert!(times.len() >= 5, "{times:?}");
+    let times = requests("2026-11-24T15:00:00Z", &["NVDA"], Duration::from_secs(700)).await;
+    assert_eq!(times.len(), 700 / 15 + 1, "{times:?}");
+    assert!(times.windows(2).all(|w| w[1] - w[0] == Duration::from_secs(15)), "{times:?}");
+}
+
+/// A feed server that never answers, counting the fetches started and noticing when one is dropped.
+#[derive(Default, Clone)]
+struct Hanging {
+    started: Arc<AtomicU64>,
+    dropped: Arc<AtomicU64>,
+}
+
+struct CountDrop(Arc<AtomicU64>);
+
+impl Drop for CountDrop {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl NewsSource for Hanging {
+    fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
+        self.started.fetch_add(1, Ordering::SeqCst);
+        let guard = CountDrop(self.dropped.clone());
+        Box::pin(async move {
+            let _guard = guard;
+            futures::future::pending::<NewsBatch>().await
+        })
+    }
+}
+
+struct Spawned {
+    plan_tx: watch::Sender<Plan>,
+    turns: Arc<AtomicU64>,
+    news: Hanging,
+    task: tokio::task::JoinHandle<()>,
+    _rx: mpsc::Receiver<Msg>,
+}
+
+fn spawn_with_hanging_news(at: &str, fast: &[&str]) -> Spawned {
+    let news = Hanging::default();
+    let providers = Providers {
+        quotes: Arc::new(Recorder(Arc::default())),
+        news: Arc::new(news.clone()),
+        charts: Arc::new(Stalled),
+        demo: false,
+    };
+    let clock = Arc::new(ShiftedClock::starting_at(at.parse().unwrap()));
+    let (plan_tx, plan_rx) = watch::channel(plan(fast));
+    let (tx, rx) = mpsc::channel::<Msg>(1024);
+    let turns = Arc::new(AtomicU64::new(0));
+    let task = tokio::spawn(run_counted(providers, clock, plan_rx, tx, turns.clone()));
+    Spawned { plan_tx, turns, news, task, _rx: rx }
+}
+
+/// Let every ready task run as far as it can. A task that spins is polled again on each yield.
+async fn settle() {
+    for _ in 0..50 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Loop turns while virtual time moves by `secs`, a second at a time. The clock is moved by hand:
+/// a spinning task never lets the runtime idle, so auto-advance would hang instead of failing.
+async fn turns_over(s: &Spawned, secs: u64) -> u64 {
+    let before = s.turns.load(Ordering::SeqCst);
+    for _ in 0..secs {
+        tokio::time::advance(Duration::from_secs(1)).await;
+        settle().await;
+    }
+    s.turns.load(Ordering::SeqCst) - before
+}
+
+/// A feed that hangs, then `r` twice while it hangs, then a fetch outlasting `news_refresh_secs`:
+/// the task sleeps through all of it (a deadline left in the past made it spin at 75 % of a core).
+#[tokio::test(start_paused = true)]
+async fn a_hanging_feed_never_makes_the_refresh_task_spin() {
+    // Saturday: quotes every 300 s, headlines every 300 s.
+    let s = spawn_with_hanging_news("2026-11-28T10:00:00Z", &["NVDA"]);
+    settle().await;
+    assert_eq!(s.news.started.load(Ordering::SeqCst), 1);
+    let idle = turns_over(&s, 60).await;
+    assert!(idle <= 2, "{idle} turns in a quiet minute");
+    for seq in 1..=2 {
+        s.plan_tx.send_modify(|p| p.refresh_seq = seq);
+        let after_r = turns_over(&s, 5).await;
+        assert!(after_r <= 4, "`r` while a feed hangs: {after_r} turns in 5 s");
+    }
+    // The hanging fetch outlasts the news interval: still asleep, and no second fetch piles up.
+    let long = turns_over(&s, 400).await;
+    assert!(long <= 6, "{long} turns in 400 s");
+    assert_eq!(s.news.started.load(Ordering::SeqCst), 1, "one fetch at a time");
+    s.task.abort();
+}
+
+/// Restarting the refresh task (a config reload) takes its headline fetch with it: a fetch of the old
+/// feed list must not live on and deliver late.
+#[tokio::test(start_paused = true)]
+async fn stopping_the_refresh_task_stops_its_news_fetch() {
+    let s = spawn_with_hanging_news("2026-11-28T10:00:00Z", &["NVDA"]);
+    settle().await;
+    assert_eq!(s.news.started.load(Ordering::SeqCst), 1);
+    assert_eq!(s.news.dropped.load(Ordering::SeqCst), 0);
+    s.task.abort();
+    settle().await;
+    assert_eq!(s.news.dropped.load(Ordering::SeqCst), 1, "the fetch died with its task");
+}
+
+/// When a slow fetch ends, the `r` pressed meanwhile is honoured at once.
+#[tokio::test(start_paused = true)]
+async fn a_refresh_asked_during_a_fetch_runs_when_it_ends() {
+    let release = Arc::new(tokio::sync::Notify::new());
+    let started = Arc::new(AtomicU64::new(0));
+    struct Gated(Arc<tokio::sync::Notify>, Arc<AtomicU64>);
+    impl NewsSource for Gated {
+        fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
+            self.1.fetch_add(1, Ordering::SeqCst);
+            let gate = self.0.clone();
+            Box::pin(async move {
+                gate.notified().await;
+                NewsBatch::default()
+            })
+        }
+    }
+    let providers = Providers {
+        quotes: Arc::new(Recorder(Arc::default())),
+        news: Arc::new(Gated(release.clone(), started.clone())),
+        charts: Arc::new(Stalled),
+        demo: false,
+    };
+    let clock = Arc::new(ShiftedClock::starting_at("2026-11-28T10:00:00Z".parse().unwrap()));
+    let (plan_tx, plan_rx) = watch::channel(plan(&["NVDA"]));
+    let (tx, mut rx) = mpsc::channel::<Msg>(64);
+    let task = tokio::spawn(run(providers, clock, plan_rx, tx));
+    settle().await;
+    assert_eq!(started.load(Ordering::SeqCst), 1);
+    plan_tx.send_modify(|p| p.refresh_seq = 1);
+    settle().await;
+    assert_eq!(started.load(Ordering::SeqCst), 1, "not twice at once");
+    release.notify_one();
+    settle().await;
+    assert_eq!(started.load(Ordering::SeqCst), 2, "the asked-for refresh follows the slow one");
+    while rx.try_recv().is_ok() {}
+    task.abort();
 }

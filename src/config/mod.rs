@@ -53,6 +53,8 @@ pub struct SymbolMeta {
 pub struct Feed {
     pub name: String,
     pub url: String,
+    /// The zone of dates written without an offset (and of "CST" when it is China's).
+    pub tz: Option<chrono_tz::Tz>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +63,29 @@ pub struct NewsConfig {
     pub yahoo_rss_url: String,
     pub max_items: usize,
     pub feeds: Vec<Feed>,
+}
+
+/// The feed name of Yahoo's per-symbol headlines.
+pub const YAHOO_FEED: &str = "Yahoo Finance";
+
+impl NewsConfig {
+    /// Names of the feeds `self` fetches that `new` no longer fetches as they were (removed, or
+    /// pointed at another URL): their headlines go, unless another feed carries them too.
+    pub fn feeds_gone_in(&self, new: &NewsConfig) -> Vec<String> {
+        let mut gone: Vec<String> = self
+            .feeds
+            .iter()
+            .filter(|f| !new.feeds.iter().any(|n| n.name == f.name && n.url == f.url))
+            .map(|f| f.name.clone())
+            .collect();
+        fn yahoo(n: &NewsConfig) -> Option<&str> {
+            n.yahoo_symbols.then_some(n.yahoo_rss_url.as_str())
+        }
+        if yahoo(self).is_some() && yahoo(self) != yahoo(new) {
+            gone.push(YAHOO_FEED.to_string());
+        }
+        gone
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

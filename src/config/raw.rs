@@ -61,6 +61,7 @@ pub struct RawNews {
 pub struct RawFeed {
     pub name: String,
     pub url: String,
+    pub tz: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -319,7 +319,19 @@ impl Validator {
                         self.bad(fp.key("name"), "a feed needs a printable, non-empty name");
                     }
                     let url = self.url(fp.key("url"), &f.url);
-                    out.push(Feed { name, url });
+                    let tz = f.tz.and_then(|z| match z.trim().parse::<chrono_tz::Tz>() {
+                        Ok(tz) => Some(tz),
+                        Err(_) => {
+                            self.bad(
+                                fp.key("tz"),
+                                format!(
+                                    "{z:?} is not a time zone: use an IANA name such as \"Asia/Shanghai\""
+                                ),
+                            );
+                            None
+                        }
+                    });
+                    out.push(Feed { name, url, tz });
                 }
                 out
             }

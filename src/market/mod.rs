@@ -83,6 +83,9 @@ pub struct Headline {
     pub published: Option<DateTime<Utc>>,
     pub symbols: Vec<Symbol>,
     pub feed: String,
+    /// Other feeds that carry the same story: it stays while any of its feeds does.
+    #[serde(skip)]
+    pub also_in: Vec<String>,
     #[serde(skip)]
     pub summary: Option<String>,
     /// The feed's own id for the item, when it has one.

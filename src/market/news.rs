@@ -1,5 +1,6 @@
 //! Merging headlines from many feeds: one story once, newest first, at most `max`.
 
+use chrono::{DateTime, Duration, Utc};
 use url::Url;
 
 use super::{Headline, sort_newest_first};
@@ -74,17 +75,30 @@ fn same_story((a, ak): (&Headline, &Keys), (b, bk): (&Headline, &Keys)) -> bool 
     !ak.title.is_empty() && ak.title == bk.title
 }
 
+/// How far ahead of our clock a date may be (clocks differ) before it counts as a wrong one.
+pub fn future_slack() -> Duration {
+    Duration::minutes(10)
+}
+
 /// Add `new` into `have`: duplicates keep the first one's source and link, take the newest date and
-/// the union of tags. Then newest first (undated last, in arrival order), oldest dropped past `max`.
-pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize) {
+/// the union of tags and feeds. Then newest first (undated last, in arrival order), oldest dropped
+/// past `max`. With `seen_at` (the time of this merge), a date more than ten minutes ahead is a feed
+/// with a wrong clock: the story is dated when it was first seen, and never moved up again by it.
+pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize, seen_at: Option<DateTime<Utc>>) {
     let mut have_keys: Vec<Keys> = have.iter().map(keys).collect();
-    for h in new {
+    for mut h in new {
         let hk = keys(&h);
+        let ahead = seen_at.filter(|now| h.published.is_some_and(|p| p > *now + future_slack()));
         match have.iter().zip(&have_keys).position(|x| same_story(x, (&h, &hk))) {
             Some(i) => {
                 let x = &mut have[i];
-                if h.published > x.published {
+                if ahead.is_none() && h.published > x.published {
                     x.published = h.published;
+                }
+                for f in std::iter::once(h.feed).chain(h.also_in) {
+                    if f != x.feed && !x.also_in.contains(&f) {
+                        x.also_in.push(f);
+                    }
                 }
                 for s in h.symbols {
                     if !x.symbols.contains(&s) {
@@ -96,6 +110,9 @@ pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize) {
                 }
             }
             None => {
+                if let Some(now) = ahead {
+                    h.published = Some(now);
+                }
                 have.push(h);
                 have_keys.push(hk);
             }
@@ -103,6 +120,23 @@ pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize) {
     }
     sort_newest_first(have);
     have.truncate(max);
+}
+
+/// Take the feeds named in `gone` off every headline; a headline no remaining feed carries goes.
+pub fn forget_feeds(have: &mut Vec<Headline>, gone: &[String]) {
+    if gone.is_empty() {
+        return;
+    }
+    have.retain_mut(|h| {
+        h.also_in.retain(|f| !gone.contains(f));
+        if gone.contains(&h.feed) {
+            if h.also_in.is_empty() {
+                return false;
+            }
+            h.feed = h.also_in.remove(0);
+        }
+        true
+    });
 }
 
 #[cfg(test)]
@@ -118,6 +152,7 @@ mod tests {
             published: at.map(|s| s.parse::<DateTime<Utc>>().unwrap()),
             symbols: vec![],
             feed: "f".into(),
+            also_in: vec![],
             summary: None,
             guid: None,
         }
@@ -152,12 +187,63 @@ mod tests {
                 h("Undated", "https://b.com/3", None, "X"),
             ],
             10,
+            None,
         );
         assert_eq!(have.len(), 3);
         assert_eq!(have[0].source, "Reuters");
         assert_eq!(have[0].published.unwrap().to_rfc3339(), "2026-11-24T11:00:00+00:00");
         assert_eq!(have[1].title, "Hua Hong falls");
         assert_eq!(have[2].title, "Undated", "undated after dated");
+    }
+
+    /// A feed whose clock is hours ahead: its story is dated when first seen and stays there.
+    #[test]
+    fn dates_from_the_future_count_from_first_sight() {
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let now = t("2026-12-02T02:00:00Z");
+        let ahead = || h("SMIC from the future", "https://a.com/f", Some("2026-12-02T16:00:00Z"), "Sina");
+        let soon = h("Five minutes fast", "https://a.com/s", Some("2026-12-02T02:05:00Z"), "Wire");
+        let older = h("Older", "https://a.com/o", Some("2026-12-02T01:00:00Z"), "Wire");
+        let mut have = Vec::new();
+        merge(&mut have, vec![older, ahead(), soon], 10, Some(now));
+        let got: Vec<(&str, String)> =
+            have.iter().map(|x| (x.title.as_str(), x.published.unwrap().to_rfc3339())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Five minutes fast", "2026-12-02T02:05:00+00:00".to_string()),
+                ("SMIC from the future", "2026-12-02T02:00:00+00:00".to_string()),
+                ("Older", "2026-12-02T01:00:00+00:00".to_string()),
+            ]
+        );
+        // The next fetch an hour later brings the same future date: the story does not jump up again.
+        merge(&mut have, vec![ahead()], 10, Some(t("2026-12-02T03:00:00Z")));
+        assert_eq!(have[1].published, Some(now));
+        // Without a time of sight (merging one fetch's feeds), dates stay as written.
+        let mut raw = Vec::new();
+        merge(&mut raw, vec![ahead()], 10, None);
+        assert_eq!(raw[0].published, Some(t("2026-12-02T16:00:00Z")));
+    }
+
+    #[test]
+    fn removed_feeds_take_only_their_own_headlines() {
+        let mut a = h("Only in A", "https://a.com/1", Some("2026-11-24T10:00:00Z"), "s");
+        a.feed = "A".into();
+        let mut both = h("In A and B", "https://a.com/2", Some("2026-11-24T09:00:00Z"), "s");
+        both.feed = "A".into();
+        let mut b = both.clone();
+        b.feed = "B".into();
+        let mut have = Vec::new();
+        merge(&mut have, vec![a, both], 10, None);
+        merge(&mut have, vec![b], 10, None);
+        assert_eq!(have[1].also_in, vec!["B".to_string()]);
+        forget_feeds(&mut have, &["A".to_string()]);
+        assert_eq!(have.len(), 1);
+        assert_eq!(have[0].title, "In A and B");
+        assert_eq!(have[0].feed, "B", "the feed that still carries it");
+        assert!(have[0].also_in.is_empty());
+        forget_feeds(&mut have, &["B".to_string()]);
+        assert!(have.is_empty());
     }
 
     #[test]
@@ -173,7 +259,7 @@ mod tests {
                 )
             })
             .collect();
-        merge(&mut have, items, 3);
+        merge(&mut have, items, 3, None);
         let titles: Vec<&str> = have.iter().map(|x| x.title.as_str()).collect();
         assert_eq!(titles, vec!["t4", "t3", "t2"]);
     }

@@ -27,11 +27,16 @@ pub fn clean(raw: &str) -> String {
     out
 }
 
-/// Bidi overrides and isolates, zero-width characters, soft hyphens: they reorder or hide text.
-fn is_invisible(c: char) -> bool {
+/// Invisible formatting characters (Unicode's "Cf"): bidi overrides, marks and isolates, zero-width
+/// characters, soft hyphens, deprecated format controls, interlinear annotations and the tag
+/// characters. They reorder, hide or smuggle text.
+pub fn is_invisible(c: char) -> bool {
     matches!(c,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}' | '\u{0890}'..='\u{0891}'
+        | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E007F}')
 }
 
 /// ANSI/VT escape sequences (CSI, OSC, two-byte ESC sequences, 8-bit CSI/OSC) removed whole.
@@ -77,53 +82,279 @@ fn skip_string(it: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-/// Remove `<tag …>` markup; `a < b` stays. Script and style bodies go with their tags.
+/// Element names of HTML (current and obsolete). Only these are markup: `NVDA<AMD on margins > INTC`
+/// is a sentence, not a tag, and stays as written.
+const ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "basefont",
+    "bdi",
+    "bdo",
+    "big",
+    "blink",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "marquee",
+    "math",
+    "menu",
+    "meta",
+    "meter",
+    "nav",
+    "nobr",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "plaintext",
+    "pre",
+    "progress",
+    "q",
+    "rb",
+    "rp",
+    "rt",
+    "rtc",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "search",
+    "section",
+    "select",
+    "slot",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+    "xmp",
+];
+
+/// Elements whose content is not text for a reader: it goes with them.
+const OPAQUE: &[&str] = &["script", "style", "template", "svg", "math", "head", "title", "xmp", "noembed"];
+
+/// Elements that sit inside a line ("<b>Nvidia</b>'s", "Baidu</a>."); any other tag separates words.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
+    "u", "var", "wbr",
+];
+
+/// What starts at a `<`.
+enum Markup<'a> {
+    /// Not markup: the `<` is text.
+    Text,
+    /// A tag, comment, declaration or processing instruction, `len` bytes long.
+    Tag { name: String, closing: bool, len: usize },
+    /// `<![CDATA[…]]>`: its content is text.
+    Cdata { text: &'a str, len: usize },
+}
+
+/// Read the markup (if any) at the start of `s`, which begins with `<`.
+fn markup_at(s: &str) -> Markup<'_> {
+    let skip_to = |open: &str, close: &str| match s[open.len()..].find(close) {
+        Some(i) => Markup::Tag { name: String::new(), closing: false, len: open.len() + i + close.len() },
+        None => Markup::Tag { name: String::new(), closing: false, len: s.len() },
+    };
+    if s.starts_with("<!--") {
+        return skip_to("<!--", "-->");
+    }
+    if let Some(rest) = s.strip_prefix("<![CDATA[") {
+        return match rest.find("]]>") {
+            Some(i) => Markup::Cdata { text: &rest[..i], len: 9 + i + 3 },
+            None => Markup::Cdata { text: rest, len: s.len() },
+        };
+    }
+    let b = s.as_bytes();
+    if b.get(1) == Some(&b'?') || (b.get(1) == Some(&b'!') && b.get(2).is_some_and(u8::is_ascii_alphabetic)) {
+        return match s.find('>') {
+            Some(i) => Markup::Tag { name: String::new(), closing: false, len: i + 1 },
+            None => Markup::Text,
+        };
+    }
+    let closing = b.get(1) == Some(&b'/');
+    let start = 1 + usize::from(closing);
+    let name_len = s[start..]
+        .bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b':' | b'-' | b'_'))
+        .count();
+    if name_len == 0 || !b[start].is_ascii_alphabetic() {
+        return Markup::Text;
+    }
+    let name = s[start..start + name_len].to_ascii_lowercase();
+    // Word's `<o:p>` and other prefixed names are markup too.
+    if !ELEMENTS.contains(&name.as_str()) && !name.contains(':') {
+        return Markup::Text;
+    }
+    match attributes_end(&s[start + name_len..]) {
+        Some(end) => Markup::Tag { name, closing, len: start + name_len + end },
+        None => Markup::Text,
+    }
+}
+
+/// Where a tag's attributes end (just past its `>`), quotes respected; `None` when this is no tag.
+fn attributes_end(s: &str) -> Option<usize> {
+    let mut chars = s.char_indices().peekable();
+    // The name must end here: `<bold>` is not `<b>`.
+    match chars.peek() {
+        Some((_, c)) if c.is_whitespace() || matches!(c, '/' | '>') => {}
+        _ => return None,
+    }
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '>' => return Some(i + 1),
+            '"' | '\'' => {
+                chars.by_ref().find(|(_, q)| *q == c)?;
+            }
+            '<' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Remove HTML markup: tags, comments, declarations; script, style and their like with their content.
+/// Anything that only looks like markup stays text.
 fn strip_tags(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('<') {
         out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let is_tag =
-            after.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
-        if !is_tag {
-            out.push('<');
-            rest = after;
-            continue;
-        }
-        let Some(end) = after.find('>') else {
-            // An unclosed tag at the end: drop it.
-            rest = "";
-            break;
-        };
-        let tag = after[..end].trim_start_matches('/').to_ascii_lowercase();
-        rest = &after[end + 1..];
-        for body in ["script", "style"] {
-            if tag.starts_with(body) && !after.starts_with('/') {
-                let close = format!("</{body}");
-                rest = match rest.to_ascii_lowercase().find(&close) {
-                    Some(j) => rest[j..].find('>').map_or("", |k| &rest[j + k + 1..]),
-                    None => "",
-                };
+        rest = &rest[i..];
+        match markup_at(rest) {
+            Markup::Text => {
+                out.push('<');
+                rest = &rest[1..];
             }
-        }
-        // Block tags separate words; inline ones sit inside them ("<b>Nvidia</b>'s", "Baidu</a>.").
-        let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect();
-        if !INLINE_TAGS.contains(&name.as_str()) {
-            out.push(' ');
+            Markup::Cdata { text, len } => {
+                out.push_str(text);
+                rest = &rest[len..];
+            }
+            Markup::Tag { name, closing, len } => {
+                rest = &rest[len..];
+                if !closing && OPAQUE.contains(&name.as_str()) && !rest.is_empty() {
+                    rest = skip_element(rest, &name);
+                }
+                if !INLINE.contains(&name.as_str()) {
+                    out.push(' ');
+                }
+            }
         }
     }
     out.push_str(rest);
     out
 }
 
-const INLINE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "mark", "q", "s", "small", "span", "strong",
-    "sub", "sup", "time", "u",
-];
+/// What follows the end tag `</name>` (any case), or nothing when it never comes.
+fn skip_element<'a>(s: &'a str, name: &str) -> &'a str {
+    let lower = s.to_ascii_lowercase();
+    let close = format!("</{name}");
+    let mut from = 0;
+    while let Some(j) = lower[from..].find(&close).map(|j| j + from) {
+        if let Some(end) = attributes_end(&s[j + close.len()..]) {
+            return &s[j + close.len() + end..];
+        }
+        from = j + close.len();
+    }
+    ""
+}
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -165,5 +396,106 @@ mod tests {
     #[test]
     fn cjk_and_emoji_kept() {
         assert_eq!(clean("中芯国际 扩产 🚀"), "中芯国际 扩产 🚀");
+    }
+
+    #[test]
+    fn text_that_looks_like_markup_stays() {
+        assert_eq!(clean("NVDA<AMD on margins > INTC"), "NVDA<AMD on margins > INTC");
+        assert_eq!(clean("NVDA&lt;AMD on margins &gt; INTC"), "NVDA<AMD on margins > INTC");
+        assert_eq!(clean("a <styles> b"), "a <styles> b", "not <style>: nothing is swallowed");
+        assert_eq!(clean("<scripted> moves"), "<scripted> moves");
+        assert_eq!(clean("x<y and y>z"), "x<y and y>z");
+        assert_eq!(clean("<bold claim>"), "<bold claim>");
+        assert_eq!(clean("1<2"), "1<2");
+        assert_eq!(clean("unclosed <b tag"), "unclosed <b tag");
+    }
+
+    #[test]
+    fn real_markup_goes() {
+        assert_eq!(clean("<b>SMIC</b> up"), "SMIC up");
+        assert_eq!(clean("<a href=\"https://x.com/?a=1&b=2\">Baidu</a>."), "Baidu.");
+        assert_eq!(clean("see <img src='a>b.png' alt=\"x\"> chart"), "see chart");
+        assert_eq!(clean("line<br/>break<BR>again"), "line break again");
+        assert_eq!(clean("a<STYLE type=text/css>p{x:1}</Style >b"), "a b");
+        assert_eq!(clean("a<script>if (a<b) x()</script>b"), "a b");
+        assert_eq!(clean("a<!-- <b>hidden</b> -->b"), "a b");
+        assert_eq!(clean("<![CDATA[kept <text>]]>"), "kept <text>");
+        assert_eq!(clean("<o:p>Word</o:p> junk"), "Word junk");
+        assert_eq!(clean("<p>One</p><p>Two</p>"), "One Two");
+    }
+
+    #[test]
+    fn every_invisible_kind_removed() {
+        for c in [
+            '\u{206A}',
+            '\u{206F}',
+            '\u{FFF9}',
+            '\u{FFFB}',
+            '\u{E0001}',
+            '\u{E0041}',
+            '\u{E007F}',
+            '\u{00AD}',
+        ] {
+            assert_eq!(clean(&format!("a{c}b")), "ab", "U+{:04X}", c as u32);
+        }
+        assert_eq!(clean("a&#xE0041;&#x206B;b"), "ab", "encoded as entities too");
+    }
+
+    /// Written apart from `is_invisible`, from the Unicode classes the promise is about.
+    fn forbidden(c: char) -> bool {
+        let u = c as u32;
+        c.is_control()
+            || matches!(u, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0x00AD)
+            || (0xE0000..=0xE007F).contains(&u)
+            || c == '\u{061C}'
+    }
+
+    /// Pieces hostile input is made of, mixed with arbitrary text.
+    fn hostile() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            any::<char>().prop_map(String::from),
+            "[a-zA-Z0-9 <>/=\"'&;#!-]{0,6}",
+            Just("<b>".to_string()),
+            Just("</b>".to_string()),
+            Just("<script>".to_string()),
+            Just("<style".to_string()),
+            Just("<!--".to_string()),
+            Just("<![CDATA[".to_string()),
+            Just("&#27;[31m".to_string()),
+            Just("&#x202E;".to_string()),
+            Just("&#xE0041;".to_string()),
+            Just("&#x9b;".to_string()),
+            Just("\u{1b}]8;;".to_string()),
+            Just("&amp;lt;".to_string()),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+    }
+
+    /// Text with no markup, no entity and nothing invisible: only its spacing may change.
+    fn plain() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            any::<char>()
+                .prop_filter("plain", |c| !forbidden(*c) && !is_invisible(*c) && !matches!(c, '<' | '&'))
+                .prop_map(String::from),
+            // A `<` that opens nothing: before a space, a digit or `=`, or as a comparison.
+            "<[ 0-9=]",
+            Just(" > ".to_string()),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn nothing_unprintable_ever_comes_out(raw in hostile()) {
+            let out = clean(&raw);
+            prop_assert!(!out.chars().any(forbidden), "{raw:?} -> {out:?}");
+            prop_assert!(!out.chars().any(is_invisible), "{raw:?} -> {out:?}");
+        }
+
+        #[test]
+        fn text_without_markup_comes_out_unchanged(text in plain()) {
+            let spaced: Vec<&str> = text.split_whitespace().collect();
+            prop_assert_eq!(clean(&text), spaced.join(" "));
+        }
     }
 }

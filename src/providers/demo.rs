@@ -367,6 +367,7 @@ impl DemoMarket {
             let summary = format!("{} — simulated headline from the chiptape demo market.", title);
             let symbols = self.tagger.tag(&[&title]);
             out.push(Headline {
+                also_in: Vec::new(),
                 link: format!("https://example.com/news/{}-{n}", self.seed),
                 title,
                 source: source.to_string(),

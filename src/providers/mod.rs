@@ -95,12 +95,12 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
             (b.clone(), b)
         }
     };
-    Providers { quotes, news: news_source(config, clock), charts, demo: false }
+    Providers { quotes, news: news_source(config), charts, demo: false }
 }
 
-fn news_source(config: &Config, clock: Arc<dyn Clock>) -> Arc<dyn NewsSource> {
+fn news_source(config: &Config) -> Arc<dyn NewsSource> {
     match http::Http::new(&http_options(config)) {
-        Ok(http) => Arc::new(feeds::Feeds::new(config, http, clock)),
+        Ok(http) => Arc::new(feeds::Feeds::new(config, http)),
         Err(e) => Arc::new(Broken(e.to_string())),
     }
 }
@@ -122,7 +122,7 @@ pub fn rebuild(
     }
     Providers {
         quotes: current.quotes.clone(),
-        news: news_source(new, clock),
+        news: news_source(new),
         charts: current.charts.clone(),
         demo: false,
     }

@@ -51,7 +51,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                     .first()
                     .is_none_or(|h| s.news.selected.as_ref().is_none_or(|l| *l == h.link));
             let answered = !headlines.is_empty() || errors.is_empty();
-            crate::market::news::merge(&mut s.headlines, headlines, s.config.news.max_items);
+            crate::market::news::merge(&mut s.headlines, headlines, s.config.news.max_items, Some(d.at));
             if at_top {
                 s.news.selected = None;
             }
@@ -84,13 +84,16 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
                 || cfg.news_refresh_secs != s.config.news_refresh_secs
                 || cfg.groups != s.config.groups;
             let group_name = s.config.groups.get(s.group).map(|g| g.name.clone());
+            crate::market::news::forget_feeds(&mut s.headlines, &s.config.news.feeds_gone_in(&cfg.news));
             s.config = cfg;
             s.config_error = None;
             s.group = group_name
                 .and_then(|n| s.config.groups.iter().position(|g| g.name == n))
                 .unwrap_or(0)
                 .min(s.config.groups.len().saturating_sub(1));
-            if symbols_changed {
+            // New sources answer a new plan: whatever the old ones still deliver (a removed feed's
+            // late headlines, quotes of a removed symbol) is dropped by its generation.
+            if sources_changed {
                 s.generation += 1;
             }
             s.fix_offsets();

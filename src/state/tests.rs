@@ -467,9 +467,10 @@ fn headline_view_follows_the_newest_until_the_user_moves() {
         title: format!("Fresh story {n}"),
         link: format!("https://news.example.com/fresh-{n}"),
         source: "Wire".into(),
-        published: Some(t0() + chrono::Duration::minutes(n)),
+        published: Some(t0() + chrono::Duration::seconds(n * 10)),
         symbols: vec![],
         feed: "wire".into(),
+        also_in: vec![],
         summary: None,
         guid: None,
     };
@@ -505,4 +506,76 @@ fn config_reload_refetches_only_what_changed() {
     cfg.news.max_items = 10;
     let out = update(&mut s, Msg::Config(Box::new(Ok(cfg))), t0());
     assert_eq!(out.effects, vec![Effect::Reconfigure]);
+}
+
+fn story(n: usize, feed: &str) -> crate::market::Headline {
+    crate::market::Headline {
+        title: format!("Story {n}"),
+        link: format!("https://news.example.com/{n}"),
+        source: "Wire".into(),
+        published: Some(t0() - chrono::Duration::minutes(n as i64)),
+        symbols: vec![],
+        feed: feed.into(),
+        also_in: vec![],
+        summary: None,
+        guid: None,
+    }
+}
+
+fn with_feeds(names: &[&str]) -> crate::config::Config {
+    let mut cfg = builtin();
+    cfg.news.feeds = names
+        .iter()
+        .map(|n| crate::config::Feed {
+            name: n.to_string(),
+            url: format!("https://{n}.example.com/rss"),
+            tz: None,
+        })
+        .collect();
+    cfg
+}
+
+/// Removing a feed from the config takes its headlines off the screen (those another feed also
+/// carries stay), and an answer the removed feed's fetch still delivers is dropped.
+#[test]
+fn removing_a_feed_removes_its_headlines_and_its_late_answers() {
+    let mut s = State::new(with_feeds(&["Alpha", "Beta"]), false, t0());
+    update(&mut s, Msg::Resize(120, 35), t0());
+    let generation = s.generation;
+    let mut shared = story(3, "Beta");
+    shared.also_in = vec![];
+    let batch = vec![story(1, "Alpha"), story(2, "Beta"), story(3, "Alpha"), shared];
+    update(&mut s, data(generation, DataKind::News { headlines: batch, errors: vec![] }), t0());
+    assert_eq!(s.headlines.len(), 3);
+    let out = update(&mut s, Msg::Config(Box::new(Ok(with_feeds(&["Beta"])))), t0());
+    assert!(out.effects.contains(&Effect::Reconfigure));
+    let titles: Vec<&str> = s.headlines.iter().map(|h| h.title.as_str()).collect();
+    assert_eq!(titles, vec!["Story 2", "Story 3"], "Alpha's own headline went; the shared one stayed");
+    assert_eq!(s.headlines[1].feed, "Beta");
+    // The old refresh task's fetch of Alpha answers late: it answers the old plan.
+    update(
+        &mut s,
+        data(generation, DataKind::News { headlines: vec![story(9, "Alpha")], errors: vec![] }),
+        t0(),
+    );
+    assert!(s.headlines.iter().all(|h| h.title != "Story 9"), "a removed feed's late answer is dropped");
+    // A feed pointed at a new address is a new feed: the old address's headlines go.
+    let mut moved = with_feeds(&["Beta"]);
+    moved.news.feeds[0].url = "https://elsewhere.example.com/rss".into();
+    update(&mut s, Msg::Config(Box::new(Ok(moved))), t0());
+    assert!(s.headlines.is_empty());
+}
+
+/// Yahoo's per-symbol headlines go when they are switched off.
+#[test]
+fn switching_off_yahoo_headlines_removes_them() {
+    let mut s = State::new(with_feeds(&["Alpha"]), false, t0());
+    let generation = s.generation;
+    let batch = vec![story(1, "Alpha"), story(2, crate::config::YAHOO_FEED)];
+    update(&mut s, data(generation, DataKind::News { headlines: batch, errors: vec![] }), t0());
+    let mut cfg = with_feeds(&["Alpha"]);
+    cfg.news.yahoo_symbols = false;
+    update(&mut s, Msg::Config(Box::new(Ok(cfg))), t0());
+    let titles: Vec<&str> = s.headlines.iter().map(|h| h.title.as_str()).collect();
+    assert_eq!(titles, vec!["Story 1"]);
 }

@@ -4,14 +4,13 @@
 pub mod parse;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use futures::future::BoxFuture;
 use futures::{StreamExt, stream};
 
 use super::http::{Fetched, Http};
 use super::{NewsBatch, NewsSource, ProviderError};
-use crate::clock::Clock;
 use crate::config::Config;
 use crate::market::tags::Tagger;
 use crate::market::{Headline, Symbol};
@@ -20,7 +19,7 @@ use crate::market::{Headline, Symbol};
 const CONCURRENCY: usize = 4;
 /// Symbols per Yahoo headline request.
 pub const YAHOO_BATCH: usize = 20;
-pub const YAHOO_FEED: &str = "Yahoo Finance";
+pub use crate::config::YAHOO_FEED;
 
 /// What a feed answered last time, for conditional requests and 304s.
 #[derive(Clone, Default)]
@@ -35,26 +34,25 @@ struct Job {
     url: String,
     /// Shown as the source when an item names no publisher.
     source: Option<&'static str>,
+    tz: Option<chrono_tz::Tz>,
 }
 
 pub struct Feeds {
     http: Http,
-    jobs_config: Vec<(String, String)>,
+    feeds: Vec<crate::config::Feed>,
     yahoo_rss_url: Option<String>,
     tagger: Tagger,
-    clock: Arc<dyn Clock>,
     max_items: usize,
     memory: Mutex<HashMap<String, Remembered>>,
 }
 
 impl Feeds {
-    pub fn new(config: &Config, http: Http, clock: Arc<dyn Clock>) -> Feeds {
+    pub fn new(config: &Config, http: Http) -> Feeds {
         Feeds {
             http,
-            jobs_config: config.news.feeds.iter().map(|f| (f.name.clone(), f.url.clone())).collect(),
+            feeds: config.news.feeds.clone(),
             yahoo_rss_url: config.news.yahoo_symbols.then(|| config.news.yahoo_rss_url.clone()),
             tagger: config.tagger(),
-            clock,
             max_items: config.news.max_items,
             memory: Mutex::new(HashMap::new()),
         }
@@ -62,9 +60,9 @@ impl Feeds {
 
     fn jobs(&self, symbols: &[Symbol]) -> Vec<Job> {
         let mut jobs: Vec<Job> = self
-            .jobs_config
+            .feeds
             .iter()
-            .map(|(n, u)| Job { name: n.clone(), url: u.clone(), source: None })
+            .map(|f| Job { name: f.name.clone(), url: f.url.clone(), source: None, tz: f.tz })
             .collect();
         if let Some(base) = &self.yahoo_rss_url {
             for chunk in symbols.chunks(YAHOO_BATCH) {
@@ -81,6 +79,7 @@ impl Feeds {
                     name: YAHOO_FEED.to_string(),
                     url: url.to_string(),
                     source: Some(YAHOO_FEED),
+                    tz: None,
                 });
             }
         }
@@ -109,7 +108,7 @@ impl Feeds {
             source: job.source,
             feed_url: &job.url,
             tagger: &self.tagger,
-            now: self.clock.now(),
+            tz: job.tz,
         };
         let items = parse::parse(&r.body, &cx)?;
         let header = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
@@ -132,7 +131,8 @@ impl Feeds {
         let mut batch = NewsBatch::default();
         for (i, r) in results {
             match r {
-                Ok(items) => crate::market::news::merge(&mut batch.headlines, items, usize::MAX),
+                // Dates as written: what a future date means is decided where it is first seen.
+                Ok(items) => crate::market::news::merge(&mut batch.headlines, items, usize::MAX, None),
                 Err(e) => {
                     tracing::warn!(feed = %jobs[i].name, error = %e, "feed failed");
                     if !batch.errors.iter().any(|(n, _)| n == &jobs[i].name) {

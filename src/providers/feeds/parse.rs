@@ -1,8 +1,8 @@
 //! Feed bytes to headlines: any RSS or Atom feed, any declared encoding, hostile input refused early.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 
-use crate::market::dates::parse_lenient;
+use crate::market::dates::{FeedZone, parse_in};
 use crate::market::sanitize::clean;
 use crate::market::tags::Tagger;
 use crate::market::{Headline, Symbol};
@@ -124,7 +124,23 @@ pub struct Context<'a> {
     pub source: Option<&'a str>,
     pub feed_url: &'a str,
     pub tagger: &'a Tagger,
-    pub now: DateTime<Utc>,
+    /// The feed's configured zone (`[[news.feeds]] tz`).
+    pub tz: Option<Tz>,
+}
+
+/// The language a feed declares: RSS `<language>`, else the root's `xml:lang`.
+fn declared_language(head: &str) -> Option<String> {
+    let tag = head
+        .find("<language>")
+        .map(|i| &head[i + "<language>".len()..])
+        .and_then(|rest| rest.split('<').next());
+    let attr = || {
+        let i = head.find("xml:lang=")? + "xml:lang=".len();
+        let q = head[i..].chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        let body = &head[i + 1..];
+        Some(&body[..body.find(q)?])
+    };
+    tag.or_else(attr).map(|l| l.trim().to_string()).filter(|l| !l.is_empty() && l.len() < 40)
 }
 
 /// Parse one feed body. `Err` names why the feed as a whole is unusable.
@@ -145,11 +161,12 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
     if max_depth(&text) > MAX_DEPTH {
         return Err(format!("XML nested deeper than {MAX_DEPTH} levels (refused)"));
     }
-    let text = drop_xml_content(&text);
-    let parser = feed_rs::parser::Builder::new().timestamp_parser(parse_lenient).build();
-    let feed = parser.parse(text.as_bytes()).map_err(|e| format!("not a readable RSS or Atom feed ({e})"))?;
     let host =
         url::Url::parse(cx.feed_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let zone = FeedZone::infer(cx.tz, declared_language(&text[..head_end]).as_deref(), &host);
+    let text = drop_xml_content(&text);
+    let parser = feed_rs::parser::Builder::new().timestamp_parser(move |s| parse_in(s, zone)).build();
+    let feed = parser.parse(text.as_bytes()).map_err(|e| format!("not a readable RSS or Atom feed ({e})"))?;
     let channel = feed.title.as_ref().map(|t| clean(&t.content)).filter(|t| !t.is_empty());
     let mut out = Vec::new();
     for e in feed.entries {
@@ -176,8 +193,8 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
             .or_else(|| e.content.as_ref().and_then(|c| c.body.as_deref()).map(clean))
             .filter(|s| !s.is_empty() && *s != title)
             .map(|s| crate::text::fit(&s, 600));
-        // A date more than a day ahead is a broken clock somewhere, not news from the future.
-        let published = e.published.or(e.updated).filter(|d| *d <= cx.now + Duration::days(1));
+        // A date ahead of now is kept as written: merging decides what it means (see `news::merge`).
+        let published = e.published.or(e.updated);
         let symbols: Vec<Symbol> = cx.tagger.tag(&[&title, summary.as_deref().unwrap_or("")]);
         let source = publisher
             .or_else(|| cx.source.map(str::to_string))
@@ -190,6 +207,7 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
             published,
             symbols,
             feed: cx.feed_name.to_string(),
+            also_in: Vec::new(),
             summary,
             guid: Some(e.id).filter(|g| !g.is_empty()),
         });
@@ -200,6 +218,14 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn languages() {
+        assert_eq!(declared_language("<rss><channel><language>zh-cn</language>").as_deref(), Some("zh-cn"));
+        assert_eq!(declared_language("<feed xmlns='x' xml:lang='zh-TW'>").as_deref(), Some("zh-TW"));
+        assert_eq!(declared_language("<rss><channel><title>x</title>"), None);
+        assert_eq!(declared_language("<feed xml:lang=\"en"), None);
+    }
 
     #[test]
     fn odd_declarations_do_not_panic() {
