@@ -4,16 +4,19 @@
 mod common;
 
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chiptape::app::{Runtime, Stats, run};
 use chiptape::clock::{Clock, ShiftedClock};
 use chiptape::config::builtin;
+use chiptape::market::{QuoteOutcome, Symbol};
 use chiptape::msg::Msg;
+use chiptape::providers::{ProviderError, QuoteSource};
 use chiptape::state::State;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::Stream;
+use futures::future::BoxFuture;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
@@ -109,17 +112,52 @@ async fn keys_in_screen_out() {
     assert!(stats.draws <= 4, "{stats:?}");
 }
 
+/// The input stream ends (the terminal went away): the app stops at once, having drawn its screen.
 #[tokio::test(start_paused = true)]
 async fn input_closing_ends_the_app() {
     let h = harness("2026-11-24T15:00:00Z", 80, 24);
-    let (stats, _) = run_with(h, futures::stream::empty()).await;
-    assert!(stats.draws >= 1);
+    let started = tokio::time::Instant::now();
+    // Nothing else would stop it: without the end of input this would run into the timeout.
+    let (stats, screen) =
+        tokio::time::timeout(Duration::from_secs(60), run_with(h, futures::stream::empty()))
+            .await
+            .expect("the app ends when its input does");
+    assert!(started.elapsed() < Duration::from_secs(1), "at once, not on some timer");
+    assert!(screen.contains("China AI chips"), "{screen}");
+    assert!(stats.wakeups <= 2, "{stats:?}");
 }
 
-/// New York open and the US group in view: quotes come every `refresh_secs` (15 s) and each is drawn.
+/// Counts quote requests by the symbols asked for, on the virtual clock.
+struct Counting {
+    inner: Arc<dyn QuoteSource>,
+    asked: Arc<Mutex<Vec<(Duration, Vec<Symbol>)>>>,
+    start: tokio::time::Instant,
+}
+
+impl QuoteSource for Counting {
+    fn quotes<'a>(
+        &'a self,
+        symbols: &'a [Symbol],
+    ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
+        self.asked.lock().unwrap().push((self.start.elapsed(), symbols.to_vec()));
+        self.inner.quotes(symbols)
+    }
+    fn label(&self) -> String {
+        self.inner.label()
+    }
+}
+
+/// New York open and the US group in view: its quotes are fetched every `refresh_secs` (15 s), and
+/// the screen shows the last of them.
 #[tokio::test(start_paused = true)]
 async fn open_market_refreshes_on_schedule() {
-    let h = harness("2026-11-24T15:00:00Z", 120, 40);
+    let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    h.runtime.providers.quotes = Arc::new(Counting {
+        inner: h.runtime.providers.quotes.clone(),
+        asked: asked.clone(),
+        start: tokio::time::Instant::now(),
+    });
     let (tx, rx) = mpsc::unbounded_channel();
     tx.send(key('3')).unwrap();
     let control = h.control.clone();
@@ -127,8 +165,19 @@ async fn open_market_refreshes_on_schedule() {
         tokio::time::sleep(Duration::from_secs(61)).await;
         let _ = control.send(Msg::Shutdown);
     });
-    let (stats, screen) = run_with(h, UnboundedReceiverStream::new(rx)).await;
-    assert!(screen.contains("NVDA") && screen.contains("NY"), "{screen}");
-    // Four refreshes of the group in view after the first answers.
-    assert!(stats.draws >= 5, "{stats:?}");
+    let (_, screen) = run_with(h, UnboundedReceiverStream::new(rx)).await;
+    let nvda = Symbol::parse("NVDA").unwrap();
+    let times: Vec<u64> =
+        asked.lock().unwrap().iter().filter(|(_, s)| s.contains(&nvda)).map(|(t, _)| t.as_secs()).collect();
+    // The key comes before the first fetch: the US group is the fast batch from the start.
+    assert_eq!(times, [0, 15, 30, 45, 60], "NVDA asked for at these seconds");
+    // On screen: the price of the last fetch, one minute in.
+    let cfg = builtin();
+    let clock: Arc<dyn Clock> =
+        Arc::new(chiptape::clock::FixedClock("2026-11-24T15:01:00Z".parse().unwrap()));
+    let last = chiptape::providers::demo::DemoMarket::new(7, clock, &cfg)
+        .quote(&nvda, "2026-11-24T15:01:00Z".parse().unwrap());
+    let price = chiptape::format::price(last.price.unwrap());
+    let row = screen.lines().find(|l| l.contains("NVDA")).unwrap();
+    assert!(row.contains(&price), "{price} in {row}");
 }

@@ -241,10 +241,41 @@ fn detail_at_40x12_still_says_something() {
 fn detail_draws_at_every_size() {
     let mut s = loaded(120, 50);
     update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
+    let sym = s.detail.as_ref().unwrap().symbol.to_string();
     for w in (1..=120).step_by(3) {
         for h in 1..=50 {
             update(&mut s, Msg::Resize(w, h), t0());
-            draw(&s, w, h);
+            let t = text(&draw(&s, w, h));
+            if w < 40 || h < 12 {
+                assert!(t.contains("too small") || w < 10, "{w}x{h}:\n{t}");
+            } else {
+                // The symbol in the title, the range picker and the price, at every size that fits.
+                assert!(t.contains(&sym) && t.contains("1D") && t.contains("Last"), "{w}x{h}:\n{t}");
+            }
+        }
+    }
+}
+
+/// Screens far larger than any today: the arithmetic must not wrap (at 1300 columns the watchlist
+/// was 71 columns wide; a debug build panicked from 1171 columns or 1192 rows).
+#[test]
+fn huge_terminals_draw_like_large_ones() {
+    let mut s = loaded(120, 50);
+    for w in [40, 99, 100, 1170, 1171, 1300, 2000] {
+        for h in [12, 40, 1191, 1192, 1500] {
+            update(&mut s, Msg::Resize(w, h), t0());
+            let t = text(&draw(&s, w, h));
+            let rows: Vec<&str> = t.lines().collect();
+            assert_eq!(rows.len(), h as usize);
+            assert!(rows[0].contains("China AI chips"), "{w}x{h}");
+            if w >= 100 {
+                // The watchlist's right border, then the headline pane beside it, at 60..=104 columns.
+                let top: Vec<char> = rows[2].chars().collect();
+                let edge = top.iter().position(|c| *c == '┐').unwrap();
+                assert!((59..=103).contains(&edge), "{w}x{h}: watchlist {} wide", edge + 1);
+                assert!(rows[2].contains("Headlines"), "{w}x{h}");
+            }
+            assert!(rows[h as usize - 1].contains("quotes"), "{w}x{h}: the status bar");
         }
     }
 }

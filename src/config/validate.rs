@@ -580,6 +580,8 @@ up = "#12345"
     #[test]
     fn syntax_error_is_located() {
         let is = err("refresh_secs = \n");
-        assert_eq!(is[0].line, 1);
+        assert_eq!((is[0].line, is[0].col), (1, 16), "{is:?}");
+        let is = err("# comment\n[provider]\nkind = \"yahoo\" extra\n");
+        assert_eq!((is[0].line, is[0].col), (3, 16), "{is:?}");
     }
 }

@@ -187,11 +187,24 @@ fn sort_cycles_and_reverses() {
 #[test]
 fn selection_follows_the_symbol_when_sorting() {
     let mut s = loaded();
-    ch(&mut s, 'j');
-    ch(&mut s, 'j');
-    let before = selected(&s);
+    let row_of = |s: &State, sym: &str| s.watch_rows().iter().position(|x| x.as_str() == sym).unwrap();
+    // Find a symbol that the change-% sort moves to another row, and select it.
+    let unsorted: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    let mut sorted = s.clone();
+    ch(&mut sorted, 's');
+    let mover = unsorted
+        .iter()
+        .find(|x| row_of(&sorted, x) != row_of(&s, x))
+        .expect("the sort moves some row")
+        .clone();
+    while selected(&s) != mover {
+        ch(&mut s, 'j');
+    }
+    let before = row_of(&s, &mover);
     ch(&mut s, 's');
-    assert_eq!(selected(&s), before);
+    assert_eq!(s.sort, SortKey::ChangePct);
+    assert_ne!(row_of(&s, &mover), before, "the row moved");
+    assert_eq!(selected(&s), mover, "and the selection moved with it");
 }
 
 #[test]
@@ -259,15 +272,20 @@ fn news_filter_by_selected_symbol_toggles() {
 fn opening_links_marks_read_and_refuses_non_web() {
     let mut s = loaded();
     press(&mut s, Key::plain(KeyCode::Tab));
-    let link = s.selected_headline().unwrap().link.clone();
-    let unread_before =
-        s.unread_about(&s.selected_headline().unwrap().symbols.first().cloned().unwrap_or_default());
+    // A headline about a symbol, so its badge count can be watched.
+    let (link, about) = s
+        .news_rows()
+        .iter()
+        .find_map(|h| h.symbols.first().map(|sym| (h.link.clone(), sym.clone())))
+        .expect("the demo has headlines about symbols");
+    s.news.selected = Some(link.clone());
+    s.fix_offsets();
+    let unread_before = s.unread_about(&about);
+    assert!(unread_before > 0);
     let out = press(&mut s, Key::plain(KeyCode::Enter));
     assert_eq!(out.effects, vec![Effect::OpenLink(link.clone())]);
     assert!(s.read.contains(&link));
-    if let Some(first) = s.selected_headline().unwrap().symbols.first().cloned() {
-        assert_eq!(s.unread_about(&first), unread_before - 1);
-    }
+    assert_eq!(s.unread_about(&about), unread_before - 1);
     s.headlines[0].link = "javascript:alert(1)".into();
     s.news = Default::default();
     s.fix_offsets();
@@ -350,13 +368,28 @@ fn headlines_are_merged_by_link_and_capped() {
 
 #[test]
 fn tiny_terminal_is_survived() {
+    use ratatui::{Terminal, backend::TestBackend};
     let mut s = loaded();
-    for (w, h) in [(0, 0), (1, 1), (39, 11), (40, 12)] {
+    for (w, h) in [(0, 0), (1, 1), (39, 11), (40, 12), (39, 40), (120, 11)] {
         update(&mut s, Msg::Resize(w, h), t0());
-        for c in ['j', 'G', 'g', ']'] {
+        for c in ['j', 'G', 'g', ']', 'j'] {
             ch(&mut s, c);
         }
         press(&mut s, Key::plain(KeyCode::PageDown));
+        let small = w < 40 || h < 12;
+        assert_eq!(s.layout().too_small, small, "{w}x{h}");
+        // The selection still names a row of the list, in view when there is a view.
+        let rows = s.watch_rows().len();
+        assert!(s.selected_symbol().is_some(), "{w}x{h}");
+        assert!(s.watch.offset < rows, "{w}x{h}: offset {} of {rows}", s.watch.offset);
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| crate::ui::view(&s, f)).unwrap();
+        let screen: String = t.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+        if small && w >= 30 && h > 0 {
+            assert!(screen.contains("too small"), "{w}x{h}: {screen}");
+        } else if !small {
+            assert!(screen.contains("Symbol") && screen.contains("Headlines"), "{w}x{h}: {screen}");
+        }
     }
 }
 
