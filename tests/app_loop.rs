@@ -127,10 +127,13 @@ async fn input_closing_ends_the_app() {
     assert!(stats.wakeups <= 2, "{stats:?}");
 }
 
-/// Counts quote requests by the symbols asked for, on the virtual clock.
+/// When each quote request went out (on the virtual clock) and for which symbols.
+type Asked = Arc<Mutex<Vec<(Duration, Vec<Symbol>)>>>;
+
+/// Counts quote requests by the symbols asked for.
 struct Counting {
     inner: Arc<dyn QuoteSource>,
-    asked: Arc<Mutex<Vec<(Duration, Vec<Symbol>)>>>,
+    asked: Asked,
     start: tokio::time::Instant,
 }
 
@@ -152,7 +155,7 @@ impl QuoteSource for Counting {
 #[tokio::test(start_paused = true)]
 async fn open_market_refreshes_on_schedule() {
     let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
-    let asked = Arc::new(Mutex::new(Vec::new()));
+    let asked: Asked = Arc::default();
     h.runtime.providers.quotes = Arc::new(Counting {
         inner: h.runtime.providers.quotes.clone(),
         asked: asked.clone(),
