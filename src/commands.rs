@@ -29,6 +29,8 @@ pub const EXIT_USAGE: i32 = 2;
 #[derive(Debug, Serialize)]
 pub struct QuoteRecord {
     pub symbol: Symbol,
+    /// The first group (of those printed) that lists the symbol.
+    pub group: String,
     pub name: Option<String>,
     pub currency: Option<String>,
     pub price: Option<f64>,
@@ -56,11 +58,13 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn record(cfg: &Config, sym: &Symbol, outcome: &QuoteOutcome, now: DateTime<Utc>) -> QuoteRecord {
+fn record(cfg: &Config, sym: &Symbol, group: &str, outcome: &QuoteOutcome, now: DateTime<Utc>) -> QuoteRecord {
     let name = cfg.name_of(sym).map(str::to_string);
+    let group = group.to_string();
     match outcome {
         Ok(q) => QuoteRecord {
             symbol: sym.clone(),
+            group,
             name: name.or_else(|| q.name.clone()),
             currency: q.currency.clone(),
             price: q.price,
@@ -84,6 +88,7 @@ fn record(cfg: &Config, sym: &Symbol, outcome: &QuoteOutcome, now: DateTime<Utc>
         },
         Err(e) => QuoteRecord {
             symbol: sym.clone(),
+            group,
             name,
             currency: None,
             price: None,
@@ -123,21 +128,28 @@ pub async fn quotes(
     io: Io<'_>,
 ) -> i32 {
     let Io { out, err } = io;
-    let group = match group {
+    let groups: Vec<&crate::config::Group> = match group {
         Some(name) => match cfg.group(name) {
-            Some(g) => g,
+            Some(g) => vec![g],
             None => {
                 let names: Vec<&str> = cfg.groups.iter().map(|g| g.name.as_str()).collect();
                 let _ = writeln!(err, "chiptape: no group named {name:?}; groups: {}", names.join(", "));
                 return EXIT_USAGE;
             }
         },
-        None => match cfg.groups.first() {
-            Some(g) => g,
-            None => return EXIT_OK,
-        },
+        None => cfg.groups.iter().collect(),
     };
-    let results = match providers.quotes.quotes(&group.symbols).await {
+    // Every symbol once, in config order, with the first group that lists it.
+    let mut listed: Vec<(&Symbol, &str)> = Vec::new();
+    for g in &groups {
+        for s in &g.symbols {
+            if !listed.iter().any(|(x, _)| *x == s) {
+                listed.push((s, g.name.as_str()));
+            }
+        }
+    }
+    let symbols: Vec<Symbol> = listed.iter().map(|(s, _)| (*s).clone()).collect();
+    let results = match providers.quotes.quotes(&symbols).await {
         Ok(r) => r,
         Err(e) => return fail(err, &e),
     };
@@ -145,13 +157,13 @@ pub async fn quotes(
     let missing: QuoteOutcome = Err("no data".to_string());
     let mut code = EXIT_OK;
     let mut records = Vec::new();
-    for sym in &group.symbols {
+    for (sym, group) in &listed {
         let outcome = by_symbol.get(sym).copied().unwrap_or(&missing);
         if let Err(e) = outcome {
             let _ = writeln!(err, "chiptape: {sym}: {}", clean(e));
             code = EXIT_PARTIAL;
         }
-        records.push(record(cfg, sym, outcome, now));
+        records.push(record(cfg, sym, group, outcome, now));
     }
 
     // Positions: rates to the base currency come from the same source, as FX pairs.
@@ -266,6 +278,7 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()
         "avg_cost",
         "value",
         "total_pnl",
+        "group",
     ];
     w.write_record(header).map_err(std::io::Error::other)?;
     for r in records {
@@ -295,6 +308,7 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()
             opt(p.map(|p| p.avg_cost)),
             opt(p.and_then(|p| p.value)),
             opt(p.and_then(|p| p.total_pnl)),
+            r.group.clone(),
         ])
         .map_err(std::io::Error::other)?;
     }
@@ -315,7 +329,14 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
         rpad("VOLUME", 8),
         pad("CUR", 4),
     )?;
+    let several = records.iter().any(|r| r.group != records[0].group);
+    let mut group: Option<&str> = None;
     for r in records {
+        // Several groups: each under its name.
+        if several && group != Some(r.group.as_str()) {
+            writeln!(out, "── {} ──", r.group)?;
+            group = Some(r.group.as_str());
+        }
         let last = r.price.map_or("—".to_string(), format::price);
         let state = match &r.error {
             Some(e) => format!("error: {}", clean(e)),

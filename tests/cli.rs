@@ -9,6 +9,7 @@ use serde_json::Value;
 
 const FIELDS: &[&str] = &[
     "symbol",
+    "group",
     "name",
     "currency",
     "price",
@@ -45,16 +46,26 @@ fn stderr(o: &Output) -> String {
 const AT: &str = "--fake-now=2026-11-24T15:00:00Z";
 
 #[test]
-fn quotes_json_prints_the_first_group_in_config_order() {
+fn quotes_json_prints_every_group_each_symbol_once_in_config_order() {
     let home = tempfile::tempdir().unwrap();
     let o = chiptape(home.path(), &["quotes", "--demo", "--format", "json", AT]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let arr = v.as_array().unwrap();
-    let first = &chiptape::config::builtin().groups[0];
-    let got: Vec<&str> = arr.iter().map(|q| q["symbol"].as_str().unwrap()).collect();
-    let want: Vec<&str> = first.symbols.iter().map(|s| s.as_str()).collect();
-    assert_eq!(got, want);
+    let cfg = chiptape::config::builtin();
+    assert!(cfg.groups.len() > 1);
+    let got: Vec<(&str, &str)> =
+        arr.iter().map(|q| (q["symbol"].as_str().unwrap(), q["group"].as_str().unwrap())).collect();
+    let mut want: Vec<(&str, &str)> = Vec::new();
+    for g in &cfg.groups {
+        for s in &g.symbols {
+            if !want.iter().any(|(x, _)| *x == s.as_str()) {
+                want.push((s.as_str(), g.name.as_str()));
+            }
+        }
+    }
+    assert_eq!(got, want, "every symbol once, in config order, with the first group listing it");
+    assert_eq!(got.len(), cfg.all_symbols().len());
     for q in arr {
         let obj = q.as_object().unwrap();
         for f in FIELDS {
@@ -69,6 +80,33 @@ fn quotes_json_prints_the_first_group_in_config_order() {
     }
     assert_eq!(arr[0]["currency"], "HKD");
     assert_eq!(arr[0]["delay_min"], 15);
+}
+
+/// A symbol in two groups is printed once, under the first.
+#[test]
+fn quotes_list_a_shared_symbol_once() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[[groups]]\nname = \"A\"\nsymbols = [\"NVDA\", \"AMD\"]\n\n[[groups]]\nname = \"B\"\nsymbols = [\"TSM\", \"NVDA\"]\n",
+    )
+    .unwrap();
+    let c = cfg.to_str().unwrap();
+    let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, "--format", "json", AT]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<String> =
+        v.as_array().unwrap().iter().map(|q| format!("{}@{}", q["symbol"], q["group"]).replace('"', "")).collect();
+    assert_eq!(got, ["NVDA@A", "AMD@A", "TSM@B"]);
+    let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, "--group", "b", "--format", "json", AT]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<String> =
+        v.as_array().unwrap().iter().map(|q| format!("{}@{}", q["symbol"], q["group"]).replace('"', "")).collect();
+    assert_eq!(got, ["TSM@B", "NVDA@B"], "--group narrows to that group, in its order");
+    let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, AT]);
+    let t = stdout(&o);
+    let lines: Vec<&str> = t.lines().collect();
+    assert!(lines[1].contains("── A ──") && lines[4].contains("── B ──"), "{t}");
 }
 
 #[test]
