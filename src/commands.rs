@@ -58,7 +58,13 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn record(cfg: &Config, sym: &Symbol, group: &str, outcome: &QuoteOutcome, now: DateTime<Utc>) -> QuoteRecord {
+fn record(
+    cfg: &Config,
+    sym: &Symbol,
+    group: &str,
+    outcome: &QuoteOutcome,
+    now: DateTime<Utc>,
+) -> QuoteRecord {
     let name = cfg.name_of(sym).map(str::to_string);
     let group = group.to_string();
     match outcome {

@@ -37,7 +37,7 @@ impl Job {
         let created = current.is_none();
         let text = change(&edit::base_text(current.as_deref())).map_err(|e| e.to_string())?;
         let config =
-            crate::config::parse_str(&text, &self.path.display().to_string()).map_err(|e| e.to_string())?;
+            crate::config::parse_str(&text, &self.path.display().to_string()).map_err(|e| e.summary())?;
         edit::write(&self.path, &text).map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
         // Our own write: the watcher need not read it again.
         if let Ok(mut k) = self.known.lock() {

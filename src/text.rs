@@ -30,6 +30,11 @@ pub fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// Every run of whitespace (newlines too) as one space: for a line that has room for one line.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// `fit`, then padded with spaces to exactly `cells` (left-aligned) .
 pub fn pad(s: &str, cells: usize) -> String {
     let mut t = fit(s, cells);

@@ -21,6 +21,22 @@ pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// Milliseconds until `age(then, now)` next reads differently.
+pub fn age_changes_in(then: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    let ms = (now - then).num_milliseconds();
+    // Dates ahead read "now" until they are ten seconds old.
+    if ms < 0 {
+        return 10_000 - ms;
+    }
+    let step = match ms {
+        0..60_000 => 10_000,
+        60_000..3_600_000 => 60_000,
+        3_600_000..86_400_000 => 3_600_000,
+        _ => 86_400_000,
+    };
+    step - ms % step
+}
+
 /// "in 30s", "in 4m".
 pub fn until(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let s = (at - now).num_seconds().max(0);
@@ -42,5 +58,21 @@ mod tests {
         assert_eq!(a(2 * 86400 + 1), "2d");
         assert_eq!(a(-30), "now", "a future date is not negative");
         assert_eq!(until(t + chrono::Duration::seconds(95), t), "1m35s");
+    }
+
+    #[test]
+    fn an_age_changes_exactly_when_its_text_does() {
+        let t: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        for ms in [
+            -30_000, -1, 0, 1, 9_999, 10_000, 59_999, 60_000, 90_500, 3_599_999, 3_600_000, 86_399_999,
+            90_000_000,
+        ] {
+            let now = t + chrono::Duration::milliseconds(ms);
+            let d = age_changes_in(t, now);
+            assert!(d > 0, "{ms}");
+            let at = |off: i64| age(t, now + chrono::Duration::milliseconds(off));
+            assert_eq!(at(0), at(d - 1), "{ms}: no change before");
+            assert_ne!(at(0), at(d), "{ms}: a change at {d}");
+        }
     }
 }

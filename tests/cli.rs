@@ -95,13 +95,22 @@ fn quotes_list_a_shared_symbol_once() {
     let c = cfg.to_str().unwrap();
     let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, "--format", "json", AT]);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let got: Vec<String> =
-        v.as_array().unwrap().iter().map(|q| format!("{}@{}", q["symbol"], q["group"]).replace('"', "")).collect();
+    let got: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| format!("{}@{}", q["symbol"], q["group"]).replace('"', ""))
+        .collect();
     assert_eq!(got, ["NVDA@A", "AMD@A", "TSM@B"]);
-    let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, "--group", "b", "--format", "json", AT]);
+    let o =
+        chiptape(home.path(), &["quotes", "--demo", "--config", c, "--group", "b", "--format", "json", AT]);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let got: Vec<String> =
-        v.as_array().unwrap().iter().map(|q| format!("{}@{}", q["symbol"], q["group"]).replace('"', "")).collect();
+    let got: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| format!("{}@{}", q["symbol"], q["group"]).replace('"', ""))
+        .collect();
     assert_eq!(got, ["TSM@B", "NVDA@B"], "--group narrows to that group, in its order");
     let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, AT]);
     let t = stdout(&o);

@@ -279,3 +279,20 @@ fn huge_terminals_draw_like_large_ones() {
         }
     }
 }
+
+/// A broken save with several errors: the status bar shows the first, located, and how many more
+/// there are (they used to be joined with newlines into the one-line bar).
+#[test]
+fn several_config_errors_fit_the_status_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, "refresh_secs = 1\nnews_refresh_secs = 2\n[theme]\nname = \"neon\"\n").unwrap();
+    let err = chiptape::config::watch::read(&path).unwrap_err();
+    assert!(!err.contains('\n'), "{err}");
+    let mut s = loaded(120, 30);
+    update(&mut s, Msg::Config(Box::new(Err(err))), t0());
+    let t = text(&draw(&s, 120, 30));
+    let status = t.lines().last().unwrap();
+    assert!(status.contains("c.toml:1:16: key `refresh_secs`"), "{status}");
+    assert!(status.contains("(+2 more; `chiptape config check`)"), "{status}");
+}

@@ -224,6 +224,18 @@ pub enum ConfigError {
     Invalid { file: String, issues: Vec<Issue> },
 }
 
+impl ConfigError {
+    /// One line for the status bar: the first problem, and how many more `config check` lists.
+    pub fn summary(&self) -> String {
+        match self {
+            ConfigError::Invalid { file, issues } if issues.len() > 1 => {
+                format!("{} (+{} more; `chiptape config check`)", issues[0].located(file), issues.len() - 1)
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 fn format_issues(file: &str, issues: &[Issue]) -> String {
     let mut out = String::new();
     for (i, is) in issues.iter().enumerate() {

@@ -30,9 +30,18 @@ pub fn known(path: &Path) -> Known {
     Arc::new(Mutex::new(stamp(path)))
 }
 
-/// Read and check the file as it is now, for `Msg::Config`.
+/// Read and check the file as it is now, for `Msg::Config`: an error in one line for the status bar,
+/// naming the file without its directories (it is the config file the user is editing).
 pub fn read(path: &Path) -> Result<super::Config, String> {
-    super::load_file(path).map_err(|e| e.to_string())
+    super::load_file(path).map_err(|e| match e {
+        super::ConfigError::Invalid { issues, .. } => {
+            let file = path
+                .file_name()
+                .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            super::ConfigError::Invalid { file, issues }.summary()
+        }
+        other => other.summary(),
+    })
 }
 
 pub const DELETED: &str = "the config file was deleted; the last good config stays in use";

@@ -23,6 +23,13 @@ use crate::timefmt;
 pub use charts::{Detail, SeriesEntry};
 pub use rows::SortKey;
 
+/// See `State::shown_times`.
+struct ShownTimes {
+    clocks: Vec<&'static Exchange>,
+    ages: Vec<DateTime<Utc>>,
+    countdowns: Vec<DateTime<Utc>>,
+}
+
 /// A question in the status bar that takes the keyboard until answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
@@ -161,56 +168,65 @@ impl State {
         self.headlines.iter().filter(|h| !self.read.contains(&h.link) && h.symbols.contains(sym)).count()
     }
 
+    /// Every time-dependent text on screen, by the instants it is computed from. The tick's redraw
+    /// test and the loop's next wake-up both read this one list, so they cannot disagree.
+    fn shown_times(&self) -> ShownTimes {
+        let mut ages: Vec<DateTime<Utc>> =
+            [&self.quote_status, &self.news_status].iter().filter_map(|st| st.last_ok).collect();
+        let countdowns =
+            [&self.quote_status, &self.news_status].iter().filter_map(|st| st.retry_at).collect();
+        let layout = self.layout();
+        match &self.detail {
+            // The detail view lists the symbol's headlines under its numbers: at most a pane's height.
+            Some(d) => ages.extend(
+                self.headlines
+                    .iter()
+                    .filter(|h| h.symbols.contains(&d.symbol))
+                    .take(layout.watch.height as usize)
+                    .filter_map(|h| h.published),
+            ),
+            None => ages.extend(
+                self.news_rows()
+                    .into_iter()
+                    .skip(self.news.offset)
+                    .take(layout.news_rows())
+                    .filter_map(|h| h.published),
+            ),
+        }
+        ShownTimes { clocks: self.exchanges_in_view(), ages, countdowns }
+    }
+
     /// A hash of every time-dependent text on screen: the tick redraws only when it changes.
     fn time_signature(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         let now = self.now;
-        for ex in self.exchanges_in_view() {
+        let shown = self.shown_times();
+        for ex in shown.clocks {
             timefmt::clock(ex, now).hash(&mut h);
             ex.state_at(now).hash(&mut h);
         }
-        for st in [&self.quote_status, &self.news_status] {
-            st.last_ok.map(|t| timefmt::age(t, now)).hash(&mut h);
-            st.retry_at.map(|t| timefmt::until(t, now)).hash(&mut h);
+        for t in shown.ages {
+            timefmt::age(t, now).hash(&mut h);
         }
-        let rows = self.layout().news_rows();
-        for hl in self.news_rows().into_iter().skip(self.news.offset).take(rows) {
-            hl.published.map(|t| timefmt::age(t, now)).hash(&mut h);
+        for t in shown.countdowns {
+            timefmt::until(t, now).hash(&mut h);
         }
         h.finish()
     }
 
-    /// How long until a time shown on screen next changes: the exchange clocks on the minute, the
-    /// status ages ("10s ago", "5m ago") when they flip, a retry countdown every second. The loop
+    /// How long until a time shown on screen next changes: the exchange clocks on the minute, each
+    /// age when it flips ("10s" to "20s", "5m" to "6m"), a retry countdown every second. The loop
     /// sleeps this long, so an idle pane wakes about once a minute.
     pub fn next_time_change(&self) -> std::time::Duration {
         let now = self.now;
         let ms_in_minute = now.timestamp().rem_euclid(60) * 1000 + i64::from(now.timestamp_subsec_millis());
         let mut next = 60_000 - ms_in_minute;
-        for st in [&self.quote_status, &self.news_status] {
-            if let Some(t) = st.last_ok {
-                let age = (now - t).num_milliseconds().max(0);
-                let step = if age < 60_000 {
-                    10_000
-                } else if age < 3_600_000 {
-                    60_000
-                } else {
-                    3_600_000
-                };
-                next = next.min(step - age % step);
-            }
-            if st.retry_at.is_some_and(|t| t > now) {
-                next = next.min(1000 - i64::from(now.timestamp_subsec_millis()));
-            }
+        let shown = self.shown_times();
+        for t in shown.ages {
+            next = next.min(timefmt::age_changes_in(t, now));
         }
-        let rows = self.layout().news_rows();
-        for h in self.news_rows().into_iter().skip(self.news.offset).take(rows) {
-            if let Some(t) = h.published {
-                let age = (now - t).num_milliseconds().max(0);
-                if age < 60_000 {
-                    next = next.min(10_000 - age % 10_000);
-                }
-            }
+        if shown.countdowns.iter().any(|t| *t > now) {
+            next = next.min(1000 - i64::from(now.timestamp_subsec_millis()));
         }
         // A few milliseconds late, so the text has surely changed when we look.
         std::time::Duration::from_millis(next.max(1) as u64 + 5)

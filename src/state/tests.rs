@@ -612,3 +612,42 @@ fn switching_off_yahoo_headlines_removes_them() {
     let titles: Vec<&str> = s.headlines.iter().map(|h| h.title.as_str()).collect();
     assert_eq!(titles, vec!["Story 1"]);
 }
+
+/// Only the times on screen flip the screen, and each flips when its text does: a headline aged
+/// 1m30s says "2m" 30 s later, not at the next minute of the wall clock.
+#[test]
+fn ages_of_a_minute_or_more_update_when_they_flip() {
+    let now: DateTime<Utc> = "2026-11-24T15:00:00.500Z".parse().unwrap();
+    let mut s = State::new(builtin(), true, now);
+    update(&mut s, Msg::Resize(120, 35), now);
+    let mut h = story(1, "wire");
+    h.published = Some(now - chrono::Duration::seconds(90));
+    let generation = s.generation;
+    update(&mut s, data(generation, DataKind::News { headlines: vec![h], errors: vec![] }), now);
+    s.news_status.last_ok = None;
+    update(&mut s, Msg::Tick, now);
+    let wake = s.next_time_change();
+    assert!(wake <= std::time::Duration::from_millis(30_005), "{wake:?}");
+    assert!(wake >= std::time::Duration::from_millis(30_000), "{wake:?}");
+}
+
+/// The detail view's headline ages are on screen too: they flip the screen when they change.
+#[test]
+fn detail_view_ages_update() {
+    let now = t0();
+    let mut s = loaded();
+    let sym = s.watch_rows()[0].clone();
+    let mut h = story(1, "wire");
+    h.symbols = vec![sym.clone()];
+    // Five and a half minutes old: "5m" turns "6m" at 15:00:30, off the minute.
+    h.published = Some(now - chrono::Duration::seconds(330));
+    s.headlines = vec![h];
+    press(&mut s, Key::plain(KeyCode::Enter));
+    assert_eq!(s.detail.as_ref().map(|d| d.symbol.clone()), Some(sym));
+    s.quote_status.last_ok = None;
+    s.news_status.last_ok = None;
+    update(&mut s, Msg::Tick, now);
+    assert!(!update(&mut s, Msg::Tick, now + chrono::Duration::seconds(29)).redraw);
+    assert!(s.next_time_change() <= std::time::Duration::from_millis(1_005));
+    assert!(update(&mut s, Msg::Tick, now + chrono::Duration::seconds(30)).redraw, "5m became 6m");
+}

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use crate::config::Action;
 use crate::state::{Prompt, SourceStatus, State};
-use crate::text::{fit, width};
+use crate::text::{fit, one_line, width};
 use crate::timefmt;
 
 fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>) -> (String, bool) {
@@ -65,9 +65,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::styled(format!("/{}▏", state.search), theme.accent));
         left.push(Span::styled("  Enter keep · Esc clear", theme.dim));
     } else if let Some(n) = &state.notice {
-        left.push(Span::styled(n.clone(), theme.accent));
+        left.push(Span::styled(one_line(n), theme.accent));
     } else if let Some(e) = &state.config_error {
-        left.push(Span::styled(format!("config: {e}"), theme.error));
+        left.push(Span::styled(format!("config: {}", one_line(e)), theme.error));
     } else {
         // A kept filter is named first; the sources' state still shows beside it.
         if !state.search.is_empty() {
