@@ -40,6 +40,29 @@ pub trait Suspend: Send {
     fn resume(&mut self) -> io::Result<()>;
 }
 
+/// Hands a link to whatever opens it (the browser). It may take its time, so it runs off the loop.
+pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+
+/// The system's opener, or the program named by `CHIPTAPE_OPENER` (tests record links with it).
+pub fn system_opener() -> Opener {
+    match std::env::var_os("CHIPTAPE_OPENER") {
+        Some(prog) => Arc::new(move |url: &str| run_opener(&prog, url)),
+        None => Arc::new(|url: &str| open::that_detached(url).map_err(|e| e.to_string())),
+    }
+}
+
+/// `prog url`, no shell, waited for: it leaves no zombie behind.
+fn run_opener(prog: &std::ffi::OsStr, url: &str) -> Result<(), String> {
+    let status = std::process::Command::new(prog)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_err(|e| e.to_string())?;
+    if status.success() { Ok(()) } else { Err(format!("{} exited with {status}", prog.to_string_lossy())) }
+}
+
 pub struct Runtime {
     pub providers: Providers,
     pub clock: Arc<dyn Clock>,
@@ -50,6 +73,7 @@ pub struct Runtime {
     pub watch_every: Duration,
     pub rebuild: Option<Rebuild>,
     pub suspend: Option<Box<dyn Suspend>>,
+    pub opener: Opener,
 }
 
 impl Runtime {
@@ -66,6 +90,7 @@ impl Runtime {
             watch_every: Duration::from_millis(250),
             rebuild: None,
             suspend: None,
+            opener: system_opener(),
         }
     }
 }
@@ -229,7 +254,7 @@ where
                             data_tx.clone(),
                         );
                     }
-                    Effect::OpenLink(url) => open_link(&url),
+                    Effect::OpenLink(url) => open_link(rt.opener.clone(), url, inbox_tx.clone()),
                     Effect::AddSymbols { group, symbols } => match edit_job(&rt, &known, &inbox_tx) {
                         Some(job) => {
                             drop(tokio::spawn(crate::edits::add(job, rt.providers.clone(), group, symbols)))
@@ -374,22 +399,16 @@ fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State, stats: &mut Stats
     terminal.draw(|f| crate::ui::view(state, f)).map(|_| ()).map_err(|e| io::Error::other(e.to_string()))
 }
 
-/// Hand an http(s) link to the system opener (or `CHIPTAPE_OPENER`, for tests), detached, no shell.
-fn open_link(url: &str) {
-    if !crate::state::is_web_link(url) {
+/// Hand an http(s) link to the opener on a blocking thread: launchers can take a while, and the
+/// loop must not wait for them. A failure comes back as a notice.
+fn open_link(opener: Opener, url: String, inbox: mpsc::UnboundedSender<Msg>) {
+    if !crate::state::is_web_link(&url) {
         return;
     }
-    let result = match std::env::var_os("CHIPTAPE_OPENER") {
-        Some(prog) => std::process::Command::new(prog)
-            .arg(url)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .map(|_| ()),
-        None => open::that_detached(url),
-    };
-    if let Err(e) = result {
-        tracing::warn!(error = %e, url, "could not open link");
-    }
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = opener(&url) {
+            tracing::warn!(error = %e, url, "could not open link");
+            let _ = inbox.send(Msg::Notice(format!("cannot open the link: {e}")));
+        }
+    });
 }

@@ -71,7 +71,7 @@ pub fn run(cli: Cli) -> i32 {
     };
     let providers = crate::providers::build(&config, cli.demo, cli.seed, clock.clone());
     let now = clock.now();
-    match &cli.command {
+    let code = match &cli.command {
         Some(Command::Quotes { group, format, totals }) => rt.block_on(commands::quotes(
             &config,
             &providers,
@@ -109,7 +109,10 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
-    }
+    };
+    // A link opener or editor still running on a blocking thread must not keep us from exiting.
+    rt.shutdown_timeout(std::time::Duration::from_millis(500));
+    code
 }
 
 async fn tui(

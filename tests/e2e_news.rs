@@ -114,6 +114,12 @@ fn headlines_beside_quotes_tab_j_n_and_open() {
     tui.press("\t");
     tui.press("o");
     assert_eq!(wait_opened(&log, 1), vec!["https://news.example.com/smic-capex"]);
+    // The opener has exited: the app waits for it, so it leaves no zombie behind.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !tui.zombies().is_empty() {
+        assert!(Instant::now() < deadline, "zombie children: {:?}", tui.zombies());
+        std::thread::sleep(Duration::from_millis(25));
+    }
     tui.wait_for("the badge gone once read", |s| {
         find(s, "0981.HK").is_some_and(|(r, _)| !line(s, r).contains("●1"))
     });

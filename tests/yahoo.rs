@@ -676,3 +676,47 @@ async fn cached_session_is_reused_by_the_next_run() {
         "both runs' requests carried the crumb and cookie"
     );
 }
+
+// ---------------------------------------------------------------- no caller waits behind another
+
+/// Answers after a long delay, and says when the request arrived.
+struct SlowAndTell {
+    arrived: tokio::sync::mpsc::UnboundedSender<()>,
+    body: String,
+}
+
+impl Respond for SlowAndTell {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let _ = self.arrived.send(());
+        json_body(self.body.clone()).set_delay(Duration::from_secs(30))
+    }
+}
+
+/// A refresh stuck on a slow answer must not hold up another caller (the symbol check of `a`, a
+/// second batch): the provider no longer keeps its lock across requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_answer_never_holds_up_another_request() {
+    let server = MockServer::start().await;
+    mount_session(&server, CRUMB).await;
+    let (arrived, mut slow_arrived) = tokio::sync::mpsc::unbounded_channel();
+    Mock::given(method("GET"))
+        .and(path(QUOTE))
+        .and(query_param("symbols", "0981.HK"))
+        .respond_with(SlowAndTell { arrived, body: fixture("quote.json") })
+        .mount(&server)
+        .await;
+    mount_quote(&server, json_body(fixture("quote.json"))).await;
+    let yahoo = Arc::new(provider(&server));
+    let slow = {
+        let yahoo = yahoo.clone();
+        tokio::spawn(async move { yahoo.quotes(&syms(&["0981.HK"])).await })
+    };
+    slow_arrived.recv().await.expect("the slow request reached the server");
+    let fast = tokio::time::timeout(Duration::from_secs(5), yahoo.quotes(&syms(&["NVDA"])))
+        .await
+        .expect("answered while the slow request still waits")
+        .unwrap();
+    assert!(quote(&fast, "NVDA").price.is_some());
+    assert!(!slow.is_finished());
+    slow.abort();
+}

@@ -153,6 +153,29 @@ impl Tui {
         lock(&self.term).saw_alternate
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("child pid")
+    }
+
+    /// Children of the app that have exited and were never waited for.
+    pub fn zombies(&self) -> Vec<u32> {
+        let me = self.pid();
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+            // pid (comm) state ppid …; comm may hold spaces and parentheses, so read after the last ')'.
+            let Some((head, tail)) = stat.rsplit_once(')') else { continue };
+            let fields: Vec<&str> = tail.split_whitespace().collect();
+            let pid = head.split_whitespace().next().and_then(|p| p.parse::<u32>().ok());
+            if let (Some(pid), Some(&"Z"), Some(ppid)) = (pid, fields.first(), fields.get(1))
+                && ppid.parse::<u32>() == Ok(me)
+            {
+                out.push(pid);
+            }
+        }
+        out
+    }
+
     pub fn running(&mut self) -> bool {
         self.child.try_wait().expect("try_wait").is_none()
     }

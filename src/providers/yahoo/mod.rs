@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use futures::{StreamExt, stream};
-use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use super::http::{Http, HttpOptions};
@@ -64,7 +63,9 @@ pub struct Yahoo {
     cookie_url: String,
     store: Store,
     clock: Arc<dyn Clock>,
-    inner: Mutex<Inner>,
+    /// Locked only to read or change the session state, never across a request: a slow Yahoo must
+    /// not hold up a second caller (the symbol check of `a` beside a refresh).
+    inner: std::sync::Mutex<Inner>,
     gate: std::sync::Mutex<Gate>,
     /// Series by (symbol, range) with the instant they go stale.
     charts: std::sync::Mutex<HashMap<(Symbol, ChartRange), (Instant, Series)>>,
@@ -92,7 +93,7 @@ impl Yahoo {
             cookie_url: cfg.cookie_url.clone(),
             store,
             clock,
-            inner: Mutex::new(Inner { session: None, fallback_until: None }),
+            inner: std::sync::Mutex::new(Inner { session: None, fallback_until: None }),
             gate: std::sync::Mutex::new(Gate { blocked_until: None, next_backoff: BACKOFF_MIN }),
             charts: std::sync::Mutex::new(HashMap::new()),
         })
@@ -100,6 +101,14 @@ impl Yahoo {
 
     fn gate(&self) -> std::sync::MutexGuard<'_, Gate> {
         self.gate.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn on_fallback(&self) -> bool {
+        self.inner().fallback_until.is_some_and(|u| u > Instant::now())
     }
 
     /// `Some(wait)` while a rate limit is in force.
@@ -132,24 +141,29 @@ impl Yahoo {
         self.gate().next_backoff = BACKOFF_MIN;
     }
 
-    async fn session(&self, inner: &mut Inner) -> Result<Session, ProviderError> {
+    async fn session(&self) -> Result<Session, ProviderError> {
         let now = self.clock.now();
-        if let Some(s) = inner.session.as_ref().filter(|s| s.expires > now) {
+        if let Some(s) = self.inner().session.as_ref().filter(|s| s.expires > now) {
             return Ok(s.clone());
         }
         if let Some(s) = self.store.load(now) {
-            inner.session = Some(s.clone());
+            self.inner().session = Some(s.clone());
             return Ok(s);
         }
+        // Two callers without a session may both fetch one; the later simply replaces the earlier.
         let s = session::fetch(&self.http, &self.cookie_url, &self.query_url, now).await?;
         self.store.save(&s);
-        inner.session = Some(s.clone());
+        self.inner().session = Some(s.clone());
         Ok(s)
     }
 
-    fn drop_session(&self, inner: &mut Inner) {
-        inner.session = None;
-        self.store.forget();
+    /// Forget `refused`, unless another caller has already put a newer session in its place.
+    fn drop_session(&self, refused: &Session) {
+        let mut inner = self.inner();
+        if inner.session.as_ref().is_none_or(|s| s == refused) {
+            inner.session = None;
+            self.store.forget();
+        }
     }
 
     async fn v7(&self, s: &Session, symbols: &[Symbol]) -> Result<V7, ProviderError> {
@@ -175,16 +189,12 @@ impl Yahoo {
 
     /// The quote endpoint, with one new session and one retry when the session is refused.
     /// `Ok(None)`: refused even then; the caller falls back to charts.
-    async fn via_quote_endpoint(
-        &self,
-        inner: &mut Inner,
-        symbols: &[Symbol],
-    ) -> Result<Option<Vec<Quote>>, ProviderError> {
+    async fn via_quote_endpoint(&self, symbols: &[Symbol]) -> Result<Option<Vec<Quote>>, ProviderError> {
         let mut out = Vec::new();
         for chunk in symbols.chunks(BATCH) {
             let mut renewed = false;
             loop {
-                let s = match self.session(inner).await {
+                let s = match self.session().await {
                     Ok(s) => s,
                     Err(ProviderError::RateLimited { retry_after }) => {
                         return Err(ProviderError::RateLimited { retry_after });
@@ -204,7 +214,7 @@ impl Yahoo {
                         break;
                     }
                     V7::Refused if !renewed => {
-                        self.drop_session(inner);
+                        self.drop_session(&s);
                         renewed = true;
                     }
                     V7::Refused => return Ok(None),
@@ -265,17 +275,14 @@ impl Yahoo {
     }
 
     async fn fetch(&self, symbols: &[Symbol]) -> Result<(Vec<(Symbol, QuoteOutcome)>, bool), ProviderError> {
-        let mut inner = self.inner.lock().await;
-        let now = Instant::now();
         if let Some(wait) = self.blocked() {
             return Err(ProviderError::RateLimited { retry_after: Some(wait) });
         }
-        let on_fallback = inner.fallback_until.is_some_and(|u| u > now);
-        if !on_fallback {
-            match self.via_quote_endpoint(&mut inner, symbols).await {
+        if !self.on_fallback() {
+            match self.via_quote_endpoint(symbols).await {
                 Ok(Some(quotes)) => {
                     self.succeeded();
-                    inner.fallback_until = None;
+                    self.inner().fallback_until = None;
                     let results = symbols
                         .iter()
                         .map(|s| {
@@ -289,7 +296,7 @@ impl Yahoo {
                     tracing::warn!(
                         "Yahoo's quote endpoint refused us; using the chart endpoint for 30 minutes"
                     );
-                    inner.fallback_until = Some(Instant::now() + FALLBACK_FOR);
+                    self.inner().fallback_until = Some(Instant::now() + FALLBACK_FOR);
                 }
                 Err(e) => return Err(self.check(e)),
             }
@@ -374,11 +381,6 @@ impl QuoteSource for Yahoo {
     }
 
     fn label(&self) -> String {
-        match self.inner.try_lock() {
-            Ok(i) if i.fallback_until.is_some_and(|u| u > Instant::now()) => {
-                "Yahoo (chart fallback)".to_string()
-            }
-            _ => "Yahoo".to_string(),
-        }
+        if self.on_fallback() { "Yahoo (chart fallback)".to_string() } else { "Yahoo".to_string() }
     }
 }
