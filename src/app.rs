@@ -274,7 +274,17 @@ where
                         };
                         // The input stream must let go of the terminal, or it would eat the editor's keys.
                         drop(events);
-                        let outcome = crate::edits::edit_in_editor(&path, suspend.as_mut()).await;
+                        // Only a shutdown stops the editor; the control channel closing does not.
+                        let control = &mut rt.control;
+                        let stop = async {
+                            while let Some(m) = control.recv().await {
+                                if matches!(m, Msg::Shutdown) {
+                                    return;
+                                }
+                            }
+                            futures::future::pending().await
+                        };
+                        let outcome = crate::edits::edit_in_editor(&path, suspend.as_mut(), stop).await;
                         events = make_events();
                         // Resizes while the editor had the terminal were not seen: ask again.
                         if let Ok(size) = terminal.size() {
@@ -293,10 +303,11 @@ where
                             *k = config_watch::stamp(&path);
                         }
                         match outcome {
-                            Ok(note) => {
+                            Ok(crate::edits::Edited::Done(note)) => {
                                 pending.push(Msg::Notice(note));
                                 pending.push(Msg::Config(Box::new(config_watch::read(&path))));
                             }
+                            Ok(crate::edits::Edited::Interrupted) => pending.push(Msg::Shutdown),
                             Err(e) => pending.push(Msg::Notice(e)),
                         }
                     }

@@ -124,9 +124,23 @@ pub fn editor_command() -> Result<(String, Vec<String>), String> {
     Ok((program, words))
 }
 
+/// How a run of the editor ended.
+#[derive(Debug, PartialEq)]
+pub enum Edited {
+    /// The editor exited; the note says how.
+    Done(String),
+    /// A shutdown came (SIGTERM, SIGHUP) while the editor ran: it was hung up on.
+    Interrupted,
+}
+
 /// Suspend the screen, run the editor on `path` (writing the commented example first if there is
-/// no file yet), and take the screen back whatever happened.
-pub async fn edit_in_editor(path: &Path, suspend: &mut dyn Suspend) -> Result<String, String> {
+/// no file yet), and take the screen back whatever happened. When `stop` completes first (a signal
+/// to quit), the editor is hung up on rather than waited for.
+pub async fn edit_in_editor(
+    path: &Path,
+    suspend: &mut dyn Suspend,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<Edited, String> {
     let mut note = String::new();
     if !path.exists() {
         crate::config::init(path, false).map_err(|e| e.to_string())?;
@@ -134,18 +148,42 @@ pub async fn edit_in_editor(path: &Path, suspend: &mut dyn Suspend) -> Result<St
     }
     let (program, args) = editor_command()?;
     suspend.suspend().map_err(|e| format!("cannot leave the screen: {e}"))?;
-    let path_owned = path.to_path_buf();
-    let prog = program.clone();
-    let status = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(&prog).args(&args).arg(&path_owned).status()
-    })
-    .await;
-    let resumed = suspend.resume();
-    resumed.map_err(|e| format!("cannot take the screen back: {e}"))?;
-    match status {
-        Ok(Ok(s)) if s.success() => Ok(format!("{note}back from {program}")),
-        Ok(Ok(s)) => Ok(format!("{note}{program} exited with {s}")),
-        Ok(Err(e)) => Err(format!("cannot run {program}: {e}")),
-        Err(e) => Err(format!("the editor task failed: {e}")),
+    let result = match tokio::process::Command::new(&program).args(&args).arg(path).spawn() {
+        Err(e) => Err(format!("cannot run {program}: {e}")),
+        Ok(mut child) => {
+            let exited = tokio::select! {
+                status = child.wait() => Some(status),
+                () = stop => None,
+            };
+            match exited {
+                Some(Ok(s)) if s.success() => Ok(Edited::Done(format!("{note}back from {program}"))),
+                Some(Ok(s)) => Ok(Edited::Done(format!("{note}{program} exited with {s}"))),
+                Some(Err(e)) => Err(format!("cannot wait for {program}: {e}")),
+                None => {
+                    hang_up(&mut child).await;
+                    Ok(Edited::Interrupted)
+                }
+            }
+        }
+    };
+    suspend.resume().map_err(|e| format!("cannot take the screen back: {e}"))?;
+    result
+}
+
+/// How long an editor that was hung up on gets to keep its work before it is killed.
+const HANG_UP_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// SIGHUP, as if its terminal had closed: editors keep unsaved work for recovery (vim's swap file,
+/// nano's .save) and exit. One that does not is killed after a grace period.
+async fn hang_up(child: &mut tokio::process::Child) {
+    #[cfg(unix)]
+    if let Some(pid) = child.id() {
+        // SAFETY: kill(2) on our own child, which cannot have been reaped: we hold its handle.
+        unsafe {
+            libc::kill(pid as libc::pid_t, libc::SIGHUP);
+        }
+    }
+    if tokio::time::timeout(HANG_UP_GRACE, child.wait()).await.is_err() {
+        let _ = child.kill().await;
     }
 }

@@ -61,7 +61,8 @@ pub fn run(cli: Cli) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let _guard = init_logging();
+    // Held until the end of `run`, or handed to the TUI's panic hook (see `term::install_panic_hook`).
+    let mut log = init_logging();
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -101,7 +102,7 @@ pub fn run(cli: Cli) -> i32 {
             let mut state = State::new(config, providers.demo, now);
             state.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let path = source.path().map(|p| p.to_path_buf());
-            match rt.block_on(tui(state, providers, clock, path, (cli.demo, cli.seed))) {
+            match rt.block_on(tui(state, providers, clock, path, (cli.demo, cli.seed), log.take())) {
                 Ok(()) => EXIT_OK,
                 Err(e) => {
                     eprintln!("chiptape: {e}");
@@ -121,11 +122,12 @@ async fn tui(
     clock: Arc<dyn Clock>,
     config_path: Option<std::path::PathBuf>,
     (demo, seed): (bool, u64),
+    log: Option<tracing_appender::non_blocking::WorkerGuard>,
 ) -> io::Result<()> {
     let (control_tx, control_rx) = mpsc::unbounded_channel();
     crate::term::forward_signals(control_tx.clone())?;
     let mut terminal = ratatui::try_init()?;
-    crate::term::install_panic_hook();
+    crate::term::install_panic_hook(log);
     let rebuild_clock = clock.clone();
     let rebuild: crate::app::Rebuild = Arc::new(move |new, old, current| {
         crate::providers::rebuild(new, old, current, demo, seed, rebuild_clock.clone())
@@ -138,5 +140,6 @@ async fn tui(
     ratatui::restore();
     drop(control_tx);
     tracing::info!(?result, "exit");
+    crate::term::remove_panic_hook();
     result.map(|_| ())
 }

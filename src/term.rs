@@ -29,15 +29,23 @@ pub fn forward_signals(_tx: mpsc::UnboundedSender<Msg>) -> std::io::Result<()> {
 }
 
 /// Restore the terminal, log and print the panic, and exit non-zero: a panicking task must not leave
-/// a half-alive UI behind.
-pub fn install_panic_hook() {
+/// a half-alive UI behind. The hook owns the log writer's guard: `process::exit` runs no
+/// destructors, so the hook flushes the log itself before it exits.
+pub fn install_panic_hook(log: Option<tracing_appender::non_blocking::WorkerGuard>) {
     let previous = std::panic::take_hook();
+    let log = std::sync::Mutex::new(log);
     std::panic::set_hook(Box::new(move |info| {
         ratatui::restore();
         tracing::error!("panic: {info}");
+        drop(log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
         previous(info);
         std::process::exit(101);
     }));
+}
+
+/// Put the default panic hook back; dropping ours flushes the log it holds.
+pub fn remove_panic_hook() {
+    drop(std::panic::take_hook());
 }
 
 /// The real terminal: leave raw mode and the alternate screen for the editor, then come back.

@@ -116,3 +116,48 @@ fn e_runs_the_editor_and_comes_back_with_its_change() {
     tui.press("q");
     assert!(tui.wait_exit().success());
 }
+
+/// SIGTERM or SIGHUP while the editor runs: the app does not wait for the editor to be closed by
+/// hand. The editor is hung up on (SIGHUP, so it keeps unsaved work for recovery), the terminal
+/// comes back, and the app exits cleanly.
+#[test]
+fn a_signal_during_the_editor_hangs_it_up_and_exits() {
+    for (sig, name) in [(libc::SIGTERM, "TERM"), (libc::SIGHUP, "HUP")] {
+        let (home, cfg) = setup();
+        let signals = home.path().join("signals.txt");
+        let editor = home.path().join("editor.sh");
+        // An editor the user is still typing in: it only ends when told to.
+        std::fs::write(
+            &editor,
+            format!(
+                "#!/bin/sh\nlog='{log}'\ntrap 'echo hup >> \"$log\"; kill $!; exit 1' HUP\n\
+                 echo started >> \"$log\"\nsleep 60 &\nwait\n",
+                log = signals.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let editor = editor.to_str().unwrap().to_string();
+        let mut tui = Tui::start_in(
+            home,
+            &["--demo", "--config", &cfg, "--fake-now", "2026-11-24T15:00:00Z"],
+            &[("EDITOR", editor.as_str())],
+        );
+        tui.wait_for("the US group", |s| find(s, " 1 US ").is_some());
+        tui.press("e");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !std::fs::read_to_string(&signals).unwrap_or_default().contains("started") {
+            assert!(Instant::now() < deadline, "the editor never started");
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        tui.signal(sig);
+        let status = tui.wait_exit();
+        assert!(status.success(), "SIG{name}: a clean exit, got {status:?}");
+        assert_eq!(
+            std::fs::read_to_string(&signals).unwrap(),
+            "started\nhup\n",
+            "SIG{name}: the editor was hung up on"
+        );
+        assert!(!tui.with_screen(|s| s.alternate_screen()), "SIG{name}: the terminal is back");
+    }
+}

@@ -174,6 +174,9 @@ fn panic_in_a_task_restores_the_terminal_and_exits_non_zero() {
         assert!(!s.alternate_screen(), "the alternate screen was not left:\n{}", dump(s));
         assert!(s.contents().contains("CHIPTAPE_PANIC_FOR_TEST"), "the panic is reported:\n{}", dump(s));
     });
+    // The log is flushed before the hook exits (process::exit runs no destructors).
+    let log = std::fs::read_to_string(tui.home().join("state/chiptape/chiptape.log")).unwrap_or_default();
+    assert!(log.contains("panic:") && log.contains("CHIPTAPE_PANIC_FOR_TEST"), "the log says why: {log:?}");
 }
 
 /// A config the app rejects: `refresh_secs` below the minimum, at line 1, column 16.

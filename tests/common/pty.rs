@@ -153,6 +153,11 @@ impl Tui {
         lock(&self.term).saw_alternate
     }
 
+    /// The child's HOME (its state dir, log and config live under it).
+    pub fn home(&self) -> &Path {
+        self._home.path()
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.process_id().expect("child pid")
     }
