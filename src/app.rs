@@ -186,6 +186,7 @@ where
     // Config changes and the results of edits come in here.
     let (inbox_tx, mut inbox) = mpsc::unbounded_channel::<Msg>();
     let known = rt.config_path.as_deref().map(config_watch::known);
+    let edit_lock = Arc::new(std::sync::Mutex::new(()));
     let watcher = match (&rt.config_path, &known) {
         (Some(p), Some(k)) => Some(tokio::spawn(crate::config::watch::run(
             p.clone(),
@@ -255,16 +256,23 @@ where
                         );
                     }
                     Effect::OpenLink(url) => open_link(rt.opener.clone(), url, inbox_tx.clone()),
-                    Effect::AddSymbols { group, symbols } => match edit_job(&rt, &known, &inbox_tx) {
-                        Some(job) => {
-                            drop(tokio::spawn(crate::edits::add(job, rt.providers.clone(), group, symbols)))
+                    Effect::AddSymbols { group, symbols } => {
+                        match edit_job(&rt, &known, &inbox_tx, &edit_lock) {
+                            Some(job) => drop(tokio::spawn(crate::edits::add(
+                                job,
+                                rt.providers.clone(),
+                                group,
+                                symbols,
+                            ))),
+                            None => pending.push(Msg::Notice(NO_FILE.to_string())),
                         }
-                        None => pending.push(Msg::Notice(NO_FILE.to_string())),
-                    },
-                    Effect::RemoveSymbol { group, symbol } => match edit_job(&rt, &known, &inbox_tx) {
-                        Some(job) => drop(tokio::spawn(crate::edits::remove(job, group, symbol))),
-                        None => pending.push(Msg::Notice(NO_FILE.to_string())),
-                    },
+                    }
+                    Effect::RemoveSymbol { group, symbol } => {
+                        match edit_job(&rt, &known, &inbox_tx, &edit_lock) {
+                            Some(job) => drop(tokio::spawn(crate::edits::remove(job, group, symbol))),
+                            None => pending.push(Msg::Notice(NO_FILE.to_string())),
+                        }
+                    }
                     Effect::EditConfig => {
                         let (Some(path), Some(suspend)) = (rt.config_path.clone(), rt.suspend.as_mut())
                         else {
@@ -297,15 +305,12 @@ where
                             .draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))
                             .map_err(|e| io::Error::other(e.to_string()))?;
                         redraw = true;
-                        if let Some(k) = &known
-                            && let Ok(mut k) = k.lock()
-                        {
-                            *k = config_watch::stamp(&path);
-                        }
                         match outcome {
                             Ok(crate::edits::Edited::Done(note)) => {
                                 pending.push(Msg::Notice(note));
-                                pending.push(Msg::Config(Box::new(config_watch::read(&path))));
+                                // Read now, not at the watcher's next poll; it then knows this text.
+                                let known = known.clone().unwrap_or_default();
+                                pending.push(Msg::Config(Box::new(config_watch::read(&path, &known))));
                             }
                             Ok(crate::edits::Edited::Interrupted) => pending.push(Msg::Shutdown),
                             Err(e) => pending.push(Msg::Notice(e)),
@@ -375,9 +380,10 @@ fn edit_job(
     rt: &Runtime,
     known: &Option<config_watch::Known>,
     inbox: &mpsc::UnboundedSender<Msg>,
+    one_at_a_time: &Arc<std::sync::Mutex<()>>,
 ) -> Option<crate::edits::Job> {
     let (path, known) = (rt.config_path.clone()?, known.clone()?);
-    Some(crate::edits::Job { path, known, inbox: inbox.clone() })
+    Some(crate::edits::Job { path, known, inbox: inbox.clone(), one_at_a_time: one_at_a_time.clone() })
 }
 
 const NO_FILE: &str = "no config file path for this user: edits cannot be saved";

@@ -2,20 +2,24 @@
 //! run the editor. Results come back into the loop as messages.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
 use crate::app::Suspend;
-use crate::config::edit::{self, EditError};
+use crate::config::edit::{self, EditError, WriteError};
 use crate::config::watch::{self, Known};
 use crate::market::Symbol;
 use crate::msg::Msg;
 use crate::providers::Providers;
 
+#[derive(Clone)]
 pub struct Job {
     pub path: PathBuf,
     pub known: Known,
     pub inbox: mpsc::UnboundedSender<Msg>,
+    /// One edit at a time: `a` then `d` in quick succession must not both start from the same file.
+    pub one_at_a_time: Arc<Mutex<()>>,
 }
 
 impl Job {
@@ -25,26 +29,32 @@ impl Job {
 
     /// Apply `change` to the file (the built-in default first when there is none), write it
     /// atomically, and hand the new config to the loop at once instead of waiting for the watcher.
-    fn write(&self, change: impl FnOnce(&str) -> Result<String, EditError>) -> Result<bool, String> {
-        // One edit at a time: `a` then `d` in quick succession must not read the same old file.
-        static EDITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let _one_at_a_time = EDITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let current = match std::fs::read_to_string(&self.path) {
-            Ok(t) => Some(t),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
-        };
-        let created = current.is_none();
-        let text = change(&edit::base_text(current.as_deref())).map_err(|e| e.to_string())?;
-        let config =
-            crate::config::parse_str(&text, &self.path.display().to_string()).map_err(|e| e.summary())?;
-        edit::write(&self.path, &text).map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
-        // Our own write: the watcher need not read it again.
-        if let Ok(mut k) = self.known.lock() {
-            *k = watch::stamp(&self.path);
+    /// A save made meanwhile (an editor's, between our read and our rename) is never overwritten:
+    /// the edit is made again on top of it, once; if the file changes again, nothing is written.
+    /// Blocking file I/O: call it off the async workers.
+    pub fn write(&self, mut change: impl FnMut(&str) -> Result<String, EditError>) -> Result<bool, String> {
+        let _one = self.one_at_a_time.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for _ in 0..2 {
+            let current = match std::fs::read_to_string(&self.path) {
+                Ok(t) => Some(t),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
+            };
+            let text = change(&edit::base_text(current.as_deref())).map_err(|e| e.to_string())?;
+            let config =
+                crate::config::parse_str(&text, &self.path.display().to_string()).map_err(|e| e.summary())?;
+            match edit::write(&self.path, &text, current.as_deref()) {
+                Ok(()) => {
+                    // The watcher will see the file change and find it holds what the app runs with.
+                    watch::remember(&self.known, Some(&text));
+                    let _ = self.inbox.send(Msg::Config(Box::new(Ok(config))));
+                    return Ok(current.is_none());
+                }
+                Err(WriteError::Changed) => continue,
+                Err(WriteError::Io(e)) => return Err(format!("cannot write {}: {e}", self.path.display())),
+            }
         }
-        let _ = self.inbox.send(Msg::Config(Box::new(Ok(config))));
-        Ok(created)
+        Err(format!("not saved: {} kept changing while it was being written; try again", self.path.display()))
     }
 
     fn where_note(&self, created: bool) -> String {
@@ -74,14 +84,19 @@ pub async fn add(job: Job, providers: Providers, group: String, symbols: Vec<Sym
         return;
     }
     let to_add: Vec<Symbol> = names.iter().map(|(s, _)| s.clone()).collect();
-    let mut added = Vec::new();
-    let result = job.write(|text| {
-        let (t, a) = edit::add_symbols(text, &group, &to_add)?;
-        added = a;
-        Ok(t)
-    });
+    let (writer, to) = (job.clone(), group.clone());
+    let result = off_the_workers(move || {
+        let mut added = Vec::new();
+        let created = writer.write(|text| {
+            let (t, a) = edit::add_symbols(text, &to, &to_add)?;
+            added = a;
+            Ok(t)
+        })?;
+        Ok((created, added))
+    })
+    .await;
     match result {
-        Ok(created) => {
+        Ok((created, added)) => {
             let list: Vec<String> = names
                 .iter()
                 .filter(|(s, _)| added.contains(s))
@@ -102,10 +117,18 @@ pub async fn add(job: Job, providers: Providers, group: String, symbols: Vec<Sym
 }
 
 pub async fn remove(job: Job, group: String, symbol: Symbol) {
-    match job.write(|text| edit::remove_symbol(text, &group, &symbol)) {
+    let (writer, from, sym) = (job.clone(), group.clone(), symbol.clone());
+    match off_the_workers(move || writer.write(|text| edit::remove_symbol(text, &from, &sym))).await {
         Ok(created) => job.notice(format!("removed {symbol} from {group}{}", job.where_note(created))),
         Err(e) => job.notice(e),
     }
+}
+
+/// Run blocking file work on tokio's blocking threads, so the async workers never wait on a disk.
+async fn off_the_workers<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| Err(format!("the edit failed: {e}")))
 }
 
 /// `$VISUAL`, else `$EDITOR`, else `vi`, split into program and arguments (no shell).
@@ -185,5 +208,89 @@ async fn hang_up(child: &mut tokio::process::Child) {
     }
     if tokio::time::timeout(HANG_UP_GRACE, child.wait()).await.is_err() {
         let _ = child.kill().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Its group is also in the built-in default, which an edit starts from when there is no file.
+    const START: &str = "# mine\n[[groups]]\nname = \"US AI chips\"\nsymbols = [\"NVDA\"] # core\n";
+
+    fn job(dir: &Path) -> (Job, mpsc::UnboundedReceiver<Msg>) {
+        let path = dir.join("config.toml");
+        std::fs::write(&path, START).unwrap();
+        let (inbox, rx) = mpsc::unbounded_channel();
+        let known = watch::known(&path);
+        (Job { path, known, inbox, one_at_a_time: Arc::default() }, rx)
+    }
+
+    fn add(text: &str, sym: &str) -> Result<String, EditError> {
+        edit::add_symbols(text, "US AI chips", &[Symbol::parse(sym).unwrap()]).map(|(t, _)| t)
+    }
+
+    /// An editor saves between our read and our rename: its save is kept, and our edit is made
+    /// again on top of it.
+    #[test]
+    fn a_save_made_during_an_edit_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (job, mut rx) = job(dir.path());
+        let users = START.replace("# mine", "# mine, edited in vim");
+        let mut calls = 0;
+        let created = job
+            .write(|text| {
+                calls += 1;
+                if calls == 1 {
+                    std::fs::write(&job.path, &users).unwrap();
+                }
+                add(text, "TSM")
+            })
+            .unwrap();
+        assert!(!created);
+        assert_eq!(calls, 2, "made again on the new text");
+        let now = std::fs::read_to_string(&job.path).unwrap();
+        assert!(now.starts_with("# mine, edited in vim\n"), "the user's save survives: {now}");
+        assert!(now.contains("\"NVDA\", \"TSM\"] # core"), "{now}");
+        assert!(matches!(rx.try_recv(), Ok(Msg::Config(c)) if c.is_ok()));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+    }
+
+    /// A file that keeps changing under us: nothing is written, the user's text stays, and we say so.
+    #[test]
+    fn an_edit_gives_up_when_the_file_keeps_changing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (job, mut rx) = job(dir.path());
+        let mut calls = 0;
+        let err = job
+            .write(|text| {
+                calls += 1;
+                std::fs::write(&job.path, format!("# save {calls}\n{START}")).unwrap();
+                add(text, "TSM")
+            })
+            .unwrap_err();
+        assert!(err.starts_with("not saved:"), "{err}");
+        assert_eq!(std::fs::read_to_string(&job.path).unwrap(), format!("# save 2\n{START}"));
+        assert!(rx.try_recv().is_err(), "no config applied");
+    }
+
+    /// Appearing meanwhile counts as changing: a file created while we built it from the default is kept.
+    #[test]
+    fn a_file_created_meanwhile_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let (job, _rx) = job(dir.path());
+        std::fs::remove_file(&job.path).unwrap();
+        let mut calls = 0;
+        let created = job
+            .write(|text| {
+                calls += 1;
+                if calls == 1 {
+                    std::fs::write(&job.path, START).unwrap();
+                }
+                add(text, "TSM")
+            })
+            .unwrap();
+        assert!(!created, "the second attempt edited the file that appeared");
+        assert!(std::fs::read_to_string(&job.path).unwrap().starts_with("# mine\n"));
     }
 }

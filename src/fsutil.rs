@@ -7,19 +7,35 @@ use std::path::{Path, PathBuf};
 /// never half. A symlinked file is written where the link points (a dotfiles checkout stays the
 /// real file), and the file keeps its permissions.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write(path, bytes, None)
+    write(path, bytes, None, &mut |_| Ok(true)).map(|_| ())
 }
 
 /// `write_atomic` for secrets: readable by the owner only, from the first byte.
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write(path, bytes, Some(0o600))
+    write(path, bytes, Some(0o600), &mut |_| Ok(true)).map(|_| ())
+}
+
+/// `write_atomic`, but only if `unchanged` still says yes once the new file is ready, just before
+/// it replaces the old one (it is given the path that will be replaced). `Ok(false)`: it said no,
+/// and nothing was written.
+pub fn write_atomic_if(
+    path: &Path,
+    bytes: &[u8],
+    unchanged: &mut dyn FnMut(&Path) -> std::io::Result<bool>,
+) -> std::io::Result<bool> {
+    write(path, bytes, None, unchanged)
 }
 
 fn target(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn write(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
+fn write(
+    path: &Path,
+    bytes: &[u8],
+    mode: Option<u32>,
+    unchanged: &mut dyn FnMut(&Path) -> std::io::Result<bool>,
+) -> std::io::Result<bool> {
     let path = target(path);
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -42,9 +58,13 @@ fn write(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
             // The umask may have narrowed the mode asked for at creation.
             std::fs::set_permissions(&tmp, p.clone())?;
         }
-        std::fs::rename(&tmp, &path)
+        if !unchanged(&path)? {
+            return Ok(false);
+        }
+        std::fs::rename(&tmp, &path)?;
+        Ok(true)
     })();
-    if result.is_err() {
+    if !matches!(result, Ok(true)) {
         let _ = std::fs::remove_file(&tmp);
     }
     result

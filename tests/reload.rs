@@ -79,6 +79,43 @@ async fn rewrite_rename_broken_fixed_deleted() {
     assert_eq!(symbols(&next_config(&mut rx).await.unwrap()), ["MU"]);
 }
 
+/// `a` writes the file; a save lands right after, with the same size and the same modification
+/// time (a coarse clock, or an editor that keeps times). It is reloaded, and our own write is not
+/// applied a second time by the watcher.
+#[tokio::test(start_paused = true)]
+async fn a_save_right_after_our_own_write_is_reloaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, group_file(&["NVDA"])).unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let known = watch::known(&path);
+    tokio::spawn(watch::run(path.to_path_buf(), EVERY, known.clone(), tx));
+    let (inbox, mut applied) = mpsc::unbounded_channel();
+    let job = chiptape::edits::Job { path: path.clone(), known, inbox, one_at_a_time: Arc::default() };
+    job.write(|t| {
+        chiptape::config::edit::add_symbols(t, "Mine", &[Symbol::parse("TSM").unwrap()]).map(|(t, _)| t)
+    })
+    .unwrap();
+    assert!(matches!(applied.try_recv(), Ok(Msg::Config(_))), "the edit is applied at once");
+    let ours = std::fs::read_to_string(&path).unwrap();
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    // The user's save: same length, same mtime, renamed over ours.
+    let theirs = ours.replace("TSM", "ASX");
+    assert_eq!(theirs.len(), ours.len());
+    let tmp = dir.path().join("config.toml.swp");
+    std::fs::write(&tmp, &theirs).unwrap();
+    std::fs::File::options().write(true).open(&tmp).unwrap().set_modified(mtime).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    assert_eq!(symbols(&next_config(&mut rx).await.unwrap()), ["NVDA", "ASX"], "their save, not ours again");
+    // Our own write, seen alone, is not applied again.
+    job.write(|t| {
+        chiptape::config::edit::add_symbols(t, "Mine", &[Symbol::parse("MU").unwrap()]).map(|(t, _)| t)
+    })
+    .unwrap();
+    let quiet = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+    assert!(quiet.is_err(), "the watcher applied our own write again: {quiet:?}");
+}
+
 /// Records every quote request; answers with a price for anything.
 struct Recorder {
     log: Arc<Mutex<Vec<Vec<String>>>>,

@@ -147,12 +147,33 @@ pub fn remove_symbol(text: &str, group: &str, symbol: &Symbol) -> Result<String,
     Ok(doc.to_string())
 }
 
-/// Write atomically; on failure the original file is untouched.
-pub fn write(path: &Path, text: &str) -> std::io::Result<()> {
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The file is no longer what the edit was made on (saved meanwhile by someone else).
+    #[error("the file changed meanwhile")]
+    Changed,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Write atomically, only if the file still holds `was` (`None`: there was no file); on failure the
+/// file is untouched.
+pub fn write(path: &Path, text: &str, was: Option<&str>) -> Result<(), WriteError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    crate::fsutil::write_atomic(path, text.as_bytes())
+    let mut unchanged = |target: &Path| -> std::io::Result<bool> {
+        match std::fs::read_to_string(target) {
+            Ok(now) => Ok(was == Some(now.as_str())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(was.is_none()),
+            Err(e) => Err(e),
+        }
+    };
+    if crate::fsutil::write_atomic_if(path, text.as_bytes(), &mut unchanged)? {
+        Ok(())
+    } else {
+        Err(WriteError::Changed)
+    }
 }
 
 #[cfg(test)]
@@ -276,7 +297,7 @@ mod tests {
         // A directory where the new file would go: the rename fails, even for root.
         let blocked = dir.path().join("sub");
         std::fs::create_dir_all(blocked.join("config.toml")).unwrap();
-        assert!(write(&blocked.join("config.toml"), "refresh_secs = 60\n").is_err());
+        assert!(write(&blocked.join("config.toml"), "refresh_secs = 60\n", None).is_err());
         assert!(blocked.join("config.toml").is_dir());
         assert_eq!(std::fs::read_dir(&blocked).unwrap().count(), 1, "no temporary file left behind");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "refresh_secs = 30\n");
