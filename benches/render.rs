@@ -5,8 +5,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chiptape::clock::FixedClock;
 use chiptape::config::{Key, builtin};
+use chiptape::market::clock::FixedClock;
 use chiptape::msg::{DataKind, DataMsg, Msg};
 use chiptape::providers::demo::DemoMarket;
 use chiptape::state::{State, update};

@@ -2,5 +2,5 @@ use clap::Parser;
 
 fn main() {
     let cli = chiptape::cli::Cli::parse();
-    std::process::exit(chiptape::launch::run(cli));
+    std::process::exit(chiptape::cli::run::run(cli));
 }

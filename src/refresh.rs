@@ -6,8 +6,8 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
 
-use crate::clock::Clock;
 use crate::market::Symbol;
+use crate::market::clock::Clock;
 use crate::market::exchange::exchange_for;
 use crate::msg::{DataKind, DataMsg, Msg};
 use crate::providers::{ProviderError, Providers};

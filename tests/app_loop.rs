@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chiptape::app::{Runtime, Stats, run};
-use chiptape::clock::{Clock, ShiftedClock};
 use chiptape::config::builtin;
+use chiptape::market::clock::{Clock, ShiftedClock};
 use chiptape::market::{QuoteOutcome, Symbol};
 use chiptape::msg::Msg;
 use chiptape::providers::{ProviderError, QuoteSource};
@@ -179,10 +179,10 @@ async fn open_market_refreshes_on_schedule() {
     // On screen: the price of the last fetch, one minute in.
     let cfg = builtin();
     let clock: Arc<dyn Clock> =
-        Arc::new(chiptape::clock::FixedClock("2026-11-24T15:01:00Z".parse().unwrap()));
+        Arc::new(chiptape::market::clock::FixedClock("2026-11-24T15:01:00Z".parse().unwrap()));
     let last = chiptape::providers::demo::DemoMarket::new(7, clock, &cfg)
         .quote(&nvda, "2026-11-24T15:01:00Z".parse().unwrap());
-    let price = chiptape::format::price(last.price.unwrap());
+    let price = chiptape::present::number::price(last.price.unwrap());
     let row = screen.lines().find(|l| l.contains("NVDA")).unwrap();
     assert!(row.contains(&price), "{price} in {row}");
 }

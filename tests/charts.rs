@@ -14,9 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chiptape::app::{Runtime, run};
-use chiptape::clock::{Clock, FixedClock, ShiftedClock};
 use chiptape::config::{ProviderConfig, ProviderKind};
-use chiptape::layout::Layout;
+use chiptape::market::clock::{Clock, FixedClock, ShiftedClock};
 use chiptape::market::series::{ChartRange, Series};
 use chiptape::market::{Quote, QuoteOutcome, Symbol};
 use chiptape::msg::Msg;
@@ -24,6 +23,7 @@ use chiptape::providers::http::HttpOptions;
 use chiptape::providers::yahoo::{Yahoo, session::Store};
 use chiptape::providers::{ChartSource, NewsBatch, NewsSource, ProviderError, Providers, QuoteSource};
 use chiptape::state::State;
+use chiptape::state::layout::Layout;
 use chrono::{DateTime, Datelike, NaiveTime, Utc};
 use chrono_tz::America::New_York;
 use chrono_tz::Asia::{Hong_Kong, Shanghai};

@@ -4,14 +4,14 @@
 use std::time::{Duration, Instant};
 
 use chiptape::market::Headline;
-use chiptape::market::dates::parse_lenient;
 use chiptape::market::news::{link_key, merge, title_key};
-use chiptape::market::sanitize::clean;
 use chiptape::market::tags::Tagger;
 use chiptape::providers::NewsBatch;
 use chiptape::providers::feeds::Feeds;
+use chiptape::providers::feeds::dates::parse_lenient;
 use chiptape::providers::feeds::parse::{Context, parse};
 use chiptape::providers::http::{Http, HttpOptions};
+use chiptape::providers::sanitize::clean;
 use chrono::{DateTime, Utc};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

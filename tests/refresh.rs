@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chiptape::clock::ShiftedClock;
+use chiptape::market::clock::ShiftedClock;
 use chiptape::market::series::{ChartRange, Series};
 use chiptape::market::{Quote, QuoteOutcome, Symbol};
 use chiptape::msg::Msg;

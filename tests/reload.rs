@@ -5,9 +5,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chiptape::app::watcher;
 use chiptape::app::{Runtime, run};
-use chiptape::clock::ShiftedClock;
-use chiptape::config::watch;
+use chiptape::market::clock::ShiftedClock;
 use chiptape::market::series::{ChartRange, Series};
 use chiptape::market::{Quote, QuoteOutcome, Symbol};
 use chiptape::msg::Msg;
@@ -40,8 +40,8 @@ fn symbols(c: &chiptape::config::Config) -> Vec<String> {
 
 fn start_watcher(path: &Path) -> mpsc::UnboundedReceiver<Msg> {
     let (tx, rx) = mpsc::unbounded_channel();
-    let known = watch::known(path);
-    tokio::spawn(watch::run(path.to_path_buf(), EVERY, known, tx));
+    let known = watcher::known(path);
+    tokio::spawn(watcher::run(path.to_path_buf(), EVERY, known, tx));
     rx
 }
 
@@ -88,10 +88,10 @@ async fn a_save_right_after_our_own_write_is_reloaded() {
     let path = dir.path().join("config.toml");
     std::fs::write(&path, group_file(&["NVDA"])).unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let known = watch::known(&path);
-    tokio::spawn(watch::run(path.to_path_buf(), EVERY, known.clone(), tx));
+    let known = watcher::known(&path);
+    tokio::spawn(watcher::run(path.to_path_buf(), EVERY, known.clone(), tx));
     let (inbox, mut applied) = mpsc::unbounded_channel();
-    let job = chiptape::edits::Job { path: path.clone(), known, inbox, one_at_a_time: Arc::default() };
+    let job = chiptape::app::edits::Job { path: path.clone(), known, inbox, one_at_a_time: Arc::default() };
     job.write(|t| {
         chiptape::config::edit::add_symbols(t, "Mine", &[Symbol::parse("TSM").unwrap()]).map(|(t, _)| t)
     })

@@ -287,7 +287,7 @@ fn several_config_errors_fit_the_status_bar() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.toml");
     std::fs::write(&path, "refresh_secs = 1\nnews_refresh_secs = 2\n[theme]\nname = \"neon\"\n").unwrap();
-    let err = chiptape::config::watch::read(&path, &Default::default()).unwrap_err();
+    let err = chiptape::app::watcher::read(&path, &Default::default()).unwrap_err();
     assert!(!err.contains('\n'), "{err}");
     let mut s = loaded(120, 30);
     update(&mut s, Msg::Config(Box::new(Err(err))), t0());

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chiptape::clock::FixedClock;
 use chiptape::config::{ProviderConfig, ProviderKind};
+use chiptape::market::clock::FixedClock;
 use chiptape::market::{MarketState, Quote, QuoteOutcome, Symbol};
 use chiptape::providers::http::HttpOptions;
 use chiptape::providers::yahoo::{Yahoo, session::Store};

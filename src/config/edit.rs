@@ -169,7 +169,7 @@ pub fn write(path: &Path, text: &str, was: Option<&str>) -> Result<(), WriteErro
             Err(e) => Err(e),
         }
     };
-    if crate::fsutil::write_atomic_if(path, text.as_bytes(), &mut unchanged)? {
+    if crate::store::atomic::write_atomic_if(path, text.as_bytes(), &mut unchanged)? {
         Ok(())
     } else {
         Err(WriteError::Changed)

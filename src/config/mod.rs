@@ -5,7 +5,6 @@ pub mod keys;
 pub mod locate;
 pub mod raw;
 mod validate;
-pub mod watch;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -317,5 +316,5 @@ pub fn init(path: &Path, force: bool) -> Result<(), InitError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(err)?;
     }
-    crate::fsutil::write_atomic(path, EXAMPLE_TOML.as_bytes()).map_err(err)
+    crate::store::atomic::write_atomic(path, EXAMPLE_TOML.as_bytes()).map_err(err)
 }

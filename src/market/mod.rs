@@ -1,9 +1,9 @@
 //! Domain types shared by providers, state and output: no I/O, no terminal.
 
-pub mod dates;
+pub mod clock;
 pub mod exchange;
 pub mod news;
-pub mod sanitize;
+pub mod portfolio;
 pub mod series;
 pub mod symbol;
 pub mod tags;

@@ -1,9 +1,9 @@
 //! Where quotes and headlines come from. Providers never touch the terminal; they hand back domain types.
 
 pub mod demo;
-pub mod demo_catalog;
 pub mod feeds;
 pub mod http;
+pub mod sanitize;
 pub mod yahoo;
 
 use std::sync::Arc;
@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use crate::clock::Clock;
 use crate::config::{Config, ProviderKind};
+use crate::market::clock::Clock;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{Headline, QuoteOutcome, Symbol};
 

@@ -3,10 +3,10 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::State;
-use crate::columns::{Col, columns};
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Symbol};
 use crate::msg::Outcome;
+use crate::state::columns::{Col, columns};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detail {

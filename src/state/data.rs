@@ -4,8 +4,8 @@ use chrono::Duration;
 
 use super::{QuoteEntry, State};
 use crate::config::Config;
-use crate::market::sanitize::clean;
 use crate::msg::{DataKind, DataMsg, Effect, Outcome};
+use crate::providers::sanitize::clean;
 
 pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
     if d.generation < s.generation {

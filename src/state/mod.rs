@@ -1,8 +1,10 @@
 //! Everything the screen shows, and the pure `update` that changes it. No I/O, no clock of its own.
 
 mod charts;
+pub mod columns;
 mod data;
 mod input;
+pub mod layout;
 mod rows;
 
 pub use input::is_web_link;
@@ -13,12 +15,12 @@ use std::hash::{Hash, Hasher};
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::layout::Layout;
 use crate::market::exchange::{Exchange, exchange_for};
 use crate::market::series::ChartRange;
 use crate::market::{Headline, Quote, Symbol};
 use crate::msg::{Effect, Msg, Outcome};
-use crate::timefmt;
+use crate::present::time;
+use crate::state::layout::Layout;
 
 pub use charts::{Detail, SeriesEntry};
 pub use rows::SortKey;
@@ -202,14 +204,14 @@ impl State {
         let now = self.now;
         let shown = self.shown_times();
         for ex in shown.clocks {
-            timefmt::clock(ex, now).hash(&mut h);
+            time::clock(ex, now).hash(&mut h);
             ex.state_at(now).hash(&mut h);
         }
         for t in shown.ages {
-            timefmt::age(t, now).hash(&mut h);
+            time::age(t, now).hash(&mut h);
         }
         for t in shown.countdowns {
-            timefmt::until(t, now).hash(&mut h);
+            time::until(t, now).hash(&mut h);
         }
         h.finish()
     }
@@ -223,7 +225,7 @@ impl State {
         let mut next = 60_000 - ms_in_minute;
         let shown = self.shown_times();
         for t in shown.ages {
-            next = next.min(timefmt::age_changes_in(t, now));
+            next = next.min(time::age_changes_in(t, now));
         }
         if shown.countdowns.iter().any(|t| *t > now) {
             next = next.min(1000 - i64::from(now.timestamp_subsec_millis()));

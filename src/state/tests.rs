@@ -3,8 +3,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::clock::FixedClock;
 use crate::config::{Action, Key, KeyCode, builtin};
+use crate::market::clock::FixedClock;
 use crate::msg::{DataKind, DataMsg};
 use crate::providers::demo::DemoMarket;
 use crate::state::Prompt;

@@ -10,14 +10,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use super::theme::Theme;
-use crate::format;
 use crate::market::exchange::exchange_for;
+use crate::market::portfolio;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Quote};
-use crate::portfolio;
+use crate::present::number;
+use crate::present::text::{fit, pad, width};
+use crate::present::time;
 use crate::state::{Detail, State};
-use crate::text::{fit, pad, width};
-use crate::timefmt;
 
 /// From this width the numbers sit beside the chart.
 const SIDE_PANEL_FROM: u16 = 90;
@@ -124,9 +124,9 @@ fn render_chart(series: &Series, range: ChartRange, tz: Tz, theme: &Theme, frame
             .collect()
     };
     let y_labels: Vec<Line> = if height >= 6 {
-        vec![format::price(lo + pad_y), format::price((lo + hi) / 2.0), format::price(hi - pad_y)]
+        vec![number::price(lo + pad_y), number::price((lo + hi) / 2.0), number::price(hi - pad_y)]
     } else {
-        vec![format::price(lo + pad_y), format::price(hi - pad_y)]
+        vec![number::price(lo + pad_y), number::price(hi - pad_y)]
     }
     .into_iter()
     .map(Line::from)
@@ -151,10 +151,10 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
     match q {
         Some(q) => {
             let dir = theme.direction(q.change);
-            let last = q.price.map_or("—".to_string(), format::price);
+            let last = q.price.map_or("—".to_string(), number::price);
             let chg = match (q.change, q.change_pct) {
                 (Some(c), Some(p)) => {
-                    format!("{}{} ({})", format::arrow(Some(c)), format::change(c), format::pct(p))
+                    format!("{}{} ({})", number::arrow(Some(c)), number::change(c), number::pct(p))
                 }
                 _ => String::new(),
             };
@@ -163,22 +163,22 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
             if let (Some(ep), true) =
                 (q.extended_price, matches!(q.market_state, MarketState::Pre | MarketState::Post))
             {
-                let pct = q.extended_change_pct.map(format::pct).unwrap_or_default();
+                let pct = q.extended_change_pct.map(number::pct).unwrap_or_default();
                 lines.push(kv(
                     q.market_state.label(),
-                    format!("{} {pct}", format::price(ep)),
+                    format!("{} {pct}", number::price(ep)),
                     theme.direction(q.extended_change_pct),
                     w,
                 ));
             }
             let range = |a: Option<f64>, b: Option<f64>| match (a, b) {
-                (Some(a), Some(b)) => format!("{} – {}", format::price(a), format::price(b)),
+                (Some(a), Some(b)) => format!("{} – {}", number::price(a), number::price(b)),
                 _ => "—".to_string(),
             };
             lines.push(kv("Day", range(q.day_low, q.day_high), theme.text, w));
             lines.push(kv("52 wk", range(q.year_low, q.year_high), theme.text, w));
-            let vol = q.volume.map_or("—".to_string(), |v| format::compact(v as f64));
-            let cap = q.market_cap.map_or("—".to_string(), format::compact);
+            let vol = q.volume.map_or("—".to_string(), |v| number::compact(v as f64));
+            let cap = q.market_cap.map_or("—".to_string(), number::compact);
             lines.push(kv("Volume", format!("{vol}   cap {cap}"), theme.text, w));
             let delay = if q.delay_min > 0 { format!(" · {}m delay", q.delay_min) } else { String::new() };
             let ex = q.exchange.clone().unwrap_or_default();
@@ -189,12 +189,12 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
     let lots = portfolio::lots(&state.config.positions);
     if let Some((qty, cost)) = lots.get(&d.symbol) {
         let h = portfolio::holding(*qty, *cost, q, None);
-        let pnl = h.total_pnl.map_or("—".to_string(), format::change);
-        let pct = h.total_pnl_pct.map(|p| format!(" ({})", format::pct(p))).unwrap_or_default();
-        lines.push(kv("Position", format!("{qty} @ {}", format::price(h.avg_cost)), theme.text, w));
+        let pnl = h.total_pnl.map_or("—".to_string(), number::change);
+        let pct = h.total_pnl_pct.map(|p| format!(" ({})", number::pct(p))).unwrap_or_default();
+        lines.push(kv("Position", format!("{qty} @ {}", number::price(h.avg_cost)), theme.text, w));
         lines.push(kv(
             "P&L",
-            format!("{pnl}{pct}  day {}", h.day_pnl.map_or("—".to_string(), format::change)),
+            format!("{pnl}{pct}  day {}", h.day_pnl.map_or("—".to_string(), number::change)),
             theme.direction(h.total_pnl),
             w,
         ));
@@ -204,7 +204,7 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
     if room > 0 && !about.is_empty() {
         lines.push(Line::styled(fit("Headlines", w), theme.header));
         for h in about.iter().take(room - 1) {
-            let age = h.published.map_or(String::new(), |p| timefmt::age(p, state.now));
+            let age = h.published.map_or(String::new(), |p| time::age(p, state.now));
             let age = format!("{age:>3} ");
             let t = fit(&h.title, w.saturating_sub(width(&age)));
             let style = if state.read.contains(&h.link) {

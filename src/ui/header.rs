@@ -7,9 +7,9 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::market::exchange::SessionState;
+use crate::present::text::{fit, width};
+use crate::present::time;
 use crate::state::State;
-use crate::text::{fit, width};
-use crate::timefmt;
 
 pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let avail = (area.width as usize).saturating_sub(1);
@@ -51,7 +51,7 @@ pub fn clocks(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut used = 0;
     for ex in state.exchanges_in_view() {
         let st = ex.state_at(state.now);
-        let text = format!("{} {} {} {}", ex.label, timefmt::clock(ex, state.now), mark(st), st.label());
+        let text = format!("{} {} {} {}", ex.label, time::clock(ex, state.now), mark(st), st.label());
         let w = width(&text) + 3;
         if used + w > area.width as usize {
             break;

@@ -7,8 +7,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
 use crate::config::Action;
+use crate::present::text::{fit, pad};
 use crate::state::State;
-use crate::text::{fit, pad};
 
 fn entries(state: &State) -> Vec<(String, &'static str)> {
     let km = &state.config.keys;
@@ -38,8 +38,8 @@ fn entries(state: &State) -> Vec<(String, &'static str)> {
 
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let items = entries(state);
-    let key_w = items.iter().map(|(k, _)| crate::text::width(k)).max().unwrap_or(4).min(18);
-    let desc_w = items.iter().map(|(_, d)| crate::text::width(d)).max().unwrap_or(10);
+    let key_w = items.iter().map(|(k, _)| crate::present::text::width(k)).max().unwrap_or(4).min(18);
+    let desc_w = items.iter().map(|(_, d)| crate::present::text::width(d)).max().unwrap_or(10);
     let col_w = key_w + 2 + desc_w;
     let max_w = area.width.saturating_sub(2) as usize;
     let max_h = area.height.saturating_sub(2) as usize;

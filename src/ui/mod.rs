@@ -20,11 +20,11 @@ use theme::Theme;
 
 pub fn view(state: &State, frame: &mut Frame) {
     let area = frame.area();
-    let layout = crate::layout::Layout::compute(area.width, area.height);
+    let layout = crate::state::layout::Layout::compute(area.width, area.height);
     let theme = Theme::new(&state.config.theme, state.no_color);
     if layout.too_small {
         if area.width > 0 && area.height > 0 {
-            let msg = crate::text::fit(
+            let msg = crate::present::text::fit(
                 &format!("too small: {}x{} (need 40x12)", area.width, area.height),
                 area.width as usize,
             );
@@ -53,7 +53,10 @@ fn pane(frame: &mut Frame, theme: &Theme, area: Rect, title: &str, focused: bool
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.border_focused } else { theme.border })
-        .title(Span::styled(crate::text::fit(title, area.width.saturating_sub(2) as usize), theme.header));
+        .title(Span::styled(
+            crate::present::text::fit(title, area.width.saturating_sub(2) as usize),
+            theme.header,
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     (inner.height > 0 && inner.width > 0).then_some(inner)

@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
+use crate::present::text::{fit, pad, rpad, width};
+use crate::present::time;
 use crate::state::{Focus, State};
-use crate::text::{fit, pad, rpad, width};
-use crate::timefmt;
 
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = state.focus == Focus::Headlines;
@@ -38,11 +38,11 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let show_syms = w >= 60;
     let show_source = w >= 44;
     let selected = state.selected_headline().map(|h| h.link.clone());
-    let layout = crate::layout::Layout::compute(frame.area().width, frame.area().height);
+    let layout = crate::state::layout::Layout::compute(frame.area().width, frame.area().height);
     let summary_lines = layout.summary_lines();
     let list_rows = if summary_lines > 0 { layout.news_rows() } else { inner.height as usize };
     for h in rows.iter().skip(state.news.offset).take(list_rows) {
-        let age = h.published.map_or(String::new(), |p| timefmt::age(p, state.now));
+        let age = h.published.map_or(String::new(), |p| time::age(p, state.now));
         let mut spans = vec![Span::styled(rpad(&age, 3), theme.dim), Span::raw(" ")];
         let mut used = 4;
         if show_source {

@@ -7,21 +7,21 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::config::Action;
+use crate::present::text::{fit, one_line, width};
+use crate::present::time;
 use crate::state::{Prompt, SourceStatus, State};
-use crate::text::{fit, one_line, width};
-use crate::timefmt;
 
 fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>) -> (String, bool) {
     let label =
         if st.label.is_empty() || st.label == name { String::new() } else { format!(" {}", st.label) };
     let ago = st.last_ok.map(|t| {
-        let age = timefmt::age(t, now);
+        let age = time::age(t, now);
         if age == "now" { "just now".to_string() } else { format!("{age} ago") }
     });
     match (&st.error, ago) {
         (Some(e), ago) => {
             let retry =
-                st.retry_at.map(|t| format!(" — retrying in {}", timefmt::until(t, now))).unwrap_or_default();
+                st.retry_at.map(|t| format!(" — retrying in {}", time::until(t, now))).unwrap_or_default();
             // Some sources answered (headlines from other feeds): say when, then what failed.
             let when = ago.map(|a| format!(" {a}")).unwrap_or_default();
             (format!("{name}{label}{when}: {e}{retry}"), true)

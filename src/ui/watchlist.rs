@@ -7,14 +7,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::columns::{Col, columns};
-use crate::format;
 use crate::market::exchange::exchange_for;
 use crate::market::series::ChartRange;
 use crate::market::{MarketState, Symbol};
+use crate::present::number;
+use crate::present::text::{fit, pad, rpad};
+use crate::present::time;
+use crate::state::columns::{Col, columns};
 use crate::state::{Focus, SortKey, State};
-use crate::text::{fit, pad, rpad};
-use crate::timefmt;
 
 fn cell(c: Col, w: usize, text: &str) -> String {
     if c.right() { rpad(text, w) } else { pad(text, w) }
@@ -95,20 +95,20 @@ fn row<'a>(
         let (text, style) = match c {
             Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
             Col::Name => (name.clone(), theme.text),
-            Col::Last => (q.and_then(|q| q.price).map_or(missing.to_string(), format::price), theme.text),
-            Col::Chg => (q.and_then(|q| q.change).map_or(String::new(), format::change), dir),
+            Col::Last => (q.and_then(|q| q.price).map_or(missing.to_string(), number::price), theme.text),
+            Col::Chg => (q.and_then(|q| q.change).map_or(String::new(), number::change), dir),
             Col::Pct => (
                 q.and_then(|q| q.change_pct).map_or(String::new(), |p| {
-                    format!("{}{}", format::arrow(q.and_then(|q| q.change)), format::pct(p))
+                    format!("{}{}", number::arrow(q.and_then(|q| q.change)), number::pct(p))
                 }),
                 dir,
             ),
             Col::Volume => {
-                (q.and_then(|q| q.volume).map_or(String::new(), |v| format::compact(v as f64)), theme.dim)
+                (q.and_then(|q| q.volume).map_or(String::new(), |v| number::compact(v as f64)), theme.dim)
             }
             Col::Range => (
                 match q.and_then(|q| q.day_low.zip(q.day_high)) {
-                    Some((lo, hi)) => format!("{}–{}", format::price(lo), format::price(hi)),
+                    Some((lo, hi)) => format!("{}–{}", number::price(lo), number::price(hi)),
                     None => String::new(),
                 },
                 theme.dim,
@@ -118,7 +118,7 @@ fn row<'a>(
                 if entry.is_some_and(|e| e.error.is_some()) {
                     ("error".to_string(), theme.error)
                 } else if let Some(u) = updated.filter(|_| stale) {
-                    (format!("old {}", timefmt::age(u, state.now)), theme.dim)
+                    (format!("old {}", time::age(u, state.now)), theme.dim)
                 } else if let Some(d) = q.map(|q| q.delay_min).filter(|d| *d > 0) {
                     (format!("{d}m"), theme.dim)
                 } else {
@@ -128,10 +128,10 @@ fn row<'a>(
             Col::Ext => {
                 match q.and_then(|q| q.extended_price.map(|p| (q.market_state, p, q.extended_change_pct))) {
                     Some((st, _, Some(pct))) if matches!(st, MarketState::Pre | MarketState::Post) => {
-                        (format!("{} {}", st.label(), format::pct(pct)), theme.direction(Some(pct)))
+                        (format!("{} {}", st.label(), number::pct(pct)), theme.direction(Some(pct)))
                     }
                     Some((st, p, None)) if matches!(st, MarketState::Pre | MarketState::Post) => {
-                        (format!("{} {}", st.label(), format::price(p)), theme.dim)
+                        (format!("{} {}", st.label(), number::price(p)), theme.dim)
                     }
                     _ => (String::new(), theme.dim),
                 }

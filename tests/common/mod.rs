@@ -6,8 +6,8 @@ pub mod pty;
 
 use std::sync::Arc;
 
-use chiptape::clock::FixedClock;
 use chiptape::config::{Config, builtin};
+use chiptape::market::clock::FixedClock;
 use chiptape::market::series::ChartRange;
 use chiptape::msg::{DataKind, DataMsg, Msg};
 use chiptape::providers::demo::DemoMarket;

@@ -1,6 +1,7 @@
 //! Headlines from RSS/Atom feeds and Yahoo's per-symbol headline RSS: fetched in parallel,
 //! conditionally (ETag / Last-Modified), one failing feed never hiding the others.
 
+pub mod dates;
 pub mod parse;
 
 use std::collections::HashMap;

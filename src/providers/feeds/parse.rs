@@ -2,10 +2,10 @@
 
 use chrono_tz::Tz;
 
-use crate::market::dates::{FeedZone, parse_in};
-use crate::market::sanitize::clean;
 use crate::market::tags::Tagger;
 use crate::market::{Headline, Symbol};
+use crate::providers::feeds::dates::{FeedZone, parse_in};
+use crate::providers::sanitize::clean;
 
 /// Deeper than this is not a news feed; it is an attempt to exhaust a recursive parser.
 const MAX_DEPTH: usize = 64;
@@ -192,7 +192,7 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
             .map(|s| clean(&s.content))
             .or_else(|| e.content.as_ref().and_then(|c| c.body.as_deref()).map(clean))
             .filter(|s| !s.is_empty() && *s != title)
-            .map(|s| crate::text::fit(&s, 600));
+            .map(|s| crate::present::text::fit(&s, 600));
         // A date ahead of now is kept as written: merging decides what it means (see `news::merge`).
         let published = e.published.or(e.updated);
         let symbols: Vec<Symbol> = cx.tagger.tag(&[&title, summary.as_deref().unwrap_or("")]);
@@ -203,7 +203,7 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
         out.push(Headline {
             title,
             link,
-            source: crate::text::fit(&source, 40),
+            source: crate::present::text::fit(&source, 40),
             published,
             symbols,
             feed: cx.feed_name.to_string(),

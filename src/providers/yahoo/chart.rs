@@ -5,9 +5,9 @@ use serde::Deserialize;
 
 use super::num;
 use crate::market::exchange::exchange_for;
-use crate::market::sanitize::clean;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Quote, Symbol};
+use crate::providers::sanitize::clean;
 
 #[derive(Deserialize)]
 struct Envelope {

@@ -16,8 +16,8 @@ use tokio::time::Instant;
 
 use super::http::{Http, HttpOptions};
 use super::{ChartSource, ProviderError, QuoteSource};
-use crate::clock::Clock;
 use crate::config::ProviderConfig;
+use crate::market::clock::Clock;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{Quote, QuoteOutcome, Symbol};
 use session::{Session, Store};

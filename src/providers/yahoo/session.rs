@@ -86,7 +86,7 @@ impl Store {
                 std::fs::create_dir_all(dir)?;
             }
             let text = serde_json::to_vec(s).map_err(std::io::Error::other)?;
-            crate::fsutil::write_private(path, &text)
+            crate::store::atomic::write_private(path, &text)
         };
         if let Err(e) = write() {
             tracing::warn!(error = %e, "cannot keep the Yahoo session");

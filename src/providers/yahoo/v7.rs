@@ -5,8 +5,8 @@ use serde::Deserialize;
 
 use super::num;
 use crate::market::exchange::exchange_for;
-use crate::market::sanitize::clean;
 use crate::market::{MarketState, Quote, Symbol};
+use crate::providers::sanitize::clean;
 
 #[derive(Deserialize)]
 struct Envelope {

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
 use crate::app::Suspend;
+use crate::app::watcher::{self, Known};
 use crate::config::edit::{self, EditError, WriteError};
-use crate::config::watch::{self, Known};
 use crate::market::Symbol;
 use crate::msg::Msg;
 use crate::providers::Providers;
@@ -46,7 +46,7 @@ impl Job {
             match edit::write(&self.path, &text, current.as_deref()) {
                 Ok(()) => {
                     // The watcher will see the file change and find it holds what the app runs with.
-                    watch::remember(&self.known, Some(&text));
+                    watcher::remember(&self.known, Some(&text));
                     let _ = self.inbox.send(Msg::Config(Box::new(Ok(config))));
                     return Ok(current.is_none());
                 }
@@ -222,7 +222,7 @@ mod tests {
         let path = dir.join("config.toml");
         std::fs::write(&path, START).unwrap();
         let (inbox, rx) = mpsc::unbounded_channel();
-        let known = watch::known(&path);
+        let known = watcher::known(&path);
         (Job { path, known, inbox, one_at_a_time: Arc::default() }, rx)
     }
 

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use crate::cli::{Cli, Command};
-use crate::clock::{Clock, ShiftedClock, SystemClock};
-use crate::commands::{self, EXIT_OK, EXIT_USAGE};
+use crate::cli::{EXIT_OK, EXIT_USAGE, Io};
 use crate::config::{Config, Source};
+use crate::market::clock::{Clock, ShiftedClock, SystemClock};
 use crate::state::State;
 
 fn source(cli: &Cli) -> Source {
@@ -45,7 +45,7 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 pub fn run(cli: Cli) -> i32 {
     let source = source(&cli);
     if let Some(Command::Config { command }) = &cli.command {
-        return commands::config_cmd(command, &source, &mut io::stdout(), &mut io::stderr());
+        return crate::cli::config::config_cmd(command, &source, &mut io::stdout(), &mut io::stderr());
     }
     let config: Config = match source.load() {
         Ok(c) => c,
@@ -73,23 +73,23 @@ pub fn run(cli: Cli) -> i32 {
     let providers = crate::providers::build(&config, cli.demo, cli.seed, clock.clone());
     let now = clock.now();
     let code = match &cli.command {
-        Some(Command::Quotes { group, format, totals }) => rt.block_on(commands::quotes(
+        Some(Command::Quotes { group, format, totals }) => rt.block_on(crate::cli::quotes::quotes(
             &config,
             &providers,
             group.as_deref(),
             *format,
             *totals,
             now,
-            commands::Io { out: &mut io::stdout(), err: &mut io::stderr() },
+            Io { out: &mut io::stdout(), err: &mut io::stderr() },
         )),
-        Some(Command::News { symbol, limit, format }) => rt.block_on(commands::news(
+        Some(Command::News { symbol, limit, format }) => rt.block_on(crate::cli::news::news(
             &providers,
             &config,
             symbol.as_deref(),
             *limit,
             *format,
             now,
-            commands::Io { out: &mut io::stdout(), err: &mut io::stderr() },
+            Io { out: &mut io::stdout(), err: &mut io::stderr() },
         )),
         Some(Command::Config { .. }) => EXIT_OK,
         None => {

@@ -1,5 +1,8 @@
 //! The loop: one `select!` over control, input, data and a clock tick; draws only when `update` says so.
 
+pub mod edits;
+pub mod watcher;
+
 use std::collections::HashSet;
 use std::io;
 use std::path::PathBuf;
@@ -13,10 +16,10 @@ use ratatui::backend::Backend;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-use crate::clock::Clock;
-use crate::config::watch as config_watch;
+use crate::app::watcher as config_watch;
 use crate::config::{Config, Key, KeyCode};
 use crate::market::Symbol;
+use crate::market::clock::Clock;
 use crate::market::series::ChartRange;
 use crate::msg::{Effect, Msg};
 use crate::providers::Providers;
@@ -188,7 +191,7 @@ where
     let known = rt.config_path.as_deref().map(config_watch::known);
     let edit_lock = Arc::new(std::sync::Mutex::new(()));
     let watcher = match (&rt.config_path, &known) {
-        (Some(p), Some(k)) => Some(tokio::spawn(crate::config::watch::run(
+        (Some(p), Some(k)) => Some(tokio::spawn(crate::app::watcher::run(
             p.clone(),
             rt.watch_every,
             k.clone(),
@@ -258,7 +261,7 @@ where
                     Effect::OpenLink(url) => open_link(rt.opener.clone(), url, inbox_tx.clone()),
                     Effect::AddSymbols { group, symbols } => {
                         match edit_job(&rt, &known, &inbox_tx, &edit_lock) {
-                            Some(job) => drop(tokio::spawn(crate::edits::add(
+                            Some(job) => drop(tokio::spawn(crate::app::edits::add(
                                 job,
                                 rt.providers.clone(),
                                 group,
@@ -269,7 +272,7 @@ where
                     }
                     Effect::RemoveSymbol { group, symbol } => {
                         match edit_job(&rt, &known, &inbox_tx, &edit_lock) {
-                            Some(job) => drop(tokio::spawn(crate::edits::remove(job, group, symbol))),
+                            Some(job) => drop(tokio::spawn(crate::app::edits::remove(job, group, symbol))),
                             None => pending.push(Msg::Notice(NO_FILE.to_string())),
                         }
                     }
@@ -292,7 +295,7 @@ where
                             }
                             futures::future::pending().await
                         };
-                        let outcome = crate::edits::edit_in_editor(&path, suspend.as_mut(), stop).await;
+                        let outcome = crate::app::edits::edit_in_editor(&path, suspend.as_mut(), stop).await;
                         events = make_events();
                         // Resizes while the editor had the terminal were not seen: ask again.
                         if let Ok(size) = terminal.size() {
@@ -306,13 +309,13 @@ where
                             .map_err(|e| io::Error::other(e.to_string()))?;
                         redraw = true;
                         match outcome {
-                            Ok(crate::edits::Edited::Done(note)) => {
+                            Ok(crate::app::edits::Edited::Done(note)) => {
                                 pending.push(Msg::Notice(note));
                                 // Read now, not at the watcher's next poll; it then knows this text.
                                 let known = known.clone().unwrap_or_default();
                                 pending.push(Msg::Config(Box::new(config_watch::read(&path, &known))));
                             }
-                            Ok(crate::edits::Edited::Interrupted) => pending.push(Msg::Shutdown),
+                            Ok(crate::app::edits::Edited::Interrupted) => pending.push(Msg::Shutdown),
                             Err(e) => pending.push(Msg::Notice(e)),
                         }
                     }
@@ -381,9 +384,9 @@ fn edit_job(
     known: &Option<config_watch::Known>,
     inbox: &mpsc::UnboundedSender<Msg>,
     one_at_a_time: &Arc<std::sync::Mutex<()>>,
-) -> Option<crate::edits::Job> {
+) -> Option<crate::app::edits::Job> {
     let (path, known) = (rt.config_path.clone()?, known.clone()?);
-    Some(crate::edits::Job { path, known, inbox: inbox.clone(), one_at_a_time: one_at_a_time.clone() })
+    Some(crate::app::edits::Job { path, known, inbox: inbox.clone(), one_at_a_time: one_at_a_time.clone() })
 }
 
 const NO_FILE: &str = "no config file path for this user: edits cannot be saved";

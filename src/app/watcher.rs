@@ -65,28 +65,28 @@ pub fn remember(known: &Known, text: Option<&str>) {
     }
 }
 
-fn summary(path: &Path, e: super::ConfigError) -> String {
+fn summary(path: &Path, e: crate::config::ConfigError) -> String {
     match e {
         // The file without its directories: it is the config file the user is editing.
-        super::ConfigError::Invalid { issues, .. } => {
+        crate::config::ConfigError::Invalid { issues, .. } => {
             let file = path
                 .file_name()
                 .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-            super::ConfigError::Invalid { file, issues }.summary()
+            crate::config::ConfigError::Invalid { file, issues }.summary()
         }
         other => other.summary(),
     }
 }
 
-fn check(path: &Path, text: &str) -> Result<super::Config, String> {
-    super::parse_str(text, &path.display().to_string()).map_err(|e| summary(path, e))
+fn check(path: &Path, text: &str) -> Result<crate::config::Config, String> {
+    crate::config::parse_str(text, &path.display().to_string()).map_err(|e| summary(path, e))
 }
 
 /// Read and check the file as it is now, for `Msg::Config` (an error in one line, for the status
 /// bar), and record it as applied.
-pub fn read(path: &Path, known: &Known) -> Result<super::Config, String> {
+pub fn read(path: &Path, known: &Known) -> Result<crate::config::Config, String> {
     let text = std::fs::read_to_string(path).map_err(|source| {
-        summary(path, super::ConfigError::Read { path: path.display().to_string(), source })
+        summary(path, crate::config::ConfigError::Read { path: path.display().to_string(), source })
     })?;
     remember(known, Some(&text));
     check(path, &text)
@@ -130,9 +130,10 @@ pub async fn run(path: PathBuf, every: Duration, known: Known, tx: mpsc::Unbound
                     remember(&known, Some(&text));
                     check(&path, &text)
                 }
-                Err(source) => {
-                    Err(summary(&path, super::ConfigError::Read { path: path.display().to_string(), source }))
-                }
+                Err(source) => Err(summary(
+                    &path,
+                    crate::config::ConfigError::Read { path: path.display().to_string(), source },
+                )),
             },
         };
         if tx.send(Msg::Config(Box::new(msg))).is_err() {

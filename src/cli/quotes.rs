@@ -1,29 +1,19 @@
-//! The one-shot subcommands: `quotes`, `news`, `config …`. They print and return an exit code.
+//! `chiptape quotes`: fetch once, print every watchlist symbol (or one group), exit.
 
 use std::collections::HashMap;
 use std::io::Write;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::cli::{ConfigCommand, NewsFormat, QuoteFormat};
-use crate::config::{self, Config, Source};
+use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, QuoteFormat, rfc3339};
+use crate::config::Config;
 use crate::market::exchange::exchange_for;
-use crate::market::sanitize::clean;
-use crate::market::{Headline, MarketState, Quote, QuoteOutcome, Symbol};
-use crate::portfolio::{self, Holding, Totals};
+use crate::market::portfolio::{self, Holding, Totals};
+use crate::market::{MarketState, Quote, QuoteOutcome, Symbol};
+use crate::present::number;
+use crate::providers::sanitize::clean;
 use crate::providers::{ProviderError, Providers};
-use crate::{format, timefmt};
-
-/// Where a command prints: results to `out`, problems to `err`.
-pub struct Io<'a> {
-    pub out: &'a mut dyn Write,
-    pub err: &'a mut dyn Write,
-}
-
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_PARTIAL: i32 = 1;
-pub const EXIT_USAGE: i32 = 2;
 
 /// One line of `quotes --format json`: the stable contract of PRODUCT.md.
 #[derive(Debug, Serialize)]
@@ -52,10 +42,6 @@ pub struct QuoteRecord {
     pub delay_min: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<Holding>,
-}
-
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 fn record(
@@ -323,7 +309,7 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()
 }
 
 fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Totals>) -> std::io::Result<()> {
-    use crate::text::{pad, rpad};
+    use crate::present::text::{pad, rpad};
     writeln!(
         out,
         "{} {} {} {} {} {} {} STATE",
@@ -343,7 +329,7 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
             writeln!(out, "── {} ──", r.group)?;
             group = Some(r.group.as_str());
         }
-        let last = r.price.map_or("—".to_string(), format::price);
+        let last = r.price.map_or("—".to_string(), number::price);
         let state = match &r.error {
             Some(e) => format!("error: {}", clean(e)),
             None if r.delay_min > 0 => format!("{} ({}m delay)", r.market_state.label(), r.delay_min),
@@ -355,22 +341,22 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
             pad(r.symbol.as_str(), 10),
             pad(r.name.as_deref().unwrap_or(""), 18),
             rpad(&last, 10),
-            rpad(&r.change.map_or(String::new(), format::change), 9),
-            rpad(&r.change_pct.map_or(String::new(), format::pct), 9),
-            rpad(&r.volume.map_or(String::new(), |v| format::compact(v as f64)), 8),
+            rpad(&r.change.map_or(String::new(), number::change), 9),
+            rpad(&r.change_pct.map_or(String::new(), number::pct), 9),
+            rpad(&r.volume.map_or(String::new(), |v| number::compact(v as f64)), 8),
             pad(r.currency.as_deref().unwrap_or(""), 4),
             state
         )?;
     }
     if let Some(t) = totals {
-        let pct = t.total_pnl_pct.map_or(String::new(), |p| format!(" ({})", format::pct(p)));
+        let pct = t.total_pnl_pct.map_or(String::new(), |p| format!(" ({})", number::pct(p)));
         writeln!(
             out,
             "\nTOTAL {} {:.2}   day {}   total {}{}",
             t.currency,
             t.value,
-            format::change(t.day_pnl),
-            format::change(t.total_pnl),
+            number::change(t.day_pnl),
+            number::change(t.total_pnl),
             pct
         )?;
         if !t.missing_rates.is_empty() {
@@ -378,143 +364,4 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
         }
     }
     Ok(())
-}
-
-/// One line of `news --format json`.
-#[derive(Debug, Serialize)]
-pub struct NewsRecord<'a> {
-    pub title: &'a str,
-    pub link: &'a str,
-    pub source: &'a str,
-    pub published: Option<String>,
-    pub symbols: &'a [Symbol],
-    pub feed: &'a str,
-}
-
-pub async fn news(
-    providers: &Providers,
-    cfg: &Config,
-    symbol: Option<&str>,
-    limit: usize,
-    fmt: NewsFormat,
-    now: DateTime<Utc>,
-    io: Io<'_>,
-) -> i32 {
-    let Io { out, err } = io;
-    let filter = match symbol.map(Symbol::parse).transpose() {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = writeln!(err, "chiptape: --symbol: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let batch = providers.news.headlines(&cfg.all_symbols()).await;
-    let mut code = EXIT_OK;
-    for (feed, e) in &batch.errors {
-        let _ = writeln!(err, "chiptape: feed {feed:?}: {}", clean(e));
-        code = EXIT_PARTIAL;
-    }
-    // Merged as the TUI merges them: a date from a clock hours ahead counts from now.
-    let mut items: Vec<Headline> = Vec::new();
-    crate::market::news::merge(&mut items, batch.headlines, usize::MAX, Some(now));
-    let items: Vec<&Headline> =
-        items.iter().filter(|h| filter.as_ref().is_none_or(|s| h.symbols.contains(s))).take(limit).collect();
-    let written = match fmt {
-        NewsFormat::Json => {
-            let recs: Vec<NewsRecord> = items
-                .iter()
-                .map(|h| NewsRecord {
-                    title: &h.title,
-                    link: &h.link,
-                    source: &h.source,
-                    published: h.published.map(rfc3339),
-                    symbols: &h.symbols,
-                    feed: &h.feed,
-                })
-                .collect();
-            serde_json::to_string_pretty(&recs)
-                .map_err(std::io::Error::other)
-                .and_then(|t| writeln!(out, "{t}"))
-        }
-        NewsFormat::Table => items.iter().try_for_each(|h| {
-            use crate::text::{fit, pad, rpad};
-            let age = h.published.map_or(String::new(), |p| timefmt::age(p, now));
-            let syms: Vec<&str> = h.symbols.iter().map(|s| s.as_str()).collect();
-            writeln!(
-                out,
-                "{} {} {} {}",
-                rpad(&age, 4),
-                pad(&h.source, 14),
-                pad(&syms.join(","), 18),
-                fit(&h.title, 120)
-            )
-        }),
-    };
-    if let Err(e) = written {
-        let _ = writeln!(err, "chiptape: cannot write output: {e}");
-        return EXIT_PARTIAL;
-    }
-    code
-}
-
-/// `config path | check | init`.
-pub fn config_cmd(cmd: &ConfigCommand, source: &Source, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    match cmd {
-        ConfigCommand::Path => match source.path() {
-            Some(p) => {
-                let _ = writeln!(out, "{}", p.display());
-                if !p.exists() {
-                    let _ = writeln!(
-                        err,
-                        "(no file there yet: the built-in watchlist is used; `chiptape config init` writes one)"
-                    );
-                }
-                EXIT_OK
-            }
-            None => {
-                let _ = writeln!(err, "chiptape: no config directory could be found for this user");
-                EXIT_USAGE
-            }
-        },
-        ConfigCommand::Check { path } => {
-            let target = path.clone().or_else(|| source.path().map(|p| p.to_path_buf()));
-            let Some(target) = target else {
-                let _ = writeln!(err, "chiptape: no config path; name one: chiptape config check PATH");
-                return EXIT_USAGE;
-            };
-            if path.is_none() && matches!(source, Source::Default(_)) && !target.exists() {
-                let _ =
-                    writeln!(out, "no config file at {}; the built-in watchlist is used", target.display());
-                return EXIT_OK;
-            }
-            match config::load_file(&target) {
-                Ok(c) => {
-                    let n: usize = c.groups.iter().map(|g| g.symbols.len()).sum();
-                    let _ =
-                        writeln!(out, "{}: ok ({} groups, {n} symbols)", target.display(), c.groups.len());
-                    EXIT_OK
-                }
-                Err(e) => {
-                    let _ = writeln!(err, "{e}");
-                    EXIT_USAGE
-                }
-            }
-        }
-        ConfigCommand::Init { force } => {
-            let Some(target) = source.path() else {
-                let _ = writeln!(err, "chiptape: no config directory could be found for this user");
-                return EXIT_USAGE;
-            };
-            match config::init(target, *force) {
-                Ok(()) => {
-                    let _ = writeln!(out, "wrote {}", target.display());
-                    EXIT_OK
-                }
-                Err(e) => {
-                    let _ = writeln!(err, "chiptape: {e}");
-                    EXIT_USAGE
-                }
-            }
-        }
-    }
 }

@@ -1,7 +1,14 @@
 //! The command line: the TUI by default, and one-shot subcommands.
 
+pub mod config;
+pub mod news;
+pub mod quotes;
+pub mod run;
+
+use std::io::Write;
 use std::path::PathBuf;
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -83,4 +90,19 @@ pub enum QuoteFormat {
 pub enum NewsFormat {
     Table,
     Json,
+}
+
+/// Where a command prints: results to `out`, problems to `err`.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_PARTIAL: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// A time as the JSON outputs write it: RFC 3339, whole seconds, UTC.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }

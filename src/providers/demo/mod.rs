@@ -3,15 +3,17 @@
 //! Prices are a smooth function of time (a few seeded waves), read at the last instant the symbol's
 //! regular session was open, so a closed market stands still and reopens with a gap, as real ones do.
 
+pub mod catalog;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use futures::future::BoxFuture;
 
-use super::demo_catalog::{CATALOG, USD_PER};
+use self::catalog::{CATALOG, USD_PER};
 use super::{ChartSource, NewsBatch, NewsSource, ProviderError, QuoteSource};
-use crate::clock::Clock;
 use crate::config::Config;
+use crate::market::clock::Clock;
 use crate::market::exchange::{SessionState, exchange_for};
 use crate::market::series::{ChartRange, Series};
 use crate::market::tags::Tagger;
@@ -459,7 +461,7 @@ impl NewsSource for DemoMarket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::FixedClock;
+    use crate::market::clock::FixedClock;
 
     fn market(seed: u64) -> DemoMarket {
         let t: DateTime<Utc> = "2026-11-24T15:00:00Z".parse().unwrap();

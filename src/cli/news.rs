@@ -1,0 +1,88 @@
+//! `chiptape news`: fetch headlines once, print them newest first, exit.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, NewsFormat, rfc3339};
+use crate::config::Config;
+use crate::market::{Headline, Symbol};
+use crate::present::time;
+use crate::providers::Providers;
+use crate::providers::sanitize::clean;
+
+/// One line of `news --format json`.
+#[derive(Debug, Serialize)]
+pub struct NewsRecord<'a> {
+    pub title: &'a str,
+    pub link: &'a str,
+    pub source: &'a str,
+    pub published: Option<String>,
+    pub symbols: &'a [Symbol],
+    pub feed: &'a str,
+}
+
+pub async fn news(
+    providers: &Providers,
+    cfg: &Config,
+    symbol: Option<&str>,
+    limit: usize,
+    fmt: NewsFormat,
+    now: DateTime<Utc>,
+    io: Io<'_>,
+) -> i32 {
+    let Io { out, err } = io;
+    let filter = match symbol.map(Symbol::parse).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(err, "chiptape: --symbol: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let batch = providers.news.headlines(&cfg.all_symbols()).await;
+    let mut code = EXIT_OK;
+    for (feed, e) in &batch.errors {
+        let _ = writeln!(err, "chiptape: feed {feed:?}: {}", clean(e));
+        code = EXIT_PARTIAL;
+    }
+    // Merged as the TUI merges them: a date from a clock hours ahead counts from now.
+    let mut items: Vec<Headline> = Vec::new();
+    crate::market::news::merge(&mut items, batch.headlines, usize::MAX, Some(now));
+    let items: Vec<&Headline> =
+        items.iter().filter(|h| filter.as_ref().is_none_or(|s| h.symbols.contains(s))).take(limit).collect();
+    let written = match fmt {
+        NewsFormat::Json => {
+            let recs: Vec<NewsRecord> = items
+                .iter()
+                .map(|h| NewsRecord {
+                    title: &h.title,
+                    link: &h.link,
+                    source: &h.source,
+                    published: h.published.map(rfc3339),
+                    symbols: &h.symbols,
+                    feed: &h.feed,
+                })
+                .collect();
+            serde_json::to_string_pretty(&recs)
+                .map_err(std::io::Error::other)
+                .and_then(|t| writeln!(out, "{t}"))
+        }
+        NewsFormat::Table => items.iter().try_for_each(|h| {
+            use crate::present::text::{fit, pad, rpad};
+            let age = h.published.map_or(String::new(), |p| time::age(p, now));
+            let syms: Vec<&str> = h.symbols.iter().map(|s| s.as_str()).collect();
+            writeln!(
+                out,
+                "{} {} {} {}",
+                rpad(&age, 4),
+                pad(&h.source, 14),
+                pad(&syms.join(","), 18),
+                fit(&h.title, 120)
+            )
+        }),
+    };
+    if let Err(e) = written {
+        let _ = writeln!(err, "chiptape: cannot write output: {e}");
+        return EXIT_PARTIAL;
+    }
+    code
+}
