@@ -1,4 +1,5 @@
-//! What flows into `update` and what it asks the runtime to do.
+//! What flows between the layers: messages into `update`, the effects it asks for, the results of
+//! the refresh task, and the plan that task follows.
 
 use std::time::Duration;
 
@@ -52,6 +53,8 @@ pub enum Effect {
     /// Symbols, intervals or pause changed: send the refresh task a new plan.
     Replan,
     OpenLink(String),
+    /// Fetch these series (each is marked in flight in the state until its answer comes).
+    FetchSeries(Vec<(Symbol, ChartRange)>),
     /// The config changed: rebuild the sources and restart the refresh task with it.
     Reconfigure,
     /// Write these symbols into the group's list in the config file.
@@ -74,4 +77,20 @@ pub struct Outcome {
     pub effects: Vec<Effect>,
     /// Something visible changed: draw.
     pub redraw: bool,
+}
+
+/// What to fetch and how often. The latest plan wins.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    pub generation: u64,
+    /// The group in view: refreshed at `refresh_secs` while one of its markets trades.
+    pub fast: Vec<Symbol>,
+    /// Every other symbol: at `closed_refresh_secs`.
+    pub slow: Vec<Symbol>,
+    pub refresh_secs: u64,
+    pub closed_refresh_secs: u64,
+    pub news_refresh_secs: u64,
+    pub paused: bool,
+    /// Bumped by `r`: fetch everything now.
+    pub refresh_seq: u64,
 }

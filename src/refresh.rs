@@ -1,4 +1,5 @@
 //! The background task that owns the schedule: it fetches on time and sends results into the loop.
+//! Error texts from the network are made safe here, before they reach the state.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,24 +10,9 @@ use tokio::time::{Instant, sleep_until};
 use crate::market::Symbol;
 use crate::market::clock::Clock;
 use crate::market::exchange::exchange_for;
-use crate::msg::{DataKind, DataMsg, Msg};
+use crate::msg::{DataKind, DataMsg, Msg, Plan};
+use crate::providers::sanitize::clean;
 use crate::providers::{ProviderError, Providers};
-
-/// What to fetch and how often. The latest plan wins.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Plan {
-    pub generation: u64,
-    /// The group in view: refreshed at `refresh_secs` while one of its markets trades.
-    pub fast: Vec<Symbol>,
-    /// Every other symbol: at `closed_refresh_secs`.
-    pub slow: Vec<Symbol>,
-    pub refresh_secs: u64,
-    pub closed_refresh_secs: u64,
-    pub news_refresh_secs: u64,
-    pub paused: bool,
-    /// Bumped by `r`: fetch everything now.
-    pub refresh_seq: u64,
-}
 
 struct Due {
     fast: Instant,
@@ -123,7 +109,9 @@ pub async fn run_counted(
                     (providers.news.clone(), clock.clone(), tx.clone(), plan.generation);
                 news_task = Some(Owned(tokio::spawn(async move {
                     let batch = news.headlines(&all).await;
-                    let kind = DataKind::News { headlines: batch.headlines, errors: batch.errors };
+                    let errors =
+                        batch.errors.into_iter().map(|(feed, e)| (clean(&feed), clean(&e))).collect();
+                    let kind = DataKind::News { headlines: batch.headlines, errors };
                     let _ = tx.send(Msg::Data(DataMsg { generation, at: clock.now(), kind })).await;
                 })));
                 due.news = Instant::now() + Duration::from_secs(plan.news_refresh_secs.max(1));
@@ -223,8 +211,13 @@ async fn send_quotes(
     // After the fetch: the label says which path this answer took.
     let source = providers.quotes.label();
     let (kind, sent) = match result {
-        Ok(results) => {
+        Ok(mut results) => {
             *failures = 0;
+            for (_, outcome) in &mut results {
+                if let Err(e) = outcome {
+                    *e = clean(e);
+                }
+            }
             (DataKind::Quotes { source, results }, Sent::Ok)
         }
         Err(e) => {
@@ -235,7 +228,7 @@ async fn send_quotes(
                 ProviderError::RateLimited { .. } => format!("rate limited by {source}"),
                 other => other.to_string(),
             };
-            (DataKind::QuotesFailed { source, error, retry_in }, Sent::Failed(retry_in))
+            (DataKind::QuotesFailed { source, error: clean(&error), retry_in }, Sent::Failed(retry_in))
         }
     };
     let msg = DataMsg { generation: plan.generation, at: clock.now(), kind };

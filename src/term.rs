@@ -48,10 +48,16 @@ pub fn remove_panic_hook() {
     drop(std::panic::take_hook());
 }
 
+/// Leaves and retakes the terminal around an external program (the editor).
+pub trait Suspend: Send {
+    fn suspend(&mut self) -> std::io::Result<()>;
+    fn resume(&mut self) -> std::io::Result<()>;
+}
+
 /// The real terminal: leave raw mode and the alternate screen for the editor, then come back.
 pub struct Screen;
 
-impl crate::app::Suspend for Screen {
+impl Suspend for Screen {
     fn suspend(&mut self) -> std::io::Result<()> {
         ratatui::restore();
         Ok(())

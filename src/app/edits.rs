@@ -6,12 +6,12 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
-use crate::app::Suspend;
 use crate::app::watcher::{self, Known};
 use crate::config::edit::{self, EditError, WriteError};
 use crate::market::Symbol;
 use crate::msg::Msg;
 use crate::providers::Providers;
+use crate::term::Suspend;
 
 #[derive(Clone)]
 pub struct Job {

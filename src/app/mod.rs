@@ -3,7 +3,6 @@
 pub mod edits;
 pub mod watcher;
 
-use std::collections::HashSet;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,10 +20,11 @@ use crate::config::{Config, Key, KeyCode};
 use crate::market::Symbol;
 use crate::market::clock::Clock;
 use crate::market::series::ChartRange;
-use crate::msg::{Effect, Msg};
+use crate::msg::{Effect, Msg, Plan};
 use crate::providers::Providers;
-use crate::refresh::Plan;
+use crate::providers::sanitize::clean;
 use crate::state::{State, update};
+use crate::term::Suspend;
 
 /// Counters for tests and benchmarks: how often the loop woke and drew.
 #[derive(Debug, Default, Clone, Copy)]
@@ -36,12 +36,6 @@ pub struct Stats {
 /// Builds the sources for a (new) config; gets the old config and sources so it can keep what did
 /// not change (a Yahoo session and its rate-limit state survive an edit of the watchlist).
 pub type Rebuild = Arc<dyn Fn(&Config, &Config, &Providers) -> Providers + Send + Sync>;
-
-/// Leaves and retakes the terminal around an external program (the editor).
-pub trait Suspend: Send {
-    fn suspend(&mut self) -> io::Result<()>;
-    fn resume(&mut self) -> io::Result<()>;
-}
 
 /// Hands a link to whatever opens it (the browser). It may take its time, so it runs off the loop.
 pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
@@ -181,7 +175,7 @@ where
     let mut stats = Stats::default();
     let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
     let now = rt.clock.now();
-    update(&mut state, Msg::Resize(size.width, size.height), now);
+    let first = update(&mut state, Msg::Resize(size.width, size.height), now);
 
     let mut refresh_seq = 0;
     let (data_tx, mut data_rx) = mpsc::channel(64);
@@ -200,9 +194,11 @@ where
         _ => None,
     };
     let mut events = make_events();
-    // Series being fetched now: each is asked for once, at most CHART_CONCURRENCY at a time.
-    let mut inflight: HashSet<(Symbol, ChartRange)> = HashSet::new();
-    fetch_series(&state, &rt.providers, &mut inflight, &inbox_tx);
+    for eff in first.effects {
+        if let Effect::FetchSeries(keys) = eff {
+            fetch_series(&rt.providers, keys, &inbox_tx);
+        }
+    }
     // The config the running sources were built from, to see what an edit changed.
     let mut built_from = state.config.clone();
 
@@ -229,9 +225,6 @@ where
         let mut pending = vec![first];
         let mut redraw = false;
         while let Some(msg) = pending.pop() {
-            if let Msg::Series { symbol, range, .. } = &msg {
-                inflight.remove(&(symbol.clone(), *range));
-            }
             let out = update(&mut state, msg, rt.clock.now());
             redraw |= out.redraw;
             for eff in out.effects {
@@ -258,6 +251,7 @@ where
                             data_tx.clone(),
                         );
                     }
+                    Effect::FetchSeries(keys) => fetch_series(&rt.providers, keys, &inbox_tx),
                     Effect::OpenLink(url) => open_link(rt.opener.clone(), url, inbox_tx.clone()),
                     Effect::AddSymbols { group, symbols } => {
                         match edit_job(&rt, &known, &inbox_tx, &edit_lock) {
@@ -335,7 +329,6 @@ where
                 pending.push(m);
             }
         }
-        fetch_series(&state, &rt.providers, &mut inflight, &inbox_tx);
         if redraw {
             draw(terminal, &state, &mut stats)?;
         }
@@ -348,31 +341,12 @@ where
     Ok(stats)
 }
 
-/// Series requests in flight at once.
-const CHART_CONCURRENCY: usize = 4;
-
-/// Start fetching what the screen wants and nobody is fetching yet; answers come back as messages.
-fn fetch_series(
-    state: &State,
-    providers: &Providers,
-    inflight: &mut HashSet<(Symbol, ChartRange)>,
-    inbox: &mpsc::UnboundedSender<Msg>,
-) {
-    // Paused means no traffic at all, charts included.
-    if state.paused {
-        return;
-    }
-    for key in state.wanted_series() {
-        if inflight.len() >= CHART_CONCURRENCY {
-            break;
-        }
-        if !inflight.insert(key.clone()) {
-            continue;
-        }
+/// Fetch these series; each answer comes back as a `Msg::Series`, its error made safe to show.
+fn fetch_series(providers: &Providers, keys: Vec<(Symbol, ChartRange)>, inbox: &mpsc::UnboundedSender<Msg>) {
+    for (symbol, range) in keys {
         let (charts, inbox) = (providers.charts.clone(), inbox.clone());
         tokio::spawn(async move {
-            let (symbol, range) = key;
-            let result = charts.series(&symbol, range).await.map_err(|e| e.to_string());
+            let result = charts.series(&symbol, range).await.map_err(|e| clean(&e.to_string()));
             let _ = inbox.send(Msg::Series { symbol, range, result });
         });
     }

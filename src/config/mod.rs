@@ -11,6 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::market::Symbol;
+pub use crate::market::portfolio::Position;
 pub use keys::{Action, Key, KeyCode, KeyMap};
 pub use validate::{parse_builtin, parse_str};
 
@@ -88,13 +89,6 @@ impl NewsConfig {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Position {
-    pub symbol: Symbol,
-    pub quantity: f64,
-    pub unit_cost: f64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
     pub symbol: Symbol,
     pub above: Option<f64>,
@@ -109,7 +103,7 @@ pub enum ThemeName {
     Mono,
 }
 
-/// A colour as written in the file: a name ratatui knows, or `#rrggbb`.
+/// A colour as written in the file: a terminal colour name, or `#rrggbb`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColorSpec {
     Named(String),

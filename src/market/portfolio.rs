@@ -4,8 +4,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::config::Position;
 use crate::market::{Quote, Symbol};
+
+/// One lot of a holding, as the config file lists it (several lots of a symbol add up).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Position {
+    pub symbol: Symbol,
+    pub quantity: f64,
+    pub unit_cost: f64,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Holding {

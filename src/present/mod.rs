@@ -1,5 +1,5 @@
 //! Presentation shared by the screen and the command line: text cut to display width, numbers, ages.
-//! No ratatui here.
+//! Plain strings only: no widgets here.
 
 pub mod number;
 pub mod text;

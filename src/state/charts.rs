@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::State;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Symbol};
-use crate::msg::Outcome;
+use crate::msg::{Effect, Outcome};
 use crate::state::columns::{Col, columns};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,28 @@ pub struct SeriesEntry {
 /// Sparklines are refreshed at most this often; a chart in the detail view a little more often.
 const SPARK_FRESH: i64 = 300;
 const DETAIL_FRESH: i64 = 60;
+/// Series requests in flight at once.
+const CONCURRENCY: usize = 4;
+
+/// Ask for the series the screen wants and nobody is fetching yet, at most `CONCURRENCY` at once.
+/// Paused means no traffic at all, charts included.
+pub fn request(s: &mut State, out: &mut Outcome) {
+    if s.paused {
+        return;
+    }
+    let mut keys = Vec::new();
+    for key in s.wanted_series() {
+        if s.series_inflight.len() >= CONCURRENCY {
+            break;
+        }
+        if s.series_inflight.insert(key.clone()) {
+            keys.push(key);
+        }
+    }
+    if !keys.is_empty() {
+        out.effects.push(Effect::FetchSeries(keys));
+    }
+}
 
 pub fn arrived(
     s: &mut State,
@@ -34,6 +56,7 @@ pub fn arrived(
     out: &mut Outcome,
 ) {
     let key = (symbol, range);
+    s.series_inflight.remove(&key);
     let entry = s.series.entry(key).or_insert(SeriesEntry { series: None, error: None, fetched: now });
     entry.fetched = now;
     match result {

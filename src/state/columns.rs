@@ -1,5 +1,5 @@
-//! Which watchlist columns fit a width: shared by the view (to draw them) and the state (a
-//! sparkline is fetched only while its column is on screen).
+//! Which watchlist columns fit a width: geometry shared by the view (to draw them) and the state (a
+//! sparkline is fetched only while its column is on screen). Their headings are the view's.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Col {
@@ -46,22 +46,6 @@ impl Col {
         Col::Range,
     ];
 
-    pub fn title(self) -> &'static str {
-        match self {
-            Col::Symbol => "Symbol",
-            Col::Name => "Name",
-            Col::Last => "Last",
-            Col::Chg => "Chg",
-            Col::Pct => "Chg%",
-            Col::News => "New",
-            Col::Ext => "Pre/post",
-            Col::Trend => "Today",
-            Col::Volume => "Volume",
-            Col::Note => "Note",
-            Col::Range => "Day range",
-        }
-    }
-
     pub fn width(self) -> usize {
         match self {
             Col::Symbol => 10,
@@ -76,10 +60,6 @@ impl Col {
             Col::Note => 7,
             Col::Range => 17,
         }
-    }
-
-    pub fn right(self) -> bool {
-        !matches!(self, Col::Symbol | Col::Name | Col::Note | Col::Ext | Col::Trend)
     }
 }
 

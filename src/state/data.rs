@@ -5,7 +5,6 @@ use chrono::Duration;
 use super::{QuoteEntry, State};
 use crate::config::Config;
 use crate::msg::{DataKind, DataMsg, Effect, Outcome};
-use crate::providers::sanitize::clean;
 
 pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
     if d.generation < s.generation {
@@ -28,7 +27,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                         e.updated = Some(d.at);
                     }
                     // Keep the last good quote beside the error.
-                    Err(err) => e.error = Some(clean(&err)),
+                    Err(err) => e.error = Some(err),
                 }
             }
             s.quote_status.label = source;
@@ -39,7 +38,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
         }
         DataKind::QuotesFailed { source, error, retry_in } => {
             s.quote_status.label = source;
-            s.quote_status.error = Some(clean(&error));
+            s.quote_status.error = Some(error);
             s.quote_status.retry_at =
                 Duration::from_std(retry_in).ok().and_then(|r| d.at.checked_add_signed(r));
         }
@@ -61,8 +60,8 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             s.news_status.label = "news".to_string();
             // The first failing feed by name, and how many more: the status bar has one line.
             s.news_status.error = errors.first().map(|(f, e)| match errors.len() {
-                1 => clean(&format!("{f}: {e}")),
-                n => clean(&format!("{f}: {e} (+{} more failing)", n - 1)),
+                1 => format!("{f}: {e}"),
+                n => format!("{f}: {e} (+{} more failing)", n - 1),
             });
             s.fix_offsets();
         }

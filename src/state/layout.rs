@@ -1,6 +1,38 @@
-//! Where each area goes for a terminal size. Shared by `view` (to draw) and `update` (page sizes).
+//! Where each area goes for a terminal size: the one computation behind `update`'s page sizes and
+//! the view's panes, in plain cells (the view turns them into its own rectangles).
 
-use ratatui::layout::Rect;
+/// A rectangle of cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Area {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub height: u16,
+}
+
+impl Area {
+    pub const fn new(x: u16, y: u16, width: u16, height: u16) -> Area {
+        Area { x, y, width, height }
+    }
+
+    pub fn right(self) -> u16 {
+        self.x.saturating_add(self.width)
+    }
+
+    pub fn bottom(self) -> u16 {
+        self.y.saturating_add(self.height)
+    }
+
+    pub fn intersects(self, other: Area) -> bool {
+        self.x < other.right() && other.x < self.right() && self.y < other.bottom() && other.y < self.bottom()
+    }
+
+    /// The smallest area holding both.
+    pub fn union(self, other: Area) -> Area {
+        let (x, y) = (self.x.min(other.x), self.y.min(other.y));
+        Area::new(x, y, self.right().max(other.right()) - x, self.bottom().max(other.bottom()) - y)
+    }
+}
 
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
@@ -9,13 +41,13 @@ pub const SIDE_BY_SIDE: u16 = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
-    pub area: Rect,
+    pub area: Area,
     pub too_small: bool,
-    pub tabs: Rect,
-    pub clocks: Rect,
-    pub watch: Rect,
-    pub news: Rect,
-    pub status: Rect,
+    pub tabs: Area,
+    pub clocks: Area,
+    pub watch: Area,
+    pub news: Area,
+    pub status: Area,
 }
 
 /// `pct` percent of `n`, computed wide enough never to overflow.
@@ -25,8 +57,8 @@ fn percent(n: u16, pct: u32) -> u16 {
 
 impl Layout {
     pub fn compute(width: u16, height: u16) -> Layout {
-        let area = Rect::new(0, 0, width, height);
-        let zero = Rect::default();
+        let area = Area::new(0, 0, width, height);
+        let zero = Area::default();
         if width < MIN_WIDTH || height < MIN_HEIGHT {
             return Layout {
                 area,
@@ -38,18 +70,18 @@ impl Layout {
                 status: zero,
             };
         }
-        let tabs = Rect::new(0, 0, width, 1);
-        let clocks = Rect::new(0, 1, width, 1);
-        let status = Rect::new(0, height - 1, width, 1);
+        let tabs = Area::new(0, 0, width, 1);
+        let clocks = Area::new(0, 1, width, 1);
+        let status = Area::new(0, height - 1, width, 1);
         let body_h = height - 3;
         let (watch, news) = if width >= SIDE_BY_SIDE {
             // The table needs about 104 cells with every column; more would only pad it.
             // u32: `width * 56` overflows u16 from 1171 columns.
             let ww = percent(width, 56).clamp(60, 104).min(width - 36);
-            (Rect::new(0, 2, ww, body_h), Rect::new(ww, 2, width - ww, body_h))
+            (Area::new(0, 2, ww, body_h), Area::new(ww, 2, width - ww, body_h))
         } else {
             let wh = percent(body_h, 55).max(5).min(body_h - 4);
-            (Rect::new(0, 2, width, wh), Rect::new(0, 2 + wh, width, body_h - wh))
+            (Area::new(0, 2, width, wh), Area::new(0, 2 + wh, width, body_h - wh))
         };
         Layout { area, too_small: false, tabs, clocks, watch, news, status }
     }

@@ -97,6 +97,8 @@ pub struct State {
     pub detail: Option<Detail>,
     /// Series by (symbol, range): sparklines and charts.
     pub series: HashMap<(Symbol, ChartRange), SeriesEntry>,
+    /// Series asked for and not answered yet: each is asked for once.
+    pub series_inflight: HashSet<(Symbol, ChartRange)>,
     pub news_filter: Option<Symbol>,
     pub paused: bool,
     pub help: bool,
@@ -133,6 +135,7 @@ impl State {
             prompt: None,
             detail: None,
             series: HashMap::new(),
+            series_inflight: HashSet::new(),
             news_filter: None,
             paused: false,
             help: false,
@@ -235,10 +238,10 @@ impl State {
     }
 
     /// The refresh plan this state asks for.
-    pub fn plan(&self, refresh_seq: u64) -> crate::refresh::Plan {
+    pub fn plan(&self, refresh_seq: u64) -> crate::msg::Plan {
         let fast: Vec<Symbol> = self.group_symbols().to_vec();
         let slow: Vec<Symbol> = self.config.all_symbols().into_iter().filter(|s| !fast.contains(s)).collect();
-        crate::refresh::Plan {
+        crate::msg::Plan {
             generation: self.generation,
             fast,
             slow,
@@ -272,6 +275,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
             out.redraw = true;
         }
     }
+    charts::request(state, &mut out);
     let sig = state.time_signature();
     if sig != state.time_sig {
         state.time_sig = sig;

@@ -366,9 +366,10 @@ fn headlines_are_merged_by_link_and_capped() {
     assert!(s.news_status.error.as_deref().unwrap().contains("HTTP 500"));
 }
 
+/// Keys at sizes too small to draw (and just big enough): the state stays sound. Drawing those
+/// sizes is `tests/screen.rs`'s `every_size_draws_without_panic`.
 #[test]
 fn tiny_terminal_is_survived() {
-    use ratatui::{Terminal, backend::TestBackend};
     let mut s = loaded();
     for (w, h) in [(0, 0), (1, 1), (39, 11), (40, 12), (39, 40), (120, 11)] {
         update(&mut s, Msg::Resize(w, h), t0());
@@ -378,17 +379,13 @@ fn tiny_terminal_is_survived() {
         press(&mut s, Key::plain(KeyCode::PageDown));
         let small = w < 40 || h < 12;
         assert_eq!(s.layout().too_small, small, "{w}x{h}");
+        assert_eq!(s.layout().watch_rows() == 0, small, "{w}x{h}: no rows without a view");
         // The selection still names a row of the list, in view when there is a view.
         let rows = s.watch_rows().len();
         assert!(s.selected_symbol().is_some(), "{w}x{h}");
         assert!(s.watch.offset < rows, "{w}x{h}: offset {} of {rows}", s.watch.offset);
-        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-        t.draw(|f| crate::ui::view(&s, f)).unwrap();
-        let screen: String = t.backend().buffer().content().iter().map(|c| c.symbol()).collect();
-        if small && w >= 30 && h > 0 {
-            assert!(screen.contains("too small"), "{w}x{h}: {screen}");
-        } else if !small {
-            assert!(screen.contains("Symbol") && screen.contains("Headlines"), "{w}x{h}: {screen}");
+        if !small {
+            assert!(s.watch.offset <= rows.saturating_sub(s.layout().watch_rows()), "{w}x{h}");
         }
     }
 }
@@ -650,4 +647,41 @@ fn detail_view_ages_update() {
     assert!(!update(&mut s, Msg::Tick, now + chrono::Duration::seconds(29)).redraw);
     assert!(s.next_time_change() <= std::time::Duration::from_millis(1_005));
     assert!(update(&mut s, Msg::Tick, now + chrono::Duration::seconds(30)).redraw, "5m became 6m");
+}
+
+/// Series are asked for by an effect and kept in flight in the state: once each, at most four at
+/// once, none while paused, and asked again only after the answer is stale.
+#[test]
+fn series_are_fetched_through_effects() {
+    let cfg = builtin();
+    let mut s = State::new(cfg, true, t0());
+    let fetches = |out: &Outcome| -> Vec<(Symbol, ChartRange)> {
+        out.effects
+            .iter()
+            .filter_map(|e| if let Effect::FetchSeries(k) = e { Some(k.clone()) } else { None })
+            .flatten()
+            .collect()
+    };
+    let out = update(&mut s, Msg::Resize(120, 35), t0());
+    let first = fetches(&out);
+    assert_eq!(first.len(), 4, "sparklines of the rows in view, four at a time: {first:?}");
+    assert_eq!(s.series_inflight.len(), 4);
+    assert!(fetches(&ch(&mut s, 'j')).is_empty(), "nothing twice, nothing past four");
+    // An answer frees a place: the next row's sparkline is asked for.
+    let (sym, range) = first[0].clone();
+    let series = crate::market::series::Series {
+        symbol: sym.clone(),
+        points: vec![],
+        previous_close: None,
+        currency: None,
+    };
+    let out = update(&mut s, Msg::Series { symbol: sym.clone(), range, result: Ok(series) }, t0());
+    let next = fetches(&out);
+    assert_eq!(next.len(), 1);
+    assert!(!first.contains(&next[0]), "{next:?}");
+    assert!(!s.series_inflight.contains(&(sym, range)));
+    // Paused: no traffic, charts included.
+    ch(&mut s, 'p');
+    s.series_inflight.clear();
+    assert!(fetches(&ch(&mut s, 'j')).is_empty());
 }

@@ -16,11 +16,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::state::State;
+use crate::state::layout::{Area, Layout};
 use theme::Theme;
 
 pub fn view(state: &State, frame: &mut Frame) {
     let area = frame.area();
-    let layout = crate::state::layout::Layout::compute(area.width, area.height);
+    // The state's layout, unless a resize has not reached it yet: then the same computation for the
+    // frame as it is, so nothing is drawn outside it.
+    let layout = if (area.width, area.height) == state.size {
+        state.layout()
+    } else {
+        Layout::compute(area.width, area.height)
+    };
     let theme = Theme::new(&state.config.theme, state.no_color);
     if layout.too_small {
         if area.width > 0 && area.height > 0 {
@@ -33,19 +40,24 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
         return;
     }
-    header::tabs(state, &theme, frame, layout.tabs);
-    header::clocks(state, &theme, frame, layout.clocks);
+    header::tabs(state, &theme, frame, rect(layout.tabs));
+    header::clocks(state, &theme, frame, rect(layout.clocks));
     match &state.detail {
-        Some(d) => detail::draw(state, d, &theme, frame, layout.watch.union(layout.news)),
+        Some(d) => detail::draw(state, d, &theme, frame, rect(layout.watch.union(layout.news))),
         None => {
-            watchlist::draw(state, &theme, frame, layout.watch);
-            news::draw(state, &theme, frame, layout.news);
+            watchlist::draw(state, &theme, frame, rect(layout.watch));
+            news::draw(state, &theme, frame, &layout);
         }
     }
-    status::draw(state, &theme, frame, layout.status);
+    status::draw(state, &theme, frame, rect(layout.status));
     if state.help {
         help::draw(state, &theme, frame, area);
     }
+}
+
+/// The layout's cells as ratatui's rectangle.
+fn rect(a: Area) -> Rect {
+    Rect::new(a.x, a.y, a.width, a.height)
 }
 
 /// A bordered pane with its title; the focused one has the accent border. `None` when nothing fits inside.

@@ -1,7 +1,6 @@
 //! The headline list: age, source, symbols, title. Unread in bold.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -9,9 +8,11 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use crate::present::text::{fit, pad, rpad, width};
 use crate::present::time;
+use crate::state::layout::Layout;
 use crate::state::{Focus, State};
 
-pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
+    let area = super::rect(layout.news);
     let focused = state.focus == Focus::Headlines;
     let rows = state.news_rows();
     let mut title = " Headlines ".to_string();
@@ -38,7 +39,6 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let show_syms = w >= 60;
     let show_source = w >= 44;
     let selected = state.selected_headline().map(|h| h.link.clone());
-    let layout = crate::state::layout::Layout::compute(frame.area().width, frame.area().height);
     let summary_lines = layout.summary_lines();
     let list_rows = if summary_lines > 0 { layout.news_rows() } else { inner.height as usize };
     for h in rows.iter().skip(state.news.offset).take(list_rows) {

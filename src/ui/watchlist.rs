@@ -17,7 +17,7 @@ use crate::state::columns::{Col, columns};
 use crate::state::{Focus, SortKey, State};
 
 fn cell(c: Col, w: usize, text: &str) -> String {
-    if c.right() { rpad(text, w) } else { pad(text, w) }
+    if right_aligned(c) { rpad(text, w) } else { pad(text, w) }
 }
 
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -38,7 +38,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         .enumerate()
         .flat_map(|(i, (c, w))| {
             let sep = if i > 0 { " " } else { "" };
-            [Span::raw(sep), Span::styled(cell(*c, *w, c.title()), theme.header)]
+            [Span::raw(sep), Span::styled(cell(*c, *w, heading(*c)), theme.header)]
         })
         .collect();
     lines.push(Line::from(header));
@@ -157,4 +157,26 @@ fn row<'a>(
     }
     let line = Line::from(spans);
     if selected { line.style(if focused { theme.selected } else { theme.selected_unfocused }) } else { line }
+}
+
+/// The column's heading.
+fn heading(c: Col) -> &'static str {
+    match c {
+        Col::Symbol => "Symbol",
+        Col::Name => "Name",
+        Col::Last => "Last",
+        Col::Chg => "Chg",
+        Col::Pct => "Chg%",
+        Col::News => "New",
+        Col::Ext => "Pre/post",
+        Col::Trend => "Today",
+        Col::Volume => "Volume",
+        Col::Note => "Note",
+        Col::Range => "Day range",
+    }
+}
+
+/// Numbers sit on the right.
+fn right_aligned(c: Col) -> bool {
+    !matches!(c, Col::Symbol | Col::Name | Col::Note | Col::Ext | Col::Trend)
 }
