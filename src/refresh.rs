@@ -53,10 +53,6 @@ pub async fn run_counted(
     tx: mpsc::Sender<Msg>,
     turns: Arc<std::sync::atomic::AtomicU64>,
 ) {
-    // Lets the end-to-end tests prove that a panic in a task restores the terminal.
-    if std::env::var_os("CHIPTAPE_PANIC_FOR_TEST").is_some_and(|v| v == "refresh") {
-        panic!("panic requested by CHIPTAPE_PANIC_FOR_TEST");
-    }
     let mut plan = plan_rx.borrow_and_update().clone();
     let start = Instant::now();
     let mut due = Due { fast: start, slow: start, news: start };

@@ -167,16 +167,17 @@ fn sigint_from_outside_exits_cleanly() {
 #[test]
 fn panic_in_a_task_restores_the_terminal_and_exits_non_zero() {
     let home = TempDir::new().expect("temp dir");
-    let mut tui = Tui::start_in(home, &DEMO, &[("CHIPTAPE_PANIC_FOR_TEST", "refresh")]);
+    let args: Vec<&str> = DEMO.iter().copied().chain(["--panic-for-test"]).collect();
+    let mut tui = Tui::start_in(home, &args, &[]);
     let status = tui.wait_exit();
     assert!(!status.success(), "a panic must exit non-zero, got {status:?}");
     tui.with_screen(|s| {
         assert!(!s.alternate_screen(), "the alternate screen was not left:\n{}", dump(s));
-        assert!(s.contents().contains("CHIPTAPE_PANIC_FOR_TEST"), "the panic is reported:\n{}", dump(s));
+        assert!(s.contents().contains("--panic-for-test"), "the panic is reported:\n{}", dump(s));
     });
     // The log is flushed before the hook exits (process::exit runs no destructors).
     let log = std::fs::read_to_string(tui.home().join("state/chiptape/chiptape.log")).unwrap_or_default();
-    assert!(log.contains("panic:") && log.contains("CHIPTAPE_PANIC_FOR_TEST"), "the log says why: {log:?}");
+    assert!(log.contains("panic:") && log.contains("--panic-for-test"), "the log says why: {log:?}");
 }
 
 /// A config the app rejects: `refresh_secs` below the minimum, at line 1, column 16.

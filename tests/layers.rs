@@ -8,7 +8,22 @@ use std::path::{Path, PathBuf};
 /// `config` → `market`; `refresh` → `providers` → `market`; `msg` is what flows between them;
 /// `present` and `store` serve the layers above. No two modules may import each other.
 const MAY_IMPORT: &[(&str, &[&str])] = &[
-    ("cli", &["app", "term", "ui", "refresh", "state", "msg", "providers", "config", "present", "market", "store"]),
+    (
+        "cli",
+        &[
+            "app",
+            "term",
+            "ui",
+            "refresh",
+            "state",
+            "msg",
+            "providers",
+            "config",
+            "present",
+            "market",
+            "store",
+        ],
+    ),
     ("app", &["term", "ui", "refresh", "state", "msg", "providers", "config", "present", "market", "store"]),
     ("term", &["msg"]),
     ("ui", &["state", "msg", "config", "present", "market"]),

@@ -8,7 +8,6 @@ pub mod run;
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
@@ -29,6 +28,10 @@ pub struct Cli {
     /// Start the clock at this RFC 3339 instant, e.g. 2026-11-24T15:00:00Z (for demos and tests).
     #[arg(long, global = true, value_name = "TIME")]
     pub fake_now: Option<String>,
+
+    /// Panic in a task once the screen is up: the end-to-end tests prove the terminal comes back.
+    #[arg(long, hide = true)]
+    pub panic_for_test: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -101,8 +104,3 @@ pub struct Io<'a> {
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_PARTIAL: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
-
-/// A time as the JSON outputs write it: RFC 3339, whole seconds, UTC.
-pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}

@@ -3,8 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, NewsFormat, rfc3339};
+use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, NewsFormat};
 use crate::config::Config;
+use crate::market::rfc3339;
 use crate::market::{Headline, Symbol};
 use crate::present::time;
 use crate::providers::Providers;

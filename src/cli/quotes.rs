@@ -6,44 +6,32 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, QuoteFormat, rfc3339};
+use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, QuoteFormat};
 use crate::config::Config;
 use crate::market::exchange::exchange_for;
 use crate::market::portfolio::{self, Holding, Totals};
+use crate::market::rfc3339;
 use crate::market::{MarketState, Quote, QuoteOutcome, Symbol};
 use crate::present::number;
 use crate::providers::sanitize::clean;
 use crate::providers::{ProviderError, Providers};
 
-/// One line of `quotes --format json`: the stable contract of PRODUCT.md.
+/// One line of `quotes --format json`: the stable contract of PRODUCT.md. The quote's own fields
+/// are the domain type's, flattened in.
 #[derive(Debug, Serialize)]
 pub struct QuoteRecord {
-    pub symbol: Symbol,
+    #[serde(flatten)]
+    pub quote: Quote,
     /// The first group (of those printed) that lists the symbol.
     pub group: String,
-    pub name: Option<String>,
-    pub currency: Option<String>,
-    pub price: Option<f64>,
-    pub change: Option<f64>,
-    pub change_pct: Option<f64>,
-    pub previous_close: Option<f64>,
-    pub open: Option<f64>,
-    pub day_high: Option<f64>,
-    pub day_low: Option<f64>,
-    pub volume: Option<u64>,
-    pub market_cap: Option<f64>,
-    pub market_state: MarketState,
-    pub exchange: Option<String>,
-    pub time: Option<String>,
     pub stale: bool,
     pub error: Option<String>,
-    pub extended_price: Option<f64>,
-    pub extended_change_pct: Option<f64>,
-    pub delay_min: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<Holding>,
 }
 
+/// The config's name for a symbol wins over the source's; a symbol without a quote still has its
+/// market's state.
 fn record(
     cfg: &Config,
     sym: &Symbol,
@@ -52,57 +40,14 @@ fn record(
     now: DateTime<Utc>,
 ) -> QuoteRecord {
     let name = cfg.name_of(sym).map(str::to_string);
-    let group = group.to_string();
-    match outcome {
-        Ok(q) => QuoteRecord {
-            symbol: sym.clone(),
-            group,
-            name: name.or_else(|| q.name.clone()),
-            currency: q.currency.clone(),
-            price: q.price,
-            change: q.change,
-            change_pct: q.change_pct,
-            previous_close: q.previous_close,
-            open: q.open,
-            day_high: q.day_high,
-            day_low: q.day_low,
-            volume: q.volume,
-            market_cap: q.market_cap,
-            market_state: q.market_state,
-            exchange: q.exchange.clone(),
-            time: q.time.map(rfc3339),
-            stale: false,
-            error: None,
-            extended_price: q.extended_price,
-            extended_change_pct: q.extended_change_pct,
-            delay_min: q.delay_min,
-            position: None,
-        },
-        Err(e) => QuoteRecord {
-            symbol: sym.clone(),
-            group,
-            name,
-            currency: None,
-            price: None,
-            change: None,
-            change_pct: None,
-            previous_close: None,
-            open: None,
-            day_high: None,
-            day_low: None,
-            volume: None,
-            market_cap: None,
-            market_state: MarketState::from_session(exchange_for(sym.as_str()).state_at(now)),
-            exchange: None,
-            time: None,
-            stale: false,
-            error: Some(e.clone()),
-            extended_price: None,
-            extended_change_pct: None,
-            delay_min: 0,
-            position: None,
-        },
-    }
+    let (quote, error) = match outcome {
+        Ok(q) => (Quote { symbol: sym.clone(), name: name.or_else(|| q.name.clone()), ..q.clone() }, None),
+        Err(e) => {
+            let market_state = MarketState::from_session(exchange_for(sym.as_str()).state_at(now));
+            (Quote { symbol: sym.clone(), name, market_state, ..Quote::default() }, Some(e.clone()))
+        }
+    };
+    QuoteRecord { quote, group: group.to_string(), stale: false, error, position: None }
 }
 
 fn fail(err: &mut dyn Write, e: &ProviderError) -> i32 {
@@ -201,11 +146,11 @@ pub async fn quotes(
                 Some(fx) => rates.get(&fx).copied(),
             }
         };
-        for (sym, (qty, cost)) in &lots {
+        for sym in lots.keys() {
             let q = held_quotes.get(sym);
             let rate = q.and_then(rate_for);
-            let h = portfolio::holding(*qty, *cost, q, rate);
-            if let Some(r) = records.iter_mut().find(|r| &r.symbol == sym) {
+            let Some(h) = portfolio::holding_in(&cfg.positions, sym, q, rate) else { continue };
+            if let Some(r) = records.iter_mut().find(|r| &r.quote.symbol == sym) {
                 r.position = Some(h.clone());
             }
             totals_in.push((h, q.and_then(|q| q.currency.clone()), rate));
@@ -276,26 +221,26 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()
     for r in records {
         let p = r.position.as_ref();
         w.write_record([
-            r.symbol.to_string(),
-            r.name.clone().unwrap_or_default(),
-            r.currency.clone().unwrap_or_default(),
-            opt(r.price),
-            opt(r.change),
-            opt(r.change_pct),
-            opt(r.previous_close),
-            opt(r.open),
-            opt(r.day_high),
-            opt(r.day_low),
-            r.volume.map_or(String::new(), |v| v.to_string()),
-            opt(r.market_cap),
-            r.market_state.label().to_string(),
-            r.exchange.clone().unwrap_or_default(),
-            r.time.clone().unwrap_or_default(),
+            r.quote.symbol.to_string(),
+            r.quote.name.clone().unwrap_or_default(),
+            r.quote.currency.clone().unwrap_or_default(),
+            opt(r.quote.price),
+            opt(r.quote.change),
+            opt(r.quote.change_pct),
+            opt(r.quote.previous_close),
+            opt(r.quote.open),
+            opt(r.quote.day_high),
+            opt(r.quote.day_low),
+            r.quote.volume.map_or(String::new(), |v| v.to_string()),
+            opt(r.quote.market_cap),
+            r.quote.market_state.label().to_string(),
+            r.quote.exchange.clone().unwrap_or_default(),
+            r.quote.time.map(rfc3339).unwrap_or_default(),
             r.stale.to_string(),
             r.error.clone().unwrap_or_default(),
-            opt(r.extended_price),
-            opt(r.extended_change_pct),
-            r.delay_min.to_string(),
+            opt(r.quote.extended_price),
+            opt(r.quote.extended_change_pct),
+            r.quote.delay_min.to_string(),
             opt(p.map(|p| p.quantity)),
             opt(p.map(|p| p.avg_cost)),
             opt(p.and_then(|p| p.value)),
@@ -329,22 +274,24 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
             writeln!(out, "── {} ──", r.group)?;
             group = Some(r.group.as_str());
         }
-        let last = r.price.map_or("—".to_string(), number::price);
+        let last = r.quote.price.map_or("—".to_string(), number::price);
         let state = match &r.error {
             Some(e) => format!("error: {}", clean(e)),
-            None if r.delay_min > 0 => format!("{} ({}m delay)", r.market_state.label(), r.delay_min),
-            None => r.market_state.label().to_string(),
+            None if r.quote.delay_min > 0 => {
+                format!("{} ({}m delay)", r.quote.market_state.label(), r.quote.delay_min)
+            }
+            None => r.quote.market_state.label().to_string(),
         };
         writeln!(
             out,
             "{} {} {} {} {} {} {} {}",
-            pad(r.symbol.as_str(), 10),
-            pad(r.name.as_deref().unwrap_or(""), 18),
+            pad(r.quote.symbol.as_str(), 10),
+            pad(r.quote.name.as_deref().unwrap_or(""), 18),
             rpad(&last, 10),
-            rpad(&r.change.map_or(String::new(), number::change), 9),
-            rpad(&r.change_pct.map_or(String::new(), number::pct), 9),
-            rpad(&r.volume.map_or(String::new(), |v| number::compact(v as f64)), 8),
-            pad(r.currency.as_deref().unwrap_or(""), 4),
+            rpad(&r.quote.change.map_or(String::new(), number::change), 9),
+            rpad(&r.quote.change_pct.map_or(String::new(), number::pct), 9),
+            rpad(&r.quote.volume.map_or(String::new(), |v| number::compact(v as f64)), 8),
+            pad(r.quote.currency.as_deref().unwrap_or(""), 4),
             state
         )?;
     }

@@ -102,7 +102,7 @@ pub fn run(cli: Cli) -> i32 {
             let mut state = State::new(config, providers.demo, now);
             state.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let path = source.path().map(|p| p.to_path_buf());
-            match rt.block_on(tui(state, providers, clock, path, (cli.demo, cli.seed), log.take())) {
+            match rt.block_on(tui(state, providers, clock, path, &cli, log.take())) {
                 Ok(()) => EXIT_OK,
                 Err(e) => {
                     eprintln!("chiptape: {e}");
@@ -121,13 +121,17 @@ async fn tui(
     providers: crate::providers::Providers,
     clock: Arc<dyn Clock>,
     config_path: Option<std::path::PathBuf>,
-    (demo, seed): (bool, u64),
+    cli: &Cli,
     log: Option<tracing_appender::non_blocking::WorkerGuard>,
 ) -> io::Result<()> {
+    let (demo, seed) = (cli.demo, cli.seed);
     let (control_tx, control_rx) = mpsc::unbounded_channel();
     crate::term::forward_signals(control_tx.clone())?;
     let mut terminal = ratatui::try_init()?;
     crate::term::install_panic_hook(log);
+    if cli.panic_for_test {
+        tokio::spawn(async { panic!("a panic in a task, asked for by --panic-for-test") });
+    }
     let rebuild_clock = clock.clone();
     let rebuild: crate::app::Rebuild = Arc::new(move |new, old, current| {
         crate::providers::rebuild(new, old, current, demo, seed, rebuild_clock.clone())

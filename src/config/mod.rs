@@ -137,16 +137,10 @@ pub struct Config {
     pub theme: ThemeConfig,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        builtin()
-    }
-}
-
-/// The built-in configuration (the embedded default file, checked by tests).
+/// The built-in configuration (the embedded default file, checked by tests). Parsed when asked
+/// for: it is small, and nothing is kept behind the caller's back.
 pub fn builtin() -> Config {
-    static BUILTIN: std::sync::OnceLock<Config> = std::sync::OnceLock::new();
-    BUILTIN.get_or_init(|| parse_builtin().expect("the embedded default config is valid")).clone()
+    parse_builtin().expect("the embedded default config is valid")
 }
 
 impl Config {

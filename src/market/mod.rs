@@ -45,8 +45,21 @@ impl MarketState {
     }
 }
 
-/// One quote as the rest of the program sees it. Unknown numbers are `None`, never 0.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// A time as every JSON output writes it: RFC 3339, whole seconds, UTC ("2026-11-24T15:00:00Z").
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn rfc3339_or_null<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&rfc3339(*t)),
+        None => s.serialize_none(),
+    }
+}
+
+/// One quote as the rest of the program sees it. Unknown numbers are `None`, never 0. Its JSON is
+/// the quote part of `quotes --format json` (PRODUCT.md).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Quote {
     pub symbol: Symbol,
     pub name: Option<String>,
@@ -63,11 +76,15 @@ pub struct Quote {
     pub market_cap: Option<f64>,
     pub market_state: MarketState,
     pub exchange: Option<String>,
+    /// The quote's market time.
+    #[serde(serialize_with = "rfc3339_or_null")]
     pub time: Option<DateTime<Utc>>,
     pub extended_price: Option<f64>,
     pub extended_change_pct: Option<f64>,
     pub delay_min: u32,
+    #[serde(skip)]
     pub year_high: Option<f64>,
+    #[serde(skip)]
     pub year_low: Option<f64>,
 }
 
@@ -93,12 +110,22 @@ pub struct Headline {
     pub guid: Option<String>,
 }
 
-/// Sort newest first; undated items keep their relative order after the dated ones.
-pub fn sort_newest_first(items: &mut [Headline]) {
-    items.sort_by(|a, b| match (a.published, b.published) {
-        (Some(x), Some(y)) => y.cmp(&x),
+/// Known values first, in `cmp`'s order; unknown ones after them, as equals (a stable sort keeps
+/// their order).
+pub fn known_first<T>(
+    a: Option<T>,
+    b: Option<T>,
+    cmp: impl FnOnce(T, T) -> std::cmp::Ordering,
+) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => cmp(x, y),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
-    });
+    }
+}
+
+/// Sort newest first; undated items keep their relative order after the dated ones.
+pub fn sort_newest_first(items: &mut [Headline]) {
+    items.sort_by(|a, b| known_first(a.published, b.published, |x, y| y.cmp(&x)));
 }

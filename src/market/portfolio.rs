@@ -66,6 +66,16 @@ pub fn lots(positions: &[Position]) -> BTreeMap<Symbol, (f64, f64)> {
     out
 }
 
+/// The holding in `sym`, when the positions list it: its lots added up and valued at `quote`.
+pub fn holding_in(
+    positions: &[Position],
+    sym: &Symbol,
+    quote: Option<&Quote>,
+    rate: Option<f64>,
+) -> Option<Holding> {
+    lots(positions).get(sym).map(|(qty, cost)| holding(*qty, *cost, quote, rate))
+}
+
 /// `rate`: units of the base currency per unit of the quote's major currency.
 pub fn holding(quantity: f64, cost: f64, quote: Option<&Quote>, rate: Option<f64>) -> Holding {
     let avg_cost = if quantity != 0.0 { cost / quantity } else { 0.0 };

@@ -54,6 +54,16 @@ impl Fetched {
             .collect()
     }
 
+    /// The status as a result: the `ok` ones pass, 429 is a rate limit (with its Retry-After), any
+    /// other an error naming it.
+    pub fn expect(&self, ok: &[u16]) -> Result<(), ProviderError> {
+        match self.status {
+            s if ok.contains(&s) => Ok(()),
+            429 => Err(ProviderError::RateLimited { retry_after: self.retry_after() }),
+            s => Err(ProviderError::Status(s)),
+        }
+    }
+
     /// `Retry-After` as seconds or an HTTP date, at most a day (a larger value is a broken server,
     /// and would overflow the clocks it is added to).
     pub fn retry_after(&self) -> Option<Duration> {

@@ -1,7 +1,7 @@
 //! The rows each pane shows (filtered, sorted) and moving the selection through them.
 
 use super::{Cursor, Focus, State};
-use crate::market::{Headline, Symbol};
+use crate::market::{Headline, Symbol, known_first};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -51,12 +51,7 @@ impl State {
             SortKey::User => {}
             SortKey::Symbol => rows.sort(),
             // Biggest gainers first; symbols without a change sink to the bottom either way.
-            SortKey::ChangePct => rows.sort_by(|a, b| match (pct(a), pct(b)) {
-                (Some(x), Some(y)) => y.total_cmp(&x),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }),
+            SortKey::ChangePct => rows.sort_by(|a, b| known_first(pct(a), pct(b), |x, y| y.total_cmp(&x))),
         }
         if self.sort_reverse {
             rows.reverse();

@@ -186,12 +186,10 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
         }
         None => lines.push(Line::styled("waiting for a quote…", theme.dim)),
     }
-    let lots = portfolio::lots(&state.config.positions);
-    if let Some((qty, cost)) = lots.get(&d.symbol) {
-        let h = portfolio::holding(*qty, *cost, q, None);
+    if let Some(h) = portfolio::holding_in(&state.config.positions, &d.symbol, q, None) {
         let pnl = h.total_pnl.map_or("—".to_string(), number::change);
         let pct = h.total_pnl_pct.map(|p| format!(" ({})", number::pct(p))).unwrap_or_default();
-        lines.push(kv("Position", format!("{qty} @ {}", number::price(h.avg_cost)), theme.text, w));
+        lines.push(kv("Position", format!("{} @ {}", h.quantity, number::price(h.avg_cost)), theme.text, w));
         lines.push(kv(
             "P&L",
             format!("{pnl}{pct}  day {}", h.day_pnl.map_or("—".to_string(), number::change)),

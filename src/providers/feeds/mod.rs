@@ -11,7 +11,7 @@ use futures::future::BoxFuture;
 use futures::{StreamExt, stream};
 
 use super::http::{Fetched, Http};
-use super::{NewsBatch, NewsSource, ProviderError};
+use super::{NewsBatch, NewsSource};
 use crate::config::Config;
 use crate::market::tags::Tagger;
 use crate::market::{Headline, Symbol};
@@ -98,12 +98,10 @@ impl Feeds {
             headers.push(("if-modified-since", l.clone()));
         }
         let r: Fetched = self.http.get_with(&job.url, &headers).await.map_err(|e| e.to_string())?;
-        match r.status {
-            304 => return Ok(known.items),
-            200 => {}
-            429 => return Err(ProviderError::RateLimited { retry_after: r.retry_after() }.to_string()),
-            s => return Err(ProviderError::Status(s).to_string()),
+        if r.status == 304 {
+            return Ok(known.items);
         }
+        r.expect(&[200]).map_err(|e| e.to_string())?;
         let cx = parse::Context {
             feed_name: &job.name,
             source: job.source,

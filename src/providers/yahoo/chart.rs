@@ -92,6 +92,26 @@ struct Period {
     end: Option<i64>,
 }
 
+impl Result_ {
+    fn closes(&self) -> &[Option<f64>] {
+        self.indicators.as_ref().and_then(|i| i.quote.first()).map_or(&[], |q| q.close.as_slice())
+    }
+}
+
+/// The body's one result, or why there is none (Yahoo's "No data found, symbol may be delisted").
+/// `Err`: the body is not a chart at all.
+fn first_result(body: &[u8]) -> Result<Result<Result_, String>, String> {
+    let env: Envelope = serde_json::from_slice(body).map_err(|e| super::not_json(body, &e))?;
+    if let Some(err) = env.chart.error {
+        return Ok(Err(err.description.map(|d| clean(&d)).unwrap_or_else(|| "no data".to_string())));
+    }
+    Ok(env
+        .chart
+        .result
+        .and_then(|mut v| (!v.is_empty()).then(|| v.swap_remove(0)))
+        .ok_or_else(|| "no data".to_string()))
+}
+
 /// What a chart body says about one symbol.
 #[derive(Debug)]
 pub enum Decoded {
@@ -102,19 +122,14 @@ pub enum Decoded {
 
 /// A quote from the chart's `meta`. `state` comes from the exchange table: the chart has no marketState.
 pub fn decode(body: &[u8], requested: &Symbol, now: DateTime<Utc>) -> Result<Decoded, String> {
-    let env: Envelope = serde_json::from_slice(body).map_err(|e| super::not_json(body, &e))?;
-    if let Some(err) = env.chart.error {
-        return Ok(Decoded::NoData(
-            err.description.map(|d| clean(&d)).unwrap_or_else(|| "no data".to_string()),
-        ));
-    }
-    let Some(r) = env.chart.result.and_then(|mut v| (!v.is_empty()).then(|| v.swap_remove(0))) else {
-        return Ok(Decoded::NoData("no data".to_string()));
+    let r = match first_result(body)? {
+        Ok(r) => r,
+        Err(why) => return Ok(Decoded::NoData(why)),
     };
-    let m = r.meta;
-    let symbol = m.symbol.as_deref().and_then(|s| Symbol::parse(s).ok()).unwrap_or_else(|| requested.clone());
-    let prev = m.previous_close.or(m.chart_previous_close);
-    let price = m.regular_market_price;
+    let symbol =
+        r.meta.symbol.as_deref().and_then(|s| Symbol::parse(s).ok()).unwrap_or_else(|| requested.clone());
+    let prev = r.meta.previous_close.or(r.meta.chart_previous_close);
+    let price = r.meta.regular_market_price;
     let change = price.zip(prev).map(|(p, c)| p - c);
     let change_pct = price.zip(prev).filter(|(_, c)| *c != 0.0).map(|(p, c)| (p - c) / c * 100.0);
     let state = MarketState::from_session(exchange_for(symbol.as_str()).state_at(now));
@@ -122,26 +137,20 @@ pub fn decode(body: &[u8], requested: &Symbol, now: DateTime<Utc>) -> Result<Dec
     let extended_price = match state {
         MarketState::Pre | MarketState::Post => {
             let regular_end =
-                m.current_trading_period.as_ref().and_then(|p| p.regular.as_ref()).and_then(|p| p.end);
-            let closes = r.indicators.as_ref().and_then(|i| i.quote.first()).map(|q| &q.close);
-            match (r.timestamp.as_ref(), closes) {
-                (Some(ts), Some(closes)) => {
-                    ts.iter().zip(closes.iter()).rev().find_map(|(t, c)| match (t, c) {
-                        (Some(t), Some(c))
-                            if state == MarketState::Pre || regular_end.is_none_or(|e| *t >= e) =>
-                        {
-                            Some(*c)
-                        }
-                        _ => None,
-                    })
+                r.meta.current_trading_period.as_ref().and_then(|p| p.regular.as_ref()).and_then(|p| p.end);
+            let ts = r.timestamp.as_deref().unwrap_or(&[]);
+            ts.iter().zip(r.closes()).rev().find_map(|(t, c)| match (t, c) {
+                (Some(t), Some(c)) if state == MarketState::Pre || regular_end.is_none_or(|e| *t >= e) => {
+                    Some(*c)
                 }
                 _ => None,
-            }
+            })
         }
         _ => None,
     };
     let extended_change_pct =
         extended_price.zip(price).filter(|(_, p)| *p != 0.0).map(|(e, p)| (e - p) / p * 100.0);
+    let m = r.meta;
     Ok(Decoded::Quote(Box::new(Quote {
         name: m.short_name.or(m.long_name).map(|s| clean(&s)).filter(|s| !s.is_empty()),
         currency: m.currency.map(|c| clean(&c)),
@@ -176,23 +185,16 @@ pub enum SeriesDecoded {
 /// The bars of a chart body as a series: null bars skipped; no `timestamp` (a weekend, a holiday)
 /// is an empty series, not an error.
 pub fn decode_series(body: &[u8], requested: &Symbol, range: ChartRange) -> Result<SeriesDecoded, String> {
-    let env: Envelope = serde_json::from_slice(body).map_err(|e| super::not_json(body, &e))?;
-    if let Some(err) = env.chart.error {
-        return Ok(SeriesDecoded::NoData(
-            err.description.map(|d| clean(&d)).unwrap_or_else(|| "no data".to_string()),
-        ));
-    }
-    let Some(r) = env.chart.result.and_then(|mut v| (!v.is_empty()).then(|| v.swap_remove(0))) else {
-        return Ok(SeriesDecoded::NoData("no data".to_string()));
+    let r = match first_result(body)? {
+        Ok(r) => r,
+        Err(why) => return Ok(SeriesDecoded::NoData(why)),
     };
-    let closes =
-        r.indicators.as_ref().and_then(|i| i.quote.first()).map(|q| q.close.as_slice()).unwrap_or(&[]);
     let points = r
         .timestamp
         .as_deref()
         .unwrap_or(&[])
         .iter()
-        .zip(closes.iter())
+        .zip(r.closes())
         .filter_map(|(t, c)| match (t, c) {
             (Some(t), Some(c)) if c.is_finite() => DateTime::from_timestamp(*t, 0).map(|t| (t, *c)),
             _ => None,

@@ -172,12 +172,10 @@ impl Yahoo {
             .map_err(|e| ProviderError::Unsupported(format!("bad query_url: {e}")))?;
         url.query_pairs_mut().append_pair("symbols", &list.join(",")).append_pair("crumb", &s.crumb);
         let r = self.http.get(url.as_str(), Some(&s.cookie)).await?;
-        match r.status {
-            200 => {}
-            401 | 403 => return Ok(V7::Refused),
-            429 => return Err(ProviderError::RateLimited { retry_after: r.retry_after() }),
-            st => return Err(ProviderError::Status(st)),
+        if matches!(r.status, 401 | 403) {
+            return Ok(V7::Refused);
         }
+        r.expect(&[200])?;
         match v7::decode(&r.body, self.clock.now()).map_err(ProviderError::Decode)? {
             v7::Decoded::Quotes(q) => Ok(V7::Quotes(q)),
             v7::Decoded::Refused(why) => {
@@ -231,11 +229,7 @@ impl Yahoo {
             url::form_urlencoded::byte_serialize(sym.as_str().as_bytes()).collect::<String>()
         );
         let r = self.http.get(&url, None).await?;
-        match r.status {
-            200 | 404 => {}
-            429 => return Err(ProviderError::RateLimited { retry_after: r.retry_after() }),
-            st => return Err(ProviderError::Status(st)),
-        }
+        r.expect(&[200, 404])?;
         match chart::decode(&r.body, sym, self.clock.now()) {
             Ok(chart::Decoded::Quote(q)) => Ok(Ok(*q)),
             Ok(chart::Decoded::NoData(why)) => Ok(Err(format!("no data for {sym} ({why})"))),
@@ -340,11 +334,7 @@ impl Yahoo {
             url::form_urlencoded::byte_serialize(sym.as_str().as_bytes()).collect::<String>()
         );
         let resp = self.http.get(&url, None).await.map_err(|e| self.check(e))?;
-        match resp.status {
-            200 | 404 => {}
-            429 => return Err(self.rate_limited(resp.retry_after())),
-            st => return Err(ProviderError::Status(st)),
-        }
+        resp.expect(&[200, 404]).map_err(|e| self.check(e))?;
         match chart::decode_series(&resp.body, sym, range) {
             Ok(chart::SeriesDecoded::Series(s)) => {
                 self.succeeded();

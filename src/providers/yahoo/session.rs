@@ -44,11 +44,7 @@ pub async fn fetch(
     }
     let cookie = cookies.join("; ");
     let r = http.get(&format!("{query_url}/v1/test/getcrumb"), Some(&cookie)).await?;
-    match r.status {
-        200 => {}
-        429 => return Err(ProviderError::RateLimited { retry_after: r.retry_after() }),
-        s => return Err(ProviderError::Status(s)),
-    }
+    r.expect(&[200])?;
     let crumb = r.text().trim().to_string();
     if !looks_like_crumb(&crumb) {
         return Err(ProviderError::Decode("Yahoo gave no usable crumb".to_string()));
