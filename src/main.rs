@@ -1,3 +1,5 @@
+//! The binary: parse the command line and run it.
+
 use clap::Parser;
 
 fn main() {

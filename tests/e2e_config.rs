@@ -12,6 +12,20 @@ use tempfile::TempDir;
 
 const START: &str = "# my chip watchlist\nrefresh_secs = 5\n\n# the US names\n[[groups]]\nname = \"US\"\nsymbols = [\"NVDA\", \"AMD\"] # core\n";
 
+/// The app on the demo market with `script` (written to `editor`) as its `$EDITOR`, showing the US group.
+fn with_editor(home: TempDir, cfg: &str, editor: &Path, script: &str) -> Tui {
+    std::fs::write(editor, script).unwrap();
+    std::fs::set_permissions(editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let editor = editor.to_str().unwrap().to_string();
+    let tui = Tui::start_in(
+        home,
+        &["--demo", "--config", cfg, "--fake-now", "2026-11-24T15:00:00Z"],
+        &[("EDITOR", editor.as_str())],
+    );
+    tui.wait_for("the US group", |s| find(s, " 1 US ").is_some());
+    tui
+}
+
 fn setup() -> (TempDir, String) {
     let home = TempDir::new().unwrap();
     let cfg = home.path().join("config.toml");
@@ -93,19 +107,12 @@ fn e_runs_the_editor_and_comes_back_with_its_change() {
     let (home, cfg) = setup();
     let editor = home.path().join("editor.sh");
     // The "editor": appends a group with a new symbol, as a person would type it.
-    std::fs::write(
+    let mut tui = with_editor(
+        home,
+        &cfg,
         &editor,
         "#!/bin/sh\nprintf '\\n[[groups]]\\nname = \"Edited\"\\nsymbols = [\"ASML\"]\\n' >> \"$1\"\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let editor = editor.to_str().unwrap().to_string();
-    let mut tui = Tui::start_in(
-        home,
-        &["--demo", "--config", &cfg, "--fake-now", "2026-11-24T15:00:00Z"],
-        &[("EDITOR", editor.as_str())],
     );
-    tui.wait_for("the US group", |s| find(s, " 1 US ").is_some());
     tui.press("e");
     tui.wait_for("the new group after the editor", |s| {
         s.alternate_screen() && find(s, " 2 Edited ").is_some()
@@ -127,23 +134,12 @@ fn a_signal_during_the_editor_hangs_it_up_and_exits() {
         let signals = home.path().join("signals.txt");
         let editor = home.path().join("editor.sh");
         // An editor the user is still typing in: it only ends when told to.
-        std::fs::write(
-            &editor,
-            format!(
-                "#!/bin/sh\nlog='{log}'\ntrap 'echo hup >> \"$log\"; kill $!; exit 1' HUP\n\
-                 echo started >> \"$log\"\nsleep 60 &\nwait\n",
-                log = signals.display()
-            ),
-        )
-        .unwrap();
-        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let editor = editor.to_str().unwrap().to_string();
-        let mut tui = Tui::start_in(
-            home,
-            &["--demo", "--config", &cfg, "--fake-now", "2026-11-24T15:00:00Z"],
-            &[("EDITOR", editor.as_str())],
+        let script = format!(
+            "#!/bin/sh\nlog='{log}'\ntrap 'echo hup >> \"$log\"; kill $!; exit 1' HUP\n\
+             echo started >> \"$log\"\nsleep 60 &\nwait\n",
+            log = signals.display()
         );
-        tui.wait_for("the US group", |s| find(s, " 1 US ").is_some());
+        let mut tui = with_editor(home, &cfg, &editor, &script);
         tui.press("e");
         let deadline = Instant::now() + Duration::from_secs(10);
         while !std::fs::read_to_string(&signals).unwrap_or_default().contains("started") {

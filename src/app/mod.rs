@@ -1,6 +1,8 @@
 //! The loop: one `select!` over control, input, data and a clock tick; draws only when `update` says so.
 
+pub mod editor;
 pub mod edits;
+pub mod opener;
 pub mod watcher;
 
 use std::io;
@@ -37,29 +39,6 @@ pub struct Stats {
 /// not change (a Yahoo session and its rate-limit state survive an edit of the watchlist).
 pub type Rebuild = Arc<dyn Fn(&Config, &Config, &Providers) -> Providers + Send + Sync>;
 
-/// Hands a link to whatever opens it (the browser). It may take its time, so it runs off the loop.
-pub type Opener = Arc<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
-
-/// The system's opener, or the program named by `CHIPTAPE_OPENER` (tests record links with it).
-pub fn system_opener() -> Opener {
-    match std::env::var_os("CHIPTAPE_OPENER") {
-        Some(prog) => Arc::new(move |url: &str| run_opener(&prog, url)),
-        None => Arc::new(|url: &str| open::that_detached(url).map_err(|e| e.to_string())),
-    }
-}
-
-/// `prog url`, no shell, waited for: it leaves no zombie behind.
-fn run_opener(prog: &std::ffi::OsStr, url: &str) -> Result<(), String> {
-    let status = std::process::Command::new(prog)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .map_err(|e| e.to_string())?;
-    if status.success() { Ok(()) } else { Err(format!("{} exited with {status}", prog.to_string_lossy())) }
-}
-
 pub struct Runtime {
     pub providers: Providers,
     pub clock: Arc<dyn Clock>,
@@ -70,7 +49,7 @@ pub struct Runtime {
     pub watch_every: Duration,
     pub rebuild: Option<Rebuild>,
     pub suspend: Option<Box<dyn Suspend>>,
-    pub opener: Opener,
+    pub opener: opener::Opener,
 }
 
 impl Runtime {
@@ -87,7 +66,7 @@ impl Runtime {
             watch_every: Duration::from_millis(250),
             rebuild: None,
             suspend: None,
-            opener: system_opener(),
+            opener: opener::system_opener(),
         }
     }
 }
@@ -252,7 +231,7 @@ where
                         );
                     }
                     Effect::FetchSeries(keys) => fetch_series(&rt.providers, keys, &inbox_tx),
-                    Effect::OpenLink(url) => open_link(rt.opener.clone(), url, inbox_tx.clone()),
+                    Effect::OpenLink(url) => opener::open_link(rt.opener.clone(), url, inbox_tx.clone()),
                     Effect::AddSymbols { group, symbols } => {
                         match edit_job(&rt, &known, &inbox_tx, &edit_lock) {
                             Some(job) => drop(tokio::spawn(crate::app::edits::add(
@@ -289,7 +268,7 @@ where
                             }
                             futures::future::pending().await
                         };
-                        let outcome = crate::app::edits::edit_in_editor(&path, suspend.as_mut(), stop).await;
+                        let outcome = editor::edit_in_editor(&path, suspend.as_mut(), stop).await;
                         events = make_events();
                         // Resizes while the editor had the terminal were not seen: ask again.
                         if let Ok(size) = terminal.size() {
@@ -303,13 +282,13 @@ where
                             .map_err(|e| io::Error::other(e.to_string()))?;
                         redraw = true;
                         match outcome {
-                            Ok(crate::app::edits::Edited::Done(note)) => {
+                            Ok(editor::Edited::Done(note)) => {
                                 pending.push(Msg::Notice(note));
                                 // Read now, not at the watcher's next poll; it then knows this text.
                                 let known = known.clone().unwrap_or_default();
                                 pending.push(Msg::Config(Box::new(config_watch::read(&path, &known))));
                             }
-                            Ok(crate::app::edits::Edited::Interrupted) => pending.push(Msg::Shutdown),
+                            Ok(editor::Edited::Interrupted) => pending.push(Msg::Shutdown),
                             Err(e) => pending.push(Msg::Notice(e)),
                         }
                     }
@@ -391,18 +370,4 @@ where
 fn draw<B: Backend>(terminal: &mut Terminal<B>, state: &State, stats: &mut Stats) -> io::Result<()> {
     stats.draws += 1;
     terminal.draw(|f| crate::ui::view(state, f)).map(|_| ()).map_err(|e| io::Error::other(e.to_string()))
-}
-
-/// Hand an http(s) link to the opener on a blocking thread: launchers can take a while, and the
-/// loop must not wait for them. A failure comes back as a notice.
-fn open_link(opener: Opener, url: String, inbox: mpsc::UnboundedSender<Msg>) {
-    if !crate::state::is_web_link(&url) {
-        return;
-    }
-    tokio::task::spawn_blocking(move || {
-        if let Err(e) = opener(&url) {
-            tracing::warn!(error = %e, url, "could not open link");
-            let _ = inbox.send(Msg::Notice(format!("cannot open the link: {e}")));
-        }
-    });
 }

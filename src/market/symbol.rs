@@ -1,3 +1,5 @@
+//! Symbols as the watchlist writes them: parsed, upper-cased, checked.
+
 use std::fmt;
 
 use serde::Serialize;

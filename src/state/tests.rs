@@ -1,3 +1,5 @@
+//! `update` unit tests: a state, messages at a fixed instant, the state and effects that follow.
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
