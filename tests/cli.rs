@@ -93,25 +93,18 @@ fn quotes_list_a_shared_symbol_once() {
     )
     .unwrap();
     let c = cfg.to_str().unwrap();
-    let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, "--format", "json", AT]);
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let got: Vec<String> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| format!("{}@{}", q["symbol"], q["group"]).replace('"', ""))
-        .collect();
-    assert_eq!(got, ["NVDA@A", "AMD@A", "TSM@B"]);
-    let o =
-        chiptape(home.path(), &["quotes", "--demo", "--config", c, "--group", "b", "--format", "json", AT]);
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let got: Vec<String> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| format!("{}@{}", q["symbol"], q["group"]).replace('"', ""))
-        .collect();
-    assert_eq!(got, ["TSM@B", "NVDA@B"], "--group narrows to that group, in its order");
+    let listed = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["quotes", "--demo", "--config", c, "--format", "json", AT];
+        args.extend(extra);
+        let v: Value = serde_json::from_str(&stdout(&chiptape(home.path(), &args))).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|q| format!("{}@{}", q["symbol"], q["group"]).replace('"', ""))
+            .collect()
+    };
+    assert_eq!(listed(&[]), ["NVDA@A", "AMD@A", "TSM@B"]);
+    assert_eq!(listed(&["--group", "b"]), ["TSM@B", "NVDA@B"], "--group narrows to that group, in its order");
     let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, AT]);
     let t = stdout(&o);
     let lines: Vec<&str> = t.lines().collect();
