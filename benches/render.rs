@@ -76,6 +76,7 @@ fn main() {
     });
     // Merging runs on every news refresh: ten feeds of 100, then the same again with tracking tails.
     let story = |i: usize, tail: &str| chiptape::market::Headline {
+        id: format!("{i}{tail}"),
         title: format!("Chip story number {i}"),
         link: format!("https://news.example/{i}{tail}"),
         source: "Wire".into(),

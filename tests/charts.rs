@@ -600,3 +600,14 @@ async fn scrolling_fetches_only_rows_on_screen_and_a_detail_once_a_minute() {
         "the detail of {selected} is open:\n{screen}"
     );
 }
+
+/// Closes of ±1e308 (and 1e300) gave NaN axis labels and a flat line: values no price can have are
+/// dropped from the series, as null bars are.
+#[tokio::test]
+async fn absurd_closes_are_dropped() {
+    let body = small_chart("NVDA", ChartRange::D1).replace("[100.5,101.0,100.75]", "[1e308,101.0,-1e308]");
+    let s = decoded("NVDA", ChartRange::D1, true, body).await;
+    assert_eq!(s.points.iter().map(|p| p.1).collect::<Vec<_>>(), [101.0]);
+    let body = small_chart("NVDA", ChartRange::D1).replace("[100.5,101.0,100.75]", "[1e300,1e300,1e300]");
+    assert!(decoded("NVDA", ChartRange::D1, true, body).await.points.is_empty());
+}

@@ -720,3 +720,21 @@ async fn a_slow_answer_never_holds_up_another_request() {
     assert!(!slow.is_finished());
     slow.abort();
 }
+
+/// `regularMarketVolume: 1e30` printed as 18446744073709551615 and `exchangeDataDelayedBy: 1e300`
+/// as a 4294967295-minute delay: out of range is unknown, never clamped.
+#[tokio::test]
+async fn numbers_out_of_range_are_unknown() {
+    let mut v: Value = serde_json::from_str(&fixture("quote.json")).unwrap();
+    let r = &mut v["quoteResponse"]["result"][5];
+    assert_eq!(r["symbol"], "NVDA");
+    r["regularMarketVolume"] = json!(1e30);
+    r["exchangeDataDelayedBy"] = json!(1e300);
+    r["marketCap"] = json!(-1e308);
+    r["regularMarketPrice"] = json!(1e300);
+    let results = quotes_from_body(v.to_string(), &WATCHLIST).await;
+    let q = quote(&results, "NVDA");
+    assert_eq!((q.volume, q.market_cap, q.price), (None, None, None));
+    assert_eq!(q.delay_min, 0, "not known to be delayed");
+    assert!(quote(&results, "0981.HK").volume.is_some(), "the others are untouched");
+}

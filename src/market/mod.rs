@@ -94,7 +94,11 @@ pub type QuoteOutcome = Result<Quote, String>;
 /// One headline, already sanitised and tagged with the watchlist symbols it is about.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Headline {
+    /// What selection and read marks hold on to (`news::identity`).
+    #[serde(skip)]
+    pub id: String,
     pub title: String,
+    /// Empty when the feed gave none: the headline shows, but cannot be opened.
     pub link: String,
     pub source: String,
     pub published: Option<DateTime<Utc>>,

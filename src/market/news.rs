@@ -1,5 +1,7 @@
 //! Merging headlines from many feeds: one story once, newest first, at most `max`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use url::Url;
 
@@ -52,27 +54,50 @@ pub fn title_key(title: &str) -> String {
     out
 }
 
-/// What two headlines are compared by, computed once per headline: parsing links inside the
-/// pairwise comparison made merging a few hundred headlines take seconds.
-struct Keys {
-    link: Option<String>,
-    title: String,
+/// Where each story already merged can be found by what identifies it: a lookup per new item, so
+/// merging stays near-linear (comparing every new item with every kept one took 54 s for 85k items).
+#[derive(Default)]
+struct Index {
+    by_link: HashMap<String, usize>,
+    by_title: HashMap<String, usize>,
+    by_guid: HashMap<String, usize>,
 }
 
-fn keys(h: &Headline) -> Keys {
-    Keys { link: link_key(&h.link), title: title_key(&h.title) }
+impl Index {
+    fn add(&mut self, h: &Headline, i: usize) {
+        if let Some(l) = link_key(&h.link) {
+            self.by_link.entry(l).or_insert(i);
+        }
+        let t = title_key(&h.title);
+        if !t.is_empty() {
+            self.by_title.entry(t).or_insert(i);
+        }
+        if let Some(g) = &h.guid {
+            self.by_guid.entry(g.clone()).or_insert(i);
+        }
+    }
+
+    /// The story `h` repeats, if any: the same guid, the same folded title, or the same link in
+    /// another feed. Within one feed a shared link is no proof (some feeds link every item to their
+    /// home page).
+    fn find(&self, have: &[Headline], h: &Headline) -> Option<usize> {
+        if let Some(i) = h.guid.as_ref().and_then(|g| self.by_guid.get(g)) {
+            return Some(*i);
+        }
+        let t = title_key(&h.title);
+        if let Some(i) = self.by_title.get(&t).filter(|_| !t.is_empty()) {
+            return Some(*i);
+        }
+        let i = *link_key(&h.link).and_then(|l| self.by_link.get(&l))?;
+        let x = &have[i];
+        (x.feed != h.feed && !x.also_in.contains(&h.feed)).then_some(i)
+    }
 }
 
-fn same_story((a, ak): (&Headline, &Keys), (b, bk): (&Headline, &Keys)) -> bool {
-    if ak.link.is_some() && ak.link == bk.link {
-        return true;
-    }
-    if let (Some(x), Some(y)) = (&a.guid, &b.guid)
-        && x == y
-    {
-        return true;
-    }
-    !ak.title.is_empty() && ak.title == bk.title
+/// A headline's identity for selection and read marks: its link with its title, so stories that
+/// share a link (or have none) stay apart.
+pub fn identity(link: &str, title: &str) -> String {
+    format!("{link}\u{1f}{title}")
 }
 
 /// How far ahead of our clock a date may be (clocks differ) before it counts as a wrong one.
@@ -85,11 +110,13 @@ pub fn future_slack() -> Duration {
 /// past `max`. With `seen_at` (the time of this merge), a date more than ten minutes ahead is a feed
 /// with a wrong clock: the story is dated when it was first seen, and never moved up again by it.
 pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize, seen_at: Option<DateTime<Utc>>) {
-    let mut have_keys: Vec<Keys> = have.iter().map(keys).collect();
+    let mut index = Index::default();
+    for (i, h) in have.iter().enumerate() {
+        index.add(h, i);
+    }
     for mut h in new {
-        let hk = keys(&h);
         let ahead = seen_at.filter(|now| h.published.is_some_and(|p| p > *now + future_slack()));
-        match have.iter().zip(&have_keys).position(|x| same_story(x, (&h, &hk))) {
+        match index.find(have, &h) {
             Some(i) => {
                 let x = &mut have[i];
                 if ahead.is_none() && h.published > x.published {
@@ -113,8 +140,8 @@ pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize, seen_at: 
                 if let Some(now) = ahead {
                     h.published = Some(now);
                 }
+                index.add(&h, have.len());
                 have.push(h);
-                have_keys.push(hk);
             }
         }
     }
@@ -146,6 +173,7 @@ mod tests {
 
     fn h(title: &str, link: &str, at: Option<&str>, source: &str) -> Headline {
         Headline {
+            id: identity(link, title),
             title: title.into(),
             link: link.into(),
             source: source.into(),

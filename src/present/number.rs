@@ -1,8 +1,15 @@
 //! Number formatting shared by the screen and the `quotes` table.
 
-/// A price with the precision its size needs: "912.40", "0.845".
+/// A price with the precision its size needs: "912.40", "0.845"; beyond ten million, compact
+/// ("12.3M"), so no label grows past a few cells.
 pub fn price(p: f64) -> String {
-    if p.abs() < 1.0 { format!("{p:.3}") } else { format!("{p:.2}") }
+    if p.abs() >= 1e7 {
+        compact(p)
+    } else if p.abs() < 1.0 {
+        format!("{p:.3}")
+    } else {
+        format!("{p:.2}")
+    }
 }
 
 /// A signed change: "+1.23", "-0.45", "0.00"; small moves keep a third decimal ("+0.015").
@@ -33,9 +40,15 @@ pub fn arrow(change: Option<f64>) -> &'static str {
     }
 }
 
-/// "950", "12.3K", "4.56M", "1.20B", "3.10T".
+/// "950", "12.3K", "4.56M", "1.20B", "3.10T"; "1.2e+18" past a thousand trillion, "—" for no number.
 pub fn compact(n: f64) -> String {
     let a = n.abs();
+    if !a.is_finite() {
+        return "—".to_string();
+    }
+    if a >= 1e15 {
+        return format!("{n:.1e}");
+    }
     let (v, unit) = if a >= 1e12 {
         (n / 1e12, "T")
     } else if a >= 1e9 {
@@ -78,5 +91,15 @@ mod tests {
         assert_eq!(arrow(Some(1.0)), "▲");
         assert_eq!(arrow(Some(-1.0)), "▼");
         assert_eq!(arrow(Some(0.0)), "·");
+    }
+
+    #[test]
+    fn huge_and_odd_numbers_stay_short() {
+        for x in [1e300, -1e300, 1e30, 9e15, 123_456_789.0, f64::NAN, f64::INFINITY] {
+            assert!(price(x).chars().count() <= 10, "{x}: {}", price(x));
+            assert!(compact(x).chars().count() <= 10, "{x}: {}", compact(x));
+        }
+        assert_eq!(price(123_456_789.0), "123M");
+        assert_eq!(price(912.4), "912.40");
     }
 }

@@ -259,9 +259,10 @@ fn markup_at(s: &str) -> Markup<'_> {
     }
     let b = s.as_bytes();
     if b.get(1) == Some(&b'?') || (b.get(1) == Some(&b'!') && b.get(2).is_some_and(u8::is_ascii_alphabetic)) {
-        return match s.find('>') {
-            Some(i) => Markup::Tag { name: String::new(), closing: false, len: i + 1 },
-            None => Markup::Text,
+        // Up to the next `<` at most: scans never overlap, so hostile text stays linear.
+        return match s[1..].find(['<', '>']).map(|i| i + 1) {
+            Some(i) if b[i] == b'>' => Markup::Tag { name: String::new(), closing: false, len: i + 1 },
+            _ => Markup::Text,
         };
     }
     let closing = b.get(1) == Some(&b'/');
@@ -285,6 +286,8 @@ fn markup_at(s: &str) -> Markup<'_> {
 }
 
 /// Where a tag's attributes end (just past its `>`), quotes respected; `None` when this is no tag.
+/// A `<` ends the search, even inside quotes: no scan passes the next tag's start, so the work on
+/// hostile text (`<b a="` a million times) stays linear.
 fn attributes_end(s: &str) -> Option<usize> {
     let mut chars = s.char_indices().peekable();
     // The name must end here: `<bold>` is not `<b>`.
@@ -296,7 +299,10 @@ fn attributes_end(s: &str) -> Option<usize> {
         match c {
             '>' => return Some(i + 1),
             '"' | '\'' => {
-                chars.by_ref().find(|(_, q)| *q == c)?;
+                let (_, q) = chars.by_ref().find(|(_, q)| *q == c || *q == '<')?;
+                if q == '<' {
+                    return None;
+                }
             }
             '<' => return None,
             _ => {}
@@ -306,26 +312,27 @@ fn attributes_end(s: &str) -> Option<usize> {
 }
 
 /// Remove HTML markup: tags, comments, declarations; script, style and their like with their content.
-/// Anything that only looks like markup stays text.
+/// Anything that only looks like markup stays text. Linear in the input.
 fn strip_tags(s: &str) -> String {
+    // Lowered once (ASCII only, so offsets match): end tags are searched in it.
+    let lower = s.to_ascii_lowercase();
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        match markup_at(rest) {
+    let mut pos = 0;
+    while let Some(i) = s[pos..].find('<').map(|i| i + pos) {
+        out.push_str(&s[pos..i]);
+        match markup_at(&s[i..]) {
             Markup::Text => {
                 out.push('<');
-                rest = &rest[1..];
+                pos = i + 1;
             }
             Markup::Cdata { text, len } => {
                 out.push_str(text);
-                rest = &rest[len..];
+                pos = i + len;
             }
             Markup::Tag { name, closing, len } => {
-                rest = &rest[len..];
-                if !closing && OPAQUE.contains(&name.as_str()) && !rest.is_empty() {
-                    rest = skip_element(rest, &name);
+                pos = i + len;
+                if !closing && OPAQUE.contains(&name.as_str()) {
+                    pos = element_end(s, &lower, pos, &name);
                 }
                 if !INLINE.contains(&name.as_str()) {
                     out.push(' ');
@@ -333,22 +340,21 @@ fn strip_tags(s: &str) -> String {
             }
         }
     }
-    out.push_str(rest);
+    out.push_str(&s[pos..]);
     out
 }
 
-/// What follows the end tag `</name>` (any case), or nothing when it never comes.
-fn skip_element<'a>(s: &'a str, name: &str) -> &'a str {
-    let lower = s.to_ascii_lowercase();
+/// Just past the end tag `</name>` (any case) at or after `from`, or the end when it never comes.
+fn element_end(s: &str, lower: &str, from: usize, name: &str) -> usize {
     let close = format!("</{name}");
-    let mut from = 0;
-    while let Some(j) = lower[from..].find(&close).map(|j| j + from) {
+    let mut at = from;
+    while let Some(j) = lower[at..].find(&close).map(|j| j + at) {
         if let Some(end) = attributes_end(&s[j + close.len()..]) {
-            return &s[j + close.len() + end..];
+            return j + close.len() + end;
         }
-        from = j + close.len();
+        at = j + close.len();
     }
-    ""
+    s.len()
 }
 
 #[cfg(test)]
@@ -422,6 +428,21 @@ mod tests {
         assert_eq!(clean("<![CDATA[kept <text>]]>"), "kept <text>");
         assert_eq!(clean("<o:p>Word</o:p> junk"), "Word junk");
         assert_eq!(clean("<p>One</p><p>Two</p>"), "One Two");
+    }
+
+    /// Hostile repetitions that made the scanner quadratic (1 MB of `<style></style>` took 1.8 s of
+    /// CPU, 5 MB a minute). A generous guard, not a speed target: the old code blew far past it.
+    #[test]
+    fn hostile_repetitions_stay_linear() {
+        let started = std::time::Instant::now();
+        for (piece, kept) in
+            [("<style></style>", ""), ("<b a=\"", "<b a=\""), ("<?x", "<?x"), ("<STYLE>x</Style >", "")]
+        {
+            let text = piece.repeat(1_000_000 / piece.len());
+            let out = clean(&text);
+            assert_eq!(out.is_empty(), kept.is_empty(), "{piece}");
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             let at_top = s.news.offset == 0
                 && s.news_rows()
                     .first()
-                    .is_none_or(|h| s.news.selected.as_ref().is_none_or(|l| *l == h.link));
+                    .is_none_or(|h| s.news.selected.as_ref().is_none_or(|id| *id == h.id));
             let answered = !headlines.is_empty() || errors.is_empty();
             crate::market::news::merge(&mut s.headlines, headlines, s.config.news.max_items, Some(d.at));
             if at_top {

@@ -178,14 +178,18 @@ fn switch_group(s: &mut State, to: usize, out: &mut Outcome) {
 }
 
 fn open_selected(s: &mut State, out: &mut Outcome) {
-    let Some(link) = s.selected_headline().map(|h| h.link.clone()) else {
+    let Some((id, link)) = s.selected_headline().map(|h| (h.id.clone(), h.link.clone())) else {
         s.notice = Some("no headline selected".to_string());
         out.redraw = true;
         return;
     };
     out.redraw = true;
-    if is_web_link(&link) {
-        s.read.insert(link.clone());
+    if link.is_empty() {
+        // Read by opening it is the only way it would be marked: the feed gave it no link.
+        s.read.insert(id);
+        s.notice = Some("this headline has no link".to_string());
+    } else if is_web_link(&link) {
+        s.read.insert(id);
         out.effects.push(Effect::OpenLink(link));
     } else {
         s.notice = Some("refusing to open non-web link".to_string());

@@ -85,6 +85,7 @@ pub struct State {
     pub quote_status: SourceStatus,
     pub news_status: SourceStatus,
     pub headlines: Vec<Headline>,
+    /// Ids of the headlines read (`Headline::id`).
     pub read: HashSet<String>,
     pub watch: Cursor<Symbol>,
     pub news: Cursor<String>,
@@ -170,7 +171,7 @@ impl State {
 
     /// Unread headlines about `sym`, for the watchlist badge.
     pub fn unread_about(&self, sym: &Symbol) -> usize {
-        self.headlines.iter().filter(|h| !self.read.contains(&h.link) && h.symbols.contains(sym)).count()
+        self.headlines.iter().filter(|h| !self.read.contains(&h.id) && h.symbols.contains(sym)).count()
     }
 
     /// Every time-dependent text on screen, by the instants it is computed from. The tick's redraw

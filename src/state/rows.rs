@@ -82,7 +82,7 @@ impl State {
 
     pub fn selected_headline(&self) -> Option<&Headline> {
         let rows = self.news_rows();
-        let keys: Vec<String> = rows.iter().map(|h| h.link.clone()).collect();
+        let keys: Vec<String> = rows.iter().map(|h| h.id.clone()).collect();
         let i = index_of(&keys, &self.news)?;
         rows.get(i).copied()
     }
@@ -96,7 +96,7 @@ impl State {
                 move_cursor(&mut self.watch, &keys, to, page);
             }
             Focus::Headlines => {
-                let keys: Vec<String> = self.news_rows().into_iter().map(|h| h.link.clone()).collect();
+                let keys: Vec<String> = self.news_rows().into_iter().map(|h| h.id.clone()).collect();
                 let page = self.layout().news_rows();
                 move_cursor(&mut self.news, &keys, to, page);
             }
@@ -108,7 +108,7 @@ impl State {
         let keys: Vec<Symbol> = self.watch_rows().into_iter().cloned().collect();
         let page = self.layout().watch_rows();
         move_cursor(&mut self.watch, &keys, Move::By(0), page);
-        let keys: Vec<String> = self.news_rows().into_iter().map(|h| h.link.clone()).collect();
+        let keys: Vec<String> = self.news_rows().into_iter().map(|h| h.id.clone()).collect();
         let page = self.layout().news_rows();
         move_cursor(&mut self.news, &keys, Move::By(0), page);
     }

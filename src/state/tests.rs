@@ -275,18 +275,18 @@ fn opening_links_marks_read_and_refuses_non_web() {
     let mut s = loaded();
     press(&mut s, Key::plain(KeyCode::Tab));
     // A headline about a symbol, so its badge count can be watched.
-    let (link, about) = s
+    let (id, link, about) = s
         .news_rows()
         .iter()
-        .find_map(|h| h.symbols.first().map(|sym| (h.link.clone(), sym.clone())))
+        .find_map(|h| h.symbols.first().map(|sym| (h.id.clone(), h.link.clone(), sym.clone())))
         .expect("the demo has headlines about symbols");
-    s.news.selected = Some(link.clone());
+    s.news.selected = Some(id.clone());
     s.fix_offsets();
     let unread_before = s.unread_about(&about);
     assert!(unread_before > 0);
     let out = press(&mut s, Key::plain(KeyCode::Enter));
     assert_eq!(out.effects, vec![Effect::OpenLink(link.clone())]);
-    assert!(s.read.contains(&link));
+    assert!(s.read.contains(&id));
     assert_eq!(s.unread_about(&about), unread_before - 1);
     s.headlines[0].link = "javascript:alert(1)".into();
     s.news = Default::default();
@@ -496,6 +496,7 @@ fn headline_view_follows_the_newest_until_the_user_moves() {
     let mut s = loaded();
     let generation = s.generation;
     let fresh = |n: i64| crate::market::Headline {
+        id: format!("fresh-{n}"),
         title: format!("Fresh story {n}"),
         link: format!("https://news.example.com/fresh-{n}"),
         source: "Wire".into(),
@@ -542,6 +543,7 @@ fn config_reload_refetches_only_what_changed() {
 
 fn story(n: usize, feed: &str) -> crate::market::Headline {
     crate::market::Headline {
+        id: format!("story-{n}"),
         title: format!("Story {n}"),
         link: format!("https://news.example.com/{n}"),
         source: "Wire".into(),
@@ -686,4 +688,22 @@ fn series_are_fetched_through_effects() {
     ch(&mut s, 'p');
     s.series_inflight.clear();
     assert!(fetches(&ch(&mut s, 'j')).is_empty());
+}
+
+/// A headline without a link is kept and shown; Enter says it cannot be opened (and marks it read).
+#[test]
+fn a_headline_without_a_link_shows_but_does_not_open() {
+    let mut s = loaded();
+    let generation = s.generation;
+    let mut h = story(1, "wire");
+    h.link = String::new();
+    h.published = Some(t0() + chrono::Duration::seconds(1));
+    let id = h.id.clone();
+    update(&mut s, data(generation, DataKind::News { headlines: vec![h], errors: vec![] }), t0());
+    press(&mut s, Key::plain(KeyCode::Tab));
+    assert_eq!(s.selected_headline().map(|h| h.id.clone()), Some(id.clone()));
+    let out = press(&mut s, Key::plain(KeyCode::Enter));
+    assert!(out.effects.is_empty());
+    assert_eq!(s.notice.as_deref(), Some("this headline has no link"));
+    assert!(s.read.contains(&id));
 }

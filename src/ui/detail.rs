@@ -205,11 +205,8 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
             let age = h.published.map_or(String::new(), |p| time::age(p, state.now));
             let age = format!("{age:>3} ");
             let t = fit(&h.title, w.saturating_sub(width(&age)));
-            let style = if state.read.contains(&h.link) {
-                theme.dim
-            } else {
-                theme.text.add_modifier(Modifier::BOLD)
-            };
+            let style =
+                if state.read.contains(&h.id) { theme.dim } else { theme.text.add_modifier(Modifier::BOLD) };
             lines.push(Line::from(vec![Span::styled(age, theme.dim), Span::styled(t, style)]));
         }
     }

@@ -38,7 +38,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
     // Narrow panes keep the title and drop the symbols, then the source.
     let show_syms = w >= 60;
     let show_source = w >= 44;
-    let selected = state.selected_headline().map(|h| h.link.clone());
+    let selected = state.selected_headline().map(|h| h.id.clone());
     let summary_lines = layout.summary_lines();
     let list_rows = if summary_lines > 0 { layout.news_rows() } else { inner.height as usize };
     for h in rows.iter().skip(state.news.offset).take(list_rows) {
@@ -56,7 +56,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
             spans.push(Span::raw(" "));
             used += 15;
         }
-        let unread = !state.read.contains(&h.link);
+        let unread = !state.read.contains(&h.id);
         let mut style = theme.text;
         if unread {
             style = style.add_modifier(Modifier::BOLD);
@@ -68,7 +68,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
         spans.push(Span::styled(title, style));
         spans.push(Span::raw(" ".repeat(w.saturating_sub(used + tw))));
         let mut line = Line::from(spans);
-        if selected.as_ref() == Some(&h.link) {
+        if selected.as_ref() == Some(&h.id) {
             line = line.style(if focused { theme.selected } else { theme.selected_unfocused });
         }
         lines.push(line);

@@ -368,9 +368,11 @@ impl DemoMarket {
             };
             let summary = format!("{} — simulated headline from the chiptape demo market.", title);
             let symbols = self.tagger.tag(&[&title]);
+            let link = format!("https://example.com/news/{}-{n}", self.seed);
             out.push(Headline {
+                id: crate::market::news::identity(&link, &title),
                 also_in: Vec::new(),
-                link: format!("https://example.com/news/{}-{n}", self.seed),
+                link,
                 title,
                 source: source.to_string(),
                 published: Some(published),

@@ -182,10 +182,6 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
             .or(e.links.first())
             .map(|l| l.href.trim().to_string())
             .unwrap_or_default();
-        // A headline is kept, selected and marked read by its link: one without cannot be any of that.
-        if link.is_empty() {
-            continue;
-        }
         let summary = e
             .summary
             .as_ref()
@@ -201,6 +197,7 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
             .or_else(|| channel.clone())
             .unwrap_or_else(|| cx.feed_name.to_string());
         out.push(Headline {
+            id: crate::market::news::identity(&link, &title),
             title,
             link,
             source: crate::present::text::fit(&source, 40),

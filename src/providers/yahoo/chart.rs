@@ -196,7 +196,9 @@ pub fn decode_series(body: &[u8], requested: &Symbol, range: ChartRange) -> Resu
         .iter()
         .zip(r.closes())
         .filter_map(|(t, c)| match (t, c) {
-            (Some(t), Some(c)) if c.is_finite() => DateTime::from_timestamp(*t, 0).map(|t| (t, *c)),
+            (Some(t), Some(c)) => {
+                num::plausible(*c).and_then(|c| DateTime::from_timestamp(*t, 0).map(|t| (t, c)))
+            }
             _ => None,
         })
         .collect();

@@ -3,9 +3,18 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+/// The largest magnitude taken as a real number: above every price, volume and market cap, and
+/// within f64's exact integers. Beyond it a value is a broken answer: unknown, never clamped.
+const PLAUSIBLE: f64 = 9.0e15;
+
+/// A finite value within `PLAUSIBLE`.
+pub fn plausible(x: f64) -> Option<f64> {
+    (x.is_finite() && x.abs() <= PLAUSIBLE).then_some(x)
+}
+
 fn number(v: &Value) -> Option<f64> {
     match v {
-        Value::Number(n) => n.as_f64().filter(|x| x.is_finite()),
+        Value::Number(n) => n.as_f64().and_then(plausible),
         Value::Object(o) => o.get("raw").and_then(number),
         _ => None,
     }
@@ -47,5 +56,25 @@ mod tests {
         assert_eq!(a(r#"{"a": null}"#), None);
         assert_eq!(a(r#"{"a": "12"}"#), None);
         assert_eq!(a(r#"{}"#), None);
+    }
+
+    #[derive(Deserialize)]
+    struct U {
+        #[serde(default, deserialize_with = "opt_u64")]
+        v: Option<u64>,
+        #[serde(default, deserialize_with = "opt_i64")]
+        t: Option<i64>,
+    }
+
+    /// 1e30 used to print as 18446744073709551615: out of range is unknown, never clamped.
+    #[test]
+    fn out_of_range_is_unknown() {
+        let u = |json: &str| serde_json::from_str::<U>(json).unwrap();
+        assert_eq!(u(r#"{"v": 1e30, "t": -1e300}"#).v, None);
+        assert_eq!(u(r#"{"v": 1e30, "t": -1e300}"#).t, None);
+        assert_eq!(u(r#"{"v": -5}"#).v, None);
+        assert_eq!(u(r#"{"v": 226000000, "t": 1764000000}"#).v, Some(226_000_000));
+        assert_eq!(a(r#"{"a": 1e300}"#), None);
+        assert_eq!(a(r#"{"a": -1e16}"#), None);
     }
 }

@@ -127,7 +127,8 @@ fn convert(r: Raw, now: DateTime<Utc>) -> Option<Quote> {
         time: r.regular_market_time.and_then(|t| DateTime::from_timestamp(t, 0)),
         extended_price,
         extended_change_pct,
-        delay_min: r.exchange_data_delayed_by.map_or(0, |d| d.max(0.0) as u32),
+        // Not said, or not a believable delay (over a day): not known to be delayed.
+        delay_min: r.exchange_data_delayed_by.filter(|d| (0.0..=1440.0).contains(d)).map_or(0, |d| d as u32),
         year_high: r.fifty_two_week_high,
         year_low: r.fifty_two_week_low,
         symbol,
