@@ -11,7 +11,7 @@ use crate::market::Symbol;
 use crate::market::clock::Clock;
 use crate::market::exchange::exchange_for;
 use crate::msg::{DataKind, DataMsg, Msg, Plan};
-use crate::providers::sanitize::clean;
+use crate::present::sanitize::clean;
 use crate::providers::{ProviderError, Providers};
 
 struct Due {

@@ -292,3 +292,18 @@ fn unknown_action_in_keys_fails_config_check() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown key name"), "{}", stderr(&o));
 }
+
+/// A key name with an escape sequence (it would set the terminal's title) is reported, printably.
+#[test]
+fn config_errors_never_carry_escape_sequences() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("c.toml");
+    // TOML's own escapes: the key names hold ESC and BEL once parsed.
+    std::fs::write(&cfg, r#""\u001b]0;pwned\u0007" = 1"#).unwrap();
+    let o = chiptape(home.path(), &["config", "check", cfg.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("c.toml:1:1"), "{err}");
+    assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
+    assert!(err.contains("]0;pwned"), "the key is still named, minus its control bytes: {err:?}");
+}

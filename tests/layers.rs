@@ -31,7 +31,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("state", &["msg", "config", "present", "market"]),
     ("msg", &["config", "market"]),
     ("providers", &["config", "present", "market", "store"]),
-    ("config", &["market", "store"]),
+    ("config", &["present", "market", "store"]),
     ("present", &["market"]),
     ("market", &[]),
     ("store", &[]),

@@ -296,3 +296,66 @@ fn several_config_errors_fit_the_status_bar() {
     assert!(status.contains("c.toml:1:16: key `refresh_secs`"), "{status}");
     assert!(status.contains("(+2 more; `chiptape config check`)"), "{status}");
 }
+
+fn quotes_msg(
+    s: &chiptape::state::State,
+    results: Vec<(chiptape::market::Symbol, chiptape::market::QuoteOutcome)>,
+) -> Msg {
+    use chiptape::msg::{DataKind, DataMsg};
+    Msg::Data(DataMsg {
+        generation: s.generation,
+        at: t0(),
+        kind: DataKind::Quotes { source: "Yahoo".into(), results },
+    })
+}
+
+/// A symbol the source answers for without a usable price used to show "…" (waiting) forever; one
+/// the source knows under a name of its own keeps that name in the detail view's title.
+#[test]
+fn what_is_missing_is_said() {
+    use chiptape::market::{Quote, Symbol};
+    let mut cfg = chiptape::config::builtin();
+    let zzz = Symbol::parse("ZZZ").unwrap();
+    cfg.groups[0].symbols.insert(0, zzz.clone());
+    let mut s = chiptape::state::State::new(cfg, false, t0());
+    update(&mut s, Msg::Resize(120, 30), t0());
+    let before = text(&draw(&s, 120, 30));
+    assert!(before.lines().find(|l| l.contains("ZZZ")).unwrap().contains('…'), "waiting, before any answer");
+    let nameless =
+        Quote { symbol: zzz.clone(), name: Some("Zeta Semi".into()), price: None, ..Quote::default() };
+    let msg = quotes_msg(&s, vec![(zzz.clone(), Ok(nameless))]);
+    update(&mut s, msg, t0());
+    let after = text(&draw(&s, 120, 30));
+    let row = after.lines().find(|l| l.contains("ZZZ")).unwrap();
+    assert!(row.contains("no price") && !row.contains('…'), "{row}");
+    let other = after.lines().find(|l| l.contains("0981.HK")).unwrap();
+    assert!(other.contains("no price"), "the source answered, without this one: {other}");
+    update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
+    let detail = text(&draw(&s, 120, 30));
+    assert!(detail.lines().nth(2).unwrap().contains("ZZZ Zeta Semi"), "{detail}");
+}
+
+/// With no feeds at all the headline pane says so instead of waiting forever; a retry that is due
+/// says "retrying…", not "retrying in 0s" for as long as it runs.
+#[test]
+fn no_feeds_and_a_retry_in_flight_are_said() {
+    use chiptape::msg::{DataKind, DataMsg};
+    let mut cfg = chiptape::config::builtin();
+    cfg.news.feeds.clear();
+    cfg.news.yahoo_symbols = false;
+    let mut s = chiptape::state::State::new(cfg, false, t0());
+    update(&mut s, Msg::Resize(120, 30), t0());
+    let failed = DataKind::QuotesFailed {
+        source: "Yahoo".into(),
+        error: "server answered HTTP 500".into(),
+        retry_in: std::time::Duration::from_secs(5),
+    };
+    let generation = s.generation;
+    update(&mut s, Msg::Data(DataMsg { generation, at: t0(), kind: failed }), t0());
+    let t = text(&draw(&s, 120, 30));
+    assert!(t.contains("no feeds configured"), "{t}");
+    assert!(t.lines().last().unwrap().contains("retrying in 5s"), "{t}");
+    update(&mut s, Msg::Tick, t0() + chrono::Duration::seconds(7));
+    let status = text(&draw(&s, 120, 30)).lines().last().unwrap().to_string();
+    assert!(status.contains("retrying…") && !status.contains("in 0s"), "{status}");
+}

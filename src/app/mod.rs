@@ -23,8 +23,8 @@ use crate::market::Symbol;
 use crate::market::clock::Clock;
 use crate::market::series::ChartRange;
 use crate::msg::{Effect, Msg, Plan};
+use crate::present::sanitize::clean;
 use crate::providers::Providers;
-use crate::providers::sanitize::clean;
 use crate::state::{State, update};
 use crate::term::Suspend;
 

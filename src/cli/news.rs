@@ -7,9 +7,9 @@ use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, NewsFormat};
 use crate::config::Config;
 use crate::market::rfc3339;
 use crate::market::{Headline, Symbol};
+use crate::present::sanitize::clean;
 use crate::present::time;
 use crate::providers::Providers;
-use crate::providers::sanitize::clean;
 
 /// One line of `news --format json`.
 #[derive(Debug, Serialize)]

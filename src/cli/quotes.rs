@@ -13,7 +13,7 @@ use crate::market::portfolio::{self, Holding, Totals};
 use crate::market::rfc3339;
 use crate::market::{MarketState, Quote, QuoteOutcome, Symbol};
 use crate::present::number;
-use crate::providers::sanitize::clean;
+use crate::present::sanitize::clean;
 use crate::providers::{ProviderError, Providers};
 
 /// One line of `quotes --format json`: the stable contract of PRODUCT.md. The quote's own fields

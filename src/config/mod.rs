@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::market::Symbol;
 pub use crate::market::portfolio::Position;
+use crate::present::sanitize::printable;
 pub use keys::{Action, Key, KeyCode, KeyMap};
 pub use validate::{parse_builtin, parse_str};
 
@@ -235,11 +236,14 @@ fn format_issues(file: &str, issues: &[Issue]) -> String {
 }
 
 impl Issue {
+    /// `file:line:col: key `k`: message`, printable: key names and messages quote the file, which
+    /// may hold escape sequences.
     pub fn located(&self, file: &str) -> String {
-        match &self.key {
+        let text = match &self.key {
             Some(k) => format!("{file}:{}:{}: key `{k}`: {}", self.line, self.col, self.message),
             None => format!("{file}:{}:{}: {}", self.line, self.col, self.message),
-        }
+        };
+        printable(&text)
     }
 }
 
@@ -252,7 +256,7 @@ impl fmt::Display for Issue {
 /// Read and validate the file at `path`.
 pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
     let text = std::fs::read_to_string(path)
-        .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        .map_err(|source| ConfigError::Read { path: printable(&path.display().to_string()), source })?;
     parse_str(&text, &path.display().to_string())
 }
 

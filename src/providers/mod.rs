@@ -3,7 +3,6 @@
 pub mod demo;
 pub mod feeds;
 pub mod http;
-pub mod sanitize;
 pub mod yahoo;
 
 use std::sync::Arc;

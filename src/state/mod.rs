@@ -169,6 +169,11 @@ impl State {
         out
     }
 
+    /// The name to show for `sym`: the config's, else the one its quote brought.
+    pub fn name_of(&self, sym: &Symbol) -> Option<&str> {
+        self.config.name_of(sym).or_else(|| self.quotes.get(sym)?.quote.as_ref()?.name.as_deref())
+    }
+
     /// Unread headlines about `sym`, for the watchlist badge.
     pub fn unread_about(&self, sym: &Symbol) -> usize {
         self.headlines.iter().filter(|h| !self.read.contains(&h.id) && h.symbols.contains(sym)).count()

@@ -24,7 +24,7 @@ const SIDE_PANEL_FROM: u16 = 90;
 const SIDE_PANEL: u16 = 36;
 
 pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let name = state.config.name_of(&d.symbol).unwrap_or("");
+    let name = state.name_of(&d.symbol).unwrap_or("");
     let title = format!(" {} {} ", d.symbol, name);
     let Some(inner) = super::pane(frame, theme, area, &title, true) else { return };
     // The range picker: the current one highlighted, keys in the hint.

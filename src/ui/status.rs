@@ -20,8 +20,12 @@ fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>
     });
     match (&st.error, ago) {
         (Some(e), ago) => {
-            let retry =
-                st.retry_at.map(|t| format!(" — retrying in {}", time::until(t, now))).unwrap_or_default();
+            // Once the retry is due it is in flight: a countdown stuck at 0s would say nothing.
+            let retry = match st.retry_at {
+                Some(t) if t > now => format!(" — retrying in {}", time::until(t, now)),
+                Some(_) => " — retrying…".to_string(),
+                None => String::new(),
+            };
             // Some sources answered (headlines from other feeds): say when, then what failed.
             let when = ago.map(|a| format!(" {a}")).unwrap_or_default();
             (format!("{name}{label}{when}: {e}{retry}"), true)

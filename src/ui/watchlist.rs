@@ -79,13 +79,13 @@ fn row<'a>(
     let stale =
         entry.and_then(|e| e.updated).is_some_and(|u| (state.now - u).num_seconds() > 2 * interval as i64);
     let dir = theme.direction(q.and_then(|q| q.change));
-    let name = state
-        .config
-        .name_of(sym)
-        .map(str::to_string)
-        .or_else(|| q.and_then(|q| q.name.clone()))
-        .unwrap_or_default();
-    let missing = if entry.is_some_and(|e| e.error.is_some()) { "—" } else { "…" };
+    let name = state.name_of(sym).unwrap_or_default().to_string();
+    // "…" only until the source first answers; then what is true: an error, or no price.
+    let missing = match entry {
+        Some(e) if e.error.is_some() => "—",
+        None if state.quote_status.last_ok.is_none() && state.quote_status.error.is_none() => "…",
+        _ => "no price",
+    };
     let unread = state.unread_about(sym);
     let mut spans: Vec<Span> = Vec::new();
     for (i, (c, w)) in cols.iter().enumerate() {

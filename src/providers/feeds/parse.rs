@@ -4,8 +4,8 @@ use chrono_tz::Tz;
 
 use crate::market::tags::Tagger;
 use crate::market::{Headline, Symbol};
+use crate::present::sanitize::clean;
 use crate::providers::feeds::dates::{FeedZone, parse_in};
-use crate::providers::sanitize::clean;
 
 /// Deeper than this is not a news feed; it is an attempt to exhaust a recursive parser.
 const MAX_DEPTH: usize = 64;

@@ -7,7 +7,7 @@ use super::num;
 use crate::market::exchange::exchange_for;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Quote, Symbol};
-use crate::providers::sanitize::clean;
+use crate::present::sanitize::clean;
 
 #[derive(Deserialize)]
 struct Envelope {

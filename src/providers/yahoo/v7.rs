@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::num;
 use crate::market::exchange::exchange_for;
 use crate::market::{MarketState, Quote, Symbol};
-use crate::providers::sanitize::clean;
+use crate::present::sanitize::clean;
 
 #[derive(Deserialize)]
 struct Envelope {

@@ -1,5 +1,11 @@
 //! Text from the network, made safe and plain before it reaches state and the terminal.
 
+/// Text that is shown as written but must not steer the terminal (a config file's key names, error
+/// messages quoting it): escape sequences, control and invisible characters removed, nothing else.
+pub fn printable(raw: &str) -> String {
+    strip_escapes(raw).chars().filter(|c| !c.is_control() && !is_invisible(*c)).collect()
+}
+
 /// Entities decoded, tags stripped, control characters, escape sequences, bidi overrides and
 /// zero-width characters removed, whitespace collapsed.
 pub fn clean(raw: &str) -> String {
