@@ -27,7 +27,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("app", &["term", "ui", "refresh", "state", "msg", "providers", "config", "present", "market", "store"]),
     ("term", &["msg"]),
     ("ui", &["state", "msg", "config", "present", "market"]),
-    ("refresh", &["msg", "providers", "config", "market"]),
+    ("refresh", &["msg", "providers", "config", "present", "market"]),
     ("state", &["msg", "config", "present", "market"]),
     ("msg", &["config", "market"]),
     ("providers", &["config", "present", "market", "store"]),
