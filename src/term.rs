@@ -1,19 +1,54 @@
 //! Taking the terminal and always giving it back: on quit, on signals, and on panics in any task.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI32, Ordering};
+
 use tokio::sync::mpsc;
 
 use crate::msg::Msg;
 
-/// SIGTERM, SIGHUP (the pane closed), SIGQUIT and SIGINT become `Msg::Shutdown`. Install before taking the terminal.
+/// The signals that quit the app as a person asks it to (exit code 0): SIGTERM, SIGHUP (the pane
+/// closed), SIGQUIT and SIGINT.
 #[cfg(unix)]
-pub fn forward_signals(tx: mpsc::UnboundedSender<Msg>) -> std::io::Result<()> {
+const QUIT: [i32; 4] = [libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT, libc::SIGINT];
+
+/// Every other catchable signal whose default is to end the process: caught too, so the terminal is
+/// restored (the app then exits with 128 + its number). Faults (SIGSEGV, SIGBUS, …) cannot be
+/// handled safely; SIGPIPE is ignored by Rust programs anyway.
+#[cfg(unix)]
+fn other_terminating() -> Vec<i32> {
+    let mut out = vec![
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+        libc::SIGALRM,
+        libc::SIGVTALRM,
+        libc::SIGPROF,
+        libc::SIGXCPU,
+        libc::SIGXFSZ,
+        libc::SIGIO,
+    ];
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        out.extend([libc::SIGPWR, libc::SIGSTKFLT]);
+        out.extend(libc::SIGRTMIN()..=libc::SIGRTMAX());
+    }
+    out
+}
+
+/// Every terminating signal becomes `Msg::Shutdown`; `caught` keeps the number of one that is not a
+/// plain request to quit, for the exit code. Install before taking the terminal.
+#[cfg(unix)]
+pub fn forward_signals(tx: mpsc::UnboundedSender<Msg>, caught: Arc<AtomicI32>) -> std::io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     // SIGINT too: ctrl-c at the keyboard arrives as a key in raw mode, but `kill -INT` must not leave a raw terminal.
-    for kind in [SignalKind::terminate(), SignalKind::hangup(), SignalKind::quit(), SignalKind::interrupt()] {
-        let mut s = signal(kind)?;
-        let tx = tx.clone();
+    for n in QUIT.into_iter().chain(other_terminating()) {
+        let mut s = signal(SignalKind::from_raw(n))?;
+        let (tx, caught) = (tx.clone(), caught.clone());
         tokio::spawn(async move {
             while s.recv().await.is_some() {
+                if !QUIT.contains(&n) {
+                    caught.store(n, Ordering::SeqCst);
+                }
                 if tx.send(Msg::Shutdown).is_err() {
                     break;
                 }
@@ -24,7 +59,7 @@ pub fn forward_signals(tx: mpsc::UnboundedSender<Msg>) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-pub fn forward_signals(_tx: mpsc::UnboundedSender<Msg>) -> std::io::Result<()> {
+pub fn forward_signals(_tx: mpsc::UnboundedSender<Msg>, _caught: Arc<AtomicI32>) -> std::io::Result<()> {
     Ok(())
 }
 

@@ -163,6 +163,23 @@ fn sigint_from_outside_exits_cleanly() {
     signal_exits_cleanly(libc::SIGINT);
 }
 
+/// Any other signal that would end the process is caught too: the terminal is restored, and the exit
+/// code says which signal it was (128 + its number). SIGUSR1 and SIGALRM used to leave a raw terminal
+/// in the alternate screen.
+#[test]
+fn other_terminating_signals_restore_the_terminal() {
+    for sig in [libc::SIGUSR1, libc::SIGALRM, libc::SIGRTMIN() + 3] {
+        let mut tui = start_demo();
+        tui.signal(sig);
+        let status = tui.wait_exit();
+        assert_eq!(status.exit_code(), 128 + sig as u32, "signal {sig}: {status:?}");
+        tui.with_screen(|s| {
+            assert!(!s.alternate_screen(), "signal {sig}: the alternate screen was not left:\n{}", dump(s));
+            assert!(!s.hide_cursor(), "signal {sig}: the cursor is still hidden");
+        });
+    }
+}
+
 /// A panic in a spawned task (here the refresh task) must not leave a half-alive UI or a raw terminal.
 #[test]
 fn panic_in_a_task_restores_the_terminal_and_exits_non_zero() {

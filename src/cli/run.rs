@@ -102,8 +102,13 @@ pub fn run(cli: Cli) -> i32 {
             let mut state = State::new(config, providers.demo, now);
             state.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             let path = source.path().map(|p| p.to_path_buf());
-            match rt.block_on(tui(state, providers, clock, path, &cli, log.take())) {
-                Ok(()) => EXIT_OK,
+            let caught = Arc::new(std::sync::atomic::AtomicI32::new(0));
+            match rt.block_on(tui(state, providers, clock, path, &cli, log.take(), caught.clone())) {
+                // Ended by a signal that is not a request to quit: say so the shell's way.
+                Ok(()) => match caught.load(std::sync::atomic::Ordering::SeqCst) {
+                    0 => EXIT_OK,
+                    n => 128 + n,
+                },
                 Err(e) => {
                     eprintln!("chiptape: {e}");
                     1
@@ -123,10 +128,11 @@ async fn tui(
     config_path: Option<std::path::PathBuf>,
     cli: &Cli,
     log: Option<tracing_appender::non_blocking::WorkerGuard>,
+    caught_signal: Arc<std::sync::atomic::AtomicI32>,
 ) -> io::Result<()> {
     let (demo, seed) = (cli.demo, cli.seed);
     let (control_tx, control_rx) = mpsc::unbounded_channel();
-    crate::term::forward_signals(control_tx.clone())?;
+    crate::term::forward_signals(control_tx.clone(), caught_signal)?;
     let mut terminal = ratatui::try_init()?;
     crate::term::install_panic_hook(log);
     if cli.panic_for_test {
