@@ -53,6 +53,8 @@ pub enum Effect {
     /// Symbols, intervals or pause changed: send the refresh task a new plan.
     Replan,
     OpenLink(String),
+    /// Something the cache keeps changed (quotes, headlines, read marks, series): save it soon.
+    SaveCache,
     /// Fetch these series (each is marked in flight in the state until its answer comes).
     FetchSeries(Vec<(Symbol, ChartRange)>),
     /// The config changed: rebuild the sources and restart the refresh task with it.

@@ -63,14 +63,19 @@ pub fn forward_signals(_tx: mpsc::UnboundedSender<Msg>, _caught: Arc<AtomicI32>)
     Ok(())
 }
 
-/// Restore the terminal, log and print the panic, and exit non-zero: a panicking task must not leave
-/// a half-alive UI behind. The hook owns the log writer's guard: `process::exit` runs no
-/// destructors, so the hook flushes the log itself before it exits.
-pub fn install_panic_hook(log: Option<tracing_appender::non_blocking::WorkerGuard>) {
+/// Restore the terminal, save what can be saved (`save`), log and print the panic (on stderr, after
+/// the terminal is back), and exit non-zero: a panicking task must not leave a half-alive UI behind.
+/// The hook owns the log writer's guard: `process::exit` runs no destructors, so the hook flushes
+/// the log itself before it exits.
+pub fn install_panic_hook(
+    log: Option<tracing_appender::non_blocking::WorkerGuard>,
+    save: Box<dyn Fn() + Send + Sync>,
+) {
     let previous = std::panic::take_hook();
     let log = std::sync::Mutex::new(log);
     std::panic::set_hook(Box::new(move |info| {
         ratatui::restore();
+        save();
         tracing::error!("panic: {info}");
         drop(log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
         previous(info);

@@ -33,8 +33,8 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("providers", &["config", "present", "market", "store"]),
     ("config", &["present", "market", "store"]),
     ("present", &["market"]),
+    ("store", &["market"]),
     ("market", &[]),
-    ("store", &[]),
 ];
 
 fn may_import(from: &str, to: &str) -> bool {

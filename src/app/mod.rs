@@ -1,5 +1,6 @@
 //! The loop: one `select!` over control, input, data and a clock tick; draws only when `update` says so.
 
+pub mod cache;
 pub mod editor;
 pub mod edits;
 pub mod opener;
@@ -50,6 +51,10 @@ pub struct Runtime {
     pub rebuild: Option<Rebuild>,
     pub suspend: Option<Box<dyn Suspend>>,
     pub opener: opener::Opener,
+    /// The on-disk cache: read before the first frame, written while running and at exit.
+    pub cache: Option<crate::store::cache::Cache>,
+    /// The last snapshot of the cache taken, shared with the panic hook.
+    pub last_snapshot: cache::LastSnapshot,
 }
 
 impl Runtime {
@@ -67,6 +72,8 @@ impl Runtime {
             rebuild: None,
             suspend: None,
             opener: opener::system_opener(),
+            cache: None,
+            last_snapshot: Default::default(),
         }
     }
 }
@@ -154,6 +161,11 @@ where
     let mut stats = Stats::default();
     let size = terminal.size().map_err(|e| io::Error::other(e.to_string()))?;
     let now = rt.clock.now();
+    // What the last run knew is on the first frame, marked stale, before any source answers.
+    let mut saver = rt.cache.clone().map(|c| {
+        cache::restore(&mut state, c.load());
+        cache::Saver::new(c, rt.last_snapshot.clone())
+    });
     let first = update(&mut state, Msg::Resize(size.width, size.height), now);
 
     let mut refresh_seq = 0;
@@ -196,6 +208,12 @@ where
             },
             Some(m) = data_rx.recv() => m,
             Some(m) = inbox.recv() => m,
+            _ = sleep_until_some(saver.as_ref().and_then(cache::Saver::due)) => {
+                if let Some(s) = saver.as_mut() {
+                    s.save(&state, rt.clock.now());
+                }
+                continue;
+            }
             _ = tokio::time::sleep_until(tick_at), if tick_armed => {
                 Msg::Tick
             }
@@ -231,6 +249,11 @@ where
                         );
                     }
                     Effect::FetchSeries(keys) => fetch_series(&rt.providers, keys, &inbox_tx),
+                    Effect::SaveCache => {
+                        if let Some(s) = saver.as_mut() {
+                            s.changed();
+                        }
+                    }
                     Effect::OpenLink(url) => opener::open_link(rt.opener.clone(), url, inbox_tx.clone()),
                     Effect::AddSymbols { group, symbols } => {
                         match edit_job(&rt, &known, &inbox_tx, &edit_lock) {
@@ -317,7 +340,18 @@ where
         w.abort();
     }
     drop(refresher);
+    if let Some(s) = saver {
+        s.finish(&state, rt.clock.now()).await;
+    }
     Ok(stats)
+}
+
+/// Sleeps until `at`, or for ever when there is nothing to wait for.
+async fn sleep_until_some(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Fetch these series; each answer comes back as a `Msg::Series`, its error made safe to show.

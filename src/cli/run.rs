@@ -134,7 +134,24 @@ async fn tui(
     let (control_tx, control_rx) = mpsc::unbounded_channel();
     crate::term::forward_signals(control_tx.clone(), caught_signal)?;
     let mut terminal = ratatui::try_init()?;
-    crate::term::install_panic_hook(log);
+    // Demo prices are not a real market's: they never go into the cache.
+    let cache = (!providers.demo).then(crate::store::cache::Cache::default_location).flatten();
+    let last_snapshot = crate::app::cache::LastSnapshot::default();
+    let save_on_panic: Box<dyn Fn() + Send + Sync> = match cache.clone() {
+        Some(c) => {
+            let last = last_snapshot.clone();
+            // try_lock: the panic may have struck while the lock was held.
+            Box::new(move || {
+                if let Ok(slot) = last.try_lock()
+                    && let Some(contents) = slot.as_ref()
+                {
+                    let _ = c.save(contents);
+                }
+            })
+        }
+        None => Box::new(|| {}),
+    };
+    crate::term::install_panic_hook(log, save_on_panic);
     if cli.panic_for_test {
         tokio::spawn(async { panic!("a panic in a task, asked for by --panic-for-test") });
     }
@@ -146,6 +163,8 @@ async fn tui(
     runtime.config_path = config_path;
     runtime.rebuild = Some(rebuild);
     runtime.suspend = Some(Box::new(crate::term::Screen));
+    runtime.cache = cache;
+    runtime.last_snapshot = last_snapshot;
     let result = crate::app::run(&mut terminal, crossterm::event::EventStream::new, state, runtime).await;
     ratatui::restore();
     drop(control_tx);

@@ -9,12 +9,12 @@ pub mod symbol;
 pub mod tags;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use symbol::{Symbol, SymbolError};
 
 /// Yahoo's notion of which session a quote belongs to, folded to the four states users care about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum MarketState {
     Pre,
@@ -59,7 +59,7 @@ fn rfc3339_or_null<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Res
 
 /// One quote as the rest of the program sees it. Unknown numbers are `None`, never 0. Its JSON is
 /// the quote part of `quotes --format json` (PRODUCT.md).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Quote {
     pub symbol: Symbol,
     pub name: Option<String>,
@@ -77,7 +77,7 @@ pub struct Quote {
     pub market_state: MarketState,
     pub exchange: Option<String>,
     /// The quote's market time.
-    #[serde(serialize_with = "rfc3339_or_null")]
+    #[serde(serialize_with = "rfc3339_or_null", default)]
     pub time: Option<DateTime<Utc>>,
     pub extended_price: Option<f64>,
     pub extended_change_pct: Option<f64>,
@@ -92,10 +92,9 @@ pub struct Quote {
 pub type QuoteOutcome = Result<Quote, String>;
 
 /// One headline, already sanitised and tagged with the watchlist symbols it is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Headline {
     /// What selection and read marks hold on to (`news::identity`).
-    #[serde(skip)]
     pub id: String,
     pub title: String,
     /// Empty when the feed gave none: the headline shows, but cannot be opened.
@@ -105,12 +104,12 @@ pub struct Headline {
     pub symbols: Vec<Symbol>,
     pub feed: String,
     /// Other feeds that carry the same story: it stays while any of its feeds does.
-    #[serde(skip)]
+    #[serde(default)]
     pub also_in: Vec<String>,
-    #[serde(skip)]
+    #[serde(default)]
     pub summary: Option<String>,
     /// The feed's own id for the item, when it has one.
-    #[serde(skip)]
+    #[serde(default)]
     pub guid: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::Symbol;
 
 /// The ranges the detail view offers, with Yahoo's interval for each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum ChartRange {
     D1,
     D5,
@@ -68,7 +68,7 @@ impl fmt::Display for ChartRange {
 }
 
 /// Prices over time, oldest first, without gaps for missing bars (they are simply absent).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     pub symbol: Symbol,
     pub points: Vec<(DateTime<Utc>, f64)>,

@@ -2,12 +2,18 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A Yahoo-style ticker: upper-case letters, digits and `. - = ^`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(transparent)]
-pub struct Symbol(String);
+pub struct Symbol(#[serde(deserialize_with = "checked")] String);
+
+/// Read back only what `Symbol::parse` accepts (a cache file is outside input too).
+fn checked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let raw = String::deserialize(d)?;
+    Symbol::parse(&raw).map(|s| s.0).map_err(serde::de::Error::custom)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SymbolError {

@@ -68,6 +68,7 @@ pub fn arrived(
         Err(e) => entry.error = Some(e),
     }
     out.redraw = true;
+    out.effects.push(Effect::SaveCache);
 }
 
 impl State {

@@ -11,6 +11,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
         return; // an answer to a plan that no longer holds
     }
     out.redraw = true;
+    out.effects.push(Effect::SaveCache);
     if matches!(d.kind, DataKind::Quotes { .. } | DataKind::QuotesFailed { .. })
         && s.notice.as_deref() == Some(super::input::REFRESHING)
     {
@@ -25,6 +26,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                         e.quote = Some(q);
                         e.error = None;
                         e.updated = Some(d.at);
+                        e.cached = false;
                     }
                     // Keep the last good quote beside the error.
                     Err(err) => e.error = Some(err),

@@ -187,9 +187,11 @@ fn open_selected(s: &mut State, out: &mut Outcome) {
     if link.is_empty() {
         // Read by opening it is the only way it would be marked: the feed gave it no link.
         s.read.insert(id);
+        out.effects.push(Effect::SaveCache);
         s.notice = Some("this headline has no link".to_string());
     } else if is_web_link(&link) {
         s.read.insert(id);
+        out.effects.push(Effect::SaveCache);
         out.effects.push(Effect::OpenLink(link));
     } else {
         s.notice = Some("refusing to open non-web link".to_string());

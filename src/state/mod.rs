@@ -52,6 +52,8 @@ pub struct QuoteEntry {
     pub quote: Option<Quote>,
     pub error: Option<String>,
     pub updated: Option<DateTime<Utc>>,
+    /// Shown from the cache of an earlier run: stale until the source answers.
+    pub cached: bool,
 }
 
 /// Freshness of one data source, for the status bar.
@@ -174,6 +176,19 @@ impl State {
         self.config.name_of(sym).or_else(|| self.quotes.get(sym)?.quote.as_ref()?.name.as_deref())
     }
 
+    /// When `sym`'s quote was fetched, if it is stale: from the cache of an earlier run, or older than
+    /// two refreshes of its market. The row then says "old 3h".
+    pub fn stale_since(&self, sym: &Symbol) -> Option<DateTime<Utc>> {
+        let e = self.quotes.get(sym)?;
+        let updated = e.updated?;
+        let interval = if exchange_for(sym.as_str()).state_at(self.now).is_trading() {
+            self.config.refresh_secs
+        } else {
+            self.config.closed_refresh_secs
+        };
+        (e.cached || (self.now - updated).num_seconds() > 2 * interval as i64).then_some(updated)
+    }
+
     /// Unread headlines about `sym`, for the watchlist badge.
     pub fn unread_about(&self, sym: &Symbol) -> usize {
         self.headlines.iter().filter(|h| !self.read.contains(&h.id) && h.symbols.contains(sym)).count()
@@ -196,13 +211,19 @@ impl State {
                     .take(layout.watch.height as usize)
                     .filter_map(|h| h.published),
             ),
-            None => ages.extend(
-                self.news_rows()
-                    .into_iter()
-                    .skip(self.news.offset)
-                    .take(layout.news_rows())
-                    .filter_map(|h| h.published),
-            ),
+            None => {
+                ages.extend(
+                    self.news_rows()
+                        .into_iter()
+                        .skip(self.news.offset)
+                        .take(layout.news_rows())
+                        .filter_map(|h| h.published),
+                );
+                // "old 3h" beside a stale price.
+                let rows = self.watch_rows();
+                let shown = rows.iter().skip(self.watch.offset).take(layout.watch_rows());
+                ages.extend(shown.filter_map(|s| self.stale_since(s)));
+            }
         }
         ShownTimes { clocks: self.exchanges_in_view(), ages, countdowns }
     }

@@ -285,7 +285,11 @@ fn opening_links_marks_read_and_refuses_non_web() {
     let unread_before = s.unread_about(&about);
     assert!(unread_before > 0);
     let out = press(&mut s, Key::plain(KeyCode::Enter));
-    assert_eq!(out.effects, vec![Effect::OpenLink(link.clone())]);
+    assert_eq!(
+        out.effects,
+        vec![Effect::SaveCache, Effect::OpenLink(link.clone())],
+        "the read mark kept, and opened"
+    );
     assert!(s.read.contains(&id));
     assert_eq!(s.unread_about(&about), unread_before - 1);
     s.headlines[0].link = "javascript:alert(1)".into();
@@ -703,7 +707,7 @@ fn a_headline_without_a_link_shows_but_does_not_open() {
     press(&mut s, Key::plain(KeyCode::Tab));
     assert_eq!(s.selected_headline().map(|h| h.id.clone()), Some(id.clone()));
     let out = press(&mut s, Key::plain(KeyCode::Enter));
-    assert!(out.effects.is_empty());
+    assert_eq!(out.effects, vec![Effect::SaveCache], "nothing to open; the read mark is kept");
     assert_eq!(s.notice.as_deref(), Some("this headline has no link"));
     assert!(s.read.contains(&id));
 }

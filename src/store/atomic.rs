@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Write to a temporary file beside `path`, then rename over it: readers see the old or the new file,
-/// never half. A symlinked file is written where the link points (a dotfiles checkout stays the
+/// Write to a temporary file beside `path` (synced), then rename over it (and sync the directory):
+/// readers see the old or the new file, never half, and two writers never tear one file. A symlinked file is written where the link points (a dotfiles checkout stays the
 /// real file), and the file keeps its permissions.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write(path, bytes, None, &mut |_| Ok(true)).map(|_| ())
@@ -62,6 +62,11 @@ fn write(
             return Ok(false);
         }
         std::fs::rename(&tmp, &path)?;
+        // The rename itself is only durable once the directory is: a crash now must not lose it.
+        #[cfg(unix)]
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
         Ok(true)
     })();
     if !matches!(result, Ok(true)) {

@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::market::exchange::exchange_for;
 use crate::market::series::ChartRange;
 use crate::market::{MarketState, Symbol};
 use crate::present::number;
@@ -70,14 +69,8 @@ fn row<'a>(
 ) -> Line<'a> {
     let entry = state.quotes.get(sym);
     let q = entry.and_then(|e| e.quote.as_ref());
-    let ex = exchange_for(sym.as_str());
-    let interval = if ex.state_at(state.now).is_trading() {
-        state.config.refresh_secs
-    } else {
-        state.config.closed_refresh_secs
-    };
-    let stale =
-        entry.and_then(|e| e.updated).is_some_and(|u| (state.now - u).num_seconds() > 2 * interval as i64);
+    let stale_since = state.stale_since(sym);
+    let stale = stale_since.is_some();
     let dir = theme.direction(q.and_then(|q| q.change));
     let name = state.name_of(sym).unwrap_or_default().to_string();
     // "…" only until the source first answers; then what is true: an error, or no price.
@@ -114,10 +107,9 @@ fn row<'a>(
                 theme.dim,
             ),
             Col::Note => {
-                let updated = entry.and_then(|e| e.updated);
                 if entry.is_some_and(|e| e.error.is_some()) {
                     ("error".to_string(), theme.error)
-                } else if let Some(u) = updated.filter(|_| stale) {
+                } else if let Some(u) = stale_since {
                     (format!("old {}", time::age(u, state.now)), theme.dim)
                 } else if let Some(d) = q.map(|q| q.delay_min).filter(|d| *d > 0) {
                     (format!("{d}m"), theme.dim)

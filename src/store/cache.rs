@@ -1,0 +1,330 @@
+//! The on-disk cache: the last quotes (with when they were fetched), headlines with their read
+//! marks, and recent chart series, in one JSON file in the data dir. Loading never fails: a file that
+//! cannot be used is set aside (`*.bad`) and the app starts clean.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::market::series::{ChartRange, Series};
+use crate::market::{Headline, Quote};
+
+/// The file's layout version. A file from a newer chiptape is set aside, not misread.
+pub const SCHEMA: u32 = 1;
+
+/// A cache larger than this is a bug somewhere: the oldest headlines go until it fits.
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contents {
+    pub schema: u32,
+    pub saved_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub quotes: Vec<CachedQuote>,
+    /// Newest first, as shown.
+    #[serde(default)]
+    pub headlines: Vec<Headline>,
+    /// Ids of the headlines read.
+    #[serde(default)]
+    pub read: Vec<String>,
+    #[serde(default)]
+    pub series: Vec<CachedSeries>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedQuote {
+    #[serde(flatten)]
+    pub quote: Quote,
+    /// Not part of a quote's JSON contract, so kept beside it.
+    pub year_high: Option<f64>,
+    pub year_low: Option<f64>,
+    /// When it was fetched: its age is shown until it is refreshed.
+    pub fetched: DateTime<Utc>,
+}
+
+impl CachedQuote {
+    pub fn new(quote: &Quote, fetched: DateTime<Utc>) -> CachedQuote {
+        let (year_high, year_low) = (quote.year_high, quote.year_low);
+        CachedQuote {
+            quote: Quote { year_high: None, year_low: None, ..quote.clone() },
+            year_high,
+            year_low,
+            fetched,
+        }
+    }
+
+    pub fn into_quote(self) -> Quote {
+        Quote { year_high: self.year_high, year_low: self.year_low, ..self.quote }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CachedSeries {
+    pub range: ChartRange,
+    pub fetched: DateTime<Utc>,
+    pub series: Series,
+}
+
+/// Why a file was not used.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read it: {0}")]
+    Read(std::io::Error),
+    #[error("it is empty")]
+    Empty,
+    #[error("it is not a chiptape cache ({0})")]
+    Corrupt(serde_json::Error),
+    #[error("it is from a newer chiptape (layout {0}, this one reads {SCHEMA})")]
+    Future(u32),
+}
+
+/// Where the cache lives; `None` when the user has no data directory.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    path: PathBuf,
+}
+
+impl Cache {
+    pub fn at(path: PathBuf) -> Cache {
+        Cache { path }
+    }
+
+    /// `cache.json` in the data dir (Linux: `~/.local/share/chiptape/`).
+    pub fn default_location() -> Option<Cache> {
+        directories::ProjectDirs::from("", "", "chiptape").map(|d| Cache::at(d.data_dir().join("cache.json")))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The cached contents, or none. A file that exists but cannot be used is renamed `*.bad` (one
+    /// log line) so the next start is clean, and so nothing of it is lost for a bug report.
+    pub fn load(&self) -> Contents {
+        match self.read() {
+            Ok(Some(c)) => c,
+            Ok(None) => Contents::default(),
+            Err(e) => {
+                let bad = self.path.with_extension("json.bad");
+                let moved = std::fs::rename(&self.path, &bad);
+                tracing::warn!(path = %self.path.display(), error = %e, set_aside = moved.is_ok(), "cache not used");
+                Contents::default()
+            }
+        }
+    }
+
+    fn read(&self) -> Result<Option<Contents>, LoadError> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(LoadError::Read(e)),
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(LoadError::Empty);
+        }
+        #[derive(Deserialize)]
+        struct Version {
+            schema: u32,
+        }
+        let v: Version = serde_json::from_slice(&bytes).map_err(LoadError::Corrupt)?;
+        if v.schema > SCHEMA {
+            return Err(LoadError::Future(v.schema));
+        }
+        serde_json::from_slice(&bytes).map(Some).map_err(LoadError::Corrupt)
+    }
+
+    /// Write `contents` atomically, owner-only, within `MAX_BYTES` (oldest headlines dropped to fit).
+    /// Blocking: call it off the async workers.
+    pub fn save(&self, contents: &Contents) -> std::io::Result<()> {
+        let bytes = bounded(contents)?;
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        super::atomic::write_private(&self.path, &bytes)
+    }
+}
+
+/// The contents as JSON, halving the headlines kept (and the read marks with them) until it fits.
+fn bounded(contents: &Contents) -> std::io::Result<Vec<u8>> {
+    let mut c = Contents { schema: SCHEMA, ..contents.clone() };
+    loop {
+        let bytes = serde_json::to_vec(&c).map_err(std::io::Error::other)?;
+        if bytes.len() <= MAX_BYTES || (c.headlines.is_empty() && c.series.is_empty()) {
+            return Ok(bytes);
+        }
+        if c.headlines.is_empty() {
+            c.series.clear();
+        } else {
+            c.headlines.truncate(c.headlines.len() / 2);
+            let kept: std::collections::HashSet<&str> = c.headlines.iter().map(|h| h.id.as_str()).collect();
+            c.read.retain(|id| kept.contains(id.as_str()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::market::{MarketState, Symbol};
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn headline(i: usize, title_len: usize) -> Headline {
+        let title = format!("Story {i} {}", "x".repeat(title_len));
+        let link = format!("https://wire.example/{i}");
+        Headline {
+            id: crate::market::news::identity(&link, &title),
+            title,
+            link,
+            source: "Wire".into(),
+            published: Some(t("2026-11-24T10:00:00Z")),
+            symbols: vec![Symbol::parse("NVDA").unwrap()],
+            feed: "Wire".into(),
+            also_in: vec!["Other".into()],
+            summary: Some("s".repeat(title_len)),
+            guid: Some(format!("g{i}")),
+        }
+    }
+
+    fn sample() -> Contents {
+        let nvda = Symbol::parse("NVDA").unwrap();
+        let quote = Quote {
+            symbol: nvda.clone(),
+            name: Some("NVIDIA".into()),
+            price: Some(181.25),
+            change: Some(-1.5),
+            market_state: MarketState::Regular,
+            time: Some(t("2026-11-24T15:00:00Z")),
+            delay_min: 0,
+            year_high: Some(212.0),
+            year_low: Some(86.6),
+            ..Quote::default()
+        };
+        let headlines = vec![headline(1, 10), headline(2, 10)];
+        let series = Series {
+            symbol: nvda,
+            points: vec![(t("2026-11-24T14:30:00Z"), 180.0), (t("2026-11-24T14:35:00Z"), 181.25)],
+            previous_close: Some(182.75),
+            currency: Some("USD".into()),
+        };
+        Contents {
+            schema: SCHEMA,
+            saved_at: Some(t("2026-11-24T15:00:05Z")),
+            quotes: vec![CachedQuote::new(&quote, t("2026-11-24T15:00:01Z"))],
+            read: vec![headlines[1].id.clone()],
+            headlines,
+            series: vec![CachedSeries { range: ChartRange::D1, fetched: t("2026-11-24T15:00:02Z"), series }],
+        }
+    }
+
+    #[test]
+    fn round_trip_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("deep/cache.json"));
+        assert_eq!(cache.load(), Contents::default(), "no file: nothing, no error");
+        cache.save(&sample()).unwrap();
+        let back = cache.load();
+        assert_eq!(back, sample());
+        assert_eq!(back.quotes[0].clone().into_quote().year_high, Some(212.0));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(cache.path()).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
+
+    /// Corrupt, cut short, empty, from a newer chiptape, or not even text: set aside as `*.bad`,
+    /// and the start is clean.
+    #[test]
+    fn unusable_files_are_set_aside() {
+        let good = serde_json::to_string(&sample()).unwrap();
+        let future = good.replacen(&format!("\"schema\":{SCHEMA}"), "\"schema\":99", 1);
+        assert_ne!(future, good);
+        for (what, bytes) in [
+            ("corrupt", b"{\"schema\":1,\"quotes\":[{]".to_vec()),
+            ("truncated", good.as_bytes()[..good.len() / 2].to_vec()),
+            ("empty", Vec::new()),
+            ("blank", b"  \n".to_vec()),
+            ("future", future.into_bytes()),
+            ("binary", vec![0xff, 0x00, 0x13, 0x37]),
+            ("a bad symbol", good.replace("\"NVDA\"", "\"NV DA!\"").into_bytes()),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let cache = Cache::at(dir.path().join("cache.json"));
+            std::fs::write(cache.path(), &bytes).unwrap();
+            assert_eq!(cache.load(), Contents::default(), "{what}");
+            assert!(!cache.path().exists(), "{what}: moved away");
+            assert_eq!(
+                std::fs::read(dir.path().join("cache.json.bad")).unwrap(),
+                bytes,
+                "{what}: kept as .bad"
+            );
+            cache.save(&sample()).unwrap();
+            assert_eq!(cache.load(), sample(), "{what}: the next save starts clean");
+        }
+    }
+
+    /// A crash between writing the new file and renaming it over the old: the old cache stays whole,
+    /// and the stray temporary file does not get in the way.
+    #[test]
+    fn a_crash_before_the_rename_leaves_the_old_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("cache.json"));
+        cache.save(&sample()).unwrap();
+        std::fs::write(dir.path().join(".cache.json.tmp999.0000beef"), b"{\"schema\":1,\"quo").unwrap();
+        let mut refused = |_: &Path| Ok(false);
+        let wrote = crate::store::atomic::write_atomic_if(cache.path(), b"{}", &mut refused).unwrap();
+        assert!(!wrote);
+        assert_eq!(cache.load(), sample());
+    }
+
+    /// Two instances saving at once: last writer wins, never a torn file.
+    #[test]
+    fn two_writers_never_tear_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("cache.json"));
+        let a = sample();
+        let mut b = sample();
+        b.headlines = (0..300).map(|i| headline(i, 200)).collect();
+        std::thread::scope(|s| {
+            for c in [&a, &b] {
+                let cache = cache.clone();
+                s.spawn(move || {
+                    for _ in 0..25 {
+                        cache.save(c).unwrap();
+                    }
+                });
+            }
+            s.spawn(|| {
+                for _ in 0..200 {
+                    let got = cache.load();
+                    assert!(got == Contents::default() || got == a || got == b, "a torn or mixed file");
+                }
+            });
+        });
+        let last = cache.load();
+        assert!(last == a || last == b);
+        assert!(!dir.path().join("cache.json.bad").exists(), "nothing was ever unreadable");
+    }
+
+    /// 5,000 long headlines (the largest `news.max_items`) still make a cache of at most a few MB.
+    #[test]
+    fn the_size_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("cache.json"));
+        let mut big = sample();
+        big.headlines = (0..5000).map(|i| headline(i, 600)).collect();
+        big.read = big.headlines.iter().map(|h| h.id.clone()).collect();
+        cache.save(&big).unwrap();
+        let len = std::fs::metadata(cache.path()).unwrap().len() as usize;
+        assert!(len <= MAX_BYTES, "{len} bytes");
+        let back = cache.load();
+        assert!(!back.headlines.is_empty() && back.headlines.len() < 5000);
+        assert_eq!(back.headlines[0], big.headlines[0], "the newest are the ones kept");
+        assert!(back.read.len() == back.headlines.len(), "read marks only for headlines kept");
+    }
+}
