@@ -229,3 +229,125 @@ async fn a_slow_link_opener_never_blocks_the_loop() {
     assert!(screen.contains("Headlines"), "{screen}");
     release.send(()).unwrap();
 }
+
+/// Sources that never answer: whatever is on screen came from elsewhere (the cache).
+struct Silent;
+
+impl QuoteSource for Silent {
+    fn quotes<'a>(
+        &'a self,
+        _: &'a [Symbol],
+    ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
+        Box::pin(futures::future::pending())
+    }
+    fn label(&self) -> String {
+        "Yahoo".into()
+    }
+}
+
+impl chiptape::providers::NewsSource for Silent {
+    fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, chiptape::providers::NewsBatch> {
+        Box::pin(futures::future::pending())
+    }
+}
+
+impl chiptape::providers::ChartSource for Silent {
+    fn series<'a>(
+        &'a self,
+        _: &'a Symbol,
+        _: chiptape::market::series::ChartRange,
+    ) -> BoxFuture<'a, Result<chiptape::market::series::Series, ProviderError>> {
+        Box::pin(futures::future::pending())
+    }
+}
+
+fn cached_contents(fetched: &str) -> chiptape::store::cache::Contents {
+    use chiptape::market::{Headline, Quote};
+    use chiptape::store::cache::{CachedQuote, Contents, SCHEMA};
+    let smic = Symbol::parse("0981.HK").unwrap();
+    let quote = Quote { symbol: smic.clone(), price: Some(72.35), change: Some(1.2), ..Quote::default() };
+    let link = "https://news.example.com/smic-cached".to_string();
+    let title = "SMIC story kept from the last run".to_string();
+    let headline = Headline {
+        id: chiptape::market::news::identity(&link, &title),
+        title,
+        link,
+        source: "Wire".into(),
+        published: Some("2026-11-24T11:00:00Z".parse().unwrap()),
+        symbols: vec![smic],
+        feed: "Wire".into(),
+        also_in: vec![],
+        summary: None,
+        guid: None,
+    };
+    Contents {
+        schema: SCHEMA,
+        saved_at: Some(fetched.parse().unwrap()),
+        quotes: vec![CachedQuote::new(&quote, fetched.parse().unwrap())],
+        headlines: vec![headline],
+        read: vec![],
+        series: vec![],
+    }
+}
+
+/// A warm cache and sources that never answer: the first frame already has the cached price
+/// (marked with its age) and the cached headline; at exit the cache is written back.
+#[tokio::test(start_paused = true)]
+async fn cached_data_is_on_the_first_frame_before_any_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = chiptape::store::cache::Cache::at(dir.path().join("cache.json"));
+    cache.save(&cached_contents("2026-11-24T12:00:00Z")).unwrap();
+    let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
+    h.state = State::new(builtin(), false, "2026-11-24T15:00:00Z".parse().unwrap());
+    h.runtime.providers = chiptape::providers::Providers {
+        quotes: Arc::new(Silent),
+        news: Arc::new(Silent),
+        charts: Arc::new(Silent),
+        demo: false,
+    };
+    h.runtime.cache = Some(cache.clone());
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    let (stats, screen) = run_with(h, futures::stream::pending()).await;
+    assert_eq!(stats.draws, 1, "only the first frame: nothing ever answered");
+    let row = screen.lines().find(|l| l.contains("0981.HK")).unwrap();
+    assert!(row.contains("72.35") && row.contains("old 3h"), "{row}");
+    assert!(screen.contains("SMIC story kept from the last run"), "{screen}");
+    assert!(screen.lines().last().unwrap().contains("quotes: loading…"), "the source has not answered yet");
+    let saved = cache.load();
+    assert_eq!(saved.quotes.len(), 1, "written back at exit, with what it had");
+    assert_eq!(saved.headlines.len(), 1);
+}
+
+/// Running against a source that answers, the cache fills while the app runs, not only at exit.
+#[tokio::test(start_paused = true)]
+async fn the_cache_is_saved_while_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.json");
+    let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
+    h.runtime.cache = Some(chiptape::store::cache::Cache::at(path.clone()));
+    let (seen_tx, seen_rx) = std::sync::mpsc::channel();
+    let control = h.control.clone();
+    let watched = path.clone();
+    tokio::spawn(async move {
+        // The first answers come at once; a write follows within the 5 s interval.
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        for _ in 0..200 {
+            if watched.exists() {
+                break;
+            }
+            // The write runs on a blocking thread, in real time: give it a moment.
+            tokio::task::spawn_blocking(|| std::thread::sleep(Duration::from_millis(10))).await.unwrap();
+        }
+        let _ = seen_tx.send(watched.exists());
+        let _ = control.send(Msg::Shutdown);
+    });
+    run_with(h, futures::stream::pending()).await;
+    assert!(seen_rx.recv().unwrap(), "written while running");
+    let saved = chiptape::store::cache::Cache::at(path).load();
+    assert_eq!(saved.quotes.len(), builtin().all_symbols().len());
+    assert!(!saved.headlines.is_empty());
+}

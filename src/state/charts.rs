@@ -81,10 +81,24 @@ impl State {
         })
     }
 
+    /// Some row in view is stale or failed: the note column comes forward to say so.
+    pub fn watch_has_marks(&self) -> bool {
+        let page = self.layout().watch_rows();
+        let rows = self.watch_rows();
+        rows.iter()
+            .skip(self.watch.offset)
+            .take(page)
+            .any(|s| self.stale_since(s).is_some() || self.quotes.get(*s).is_some_and(|e| e.error.is_some()))
+    }
+
+    /// The watchlist's columns for `inner` cells (the pane inside its border).
+    pub fn watch_columns(&self, inner: usize) -> Vec<(Col, usize)> {
+        columns(inner, self.watch_has_extended(), self.watch_has_marks())
+    }
+
     pub fn shows_sparklines(&self) -> bool {
         let inner = self.layout().watch.width.saturating_sub(2) as usize;
-        self.detail.is_none()
-            && columns(inner, self.watch_has_extended()).iter().any(|(c, _)| *c == Col::Trend)
+        self.detail.is_none() && self.watch_columns(inner).iter().any(|(c, _)| *c == Col::Trend)
     }
 
     fn is_fresh(&self, key: &(Symbol, ChartRange), secs: i64) -> bool {

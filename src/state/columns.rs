@@ -64,11 +64,19 @@ impl Col {
 }
 
 /// Which columns fit in `inner` cells, with their widths, in display order. The pre/post column
-/// only takes room while some row has a pre- or post-market price.
-pub fn columns(inner: usize, extended: bool) -> Vec<(Col, usize)> {
+/// only takes room while some row has a pre- or post-market price (`extended`); the note column
+/// comes right after the change while some row is stale or failed (`marked`), so "old 3h" is
+/// never the first thing a narrow pane drops.
+pub fn columns(inner: usize, extended: bool, marked: bool) -> Vec<(Col, usize)> {
     let mut chosen: Vec<Col> = Vec::new();
     let mut used = 0;
-    for c in Col::PRIORITY.into_iter().filter(|c| extended || *c != Col::Ext) {
+    let mut order = Col::PRIORITY.to_vec();
+    if marked {
+        order.retain(|c| *c != Col::Note);
+        let after_chg = order.iter().position(|c| *c == Col::Chg).map_or(0, |i| i + 1);
+        order.insert(after_chg, Col::Note);
+    }
+    for c in order.into_iter().filter(|c| extended || *c != Col::Ext) {
         let need = c.width() + usize::from(!chosen.is_empty());
         if used + need <= inner {
             used += need;

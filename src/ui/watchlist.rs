@@ -12,7 +12,7 @@ use crate::market::{MarketState, Symbol};
 use crate::present::number;
 use crate::present::text::{fit, pad, rpad};
 use crate::present::time;
-use crate::state::columns::{Col, columns};
+use crate::state::columns::Col;
 use crate::state::{Focus, SortKey, State};
 
 fn cell(c: Col, w: usize, text: &str) -> String {
@@ -30,7 +30,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let Some(inner) = super::pane(frame, theme, area, &title, focused) else { return };
     let rows = state.watch_rows();
-    let cols = columns(inner.width as usize, state.watch_has_extended());
+    let cols = state.watch_columns(inner.width as usize);
     let mut lines: Vec<Line> = Vec::new();
     let header: Vec<Span> = cols
         .iter()
