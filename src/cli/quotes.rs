@@ -15,6 +15,7 @@ use crate::market::{MarketState, Quote, QuoteOutcome, Symbol};
 use crate::present::number;
 use crate::present::sanitize::clean;
 use crate::providers::{ProviderError, Providers};
+use crate::store::cache::CachedQuote;
 
 /// One line of `quotes --format json`: the stable contract of PRODUCT.md. The quote's own fields
 /// are the domain type's, flattened in.
@@ -50,6 +51,28 @@ fn record(
     QuoteRecord { quote, group: group.to_string(), stale: false, error, position: None }
 }
 
+/// The last run's quote for `sym`, when the source could not give one now: printed as stale, with
+/// why the fresh one is missing.
+fn from_cache(
+    cfg: &Config,
+    cached: &[CachedQuote],
+    sym: &Symbol,
+    group: &str,
+    why: &str,
+) -> Option<QuoteRecord> {
+    let c = cached.iter().find(|c| &c.quote.symbol == sym)?;
+    let quote = c.clone().into_quote();
+    let name = cfg.name_of(sym).map(str::to_string).or_else(|| quote.name.clone());
+    let quote = Quote { name, ..quote };
+    Some(QuoteRecord {
+        quote,
+        group: group.to_string(),
+        stale: true,
+        error: Some(why.to_string()),
+        position: None,
+    })
+}
+
 fn fail(err: &mut dyn Write, e: &ProviderError) -> i32 {
     let _ = writeln!(err, "chiptape: {e}");
     if matches!(e, ProviderError::Unsupported(_)) { EXIT_USAGE } else { EXIT_PARTIAL }
@@ -58,6 +81,7 @@ fn fail(err: &mut dyn Write, e: &ProviderError) -> i32 {
 pub async fn quotes(
     cfg: &Config,
     providers: &Providers,
+    cached: &[CachedQuote],
     group: Option<&str>,
     fmt: QuoteFormat,
     with_totals: bool,
@@ -88,7 +112,9 @@ pub async fn quotes(
     let symbols: Vec<Symbol> = listed.iter().map(|(s, _)| (*s).clone()).collect();
     let results = match providers.quotes.quotes(&symbols).await {
         Ok(r) => r,
-        Err(e) => return fail(err, &e),
+        Err(e) if !cached.iter().any(|c| symbols.contains(&c.quote.symbol)) => return fail(err, &e),
+        // Nothing fresh: every symbol fails the same way, and the cache stands in, marked stale.
+        Err(e) => symbols.iter().map(|s| (s.clone(), Err(clean(&e.to_string())))).collect(),
     };
     let by_symbol: HashMap<&Symbol, &QuoteOutcome> = results.iter().map(|(s, o)| (s, o)).collect();
     let missing: QuoteOutcome = Err("no data".to_string());
@@ -99,6 +125,10 @@ pub async fn quotes(
         if let Err(e) = outcome {
             let _ = writeln!(err, "chiptape: {sym}: {}", clean(e));
             code = EXIT_PARTIAL;
+            if let Some(r) = from_cache(cfg, cached, sym, group, &clean(e)) {
+                records.push(r);
+                continue;
+            }
         }
         records.push(record(cfg, sym, group, outcome, now));
     }

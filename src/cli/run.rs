@@ -76,6 +76,8 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Quotes { group, format, totals }) => rt.block_on(crate::cli::quotes::quotes(
             &config,
             &providers,
+            // The last run's quotes stand in (marked stale) for those the source cannot give now.
+            &cached_quotes(providers.demo),
             group.as_deref(),
             *format,
             *totals,
@@ -119,6 +121,12 @@ pub fn run(cli: Cli) -> i32 {
     // A link opener or editor still running on a blocking thread must not keep us from exiting.
     rt.shutdown_timeout(std::time::Duration::from_millis(500));
     code
+}
+
+/// The cached quotes, unless the market is the demo's (its prices are never cached).
+fn cached_quotes(demo: bool) -> Vec<crate::store::cache::CachedQuote> {
+    let cache = (!demo).then(crate::store::cache::Cache::default_location).flatten();
+    cache.map(|c| c.load().quotes).unwrap_or_default()
 }
 
 async fn tui(
