@@ -158,6 +158,16 @@ impl Tui {
         self._home.path()
     }
 
+    /// The terminal is in cooked mode (line editing and echo on), as a shell wants it back.
+    pub fn cooked(&self) -> bool {
+        let fd = self._master.as_raw_fd().expect("the master's fd");
+        // SAFETY: a zeroed termios is a valid out-parameter; `fd` is our open PTY master.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        let rc = unsafe { libc::tcgetattr(fd, &mut t) };
+        assert_eq!(rc, 0, "tcgetattr: {}", std::io::Error::last_os_error());
+        t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.process_id().expect("child pid")
     }
