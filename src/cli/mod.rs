@@ -40,16 +40,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fetch quotes once, print them, exit.
-    Quotes {
-        /// Group to print (default: the first).
-        #[arg(long)]
-        group: Option<String>,
-        #[arg(long, value_enum, default_value_t = QuoteFormat::Table)]
-        format: QuoteFormat,
-        /// Add portfolio totals (from [[positions]]).
-        #[arg(long)]
-        totals: bool,
-    },
+    Quotes(QuotesArgs),
     /// Fetch headlines once, print them newest first, exit.
     News {
         /// Only headlines about this symbol.
@@ -66,6 +57,18 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct QuotesArgs {
+    /// Only this group (default: every group, each symbol once).
+    #[arg(long)]
+    pub group: Option<String>,
+    #[arg(long, value_enum, default_value_t = QuoteFormat::Table)]
+    pub format: QuoteFormat,
+    /// Add portfolio totals (from [[positions]]).
+    #[arg(long)]
+    pub totals: bool,
 }
 
 #[derive(Debug, Subcommand)]

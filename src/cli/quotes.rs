@@ -6,7 +6,7 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, QuoteFormat};
+use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, QuoteFormat, QuotesArgs};
 use crate::config::Config;
 use crate::market::exchange::exchange_for;
 use crate::market::portfolio::{self, Holding, Totals};
@@ -82,14 +82,13 @@ pub async fn quotes(
     cfg: &Config,
     providers: &Providers,
     cached: &[CachedQuote],
-    group: Option<&str>,
-    fmt: QuoteFormat,
-    with_totals: bool,
+    args: &QuotesArgs,
     now: DateTime<Utc>,
     io: Io<'_>,
 ) -> i32 {
     let Io { out, err } = io;
-    let groups: Vec<&crate::config::Group> = match group {
+    let (fmt, with_totals) = (args.format, args.totals);
+    let groups: Vec<&crate::config::Group> = match args.group.as_deref() {
         Some(name) => match cfg.group(name) {
             Some(g) => vec![g],
             None => {

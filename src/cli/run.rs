@@ -73,14 +73,12 @@ pub fn run(cli: Cli) -> i32 {
     let providers = crate::providers::build(&config, cli.demo, cli.seed, clock.clone());
     let now = clock.now();
     let code = match &cli.command {
-        Some(Command::Quotes { group, format, totals }) => rt.block_on(crate::cli::quotes::quotes(
+        Some(Command::Quotes(args)) => rt.block_on(crate::cli::quotes::quotes(
             &config,
             &providers,
             // The last run's quotes stand in (marked stale) for those the source cannot give now.
             &cached_quotes(providers.demo),
-            group.as_deref(),
-            *format,
-            *totals,
+            args,
             now,
             Io { out: &mut io::stdout(), err: &mut io::stderr() },
         )),
