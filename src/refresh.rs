@@ -180,15 +180,16 @@ enum Sent {
     Closed,
 }
 
-/// How long to wait after a failure: what a rate limit asks for, else the refresh interval doubling
-/// with each consecutive failure, up to five minutes.
-pub fn retry_delay(err: &ProviderError, failures: u32, refresh_secs: u64) -> Duration {
+/// How long to wait after a failure: what a rate limit asks for (the provider has jittered it),
+/// else the refresh interval doubling with each consecutive failure, up to five minutes, plus up to
+/// a fifth more by `jitter` (0..1), so clients that failed together do not retry together.
+pub fn retry_delay(err: &ProviderError, failures: u32, refresh_secs: u64, jitter: f64) -> Duration {
     if let ProviderError::RateLimited { retry_after } = err {
         return retry_after.unwrap_or(Duration::from_secs(30));
     }
     let base = refresh_secs.max(5);
     let secs = base.saturating_mul(1u64 << failures.saturating_sub(1).min(10)).min(300);
-    Duration::from_secs(secs)
+    Duration::from_secs(secs).mul_f64(1.0 + 0.2 * jitter.clamp(0.0, 1.0))
 }
 
 /// Fetch one batch and send the answer into the loop.
@@ -218,7 +219,7 @@ async fn send_quotes(
         }
         Err(e) => {
             *failures += 1;
-            let retry_in = retry_delay(&e, *failures, plan.refresh_secs);
+            let retry_in = retry_delay(&e, *failures, plan.refresh_secs, fastrand::f64());
             tracing::warn!(error = %e, retry_secs = retry_in.as_secs(), "quote fetch failed");
             let error = match &e {
                 ProviderError::RateLimited { .. } => format!("rate limited by {source}"),
@@ -238,11 +239,13 @@ mod tests {
     #[test]
     fn retry_delays() {
         let net = ProviderError::Network("reset".into());
-        assert_eq!(retry_delay(&net, 1, 15), Duration::from_secs(15));
-        assert_eq!(retry_delay(&net, 2, 15), Duration::from_secs(30));
-        assert_eq!(retry_delay(&net, 3, 15), Duration::from_secs(60));
-        assert_eq!(retry_delay(&net, 30, 15), Duration::from_secs(300));
+        assert_eq!(retry_delay(&net, 1, 15, 0.0), Duration::from_secs(15));
+        assert_eq!(retry_delay(&net, 2, 15, 0.0), Duration::from_secs(30));
+        assert_eq!(retry_delay(&net, 3, 15, 0.0), Duration::from_secs(60));
+        assert_eq!(retry_delay(&net, 30, 15, 0.0), Duration::from_secs(300));
+        assert_eq!(retry_delay(&net, 1, 15, 1.0), Duration::from_secs(18), "at most a fifth more");
+        assert_eq!(retry_delay(&net, 30, 15, 0.5), Duration::from_secs(330));
         let limited = ProviderError::RateLimited { retry_after: Some(Duration::from_secs(90)) };
-        assert_eq!(retry_delay(&limited, 1, 15), Duration::from_secs(90));
+        assert_eq!(retry_delay(&limited, 1, 15, 0.7), Duration::from_secs(90));
     }
 }
