@@ -351,3 +351,62 @@ async fn the_cache_is_saved_while_running() {
     assert_eq!(saved.quotes.len(), builtin().all_symbols().len());
     assert!(!saved.headlines.is_empty());
 }
+
+/// A wall clock that can be set forward or back while tokio's clock runs on (a suspend and resume,
+/// or someone setting the time).
+struct Jumping {
+    inner: ShiftedClock,
+    offset: std::sync::atomic::AtomicI64,
+}
+
+impl Clock for Jumping {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.now() + chrono::Duration::seconds(self.offset.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
+/// Saturday (a quote refresh every 300 s), the wall clock moved by `jump` seconds 30 s in: when
+/// each quote request of the group in view went out, over `secs`.
+async fn requests_around_a_jump(jump: i64, secs: u64) -> Vec<u64> {
+    let start = "2026-11-28T10:00:00Z";
+    let mut h = harness(start, 120, 40);
+    let clock = Arc::new(Jumping {
+        inner: ShiftedClock::starting_at(start.parse().unwrap()),
+        offset: std::sync::atomic::AtomicI64::new(0),
+    });
+    h.runtime.clock = clock.clone();
+    let asked: Asked = Arc::default();
+    h.runtime.providers.quotes = Arc::new(Counting {
+        inner: h.runtime.providers.quotes.clone(),
+        asked: asked.clone(),
+        start: tokio::time::Instant::now(),
+    });
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        clock.offset.store(jump, std::sync::atomic::Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_secs(secs - 30)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    run_with(h, futures::stream::pending()).await;
+    let smic = Symbol::parse("0981.HK").unwrap();
+    let times =
+        asked.lock().unwrap().iter().filter(|(_, s)| s.contains(&smic)).map(|(t, _)| t.as_secs()).collect();
+    times
+}
+
+/// Back from a two-hour suspend: everything due is fetched at once, not when the interval that
+/// started before the suspend runs out.
+#[tokio::test(start_paused = true)]
+async fn after_a_suspend_everything_due_is_fetched_at_once() {
+    let times = requests_around_a_jump(2 * 3600, 120).await;
+    assert_eq!(times[0], 0);
+    assert!(times.iter().any(|t| (30..=45).contains(t)), "fetched right after the jump: {times:?}");
+}
+
+/// A wall clock set back a day does not stall the schedule.
+#[tokio::test(start_paused = true)]
+async fn a_clock_set_back_does_not_stall_the_schedule() {
+    let times = requests_around_a_jump(-86_400, 700).await;
+    assert_eq!(times, [0, 300, 600], "every 300 s, as before");
+}

@@ -196,6 +196,8 @@ where
     draw(terminal, &state, &mut stats)?;
     let mut tick_at = Instant::now() + state.next_time_change();
     let mut input_open = true;
+    // The wall clock against the monotonic one: a laptop's sleep stops the second, not the first.
+    let mut clocks = (rt.clock.now(), Instant::now());
     'outer: loop {
         let tick_armed = !state.layout().too_small;
         let first = tokio::select! {
@@ -219,6 +221,18 @@ where
             }
         };
         stats.wakeups += 1;
+        let (wall, mono) = (rt.clock.now(), Instant::now());
+        let slept = chrono::Duration::from_std(mono - clocks.1).unwrap_or_default();
+        if wall - clocks.0 - slept > chrono::Duration::seconds(JUMP) {
+            // Back from a suspend (or the clock was set forward): everything due meanwhile, now.
+            tracing::info!(
+                by_secs = (wall - clocks.0 - slept).num_seconds(),
+                "the wall clock jumped forward"
+            );
+            refresh_seq += 1;
+            refresher.plan_tx.send_replace(state.plan(refresh_seq));
+        }
+        clocks = (wall, mono);
         let mut pending = vec![first];
         let mut redraw = false;
         while let Some(msg) = pending.pop() {
@@ -345,6 +359,10 @@ where
     }
     Ok(stats)
 }
+
+/// Seconds the wall clock may run ahead of the monotonic clock between two wakes before it counts as
+/// a jump (a suspend and resume).
+const JUMP: i64 = 30;
 
 /// Sleeps until `at`, or for ever when there is nothing to wait for.
 async fn sleep_until_some(at: Option<Instant>) {

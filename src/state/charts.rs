@@ -101,8 +101,13 @@ impl State {
         self.detail.is_none() && self.watch_columns(inner).iter().any(|(c, _)| *c == Col::Trend)
     }
 
+    /// Fetched within `secs`. A fetch "in the future" (the wall clock went back) is not fresh: it
+    /// must not hold a refresh off until the clock catches up.
     fn is_fresh(&self, key: &(Symbol, ChartRange), secs: i64) -> bool {
-        self.series.get(key).is_some_and(|e| self.now - e.fetched < Duration::seconds(secs))
+        self.series.get(key).is_some_and(|e| {
+            let age = self.now - e.fetched;
+            age >= Duration::zero() && age < Duration::seconds(secs)
+        })
     }
 
     /// The series the screen needs now and does not have fresh: the open chart, then the
