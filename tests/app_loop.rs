@@ -390,9 +390,8 @@ async fn requests_around_a_jump(jump: i64, secs: u64) -> Vec<u64> {
     });
     run_with(h, futures::stream::pending()).await;
     let smic = Symbol::parse("0981.HK").unwrap();
-    let times =
-        asked.lock().unwrap().iter().filter(|(_, s)| s.contains(&smic)).map(|(t, _)| t.as_secs()).collect();
-    times
+    let asked = asked.lock().unwrap();
+    asked.iter().filter(|(_, s)| s.contains(&smic)).map(|(t, _)| t.as_secs()).collect()
 }
 
 /// Back from a two-hour suspend: everything due is fetched at once, not when the interval that

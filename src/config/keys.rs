@@ -339,4 +339,15 @@ mod tests {
         assert_eq!(km.action(&Key::ch('q')), None);
         assert_eq!(km.keys_for(Action::Quit), vec![Key::ctrl('c')]);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// Any key name: a key or a message, never a panic; a key it reads names itself back.
+        #[test]
+        fn any_key_name(raw in "\\PC{0,16}|(ctrl-|alt-|shift-){0,3}[a-zA-Z0-9\\-]{0,8}") {
+            if let Ok(k) = Key::parse(&raw) {
+                proptest::prop_assert_eq!(Key::parse(&k.to_string()), Ok(k));
+            }
+        }
+    }
 }

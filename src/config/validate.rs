@@ -584,4 +584,24 @@ up = "#12345"
         let is = err("# comment\n[provider]\nkind = \"yahoo\" extra\n");
         assert_eq!((is[0].line, is[0].col), (3, 16), "{is:?}");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// Any text, and the commented example with one line replaced by anything: a config or
+        /// located errors, never a panic, and nothing unprintable in the messages.
+        #[test]
+        fn any_config_text(text in "\\PC{0,200}", line in 0usize..400, with in "\\PC{0,40}|[\\[\\]=\"a-z_.0-9 ]{0,40}") {
+            let check = |t: &str| {
+                if let Err(e) = parse_str(t, "c.toml") {
+                    let msg = e.to_string();
+                    assert!(!msg.chars().any(|c| c.is_control() && c != '\n'), "{msg:?}");
+                }
+            };
+            check(&text);
+            let mut lines: Vec<&str> = crate::config::EXAMPLE_TOML.lines().collect();
+            let i = line % lines.len();
+            lines[i] = &with;
+            check(&lines.join("\n"));
+        }
+    }
 }

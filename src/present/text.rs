@@ -67,4 +67,15 @@ mod tests {
         assert_eq!(pad("中", 4), "中  ");
         assert_eq!(rpad("1.00", 6), "  1.00");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// Never wider than asked, whatever the text: wide, combining, control and emoji characters.
+        #[test]
+        fn fit_and_pad_never_overflow(text in "\\PC{0,40}|[中a😀\\u{301}\\u{1b}\\t]{0,40}", max in 0usize..30) {
+            proptest::prop_assert!(width(&fit(&text, max)) <= max);
+            proptest::prop_assert!(width(&pad(&text, max)) == max);
+            proptest::prop_assert!(width(&rpad(&text, max)) == max);
+        }
+    }
 }

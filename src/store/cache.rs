@@ -327,4 +327,22 @@ mod tests {
         assert_eq!(back.headlines[0], big.headlines[0], "the newest are the ones kept");
         assert!(back.read.len() == back.headlines.len(), "read marks only for headlines kept");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// Any bytes, or a real cache cut anywhere or with one byte changed: loaded or set aside,
+        /// never a panic.
+        #[test]
+        fn any_cache_file(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256), cut in 0usize..4096, flip in 0usize..4096, to in proptest::prelude::any::<u8>()) {
+            let dir = tempfile::tempdir().unwrap();
+            let cache = Cache::at(dir.path().join("cache.json"));
+            std::fs::write(cache.path(), &bytes).unwrap();
+            let _ = cache.load();
+            let mut good = serde_json::to_vec(&sample()).unwrap();
+            let n = good.len();
+            good[flip % n] = to;
+            std::fs::write(cache.path(), &good[..cut % (n + 1)]).unwrap();
+            let _ = cache.load();
+        }
+    }
 }

@@ -92,6 +92,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
 /// Word-wrap by display width into at most `max` lines, the last cut with "…" if more remains.
 fn wrap(text: &str, cells: usize, max: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
+    if cells == 0 || max == 0 {
+        return lines;
+    }
     let mut cur = String::new();
     for word in text.split_whitespace() {
         // CJK runs have no spaces: a word longer than the line is split by cells.
@@ -107,6 +110,15 @@ fn wrap(text: &str, cells: usize, max: usize) -> Vec<String> {
             }
             if cur.is_empty() {
                 let head = take_cells(&word, cells);
+                if head.is_empty() {
+                    // A character wider than the whole line (a CJK one in one cell) cannot be shown.
+                    let first = word.chars().next().map_or(0, char::len_utf8);
+                    word.drain(..first);
+                    if word.is_empty() {
+                        break;
+                    }
+                    continue;
+                }
                 word = word[head.len()..].to_string();
                 lines.push(head);
             } else {
@@ -125,7 +137,7 @@ fn wrap(text: &str, cells: usize, max: usize) -> Vec<String> {
     lines
 }
 
-/// The longest prefix of `s` that fits in `cells`.
+/// The longest prefix of `s` that fits in `cells` (empty when not even its first character does).
 fn take_cells(s: &str, cells: usize) -> String {
     let mut out = String::new();
     for ch in s.chars() {
@@ -134,7 +146,7 @@ fn take_cells(s: &str, cells: usize) -> String {
         }
         out.push(ch);
     }
-    if out.is_empty() { s.chars().take(1).collect() } else { out }
+    out
 }
 
 #[cfg(test)]
@@ -150,6 +162,19 @@ mod tests {
         assert!(cut[1].ends_with('…'), "{cut:?}");
         for l in wrap("word ".repeat(50).as_str(), 10, 3) {
             assert!(width(&l) <= 10, "{l:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// Whatever the text and the room, no line is wider than asked, and there are at most `max`.
+        #[test]
+        fn wrap_never_overflows(text in "[a-z 中芯😀\\u{301}]{0,80}", cells in 0usize..12, max in 0usize..5) {
+            let lines = wrap(&text, cells, max);
+            proptest::prop_assert!(lines.len() <= max);
+            for l in &lines {
+                proptest::prop_assert!(width(l) <= cells, "{l:?} in {cells}");
+            }
         }
     }
 }

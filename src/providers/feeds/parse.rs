@@ -240,4 +240,38 @@ mod tests {
         assert_eq!(declared_encoding("<?xml version='1.0' encoding = 'latin1'?>").as_deref(), Some("latin1"));
         assert_eq!(declared_encoding("<?xml encoding=\u{201c}utf-8\u{201d}?>"), None);
     }
+
+    fn tagger() -> Tagger {
+        crate::config::builtin().tagger()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Any bytes, and a feed whose title, link, date and description are anything: headlines or
+        /// a reason, never a panic, and no title or summary with a control, bidi, zero-width or tag
+        /// character.
+        #[test]
+        fn any_feed(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512),
+                    title in "\\PC{0,40}", link in "\\PC{0,40}", date in "\\PC{0,30}", desc in "\\PC{0,60}") {
+            let tagger = tagger();
+            let cx = Context { feed_name: "f", source: None, feed_url: "https://x.cn/rss", tagger: &tagger, tz: None };
+            let _ = parse(&bytes, &cx);
+            let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
+            let xml = format!(
+                "<rss version=\"2.0\"><channel><title>t</title><item><title>{}</title><link>{}</link>\
+                 <pubDate>{}</pubDate><description>{}</description></item></channel></rss>",
+                esc(&title), esc(&link), esc(&date), esc(&desc)
+            );
+            if let Ok(items) = parse(xml.as_bytes(), &cx) {
+                for h in items {
+                    for text in [Some(h.title.as_str()), h.summary.as_deref()].into_iter().flatten() {
+                        proptest::prop_assert!(
+                            !text.chars().any(|c| c.is_control() || crate::present::sanitize::is_invisible(c)),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

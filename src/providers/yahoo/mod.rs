@@ -2,6 +2,8 @@
 //! endpoint as a fallback when Yahoo refuses the first. Rate limits stop all Yahoo traffic.
 
 mod chart;
+#[cfg(test)]
+mod fuzz;
 mod num;
 pub mod session;
 mod v7;
