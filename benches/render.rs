@@ -101,6 +101,14 @@ fn main() {
         }
         black_box(all);
     });
+    // One hostile feed of 40,000 distinct items, merged into what is kept, then again (a refresh).
+    let huge: Vec<_> = (0..40_000).map(|i| story(i, "")).collect();
+    time("news: merge a 40,000-item feed twice", || {
+        let mut all = Vec::new();
+        chiptape::market::news::merge(&mut all, huge.clone(), usize::MAX, None);
+        chiptape::market::news::merge(&mut all, huge.clone(), usize::MAX, None);
+        black_box(all);
+    });
     time("config: parse the built-in default", || {
         black_box(chiptape::config::parse_builtin().unwrap());
     });

@@ -127,3 +127,20 @@ fn a_restart_offline_shows_the_cache_keeps_read_marks_and_sighup_saves() {
     again.press("q");
     assert!(again.wait_exit().success());
 }
+
+/// SIGTERM while a prompt holds the keyboard: the app still quits, saves the cache and hands the
+/// terminal back.
+#[test]
+fn sigterm_with_a_prompt_open_saves_and_restores() {
+    let (_server, port) = silent_server();
+    let place = warm_place(port);
+    std::fs::remove_file(cache(place.path()).path()).unwrap();
+    let mut tui = start(place.path());
+    tui.wait_for("the screen", |s| find(s, "0981.HK").is_some());
+    tui.press("a");
+    tui.wait_for("the add prompt", |s| status_line(s).contains("add to Watch:"));
+    tui.signal(libc::SIGTERM);
+    assert!(tui.wait_exit().success());
+    assert!(!tui.with_screen(|s| s.alternate_screen()) && tui.cooked());
+    assert!(cache(place.path()).path().exists(), "saved on the way out");
+}

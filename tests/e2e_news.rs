@@ -134,3 +134,62 @@ fn headlines_beside_quotes_tab_j_n_and_open() {
     tui.press("q");
     assert!(tui.wait_exit().success());
 }
+
+/// A feed of 40,000 items (4 MB, under the 5 MiB cap) is being parsed and merged when the user
+/// quits: the app is gone at once, not when the work is done (it used to live 40–50 s more).
+#[test]
+fn quitting_during_a_huge_feed_is_immediate() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (sent_tx, sent) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut items = String::new();
+        for i in 0..40_000 {
+            items.push_str(&format!(
+                "<item><title>Chip story number {i} on wafers</title><link>https://wire.example/{i}</link></item>"
+            ));
+        }
+        let body = format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title>{items}</channel></rss>"
+        );
+        for sock in listener.incoming() {
+            let Ok(mut sock) = sock else { continue };
+            let mut head = [0u8; 4096];
+            let n = sock.read(&mut head).unwrap_or(0);
+            let req = String::from_utf8_lossy(&head[..n]).to_string();
+            if !req.contains("/feed.xml") {
+                let _ = sock.write_all(b"HTTP/1.1 503 X\r\ncontent-length: 0\r\n\r\n");
+                continue;
+            }
+            let _ = write!(
+                sock,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/rss+xml\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            let _ = sock.write_all(body.as_bytes());
+            let _ = sent_tx.send(());
+        }
+    });
+    let home = TempDir::new().unwrap();
+    let cfg = home.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\n\n\
+             [[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\"]\n\n\
+             [news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Wire\"\nurl = \"http://127.0.0.1:{port}/feed.xml\"\n"
+        ),
+    )
+    .unwrap();
+    let cfg = cfg.to_str().unwrap().to_string();
+    let mut tui = Tui::start_in(home, &["--config", &cfg, "--fake-now", "2026-11-24T15:00:00Z"], &[]);
+    tui.wait_for("the screen", |s| find(s, "Headlines").is_some());
+    sent.recv_timeout(Duration::from_secs(10)).expect("the feed was sent");
+    let asked = Instant::now();
+    tui.press("q");
+    let status = tui.wait_exit();
+    assert!(status.success(), "{status:?}");
+    let took = asked.elapsed();
+    assert!(took < Duration::from_secs(1), "quitting took {took:?}");
+}

@@ -116,8 +116,9 @@ pub fn run(cli: Cli) -> i32 {
             }
         }
     };
-    // A link opener or editor still running on a blocking thread must not keep us from exiting.
-    rt.shutdown_timeout(std::time::Duration::from_millis(500));
+    // A link opener, an editor or a feed parser still busy on a blocking thread (or a task on a
+    // worker) must not keep us from exiting.
+    rt.shutdown_timeout(std::time::Duration::from_millis(100));
     code
 }
 

@@ -5,7 +5,7 @@ pub mod dates;
 pub mod parse;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
 use futures::{StreamExt, stream};
@@ -42,7 +42,7 @@ pub struct Feeds {
     http: Http,
     feeds: Vec<crate::config::Feed>,
     yahoo_rss_url: Option<String>,
-    tagger: Tagger,
+    tagger: Arc<Tagger>,
     max_items: usize,
     memory: Mutex<HashMap<String, Remembered>>,
 }
@@ -53,7 +53,7 @@ impl Feeds {
             http,
             feeds: config.news.feeds.clone(),
             yahoo_rss_url: config.news.yahoo_symbols.then(|| config.news.yahoo_rss_url.clone()),
-            tagger: config.tagger(),
+            tagger: Arc::new(config.tagger()),
             max_items: config.news.max_items,
             memory: Mutex::new(HashMap::new()),
         }
@@ -97,19 +97,22 @@ impl Feeds {
         if let Some(l) = &known.last_modified {
             headers.push(("if-modified-since", l.clone()));
         }
-        let r: Fetched = self.http.get_with(&job.url, &headers).await.map_err(|e| e.to_string())?;
+        let mut r: Fetched = self.http.get_with(&job.url, &headers).await.map_err(|e| e.to_string())?;
         if r.status == 304 {
             return Ok(known.items);
         }
         r.expect(&[200]).map_err(|e| e.to_string())?;
-        let cx = parse::Context {
-            feed_name: &job.name,
-            source: job.source,
-            feed_url: &job.url,
-            tagger: &self.tagger,
-            tz: job.tz,
-        };
-        let items = parse::parse(&r.body, &cx)?;
+        // Parsing a big feed is seconds of CPU: on a blocking thread, so no async worker (and no
+        // quitting) waits for it.
+        let (tagger, name, source, url, tz) =
+            (self.tagger.clone(), job.name.clone(), job.source, job.url.clone(), job.tz);
+        let body = std::mem::take(&mut r.body);
+        let items = tokio::task::spawn_blocking(move || {
+            let cx = parse::Context { feed_name: &name, source, feed_url: &url, tagger: &tagger, tz };
+            parse::parse(&body, &cx)
+        })
+        .await
+        .map_err(|e| format!("the feed parser failed: {e}"))??;
         let header = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let remembered =
             Remembered { etag: header("etag"), last_modified: header("last-modified"), items: items.clone() };
