@@ -51,10 +51,14 @@ enum Fault {
     Reset,
     Silent,
     Refused,
+    RedirectLoop,
+    RedirectToFile,
 }
 
 /// Every fault, each on a server of its own.
-const FAULTS: [Fault; 13] = [
+const FAULTS: [Fault; 15] = [
+    Fault::RedirectLoop,
+    Fault::RedirectToFile,
     Fault::Status(500),
     Fault::Status(503),
     Fault::Status(404),
@@ -269,6 +273,12 @@ async fn answer(mut sock: TcpStream, shared: Arc<Shared>) {
             drop(sock);
         }
         Fault::Silent => tokio::time::sleep(Duration::from_secs(120)).await,
+        Fault::RedirectLoop => {
+            respond(&mut sock, 302, "text/plain", &format!("location: {path}\r\n"), b"").await
+        }
+        Fault::RedirectToFile => {
+            respond(&mut sock, 302, "text/plain", "location: file:///etc/passwd\r\n", b"").await
+        }
         Fault::Refused => {}
     }
 }

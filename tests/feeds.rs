@@ -739,3 +739,29 @@ fn a_huge_feed_merges_in_linear_time() {
     assert_eq!(all.len(), 40_000);
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
 }
+
+/// XXE and external DTDs: nothing outside the feed is ever read into it.
+#[test]
+fn external_entities_and_dtds_are_never_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "TOPSECRET").unwrap();
+    let dtd = dir.path().join("evil.dtd");
+    std::fs::write(&dtd, format!("<!ENTITY leak SYSTEM \"file://{}\">", secret.display())).unwrap();
+    let item = "<item><title>SMIC &leak; news</title><link>https://x.example/1</link></item>";
+    for body in [
+        format!(
+            "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY leak SYSTEM \"file://{}\">]><rss version=\"2.0\"><channel><title>t</title>{item}</channel></rss>",
+            secret.display()
+        ),
+        format!(
+            "<?xml version=\"1.0\"?><!DOCTYPE rss SYSTEM \"file://{}\"><rss version=\"2.0\"><channel><title>t</title>{item}</channel></rss>",
+            dtd.display()
+        ),
+    ] {
+        match parse_feed(body.as_bytes(), "Test", "https://x.example/rss", None) {
+            Err(_) => {}
+            Ok(items) => assert!(items.iter().all(|h| !h.title.contains("TOPSECRET")), "{items:?}"),
+        }
+    }
+}
