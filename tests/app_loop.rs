@@ -275,7 +275,7 @@ fn cached_contents(fetched: &str) -> chiptape::store::cache::Contents {
         source: "Wire".into(),
         published: Some("2026-11-24T11:00:00Z".parse().unwrap()),
         symbols: vec![smic],
-        feed: "Wire".into(),
+        feed: chiptape::config::YAHOO_FEED.into(),
         also_in: vec![],
         summary: None,
         guid: None,

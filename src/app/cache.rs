@@ -58,9 +58,25 @@ pub fn restore(state: &mut State, contents: Contents) {
             QuoteEntry { quote: Some(quote), error: None, updated, cached: true },
         );
     }
-    let ids: HashSet<String> = contents.headlines.iter().map(|h| h.id.clone()).collect();
-    state.headlines = contents.headlines;
-    state.headlines.truncate(state.config.news.max_items);
+    // Feeds taken out of the config since take their headlines with them, as a reload would.
+    let news = &state.config.news;
+    let mut configured: HashSet<&str> = news.feeds.iter().map(|f| f.name.as_str()).collect();
+    if news.yahoo_symbols {
+        configured.insert(crate::config::YAHOO_FEED);
+    }
+    let mut headlines = contents.headlines;
+    let gone: Vec<String> = headlines
+        .iter()
+        .flat_map(|h| std::iter::once(&h.feed).chain(&h.also_in))
+        .filter(|f| !configured.contains(f.as_str()))
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    crate::market::news::forget_feeds(&mut headlines, &gone);
+    headlines.truncate(news.max_items);
+    let ids: HashSet<String> = headlines.iter().map(|h| h.id.clone()).collect();
+    state.headlines = headlines;
     state.read.extend(contents.read.into_iter().filter(|id| ids.contains(id)));
     for c in contents.series {
         if watched.contains(&c.series.symbol) && ChartRange::ALL.contains(&c.range) {
@@ -134,5 +150,68 @@ impl Saver {
 fn write(cache: &Cache, contents: &Contents) {
     if let Err(e) = cache.save(contents) {
         tracing::warn!(path = %cache.path().display(), error = %e, "cannot save the cache");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Feed, builtin};
+    use crate::market::{Headline, Quote, Symbol};
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn story(n: u32, feed: &str) -> Headline {
+        let link = format!("https://x.example/{n}");
+        let title = format!("Story {n}");
+        Headline {
+            id: crate::market::news::identity(&link, &title),
+            title,
+            link,
+            source: "Wire".into(),
+            published: Some(t("2026-11-24T10:00:00Z")),
+            symbols: vec![],
+            feed: feed.into(),
+            also_in: vec![],
+            summary: None,
+            guid: None,
+        }
+    }
+
+    /// What a state keeps comes back as it was, marked cached; what the config no longer has
+    /// (a symbol, a feed) does not come back, nor do read marks of headlines gone.
+    #[test]
+    fn snapshot_and_restore() {
+        let now = t("2026-11-24T15:00:00Z");
+        let mut cfg = builtin();
+        cfg.news.feeds = vec![Feed { name: "Wire".into(), url: "https://x.example/rss".into(), tz: None }];
+        let mut s = State::new(cfg.clone(), false, now);
+        let nvda = Symbol::parse("NVDA").unwrap();
+        let zzz = Symbol::parse("ZZZ").unwrap();
+        for sym in [&nvda, &zzz] {
+            let q =
+                Quote { symbol: sym.clone(), price: Some(10.0), year_high: Some(12.0), ..Quote::default() };
+            s.quotes.insert(
+                sym.clone(),
+                QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false },
+            );
+        }
+        s.headlines = vec![story(1, "Wire"), story(2, "Gone feed"), story(3, crate::config::YAHOO_FEED)];
+        s.read = s.headlines.iter().map(|h| h.id.clone()).chain(["stray".to_string()]).collect();
+        let snap = snapshot(&s, now);
+        assert_eq!(snap.quotes.len(), 1, "only symbols the config watches");
+        assert_eq!(snap.read.len(), 3, "only marks of headlines kept");
+
+        let mut fresh = State::new(cfg, false, now);
+        restore(&mut fresh, snap);
+        let e = &fresh.quotes[&nvda];
+        assert!(e.cached && e.updated == Some(now));
+        assert_eq!(e.quote.as_ref().unwrap().year_high, Some(12.0));
+        assert!(fresh.stale_since(&nvda).is_some(), "cached means stale until refreshed");
+        let titles: Vec<&str> = fresh.headlines.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(titles, ["Story 1", "Story 3"], "the removed feed's headline stays gone");
+        assert_eq!(fresh.read.len(), 2);
     }
 }
