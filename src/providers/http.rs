@@ -95,9 +95,12 @@ fn build(opts: &HttpOptions, redirects: bool) -> Result<reqwest::Client, Provide
         .connect_timeout(opts.connect_timeout)
         .timeout(opts.timeout)
         .gzip(true);
-    if !redirects {
-        b = b.redirect(reqwest::redirect::Policy::none());
-    }
+    // A few redirects are normal (a feed that moved); a loop is cut off after five hops.
+    b = b.redirect(if redirects {
+        reqwest::redirect::Policy::limited(5)
+    } else {
+        reqwest::redirect::Policy::none()
+    });
     b.build().map_err(|e| ProviderError::Network(format!("cannot build the HTTP client: {e}")))
 }
 
