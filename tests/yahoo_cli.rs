@@ -187,3 +187,78 @@ async fn a_dead_server_with_a_warm_cache_prints_stale_quotes() {
         "nothing cached for AMD"
     );
 }
+
+/// `quotes --format json --totals` against a local Yahoo: positions in HKD, USD and pence, the
+/// rates from FX pairs, one holding without a price — every figure to the cent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn totals_are_right_to_the_cent() {
+    let server = MockServer::start().await;
+    common::mount_yahoo_session(&server, "abcDEF12345").await;
+    let fx =
+        |symbol: &str, price: f64| json!({"symbol": symbol, "currency": "USD", "regularMarketPrice": price});
+    let body = json!({"quoteResponse": {"result": [
+        quote("0981.HK", 72.5, 70.0, "HKD", "REGULAR", 15),
+        quote("NVDA", 181.2, 180.0, "USD", "REGULAR", 0),
+        quote("ARM.L", 1212.0, 1200.0, "GBp", "REGULAR", 0),
+        {"symbol": "ZZZ", "currency": "USD"},
+        fx("HKDUSD=X", 0.128),
+        fx("GBPUSD=X", 1.25),
+    ], "error": null}});
+    Mock::given(method("GET"))
+        .and(path("/v7/finance/quote"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\n\n\
+             [[groups]]\nname = \"Mine\"\nsymbols = [\"0981.HK\", \"NVDA\", \"ARM.L\", \"ZZZ\"]\n\n\
+             [[positions]]\nsymbol = \"0981.HK\"\nquantity = 1000\nunit_cost = 40.10\n\n\
+             [[positions]]\nsymbol = \"NVDA\"\nquantity = 10\nunit_cost = 120.50\n\n\
+             [[positions]]\nsymbol = \"NVDA\"\nquantity = 5\nunit_cost = 150\n\n\
+             [[positions]]\nsymbol = \"ARM.L\"\nquantity = 100\nunit_cost = 1000\n\n\
+             [[positions]]\nsymbol = \"ZZZ\"\nquantity = 50\nunit_cost = 10\n",
+            uri = server.uri()
+        ),
+    )
+    .unwrap();
+    let (h, c) = (home.path().to_path_buf(), cfg.clone());
+    let o = tokio::task::spawn_blocking(move || run(&h, &c, &["quotes", "--format", "json", "--totals"]))
+        .await
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    let cents = |x: &Value| (x.as_f64().unwrap() * 100.0).round() as i64;
+    let pos = |sym: &str| {
+        v["quotes"].as_array().unwrap().iter().find(|q| q["symbol"] == sym).unwrap()["position"].clone()
+    };
+    // SMIC: 1000 × 72.50 HKD = 72,500 HKD, × 0.128 = 9,280.00 USD; P&L 72,500 − 40,100 = 32,400 HKD.
+    let smic = pos("0981.HK");
+    assert_eq!(
+        (cents(&smic["value"]), cents(&smic["value_base"]), cents(&smic["total_pnl"])),
+        (7_250_000, 928_000, 3_240_000)
+    );
+    // NVDA: 15 shares at (10 × 120.50 + 5 × 150) / 15 = 130.333…; value 15 × 181.20 = 2,718.00;
+    // P&L 2,718.00 − 1,955.00 = 763.00; day 15 × 1.20 = 18.00.
+    let nvda = pos("NVDA");
+    assert_eq!(
+        (cents(&nvda["value"]), cents(&nvda["total_pnl"]), cents(&nvda["day_pnl"])),
+        (271_800, 76_300, 1_800)
+    );
+    assert_eq!((nvda["avg_cost"].as_f64().unwrap() * 1000.0).round(), 130_333.0);
+    // ARM: 100 × 1212 p = £1,212.00, × 1.25 = $1,515.00; P&L (1212 − 1000) p × 100 = £212 = $265.00.
+    assert_eq!(cents(&pos("ARM.L")["value_base"]), 151_500);
+    let t = &v["totals"];
+    assert_eq!(t["currency"], "USD");
+    assert_eq!(cents(&t["value"]), 928_000 + 271_800 + 151_500);
+    // P&L: 32,400 HKD × 0.128 = 4,147.20; + 763.00; + 265.00. ZZZ (no price) is in neither sum.
+    assert_eq!(cents(&t["total_pnl"]), 414_720 + 76_300 + 26_500);
+    // Cost in USD: 40,100 × 0.128 = 5,132.80; 1,955.00; £1,000 × 1.25 = 1,250.00.
+    let pct = t["total_pnl_pct"].as_f64().unwrap();
+    assert!((pct - 5_175.20 / 8_337.80 * 100.0).abs() < 1e-9, "{pct}");
+    assert_eq!(t["missing_prices"], json!(["ZZZ"]));
+    assert_eq!(t["missing_rates"], json!([]));
+}

@@ -73,6 +73,13 @@ fn from_cache(
     })
 }
 
+/// Quotes for `symbols` added to `known`, as far as the source gives them.
+async fn fetch_into(providers: &Providers, symbols: &[Symbol], known: &mut HashMap<Symbol, Quote>) {
+    if let Ok(r) = providers.quotes.quotes(symbols).await {
+        known.extend(r.into_iter().filter_map(|(s, o)| o.ok().map(|q| (s, q))));
+    }
+}
+
 fn fail(err: &mut dyn Write, e: &ProviderError) -> i32 {
     let _ = writeln!(err, "chiptape: {e}");
     if matches!(e, ProviderError::Unsupported(_)) { EXIT_USAGE } else { EXIT_PARTIAL }
@@ -133,59 +140,39 @@ pub async fn quotes(
     }
 
     // Positions: rates to the base currency come from the same source, as FX pairs.
-    let lots = portfolio::lots(&cfg.positions);
-    let mut totals_in: Vec<(Holding, Option<String>, Option<f64>)> = Vec::new();
-    if !lots.is_empty() {
-        let mut held_quotes: HashMap<Symbol, Quote> = HashMap::new();
+    let mut totals = None;
+    if !cfg.positions.is_empty() {
+        let mut known: HashMap<Symbol, Quote> = HashMap::new();
         for (s, o) in &results {
             if let Ok(q) = o {
-                held_quotes.insert(s.clone(), q.clone());
+                known.insert(s.clone(), q.clone());
             }
         }
-        let extra: Vec<Symbol> = lots.keys().filter(|s| !held_quotes.contains_key(*s)).cloned().collect();
+        let held: Vec<Symbol> = portfolio::lots(&cfg.positions).into_keys().collect();
+        let extra: Vec<Symbol> = held.iter().filter(|s| !known.contains_key(*s)).cloned().collect();
         if with_totals && !extra.is_empty() {
-            if let Ok(r) = providers.quotes.quotes(&extra).await {
-                for (s, o) in r {
-                    if let Ok(q) = o {
-                        held_quotes.insert(s, q);
-                    }
-                }
-            }
+            fetch_into(providers, &extra, &mut known).await;
         }
-        let fx: Vec<Symbol> = held_quotes
+        let fx: Vec<Symbol> = known
             .values()
             .filter_map(|q| q.currency.as_deref().and_then(|c| portfolio::fx_symbol(c, &cfg.base_currency)))
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
-        let mut rates: HashMap<Symbol, f64> = HashMap::new();
         if !fx.is_empty() {
-            if let Ok(r) = providers.quotes.quotes(&fx).await {
-                for (s, o) in r {
-                    if let Some(p) = o.ok().and_then(|q| q.price) {
-                        rates.insert(s, p);
-                    }
-                }
-            }
+            fetch_into(providers, &fx, &mut known).await;
         }
-        let rate_for = |q: &Quote| -> Option<f64> {
-            let cur = q.currency.as_deref()?;
-            match portfolio::fx_symbol(cur, &cfg.base_currency) {
-                None => Some(1.0),
-                Some(fx) => rates.get(&fx).copied(),
-            }
-        };
-        for sym in lots.keys() {
-            let q = held_quotes.get(sym);
-            let rate = q.and_then(rate_for);
-            let Some(h) = portfolio::holding_in(&cfg.positions, sym, q, rate) else { continue };
-            if let Some(r) = records.iter_mut().find(|r| &r.quote.symbol == sym) {
-                r.position = Some(h.clone());
-            }
-            totals_in.push((h, q.and_then(|q| q.currency.clone()), rate));
+        let valued = portfolio::value_all(
+            &cfg.positions,
+            &cfg.base_currency,
+            |s| known.get(s),
+            |fx| known.get(fx).and_then(|q| q.price),
+        );
+        for r in &mut records {
+            r.position = valued.holdings.get(&r.quote.symbol).cloned();
         }
+        totals = with_totals.then_some(valued.totals);
     }
-    let totals = with_totals.then(|| portfolio::totals(&cfg.base_currency, &totals_in));
 
     let written = match fmt {
         QuoteFormat::Json => write_json(out, &records, totals.as_ref()),
@@ -337,6 +324,9 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
         )?;
         if !t.missing_rates.is_empty() {
             writeln!(out, "(no exchange rate for {}: left out)", t.missing_rates.join(", "))?;
+        }
+        if !t.missing_prices.is_empty() {
+            writeln!(out, "(no price for {}: left out)", t.missing_prices.join(", "))?;
         }
     }
     Ok(())

@@ -18,11 +18,15 @@ pub struct Position {
 pub struct Holding {
     pub quantity: f64,
     pub avg_cost: f64,
+    /// In the trading currency; unknown without a price.
     pub value: Option<f64>,
+    /// In the base currency; unknown without a price or a rate.
     pub value_base: Option<f64>,
     pub day_pnl: Option<f64>,
     pub total_pnl: Option<f64>,
     pub total_pnl_pct: Option<f64>,
+    /// Share of the portfolio's value in the base currency, in percent.
+    pub weight_pct: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,8 +36,17 @@ pub struct Totals {
     pub day_pnl: f64,
     pub total_pnl: f64,
     pub total_pnl_pct: Option<f64>,
-    /// Currencies held that could not be converted; their holdings are left out of the sums.
+    /// Currencies held that could not be converted; their holdings are left out of every sum.
     pub missing_rates: Vec<String>,
+    /// Symbols held without a price; left out of every sum (value and cost alike).
+    pub missing_prices: Vec<String>,
+}
+
+/// Every holding valued, and the totals in the base currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Valued {
+    pub holdings: BTreeMap<Symbol, Holding>,
+    pub totals: Totals,
 }
 
 /// London quotes come in pence (`GBp`): the major currency and the factor to it.
@@ -66,16 +79,6 @@ pub fn lots(positions: &[Position]) -> BTreeMap<Symbol, (f64, f64)> {
     out
 }
 
-/// The holding in `sym`, when the positions list it: its lots added up and valued at `quote`.
-pub fn holding_in(
-    positions: &[Position],
-    sym: &Symbol,
-    quote: Option<&Quote>,
-    rate: Option<f64>,
-) -> Option<Holding> {
-    lots(positions).get(sym).map(|(qty, cost)| holding(*qty, *cost, quote, rate))
-}
-
 /// `rate`: units of the base currency per unit of the quote's major currency.
 pub fn holding(quantity: f64, cost: f64, quote: Option<&Quote>, rate: Option<f64>) -> Holding {
     let avg_cost = if quantity != 0.0 { cost / quantity } else { 0.0 };
@@ -86,11 +89,18 @@ pub fn holding(quantity: f64, cost: f64, quote: Option<&Quote>, rate: Option<f64
     let day_pnl = quote.and_then(|q| q.change).map(|c| c * quantity);
     let total_pnl = value.map(|v| v - cost);
     let total_pnl_pct = total_pnl.filter(|_| cost != 0.0).map(|t| t / cost.abs() * 100.0);
-    Holding { quantity, avg_cost, value, value_base, day_pnl, total_pnl, total_pnl_pct }
+    Holding { quantity, avg_cost, value, value_base, day_pnl, total_pnl, total_pnl_pct, weight_pct: None }
 }
 
-/// Sum holdings in the base currency. `held`: (holding, quote currency, rate to base).
-pub fn totals(base: &str, held: &[(Holding, Option<String>, Option<f64>)]) -> Totals {
+/// Value every position: `quote` gives a symbol's quote, `rate` the price of an FX pair
+/// (`HKDUSD=X`). Unknown is never zero: a holding without a price, or whose currency cannot be
+/// converted, is left out of the value and of the cost alike, and named in the totals.
+pub fn value_all<'a>(
+    positions: &[Position],
+    base: &str,
+    quote: impl Fn(&Symbol) -> Option<&'a Quote>,
+    rate: impl Fn(&Symbol) -> Option<f64>,
+) -> Valued {
     let mut t = Totals {
         currency: base.to_string(),
         value: 0.0,
@@ -98,80 +108,172 @@ pub fn totals(base: &str, held: &[(Holding, Option<String>, Option<f64>)]) -> To
         total_pnl: 0.0,
         total_pnl_pct: None,
         missing_rates: Vec::new(),
+        missing_prices: Vec::new(),
     };
     let mut cost_base = 0.0;
-    for (h, cur, rate) in held {
-        let factor = cur.as_deref().map_or(1.0, |c| major_currency(c).1);
-        let Some(rate) = rate else {
-            if let Some(c) = cur {
-                let major = major_currency(c).0;
-                if !t.missing_rates.contains(&major) {
-                    t.missing_rates.push(major);
+    let mut holdings = BTreeMap::new();
+    for (sym, (qty, cost)) in lots(positions) {
+        let q = quote(&sym);
+        let cur = q.and_then(|q| q.currency.as_deref());
+        let r = cur.and_then(|c| match fx_symbol(c, base) {
+            None => Some(1.0),
+            Some(fx) => rate(&fx),
+        });
+        let h = holding(qty, cost, q, r);
+        match (h.value, h.value_base) {
+            (None, _) => t.missing_prices.push(sym.to_string()),
+            (Some(_), None) => {
+                let name = cur.map_or_else(|| format!("{sym}'s currency"), |c| major_currency(c).0);
+                if !t.missing_rates.contains(&name) {
+                    t.missing_rates.push(name);
                 }
             }
-            continue;
-        };
-        let k = factor * rate;
-        t.value += h.value.unwrap_or(0.0) * k;
-        t.day_pnl += h.day_pnl.unwrap_or(0.0) * k;
-        t.total_pnl += h.total_pnl.unwrap_or(0.0) * k;
-        cost_base += h.avg_cost * h.quantity * k;
+            (Some(_), Some(value_base)) => {
+                // Trading currency to base: the minor unit's factor (pence) times the rate.
+                let k = cur.map_or(1.0, |c| major_currency(c).1) * r.unwrap_or(1.0);
+                t.value += value_base;
+                t.day_pnl += h.day_pnl.unwrap_or(0.0) * k;
+                t.total_pnl += h.total_pnl.unwrap_or(0.0) * k;
+                cost_base += cost * k;
+            }
+        }
+        holdings.insert(sym, h);
     }
     if cost_base != 0.0 {
         t.total_pnl_pct = Some(t.total_pnl / cost_base.abs() * 100.0);
     }
-    t
+    if t.value != 0.0 {
+        for h in holdings.values_mut() {
+            h.weight_pct = h.value_base.map(|v| v / t.value * 100.0);
+        }
+    }
+    Valued { holdings, totals: t }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn q(price: f64, change: f64, cur: &str) -> Quote {
+    fn q(sym: &str, price: Option<f64>, change: f64, cur: &str) -> Quote {
         Quote {
-            price: Some(price),
+            symbol: Symbol::parse(sym).unwrap(),
+            price,
             change: Some(change),
             currency: Some(cur.to_string()),
             ..Quote::default()
         }
     }
 
-    #[test]
-    fn lots_add_up() {
-        let s = Symbol::parse("NVDA").unwrap();
-        let p = |q, c| Position { symbol: s.clone(), quantity: q, unit_cost: c };
-        let l = lots(&[p(10.0, 100.0), p(10.0, 200.0)]);
-        let (qty, cost) = l[&s];
-        let h = holding(qty, cost, Some(&q(180.0, 2.0, "USD")), Some(1.0));
-        assert_eq!(h.quantity, 20.0);
-        assert_eq!(h.avg_cost, 150.0);
-        assert_eq!(h.value, Some(3600.0));
-        assert_eq!(h.day_pnl, Some(40.0));
-        assert_eq!(h.total_pnl, Some(600.0));
-        assert_eq!(h.total_pnl_pct, Some(20.0));
+    fn lot(sym: &str, quantity: f64, unit_cost: f64) -> Position {
+        Position { symbol: Symbol::parse(sym).unwrap(), quantity, unit_cost }
     }
 
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    /// Lots add up; the average cost is their weighted mean; P&L against it.
     #[test]
-    fn pence_and_missing_rates() {
-        let h = holding(100.0, 10_000.0, Some(&q(120.0, 1.0, "GBp")), Some(1.25));
-        assert_eq!(h.value_base, Some(150.0)); // 100 × 120p = £120 → $150
-        let t = totals(
+    fn lots_average_cost_and_pnl() {
+        let quotes = [q("NVDA", Some(180.0), 2.0, "USD")];
+        let v = value_all(
+            &[lot("NVDA", 10.0, 100.0), lot("NVDA", 10.0, 200.0)],
             "USD",
-            &[
-                (h, Some("GBp".into()), Some(1.25)),
-                (holding(1.0, 1.0, Some(&q(2.0, 0.0, "HKD")), None), Some("HKD".into()), None),
-            ],
+            |s| quotes.iter().find(|x| &x.symbol == s),
+            |_| None,
         );
-        assert_eq!(t.value, 150.0);
-        assert_eq!(t.missing_rates, vec!["HKD"]);
-        assert_eq!(fx_symbol("GBp", "USD").unwrap().as_str(), "GBPUSD=X");
-        assert_eq!(fx_symbol("USD", "USD"), None);
+        let h = &v.holdings[&Symbol::parse("NVDA").unwrap()];
+        assert_eq!((h.quantity, h.avg_cost), (20.0, 150.0)); // (10×100 + 10×200) / 20
+        assert_eq!(h.value, Some(3600.0)); // 20 × 180
+        assert_eq!(h.day_pnl, Some(40.0)); // 20 × 2
+        assert_eq!(h.total_pnl, Some(600.0)); // 3600 − 3000
+        assert_eq!(h.total_pnl_pct, Some(20.0)); // 600 / 3000
+        assert_eq!(h.weight_pct, Some(100.0));
+        assert_eq!((v.totals.value, v.totals.total_pnl, v.totals.total_pnl_pct), (3600.0, 600.0, Some(20.0)));
+    }
+
+    /// A short position: negative quantity and value, a gain when the price falls.
+    #[test]
+    fn shorts() {
+        let quotes = [q("INTC", Some(20.0), -1.0, "USD")];
+        let v = value_all(
+            &[lot("INTC", -100.0, 25.0)],
+            "USD",
+            |s| quotes.iter().find(|x| &x.symbol == s),
+            |_| None,
+        );
+        let h = &v.holdings[&Symbol::parse("INTC").unwrap()];
+        assert_eq!(h.avg_cost, 25.0);
+        assert_eq!(h.value, Some(-2000.0)); // −100 × 20
+        assert_eq!(h.total_pnl, Some(500.0)); // −2000 − (−2500)
+        assert_eq!(h.total_pnl_pct, Some(20.0)); // 500 / 2500
+        assert_eq!(h.day_pnl, Some(100.0)); // −100 × −1
+    }
+
+    /// HKD, CNY and EUR at their rates, pence as a hundredth of a pound; weights in USD.
+    #[test]
+    fn fx_and_weights() {
+        let quotes = [
+            q("0981.HK", Some(72.0), 1.0, "HKD"),
+            q("688256.SS", Some(1600.0), -10.0, "CNY"),
+            q("ASML.AS", Some(700.0), 5.0, "EUR"),
+            q("ARM.L", Some(1200.0), 10.0, "GBp"),
+        ];
+        let rates = [("HKDUSD=X", 0.128), ("CNYUSD=X", 0.14), ("EURUSD=X", 1.05), ("GBPUSD=X", 1.25)];
+        let v = value_all(
+            &[
+                lot("0981.HK", 1000.0, 40.0),
+                lot("688256.SS", 10.0, 1000.0),
+                lot("ASML.AS", 2.0, 600.0),
+                lot("ARM.L", 100.0, 1000.0),
+            ],
+            "USD",
+            |s| quotes.iter().find(|x| &x.symbol == s),
+            |fx| rates.iter().find(|(s, _)| *s == fx.as_str()).map(|(_, r)| *r),
+        );
+        let base = |s: &str| v.holdings[&Symbol::parse(s).unwrap()].value_base.unwrap();
+        assert!(close(base("0981.HK"), 9216.0)); // 1000 × 72 HKD × 0.128
+        assert!(close(base("688256.SS"), 2240.0)); // 10 × 1600 CNY × 0.14
+        assert!(close(base("ASML.AS"), 1470.0)); // 2 × 700 EUR × 1.05
+        assert!(close(base("ARM.L"), 1500.0)); // 100 × 1200 p = £1200 × 1.25
+        let total = 9216.0 + 2240.0 + 1470.0 + 1500.0;
+        assert!(close(v.totals.value, total));
+        // P&L in USD: (72−40)×1000×0.128 + (1600−1000)×10×0.14 + (700−600)×2×1.05 + (1200−1000)p×100×0.01×1.25
+        assert!(close(v.totals.total_pnl, 4096.0 + 840.0 + 210.0 + 250.0));
+        // Day: 1×1000×0.128 − 10×10×0.14 + 5×2×1.05 + 10p×100×0.01×1.25
+        assert!(close(v.totals.day_pnl, 128.0 - 14.0 + 10.5 + 12.5));
+        let weight = v.holdings[&Symbol::parse("0981.HK").unwrap()].weight_pct.unwrap();
+        assert!(close(weight, 9216.0 / total * 100.0));
+        assert!(v.totals.missing_rates.is_empty() && v.totals.missing_prices.is_empty());
+    }
+
+    /// Unknown is never zero: a holding without a price or without a rate is left out of value and
+    /// cost alike (a price-less holding used to add 0 to the value and all of its cost), and named.
+    #[test]
+    fn a_missing_rate_and_a_missing_price() {
+        let quotes = [
+            q("NVDA", Some(110.0), 1.0, "USD"),
+            q("0981.HK", Some(72.0), 1.0, "HKD"),
+            q("ZZZ", None, 0.0, "USD"),
+        ];
+        let v = value_all(
+            &[lot("NVDA", 10.0, 100.0), lot("0981.HK", 1000.0, 40.0), lot("ZZZ", 50.0, 10.0)],
+            "USD",
+            |s| quotes.iter().find(|x| &x.symbol == s),
+            |_| None,
+        );
+        assert_eq!(v.totals.value, 1100.0); // NVDA only: 10 × 110
+        assert_eq!(v.totals.total_pnl, 100.0); // 1100 − 1000
+        assert_eq!(v.totals.total_pnl_pct, Some(10.0)); // 100 / 1000, not 100 / 1500 with ZZZ's cost
+        assert_eq!(v.totals.missing_rates, ["HKD"]);
+        assert_eq!(v.totals.missing_prices, ["ZZZ"]);
+        assert_eq!(v.holdings[&Symbol::parse("ZZZ").unwrap()].value, None);
     }
 
     #[test]
-    fn unknown_price_is_unknown_value() {
-        let h = holding(5.0, 50.0, None, Some(1.0));
-        assert_eq!(h.value, None);
-        assert_eq!(h.total_pnl, None);
+    fn fx_symbols() {
+        assert_eq!(fx_symbol("GBp", "USD").unwrap().as_str(), "GBPUSD=X");
+        assert_eq!(fx_symbol("HKD", "EUR").unwrap().as_str(), "HKDEUR=X");
+        assert_eq!(fx_symbol("USD", "USD"), None);
     }
 }

@@ -19,6 +19,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
     }
     match d.kind {
         DataKind::Quotes { source, results } => {
+            let fx_before = s.fx_symbols();
             for (sym, outcome) in results {
                 let e: &mut QuoteEntry = s.quotes.entry(sym).or_default();
                 match outcome {
@@ -37,6 +38,10 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             s.quote_status.error = None;
             s.quote_status.retry_at = None;
             s.fix_offsets();
+            // A held quote's currency is first known now: its exchange rate joins the plan.
+            if s.fx_symbols() != fx_before {
+                out.effects.push(Effect::Replan);
+            }
         }
         DataKind::QuotesFailed { source, error, retry_in } => {
             s.quote_status.label = source;

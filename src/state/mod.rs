@@ -5,6 +5,7 @@ pub mod columns;
 mod data;
 mod input;
 pub mod layout;
+mod portfolio;
 mod rows;
 
 pub use input::is_web_link;
@@ -267,7 +268,14 @@ impl State {
     /// The refresh plan this state asks for.
     pub fn plan(&self, refresh_seq: u64) -> crate::msg::Plan {
         let fast: Vec<Symbol> = self.group_symbols().to_vec();
-        let slow: Vec<Symbol> = self.config.all_symbols().into_iter().filter(|s| !fast.contains(s)).collect();
+        // Exchange rates for the positions go with the slow batch.
+        let mut slow: Vec<Symbol> =
+            self.config.all_symbols().into_iter().filter(|s| !fast.contains(s)).collect();
+        for fx in self.fx_symbols() {
+            if !fast.contains(&fx) && !slow.contains(&fx) {
+                slow.push(fx);
+            }
+        }
         crate::msg::Plan {
             generation: self.generation,
             fast,

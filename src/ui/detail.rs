@@ -11,7 +11,6 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
 
 use super::theme::Theme;
 use crate::market::exchange::exchange_for;
-use crate::market::portfolio;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Quote};
 use crate::present::number;
@@ -186,7 +185,7 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
         }
         None => lines.push(Line::styled("waiting for a quote…", theme.dim)),
     }
-    if let Some(h) = portfolio::holding_in(&state.config.positions, &d.symbol, q, None) {
+    if let Some(h) = state.portfolio().and_then(|v| v.holdings.get(&d.symbol).cloned()) {
         let pnl = h.total_pnl.map_or("—".to_string(), number::change);
         let pct = h.total_pnl_pct.map(|p| format!(" ({})", number::pct(p))).unwrap_or_default();
         lines.push(kv("Position", format!("{} @ {}", h.quantity, number::price(h.avg_cost)), theme.text, w));

@@ -1,0 +1,32 @@
+//! The positions, valued with the quotes and exchange rates the state holds.
+
+use std::collections::BTreeSet;
+
+use super::State;
+use crate::market::Symbol;
+use crate::market::portfolio::{Valued, fx_symbol, lots, value_all};
+
+impl State {
+    /// The positions valued with what is on hand; `None` when there are no positions.
+    pub fn portfolio(&self) -> Option<Valued> {
+        if self.config.positions.is_empty() {
+            return None;
+        }
+        let quote = |s: &Symbol| self.quotes.get(s).and_then(|e| e.quote.as_ref());
+        Some(value_all(&self.config.positions, &self.config.base_currency, quote, |fx| quote(fx)?.price))
+    }
+
+    /// The FX pairs that convert the held quotes' currencies into the base currency. Known once
+    /// those quotes have come (their currency is theirs to say).
+    pub fn fx_symbols(&self) -> Vec<Symbol> {
+        let base = &self.config.base_currency;
+        lots(&self.config.positions)
+            .keys()
+            .filter_map(|s| {
+                self.quotes.get(s)?.quote.as_ref()?.currency.as_deref().and_then(|c| fx_symbol(c, base))
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+}
