@@ -11,6 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::market::Symbol;
+pub use crate::market::alerts::{Alert, Rule};
 pub use crate::market::portfolio::Position;
 use crate::present::sanitize::printable;
 pub use keys::{Action, Key, KeyCode, KeyMap};
@@ -63,6 +64,8 @@ pub struct NewsConfig {
     pub yahoo_symbols: bool,
     pub yahoo_rss_url: String,
     pub max_items: usize,
+    /// Phrases marked wherever headlines are shown (any case for Latin script, exact for CJK).
+    pub highlight: Vec<String>,
     pub feeds: Vec<Feed>,
 }
 
@@ -87,14 +90,6 @@ impl NewsConfig {
         }
         gone
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Alert {
-    pub symbol: Symbol,
-    pub above: Option<f64>,
-    pub below: Option<f64>,
-    pub move_pct: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -53,6 +53,7 @@ pub struct RawNews {
     pub yahoo_symbols: Option<bool>,
     pub yahoo_rss_url: Option<String>,
     pub max_items: Option<i64>,
+    pub highlight: Option<Vec<String>>,
     pub feeds: Option<Vec<RawFeed>>,
 }
 
@@ -75,10 +76,12 @@ pub struct RawPosition {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlert {
-    pub symbol: String,
+    pub symbol: Option<String>,
     pub above: Option<f64>,
     pub below: Option<f64>,
     pub move_pct: Option<f64>,
+    pub keywords: Option<Vec<String>>,
+    pub symbols: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -336,7 +336,17 @@ impl Validator {
                 out
             }
         };
-        NewsConfig { yahoo_symbols: raw.yahoo_symbols.unwrap_or(true), yahoo_rss_url, max_items, feeds }
+        let highlight = match raw.highlight {
+            Some(list) => self.phrases(p.key("highlight"), list),
+            None => base.map(|b| b.news.highlight.clone()).unwrap_or_default(),
+        };
+        NewsConfig {
+            yahoo_symbols: raw.yahoo_symbols.unwrap_or(true),
+            yahoo_rss_url,
+            max_items,
+            highlight,
+            feeds,
+        }
     }
 
     fn positions(&mut self, raw: Vec<raw::RawPosition>) -> Vec<Position> {
@@ -358,29 +368,95 @@ impl Validator {
         out
     }
 
+    /// Printable, non-empty phrases: keywords of a headline alert, or headlines to highlight.
+    fn phrases(&mut self, path: KeyPath, raw: Vec<String>) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, p) in raw.into_iter().enumerate() {
+            if p.trim().is_empty() || p.chars().any(char::is_control) {
+                self.bad(path.index(i), "a phrase must be printable, non-empty text");
+            } else if !out.contains(&p.trim().to_string()) {
+                out.push(p.trim().to_string());
+            }
+        }
+        out
+    }
+
     fn alerts(&mut self, raw: Vec<raw::RawAlert>) -> Vec<Alert> {
         let p = KeyPath::root().key("alerts");
         let mut out = Vec::new();
         for (i, r) in raw.into_iter().enumerate() {
             let ap = p.index(i);
-            let sym = self.symbol(ap.key("symbol"), &r.symbol);
-            if r.above.is_none() && r.below.is_none() && r.move_pct.is_none() {
-                self.bad(ap.clone(), "an alert needs at least one of above, below, move_pct");
-            }
-            for (k, v) in [("above", r.above), ("below", r.below), ("move_pct", r.move_pct)] {
-                if let Some(v) = v
-                    && (!v.is_finite() || v <= 0.0)
-                {
-                    self.bad(ap.key(k), format!("must be a positive number (got {v})"));
+            let prices = [("above", r.above), ("below", r.below), ("move_pct", r.move_pct)];
+            let has_price = prices.iter().any(|(_, v)| v.is_some());
+            match (r.symbol, r.keywords) {
+                (Some(_), Some(_)) => {
+                    self.bad(
+                        ap.key("keywords"),
+                        "an alert is on a symbol's price or on headlines' keywords, not both",
+                    );
                 }
-            }
-            if let (Some(a), Some(b)) = (r.above, r.below)
-                && a <= b
-            {
-                self.bad(ap.key("above"), format!("must be greater than below ({a} <= {b})"));
-            }
-            if let Some(symbol) = sym {
-                out.push(Alert { symbol, above: r.above, below: r.below, move_pct: r.move_pct });
+                (None, None) => self.bad(
+                    ap.clone(),
+                    "an alert needs a symbol with above, below or move_pct, or headline keywords",
+                ),
+                (Some(raw_sym), None) => {
+                    if r.symbols.is_some() {
+                        self.bad(
+                            ap.key("symbols"),
+                            "`symbols` narrows a keyword alert; a price alert has `symbol`",
+                        );
+                    }
+                    if !has_price {
+                        self.bad(ap.clone(), "an alert needs at least one of above, below, move_pct");
+                    }
+                    for (k, v) in prices {
+                        if let Some(v) = v
+                            && (!v.is_finite() || v <= 0.0)
+                        {
+                            self.bad(ap.key(k), format!("must be a positive number (got {v})"));
+                        }
+                    }
+                    if let (Some(a), Some(b)) = (r.above, r.below)
+                        && a <= b
+                    {
+                        self.bad(ap.key("above"), format!("must be greater than below ({a} <= {b})"));
+                    }
+                    if let Some(symbol) = self.symbol(ap.key("symbol"), &raw_sym) {
+                        let rules = [
+                            r.above.map(Rule::Above),
+                            r.below.map(Rule::Below),
+                            r.move_pct.map(Rule::MovePct),
+                        ];
+                        out.extend(
+                            rules
+                                .into_iter()
+                                .flatten()
+                                .map(|rule| Alert::Price { symbol: symbol.clone(), rule }),
+                        );
+                    }
+                }
+                (None, Some(words)) => {
+                    for (k, v) in prices {
+                        if v.is_some() {
+                            self.bad(
+                                ap.key(k),
+                                "a keyword alert fires on headlines; price limits need a `symbol`",
+                            );
+                        }
+                    }
+                    let keywords = self.phrases(ap.key("keywords"), words);
+                    if keywords.is_empty() {
+                        self.bad(ap.key("keywords"), "give at least one phrase");
+                    }
+                    let symbols = r
+                        .symbols
+                        .unwrap_or_default()
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, s)| self.symbol(ap.key("symbols").index(j), s))
+                        .collect();
+                    out.push(Alert::Headline { keywords, symbols });
+                }
             }
         }
         out
@@ -446,6 +522,40 @@ mod tests {
             Err(ConfigError::Invalid { issues, .. }) => issues,
             other => panic!("expected an error, got {other:?}"),
         }
+    }
+
+    /// Price alerts become one alert per rule; keyword alerts keep their phrases and symbols; a
+    /// mix of the two, or neither, is refused where it is written.
+    #[test]
+    fn alerts_of_both_kinds() {
+        let c = parse_str(
+            "[[alerts]]\nsymbol = \"nvda\"\nabove = 200\nbelow = 100\n\n[[alerts]]\nkeywords = [\"Entity List\", \" 实体清单 \"]\nsymbols = [\"0981.hk\"]\n",
+            "c.toml",
+        )
+        .unwrap();
+        let nvda = Symbol::parse("NVDA").unwrap();
+        assert_eq!(
+            c.alerts,
+            [
+                Alert::Price { symbol: nvda.clone(), rule: Rule::Above(200.0) },
+                Alert::Price { symbol: nvda, rule: Rule::Below(100.0) },
+                Alert::Headline {
+                    keywords: vec!["Entity List".into(), "实体清单".into()],
+                    symbols: vec![Symbol::parse("0981.HK").unwrap()]
+                },
+            ]
+        );
+        let is = err(
+            "[[alerts]]\nsymbol = \"NVDA\"\nkeywords = [\"x\"]\n\n[[alerts]]\nkeywords = []\nabove = 3\n\n[[alerts]]\nsymbols = [\"NVDA\"]\n",
+        );
+        let keys: Vec<&str> = is.iter().filter_map(|i| i.key.as_deref()).collect();
+        assert_eq!(
+            keys,
+            ["alerts[0].keywords", "alerts[1].above", "alerts[1].keywords", "alerts[2]"],
+            "{is:?}"
+        );
+        let is = err("[news]\nhighlight = [\"ok\", \"\"]\n");
+        assert_eq!(is[0].key.as_deref(), Some("news.highlight[1]"));
     }
 
     #[test]

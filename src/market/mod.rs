@@ -1,5 +1,6 @@
 //! Domain types shared by providers, state and output: no I/O, no terminal.
 
+pub mod alerts;
 pub mod clock;
 pub mod exchange;
 pub mod news;

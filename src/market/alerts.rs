@@ -1,0 +1,165 @@
+//! Alerts: price rules on a symbol's quote, phrases in headlines; whether one holds, and what a
+//! fired alert says. When to fire (once per crossing) is the state's business.
+
+use std::ops::Range;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Headline, Quote, Symbol};
+
+/// One price condition.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Rule {
+    /// The regular-session price above this (trading currency).
+    Above(f64),
+    Below(f64),
+    /// The absolute day change at least this many percent.
+    MovePct(f64),
+}
+
+impl Rule {
+    /// Whether `q` meets the rule; `None` when the quote lacks the number to tell.
+    pub fn holds(self, q: &Quote) -> Option<bool> {
+        match self {
+            Rule::Above(x) => q.price.map(|p| p > x),
+            Rule::Below(x) => q.price.map(|p| p < x),
+            Rule::MovePct(x) => q.change_pct.map(|c| c.abs() >= x),
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    /// "below 40", "above 212.5", "moves 7.5%": also the key its state is kept under.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rule::Above(x) => write!(f, "above {x}"),
+            Rule::Below(x) => write!(f, "below {x}"),
+            Rule::MovePct(x) => write!(f, "moves {x}%"),
+        }
+    }
+}
+
+/// One alert as configured; a `[[alerts]]` entry with several of above/below/move_pct is one
+/// alert per rule, each firing on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Alert {
+    Price {
+        symbol: Symbol,
+        rule: Rule,
+    },
+    /// A new headline containing any of `keywords` (and, when `symbols` is not empty, about one of them).
+    Headline {
+        keywords: Vec<String>,
+        symbols: Vec<Symbol>,
+    },
+}
+
+impl Alert {
+    /// A name that stays the same while the config does: what its state is kept under.
+    pub fn key(&self) -> String {
+        match self {
+            Alert::Price { symbol, rule } => format!("{symbol} {rule}"),
+            Alert::Headline { keywords, symbols } => {
+                let on: Vec<&str> = symbols.iter().map(Symbol::as_str).collect();
+                format!("headline {} {}", keywords.join("|"), on.join(","))
+            }
+        }
+    }
+
+    /// The phrases of a headline alert that `h` matches, when it is about the alert's symbols.
+    pub fn matches<'a>(&'a self, h: &Headline) -> Vec<&'a str> {
+        match self {
+            Alert::Headline { keywords, symbols }
+                if symbols.is_empty() || symbols.iter().any(|s| h.symbols.contains(s)) =>
+            {
+                let mut found = phrases_in(&h.title, keywords);
+                if let Some(summary) = &h.summary {
+                    found.extend(
+                        phrases_in(summary, keywords)
+                            .into_iter()
+                            .filter(|p| !found.contains(p))
+                            .collect::<Vec<_>>(),
+                    );
+                }
+                found
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `phrase` in `text`, any case for Latin letters, exactly for everything else (CJK has no case).
+fn occurrences(text: &str, phrase: &str) -> Vec<Range<usize>> {
+    if phrase.is_empty() {
+        return Vec::new();
+    }
+    // ASCII lowering keeps byte offsets, so the ranges fit the original text.
+    let (hay, needle) = (text.to_ascii_lowercase(), phrase.to_ascii_lowercase());
+    hay.match_indices(&needle).map(|(i, m)| i..i + m.len()).collect()
+}
+
+/// The phrases found in `text`, in the order given.
+pub fn phrases_in<'a>(text: &str, phrases: &'a [String]) -> Vec<&'a str> {
+    phrases.iter().filter(|p| !occurrences(text, p).is_empty()).map(String::as_str).collect()
+}
+
+/// Where any of `phrases` stands in `text`, merged and in order: what to mark.
+pub fn phrase_ranges(text: &str, phrases: &[String]) -> Vec<Range<usize>> {
+    let mut all: Vec<Range<usize>> = phrases.iter().flat_map(|p| occurrences(text, p)).collect();
+    all.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in all {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// A headline an alert fired for: enough to show it and open it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FiredHeadline {
+    pub id: String,
+    pub title: String,
+    pub link: String,
+}
+
+/// One entry of the alert log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fired {
+    pub at: DateTime<Utc>,
+    pub symbol: Option<Symbol>,
+    /// The rule ("below 40") or the phrases ("export control") that fired.
+    pub what: String,
+    pub price: Option<f64>,
+    pub headline: Option<FiredHeadline>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_any_case_for_latin_exact_for_cjk() {
+        let phrases = vec!["Entity List".to_string(), "出口管制".to_string(), "export control".to_string()];
+        assert_eq!(phrases_in("US adds SMIC units to the entity list", &phrases), ["Entity List"]);
+        assert_eq!(phrases_in("美国升级出口管制措施", &phrases), ["出口管制"]);
+        assert_eq!(phrases_in("New EXPORT CONTROLS on chips", &phrases), ["export control"]);
+        assert!(phrases_in("Exports rise", &phrases).is_empty());
+        assert_eq!(phrase_ranges("entity list and Entity List", &phrases), [0..11, 16..27]);
+        assert_eq!(phrase_ranges("升级出口管制", &phrases), [6..18], "byte ranges of the original text");
+    }
+
+    #[test]
+    fn rules() {
+        let q = Quote { price: Some(39.5), change_pct: Some(-8.0), ..Quote::default() };
+        assert_eq!(Rule::Below(40.0).holds(&q), Some(true));
+        assert_eq!(Rule::Above(40.0).holds(&q), Some(false));
+        assert_eq!(Rule::MovePct(7.5).holds(&q), Some(true), "absolute change");
+        assert_eq!(Rule::Above(1.0).holds(&Quote::default()), None, "no price: cannot tell");
+        assert_eq!(Rule::Below(40.0).to_string(), "below 40");
+        assert_eq!(Rule::MovePct(7.5).to_string(), "moves 7.5%");
+    }
+}
