@@ -149,7 +149,11 @@ mod tests {
         assert_eq!(phrases_in("New EXPORT CONTROLS on chips", &phrases), ["export control"]);
         assert!(phrases_in("Exports rise", &phrases).is_empty());
         assert_eq!(phrase_ranges("entity list and Entity List", &phrases), [0..11, 16..27]);
-        assert_eq!(phrase_ranges("升级出口管制", &phrases), [6..18], "byte ranges of the original text");
+        assert_eq!(
+            phrase_ranges("升级出口管制", &phrases),
+            vec![std::ops::Range { start: 6, end: 18 }],
+            "byte ranges of the original text"
+        );
     }
 
     #[test]
