@@ -53,6 +53,10 @@ pub enum Effect {
     /// Symbols, intervals or pause changed: send the refresh task a new plan.
     Replan,
     OpenLink(String),
+    /// An alert fired and `alerts_bell` is on: ring the terminal's bell.
+    Bell,
+    /// An alert fired: run `alerts_command` with this message appended.
+    AlertCommand(String),
     /// Something the cache keeps changed (quotes, headlines, read marks, series): save it soon.
     SaveCache,
     /// Fetch these series (each is marked in flight in the state until its answer comes).

@@ -3,6 +3,7 @@
 pub mod cache;
 pub mod editor;
 pub mod edits;
+pub mod notify;
 pub mod opener;
 pub mod watcher;
 
@@ -51,6 +52,7 @@ pub struct Runtime {
     pub rebuild: Option<Rebuild>,
     pub suspend: Option<Box<dyn Suspend>>,
     pub opener: opener::Opener,
+    pub bell: notify::Bell,
     /// The on-disk cache: read before the first frame, written while running and at exit.
     pub cache: Option<crate::store::cache::Cache>,
     /// The last snapshot of the cache taken, shared with the panic hook.
@@ -72,6 +74,7 @@ impl Runtime {
             rebuild: None,
             suspend: None,
             opener: opener::system_opener(),
+            bell: notify::terminal_bell(),
             cache: None,
             last_snapshot: Default::default(),
         }
@@ -263,6 +266,10 @@ where
                         );
                     }
                     Effect::FetchSeries(keys) => fetch_series(&rt.providers, keys, &inbox_tx),
+                    Effect::Bell => (rt.bell)(),
+                    Effect::AlertCommand(message) => {
+                        notify::run_alert_command(&state.config.alerts_command, message, inbox_tx.clone())
+                    }
                     Effect::SaveCache => {
                         if let Some(s) = saver.as_mut() {
                             s.changed();

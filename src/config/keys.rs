@@ -174,6 +174,7 @@ actions! {
     RemoveSymbol => "remove_symbol", "remove symbol";
     EditConfig => "edit_config", "edit config in $EDITOR";
     Pause => "pause", "pause / resume updates";
+    AlertLog => "alert_log", "alert log";
     Help => "help", "this help";
     Close => "close", "close / clear";
 }
@@ -217,6 +218,7 @@ fn default_bindings() -> Vec<(Key, Action)> {
         (Key::ch('d'), RemoveSymbol),
         (Key::ch('e'), EditConfig),
         (Key::ch('p'), Pause),
+        (Key::ch('A'), AlertLog),
         (Key::ch('?'), Help),
         (Key::plain(K::Esc), Close),
     ];

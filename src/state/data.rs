@@ -20,6 +20,8 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
     match d.kind {
         DataKind::Quotes { source, results } => {
             let fx_before = s.fx_symbols();
+            let fresh: Vec<crate::market::Quote> =
+                results.iter().filter_map(|(_, o)| o.as_ref().ok().cloned()).collect();
             for (sym, outcome) in results {
                 let e: &mut QuoteEntry = s.quotes.entry(sym).or_default();
                 match outcome {
@@ -42,6 +44,8 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             if s.fx_symbols() != fx_before {
                 out.effects.push(Effect::Replan);
             }
+            let fresh: Vec<&crate::market::Quote> = fresh.iter().collect();
+            s.check_price_alerts(&fresh, d.at, out);
         }
         DataKind::QuotesFailed { source, error, retry_in } => {
             s.quote_status.label = source;
@@ -57,7 +61,14 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                     .first()
                     .is_none_or(|h| s.news.selected.as_ref().is_none_or(|id| *id == h.id));
             let answered = !headlines.is_empty() || errors.is_empty();
+            let known: std::collections::HashSet<String> = s.headlines.iter().map(|h| h.id.clone()).collect();
             crate::market::news::merge(&mut s.headlines, headlines, s.config.news.max_items, Some(d.at));
+            let new: Vec<crate::market::Headline> =
+                s.headlines.iter().filter(|h| !known.contains(&h.id)).cloned().collect();
+            if answered {
+                let new: Vec<&crate::market::Headline> = new.iter().collect();
+                s.check_headline_alerts(&new, d.at, out);
+            }
             if at_top {
                 s.news.selected = None;
             }
@@ -85,6 +96,7 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
                 || cfg.provider != s.config.provider
                 || cfg.news != s.config.news
                 || cfg.symbols != s.config.symbols;
+            let alerts_changed = cfg.alerts != s.config.alerts || cfg.news != s.config.news;
             let plan_changed = cfg.refresh_secs != s.config.refresh_secs
                 || cfg.closed_refresh_secs != s.config.closed_refresh_secs
                 || cfg.news_refresh_secs != s.config.news_refresh_secs
@@ -93,6 +105,9 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
             crate::market::news::forget_feeds(&mut s.headlines, &s.config.news.feeds_gone_in(&cfg.news));
             s.config = cfg;
             s.config_error = None;
+            if alerts_changed {
+                s.alerts_reconfigured();
+            }
             s.group = group_name
                 .and_then(|n| s.config.groups.iter().position(|g| g.name == n))
                 .unwrap_or(0)

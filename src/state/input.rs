@@ -32,6 +32,10 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
         }
         return;
     }
+    if s.alerts.open {
+        alert_log_key(s, k, action, out);
+        return;
+    }
     if s.notice.take().is_some() {
         out.redraw = true;
     }
@@ -40,6 +44,13 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
     }
     let Some(action) = action else { return };
     act(s, action, out);
+    // A marked row or headline the selection now rests on has been seen.
+    if matches!(
+        action,
+        Action::Down | Action::Up | Action::Top | Action::Bottom | Action::PageUp | Action::PageDown
+    ) {
+        s.alert_seen();
+    }
 }
 
 /// Keys of the detail view; `false` lets the key map handle it (help, refresh, quit by ctrl-c).
@@ -80,6 +91,35 @@ fn detail_key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) 
         _ => out.redraw = false,
     }
     true
+}
+
+/// The alert log takes the keyboard: move, open an alert's headline, close.
+fn alert_log_key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) {
+    out.redraw = true;
+    let last = s.alerts.log.len().saturating_sub(1);
+    let cursor = &mut s.alerts.cursor;
+    match action {
+        Some(Action::Down) => *cursor = (*cursor + 1).min(last),
+        Some(Action::Up) => *cursor = cursor.saturating_sub(1),
+        Some(Action::Top) => *cursor = 0,
+        Some(Action::Bottom) => *cursor = last,
+        Some(Action::Activate | Action::OpenLink) => {
+            // Newest first on screen.
+            let entry = s.alerts.log.len().checked_sub(*cursor + 1).and_then(|i| s.alerts.log.get(i));
+            match entry.and_then(|f| f.headline.clone()) {
+                Some(h) if is_web_link(&h.link) => {
+                    s.read.insert(h.id);
+                    out.effects.push(Effect::SaveCache);
+                    out.effects.push(Effect::OpenLink(h.link));
+                }
+                Some(_) => s.notice = Some("refusing to open non-web link".to_string()),
+                None => s.notice = Some("a price alert has no link to open".to_string()),
+            }
+        }
+        Some(Action::AlertLog | Action::Close | Action::Quit) => s.alerts.open = false,
+        _ if k.code == KeyCode::Esc => s.alerts.open = false,
+        _ => out.redraw = false,
+    }
 }
 
 fn search_key(s: &mut State, k: Key, out: &mut Outcome) {
@@ -286,6 +326,7 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
             s.paused = !s.paused;
             out.effects.push(Effect::Replan);
         }
+        AlertLog => s.open_alert_log(),
         Help => s.help = true,
         Close => {
             if s.news_filter.is_some() {

@@ -1,5 +1,6 @@
 //! Everything the screen shows, and the pure `update` that changes it. No I/O, no clock of its own.
 
+mod alerts;
 mod charts;
 pub mod columns;
 mod data;
@@ -23,6 +24,7 @@ use crate::msg::{Effect, Msg, Outcome};
 use crate::present::time;
 use crate::state::layout::Layout;
 
+pub use alerts::{Alerts, message as alert_message};
 pub use charts::{Detail, SeriesEntry};
 pub use rows::SortKey;
 
@@ -112,6 +114,7 @@ pub struct State {
     pub notice: Option<String>,
     /// The latest config error (a broken edit); the last good config keeps running.
     pub config_error: Option<String>,
+    pub alerts: Alerts,
     time_sig: u64,
 }
 
@@ -146,6 +149,7 @@ impl State {
             generation: 1,
             notice: None,
             config_error: None,
+            alerts: Alerts { baseline: true, ..Alerts::default() },
             time_sig: 0,
         };
         s.time_sig = s.time_signature();

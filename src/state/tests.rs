@@ -711,3 +711,193 @@ fn a_headline_without_a_link_shows_but_does_not_open() {
     assert_eq!(s.notice.as_deref(), Some("this headline has no link"));
     assert!(s.read.contains(&id));
 }
+
+mod alerts {
+    use super::*;
+    use crate::config::{Alert, Rule};
+    use crate::market::Quote;
+
+    fn with_alerts(alerts: Vec<Alert>) -> State {
+        let mut cfg = builtin();
+        cfg.alerts = alerts;
+        cfg.alerts_command = vec!["notify-send".into()];
+        cfg.alerts_bell = true;
+        let mut s = State::new(cfg, false, t0());
+        update(&mut s, Msg::Resize(120, 35), t0());
+        s
+    }
+
+    fn price(s: &mut State, sym: &str, p: f64, pct: f64) -> Outcome {
+        let q = Quote { symbol: super::sym(sym), price: Some(p), change_pct: Some(pct), ..Quote::default() };
+        let generation = s.generation;
+        update(
+            s,
+            data(
+                generation,
+                DataKind::Quotes { source: "Yahoo".into(), results: vec![(super::sym(sym), Ok(q))] },
+            ),
+            t0(),
+        )
+    }
+
+    fn fired(out: &Outcome) -> Vec<String> {
+        out.effects
+            .iter()
+            .filter_map(|e| if let Effect::AlertCommand(m) = e { Some(m.clone()) } else { None })
+            .collect()
+    }
+
+    fn news(s: &mut State, items: Vec<crate::market::Headline>) -> Outcome {
+        let generation = s.generation;
+        update(s, data(generation, DataKind::News { headlines: items, errors: vec![] }), t0())
+    }
+
+    fn about(n: usize, title: &str, syms: &[&str]) -> crate::market::Headline {
+        let mut h = story(n, "wire");
+        h.title = title.into();
+        h.id = format!("{title}-{n}");
+        h.symbols = syms.iter().map(|x| super::sym(x)).collect();
+        h.published = Some(t0() - chrono::Duration::minutes(n as i64));
+        h
+    }
+
+    /// Fires once when the price crosses below, not again while it stays there, re-arms when it
+    /// comes back above, and fires on the next crossing.
+    #[test]
+    fn crossing_fires_once_and_rearms() {
+        let mut s = with_alerts(vec![Alert::Price { symbol: sym("0981.HK"), rule: Rule::Below(40.0) }]);
+        assert!(fired(&price(&mut s, "0981.HK", 45.0, 0.0)).is_empty());
+        let out = price(&mut s, "0981.HK", 39.5, -2.0);
+        assert_eq!(fired(&out), ["0981.HK below 40.00 at 39.50"]);
+        assert!(out.effects.contains(&Effect::Bell));
+        assert!(s.notice.as_deref().unwrap().starts_with("alert: 0981.HK below 40.00"));
+        assert!(s.alerts.marked.contains(&sym("0981.HK")), "the row is marked");
+        for p in [39.0, 38.0, 39.9] {
+            assert!(fired(&price(&mut s, "0981.HK", p, -3.0)).is_empty(), "no repeat at {p}");
+        }
+        assert!(fired(&price(&mut s, "0981.HK", 41.0, 1.0)).is_empty(), "re-armed, silently");
+        assert_eq!(fired(&price(&mut s, "0981.HK", 38.0, -4.0)).len(), 1, "the next crossing fires");
+        assert_eq!(s.alerts.log.len(), 2);
+    }
+
+    /// Crossing up, a day move in either direction, and several rules on one symbol each firing
+    /// on its own.
+    #[test]
+    fn above_move_pct_and_several_on_one_symbol() {
+        let nvda = sym("NVDA");
+        let mut s = with_alerts(vec![
+            Alert::Price { symbol: nvda.clone(), rule: Rule::Above(200.0) },
+            Alert::Price { symbol: nvda.clone(), rule: Rule::MovePct(7.5) },
+        ]);
+        assert!(fired(&price(&mut s, "NVDA", 190.0, 2.0)).is_empty());
+        assert_eq!(fired(&price(&mut s, "NVDA", 205.0, 5.0)), ["NVDA above 200.00 at 205.00"]);
+        assert_eq!(fired(&price(&mut s, "NVDA", 215.0, 8.0)), ["NVDA moved +8.00% at 215.00"]);
+        assert!(
+            fired(&price(&mut s, "NVDA", 190.0, -7.6)).is_empty(),
+            "the move rule holds still (absolute)"
+        );
+        assert_eq!(
+            fired(&price(&mut s, "NVDA", 201.0, 1.0)),
+            ["NVDA above 200.00 at 201.00"],
+            "the other re-armed"
+        );
+    }
+
+    /// Cached quotes never fire; with the alert state kept from the last run, a condition that was
+    /// already true then does not fire again at start.
+    #[test]
+    fn start_up_with_a_cached_state_does_not_fire_again() {
+        let alert = Alert::Price { symbol: sym("0981.HK"), rule: Rule::Below(40.0) };
+        let mut s = with_alerts(vec![alert.clone()]);
+        s.alerts.armed.insert(alert.key(), false);
+        assert!(fired(&price(&mut s, "0981.HK", 39.0, -1.0)).is_empty());
+        // A quote from the cache is restored, not received: nothing evaluates it.
+        let mut cached = with_alerts(vec![alert]);
+        let q = Quote { symbol: sym("0981.HK"), price: Some(30.0), ..Quote::default() };
+        cached.quotes.insert(
+            sym("0981.HK"),
+            QuoteEntry { quote: Some(q), error: None, updated: Some(t0()), cached: true },
+        );
+        assert!(fired(&update(&mut cached, Msg::Tick, t0())).is_empty());
+    }
+
+    /// Keyword alerts: once per new headline, with or without a symbol filter, CJK phrases exact;
+    /// the first batch (a feed's 500 old items) is the baseline, and so is the first after a
+    /// config change.
+    #[test]
+    fn keyword_alerts() {
+        let mut s = with_alerts(vec![
+            Alert::Headline { keywords: vec!["Entity List".into(), "实体清单".into()], symbols: vec![] },
+            Alert::Headline { keywords: vec!["capacity".into()], symbols: vec![sym("0981.HK")] },
+        ]);
+        let old: Vec<_> = (0..500).map(|i| about(100 + i, "Old news about the entity list", &[])).collect();
+        assert!(fired(&news(&mut s, old)).is_empty(), "no storm on the first load");
+        let out = news(
+            &mut s,
+            vec![
+                about(1, "US adds SMIC units to the ENTITY LIST", &[]),
+                about(2, "美国将中芯国际列入实体清单", &["0981.HK"]),
+                about(3, "Capacity grows at Hua Hong", &["1347.HK"]),
+                about(4, "SMIC capacity is full", &["0981.HK"]),
+                about(5, "Nothing to see", &[]),
+            ],
+        );
+        assert_eq!(
+            fired(&out),
+            [
+                "headline (Entity List): US adds SMIC units to the ENTITY LIST",
+                "headline (实体清单): 美国将中芯国际列入实体清单",
+                "headline (capacity): SMIC capacity is full",
+            ]
+        );
+        assert!(s.alerts.marked_headlines.contains("US adds SMIC units to the ENTITY LIST-1"));
+        assert!(
+            fired(&news(&mut s, vec![about(1, "US adds SMIC units to the ENTITY LIST", &[])])).is_empty(),
+            "once per headline"
+        );
+        let cfg = s.config.clone();
+        let mut changed = cfg.clone();
+        changed.alerts.push(Alert::Headline { keywords: vec!["gallium".into()], symbols: vec![] });
+        update(&mut s, Msg::Config(Box::new(Ok(changed))), t0());
+        assert!(
+            fired(&news(&mut s, vec![about(6, "Entity List grows again", &[])])).is_empty(),
+            "baseline after a change"
+        );
+        assert_eq!(fired(&news(&mut s, vec![about(7, "Gallium curbs", &[])])).len(), 1);
+    }
+
+    /// The log lists every alert, newest first; opening it marks everything seen; Enter on a
+    /// headline entry opens its link; a marked row is seen once selected.
+    #[test]
+    fn the_log_and_seen_marks() {
+        let mut s = with_alerts(vec![
+            Alert::Price { symbol: sym("688981.SS"), rule: Rule::Above(10.0) },
+            Alert::Headline { keywords: vec!["SMIC".into()], symbols: vec![] },
+        ]);
+        price(&mut s, "688981.SS", 11.0, 1.0);
+        assert!(s.alerts.marked.contains(&sym("688981.SS")));
+        ch(&mut s, 'j');
+        assert_eq!(selected(&s), "688981.SS");
+        assert!(s.alerts.marked.is_empty(), "seen once selected");
+        news(&mut s, vec![]);
+        let mut h = about(1, "SMIC wins", &[]);
+        h.link = "https://news.example.com/smic-wins".into();
+        news(&mut s, vec![h]);
+        assert!(!s.alerts.marked_headlines.is_empty());
+        ch(&mut s, 'A');
+        assert!(s.alerts.open && s.alerts.marked_headlines.is_empty());
+        assert_eq!(s.alerts.cursor, 0);
+        let out = press(&mut s, Key::plain(KeyCode::Enter));
+        assert!(
+            out.effects.contains(&Effect::OpenLink("https://news.example.com/smic-wins".into())),
+            "{:?}",
+            out.effects
+        );
+        ch(&mut s, 'j');
+        let out = press(&mut s, Key::plain(KeyCode::Enter));
+        assert!(!out.effects.iter().any(|e| matches!(e, Effect::OpenLink(_))));
+        assert_eq!(s.notice.as_deref(), Some("a price alert has no link to open"));
+        assert!(ch(&mut s, 'q').effects.is_empty(), "q closes the log, it does not quit");
+        assert!(!s.alerts.open);
+    }
+}

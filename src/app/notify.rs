@@ -1,0 +1,62 @@
+//! Telling the user an alert fired, outside the screen: the terminal's bell and `alerts_command`.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use crate::msg::Msg;
+
+/// How long an alert command may run before it is killed.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Rings the bell; tests count instead.
+pub type Bell = Arc<dyn Fn() + Send + Sync>;
+
+/// BEL on the terminal: the terminal decides what it sounds or looks like.
+pub fn terminal_bell() -> Bell {
+    Arc::new(|| {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(b"\x07");
+        let _ = out.flush();
+    })
+}
+
+/// Run `command` (program and its arguments, no shell) with `message` appended, on a blocking
+/// thread: waited for (no zombie), killed after `COMMAND_TIMEOUT`, and a failure reported as a
+/// notice, never fatal.
+pub fn run_alert_command(command: &[String], message: String, inbox: mpsc::UnboundedSender<Msg>) {
+    let Some((program, args)) = command.split_first() else { return };
+    let (program, args) = (program.clone(), args.to_vec());
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = run(&program, &args, &message) {
+            tracing::warn!(program, error = %e, "alert command failed");
+            let _ = inbox.send(Msg::Notice(format!("alert command {program}: {e}")));
+        }
+    });
+}
+
+fn run(program: &str, args: &[String], message: &str) -> Result<(), String> {
+    let mut child = std::process::Command::new(program)
+        .args(args)
+        .arg(message)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run it ({e})"))?;
+    let started = Instant::now();
+    loop {
+        match child.try_wait().map_err(|e| e.to_string())? {
+            Some(s) if s.success() => return Ok(()),
+            Some(s) => return Err(format!("exited with {s}")),
+            None if started.elapsed() > COMMAND_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("still running after {}s: stopped", COMMAND_TIMEOUT.as_secs()));
+            }
+            None => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Firing alerts: each price rule once per crossing, each new headline once; the log, the marks
+//! that wait to be seen, and what the runtime is asked to do (bell, command).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use super::State;
+use crate::market::alerts::{Alert, Fired, FiredHeadline};
+use crate::market::{Headline, Quote, Symbol};
+use crate::msg::{Effect, Outcome};
+use crate::present::number;
+
+/// Entries the log keeps.
+const LOG_MAX: usize = 200;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Alerts {
+    /// Per alert (its key): `false` once it fired while its condition still holds; it re-arms when
+    /// the condition stops holding. Kept in the cache, so a restart does not fire it again.
+    pub armed: HashMap<String, bool>,
+    /// Oldest first.
+    pub log: Vec<Fired>,
+    /// Rows and headlines with an alert the user has not seen yet.
+    pub marked: HashSet<Symbol>,
+    pub marked_headlines: HashSet<String>,
+    /// The next headlines are a baseline (at start, after a config change): seen, never fired, so
+    /// a feed's first 500 old items are no alert storm.
+    pub baseline: bool,
+    /// The alert log is open, with this entry selected (0 = newest).
+    pub open: bool,
+    pub cursor: usize,
+}
+
+/// One line for the status bar, the log and the alert command.
+pub fn message(f: &Fired) -> String {
+    match (&f.symbol, &f.headline) {
+        (_, Some(h)) => format!("headline ({}): {}", f.what, h.title),
+        (Some(s), None) => {
+            let at = f.price.map(|p| format!(" at {}", number::price(p))).unwrap_or_default();
+            format!("{s} {}{at}", f.what)
+        }
+        (None, None) => f.what.clone(),
+    }
+}
+
+impl State {
+    fn fire(&mut self, fired: Fired, out: &mut Outcome) {
+        let text = message(&fired);
+        tracing::info!(alert = %text, "alert fired");
+        self.notice = Some(format!("alert: {text}"));
+        if let Some(s) = &fired.symbol {
+            self.alerts.marked.insert(s.clone());
+        }
+        if let Some(h) = &fired.headline {
+            self.alerts.marked_headlines.insert(h.id.clone());
+        }
+        self.alerts.log.push(fired);
+        if self.alerts.log.len() > LOG_MAX {
+            self.alerts.log.remove(0);
+        }
+        if self.config.alerts_bell {
+            out.effects.push(Effect::Bell);
+        }
+        if !self.config.alerts_command.is_empty() {
+            out.effects.push(Effect::AlertCommand(text));
+        }
+        out.effects.push(Effect::SaveCache);
+        out.redraw = true;
+    }
+
+    /// Fresh quotes from the source (never cached or stale ones): each price rule fires when its
+    /// condition holds and it is armed, then waits until the condition stops holding.
+    pub(super) fn check_price_alerts(&mut self, quotes: &[&Quote], at: DateTime<Utc>, out: &mut Outcome) {
+        let mut fired = Vec::new();
+        for alert in &self.config.alerts {
+            let Alert::Price { symbol, rule } = alert else { continue };
+            let Some(q) = quotes.iter().find(|q| &q.symbol == symbol) else { continue };
+            let Some(holds) = rule.holds(q) else { continue };
+            let key = alert.key();
+            let armed = self.alerts.armed.get(&key).copied().unwrap_or(true);
+            self.alerts.armed.insert(key, !holds);
+            if holds && armed {
+                let what = match rule {
+                    crate::market::alerts::Rule::Above(x) => format!("above {}", number::price(*x)),
+                    crate::market::alerts::Rule::Below(x) => format!("below {}", number::price(*x)),
+                    crate::market::alerts::Rule::MovePct(x) => {
+                        format!("moved {}", number::pct(q.change_pct.unwrap_or(*x)))
+                    }
+                };
+                fired.push(Fired { at, symbol: Some(symbol.clone()), what, price: q.price, headline: None });
+            }
+        }
+        for f in fired {
+            self.fire(f, out);
+        }
+    }
+
+    /// Headlines not seen before: each fires once if any headline alert matches it (all matching
+    /// phrases named). The first batch after start or a config change is the baseline.
+    pub(super) fn check_headline_alerts(&mut self, new: &[&Headline], at: DateTime<Utc>, out: &mut Outcome) {
+        if std::mem::take(&mut self.alerts.baseline) {
+            return;
+        }
+        let mut fired = Vec::new();
+        for h in new {
+            let mut phrases: Vec<&str> = Vec::new();
+            for alert in &self.config.alerts {
+                phrases.extend(
+                    alert.matches(h).into_iter().filter(|p| !phrases.contains(p)).collect::<Vec<_>>(),
+                );
+            }
+            if phrases.is_empty() {
+                continue;
+            }
+            fired.push(Fired {
+                at,
+                symbol: None,
+                what: phrases.join(", "),
+                price: None,
+                headline: Some(FiredHeadline {
+                    id: h.id.clone(),
+                    title: h.title.clone(),
+                    link: h.link.clone(),
+                }),
+            });
+        }
+        for f in fired {
+            self.fire(f, out);
+        }
+    }
+
+    /// A config change: alerts that are gone forget their state, and the next headlines are a
+    /// baseline again.
+    pub(super) fn alerts_reconfigured(&mut self) {
+        let keys: HashSet<String> = self.config.alerts.iter().map(Alert::key).collect();
+        self.alerts.armed.retain(|k, _| keys.contains(k));
+        self.alerts.baseline = true;
+    }
+
+    /// The selection now rests on a marked row or headline: seen.
+    pub(super) fn alert_seen(&mut self) {
+        if let Some(s) = self.selected_symbol().cloned() {
+            self.alerts.marked.remove(&s);
+        }
+        if let Some(id) = self.selected_headline().map(|h| h.id.clone()) {
+            self.alerts.marked_headlines.remove(&id);
+        }
+    }
+
+    /// The log is open: everything in it has been seen.
+    pub(super) fn open_alert_log(&mut self) {
+        self.alerts.open = true;
+        self.alerts.cursor = 0;
+        self.alerts.marked.clear();
+        self.alerts.marked_headlines.clear();
+    }
+}
