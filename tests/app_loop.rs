@@ -287,6 +287,7 @@ fn cached_contents(fetched: &str) -> chiptape::store::cache::Contents {
         headlines: vec![headline],
         read: vec![],
         series: vec![],
+        ..Contents::default()
     }
 }
 

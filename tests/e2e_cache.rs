@@ -60,6 +60,7 @@ fn warm_place(port: u16) -> TempDir {
         headlines: vec![story(2), story(1)],
         read: vec![],
         series: vec![],
+        ..Contents::default()
     };
     cache(place.path()).save(&contents).unwrap();
     let opener = place.path().join("opener.sh");

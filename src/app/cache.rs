@@ -40,7 +40,19 @@ pub fn snapshot(state: &State, now: DateTime<Utc>) -> Contents {
         .collect();
     series.sort_by_key(|s| std::cmp::Reverse(s.fetched));
     series.truncate(SERIES_KEPT);
-    Contents { schema: SCHEMA, saved_at: Some(now), quotes, headlines: state.headlines.clone(), read, series }
+    let mut alerts_fired: Vec<String> =
+        state.alerts.armed.iter().filter(|(_, armed)| !**armed).map(|(k, _)| k.clone()).collect();
+    alerts_fired.sort();
+    Contents {
+        schema: SCHEMA,
+        saved_at: Some(now),
+        quotes,
+        headlines: state.headlines.clone(),
+        read,
+        series,
+        alerts_fired,
+        alert_log: state.alerts.log.clone(),
+    }
 }
 
 /// Put cached data into a state that has none yet: every quote marked as cached (stale, with its
@@ -78,6 +90,12 @@ pub fn restore(state: &mut State, contents: Contents) {
     let ids: HashSet<String> = headlines.iter().map(|h| h.id.clone()).collect();
     state.headlines = headlines;
     state.read.extend(contents.read.into_iter().filter(|id| ids.contains(id)));
+    // What fired before the restart and still held then is not fired again by the same condition.
+    let keys: HashSet<String> = state.config.alerts.iter().map(crate::market::alerts::Alert::key).collect();
+    for k in contents.alerts_fired.into_iter().filter(|k| keys.contains(k)) {
+        state.alerts.armed.insert(k, false);
+    }
+    state.alerts.log = contents.alert_log;
     for c in contents.series {
         if watched.contains(&c.series.symbol) && ChartRange::ALL.contains(&c.range) {
             let key = (c.series.symbol.clone(), c.range);
@@ -187,7 +205,21 @@ mod tests {
         let now = t("2026-11-24T15:00:00Z");
         let mut cfg = builtin();
         cfg.news.feeds = vec![Feed { name: "Wire".into(), url: "https://x.example/rss".into(), tz: None }];
+        let alert = crate::config::Alert::Price {
+            symbol: Symbol::parse("NVDA").unwrap(),
+            rule: crate::config::Rule::Below(20.0),
+        };
+        cfg.alerts = vec![alert.clone()];
         let mut s = State::new(cfg.clone(), false, now);
+        s.alerts.armed.insert(alert.key(), false);
+        s.alerts.armed.insert("gone alert".into(), false);
+        s.alerts.log.push(crate::market::alerts::Fired {
+            at: now,
+            symbol: Some(Symbol::parse("NVDA").unwrap()),
+            what: "below 20.00".into(),
+            price: Some(10.0),
+            headline: None,
+        });
         let nvda = Symbol::parse("NVDA").unwrap();
         let zzz = Symbol::parse("ZZZ").unwrap();
         for sym in [&nvda, &zzz] {
@@ -213,5 +245,8 @@ mod tests {
         let titles: Vec<&str> = fresh.headlines.iter().map(|h| h.title.as_str()).collect();
         assert_eq!(titles, ["Story 1", "Story 3"], "the removed feed's headline stays gone");
         assert_eq!(fresh.read.len(), 2);
+        assert_eq!(fresh.alerts.armed.get(&alert.key()), Some(&false), "fired, and kept from firing again");
+        assert!(!fresh.alerts.armed.contains_key("gone alert"), "an alert no longer configured is forgotten");
+        assert_eq!(fresh.alerts.log.len(), 1);
     }
 }

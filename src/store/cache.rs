@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::market::alerts::Fired;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{Headline, Quote};
 
@@ -30,6 +31,12 @@ pub struct Contents {
     pub read: Vec<String>,
     #[serde(default)]
     pub series: Vec<CachedSeries>,
+    /// Alerts that fired and whose condition still held (by alert key): not fired again at start.
+    #[serde(default)]
+    pub alerts_fired: Vec<String>,
+    /// The alert log, oldest first.
+    #[serde(default)]
+    pub alert_log: Vec<Fired>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -217,6 +224,14 @@ mod tests {
             read: vec![headlines[1].id.clone()],
             headlines,
             series: vec![CachedSeries { range: ChartRange::D1, fetched: t("2026-11-24T15:00:02Z"), series }],
+            alerts_fired: vec!["NVDA below 200".into()],
+            alert_log: vec![Fired {
+                at: t("2026-11-24T14:59:00Z"),
+                symbol: Some(Symbol::parse("NVDA").unwrap()),
+                what: "below 200.00".into(),
+                price: Some(181.25),
+                headline: None,
+            }],
         }
     }
 
