@@ -359,3 +359,87 @@ fn no_feeds_and_a_retry_in_flight_are_said() {
     let status = text(&draw(&s, 120, 30)).lines().last().unwrap().to_string();
     assert!(status.contains("retrying…") && !status.contains("in 0s"), "{status}");
 }
+
+/// The built-in watchlist with positions in HKD, CNY and USD, their exchange rates from the demo.
+fn with_positions(w: u16, h: u16) -> chiptape::state::State {
+    use chiptape::config::Position;
+    use chiptape::market::Symbol;
+    let mut cfg = chiptape::config::builtin();
+    let lot = |s: &str, quantity: f64, unit_cost: f64| Position {
+        symbol: Symbol::parse(s).unwrap(),
+        quantity,
+        unit_cost,
+    };
+    cfg.positions =
+        vec![lot("0981.HK", 2000.0, 45.80), lot("688256.SS", 100.0, 1100.0), lot("1347.HK", -500.0, 90.0)];
+    let mut s = common::loaded_with(cfg.clone(), t0(), w, h);
+    let demo = chiptape::providers::demo::DemoMarket::new(
+        7,
+        std::sync::Arc::new(chiptape::market::clock::FixedClock(t0())),
+        &cfg,
+    );
+    let rates: Vec<_> =
+        s.fx_symbols().into_iter().map(|fx| (fx.clone(), Ok(demo.quote(&fx, t0())))).collect();
+    assert_eq!(rates.len(), 2, "HKD and CNY");
+    let msg = quotes_msg(&s, rates);
+    update(&mut s, msg, t0());
+    s
+}
+
+#[test]
+fn positions_80x24() {
+    let s = with_positions(80, 24);
+    insta::assert_snapshot!(text(&draw(&s, 80, 24)));
+}
+
+#[test]
+fn positions_200x60() {
+    let s = with_positions(200, 60);
+    let t = text(&draw(&s, 200, 60));
+    let summary = t.lines().find(|l| l.contains('Σ')).expect("the summary line");
+    assert!(summary.contains("USD") && summary.contains("day") && summary.contains("P&L"), "{summary}");
+    insta::assert_snapshot!(t);
+}
+
+/// The alert log over the watchlist: newest first, with ages; the marked row and headline.
+#[test]
+fn alert_log_120x40() {
+    use chiptape::market::Symbol;
+    use chiptape::market::alerts::{Fired, FiredHeadline};
+    let mut s = loaded(120, 40);
+    let at = |m: i64| t0() - chrono::Duration::minutes(m);
+    s.alerts.log = vec![
+        Fired {
+            at: at(42),
+            symbol: Some(Symbol::parse("0981.HK").unwrap()),
+            what: "above 70.00".into(),
+            price: Some(70.35),
+            headline: None,
+        },
+        Fired {
+            at: at(7),
+            symbol: None,
+            what: "Entity List".into(),
+            price: None,
+            headline: Some(FiredHeadline {
+                id: "x".into(),
+                title: "US adds more Chinese chip firms to the Entity List".into(),
+                link: "https://news.example.com/el".into(),
+            }),
+        },
+        Fired {
+            at: at(1),
+            symbol: Some(Symbol::parse("688256.SS").unwrap()),
+            what: "moved -8.12%".into(),
+            price: Some(1290.0),
+            headline: None,
+        },
+    ];
+    s.alerts.marked.insert(Symbol::parse("0981.HK").unwrap());
+    let marked = text(&draw(&s, 120, 40));
+    assert!(marked.lines().any(|l| l.contains("│!0981.HK")), "{marked}");
+    update(&mut s, Msg::Key(Key::ch('A')), t0());
+    let t = text(&draw(&s, 120, 40));
+    assert!(!t.contains("│!0981.HK"), "seen once the log is open");
+    insta::assert_snapshot!(t);
+}

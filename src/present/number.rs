@@ -30,6 +30,27 @@ pub fn pct(p: f64) -> String {
     if p > 0.0 { format!("+{p:.2}%") } else { format!("{p:.2}%") }
 }
 
+/// A sum of money in a column: two decimals, compact from 100,000 on ("146.5K") so it fits.
+pub fn amount(v: f64) -> String {
+    if v.abs() >= 1e5 { compact(v) } else { format!("{v:.2}") }
+}
+
+/// `amount` with its sign: "+4100.00", "-1.25M".
+pub fn signed_amount(v: f64) -> String {
+    let a = amount(v);
+    if v > 0.0 && !a.starts_with('+') { format!("+{a}") } else { a }
+}
+
+/// A quantity held: whole shares without decimals, fractions with as few as they need.
+pub fn quantity(q: f64) -> String {
+    if q.fract() == 0.0 && q.abs() < 1e15 {
+        format!("{q:.0}")
+    } else {
+        let s = format!("{q:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
 /// The up/down cue that does not rely on colour.
 pub fn arrow(change: Option<f64>) -> &'static str {
     match change {
@@ -91,6 +112,16 @@ mod tests {
         assert_eq!(arrow(Some(1.0)), "▲");
         assert_eq!(arrow(Some(-1.0)), "▼");
         assert_eq!(arrow(Some(0.0)), "·");
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(amount(4100.0), "4100.00");
+        assert_eq!(amount(146_520.0), "147K");
+        assert_eq!(signed_amount(-39_800.0), "-39800.00");
+        assert_eq!(signed_amount(1_250_000.0), "+1.25M");
+        assert_eq!(quantity(2000.0), "2000");
+        assert_eq!(quantity(0.125), "0.125");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::State;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Symbol};
 use crate::msg::{Effect, Outcome};
-use crate::state::columns::{Col, columns};
+use crate::state::columns::{Col, Shown, columns};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detail {
@@ -83,7 +83,7 @@ impl State {
 
     /// Some row in view is stale or failed: the note column comes forward to say so.
     pub fn watch_has_marks(&self) -> bool {
-        let page = self.layout().watch_rows();
+        let page = self.watch_page();
         let rows = self.watch_rows();
         rows.iter()
             .skip(self.watch.offset)
@@ -93,7 +93,8 @@ impl State {
 
     /// The watchlist's columns for `inner` cells (the pane inside its border).
     pub fn watch_columns(&self, inner: usize) -> Vec<(Col, usize)> {
-        columns(inner, self.watch_has_extended(), self.watch_has_marks())
+        let held = !self.config.positions.is_empty();
+        columns(inner, Shown { extended: self.watch_has_extended(), marked: self.watch_has_marks(), held })
     }
 
     pub fn shows_sparklines(&self) -> bool {
@@ -124,7 +125,7 @@ impl State {
         if self.layout().too_small || !self.shows_sparklines() {
             return out;
         }
-        let page = self.layout().watch_rows();
+        let page = self.watch_page();
         for sym in self.watch_rows().into_iter().skip(self.watch.offset).take(page) {
             let key = (sym.clone(), ChartRange::D1);
             if !self.is_fresh(&key, SPARK_FRESH) {

@@ -14,16 +14,25 @@ pub enum Col {
     Volume,
     Note,
     Range,
+    /// Positions: quantity held, its value, the day's P&L, P&L since bought.
+    Qty,
+    Value,
+    DayPnl,
+    PnlPct,
 }
 
 impl Col {
     /// Display order.
-    const ORDER: [Col; 11] = [
+    const ORDER: [Col; 15] = [
         Col::Symbol,
         Col::Name,
         Col::Last,
         Col::Chg,
         Col::Pct,
+        Col::Qty,
+        Col::Value,
+        Col::DayPnl,
+        Col::PnlPct,
         Col::Trend,
         Col::Ext,
         Col::Volume,
@@ -32,12 +41,16 @@ impl Col {
         Col::News,
     ];
     /// The order columns are given room in.
-    const PRIORITY: [Col; 11] = [
+    const PRIORITY: [Col; 15] = [
         Col::Symbol,
         Col::Last,
         Col::Pct,
         Col::Name,
         Col::Chg,
+        Col::PnlPct,
+        Col::Value,
+        Col::DayPnl,
+        Col::Qty,
         Col::Ext,
         Col::News,
         Col::Trend,
@@ -59,24 +72,42 @@ impl Col {
             Col::Volume => 7,
             Col::Note => 7,
             Col::Range => 17,
+            Col::Qty => 8,
+            Col::Value => 9,
+            Col::DayPnl => 9,
+            Col::PnlPct => 8,
         }
     }
 }
 
-/// Which columns fit in `inner` cells, with their widths, in display order. The pre/post column
-/// only takes room while some row has a pre- or post-market price (`extended`); the note column
-/// comes right after the change while some row is stale or failed (`marked`), so "old 3h" is
-/// never the first thing a narrow pane drops.
-pub fn columns(inner: usize, extended: bool, marked: bool) -> Vec<(Col, usize)> {
+/// What the rows in view hold, which decides the columns offered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shown {
+    /// Some row has a pre- or post-market price: the pre/post column takes room.
+    pub extended: bool,
+    /// Some row is stale or failed: the note column comes right after the change, so "old 3h"
+    /// is never the first thing a narrow pane drops.
+    pub marked: bool,
+    /// There are positions: their four columns come after the change.
+    pub held: bool,
+}
+
+/// Which columns fit in `inner` cells, with their widths, in display order.
+pub fn columns(inner: usize, shown: Shown) -> Vec<(Col, usize)> {
     let mut chosen: Vec<Col> = Vec::new();
     let mut used = 0;
     let mut order = Col::PRIORITY.to_vec();
-    if marked {
+    if shown.marked {
         order.retain(|c| *c != Col::Note);
         let after_chg = order.iter().position(|c| *c == Col::Chg).map_or(0, |i| i + 1);
         order.insert(after_chg, Col::Note);
     }
-    for c in order.into_iter().filter(|c| extended || *c != Col::Ext) {
+    let offered = |c: &Col| match c {
+        Col::Ext => shown.extended,
+        Col::Qty | Col::Value | Col::DayPnl | Col::PnlPct => shown.held,
+        _ => true,
+    };
+    for c in order.into_iter().filter(offered) {
         let need = c.width() + usize::from(!chosen.is_empty());
         if used + need <= inner {
             used += need;

@@ -226,7 +226,7 @@ impl State {
                 );
                 // "old 3h" beside a stale price.
                 let rows = self.watch_rows();
-                let shown = rows.iter().skip(self.watch.offset).take(layout.watch_rows());
+                let shown = rows.iter().skip(self.watch.offset).take(self.watch_page());
                 ages.extend(shown.filter_map(|s| self.stale_since(s)));
             }
         }

@@ -16,6 +16,12 @@ impl State {
         Some(value_all(&self.config.positions, &self.config.base_currency, quote, |fx| quote(fx)?.price))
     }
 
+    /// Watchlist rows in view: the pane's, less the summary line when there are positions.
+    pub fn watch_page(&self) -> usize {
+        let rows = self.layout().watch_rows();
+        if self.config.positions.is_empty() { rows } else { rows.saturating_sub(1) }
+    }
+
     /// The FX pairs that convert the held quotes' currencies into the base currency. Known once
     /// those quotes have come (their currency is theirs to say).
     pub fn fx_symbols(&self) -> Vec<Symbol> {

@@ -92,7 +92,7 @@ impl State {
         match self.focus {
             Focus::Watchlist => {
                 let keys: Vec<Symbol> = self.watch_rows().into_iter().cloned().collect();
-                let page = self.layout().watch_rows();
+                let page = self.watch_page();
                 move_cursor(&mut self.watch, &keys, to, page);
             }
             Focus::Headlines => {
@@ -106,7 +106,7 @@ impl State {
     /// Keep both selections on a row that exists and in view.
     pub fn fix_offsets(&mut self) {
         let keys: Vec<Symbol> = self.watch_rows().into_iter().cloned().collect();
-        let page = self.layout().watch_rows();
+        let page = self.watch_page();
         move_cursor(&mut self.watch, &keys, Move::By(0), page);
         let keys: Vec<String> = self.news_rows().into_iter().map(|h| h.id.clone()).collect();
         let page = self.layout().news_rows();

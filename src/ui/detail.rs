@@ -203,10 +203,11 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
         for h in about.iter().take(room - 1) {
             let age = h.published.map_or(String::new(), |p| time::age(p, state.now));
             let age = format!("{age:>3} ");
-            let t = fit(&h.title, w.saturating_sub(width(&age)));
             let style =
                 if state.read.contains(&h.id) { theme.dim } else { theme.text.add_modifier(Modifier::BOLD) };
-            lines.push(Line::from(vec![Span::styled(age, theme.dim), Span::styled(t, style)]));
+            let mut spans = vec![Span::styled(age.clone(), theme.dim)];
+            spans.extend(super::headline_title(state, h, w.saturating_sub(width(&age)), style, theme));
+            lines.push(Line::from(spans));
         }
     }
     frame.render_widget(Paragraph::new(lines), area);

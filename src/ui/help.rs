@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::config::Action;
@@ -52,14 +52,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let per_col = items.len().div_ceil(ncols);
     let inner_w = (col_w * ncols + 3 * (ncols - 1)).min(max_w.saturating_sub(2));
     let inner_h = (per_col + 1).min(max_h);
-    let w = (inner_w + 2) as u16;
-    let h = (inner_h + 2) as u16;
-    let popup = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
-    frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focused)
-        .title(Span::styled(" keys · Esc closes ", theme.header));
+    let (popup, block) = super::popup(frame, theme, area, inner_w, inner_h, " keys · Esc closes ");
     let mut lines: Vec<Line> = Vec::new();
     for r in 0..per_col {
         let mut spans = Vec::new();

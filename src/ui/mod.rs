@@ -1,5 +1,6 @@
 //! `view`: draws the state, changes nothing.
 
+mod alerts;
 mod detail;
 mod header;
 mod help;
@@ -12,6 +13,7 @@ mod watchlist;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -50,9 +52,59 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
     }
     status::draw(state, &theme, frame, rect(layout.status));
+    if state.alerts.open {
+        alerts::draw(state, &theme, frame, area);
+    }
     if state.help {
         help::draw(state, &theme, frame, area);
     }
+}
+
+/// A bordered box of `inner_w` x `inner_h` cells centred in `area`, cleared, with its title: the
+/// overlays (help, alert log).
+fn popup(
+    frame: &mut Frame,
+    theme: &Theme,
+    area: Rect,
+    inner_w: usize,
+    inner_h: usize,
+    title: &str,
+) -> (Rect, Block<'static>) {
+    let w = (inner_w + 2).min(area.width as usize) as u16;
+    let h = (inner_h + 2).min(area.height as usize) as u16;
+    let popup = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    frame.render_widget(ratatui::widgets::Clear, popup);
+    let title = crate::present::text::fit(title, w.saturating_sub(2) as usize);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(title, theme.header));
+    (popup, block)
+}
+
+/// A headline's title cut to `cells`, an unseen alert's "!" first, the highlighted phrases marked.
+fn headline_title(
+    state: &State,
+    h: &crate::market::Headline,
+    cells: usize,
+    style: Style,
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut cells = cells;
+    if state.alerts.marked_headlines.contains(&h.id) && cells > 1 {
+        spans.push(Span::styled("!", theme.error.add_modifier(Modifier::BOLD)));
+        cells -= 1;
+    }
+    let title = crate::present::text::fit(&h.title, cells);
+    let mut at = 0;
+    for r in crate::market::alerts::phrase_ranges(&title, &state.config.news.highlight) {
+        spans.push(Span::styled(title[at..r.start].to_string(), style));
+        spans.push(Span::styled(title[r.clone()].to_string(), style.patch(theme.highlight)));
+        at = r.end;
+    }
+    spans.push(Span::styled(title[at..].to_string(), style));
+    spans
 }
 
 /// The layout's cells as ratatui's rectangle.

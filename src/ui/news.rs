@@ -68,9 +68,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
         } else {
             style = theme.dim;
         }
-        let title = fit(&h.title, w.saturating_sub(used));
-        let tw = width(&title);
-        spans.push(Span::styled(title, style));
+        let title = super::headline_title(state, h, w.saturating_sub(used), style, theme);
+        let tw: usize = title.iter().map(|s| width(&s.content)).sum();
+        spans.extend(title);
         spans.push(Span::raw(" ".repeat(w.saturating_sub(used + tw))));
         let mut line = Line::from(spans);
         if selected.as_ref() == Some(&h.id) {

@@ -19,6 +19,8 @@ pub struct Theme {
     pub error: Style,
     pub border: Style,
     pub border_focused: Style,
+    /// A phrase of `news.highlight` in a headline.
+    pub highlight: Style,
 }
 
 fn color(spec: &ColorSpec) -> Color {
@@ -48,6 +50,7 @@ impl Theme {
                 error: bold,
                 border: Style::new(),
                 border_focused: bold,
+                highlight: Style::new().add_modifier(Modifier::UNDERLINED),
             };
         }
         let light = name == ThemeName::Light;
@@ -87,6 +90,9 @@ impl Theme {
             error: Style::new().fg(down).add_modifier(Modifier::BOLD),
             border: Style::new().fg(if light { Color::Rgb(160, 160, 160) } else { Color::DarkGray }),
             border_focused: Style::new().fg(accent),
+            highlight: Style::new()
+                .fg(if light { Color::Rgb(150, 80, 0) } else { Color::Yellow })
+                .add_modifier(Modifier::UNDERLINED),
         }
     }
 

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
+use crate::market::portfolio::{Holding, Totals};
 use crate::market::series::ChartRange;
 use crate::market::{MarketState, Symbol};
 use crate::present::number;
@@ -51,12 +52,37 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(fit(&msg, inner.width as usize), theme.dim));
     }
     let selected = state.selected_symbol().cloned();
-    let page = inner.height.saturating_sub(1) as usize;
-    for sym in rows.iter().skip(state.watch.offset).take(page) {
+    let valued = state.portfolio();
+    for sym in rows.iter().skip(state.watch.offset).take(state.watch_page()) {
         let is_sel = selected.as_ref() == Some(*sym);
-        lines.push(row(state, theme, sym, &cols, is_sel, focused));
+        let held = valued.as_ref().and_then(|v| v.holdings.get(*sym));
+        lines.push(row(state, theme, sym, &cols, held, is_sel, focused));
+    }
+    if let Some(v) = &valued {
+        // The summary sits on the pane's last line.
+        lines.resize(inner.height.saturating_sub(1) as usize, Line::default());
+        lines.push(summary(&v.totals, theme, inner.width as usize));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// "Σ 12,345.67 USD · day +123.45 · P&L +1,234.56 (+11.10%)", and what is left out.
+fn summary(t: &Totals, theme: &Theme, w: usize) -> Line<'static> {
+    let pct = t.total_pnl_pct.map(|p| format!(" ({})", number::pct(p))).unwrap_or_default();
+    let mut text = format!(
+        "Σ {} {} · day {} · P&L {}{pct}",
+        number::amount(t.value),
+        t.currency,
+        number::signed_amount(t.day_pnl),
+        number::signed_amount(t.total_pnl)
+    );
+    if !t.missing_prices.is_empty() {
+        text.push_str(&format!(" · no price: {}", t.missing_prices.join(", ")));
+    }
+    if !t.missing_rates.is_empty() {
+        text.push_str(&format!(" · no rate: {}", t.missing_rates.join(", ")));
+    }
+    Line::styled(fit(&text, w), theme.direction(Some(t.total_pnl)).add_modifier(Modifier::BOLD))
 }
 
 fn row<'a>(
@@ -64,6 +90,7 @@ fn row<'a>(
     theme: &Theme,
     sym: &Symbol,
     cols: &[(Col, usize)],
+    held: Option<&Holding>,
     selected: bool,
     focused: bool,
 ) -> Line<'a> {
@@ -86,7 +113,21 @@ fn row<'a>(
             spans.push(Span::raw(" "));
         }
         let (text, style) = match c {
+            // An alert fired on this row and has not been seen: "!" before the symbol.
+            Col::Symbol if state.alerts.marked.contains(sym) => {
+                (format!("!{sym}"), theme.error.add_modifier(Modifier::BOLD))
+            }
             Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
+            Col::Qty => (held.map_or(String::new(), |h| number::quantity(h.quantity)), theme.text),
+            Col::Value => (held.and_then(|h| h.value).map_or(String::new(), number::amount), theme.text),
+            Col::DayPnl => {
+                let d = held.and_then(|h| h.day_pnl);
+                (d.map_or(String::new(), number::signed_amount), theme.direction(d))
+            }
+            Col::PnlPct => {
+                let p = held.and_then(|h| h.total_pnl_pct);
+                (p.map_or(String::new(), number::pct), theme.direction(p))
+            }
             Col::Name => (name.clone(), theme.text),
             Col::Last => (q.and_then(|q| q.price).map_or(missing.to_string(), number::price), theme.text),
             Col::Chg => (q.and_then(|q| q.change).map_or(String::new(), number::change), dir),
@@ -165,6 +206,10 @@ fn heading(c: Col) -> &'static str {
         Col::Volume => "Volume",
         Col::Note => "Note",
         Col::Range => "Day range",
+        Col::Qty => "Qty",
+        Col::Value => "Value",
+        Col::DayPnl => "Day P&L",
+        Col::PnlPct => "P&L%",
     }
 }
 

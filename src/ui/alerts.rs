@@ -1,0 +1,36 @@
+//! The alert log overlay: every alert that fired, newest first, with when and at what.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use crate::present::text::{fit, rpad};
+use crate::present::time;
+use crate::state::{State, alert_message};
+
+pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let log = &state.alerts.log;
+    let inner_w = (area.width as usize).saturating_sub(6).min(100);
+    let inner_h = (log.len().max(1)).min((area.height as usize).saturating_sub(4));
+    let (popup, block) =
+        super::popup(frame, theme, area, inner_w, inner_h, " alerts · Enter opens a headline · Esc closes ");
+    let mut lines: Vec<Line> = Vec::new();
+    if log.is_empty() {
+        lines.push(Line::styled(fit("no alert has fired yet", inner_w), theme.dim));
+    }
+    // Keep the selected entry in view.
+    let skip = state.alerts.cursor.saturating_sub(inner_h.saturating_sub(1));
+    for (i, f) in log.iter().rev().enumerate().skip(skip).take(inner_h) {
+        let age = rpad(&time::age(f.at, state.now), 3);
+        let text = fit(&alert_message(f), inner_w.saturating_sub(5));
+        let mut line =
+            Line::from(vec![Span::styled(age, theme.dim), Span::raw("  "), Span::styled(text, theme.text)]);
+        if i == state.alerts.cursor {
+            line = line.style(theme.selected);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
