@@ -14,7 +14,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// The fixtures' dates are around this instant.
 const AT: &str = "--fake-now=2026-11-24T15:00:00Z";
 
-const FIELDS: [&str; 6] = ["title", "link", "source", "published", "symbols", "feed"];
+const FIELDS: [&str; 7] = ["title", "link", "source", "published", "symbols", "feed", "highlight"];
 
 fn fixture(name: &str) -> Vec<u8> {
     let p = format!("{}/tests/fixtures/feeds/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -38,7 +38,7 @@ async fn good_feeds(server: &MockServer) {
 
 /// A config whose `[news]` names only `feeds` (name, path on `server`): no Yahoo, no Google.
 fn write_config(home: &Path, server: &MockServer, feeds: &[(&str, &str)]) -> PathBuf {
-    let mut t = String::from("[news]\nyahoo_symbols = false\n");
+    let mut t = String::from("[news]\nyahoo_symbols = false\nhighlight = [\"WAFER\", \"Hua Hong\"]\n");
     for (name, p) in feeds {
         t.push_str(&format!("\n[[news.feeds]]\nname = {name:?}\nurl = \"{}{p}\"\n", server.uri()));
     }
@@ -137,12 +137,19 @@ async fn json_is_deduplicated_newest_first_and_failing_feeds_are_named() {
             "published": "2026-11-24T12:30:00Z",
             "symbols": ["NVDA"],
             "feed": "Yahoo 0981",
+            "highlight": [],
         })
     );
     assert_eq!(recs[0]["published"], "2026-11-24T15:00:00Z", "a date days ahead counts from now");
     assert_eq!(recs[3]["published"], "2026-11-24T13:47:10Z");
     assert_eq!(recs[6]["symbols"], json!(["0981.HK", "688981.SS"]));
     assert_eq!(recs[9]["published"], Value::Null);
+    assert_eq!(recs[7]["title"], "Hua Hong lifts wafer prices for 2027");
+    assert_eq!(
+        recs[7]["highlight"],
+        json!(["WAFER", "Hua Hong"]),
+        "the configured phrases it contains, any case"
+    );
     let links: BTreeSet<_> = recs.iter().map(|r| link_key(r["link"].as_str().unwrap())).collect();
     let folded: BTreeSet<_> = recs.iter().map(|r| title_key(r["title"].as_str().unwrap())).collect();
     assert_eq!((links.len(), folded.len()), (recs.len(), recs.len()), "no story twice");

@@ -20,6 +20,8 @@ pub struct NewsRecord<'a> {
     pub published: Option<String>,
     pub symbols: &'a [Symbol],
     pub feed: &'a str,
+    /// The `news.highlight` phrases the title contains.
+    pub highlight: Vec<&'a str>,
 }
 
 pub async fn news(
@@ -61,6 +63,7 @@ pub async fn news(
                     published: h.published.map(rfc3339),
                     symbols: &h.symbols,
                     feed: &h.feed,
+                    highlight: crate::market::alerts::phrases_in(&h.title, &cfg.news.highlight),
                 })
                 .collect();
             serde_json::to_string_pretty(&recs)
