@@ -34,9 +34,18 @@ pub fn private_env(home: &Path) -> Vec<(&'static str, OsString)> {
     ]
 }
 
+/// Counts the terminal bells the app rings.
+pub struct Bells(pub usize);
+
+impl vt100::Callbacks for Bells {
+    fn audible_bell(&mut self, _: &mut Screen) {
+        self.0 += 1;
+    }
+}
+
 /// What the reader thread keeps up to date.
 pub struct Term {
-    parser: vt100::Parser,
+    parser: vt100::Parser<Bells>,
     /// Sampled after every byte, so entering and leaving within one read is still seen.
     saw_alternate: bool,
     /// The child's side is gone: the screen will not change any more.
@@ -85,7 +94,12 @@ impl Tui {
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
         let term = Arc::new(Mutex::new(Term {
-            parser: vt100::Parser::new(NonZeroU16::new(ROWS).unwrap(), NonZeroU16::new(COLS).unwrap(), 0),
+            parser: vt100::Parser::new_with_callbacks(
+                NonZeroU16::new(ROWS).unwrap(),
+                NonZeroU16::new(COLS).unwrap(),
+                0,
+                Bells(0),
+            ),
             saw_alternate: false,
             closed: false,
         }));
@@ -147,6 +161,11 @@ impl Tui {
 
     pub fn with_screen<T>(&self, f: impl FnOnce(&Screen) -> T) -> T {
         f(lock(&self.term).parser.screen())
+    }
+
+    /// How many times the terminal's bell rang.
+    pub fn bells(&self) -> usize {
+        lock(&self.term).parser.callbacks().0
     }
 
     pub fn saw_alternate(&self) -> bool {
