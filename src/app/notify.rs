@@ -30,14 +30,14 @@ pub fn run_alert_command(command: &[String], message: String, inbox: mpsc::Unbou
     let Some((program, args)) = command.split_first() else { return };
     let (program, args) = (program.clone(), args.to_vec());
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = run(&program, &args, &message) {
+        if let Err(e) = run(&program, &args, &message, COMMAND_TIMEOUT) {
             tracing::warn!(program, error = %e, "alert command failed");
             let _ = inbox.send(Msg::Notice(format!("alert command {program}: {e}")));
         }
     });
 }
 
-fn run(program: &str, args: &[String], message: &str) -> Result<(), String> {
+fn run(program: &str, args: &[String], message: &str, timeout: Duration) -> Result<(), String> {
     let mut child = std::process::Command::new(program)
         .args(args)
         .arg(message)
@@ -51,12 +51,35 @@ fn run(program: &str, args: &[String], message: &str) -> Result<(), String> {
         match child.try_wait().map_err(|e| e.to_string())? {
             Some(s) if s.success() => return Ok(()),
             Some(s) => return Err(format!("exited with {s}")),
-            None if started.elapsed() > COMMAND_TIMEOUT => {
+            None if started.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("still running after {}s: stopped", COMMAND_TIMEOUT.as_secs()));
+                return Err(format!("still running after {}s: stopped", timeout.as_secs()));
             }
             None => std::thread::sleep(Duration::from_millis(50)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message is the last argument; a failing, missing or hanging program is an error to show,
+    /// and the hanging one is stopped (and waited for).
+    #[test]
+    fn the_command_runs_fails_or_is_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.txt");
+        let echo = format!("printf '%s|%s' \"$0\" \"$1\" > '{}'", out.display());
+        run("sh", &["-c".into(), echo, "chiptape".into()], "NVDA below 100", Duration::from_secs(5)).unwrap();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "chiptape|NVDA below 100");
+        let e = run("sh", &["-c".into(), "exit 3".into()], "m", Duration::from_secs(5)).unwrap_err();
+        assert!(e.contains("exit status: 3"), "{e}");
+        let e = run("/nonexistent/notifier", &[], "m", Duration::from_secs(5)).unwrap_err();
+        assert!(e.starts_with("cannot run it"), "{e}");
+        let started = Instant::now();
+        let e = run("sh", &["-c".into(), "sleep 30".into()], "m", Duration::from_millis(300)).unwrap_err();
+        assert!(e.contains("stopped") && started.elapsed() < Duration::from_secs(5), "{e}");
     }
 }
