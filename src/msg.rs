@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::config::{Config, Key};
+use crate::market::calendar::Calendar;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{Headline, QuoteOutcome, Symbol};
 
@@ -99,4 +100,6 @@ pub struct Plan {
     pub paused: bool,
     /// Bumped by `r`: fetch everything now.
     pub refresh_seq: u64,
+    /// Decides which markets trade, so a holiday polls at the closed rate.
+    pub calendar: Calendar,
 }

@@ -8,6 +8,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::{Instant, sleep_until};
 
 use crate::market::Symbol;
+use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
 use crate::market::exchange::exchange_for;
 use crate::msg::{DataKind, DataMsg, Msg, Plan};
@@ -20,9 +21,9 @@ struct Due {
     news: Instant,
 }
 
-fn any_trading(symbols: &[Symbol], clock: &dyn Clock) -> bool {
+fn any_trading(symbols: &[Symbol], clock: &dyn Clock, cal: &Calendar) -> bool {
     let now = clock.now();
-    symbols.iter().any(|s| exchange_for(s.as_str()).state_at(now).is_trading())
+    symbols.iter().any(|s| exchange_for(s.as_str()).state_at(now, cal).is_trading())
 }
 
 /// A task that is aborted when its handle is dropped: the news fetch dies with the refresh task
@@ -68,7 +69,7 @@ pub async fn run_counted(
         if !plan.paused {
             let now = Instant::now();
             if now >= due.fast {
-                let secs = if any_trading(&plan.fast, &*clock) {
+                let secs = if any_trading(&plan.fast, &*clock, &plan.calendar) {
                     plan.refresh_secs
                 } else {
                     plan.closed_refresh_secs
@@ -81,7 +82,7 @@ pub async fn run_counted(
                     Sent::Ok => {
                         let regular = Instant::now() + Duration::from_secs(secs.max(1));
                         // A market that opens (or comes back from lunch) before then is fetched as it does.
-                        due.fast = regular.min(next_session_change(&plan.fast, &*clock));
+                        due.fast = regular.min(next_session_change(&plan.fast, &*clock, &plan.calendar));
                     }
                     Sent::Failed(retry) => due.fast = Instant::now() + retry,
                 }
@@ -154,7 +155,7 @@ pub async fn run_counted(
 
 /// When the next exchange of `symbols` opens, breaks for lunch, or closes, as a tokio instant
 /// (at most a day ahead).
-fn next_session_change(symbols: &[Symbol], clock: &dyn Clock) -> Instant {
+fn next_session_change(symbols: &[Symbol], clock: &dyn Clock, cal: &Calendar) -> Instant {
     let now = clock.now();
     let mut soonest = Duration::from_secs(24 * 3600);
     let mut seen: Vec<&'static str> = Vec::new();
@@ -164,7 +165,7 @@ fn next_session_change(symbols: &[Symbol], clock: &dyn Clock) -> Instant {
             continue;
         }
         seen.push(ex.code);
-        if let Ok(d) = (ex.next_change(now) - now).to_std() {
+        if let Ok(d) = (ex.next_change(now, cal) - now).to_std() {
             // A second late, so the market is surely open when we ask.
             soonest = soonest.min(d + Duration::from_secs(1));
         }

@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chiptape::market::calendar::Calendar;
 use chiptape::market::clock::ShiftedClock;
 use chiptape::market::series::{ChartRange, Series};
 use chiptape::market::{Quote, QuoteOutcome, Symbol};
@@ -63,6 +64,7 @@ fn plan(fast: &[&str]) -> Plan {
         news_refresh_secs: 300,
         paused: false,
         refresh_seq: 0,
+        calendar: Calendar::default(),
     }
 }
 

@@ -44,7 +44,8 @@ fn record(
     let (quote, error) = match outcome {
         Ok(q) => (Quote { symbol: sym.clone(), name: name.or_else(|| q.name.clone()), ..q.clone() }, None),
         Err(e) => {
-            let market_state = MarketState::from_session(exchange_for(sym.as_str()).state_at(now));
+            let market_state =
+                MarketState::from_session(exchange_for(sym.as_str()).state_at(now, &cfg.calendar));
             (Quote { symbol: sym.clone(), name, market_state, ..Quote::default() }, Some(e.clone()))
         }
     };

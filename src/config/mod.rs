@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::market::Symbol;
 pub use crate::market::alerts::{Alert, Rule};
+use crate::market::calendar::Calendar;
 pub use crate::market::portfolio::Position;
 use crate::present::sanitize::printable;
 pub use keys::{Action, Key, KeyCode, KeyMap};
@@ -129,6 +130,8 @@ pub struct Config {
     pub news: NewsConfig,
     pub positions: Vec<Position>,
     pub alerts: Vec<Alert>,
+    /// The trading calendar: built-in tables plus `[[holidays]]`.
+    pub calendar: Calendar,
     pub keys: KeyMap,
     pub theme: ThemeConfig,
 }

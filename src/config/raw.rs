@@ -19,6 +19,7 @@ pub struct RawConfig {
     pub news: Option<RawNews>,
     pub positions: Option<Vec<RawPosition>>,
     pub alerts: Option<Vec<RawAlert>>,
+    pub holidays: Option<Vec<RawHoliday>>,
     pub keys: Option<BTreeMap<String, String>>,
     pub theme: Option<RawTheme>,
 }
@@ -82,6 +83,16 @@ pub struct RawAlert {
     pub move_pct: Option<f64>,
     pub keywords: Option<Vec<String>>,
     pub symbols: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHoliday {
+    pub exchange: String,
+    pub date: String,
+    pub name: String,
+    pub open: Option<String>,
+    pub close: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -7,6 +7,8 @@ use toml_edit::Document;
 use super::locate::{self, KeyPath};
 use super::raw::RawConfig;
 use super::*;
+use crate::market::calendar::Holiday;
+use crate::market::exchange::calendar_labels;
 
 const COLOR_NAMES: &[&str] = &[
     "black",
@@ -177,6 +179,7 @@ impl Validator {
         let news = self.news(raw.news, base);
         let positions = self.positions(raw.positions.unwrap_or_default());
         let alerts = self.alerts(raw.alerts.unwrap_or_default());
+        let calendar = Calendar::with(self.holidays(raw.holidays.unwrap_or_default()));
         let keys = self.keys(raw.keys.unwrap_or_default());
         let theme = self.theme(raw.theme.unwrap_or_default());
 
@@ -193,6 +196,7 @@ impl Validator {
             news,
             positions,
             alerts,
+            calendar,
             keys,
             theme,
         }
@@ -366,6 +370,60 @@ impl Validator {
             }
         }
         out
+    }
+
+    fn holidays(&mut self, raw: Vec<raw::RawHoliday>) -> Vec<Holiday> {
+        let p = KeyPath::root().key("holidays");
+        let mut out = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let pp = p.index(i);
+            let exchange = r.exchange.trim().to_ascii_uppercase();
+            let known = calendar_labels();
+            if !known.contains(&exchange.as_str()) {
+                self.bad(
+                    pp.key("exchange"),
+                    format!(
+                        "{:?} is not an exchange code; use one the clocks show: {}",
+                        r.exchange,
+                        known.join(", ")
+                    ),
+                );
+            }
+            let date = chrono::NaiveDate::parse_from_str(r.date.trim(), "%Y-%m-%d").ok();
+            if date.is_none() {
+                self.bad(pp.key("date"), format!("{:?} is not a date: write YYYY-MM-DD", r.date));
+            }
+            let name = printable(r.name.trim());
+            if name.is_empty() {
+                self.bad(pp.key("name"), "the holiday needs a name");
+            }
+            let open = r.open.as_deref().and_then(|t| self.local_time(pp.key("open"), t));
+            let close = r.close.as_deref().and_then(|t| self.local_time(pp.key("close"), t));
+            if let (Some(o), Some(c)) = (open, close)
+                && o >= c
+            {
+                self.bad(pp.key("close"), "must be later than open");
+            }
+            if let Some(date) = date
+                && known.contains(&exchange.as_str())
+                && !name.is_empty()
+            {
+                out.push(Holiday { exchange, date, name, open, close });
+            }
+        }
+        out
+    }
+
+    /// A local "HH:MM" time as minutes of the day.
+    fn local_time(&mut self, path: KeyPath, raw: &str) -> Option<u32> {
+        let parsed = chrono::NaiveTime::parse_from_str(raw.trim(), "%H:%M").ok();
+        if parsed.is_none() {
+            self.bad(
+                path,
+                format!("{raw:?} is not a time: write HH:MM (24-hour, the exchange's local time)"),
+            );
+        }
+        parsed.map(|t| chrono::Timelike::hour(&t) * 60 + chrono::Timelike::minute(&t))
     }
 
     /// Printable, non-empty phrases: keywords of a headline alert, or headlines to highlight.

@@ -3,13 +3,15 @@
 //!
 //! Sessions are kept as local wall-clock minutes and every question is answered through
 //! the exchange's own time zone, so daylight-saving changes move a session's UTC times
-//! along with the zone. Holidays are not modelled: a holiday looks like a trading day.
+//! along with the zone. The calendar (`calendar.rs`) closes holidays and shortens half days.
 
 use chrono::{
     DateTime, Datelike, MappedLocalTime, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone,
     Timelike, Utc, Weekday,
 };
 use chrono_tz::{America, Asia, Australia, Europe, Tz};
+
+use super::calendar::Calendar;
 
 /// Where an exchange is in its trading day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,40 +59,34 @@ enum Hours {
     Rolling { roll: u32 },
 }
 
-impl Hours {
-    fn state(&self, day: Weekday, minute: u32) -> SessionState {
-        let within = |(start, end): Span| start <= minute && minute < end;
-        match *self {
-            Hours::Rolling { roll } => {
-                let session_day = if minute < roll { day } else { day.succ() };
-                if is_weekend(session_day) { SessionState::Closed } else { SessionState::Open }
-            }
-            Hours::Daily { .. } if is_weekend(day) => SessionState::Closed,
-            Hours::Daily { regular, pre, post } => {
-                if regular.iter().any(|&span| within(span)) {
-                    SessionState::Open
-                } else if regular.windows(2).any(|pair| within((pair[0].1, pair[1].0))) {
-                    SessionState::Lunch
-                } else if pre.is_some_and(within) {
-                    SessionState::Pre
-                } else if post.is_some_and(within) {
-                    SessionState::Post
-                } else {
-                    SessionState::Closed
-                }
-            }
-        }
+/// One local date's sessions, after the calendar has had its say.
+#[derive(Debug, Clone, Copy)]
+struct Day {
+    /// At most two regular spans (one lunch between them), in order.
+    regular: [Option<Span>; 2],
+    pre: Option<Span>,
+    post: Option<Span>,
+}
+
+impl Day {
+    fn spans(&self) -> impl Iterator<Item = Span> + '_ {
+        self.regular.iter().flatten().copied().chain(self.pre).chain(self.post)
     }
 
-    /// Minutes of the local day at which the state can change; midnight is one because the
-    /// weekday changes there.
-    fn boundaries(&self) -> Vec<u32> {
-        match *self {
-            Hours::Rolling { roll } => vec![0, roll],
-            Hours::Daily { regular, pre, post } => {
-                let spans = regular.iter().copied().chain(pre).chain(post);
-                std::iter::once(0).chain(spans.flat_map(|(start, end)| [start, end])).collect()
-            }
+    fn state(&self, minute: u32) -> SessionState {
+        let within = |(start, end): Span| start <= minute && minute < end;
+        if self.regular.iter().flatten().any(|&span| within(span)) {
+            SessionState::Open
+        } else if let [Some(a), Some(b)] = self.regular
+            && within((a.1, b.0))
+        {
+            SessionState::Lunch
+        } else if self.pre.is_some_and(within) {
+            SessionState::Pre
+        } else if self.post.is_some_and(within) {
+            SessionState::Post
+        } else {
+            SessionState::Closed
         }
     }
 }
@@ -260,35 +256,114 @@ pub fn all_exchanges() -> &'static [Exchange] {
     &EXCHANGES
 }
 
+/// The labels of the exchanges that keep a trading calendar (all but FX and the generic one),
+/// each once, in table order: the codes `[[holidays]]` and `chiptape calendar` take.
+pub fn calendar_labels() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for e in EXCHANGES.iter().filter(|e| matches!(e.hours, Hours::Daily { .. }) && e.code != "OTHER") {
+        if !out.contains(&e.label) {
+            out.push(e.label);
+        }
+    }
+    out
+}
+
 impl Exchange {
-    pub fn state_at(&self, t: DateTime<Utc>) -> SessionState {
-        let local = wall_clock(self.tz, t);
-        self.hours.state(local.weekday(), local.hour() * 60 + local.minute())
+    pub fn state_at(&self, t: DateTime<Utc>, cal: &Calendar) -> SessionState {
+        self.state_on(wall_clock(self.tz, t), cal)
+    }
+
+    /// The holiday or short day at `t`'s local date, if it is one.
+    pub fn special_at(&self, t: DateTime<Utc>, cal: &Calendar) -> Option<crate::market::calendar::Special> {
+        cal.special(self.label, wall_clock(self.tz, t).date())
+    }
+
+    /// `date`'s sessions for exchanges with daily hours: `None` on weekends and on days the
+    /// calendar closes; on a short day the sessions end early (or start late).
+    fn day(&self, date: NaiveDate, cal: &Calendar) -> Option<Day> {
+        let Hours::Daily { regular, pre, post } = self.hours else { return None };
+        if is_weekend(date.weekday()) {
+            return None;
+        }
+        let (open, close) = match cal.special(self.label, date) {
+            Some(s) if s.is_closed() => return None,
+            Some(s) => (s.open, s.close),
+            None => (None, None),
+        };
+        let clip = |(a, b): Span| {
+            let (a, b) = (open.map_or(a, |o| a.max(o)), close.map_or(b, |c| b.min(c)));
+            (a < b).then_some((a, b))
+        };
+        let mut spans = [None; 2];
+        for (slot, span) in spans.iter_mut().zip(regular) {
+            *slot = clip(*span);
+        }
+        let first = spans.iter().flatten().map(|s| s.0).next()?;
+        let last = spans.iter().flatten().map(|s| s.1).next_back().unwrap_or(first);
+        let pre = pre.and_then(|(a, b)| (a < b.min(first)).then_some((a, b.min(first))));
+        // After an early close the post-market session starts then.
+        let post = post.and_then(|(a, b)| (a.min(last) < b).then_some((a.min(last), b)));
+        Some(Day { regular: spans, pre, post })
+    }
+
+    fn state_on(&self, local: NaiveDateTime, cal: &Calendar) -> SessionState {
+        let minute = local.hour() * 60 + local.minute();
+        match self.hours {
+            Hours::Rolling { roll } => {
+                let session_day = if minute < roll { local.weekday() } else { local.weekday().succ() };
+                if is_weekend(session_day) { SessionState::Closed } else { SessionState::Open }
+            }
+            Hours::Daily { .. } => {
+                self.day(local.date(), cal).map_or(SessionState::Closed, |d| d.state(minute))
+            }
+        }
+    }
+
+    /// Minutes of `date` at which the state can change; midnight is one because the date changes.
+    fn boundaries(&self, date: NaiveDate, cal: &Calendar) -> Vec<u32> {
+        match self.hours {
+            Hours::Rolling { roll } => vec![0, roll],
+            Hours::Daily { .. } => std::iter::once(0)
+                .chain(
+                    self.day(date, cal)
+                        .iter()
+                        .flat_map(|d| d.spans().flat_map(|(a, b)| [a, b]).collect::<Vec<_>>()),
+                )
+                .collect(),
+        }
     }
 
     /// Regular sessions (not pre/post) of the local trading date `date`, as UTC instants;
-    /// empty on weekends. A session edge that a DST jump skips lands on the jump itself.
-    pub fn regular_sessions_on(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-        if is_weekend(date.weekday()) {
-            return Vec::new();
-        }
+    /// empty on weekends and holidays. A session edge that a DST jump skips lands on the jump.
+    pub fn regular_sessions_on(
+        &self,
+        date: NaiveDate,
+        cal: &Calendar,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         let at = |day: NaiveDate, minute: u32| {
             local_minute(day, minute).map(|local| first_instant_at(self.tz, local))
         };
         match self.hours {
+            Hours::Rolling { .. } if is_weekend(date.weekday()) => Vec::new(),
             Hours::Rolling { roll } => {
                 date.pred_opt().and_then(|eve| Some((at(eve, roll)?, at(date, roll)?))).into_iter().collect()
             }
-            Hours::Daily { regular, .. } => {
-                regular.iter().filter_map(|&(start, end)| Some((at(date, start)?, at(date, end)?))).collect()
-            }
+            Hours::Daily { .. } => match self.day(date, cal) {
+                Some(d) => d
+                    .regular
+                    .iter()
+                    .flatten()
+                    .filter_map(|&(a, b)| Some((at(date, a)?, at(date, b)?)))
+                    .collect(),
+                None => Vec::new(),
+            },
         }
     }
 
     /// `t` itself when the regular session is open at t; otherwise the end of the most
     /// recent regular session before t.
-    pub fn clamp_to_regular(&self, t: DateTime<Utc>) -> DateTime<Utc> {
-        match self.latest_session_started_by(t) {
+    pub fn clamp_to_regular(&self, t: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
+        match self.latest_session_started_by(t, cal) {
             Some((_, (_, end))) if end <= t => end,
             _ => t,
         }
@@ -296,38 +371,39 @@ impl Exchange {
 
     /// The local trading date whose regular session is current or most recently finished
     /// at t (e.g. Saturday -> Friday).
-    pub fn trading_date(&self, t: DateTime<Utc>) -> NaiveDate {
-        self.latest_session_started_by(t).map_or_else(|| wall_clock(self.tz, t).date(), |(date, _)| date)
+    pub fn trading_date(&self, t: DateTime<Utc>, cal: &Calendar) -> NaiveDate {
+        self.latest_session_started_by(t, cal).map_or_else(|| wall_clock(self.tz, t).date(), |(date, _)| date)
     }
 
-    /// The previous trading date before `date` (skips weekends).
-    pub fn previous_trading_date(&self, date: NaiveDate) -> NaiveDate {
+    /// The previous trading date before `date` (skips weekends and holidays).
+    pub fn previous_trading_date(&self, date: NaiveDate, cal: &Calendar) -> NaiveDate {
         std::iter::successors(date.pred_opt(), NaiveDate::pred_opt)
-            .find(|day| !is_weekend(day.weekday()))
+            .take(40)
+            .find(|day| !self.regular_sessions_on(*day, cal).is_empty())
             .unwrap_or(date)
     }
 
     /// The first instant after t at which state_at changes, looking ahead at most 8 days
     /// (t + 8 days when nothing changes before then).
-    pub fn next_change(&self, t: DateTime<Utc>) -> DateTime<Utc> {
+    pub fn next_change(&self, t: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
         // Whole seconds keep the DST search exact: zones change offset on whole seconds.
         let base = t.with_nanosecond(0).unwrap_or(t);
         let horizon = shift(base, TimeDelta::days(8));
-        let now = self.state_at(t);
-        self.change_candidates(base, horizon)
+        let now = self.state_at(t, cal);
+        self.change_candidates(base, horizon, cal)
             .into_iter()
-            .find(|&candidate| candidate > t && self.state_at(candidate) != now)
+            .find(|&candidate| candidate > t && self.state_at(candidate, cal) != now)
             .unwrap_or(horizon)
     }
 
     /// The regular session that started last at or before `t`, with its trading date.
-    fn latest_session_started_by(&self, t: DateTime<Utc>) -> Option<(NaiveDate, Session)> {
+    fn latest_session_started_by(&self, t: DateTime<Utc>, cal: &Calendar) -> Option<(NaiveDate, Session)> {
         let today = wall_clock(self.tz, t).date();
-        // A rolling session opens the evening before its date, so start a day ahead; two
-        // weeks back always reaches a weekday.
+        // A rolling session opens the evening before its date, so start a day ahead; four
+        // weeks back always reaches a trading day, even across Golden Week.
         let first = today.succ_opt().unwrap_or(today);
-        std::iter::successors(Some(first), NaiveDate::pred_opt).take(15).find_map(|date| {
-            let sessions = self.regular_sessions_on(date);
+        std::iter::successors(Some(first), NaiveDate::pred_opt).take(30).find_map(|date| {
+            let sessions = self.regular_sessions_on(date, cal);
             let started = sessions.into_iter().rev().find(|&(start, _)| start <= t)?;
             Some((date, started))
         })
@@ -337,13 +413,17 @@ impl Exchange {
     /// The state is a function of the local wall clock, so it can change only where the
     /// clock passes a session boundary or where it jumps at a DST change; checking just
     /// these keeps next_change exact without scanning minute by minute.
-    fn change_candidates(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
-        let minutes = self.hours.boundaries();
+    fn change_candidates(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        cal: &Calendar,
+    ) -> Vec<DateTime<Utc>> {
         let local_today = wall_clock(self.tz, from).date();
         let first_day = local_today.pred_opt().unwrap_or(local_today);
         let mut candidates = vec![from, to];
         for day in std::iter::successors(Some(first_day), NaiveDate::succ_opt).take(11) {
-            for local in minutes.iter().filter_map(|&m| local_minute(day, m)) {
+            for local in self.boundaries(day, cal).into_iter().filter_map(|m| local_minute(day, m)) {
                 match self.tz.from_local_datetime(&local) {
                     MappedLocalTime::Single(at) => candidates.push(at.to_utc()),
                     // The clock reads this time twice; both passes can change the state.
@@ -439,6 +519,9 @@ fn first_true(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Plain session hours: the holiday tests are in `calendar.rs`.
+    const W: &Calendar = &Calendar::WEEKENDS_ONLY;
     use SessionState::{Closed, Lunch, Open, Post, Pre};
     use proptest::prelude::*;
 
@@ -457,7 +540,7 @@ mod tests {
     fn states(ex: &Exchange, day: (i32, u32, u32), times: &[((u32, u32), SessionState)]) {
         for &((h, mi), want) in times {
             let t = local(ex, day.0, day.1, day.2, h, mi);
-            assert_eq!(ex.state_at(t), want, "{} at {h:02}:{mi:02}", ex.code);
+            assert_eq!(ex.state_at(t, W), want, "{} at {h:02}:{mi:02}", ex.code);
         }
     }
 
@@ -526,31 +609,31 @@ mod tests {
         for ex in all_exchanges() {
             for minute in (0..24 * 60).step_by(15) {
                 let t = local(ex, 2026, 3, 7, minute / 60, minute % 60);
-                assert_eq!(ex.state_at(t), Closed, "{} {minute}", ex.code);
+                assert_eq!(ex.state_at(t, W), Closed, "{} {minute}", ex.code);
             }
-            assert!(ex.regular_sessions_on(date(2026, 3, 7)).is_empty());
+            assert!(ex.regular_sessions_on(date(2026, 3, 7), W).is_empty());
         }
     }
 
     #[test]
     fn us_open_follows_both_2026_dst_changes() {
         let us = exchange_for("AAPL");
-        let open_on = |d: NaiveDate| us.regular_sessions_on(d)[0];
+        let open_on = |d: NaiveDate| us.regular_sessions_on(d, W)[0];
         // Clocks go forward on Sunday 2026-03-08 and back on Sunday 2026-11-01.
         assert_eq!(open_on(date(2026, 3, 6)), (utc(2026, 3, 6, 14, 30), utc(2026, 3, 6, 21, 0)));
         assert_eq!(open_on(date(2026, 3, 9)), (utc(2026, 3, 9, 13, 30), utc(2026, 3, 9, 20, 0)));
         assert_eq!(open_on(date(2026, 10, 30)), (utc(2026, 10, 30, 13, 30), utc(2026, 10, 30, 20, 0)));
         assert_eq!(open_on(date(2026, 11, 2)), (utc(2026, 11, 2, 14, 30), utc(2026, 11, 2, 21, 0)));
-        assert_eq!(us.state_at(utc(2026, 3, 6, 14, 29)), Pre);
-        assert_eq!(us.state_at(utc(2026, 3, 6, 14, 30)), Open);
-        assert_eq!(us.state_at(utc(2026, 3, 9, 13, 29)), Pre);
-        assert_eq!(us.state_at(utc(2026, 3, 9, 13, 30)), Open);
-        assert_eq!(us.state_at(utc(2026, 10, 30, 13, 30)), Open);
-        assert_eq!(us.state_at(utc(2026, 11, 2, 13, 30)), Pre);
-        assert_eq!(us.state_at(utc(2026, 11, 2, 14, 30)), Open);
+        assert_eq!(us.state_at(utc(2026, 3, 6, 14, 29), W), Pre);
+        assert_eq!(us.state_at(utc(2026, 3, 6, 14, 30), W), Open);
+        assert_eq!(us.state_at(utc(2026, 3, 9, 13, 29), W), Pre);
+        assert_eq!(us.state_at(utc(2026, 3, 9, 13, 30), W), Open);
+        assert_eq!(us.state_at(utc(2026, 10, 30, 13, 30), W), Open);
+        assert_eq!(us.state_at(utc(2026, 11, 2, 13, 30), W), Pre);
+        assert_eq!(us.state_at(utc(2026, 11, 2, 14, 30), W), Open);
         // Pre-market on the Monday after the spring change opens at 04:00 EDT.
-        assert_eq!(us.next_change(utc(2026, 3, 7, 12, 0)), utc(2026, 3, 9, 8, 0));
-        assert_eq!(us.next_change(utc(2026, 10, 31, 12, 0)), utc(2026, 11, 2, 9, 0));
+        assert_eq!(us.next_change(utc(2026, 3, 7, 12, 0), W), utc(2026, 3, 9, 8, 0));
+        assert_eq!(us.next_change(utc(2026, 10, 31, 12, 0), W), utc(2026, 11, 2, 9, 0));
     }
 
     #[test]
@@ -597,22 +680,22 @@ mod tests {
         states(fx, WED, &[((3, 0), Open), ((17, 0), Open), ((23, 59), Open)]);
         states(fx, (2026, 3, 6), &[((16, 59), Open), ((17, 0), Closed)]);
         assert_eq!(
-            fx.regular_sessions_on(date(2026, 3, 2)),
+            fx.regular_sessions_on(date(2026, 3, 2), W),
             vec![(local(fx, 2026, 3, 1, 17, 0), local(fx, 2026, 3, 2, 17, 0))]
         );
-        assert_eq!(fx.trading_date(local(fx, 2026, 3, 3, 18, 0)), WED_DATE);
-        assert_eq!(fx.trading_date(local(fx, 2026, 3, 7, 12, 0)), date(2026, 3, 6));
-        assert_eq!(fx.next_change(local(fx, 2026, 3, 3, 12, 0)), local(fx, 2026, 3, 6, 17, 0));
+        assert_eq!(fx.trading_date(local(fx, 2026, 3, 3, 18, 0), W), WED_DATE);
+        assert_eq!(fx.trading_date(local(fx, 2026, 3, 7, 12, 0), W), date(2026, 3, 6));
+        assert_eq!(fx.next_change(local(fx, 2026, 3, 3, 12, 0), W), local(fx, 2026, 3, 6, 17, 0));
     }
 
     #[test]
     fn unknown_venues_trade_all_weekday_on_utc() {
         let other = exchange_for("X.NOPE");
-        assert_eq!(other.state_at(utc(2026, 3, 4, 0, 0)), Open);
-        assert_eq!(other.state_at(utc(2026, 3, 6, 23, 59)), Open);
-        assert_eq!(other.state_at(utc(2026, 3, 7, 0, 0)), Closed);
-        assert_eq!(other.next_change(utc(2026, 3, 4, 5, 0)), utc(2026, 3, 7, 0, 0));
-        assert_eq!(other.clamp_to_regular(utc(2026, 3, 8, 5, 0)), utc(2026, 3, 7, 0, 0));
+        assert_eq!(other.state_at(utc(2026, 3, 4, 0, 0), W), Open);
+        assert_eq!(other.state_at(utc(2026, 3, 6, 23, 59), W), Open);
+        assert_eq!(other.state_at(utc(2026, 3, 7, 0, 0), W), Closed);
+        assert_eq!(other.next_change(utc(2026, 3, 4, 5, 0), W), utc(2026, 3, 7, 0, 0));
+        assert_eq!(other.clamp_to_regular(utc(2026, 3, 8, 5, 0), W), utc(2026, 3, 7, 0, 0));
     }
 
     #[test]
@@ -620,26 +703,26 @@ mod tests {
         let us = exchange_for("MSFT");
         let friday = date(2026, 3, 6);
         let monday = date(2026, 3, 9);
-        assert_eq!(us.trading_date(local(us, 2026, 3, 7, 12, 0)), friday);
-        assert_eq!(us.trading_date(local(us, 2026, 3, 9, 8, 0)), friday);
-        assert_eq!(us.trading_date(local(us, 2026, 3, 9, 10, 0)), monday);
-        assert_eq!(us.trading_date(local(us, 2026, 3, 9, 18, 0)), monday);
-        assert_eq!(us.previous_trading_date(monday), friday);
-        assert_eq!(us.previous_trading_date(date(2026, 3, 8)), friday);
-        assert_eq!(us.previous_trading_date(date(2026, 3, 10)), monday);
+        assert_eq!(us.trading_date(local(us, 2026, 3, 7, 12, 0), W), friday);
+        assert_eq!(us.trading_date(local(us, 2026, 3, 9, 8, 0), W), friday);
+        assert_eq!(us.trading_date(local(us, 2026, 3, 9, 10, 0), W), monday);
+        assert_eq!(us.trading_date(local(us, 2026, 3, 9, 18, 0), W), monday);
+        assert_eq!(us.previous_trading_date(monday, W), friday);
+        assert_eq!(us.previous_trading_date(date(2026, 3, 8), W), friday);
+        assert_eq!(us.previous_trading_date(date(2026, 3, 10), W), monday);
         let hk = exchange_for("0700.HK");
-        assert_eq!(hk.trading_date(local(hk, 2026, 3, 4, 12, 30)), WED_DATE);
+        assert_eq!(hk.trading_date(local(hk, 2026, 3, 4, 12, 30), W), WED_DATE);
     }
 
     #[test]
     fn clamp_goes_back_to_the_last_regular_close() {
         let hk = exchange_for("0700.HK");
         let open = local(hk, 2026, 3, 4, 10, 15);
-        assert_eq!(hk.clamp_to_regular(open), open);
-        assert_eq!(hk.clamp_to_regular(local(hk, 2026, 3, 4, 12, 30)), local(hk, 2026, 3, 4, 12, 0));
-        assert_eq!(hk.clamp_to_regular(local(hk, 2026, 3, 8, 9, 0)), local(hk, 2026, 3, 6, 16, 0));
+        assert_eq!(hk.clamp_to_regular(open, W), open);
+        assert_eq!(hk.clamp_to_regular(local(hk, 2026, 3, 4, 12, 30), W), local(hk, 2026, 3, 4, 12, 0));
+        assert_eq!(hk.clamp_to_regular(local(hk, 2026, 3, 8, 9, 0), W), local(hk, 2026, 3, 6, 16, 0));
         let us = exchange_for("AMD");
-        assert_eq!(us.clamp_to_regular(local(us, 2026, 3, 5, 18, 0)), local(us, 2026, 3, 5, 16, 0));
+        assert_eq!(us.clamp_to_regular(local(us, 2026, 3, 5, 18, 0), W), local(us, 2026, 3, 5, 16, 0));
     }
 
     #[test]
@@ -655,15 +738,15 @@ mod tests {
     fn extreme_instants_do_not_panic() {
         for ex in all_exchanges() {
             for t in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
-                let _ = ex.state_at(t);
-                let _ = ex.next_change(t);
-                let _ = ex.clamp_to_regular(t);
-                let d = ex.trading_date(t);
-                let _ = ex.previous_trading_date(d);
-                let _ = ex.regular_sessions_on(d);
+                let _ = ex.state_at(t, W);
+                let _ = ex.next_change(t, W);
+                let _ = ex.clamp_to_regular(t, W);
+                let d = ex.trading_date(t, W);
+                let _ = ex.previous_trading_date(d, W);
+                let _ = ex.regular_sessions_on(d, W);
             }
-            let _ = ex.previous_trading_date(NaiveDate::MIN);
-            let _ = ex.regular_sessions_on(NaiveDate::MAX);
+            let _ = ex.previous_trading_date(NaiveDate::MIN, W);
+            let _ = ex.regular_sessions_on(NaiveDate::MAX, W);
         }
     }
 
@@ -695,21 +778,21 @@ mod tests {
     fn assert_next_change_matches_scan(ex: &Exchange, start: DateTime<Utc>) {
         let end = start + TimeDelta::days(7);
         let mut scanned = Vec::new();
-        let mut previous = ex.state_at(start);
+        let mut previous = ex.state_at(start, W);
         let mut t = start;
         while t < end {
             t += TimeDelta::minutes(1);
-            let state = ex.state_at(t);
+            let state = ex.state_at(t, W);
             if state != previous {
                 scanned.push(t);
                 previous = state;
             }
         }
         let mut chained = Vec::new();
-        let mut t = ex.next_change(start);
+        let mut t = ex.next_change(start, W);
         while t <= end {
             chained.push(t);
-            t = ex.next_change(t);
+            t = ex.next_change(t, W);
         }
         assert_eq!(chained, scanned, "{} {:?} from {start}", ex.code, ex.tz);
     }
@@ -751,8 +834,8 @@ mod tests {
         for ex in &awkward_exchanges() {
             for &start in &weeks {
                 assert_next_change_matches_scan(ex, start);
-                let _ = ex.clamp_to_regular(start + TimeDelta::days(3));
-                let _ = ex.trading_date(start + TimeDelta::days(3));
+                let _ = ex.clamp_to_regular(start + TimeDelta::days(3), W);
+                let _ = ex.trading_date(start + TimeDelta::days(3), W);
             }
         }
     }
@@ -761,9 +844,9 @@ mod tests {
     fn skipped_session_edges_land_on_the_jump() {
         let ex = &awkward_exchanges()[0];
         // Tehran skipped 2021-03-22 00:00-01:00; the 00:30 open happens at the jump.
-        let sessions = ex.regular_sessions_on(date(2021, 3, 22));
+        let sessions = ex.regular_sessions_on(date(2021, 3, 22), W);
         assert_eq!(sessions[0].0, utc(2021, 3, 21, 20, 30));
-        assert_eq!(ex.state_at(sessions[0].0), Open);
+        assert_eq!(ex.state_at(sessions[0].0, W), Open);
     }
 
     /// Independent statement of the expected hours, in the form a person would check them.
@@ -916,25 +999,25 @@ mod tests {
     }
 
     fn check_next_change(ex: &Exchange, t: DateTime<Utc>) -> Result<(), TestCaseError> {
-        let next = ex.next_change(t);
-        let now = ex.state_at(t);
+        let next = ex.next_change(t, W);
+        let now = ex.state_at(t, W);
         prop_assert!(next > t, "{} next_change({t}) = {next}", ex.code);
         prop_assert!(next - t <= TimeDelta::days(8));
         let span = next - t;
         for k in 1..4 {
             let probe = t + span / 4 * k;
-            prop_assert_eq!(ex.state_at(probe), now, "{} at {} before {}", ex.code, probe, next);
+            prop_assert_eq!(ex.state_at(probe, W), now, "{} at {} before {}", ex.code, probe, next);
         }
-        prop_assert_eq!(ex.state_at(next - TimeDelta::nanoseconds(1)), now);
-        prop_assert_ne!(ex.state_at(next), now, "{} at {}", ex.code, next);
+        prop_assert_eq!(ex.state_at(next - TimeDelta::nanoseconds(1), W), now);
+        prop_assert_ne!(ex.state_at(next, W), now, "{} at {}", ex.code, next);
         Ok(())
     }
 
     fn check_clamp(ex: &Exchange, t: DateTime<Utc>) -> Result<(), TestCaseError> {
-        let clamped = ex.clamp_to_regular(t);
-        let sessions = ex.regular_sessions_on(ex.trading_date(t));
+        let clamped = ex.clamp_to_regular(t, W);
+        let sessions = ex.regular_sessions_on(ex.trading_date(t, W), W);
         prop_assert!(clamped <= t);
-        if ex.state_at(t) == Open {
+        if ex.state_at(t, W) == Open {
             prop_assert_eq!(clamped, t);
             prop_assert!(sessions.iter().any(|&(s, e)| s <= t && t < e));
         } else {
@@ -944,12 +1027,12 @@ mod tests {
                 ex.code,
                 sessions
             );
-            prop_assert_eq!(ex.state_at(clamped - TimeDelta::seconds(1)), Open);
+            prop_assert_eq!(ex.state_at(clamped - TimeDelta::seconds(1), W), Open);
             // Nothing reopens between the clamped close and t.
             let mut at = clamped;
             while at <= t {
-                prop_assert_ne!(ex.state_at(at), Open, "{} reopened at {}", ex.code, at);
-                at = ex.next_change(at);
+                prop_assert_ne!(ex.state_at(at, W), Open, "{} reopened at {}", ex.code, at);
+                at = ex.next_change(at, W);
             }
         }
         Ok(())
@@ -960,7 +1043,7 @@ mod tests {
         fn state_matches_the_wall_clock(t in any_instant()) {
             for spec in SPECS {
                 let ex = exchange_for(spec.symbol);
-                prop_assert_eq!(ex.state_at(t), reference_state(spec, t), "{} at {}", spec.symbol, t);
+                prop_assert_eq!(ex.state_at(t, W), reference_state(spec, t), "{} at {}", spec.symbol, t);
             }
         }
 
@@ -968,7 +1051,7 @@ mod tests {
         fn state_matches_the_wall_clock_near_edges((i, t) in near_an_edge()) {
             let spec = &SPECS[i];
             let ex = exchange_for(spec.symbol);
-            prop_assert_eq!(ex.state_at(t), reference_state(spec, t), "{} at {}", spec.symbol, t);
+            prop_assert_eq!(ex.state_at(t, W), reference_state(spec, t), "{} at {}", spec.symbol, t);
             check_next_change(ex, t)?;
             check_clamp(ex, t)?;
         }

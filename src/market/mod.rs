@@ -1,8 +1,10 @@
 //! Domain types shared by providers, state and output: no I/O, no terminal.
 
 pub mod alerts;
+pub mod calendar;
 pub mod clock;
 pub mod exchange;
+pub mod holidays;
 pub mod news;
 pub mod portfolio;
 pub mod series;

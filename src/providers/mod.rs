@@ -86,7 +86,7 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
         clock.clone(),
     ) {
         Ok(y) => {
-            let y = Arc::new(y);
+            let y = Arc::new(y.with_calendar(config.calendar.clone()));
             (y.clone(), y)
         }
         Err(e) => {
@@ -106,7 +106,8 @@ fn news_source(config: &Config) -> Arc<dyn NewsSource> {
 
 /// Sources after a config change. The quote source is kept when its settings did not change, so a
 /// Yahoo session, its fallback and its rate-limit pause survive an edit of the watchlist; the news
-/// source is rebuilt (its feeds and the names it tags by may have changed).
+/// source is rebuilt (its feeds and the names it tags by may have changed). A changed calendar
+/// rebuilds the quote source too (the session itself is kept on disk).
 pub fn rebuild(
     new: &Config,
     old: &Config,
@@ -116,7 +117,7 @@ pub fn rebuild(
     clock: Arc<dyn Clock>,
 ) -> Providers {
     let demo_now = demo || new.provider.kind == ProviderKind::Demo;
-    if demo_now || current.demo || new.provider != old.provider {
+    if demo_now || current.demo || new.provider != old.provider || new.calendar != old.calendar {
         return build(new, demo, seed, clock);
     }
     Providers {

@@ -17,7 +17,7 @@ use std::hash::{Hash, Hasher};
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::market::exchange::{Exchange, exchange_for};
+use crate::market::exchange::{Exchange, SessionState, exchange_for};
 use crate::market::series::ChartRange;
 use crate::market::{Headline, Quote, Symbol};
 use crate::msg::{Effect, Msg, Outcome};
@@ -176,6 +176,22 @@ impl State {
         out
     }
 
+    /// `ex`'s state now and the word its clock shows: the holiday's name on a day the calendar
+    /// closes, and when a short day's session ends while it is open.
+    pub fn session(&self, ex: &Exchange) -> (SessionState, String) {
+        let cal = &self.config.calendar;
+        let st = ex.state_at(self.now, cal);
+        let label = match (st, ex.special_at(self.now, cal)) {
+            (SessionState::Closed, Some(day)) if day.is_closed() => day.name,
+            (SessionState::Open, Some(day)) => match day.close {
+                Some(c) => format!("open to {:02}:{:02}", c / 60, c % 60),
+                None => st.label().to_string(),
+            },
+            _ => st.label().to_string(),
+        };
+        (st, label)
+    }
+
     /// The name to show for `sym`: the config's, else the one its quote brought.
     pub fn name_of(&self, sym: &Symbol) -> Option<&str> {
         self.config.name_of(sym).or_else(|| self.quotes.get(sym)?.quote.as_ref()?.name.as_deref())
@@ -186,7 +202,7 @@ impl State {
     pub fn stale_since(&self, sym: &Symbol) -> Option<DateTime<Utc>> {
         let e = self.quotes.get(sym)?;
         let updated = e.updated?;
-        let interval = if exchange_for(sym.as_str()).state_at(self.now).is_trading() {
+        let interval = if exchange_for(sym.as_str()).state_at(self.now, &self.config.calendar).is_trading() {
             self.config.refresh_secs
         } else {
             self.config.closed_refresh_secs
@@ -240,7 +256,7 @@ impl State {
         let shown = self.shown_times();
         for ex in shown.clocks {
             time::clock(ex, now).hash(&mut h);
-            ex.state_at(now).hash(&mut h);
+            self.session(ex).hash(&mut h);
         }
         for t in shown.ages {
             time::age(t, now).hash(&mut h);
@@ -289,6 +305,7 @@ impl State {
             news_refresh_secs: self.config.news_refresh_secs,
             paused: self.paused,
             refresh_seq,
+            calendar: self.config.calendar.clone(),
         }
     }
 }

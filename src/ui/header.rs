@@ -50,8 +50,9 @@ pub fn clocks(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0;
     for ex in state.exchanges_in_view() {
-        let st = ex.state_at(state.now);
-        let text = format!("{} {} {} {}", ex.label, time::clock(ex, state.now), mark(st), st.label());
+        let (st, label) = state.session(ex);
+        // A long holiday name must not push every other clock off the line.
+        let text = format!("{} {} {} {}", ex.label, time::clock(ex, state.now), mark(st), fit(&label, 22));
         let w = width(&text) + 3;
         if used + w > area.width as usize {
             break;

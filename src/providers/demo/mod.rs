@@ -13,6 +13,7 @@ use futures::future::BoxFuture;
 use self::catalog::{CATALOG, USD_PER};
 use super::{ChartSource, NewsBatch, NewsSource, ProviderError, QuoteSource};
 use crate::config::Config;
+use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
 use crate::market::exchange::{SessionState, exchange_for};
 use crate::market::series::{ChartRange, Series};
@@ -24,6 +25,7 @@ pub struct DemoMarket {
     clock: Arc<dyn Clock>,
     companies: Vec<Company>,
     tagger: Tagger,
+    calendar: Calendar,
 }
 
 struct Company {
@@ -73,7 +75,7 @@ impl DemoMarket {
                 companies.push(Company { name, chinese });
             }
         }
-        DemoMarket { seed, clock, companies, tagger: config.tagger() }
+        DemoMarket { seed, clock, companies, tagger: config.tagger(), calendar: config.calendar.clone() }
     }
 
     fn profile(&self, sym: &Symbol) -> Profile {
@@ -164,12 +166,13 @@ impl DemoMarket {
             return q;
         }
         let ex = exchange_for(sym.as_str());
+        let cal = &self.calendar;
         let prof = self.profile(sym);
-        let t = ex.clamp_to_regular(now);
+        let t = ex.clamp_to_regular(now, cal);
         let price = self.price_at(sym, prof.price, t);
-        let date = ex.trading_date(now);
-        let sessions = ex.regular_sessions_on(date);
-        let prev_sessions = ex.regular_sessions_on(ex.previous_trading_date(date));
+        let date = ex.trading_date(now, cal);
+        let sessions = ex.regular_sessions_on(date, cal);
+        let prev_sessions = ex.regular_sessions_on(ex.previous_trading_date(date, cal), cal);
         let previous_close = prev_sessions.last().map(|(_, end)| self.price_at(sym, prof.price, *end));
         let (open, high, low, volume) = match sessions.first() {
             Some((start, _)) if *start <= t => {
@@ -177,7 +180,7 @@ impl DemoMarket {
                 let (mut hi, mut lo) = (open.max(price), open.min(price));
                 let mut s = *start;
                 while s < t {
-                    if ex.state_at(s) == SessionState::Open {
+                    if ex.state_at(s, cal) == SessionState::Open {
                         let p = self.price_at(sym, prof.price, s);
                         hi = hi.max(p);
                         lo = lo.min(p);
@@ -195,7 +198,7 @@ impl DemoMarket {
         };
         let change = previous_close.map(|pc| round4(price - pc));
         let change_pct = previous_close.filter(|pc| *pc != 0.0).map(|pc| round4((price - pc) / pc * 100.0));
-        let state = ex.state_at(now);
+        let state = ex.state_at(now, cal);
         let (extended_price, extended_change_pct) = match state {
             SessionState::Pre | SessionState::Post => {
                 let drift = 0.15 * (self.wave(sym, now) - self.wave(sym, t));
@@ -239,13 +242,14 @@ impl DemoMarket {
     /// The last `n` trading dates up to the one in progress at `now`, oldest first.
     fn trading_dates(
         ex: &crate::market::exchange::Exchange,
+        cal: &Calendar,
         now: DateTime<Utc>,
         n: usize,
     ) -> Vec<chrono::NaiveDate> {
-        let mut d = ex.trading_date(now);
+        let mut d = ex.trading_date(now, cal);
         let mut out = vec![d];
         while out.len() < n {
-            d = ex.previous_trading_date(d);
+            d = ex.previous_trading_date(d, cal);
             out.push(d);
         }
         out.reverse();
@@ -255,6 +259,7 @@ impl DemoMarket {
     /// A series consistent with `quote`: the same price function, sampled over the range.
     pub fn series(&self, sym: &Symbol, range: ChartRange, now: DateTime<Utc>) -> Series {
         let ex = exchange_for(sym.as_str());
+        let cal = &self.calendar;
         let prof = self.profile(sym);
         let base = prof.price;
         let at = |t: DateTime<Utc>| self.price_at(sym, base, t);
@@ -262,7 +267,7 @@ impl DemoMarket {
         let intraday =
             |dates: &[chrono::NaiveDate], step: Duration, points: &mut Vec<(DateTime<Utc>, f64)>| {
                 for d in dates {
-                    for (a, b) in ex.regular_sessions_on(*d) {
+                    for (a, b) in ex.regular_sessions_on(*d, cal) {
                         let mut t = a;
                         while t <= b && t <= now {
                             points.push((t, at(t)));
@@ -273,32 +278,33 @@ impl DemoMarket {
             };
         let closes = |dates: &[chrono::NaiveDate], points: &mut Vec<(DateTime<Utc>, f64)>| {
             for d in dates {
-                if let Some((_, end)) = ex.regular_sessions_on(*d).last() {
-                    let t = (*end).min(ex.clamp_to_regular(now));
+                if let Some((_, end)) = ex.regular_sessions_on(*d, cal).last() {
+                    let t = (*end).min(ex.clamp_to_regular(now, cal));
                     points.push((t, at(t)));
                 }
             }
         };
         let dates: Vec<chrono::NaiveDate> = match range {
-            ChartRange::D1 => Self::trading_dates(ex, now, 1),
-            ChartRange::D5 => Self::trading_dates(ex, now, 5),
-            ChartRange::M1 => Self::trading_dates(ex, now, 22),
-            ChartRange::M6 => Self::trading_dates(ex, now, 126),
-            ChartRange::Y1 => Self::trading_dates(ex, now, 252),
+            ChartRange::D1 => Self::trading_dates(ex, cal, now, 1),
+            ChartRange::D5 => Self::trading_dates(ex, cal, now, 5),
+            ChartRange::M1 => Self::trading_dates(ex, cal, now, 22),
+            ChartRange::M6 => Self::trading_dates(ex, cal, now, 126),
+            ChartRange::Y1 => Self::trading_dates(ex, cal, now, 252),
             // Weekly, counted back from today so the last bar is today's.
             ChartRange::Y5 => {
-                let mut w: Vec<_> = Self::trading_dates(ex, now, 1260).into_iter().rev().step_by(5).collect();
+                let mut w: Vec<_> =
+                    Self::trading_dates(ex, cal, now, 1260).into_iter().rev().step_by(5).collect();
                 w.reverse();
                 w
             }
         };
         match range {
             ChartRange::D1 => {
-                let sessions = ex.regular_sessions_on(dates[0]);
+                let sessions = ex.regular_sessions_on(dates[0], cal);
                 let us = sym.suffix().is_none();
                 // New York trades before and after the bell: a little drift around the regular price.
                 let ext = |t: DateTime<Utc>| {
-                    let c = ex.clamp_to_regular(t);
+                    let c = ex.clamp_to_regular(t, cal);
                     round_price(at(c) * (0.15 * (self.wave(sym, t) - self.wave(sym, c))).exp())
                 };
                 if let (true, Some((open, _))) = (us, sessions.first()) {
@@ -324,13 +330,15 @@ impl DemoMarket {
         // Bars fall on the step; the latest price is a point of its own, so chart and quote agree.
         if range.intraday() && range != ChartRange::D1 || (range == ChartRange::D1 && sym.suffix().is_some())
         {
-            let c = ex.clamp_to_regular(now);
-            if points.last().is_some_and(|(t, _)| *t < c) && ex.trading_date(c) == ex.trading_date(now) {
+            let c = ex.clamp_to_regular(now, cal);
+            if points.last().is_some_and(|(t, _)| *t < c)
+                && ex.trading_date(c, cal) == ex.trading_date(now, cal)
+            {
                 points.push((c, at(c)));
             }
         }
-        let before = ex.previous_trading_date(dates[0]);
-        let previous_close = ex.regular_sessions_on(before).last().map(|(_, end)| at(*end));
+        let before = ex.previous_trading_date(dates[0], cal);
+        let previous_close = ex.regular_sessions_on(before, cal).last().map(|(_, end)| at(*end));
         Series { symbol: sym.clone(), points, previous_close, currency: Some(prof.currency.to_string()) }
     }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::num;
+use crate::market::calendar::Calendar;
 use crate::market::exchange::exchange_for;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Quote, Symbol};
@@ -121,7 +122,12 @@ pub enum Decoded {
 }
 
 /// A quote from the chart's `meta`. `state` comes from the exchange table: the chart has no marketState.
-pub fn decode(body: &[u8], requested: &Symbol, now: DateTime<Utc>) -> Result<Decoded, String> {
+pub fn decode(
+    body: &[u8],
+    requested: &Symbol,
+    now: DateTime<Utc>,
+    cal: &Calendar,
+) -> Result<Decoded, String> {
     let r = match first_result(body)? {
         Ok(r) => r,
         Err(why) => return Ok(Decoded::NoData(why)),
@@ -132,7 +138,7 @@ pub fn decode(body: &[u8], requested: &Symbol, now: DateTime<Utc>) -> Result<Dec
     let price = r.meta.regular_market_price;
     let change = price.zip(prev).map(|(p, c)| p - c);
     let change_pct = price.zip(prev).filter(|(_, c)| *c != 0.0).map(|(p, c)| (p - c) / c * 100.0);
-    let state = MarketState::from_session(exchange_for(symbol.as_str()).state_at(now));
+    let state = MarketState::from_session(exchange_for(symbol.as_str()).state_at(now, cal));
     // Pre/post-market: the last bar after the regular session's end is the extended price.
     let extended_price = match state {
         MarketState::Pre | MarketState::Post => {

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::{chart, v7};
 use crate::market::Symbol;
+use crate::market::calendar::Calendar;
 use crate::market::series::ChartRange;
 
 fn now() -> DateTime<Utc> {
@@ -75,8 +76,8 @@ fn mutated(base: Value, pick: usize, with: Value) -> Vec<u8> {
 
 fn decode_all(bytes: &[u8]) {
     let nvda = Symbol::parse("NVDA").unwrap();
-    let _ = v7::decode(bytes, now());
-    let _ = chart::decode(bytes, &nvda, now());
+    let _ = v7::decode(bytes, now(), &Calendar::default());
+    let _ = chart::decode(bytes, &nvda, now(), &Calendar::default());
     for range in ChartRange::ALL {
         if let Ok(chart::SeriesDecoded::Series(s)) = chart::decode_series(bytes, &nvda, range) {
             assert!(s.points.iter().all(|(_, p)| p.is_finite()), "{s:?}");

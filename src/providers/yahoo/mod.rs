@@ -19,6 +19,7 @@ use tokio::time::Instant;
 use super::http::{Http, HttpOptions};
 use super::{ChartSource, ProviderError, QuoteSource};
 use crate::config::ProviderConfig;
+use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{Quote, QuoteOutcome, Symbol};
@@ -65,6 +66,8 @@ pub struct Yahoo {
     cookie_url: String,
     store: Store,
     clock: Arc<dyn Clock>,
+    /// Says whether a market is open when Yahoo's answer does not.
+    calendar: Calendar,
     /// Locked only to read or change the session state, never across a request: a slow Yahoo must
     /// not hold up a second caller (the symbol check of `a` beside a refresh).
     inner: std::sync::Mutex<Inner>,
@@ -95,10 +98,17 @@ impl Yahoo {
             cookie_url: cfg.cookie_url.clone(),
             store,
             clock,
+            calendar: Calendar::default(),
             inner: std::sync::Mutex::new(Inner { session: None, fallback_until: None }),
             gate: std::sync::Mutex::new(Gate { blocked_until: None, next_backoff: BACKOFF_MIN }),
             charts: std::sync::Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The calendar in force (the config's `[[holidays]]` with the built-in tables).
+    pub fn with_calendar(mut self, calendar: Calendar) -> Yahoo {
+        self.calendar = calendar;
+        self
     }
 
     fn gate(&self) -> std::sync::MutexGuard<'_, Gate> {
@@ -178,7 +188,7 @@ impl Yahoo {
             return Ok(V7::Refused);
         }
         r.expect(&[200])?;
-        match v7::decode(&r.body, self.clock.now()).map_err(ProviderError::Decode)? {
+        match v7::decode(&r.body, self.clock.now(), &self.calendar).map_err(ProviderError::Decode)? {
             v7::Decoded::Quotes(q) => Ok(V7::Quotes(q)),
             v7::Decoded::Refused(why) => {
                 tracing::info!(why, "Yahoo refused the quote request");
@@ -232,7 +242,7 @@ impl Yahoo {
         );
         let r = self.http.get(&url, None).await?;
         r.expect(&[200, 404])?;
-        match chart::decode(&r.body, sym, self.clock.now()) {
+        match chart::decode(&r.body, sym, self.clock.now(), &self.calendar) {
             Ok(chart::Decoded::Quote(q)) => Ok(Ok(*q)),
             Ok(chart::Decoded::NoData(why)) => Ok(Err(format!("no data for {sym} ({why})"))),
             Err(_) if r.status == 404 => Ok(Err(format!("no data for {sym}"))),

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::num;
+use crate::market::calendar::Calendar;
 use crate::market::exchange::exchange_for;
 use crate::market::{MarketState, Quote, Symbol};
 use crate::present::sanitize::clean;
@@ -87,13 +88,13 @@ pub enum Decoded {
     Refused(String),
 }
 
-pub fn market_state(s: Option<&str>, sym: &Symbol, now: DateTime<Utc>) -> MarketState {
+pub fn market_state(s: Option<&str>, sym: &Symbol, now: DateTime<Utc>, cal: &Calendar) -> MarketState {
     match s {
         Some("REGULAR") => MarketState::Regular,
         Some("PRE") => MarketState::Pre,
         Some("POST") => MarketState::Post,
         Some("PREPRE" | "POSTPOST" | "CLOSED") => MarketState::Closed,
-        _ => MarketState::from_session(exchange_for(sym.as_str()).state_at(now)),
+        _ => MarketState::from_session(exchange_for(sym.as_str()).state_at(now, cal)),
     }
 }
 
@@ -102,9 +103,9 @@ fn first_text(opts: [&Option<String>; 3]) -> Option<String> {
     opts.into_iter().flatten().map(|s| clean(s)).find(|s| !s.is_empty())
 }
 
-fn convert(r: Raw, now: DateTime<Utc>) -> Option<Quote> {
+fn convert(r: Raw, now: DateTime<Utc>, cal: &Calendar) -> Option<Quote> {
     let symbol = Symbol::parse(r.symbol.as_deref()?).ok()?;
-    let state = market_state(r.market_state.as_deref(), &symbol, now);
+    let state = market_state(r.market_state.as_deref(), &symbol, now, cal);
     let (extended_price, extended_change_pct) = match state {
         MarketState::Pre => (r.pre_market_price, r.pre_market_change_percent),
         MarketState::Post => (r.post_market_price, r.post_market_change_percent),
@@ -136,7 +137,7 @@ fn convert(r: Raw, now: DateTime<Utc>) -> Option<Quote> {
 }
 
 /// Decode a v7 body. `Err` is for bodies that are not Yahoo's JSON at all (HTML, truncated, empty).
-pub fn decode(body: &[u8], now: DateTime<Utc>) -> Result<Decoded, String> {
+pub fn decode(body: &[u8], now: DateTime<Utc>, cal: &Calendar) -> Result<Decoded, String> {
     let env: Envelope = serde_json::from_slice(body).map_err(|e| super::not_json(body, &e))?;
     if let Some(qr) = env.quote_response {
         // A result entry that does not decode is skipped: that symbol then has no data.
@@ -145,7 +146,7 @@ pub fn decode(body: &[u8], now: DateTime<Utc>) -> Result<Decoded, String> {
             .unwrap_or_default()
             .into_iter()
             .filter_map(|v| serde_json::from_value::<Raw>(v).ok())
-            .filter_map(|r| convert(r, now))
+            .filter_map(|r| convert(r, now, cal))
             .collect();
         return Ok(Decoded::Quotes(quotes));
     }
