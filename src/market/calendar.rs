@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::holidays::{TABLES, YearTable};
+use super::holidays::{YearTable, builtin};
 
 /// Minutes of the local day.
 pub type Minute = u32;
@@ -40,16 +40,25 @@ pub struct Holiday {
 
 /// The calendars in force: the built-in tables and the config's additions, which win on a date
 /// both name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Calendar {
     tables: &'static [YearTable],
     extra: Vec<Holiday>,
 }
 
+impl PartialEq for Calendar {
+    /// The tables are static: the same tables are the same slice.
+    fn eq(&self, other: &Calendar) -> bool {
+        std::ptr::eq(self.tables, other.tables) && self.extra == other.extra
+    }
+}
+
+impl Eq for Calendar {}
+
 impl Default for Calendar {
     /// The built-in tables.
     fn default() -> Calendar {
-        Calendar { tables: TABLES, extra: Vec::new() }
+        Calendar { tables: builtin(), extra: Vec::new() }
     }
 }
 
@@ -70,7 +79,7 @@ impl Calendar {
 
     /// The built-in tables with the config's `[[holidays]]` added.
     pub fn with(holidays: Vec<Holiday>) -> Calendar {
-        Calendar { tables: TABLES, extra: holidays }
+        Calendar { tables: builtin(), extra: holidays }
     }
 
     /// What is special about `date` at `exchange` (a clock label), if anything.
@@ -84,7 +93,7 @@ impl Calendar {
                 from_config: true,
             });
         }
-        self.table(exchange, date.year())?.days.iter().find(|d| d.date() == date).map(|d| d.special())
+        self.table(exchange, date.year())?.days.iter().find(|d| d.date == date).cloned()
     }
 
     fn table(&self, exchange: &str, year: i32) -> Option<&'static YearTable> {
@@ -108,11 +117,10 @@ impl Calendar {
     pub fn days(&self, exchange: Option<&str>, year: Option<i32>) -> Vec<(String, Special)> {
         let wanted = |ex: &str, y: i32| exchange.is_none_or(|e| e == ex) && year.is_none_or(|want| want == y);
         let mut out: Vec<(String, Special)> = Vec::new();
-        for t in self.tables.iter().filter(|t| wanted(t.exchange, t.year)) {
-            for d in t.days {
-                let s = d.special();
-                if !self.extra.iter().any(|h| h.exchange == t.exchange && h.date == s.date) {
-                    out.push((t.exchange.to_string(), s));
+        for t in self.tables.iter().filter(|t| wanted(&t.exchange, t.year)) {
+            for d in &t.days {
+                if !self.extra.iter().any(|h| h.exchange == t.exchange && h.date == d.date) {
+                    out.push((t.exchange.clone(), d.clone()));
                 }
             }
         }
@@ -137,3 +145,6 @@ impl Calendar {
         self.tables
     }
 }
+
+#[cfg(test)]
+mod tests;

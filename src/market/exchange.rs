@@ -298,6 +298,13 @@ impl Exchange {
         for (slot, span) in spans.iter_mut().zip(regular) {
             *slot = clip(*span);
         }
+        // Hours moved the other way (Seoul's exam day opens late and closes late) stretch the edges.
+        if let (Some(o), Some(first)) = (open, spans.iter_mut().flatten().next()) {
+            first.0 = first.0.min(o);
+        }
+        if let (Some(c), Some(last)) = (close, spans.iter_mut().flatten().next_back()) {
+            last.1 = last.1.max(c);
+        }
         let first = spans.iter().flatten().map(|s| s.0).next()?;
         let last = spans.iter().flatten().map(|s| s.1).next_back().unwrap_or(first);
         let pre = pre.and_then(|(a, b)| (a < b.min(first)).then_some((a, b.min(first))));

@@ -1,76 +1,131 @@
-//! The built-in holiday tables: one per exchange (by clock label) and year, each naming the
-//! exchange's own notice it was taken from. Weekends are never listed; a year an exchange has not
-//! published yet is marked so, and holds nothing (never a guess).
-//!
-//! Generated from research notes by hand-checked data; to correct a date, edit it here (or add a
-//! `[[holidays]]` entry to your config).
+//! The built-in holiday tables, read once from the embedded `holidays.toml`: one table per
+//! exchange (by clock label) and year, each naming the exchange's own notice it was taken from.
 
-use chrono::NaiveDate;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use serde::Deserialize;
 
 use super::calendar::{Minute, Special};
+
+const DATA: &str = include_str!("holidays.toml");
 
 /// One exchange's year.
 #[derive(Debug, PartialEq, Eq)]
 pub struct YearTable {
-    pub exchange: &'static str,
+    pub exchange: String,
     pub year: i32,
+    /// False while the exchange has not published the year: then `days` is empty.
     pub published: bool,
     /// The exchange's notice these days come from.
-    pub source: &'static str,
-    pub days: &'static [Day],
+    pub source: String,
+    pub days: Vec<Special>,
 }
 
-/// One closure or short day, local date and times.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Day {
-    pub ymd: (i32, u32, u32),
-    pub name: &'static str,
-    pub open: Option<Minute>,
-    pub close: Option<Minute>,
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    calendar: Vec<RawTable>,
 }
 
-impl Day {
-    pub fn date(&self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.ymd.0, self.ymd.1, self.ymd.2).unwrap_or_default()
-    }
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    exchange: String,
+    year: i32,
+    published: bool,
+    source: String,
+    days: Vec<RawDay>,
+}
 
-    pub fn special(&self) -> Special {
-        Special {
-            date: self.date(),
-            name: self.name.to_string(),
-            open: self.open,
-            close: self.close,
-            from_config: false,
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDay {
+    date: NaiveDate,
+    name: String,
+    open: Option<String>,
+    close: Option<String>,
+}
+
+fn minute(table: &RawTable, raw: &Option<String>) -> Result<Option<Minute>, String> {
+    raw.as_deref()
+        .map(|t| {
+            NaiveTime::parse_from_str(t, "%H:%M")
+                .map(|t| t.hour() * 60 + t.minute())
+                .map_err(|_| format!("{} {}: {t:?} is not HH:MM", table.exchange, table.year))
+        })
+        .transpose()
+}
+
+/// The tables of a holidays file, checked: every day a weekday of the table's year, and nothing
+/// listed for a year not yet published.
+pub fn parse(text: &str) -> Result<Vec<YearTable>, String> {
+    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for t in &file.calendar {
+        if !t.published && !t.days.is_empty() {
+            return Err(format!("{} {}: an unpublished year lists days", t.exchange, t.year));
         }
+        let mut days = Vec::new();
+        for d in &t.days {
+            if d.date.year() != t.year || d.date.weekday().number_from_monday() > 5 {
+                return Err(format!("{} {}: {} is not a weekday of the year", t.exchange, t.year, d.date));
+            }
+            days.push(Special {
+                date: d.date,
+                name: d.name.clone(),
+                open: minute(t, &d.open)?,
+                close: minute(t, &d.close)?,
+                from_config: false,
+            });
+        }
+        days.sort_by_key(|d| d.date);
+        out.push(YearTable {
+            exchange: t.exchange.clone(),
+            year: t.year,
+            published: t.published,
+            source: t.source.clone(),
+            days,
+        });
+    }
+    Ok(out)
+}
+
+/// The built-in tables. The embedded file is checked by the tests; were it ever unreadable, the
+/// calendar would fall back to weekends only rather than stop the app.
+pub fn builtin() -> &'static [YearTable] {
+    static TABLES: LazyLock<Vec<YearTable>> = LazyLock::new(|| parse(DATA).unwrap_or_default());
+    &TABLES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_file_parses() {
+        let tables = parse(DATA).expect("holidays.toml is valid");
+        assert!(tables.len() >= 36, "{} tables", tables.len());
+    }
+
+    #[test]
+    fn bad_tables_are_refused() {
+        let head = "[[calendar]]\nexchange = \"NY\"\nyear = 2026\nsource = \"x\"\n";
+        let saturday =
+            format!("{head}published = true\ndays = [{{ date = \"2026-11-28\", name = \"x\" }}]\n");
+        let wrong_year =
+            format!("{head}published = true\ndays = [{{ date = \"2027-11-26\", name = \"x\" }}]\n");
+        let guessed =
+            format!("{head}published = false\ndays = [{{ date = \"2026-11-26\", name = \"x\" }}]\n");
+        let bad_time = format!(
+            "{head}published = true\ndays = [{{ date = \"2026-11-27\", name = \"x\", close = \"1pm\" }}]\n"
+        );
+        for text in [saturday, wrong_year, guessed, bad_time] {
+            assert!(parse(&text).is_err(), "accepted:\n{text}");
+        }
+        let good = format!(
+            "{head}published = true\ndays = [{{ date = \"2026-11-27\", name = \"x\", close = \"13:00\" }}]\n"
+        );
+        assert_eq!(parse(&good).unwrap()[0].days[0].close, Some(13 * 60));
     }
 }
-
-const fn closed(y: i32, m: u32, d: u32, name: &'static str) -> Day {
-    Day { ymd: (y, m, d), name, open: None, close: None }
-}
-
-const fn short(
-    y: i32,
-    m: u32,
-    d: u32,
-    name: &'static str,
-    open: Option<Minute>,
-    close: Option<Minute>,
-) -> Day {
-    Day { ymd: (y, m, d), name, open, close }
-}
-
-const fn hm(h: u32, m: u32) -> Minute {
-    h * 60 + m
-}
-
-pub static TABLES: &[YearTable] = &[YearTable {
-    exchange: "NY",
-    year: 2026,
-    published: true,
-    source: "placeholder",
-    days: &[
-        closed(2026, 11, 26, "Thanksgiving Day"),
-        short(2026, 11, 27, "Day after Thanksgiving", None, Some(hm(13, 0))),
-    ],
-}];
