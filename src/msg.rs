@@ -76,6 +76,8 @@ pub enum Effect {
     },
     /// Suspend the screen and run the user's editor on the config file.
     EditConfig,
+    /// Something the user should find in the log file too.
+    Log(String),
 }
 
 /// What one `update` call produced.

@@ -267,6 +267,7 @@ where
                     }
                     Effect::FetchSeries(keys) => fetch_series(&rt.providers, keys, &inbox_tx),
                     Effect::Bell => (rt.bell)(),
+                    Effect::Log(line) => tracing::warn!("{line}"),
                     Effect::AlertCommand(message) => {
                         notify::run_alert_command(&state.config.alerts_command, message, inbox_tx.clone())
                     }

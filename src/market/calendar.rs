@@ -108,6 +108,11 @@ impl Calendar {
         }
     }
 
+    /// Whether the config adds days to `exchange`'s `year`: then the user keeps that year's calendar.
+    pub fn has_config_days(&self, exchange: &str, year: i32) -> bool {
+        self.extra.iter().any(|h| h.exchange == exchange && h.date.year() == year)
+    }
+
     /// The last year the table knows for `exchange`, if it knows any.
     pub fn last_year(&self, exchange: &str) -> Option<i32> {
         self.tables.iter().filter(|t| t.exchange == exchange && t.published).map(|t| t.year).max()

@@ -1,6 +1,7 @@
 //! Everything the screen shows, and the pure `update` that changes it. No I/O, no clock of its own.
 
 mod alerts;
+mod calendar;
 mod charts;
 pub mod columns;
 mod data;
@@ -17,7 +18,7 @@ use std::hash::{Hash, Hasher};
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::market::exchange::{Exchange, SessionState, exchange_for};
+use crate::market::exchange::{Exchange, exchange_for};
 use crate::market::series::ChartRange;
 use crate::market::{Headline, Quote, Symbol};
 use crate::msg::{Effect, Msg, Outcome};
@@ -115,6 +116,8 @@ pub struct State {
     /// The latest config error (a broken edit); the last good config keeps running.
     pub config_error: Option<String>,
     pub alerts: Alerts,
+    /// Exchanges and years already noted as past the end of their holiday table.
+    pub calendar_noted: HashSet<(&'static str, i32)>,
     time_sig: u64,
 }
 
@@ -150,6 +153,7 @@ impl State {
             notice: None,
             config_error: None,
             alerts: Alerts { baseline: true, ..Alerts::default() },
+            calendar_noted: HashSet::new(),
             time_sig: 0,
         };
         s.time_sig = s.time_signature();
@@ -174,22 +178,6 @@ impl State {
             }
         }
         out
-    }
-
-    /// `ex`'s state now and the word its clock shows: the holiday's name on a day the calendar
-    /// closes, and when a short day's session ends while it is open.
-    pub fn session(&self, ex: &Exchange) -> (SessionState, String) {
-        let cal = &self.config.calendar;
-        let st = ex.state_at(self.now, cal);
-        let label = match (st, ex.special_at(self.now, cal)) {
-            (SessionState::Closed, Some(day)) if day.is_closed() => day.name,
-            (SessionState::Open, Some(day)) => match day.close {
-                Some(c) => format!("open to {:02}:{:02}", c / 60, c % 60),
-                None => st.label().to_string(),
-            },
-            _ => st.label().to_string(),
-        };
-        (st, label)
     }
 
     /// The name to show for `sym`: the config's, else the one its quote brought.
@@ -332,6 +320,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
         }
     }
     charts::request(state, &mut out);
+    calendar::note_gaps(state, &mut out);
     let sig = state.time_signature();
     if sig != state.time_sig {
         state.time_sig = sig;

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::*;
 use crate::config::{Action, Key, KeyCode, builtin};
 use crate::market::clock::FixedClock;
+use crate::market::exchange::SessionState;
 use crate::msg::{DataKind, DataMsg};
 use crate::providers::demo::DemoMarket;
 use crate::state::Prompt;
@@ -900,4 +901,65 @@ mod alerts {
         assert!(ch(&mut s, 'q').effects.is_empty(), "q closes the log, it does not quit");
         assert!(!s.alerts.open);
     }
+}
+
+/// The clocks name the holiday a market is shut for, and when a half day ends while it is open.
+#[test]
+fn clocks_follow_the_calendar() {
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let hk = exchange_for("0981.HK");
+    let ny = exchange_for("NVDA");
+    // Lunar New Year's Day 2026, 10:00 in Hong Kong: a weekday the market is shut.
+    let s = State::new(builtin(), true, at("2026-02-17T02:00:00Z"));
+    assert_eq!(s.session(hk), (SessionState::Closed, "Lunar New Year's Day".to_string()));
+    // Its eve, 10:00: open for the morning only.
+    let s = State::new(builtin(), true, at("2026-02-16T02:00:00Z"));
+    assert_eq!(s.session(hk), (SessionState::Open, "open to 12:00".to_string()));
+    // The same weekday a week later: an ordinary day.
+    let s = State::new(builtin(), true, at("2026-02-24T02:00:00Z"));
+    assert_eq!(s.session(hk), (SessionState::Open, "open".to_string()));
+    // Thanksgiving in New York, whatever the hour.
+    for t in ["2026-11-26T15:00:00Z", "2026-11-26T23:00:00Z"] {
+        let s = State::new(builtin(), true, at(t));
+        assert_eq!(s.session(ny), (SessionState::Closed, "Thanksgiving Day".to_string()), "{t}");
+    }
+    // A Saturday is just closed.
+    let s = State::new(builtin(), true, at("2026-11-28T15:00:00Z"));
+    assert_eq!(s.session(ny), (SessionState::Closed, "closed".to_string()));
+}
+
+/// Past the end of a table the exchange keeps weekends only, and says so once: in the status bar
+/// and in the log.
+#[test]
+fn a_calendar_past_its_last_year_is_noted_once() {
+    let in_2027: DateTime<Utc> = "2027-03-10T03:00:00Z".parse().unwrap();
+    let mut s = State::new(builtin(), true, in_2027);
+    let out = update(&mut s, Msg::Tick, in_2027);
+    let note =
+        "holiday calendar for SH ends 2026, holiday calendar for SZ ends 2026: weekends only from here";
+    assert_eq!(s.notice.as_deref(), Some(note));
+    assert!(out.effects.contains(&Effect::Log(note.to_string())), "{:?}", out.effects);
+    // Hong Kong's 2027 is published: not named.
+    s.notice = None;
+    let out = update(&mut s, Msg::Tick, in_2027);
+    assert_eq!(s.notice, None, "said once");
+    assert!(!out.effects.iter().any(|e| matches!(e, Effect::Log(_))));
+    // In the table's years nothing is said.
+    let mut s = State::new(builtin(), true, t0());
+    let out = update(&mut s, Msg::Tick, t0());
+    assert_eq!(s.notice, None);
+    assert!(!out.effects.iter().any(|e| matches!(e, Effect::Log(_))));
+    // The user's own entries for the year count as a calendar.
+    let mut cfg = builtin();
+    let extra = |ex: &str| crate::market::calendar::Holiday {
+        exchange: ex.into(),
+        date: "2027-02-08".parse().unwrap(),
+        name: "Spring Festival".into(),
+        open: None,
+        close: None,
+    };
+    cfg.calendar = crate::market::calendar::Calendar::with(vec![extra("SH"), extra("SZ")]);
+    let mut s = State::new(cfg, true, in_2027);
+    update(&mut s, Msg::Tick, in_2027);
+    assert_eq!(s.notice, None);
 }

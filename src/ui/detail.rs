@@ -70,12 +70,16 @@ fn chart(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect
         return;
     }
     let Some(series) = series else { return };
-    render_chart(series, d.range, exchange_for(d.symbol.as_str()).tz, theme, frame, area);
+    render_chart(series, d.range, exchange_for(d.symbol.as_str()).tz, state.now, theme, frame, area);
 }
 
-fn time_label(t: DateTime<Utc>, range: ChartRange, tz: Tz) -> String {
+fn time_label(t: DateTime<Utc>, range: ChartRange, tz: Tz, now: DateTime<Utc>) -> String {
     let local = t.with_timezone(&tz);
     match range {
+        // A day chart of an earlier session (a weekend, a holiday, before the open) says which day.
+        ChartRange::D1 if local.date_naive() != now.with_timezone(&tz).date_naive() => {
+            local.format("%a %d %H:%M").to_string()
+        }
         ChartRange::D1 => local.format("%H:%M").to_string(),
         ChartRange::D5 => local.format("%a %H:%M").to_string(),
         ChartRange::M1 | ChartRange::M6 => local.format("%b %d").to_string(),
@@ -85,7 +89,15 @@ fn time_label(t: DateTime<Utc>, range: ChartRange, tz: Tz) -> String {
 }
 
 /// The price by bar, not by clock: lunch breaks, nights and weekends take no room.
-fn render_chart(series: &Series, range: ChartRange, tz: Tz, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn render_chart(
+    series: &Series,
+    range: ChartRange,
+    tz: Tz,
+    now: DateTime<Utc>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let height = area.height;
     let data: Vec<(f64, f64)> = series.points.iter().enumerate().map(|(i, (_, p))| (i as f64, *p)).collect();
     let (mut lo, mut hi) = series.min_max().unwrap_or((0.0, 1.0));
@@ -119,7 +131,7 @@ fn render_chart(series: &Series, range: ChartRange, tz: Tz, theme: &Theme, frame
     } else {
         [0, pts.len() / 2, pts.len() - 1]
             .iter()
-            .map(|i| Line::from(time_label(pts[*i].0, range, tz)))
+            .map(|i| Line::from(time_label(pts[*i].0, range, tz, now)))
             .collect()
     };
     let y_labels: Vec<Line> = if height >= 6 {
@@ -181,7 +193,14 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
             lines.push(kv("Volume", format!("{vol}   cap {cap}"), theme.text, w));
             let delay = if q.delay_min > 0 { format!(" · {}m delay", q.delay_min) } else { String::new() };
             let ex = q.exchange.clone().unwrap_or_default();
-            lines.push(kv("Market", format!("{} {ex}{delay}", q.market_state.label()), theme.text, w));
+            // The calendar names the day the market is shut for.
+            let (_, today) = state.session(exchange_for(d.symbol.as_str()));
+            let st = if q.market_state == MarketState::Closed {
+                today
+            } else {
+                q.market_state.label().to_string()
+            };
+            lines.push(kv("Market", format!("{st} {ex}{delay}"), theme.text, w));
         }
         None => lines.push(Line::styled("waiting for a quote…", theme.dim)),
     }

@@ -1,0 +1,58 @@
+//! What the trading calendar means for the screen: the word each clock shows, and a note when an
+//! exchange in view has run past the end of its holiday table.
+
+use chrono::Datelike;
+
+use super::State;
+use crate::market::calendar::Coverage;
+use crate::market::exchange::{Exchange, SessionState};
+use crate::msg::{Effect, Outcome};
+
+impl State {
+    /// `ex`'s state now and the word its clock shows: the holiday's name on a day the calendar
+    /// closes, and when a short day's session ends while it is open.
+    pub fn session(&self, ex: &Exchange) -> (SessionState, String) {
+        let cal = &self.config.calendar;
+        let st = ex.state_at(self.now, cal);
+        let label = match (st, ex.special_at(self.now, cal)) {
+            (SessionState::Closed, Some(day)) if day.is_closed() => day.name,
+            (SessionState::Open, Some(day)) => match day.close {
+                Some(c) => format!("open to {:02}:{:02}", c / 60, c % 60),
+                None => st.label().to_string(),
+            },
+            _ => st.label().to_string(),
+        };
+        (st, label)
+    }
+}
+
+/// Exchanges in view whose holiday table does not reach their current year: from here on they
+/// follow weekends only. Each is said once per run, in the status bar and in the log.
+pub(super) fn note_gaps(s: &mut State, out: &mut Outcome) {
+    let cal = &s.config.calendar;
+    let gaps: Vec<(&'static str, i32)> = s
+        .exchanges_in_view()
+        .into_iter()
+        .map(|ex| (ex.label, s.now.with_timezone(&ex.tz).year()))
+        .filter(|&(label, year)| {
+            cal.coverage(label, year) != Coverage::Known
+                && !cal.has_config_days(label, year)
+                && !s.calendar_noted.contains(&(label, year))
+        })
+        .collect();
+    if gaps.is_empty() {
+        return;
+    }
+    let notes: Vec<String> = gaps
+        .iter()
+        .map(|&(label, _)| match cal.last_year(label) {
+            Some(last) => format!("holiday calendar for {label} ends {last}"),
+            None => format!("no holiday calendar for {label}"),
+        })
+        .collect();
+    s.calendar_noted.extend(gaps);
+    let note = format!("{}: weekends only from here", notes.join(", "));
+    out.effects.push(Effect::Log(note.clone()));
+    s.notice = Some(note);
+    out.redraw = true;
+}
