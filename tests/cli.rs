@@ -307,3 +307,107 @@ fn config_errors_never_carry_escape_sequences() {
     assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
     assert!(err.contains("]0;pwned"), "the key is still named, minus its control bytes: {err:?}");
 }
+
+#[test]
+fn holiday_config_errors_are_located() {
+    let home = tempfile::tempdir().unwrap();
+    let entry = |ex: &str, date: &str, close: &str| {
+        format!("[[holidays]]\nexchange = \"{ex}\"\ndate = \"{date}\"\nname = \"x\"\n{close}")
+    };
+    check_fails(home.path(), &entry("HKEX", "2027-02-08", ""), "2:12", "holidays[0].exchange");
+    check_fails(home.path(), &entry("HK", "2027-02-30", ""), "3:8", "holidays[0].date");
+    check_fails(home.path(), &entry("HK", "2027-02-08", "close = \"noon\"\n"), "5:9", "holidays[0].close");
+}
+
+/// `calendar --format json`: the built-in table's closures and half days with the config's entries
+/// beside them, each saying where it comes from.
+#[test]
+fn calendar_json_lists_closures_half_days_and_config_entries() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[[holidays]]\nexchange = \"hk\"\ndate = \"2026-09-16\"\nname = \"Typhoon signal 8\"\n\n\
+         [[holidays]]\nexchange = \"HK\"\ndate = \"2026-12-24\"\nname = \"Eve of Christmas Day\"\nclose = \"11:00\"\n",
+    )
+    .unwrap();
+    let c = cfg.to_str().unwrap();
+    let o = chiptape(
+        home.path(),
+        &["calendar", "--config", c, "--exchange", "HK", "--year", "2026", "--format", "json", AT],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let days = v.as_array().unwrap();
+    let on = |d: &str| days.iter().find(|x| x["date"] == d).unwrap_or_else(|| panic!("no {d}"));
+    for d in days {
+        for f in ["exchange", "date", "name", "kind", "close", "source"] {
+            assert!(d.get(f).is_some(), "{f} missing in {d}");
+        }
+        assert_eq!(d["exchange"], "HK");
+        assert!(d["date"].as_str().unwrap().starts_with("2026-"));
+    }
+    let lny = on("2026-02-17");
+    assert_eq!(
+        (&lny["kind"], &lny["source"], &lny["close"]),
+        (&"closed".into(), &"built-in".into(), &Value::Null)
+    );
+    assert_eq!(lny["name"], "Lunar New Year's Day");
+    let eve = on("2026-02-16");
+    assert_eq!((&eve["kind"], &eve["close"]), (&"half_day".into(), &"12:00".into()));
+    // Moved from a Sunday.
+    assert_eq!(on("2026-10-19")["name"], "The day following Chung Yeung Festival");
+    // The config adds a day and corrects another; the corrected one is listed once.
+    let typhoon = on("2026-09-16");
+    assert_eq!((&typhoon["kind"], &typhoon["source"]), (&"closed".into(), &"config".into()));
+    let xmas_eve: Vec<_> = days.iter().filter(|x| x["date"] == "2026-12-24").collect();
+    assert_eq!(xmas_eve.len(), 1);
+    assert_eq!((&xmas_eve[0]["close"], &xmas_eve[0]["source"]), (&"11:00".into(), &"config".into()));
+    let dates: Vec<&str> = days.iter().map(|d| d["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] < w[1]), "in date order: {dates:?}");
+    assert!(days.iter().filter(|d| d["kind"] == "closed").count() >= 14);
+}
+
+#[test]
+fn calendar_says_which_years_are_not_published_and_refuses_unknown_codes() {
+    let home = tempfile::tempdir().unwrap();
+    let o =
+        chiptape(home.path(), &["calendar", "--exchange", "SH", "--year", "2027", "--format", "json", AT]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).trim(), "[]");
+    assert!(stderr(&o).contains("SH 2027: not published by the exchange yet"), "{}", stderr(&o));
+    let o = chiptape(home.path(), &["calendar", AT]);
+    assert_eq!(o.status.code(), Some(0));
+    let table = stdout(&o);
+    assert!(table.contains("NY    2026-11-27 Fri closes 13:00"), "{table}");
+    assert!(table.contains("2027-"), "this year and the next");
+    let o = chiptape(home.path(), &["calendar", "--exchange", "NYSE", AT]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("NY, HK, SH"), "{}", stderr(&o));
+}
+
+/// On a holiday `market_state` is "closed" for that exchange's symbols, and the demo's prices stand.
+#[test]
+fn quotes_json_is_closed_on_a_holiday() {
+    let home = tempfile::tempdir().unwrap();
+    let json = |at: &str| -> Vec<Value> {
+        let o = chiptape(home.path(), &["quotes", "--demo", "--format", "json", at]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_str::<Value>(&stdout(&o)).unwrap().as_array().unwrap().clone()
+    };
+    // Thanksgiving, 11:00 in New York; the same hour the Tuesday before.
+    let holiday = json("--fake-now=2026-11-26T16:00:00Z");
+    let later = json("--fake-now=2026-11-26T19:00:00Z");
+    let tuesday = json("--fake-now=2026-11-24T16:00:00Z");
+    let nvda = |qs: &[Value]| qs.iter().find(|q| q["symbol"] == "NVDA").unwrap().clone();
+    assert_eq!(nvda(&holiday)["market_state"], "closed");
+    assert_eq!(nvda(&tuesday)["market_state"], "regular");
+    assert_eq!(nvda(&holiday)["price"], nvda(&later)["price"], "no trading, no move");
+    // Lunar New Year's Day, 10:30 in Hong Kong and Shanghai.
+    let lny = json("--fake-now=2026-02-17T02:30:00Z");
+    for s in ["0981.HK", "688981.SS"] {
+        assert_eq!(lny.iter().find(|q| q["symbol"] == s).unwrap()["market_state"], "closed", "{s}");
+    }
+    let before = json("--fake-now=2026-02-13T02:30:00Z");
+    assert_eq!(before.iter().find(|q| q["symbol"] == "0981.HK").unwrap()["market_state"], "regular");
+}

@@ -1,5 +1,6 @@
 //! The command line: the TUI by default, and one-shot subcommands.
 
+pub mod calendar;
 pub mod config;
 pub mod news;
 pub mod quotes;
@@ -52,6 +53,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = NewsFormat::Table)]
         format: NewsFormat,
     },
+    /// The trading calendar in force: holidays and half days per exchange (built-in and [[holidays]]).
+    Calendar {
+        /// Only this exchange, by the code its clock shows (HK, SH, NY, …).
+        #[arg(long, value_name = "CODE")]
+        exchange: Option<String>,
+        /// Only this year (default: this year and the next).
+        #[arg(long, value_name = "N")]
+        year: Option<i32>,
+        #[arg(long, value_enum, default_value_t = CalendarFormat::Table)]
+        format: CalendarFormat,
+    },
     /// Where the config file is; check it; write the commented example.
     Config {
         #[command(subcommand)]
@@ -90,6 +102,12 @@ pub enum QuoteFormat {
     Table,
     Json,
     Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CalendarFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

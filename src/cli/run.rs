@@ -61,6 +61,10 @@ pub fn run(cli: Cli) -> i32 {
             return EXIT_USAGE;
         }
     };
+    if let Some(Command::Calendar { exchange, year, format }) = &cli.command {
+        let io = Io { out: &mut io::stdout(), err: &mut io::stderr() };
+        return crate::cli::calendar::calendar(&config, exchange.as_deref(), *year, *format, clock.now(), io);
+    }
     // Held until the end of `run`, or handed to the TUI's panic hook (see `term::install_panic_hook`).
     let mut log = init_logging();
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
@@ -91,7 +95,7 @@ pub fn run(cli: Cli) -> i32 {
             now,
             Io { out: &mut io::stdout(), err: &mut io::stderr() },
         )),
-        Some(Command::Config { .. }) => EXIT_OK,
+        Some(Command::Config { .. } | Command::Calendar { .. }) => EXIT_OK,
         None => {
             if !io::stdout().is_terminal() {
                 eprintln!(
