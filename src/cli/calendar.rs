@@ -108,13 +108,12 @@ fn table(
 ) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} {} {} {} {} {}",
+        "{} {} {} {} {} NAME",
         pad("EXCH", 5),
         pad("DATE", 10),
         pad("DAY", 3),
         pad("HOURS", 13),
-        pad("FROM", 8),
-        "NAME"
+        pad("FROM", 8)
     )?;
     for (ex, d) in days {
         let hours = match (hhmm(d.open), hhmm(d.close)) {
