@@ -258,3 +258,41 @@ async fn a_refresh_asked_during_a_fetch_runs_when_it_ends() {
     while rx.try_recv().is_ok() {}
     task.abort();
 }
+
+/// Intervals between successive requests.
+fn gaps(times: &[Duration]) -> Vec<u64> {
+    times.windows(2).map(|w| (w[1] - w[0]).as_secs()).collect()
+}
+
+/// Lunar New Year: Hong Kong is shut Tuesday to Thursday. The task polls at the closed rate the
+/// whole time (no fast polling at 09:30 on any of those days), and its first fast fetch is the
+/// real next open, Friday 09:30.
+#[tokio::test(start_paused = true)]
+async fn a_holiday_polls_at_the_closed_rate_until_the_real_next_open() {
+    // Tuesday 17 February 2026, 09:00 in Hong Kong, until Friday 09:31.
+    let start = "2026-02-17T01:00:00Z";
+    let friday_open = Duration::from_secs(((3 * 24) * 60 + 30) * 60);
+    let times = requests(start, &["0981.HK"], friday_open + Duration::from_secs(60)).await;
+    let before: Vec<Duration> = times.iter().copied().filter(|t| *t < friday_open).collect();
+    // One at the start, then one every 300 s: 72.5 hours of them, nothing faster.
+    assert_eq!(before.len(), 1 + (friday_open.as_secs() - 1) as usize / 300, "{:?}", gaps(&before));
+    assert!(gaps(&before).iter().all(|g| *g == 300), "{:?}", gaps(&before));
+    let after: Vec<Duration> = times.iter().copied().filter(|t| *t >= friday_open).collect();
+    assert!(after[0] <= friday_open + Duration::from_secs(2), "first fast fetch at {:?}", after[0]);
+    assert!(after.len() >= 4 && gaps(&after).iter().all(|g| *g == 15), "{:?}", gaps(&after));
+}
+
+/// Thanksgiving: New York's pre-market, session and after-hours all stay shut; the fast rate
+/// starts with Friday's pre-market at 04:00.
+#[tokio::test(start_paused = true)]
+async fn thanksgiving_is_polled_at_the_closed_rate() {
+    // Thursday 26 November 2026, 08:00 in New York (13:00 UTC), until Friday 04:01 (09:01 UTC).
+    let friday_pre = Duration::from_secs(20 * 3600);
+    let times = requests("2026-11-26T13:00:00Z", &["NVDA"], friday_pre + Duration::from_secs(60)).await;
+    let before: Vec<Duration> = times.iter().copied().filter(|t| *t < friday_pre).collect();
+    assert_eq!(before.len(), 20 * 12, "{:?}", gaps(&before));
+    assert!(gaps(&before).iter().all(|g| *g == 300), "{:?}", gaps(&before));
+    let after: Vec<Duration> = times.iter().copied().filter(|t| *t >= friday_pre).collect();
+    assert!(after[0] <= friday_pre + Duration::from_secs(2), "{:?}", after[0]);
+    assert!(gaps(&after).iter().all(|g| *g == 15), "{:?}", gaps(&after));
+}
