@@ -264,3 +264,19 @@ fn detail_view_opens_changes_range_and_closes() {
     tui.press("q");
     assert!(tui.wait_exit().success());
 }
+
+/// The real binary on Lunar New Year's Day: the clocks name the holiday and the detail view says
+/// why the market is shut (that prices stand still is shown in `screen.rs` and `cli.rs`).
+#[test]
+fn a_holiday_is_named_on_the_clocks_and_in_the_detail_view() {
+    let mut tui = Tui::start(&["--demo", "--fake-now", "2026-02-17T02:30:00Z"]);
+    tui.wait_for("the holiday on the clocks", |s| {
+        line(s, 1).contains("○ Lunar New Year's Day") && line(s, 1).contains("○ Spring Festival")
+    });
+    tui.wait_for("prices", |s| priced_row(s, "0981.HK").is_some());
+    tui.press("\r");
+    tui.wait_for("the detail view naming the holiday", |s| find(s, "Lunar New Year's Day HKEX").is_some());
+    tui.escape("back to the list", |s| find(s, "h/l range").is_none());
+    tui.press("q");
+    assert!(tui.wait_exit().success());
+}

@@ -443,3 +443,24 @@ fn alert_log_120x40() {
     assert!(!t.contains("│!0981.HK"), "seen once the log is open");
     insta::assert_snapshot!(t);
 }
+
+/// Lunar New Year's Day 2026, 10:30 in Hong Kong and Shanghai: both clocks name the holiday, the
+/// quotes stand at the eve's close, and the day charts show the eve's session.
+#[test]
+fn lunar_new_year_120x40() {
+    let at: chrono::DateTime<chrono::Utc> = "2026-02-17T02:30:00Z".parse().unwrap();
+    let s = common::loaded_with(chiptape::config::builtin(), at, 120, 40);
+    let t = text(&draw(&s, 120, 40));
+    assert!(t.contains("HK 10:30 ○ Lunar New Year's Day"), "{t}");
+    assert!(t.contains("SH 10:30 ○ Spring Festival"), "{t}");
+    // The prices are those of hours later the same day: nothing moved.
+    let later = common::loaded_with(chiptape::config::builtin(), at + chrono::Duration::hours(5), 120, 40);
+    let quote = |s: &chiptape::state::State, sym: &str| {
+        s.quotes[&chiptape::market::Symbol::parse(sym).unwrap()].quote.clone().unwrap()
+    };
+    for sym in ["0981.HK", "688981.SS"] {
+        assert_eq!(quote(&s, sym).price, quote(&later, sym).price, "{sym}");
+        assert_eq!(quote(&s, sym).market_state, chiptape::market::MarketState::Closed, "{sym}");
+    }
+    insta::assert_snapshot!(t);
+}
