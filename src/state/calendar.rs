@@ -43,11 +43,23 @@ pub(super) fn note_gaps(s: &mut State, out: &mut Outcome) {
     if gaps.is_empty() {
         return;
     }
-    let notes: Vec<String> = gaps
+    // Exchanges whose tables end the same year are named together: "for SH, SZ end 2026".
+    let mut by_end: Vec<(Option<i32>, Vec<&str>)> = Vec::new();
+    for &(label, _) in &gaps {
+        let end = cal.last_year(label);
+        match by_end.iter_mut().find(|(e, _)| *e == end) {
+            Some((_, labels)) => labels.push(label),
+            None => by_end.push((end, vec![label])),
+        }
+    }
+    let notes: Vec<String> = by_end
         .iter()
-        .map(|&(label, _)| match cal.last_year(label) {
-            Some(last) => format!("holiday calendar for {label} ends {last}"),
-            None => format!("no holiday calendar for {label}"),
+        .map(|(end, labels)| {
+            let (s, verb) = if labels.len() == 1 { ("", "ends") } else { ("s", "end") };
+            match end {
+                Some(last) => format!("holiday calendar{s} for {} {verb} {last}", labels.join(", ")),
+                None => format!("no holiday calendar for {}", labels.join(", ")),
+            }
         })
         .collect();
     s.calendar_noted.extend(gaps);

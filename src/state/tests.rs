@@ -935,8 +935,7 @@ fn a_calendar_past_its_last_year_is_noted_once() {
     let in_2027: DateTime<Utc> = "2027-03-10T03:00:00Z".parse().unwrap();
     let mut s = State::new(builtin(), true, in_2027);
     let out = update(&mut s, Msg::Tick, in_2027);
-    let note =
-        "holiday calendar for SH ends 2026, holiday calendar for SZ ends 2026: weekends only from here";
+    let note = "holiday calendars for SH, SZ end 2026: weekends only from here";
     assert_eq!(s.notice.as_deref(), Some(note));
     assert!(out.effects.contains(&Effect::Log(note.to_string())), "{:?}", out.effects);
     // Hong Kong's 2027 is published: not named.
@@ -962,4 +961,15 @@ fn a_calendar_past_its_last_year_is_noted_once() {
     let mut s = State::new(cfg, true, in_2027);
     update(&mut s, Msg::Tick, in_2027);
     assert_eq!(s.notice, None);
+    // Another group brings another exchange into view: named when it does.
+    let cfg = crate::config::parse_str(
+        "[[groups]]\nname = \"a\"\nsymbols = [\"0981.HK\"]\n[[groups]]\nname = \"b\"\nsymbols = [\"2330.TW\"]\n",
+        "c.toml",
+    )
+    .unwrap();
+    let mut s = State::new(cfg, true, in_2027);
+    update(&mut s, Msg::Tick, in_2027);
+    assert_eq!(s.notice, None);
+    update(&mut s, Msg::Key(Key::ch('2')), in_2027);
+    assert_eq!(s.notice.as_deref(), Some("holiday calendar for TW ends 2026: weekends only from here"));
 }
