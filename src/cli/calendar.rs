@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::market::calendar::{Coverage, Minute, Special};
 use crate::market::exchange::calendar_labels;
 use crate::present::text::{pad, rpad};
+use crate::present::time;
 
 /// One line of `calendar --format json`.
 #[derive(Debug, Serialize)]
@@ -26,7 +27,7 @@ pub struct DayRecord<'a> {
 }
 
 fn hhmm(m: Option<Minute>) -> Option<String> {
-    m.map(|m| format!("{:02}:{:02}", m / 60, m % 60))
+    m.map(time::hhmm)
 }
 
 fn record<'a>(exchange: &'a str, d: &'a Special) -> DayRecord<'a> {
@@ -92,11 +93,9 @@ pub fn calendar(
         }
         CalendarFormat::Table => table(cfg, &days, &shown, &years, out),
     };
-    match written {
-        Ok(()) => EXIT_OK,
-        // A closed pipe (`| head`) is not an error worth a message.
-        Err(_) => EXIT_OK,
-    }
+    // A closed pipe (`| head`) is not an error worth a message.
+    let _ = written;
+    EXIT_OK
 }
 
 fn table(

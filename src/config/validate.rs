@@ -7,7 +7,7 @@ use toml_edit::Document;
 use super::locate::{self, KeyPath};
 use super::raw::RawConfig;
 use super::*;
-use crate::market::calendar::Holiday;
+use crate::market::calendar::{Holiday, parse_hhmm};
 use crate::market::exchange::calendar_labels;
 
 const COLOR_NAMES: &[&str] = &[
@@ -416,14 +416,14 @@ impl Validator {
 
     /// A local "HH:MM" time as minutes of the day.
     fn local_time(&mut self, path: KeyPath, raw: &str) -> Option<u32> {
-        let parsed = chrono::NaiveTime::parse_from_str(raw.trim(), "%H:%M").ok();
+        let parsed = parse_hhmm(raw);
         if parsed.is_none() {
             self.bad(
                 path,
                 format!("{raw:?} is not a time: write HH:MM (24-hour, the exchange's local time)"),
             );
         }
-        parsed.map(|t| chrono::Timelike::hour(&t) * 60 + chrono::Timelike::minute(&t))
+        parsed
     }
 
     /// Printable, non-empty phrases: keywords of a headline alert, or headlines to highlight.

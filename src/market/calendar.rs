@@ -9,6 +9,12 @@ use super::holidays::{YearTable, builtin};
 /// Minutes of the local day.
 pub type Minute = u32;
 
+/// A local "HH:MM" (24-hour) as minutes of the day.
+pub fn parse_hhmm(text: &str) -> Option<Minute> {
+    let t = chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M").ok()?;
+    Some(chrono::Timelike::hour(&t) * 60 + chrono::Timelike::minute(&t))
+}
+
 /// One day off an exchange's usual hours.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Special {

@@ -3,10 +3,10 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-use super::calendar::{Minute, Special};
+use super::calendar::{Minute, Special, parse_hhmm};
 
 const DATA: &str = include_str!("holidays.toml");
 
@@ -50,9 +50,7 @@ struct RawDay {
 fn minute(table: &RawTable, raw: &Option<String>) -> Result<Option<Minute>, String> {
     raw.as_deref()
         .map(|t| {
-            NaiveTime::parse_from_str(t, "%H:%M")
-                .map(|t| t.hour() * 60 + t.minute())
-                .map_err(|_| format!("{} {}: {t:?} is not HH:MM", table.exchange, table.year))
+            parse_hhmm(t).ok_or_else(|| format!("{} {}: {t:?} is not HH:MM", table.exchange, table.year))
         })
         .transpose()
 }

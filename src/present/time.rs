@@ -43,6 +43,11 @@ pub fn until(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     if s < 60 { format!("{s}s") } else { format!("{}m{:02}s", s / 60, s % 60) }
 }
 
+/// Minutes of a local day as "HH:MM".
+pub fn hhmm(minute: u32) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

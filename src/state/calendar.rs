@@ -7,6 +7,7 @@ use super::State;
 use crate::market::calendar::Coverage;
 use crate::market::exchange::{Exchange, SessionState};
 use crate::msg::{Effect, Outcome};
+use crate::present::time;
 
 impl State {
     /// `ex`'s state now and the word its clock shows: the holiday's name on a day the calendar
@@ -17,7 +18,7 @@ impl State {
         let label = match (st, ex.special_at(self.now, cal)) {
             (SessionState::Closed, Some(day)) if day.is_closed() => day.name,
             (SessionState::Open, Some(day)) => match day.close {
-                Some(c) => format!("open to {:02}:{:02}", c / 60, c % 60),
+                Some(c) => format!("open to {}", time::hhmm(c)),
                 None => st.label().to_string(),
             },
             _ => st.label().to_string(),
