@@ -46,10 +46,17 @@ pub struct Holiday {
 
 /// The calendars in force: the built-in tables and the config's additions, which win on a date
 /// both name.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Calendar {
     tables: &'static [YearTable],
     extra: Vec<Holiday>,
+}
+
+impl std::fmt::Debug for Calendar {
+    /// The tables are long and always the same: counted, not printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Calendar").field("tables", &self.tables.len()).field("extra", &self.extra).finish()
+    }
 }
 
 impl PartialEq for Calendar {
