@@ -3,6 +3,7 @@
 pub mod demo;
 pub mod feeds;
 pub mod http;
+pub mod tencent;
 pub mod yahoo;
 
 use std::sync::Arc;
