@@ -29,6 +29,7 @@ const FIELDS: &[&str] = &[
     "extended_price",
     "extended_change_pct",
     "delay_min",
+    "source",
 ];
 
 fn chiptape(home: &Path, args: &[&str]) -> Output {
@@ -80,6 +81,7 @@ fn quotes_json_prints_every_group_each_symbol_once_in_config_order() {
     }
     assert_eq!(arr[0]["currency"], "HKD");
     assert_eq!(arr[0]["delay_min"], 15);
+    assert!(arr.iter().all(|q| q["source"] == "demo"), "the demo market says so");
 }
 
 /// A symbol in two groups is printed once, under the first.

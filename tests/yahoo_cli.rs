@@ -99,9 +99,10 @@ async fn json_has_the_contract_fields_and_exit_1_when_a_symbol_is_missing() {
     assert_eq!(missing["symbol"], "ZZZZ.HK");
     assert!(missing["price"].is_null());
     assert!(missing["error"].as_str().unwrap().contains("no data for ZZZZ.HK"));
-    for f in ["extended_price", "extended_change_pct", "delay_min", "stale", "time", "exchange"] {
+    for f in ["extended_price", "extended_change_pct", "delay_min", "stale", "time", "exchange", "source"] {
         assert!(hk.get(f).is_some(), "{f}");
     }
+    assert_eq!((&hk["source"], &nvda["source"]), (&"yahoo".into(), &"yahoo".into()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -60,6 +60,31 @@ fn rfc3339_or_null<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Res
     }
 }
 
+/// Where a price came from: the JSON `source` of a quote, and the row's freshness mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PriceSource {
+    #[default]
+    #[serde(rename = "yahoo")]
+    Yahoo,
+    #[serde(rename = "yahoo-stream")]
+    YahooStream,
+    #[serde(rename = "tencent")]
+    Tencent,
+    #[serde(rename = "demo")]
+    Demo,
+}
+
+impl PriceSource {
+    pub fn label(self) -> &'static str {
+        match self {
+            PriceSource::Yahoo => "yahoo",
+            PriceSource::YahooStream => "yahoo-stream",
+            PriceSource::Tencent => "tencent",
+            PriceSource::Demo => "demo",
+        }
+    }
+}
+
 /// One quote as the rest of the program sees it. Unknown numbers are `None`, never 0. Its JSON is
 /// the quote part of `quotes --format json` (PRODUCT.md).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -85,6 +110,9 @@ pub struct Quote {
     pub extended_price: Option<f64>,
     pub extended_change_pct: Option<f64>,
     pub delay_min: u32,
+    /// Where the price came from (a cache written before this field reads as Yahoo).
+    #[serde(default)]
+    pub source: PriceSource,
     #[serde(skip)]
     pub year_high: Option<f64>,
     #[serde(skip)]

@@ -9,7 +9,7 @@ use chrono_tz::Asia::Shanghai;
 
 use crate::market::calendar::Calendar;
 use crate::market::exchange::exchange_for;
-use crate::market::{MarketState, Quote, QuoteOutcome, Symbol};
+use crate::market::{MarketState, PriceSource, Quote, QuoteOutcome, Symbol};
 use crate::present::sanitize::clean;
 
 /// An answer with fewer fields than this is not the layout we know.
@@ -91,6 +91,7 @@ fn quote(sym: &Symbol, value: &str, now: DateTime<Utc>, cal: &Calendar) -> Quote
         exchange: Some(ex.code.to_string()),
         time,
         delay_min: 0,
+        source: PriceSource::Tencent,
         ..Quote::default()
     })
 }
@@ -165,7 +166,7 @@ mod tests {
         assert_eq!(q.market_cap, Some(534_218_000_000.0));
         // 11:00:03 in Shanghai is 03:00:03 UTC.
         assert_eq!(q.time, Some("2026-11-24T03:00:03Z".parse().unwrap()));
-        assert_eq!((q.currency.as_deref(), q.delay_min), (Some("CNY"), 0));
+        assert_eq!((q.currency.as_deref(), q.delay_min, q.source), (Some("CNY"), 0, PriceSource::Tencent));
         assert_eq!(q.market_state, MarketState::Regular);
         let n = got[1].1.as_ref().unwrap();
         assert_eq!((n.name.as_deref(), n.price, n.volume), (Some("北方华创"), Some(498.83), Some(120_000)));

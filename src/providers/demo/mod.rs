@@ -18,7 +18,7 @@ use crate::market::clock::Clock;
 use crate::market::exchange::{SessionState, exchange_for};
 use crate::market::series::{ChartRange, Series};
 use crate::market::tags::Tagger;
-use crate::market::{Headline, MarketState, Quote, QuoteOutcome, Symbol};
+use crate::market::{Headline, MarketState, PriceSource, Quote, QuoteOutcome, Symbol};
 
 pub struct DemoMarket {
     seed: u64,
@@ -234,6 +234,7 @@ impl DemoMarket {
             extended_price,
             extended_change_pct,
             delay_min,
+            source: PriceSource::Demo,
             year_high: Some(round_price(year_hi)),
             year_low: Some(round_price(year_lo)),
         }

@@ -7,7 +7,7 @@ use super::num;
 use crate::market::calendar::Calendar;
 use crate::market::exchange::exchange_for;
 use crate::market::series::{ChartRange, Series};
-use crate::market::{MarketState, Quote, Symbol};
+use crate::market::{MarketState, PriceSource, Quote, Symbol};
 use crate::present::sanitize::clean;
 
 #[derive(Deserialize)]
@@ -175,6 +175,7 @@ pub fn decode(
         extended_price,
         extended_change_pct,
         delay_min: 0,
+        source: PriceSource::Yahoo,
         year_high: m.fifty_two_week_high,
         year_low: m.fifty_two_week_low,
         symbol,

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::num;
 use crate::market::calendar::Calendar;
 use crate::market::exchange::exchange_for;
-use crate::market::{MarketState, Quote, Symbol};
+use crate::market::{MarketState, PriceSource, Quote, Symbol};
 use crate::present::sanitize::clean;
 
 #[derive(Deserialize)]
@@ -130,6 +130,7 @@ fn convert(r: Raw, now: DateTime<Utc>, cal: &Calendar) -> Option<Quote> {
         extended_change_pct,
         // Not said, or not a believable delay (over a day): not known to be delayed.
         delay_min: r.exchange_data_delayed_by.filter(|d| (0.0..=1440.0).contains(d)).map_or(0, |d| d as u32),
+        source: PriceSource::Yahoo,
         year_high: r.fifty_two_week_high,
         year_low: r.fifty_two_week_low,
         symbol,
