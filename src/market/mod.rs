@@ -8,6 +8,7 @@ pub mod holidays;
 pub mod news;
 pub mod portfolio;
 pub mod series;
+pub mod stream;
 pub mod symbol;
 pub mod tags;
 

@@ -14,6 +14,7 @@ use futures::future::BoxFuture;
 use crate::config::{Config, ProviderKind};
 use crate::market::clock::Clock;
 use crate::market::series::{ChartRange, Series};
+use crate::market::stream::StreamEvent;
 use crate::market::{Headline, QuoteOutcome, Symbol};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -60,6 +61,16 @@ pub trait ChartSource: Send + Sync {
         symbol: &'a Symbol,
         range: ChartRange,
     ) -> BoxFuture<'a, Result<Series, ProviderError>>;
+}
+
+/// A push source of prices. `run` keeps one connection subscribed to whatever `symbols` holds
+/// (following its changes), reconnects on its own, and ends when `tx` is closed.
+pub trait StreamSource: Send + Sync {
+    fn run(
+        self: Arc<Self>,
+        symbols: tokio::sync::watch::Receiver<Vec<Symbol>>,
+        tx: tokio::sync::mpsc::Sender<StreamEvent>,
+    ) -> BoxFuture<'static, ()>;
 }
 
 pub trait NewsSource: Send + Sync {
