@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chiptape::app::{Runtime, run};
-use chiptape::config::{ProviderConfig, ProviderKind};
+use chiptape::config::{Mainland, ProviderConfig, ProviderKind};
 use chiptape::market::clock::{Clock, FixedClock, ShiftedClock};
 use chiptape::market::series::{ChartRange, Series};
 use chiptape::market::{Quote, QuoteOutcome, Symbol};
@@ -90,6 +90,9 @@ fn provider(server: &MockServer) -> Yahoo {
         query_url: server.uri(),
         cookie_url: format!("{}/cookie", server.uri()),
         user_agent: None,
+        stream: false,
+        mainland: Mainland::Yahoo,
+        ..chiptape::config::builtin().provider
     };
     // The clock only matters to quotes (market states); series carry their own times.
     let clock = Arc::new(FixedClock(at("2026-11-24T13:00:00Z")));

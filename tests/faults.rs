@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chiptape::app::{Runtime, run};
-use chiptape::config::{Config, Feed, Group, ProviderConfig, ProviderKind};
+use chiptape::config::{Config, Feed, Group, Mainland, ProviderConfig, ProviderKind};
 use chiptape::market::Symbol;
 use chiptape::market::clock::{Clock, ShiftedClock};
 use chiptape::market::series::ChartRange;
@@ -296,6 +296,9 @@ fn config(server: &Server) -> Config {
         query_url: server.url(),
         cookie_url: format!("{}/cookie", server.url()),
         user_agent: None,
+        stream: false,
+        mainland: Mainland::Yahoo,
+        ..chiptape::config::builtin().provider
     };
     cfg.news.yahoo_symbols = false;
     cfg.news.feeds = vec![Feed { name: "Wire".into(), url: format!("{}/feed.xml", server.url()), tz: None }];

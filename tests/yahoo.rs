@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chiptape::config::{ProviderConfig, ProviderKind};
+use chiptape::config::{Mainland, ProviderConfig, ProviderKind};
 use chiptape::market::clock::FixedClock;
 use chiptape::market::{MarketState, Quote, QuoteOutcome, Symbol};
 use chiptape::providers::http::HttpOptions;
@@ -56,6 +56,9 @@ fn provider_with(server: &MockServer, opts: HttpOptions, store: Store) -> Yahoo 
         query_url: server.uri(),
         cookie_url: format!("{}/cookie", server.uri()),
         user_agent: None,
+        stream: false,
+        mainland: Mainland::Yahoo,
+        ..chiptape::config::builtin().provider
     };
     Yahoo::new(&cfg, opts, store, Arc::new(FixedClock(NOW.parse().unwrap()))).expect("the client builds")
 }

@@ -38,6 +38,22 @@ pub struct ProviderConfig {
     pub query_url: String,
     pub cookie_url: String,
     pub user_agent: Option<String>,
+    /// Take pushed prices from `stream_url` where it delivers them; polling stays the safety net.
+    pub stream: bool,
+    pub stream_url: String,
+    /// Where Shanghai and Shenzhen prices come from.
+    pub mainland: Mainland,
+    pub tencent_url: String,
+}
+
+pub const DEFAULT_STREAM_URL: &str = "wss://streamer.finance.yahoo.com/?version=2";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mainland {
+    /// Tencent's real-time snapshots, Yahoo when Tencent fails.
+    Tencent,
+    /// Yahoo's (delayed) quotes only.
+    Yahoo,
 }
 
 #[derive(Debug, Clone, PartialEq)]

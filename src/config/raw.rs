@@ -31,6 +31,10 @@ pub struct RawProvider {
     pub query_url: Option<String>,
     pub cookie_url: Option<String>,
     pub user_agent: Option<String>,
+    pub stream: Option<bool>,
+    pub stream_url: Option<String>,
+    pub mainland: Option<String>,
+    pub tencent_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

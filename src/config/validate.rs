@@ -104,12 +104,16 @@ impl Validator {
     }
 
     fn url(&mut self, path: KeyPath, raw: &str) -> String {
+        self.url_of(path, raw, ["http", "https"]).trim_end_matches('/').to_string()
+    }
+
+    /// A URL with one of `schemes` and a host, else an empty string and a located error.
+    fn url_of(&mut self, path: KeyPath, raw: &str, schemes: [&str; 2]) -> String {
         match url::Url::parse(raw.trim()) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
-                raw.trim().trim_end_matches('/').to_string()
-            }
+            Ok(u) if schemes.contains(&u.scheme()) && u.host().is_some() => raw.trim().to_string(),
             Ok(u) => {
-                self.bad(path, format!("must be an http or https URL (got scheme {:?})", u.scheme()));
+                let [a, b] = schemes;
+                self.bad(path, format!("must be an {a} or {b} URL (got scheme {:?})", u.scheme()));
                 String::new()
             }
             Err(e) => {
@@ -223,7 +227,23 @@ impl Validator {
             }
             ua => ua,
         };
-        ProviderConfig { kind, query_url, cookie_url, user_agent }
+        let stream = raw.stream.unwrap_or(true);
+        let stream_url = self.url_of(
+            p.key("stream_url"),
+            raw.stream_url.as_deref().unwrap_or(DEFAULT_STREAM_URL),
+            ["ws", "wss"],
+        );
+        let mainland = match raw.mainland.as_deref().map(str::trim) {
+            None | Some("tencent") => Mainland::Tencent,
+            Some("yahoo") => Mainland::Yahoo,
+            Some(other) => {
+                self.bad(p.key("mainland"), format!("must be \"tencent\" or \"yahoo\" (got {other:?})"));
+                Mainland::Tencent
+            }
+        };
+        let tencent_url =
+            self.url(p.key("tencent_url"), raw.tencent_url.as_deref().unwrap_or("https://qt.gtimg.cn"));
+        ProviderConfig { kind, query_url, cookie_url, user_agent, stream, stream_url, mainland, tencent_url }
     }
 
     fn groups(&mut self, raw: Option<Vec<raw::RawGroup>>, base: Option<&Config>) -> Vec<Group> {
@@ -625,6 +645,12 @@ mod tests {
             assert!(c.name_of(&s).is_some(), "{s} has no name in default.toml");
         }
         assert!(!c.news.feeds.is_empty());
+        let p = &c.provider;
+        assert!(p.stream, "streaming is on unless turned off");
+        assert_eq!(p.stream_url, "wss://streamer.finance.yahoo.com/?version=2");
+        assert_eq!((p.mainland, p.tencent_url.as_str()), (Mainland::Tencent, "https://qt.gtimg.cn"));
+        let off = parse_str("[provider]\nstream = false\nmainland = \"yahoo\"\n", "c").unwrap();
+        assert_eq!((off.provider.stream, off.provider.mainland), (false, Mainland::Yahoo));
     }
 
     #[test]
@@ -682,6 +708,9 @@ base_currency = "dollars"
 [provider]
 kind = "bloomberg"
 query_url = "ftp://x"
+stream_url = "https://streamer.example"
+mainland = "sina"
+tencent_url = "qt.gtimg.cn"
 [[groups]]
 name = "a"
 symbols = ["A", "A"]
@@ -714,6 +743,9 @@ up = "#12345"
             "base_currency",
             "provider.kind",
             "provider.query_url",
+            "provider.stream_url",
+            "provider.mainland",
+            "provider.tencent_url",
             "groups[0].symbols[1]",
             "groups[1].name",
             "news.max_items",
