@@ -39,7 +39,7 @@ fn main() {
     let quotes = Msg::Data(DataMsg {
         generation,
         at: now,
-        kind: DataKind::Quotes { source: "demo".into(), results: results.clone() },
+        kind: DataKind::Quotes { note: None, source: "demo".into(), results: results.clone() },
     });
     update(&mut state, quotes.clone(), now);
     let news = Msg::Data(DataMsg {

@@ -40,9 +40,21 @@ pub struct DataMsg {
 
 #[derive(Debug, Clone)]
 pub enum DataKind {
-    Quotes { source: String, results: Vec<(Symbol, QuoteOutcome)> },
-    QuotesFailed { source: String, error: String, retry_in: Duration },
-    News { headlines: Vec<Headline>, errors: Vec<(String, String)> },
+    /// `note`: a fallback the source has in force, for the status bar.
+    Quotes {
+        source: String,
+        note: Option<String>,
+        results: Vec<(Symbol, QuoteOutcome)>,
+    },
+    QuotesFailed {
+        source: String,
+        error: String,
+        retry_in: Duration,
+    },
+    News {
+        headlines: Vec<Headline>,
+        errors: Vec<(String, String)>,
+    },
 }
 
 /// What `update` asks for; the loop carries it out.

@@ -216,7 +216,7 @@ async fn send_quotes(
                     *e = clean(e);
                 }
             }
-            (DataKind::Quotes { source, results }, Sent::Ok)
+            (DataKind::Quotes { source, note: providers.quotes.note().map(|n| clean(&n)), results }, Sent::Ok)
         }
         Err(e) => {
             *failures += 1;

@@ -304,6 +304,8 @@ async fn cached_data_is_on_the_first_frame_before_any_answer() {
         quotes: Arc::new(Silent),
         news: Arc::new(Silent),
         charts: Arc::new(Silent),
+        stream: None,
+        learned: Default::default(),
         demo: false,
     };
     h.runtime.cache = Some(cache.clone());

@@ -533,6 +533,8 @@ async fn scrolling_fetches_only_rows_on_screen_and_a_detail_once_a_minute() {
         quotes: Arc::new(Prices),
         news: Arc::new(NoNews),
         charts: Arc::new(CountingCharts(asked.clone())),
+        stream: None,
+        learned: Default::default(),
         demo: false,
     };
     // New York open: the sparklines of US rows matter, and quotes refresh every 15 s meanwhile.

@@ -307,8 +307,15 @@ fn config(server: &Server) -> Config {
 
 fn providers(cfg: &Config, clock: Arc<dyn Clock>) -> Providers {
     let yahoo = Arc::new(Yahoo::new(&cfg.provider, options(), Store::at(None), clock).unwrap());
-    let news = Arc::new(Feeds::new(cfg, Http::new(&options()).unwrap()));
-    Providers { quotes: yahoo.clone(), news, charts: yahoo, demo: false }
+    let news = Arc::new(Feeds::new(cfg, Http::new(&options()).unwrap(), Default::default()));
+    Providers {
+        quotes: yahoo.clone(),
+        news,
+        charts: yahoo,
+        stream: None,
+        learned: Default::default(),
+        demo: false,
+    }
 }
 
 /// A TestBackend the test can read while the loop draws into it.

@@ -564,7 +564,7 @@ fn feeds_config(server: &MockServer, feeds: &[(&str, &str)]) -> chiptape::config
 }
 
 fn feeds_for(cfg: &chiptape::config::Config) -> Feeds {
-    Feeds::new(cfg, Http::new(&HttpOptions::default()).unwrap())
+    Feeds::new(cfg, Http::new(&HttpOptions::default()).unwrap(), Default::default())
 }
 
 async fn serve(server: &MockServer, p: &str, response: ResponseTemplate) {
@@ -764,4 +764,29 @@ fn external_entities_and_dtds_are_never_read() {
             Ok(items) => assert!(items.iter().all(|h| !h.title.contains("TOPSECRET")), "{items:?}"),
         }
     }
+}
+
+/// A mainland symbol with no name in the config (VeriSilicon, not in the built-in list) is tagged by the Chinese name Tencent gave it, from
+/// the first fetch after the name was learned.
+#[tokio::test]
+async fn a_name_learned_from_tencent_tags_headlines() {
+    let server = MockServer::start().await;
+    let body = rss(&item("芯原股份发布新一代GPU IP", "https://wire.example/mt"));
+    serve(&server, "/wire", xml(body)).await;
+    let mut cfg = feeds_config(&server, &[("Wire", "/wire")]);
+    cfg.groups = vec![chiptape::config::Group {
+        name: "A".into(),
+        symbols: vec![chiptape::market::Symbol::parse("688521.SS").unwrap()],
+    }];
+    let learned = chiptape::providers::names::Learned::default();
+    let feeds = Feeds::new(&cfg, Http::new(&HttpOptions::default()).unwrap(), learned.clone());
+    let mt = chiptape::market::Symbol::parse("688521.SS").unwrap();
+    let before = feeds.fetch(std::slice::from_ref(&mt)).await;
+    assert!(before.headlines[0].symbols.is_empty(), "nothing names it yet");
+    learned.add(&mt, "芯原股份");
+    // A different answer, so the feed's 304 memory does not hand back the old tags.
+    server.reset().await;
+    serve(&server, "/wire", xml(rss(&item("芯原股份股价大涨", "https://wire.example/mt2")))).await;
+    let after = feeds.fetch(std::slice::from_ref(&mt)).await;
+    assert_eq!(after.headlines[0].symbols, vec![mt]);
 }

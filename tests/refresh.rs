@@ -75,6 +75,8 @@ async fn requests(at: &str, fast: &[&str], run_for: Duration) -> Vec<Duration> {
         quotes: Arc::new(Recorder(log.clone())),
         news: Arc::new(Stalled),
         charts: Arc::new(Stalled),
+        stream: None,
+        learned: Default::default(),
         demo: false,
     };
     let clock = Arc::new(ShiftedClock::starting_at(at.parse().unwrap()));
@@ -158,6 +160,8 @@ fn spawn_with_hanging_news(at: &str, fast: &[&str]) -> Spawned {
         quotes: Arc::new(Recorder(Arc::default())),
         news: Arc::new(news.clone()),
         charts: Arc::new(Stalled),
+        stream: None,
+        learned: Default::default(),
         demo: false,
     };
     let clock = Arc::new(ShiftedClock::starting_at(at.parse().unwrap()));
@@ -241,6 +245,8 @@ async fn a_refresh_asked_during_a_fetch_runs_when_it_ends() {
         quotes: Arc::new(Recorder(Arc::default())),
         news: Arc::new(Gated(release.clone(), started.clone())),
         charts: Arc::new(Stalled),
+        stream: None,
+        learned: Default::default(),
         demo: false,
     };
     let clock = Arc::new(ShiftedClock::starting_at("2026-11-28T10:00:00Z".parse().unwrap()));

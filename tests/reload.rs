@@ -170,6 +170,8 @@ async fn a_valid_change_fetches_the_new_symbol_once_at_once_and_a_broken_one_kee
         quotes: Arc::new(Recorder { log: log.clone(), tx }),
         news: Arc::new(NoNews),
         charts: Arc::new(NoNews),
+        stream: None,
+        learned: Default::default(),
         demo: false,
     };
     // Saturday: every market closed, so the next scheduled refresh is five minutes away.

@@ -297,6 +297,39 @@ fn several_config_errors_fit_the_status_bar() {
     assert!(status.contains("(+2 more; `chiptape config check`)"), "{status}");
 }
 
+/// Tencent failing: the quotes still come (from Yahoo), and the status bar says which fallback is
+/// in force, as a warning, at 120 and 80 columns.
+#[test]
+fn a_fallback_in_force_is_named_in_the_status_bar() {
+    use chiptape::msg::{DataKind, DataMsg};
+    let mut s = loaded(120, 30);
+    let note = "mainland: Tencent unreachable, using Yahoo (15m delayed)";
+    let msg = |s: &chiptape::state::State, note: Option<&str>| {
+        Msg::Data(DataMsg {
+            generation: s.generation,
+            at: t0(),
+            kind: DataKind::Quotes {
+                note: note.map(str::to_string),
+                source: "Yahoo".into(),
+                results: vec![],
+            },
+        })
+    };
+    let m = msg(&s, Some(note));
+    update(&mut s, m, t0());
+    let status = text(&draw(&s, 120, 30)).lines().last().unwrap().to_string();
+    assert!(status.contains(&format!("quotes Yahoo just now · {note}")), "{status}");
+    // A narrow pane keeps the start of it, key hints give way.
+    update(&mut s, Msg::Resize(80, 24), t0());
+    let status = text(&draw(&s, 80, 24)).lines().last().unwrap().to_string();
+    assert!(status.contains("mainland: Tencent unreachable"), "{status}");
+    // Once Tencent answers again the note goes.
+    let m = msg(&s, None);
+    update(&mut s, m, t0());
+    let status = text(&draw(&s, 80, 24)).lines().last().unwrap().to_string();
+    assert!(!status.contains("mainland"), "{status}");
+}
+
 fn quotes_msg(
     s: &chiptape::state::State,
     results: Vec<(chiptape::market::Symbol, chiptape::market::QuoteOutcome)>,
@@ -305,7 +338,7 @@ fn quotes_msg(
     Msg::Data(DataMsg {
         generation: s.generation,
         at: t0(),
-        kind: DataKind::Quotes { source: "Yahoo".into(), results },
+        kind: DataKind::Quotes { note: None, source: "Yahoo".into(), results },
     })
 }
 

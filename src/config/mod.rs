@@ -202,8 +202,17 @@ impl Config {
     }
 
     pub fn tagger(&self) -> crate::market::tags::Tagger {
+        self.tagger_with(&BTreeMap::new())
+    }
+
+    /// The tagger, with a name learned from a source added to its symbol's names (Tencent's
+    /// Chinese name of a mainland listing).
+    pub fn tagger_with(&self, learned: &BTreeMap<Symbol, String>) -> crate::market::tags::Tagger {
         crate::market::tags::Tagger::new(self.all_symbols().into_iter().map(|s| {
-            let names = self.tag_names(&s);
+            let mut names = self.tag_names(&s);
+            if let Some(n) = learned.get(&s).filter(|n| !names.contains(&n.as_str())) {
+                names.push(n);
+            }
             (s, names)
         }))
     }

@@ -3,6 +3,8 @@
 pub mod demo;
 pub mod feeds;
 pub mod http;
+pub mod mainland;
+pub mod names;
 pub mod tencent;
 pub mod yahoo;
 
@@ -11,11 +13,12 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use crate::config::{Config, ProviderKind};
+use crate::config::{Config, Mainland, ProviderKind};
 use crate::market::clock::Clock;
 use crate::market::series::{ChartRange, Series};
 use crate::market::stream::StreamEvent;
 use crate::market::{Headline, QuoteOutcome, Symbol};
+use names::Learned;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProviderError {
@@ -45,6 +48,11 @@ pub trait QuoteSource: Send + Sync {
 
     /// How the status bar names this source ("demo", "Yahoo", "Yahoo (chart fallback)").
     fn label(&self) -> String;
+
+    /// A fallback in force that the status bar should name beside the label.
+    fn note(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Headlines from all sources of one kind, with the failures of those that failed.
@@ -82,6 +90,10 @@ pub struct Providers {
     pub quotes: Arc<dyn QuoteSource>,
     pub news: Arc<dyn NewsSource>,
     pub charts: Arc<dyn ChartSource>,
+    /// Pushed prices, when streaming is on.
+    pub stream: Option<Arc<dyn StreamSource>>,
+    /// Names learned from quotes, which the headline tagger uses too.
+    pub learned: Learned,
     pub demo: bool,
 }
 
@@ -89,9 +101,17 @@ pub struct Providers {
 pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> Providers {
     if demo || config.provider.kind == ProviderKind::Demo {
         let market = Arc::new(demo::DemoMarket::new(seed, clock, config));
-        return Providers { quotes: market.clone(), news: market.clone(), charts: market, demo: true };
+        return Providers {
+            quotes: market.clone(),
+            news: market.clone(),
+            charts: market.clone(),
+            stream: config.provider.stream.then_some(market as Arc<dyn StreamSource>),
+            learned: Learned::default(),
+            demo: true,
+        };
     }
-    let (quotes, charts): (Arc<dyn QuoteSource>, Arc<dyn ChartSource>) = match yahoo::Yahoo::new(
+    let learned = Learned::default();
+    let (mut quotes, charts): (Arc<dyn QuoteSource>, Arc<dyn ChartSource>) = match yahoo::Yahoo::new(
         &config.provider,
         http_options(config),
         yahoo::session::Store::default_location(),
@@ -106,12 +126,29 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
             (b.clone(), b)
         }
     };
-    Providers { quotes, news: news_source(config), charts, demo: false }
+    if config.provider.mainland == Mainland::Tencent {
+        let (p, cal) = (&config.provider, config.calendar.clone());
+        match mainland::Mainland::new(
+            &p.tencent_url,
+            &http_options(config),
+            quotes.clone(),
+            clock,
+            cal,
+            learned.clone(),
+        ) {
+            Ok(m) => quotes = Arc::new(m),
+            Err(e) => {
+                tracing::warn!(error = %e, "Tencent's client failed to start; mainland prices from Yahoo")
+            }
+        }
+    }
+    let stream: Option<Arc<dyn StreamSource>> = None;
+    Providers { quotes, news: news_source(config, &learned), charts, stream, learned, demo: false }
 }
 
-fn news_source(config: &Config) -> Arc<dyn NewsSource> {
+fn news_source(config: &Config, learned: &Learned) -> Arc<dyn NewsSource> {
     match http::Http::new(&http_options(config)) {
-        Ok(http) => Arc::new(feeds::Feeds::new(config, http)),
+        Ok(http) => Arc::new(feeds::Feeds::new(config, http, learned.clone())),
         Err(e) => Arc::new(Broken(e.to_string())),
     }
 }
@@ -134,8 +171,10 @@ pub fn rebuild(
     }
     Providers {
         quotes: current.quotes.clone(),
-        news: news_source(new),
+        news: news_source(new, &current.learned),
         charts: current.charts.clone(),
+        stream: current.stream.clone(),
+        learned: current.learned.clone(),
         demo: false,
     }
 }

@@ -18,7 +18,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
         s.notice = None;
     }
     match d.kind {
-        DataKind::Quotes { source, results } => {
+        DataKind::Quotes { source, note, results } => {
             let fx_before = s.fx_symbols();
             let fresh: Vec<crate::market::Quote> =
                 results.iter().filter_map(|(_, o)| o.as_ref().ok().cloned()).collect();
@@ -36,6 +36,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                 }
             }
             s.quote_status.label = source;
+            s.quote_status.note = note;
             s.quote_status.last_ok = Some(d.at);
             s.quote_status.error = None;
             s.quote_status.retry_at = None;

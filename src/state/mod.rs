@@ -67,6 +67,8 @@ pub struct SourceStatus {
     pub last_ok: Option<DateTime<Utc>>,
     pub error: Option<String>,
     pub retry_at: Option<DateTime<Utc>>,
+    /// A fallback in force ("mainland: Tencent unreachable, using Yahoo (15m delayed)").
+    pub note: Option<String>,
 }
 
 /// Selection kept by identity (a symbol, a link) so sorting and new data never move it to another row.

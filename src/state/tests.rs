@@ -28,7 +28,7 @@ fn loaded() -> State {
     update(&mut s, Msg::Resize(120, 35), t0());
     let results = cfg.all_symbols().iter().map(|x| (x.clone(), Ok(demo.quote(x, t0())))).collect();
     let generation = s.generation;
-    update(&mut s, data(generation, DataKind::Quotes { source: "demo".into(), results }), t0());
+    update(&mut s, data(generation, DataKind::Quotes { note: None, source: "demo".into(), results }), t0());
     update(&mut s, data(generation, DataKind::News { headlines: demo.news(t0()), errors: vec![] }), t0());
     s
 }
@@ -309,7 +309,14 @@ fn stale_generations_are_dropped_and_errors_keep_last_quotes() {
     let old = s.generation - 1;
     update(
         &mut s,
-        data(old, DataKind::Quotes { source: "demo".into(), results: vec![(nvda.clone(), Err("x".into()))] }),
+        data(
+            old,
+            DataKind::Quotes {
+                note: None,
+                source: "demo".into(),
+                results: vec![(nvda.clone(), Err("x".into()))],
+            },
+        ),
         t0(),
     );
     assert_eq!(s.quotes[&nvda].error, None, "an answer to an old plan is ignored");
@@ -332,7 +339,11 @@ fn stale_generations_are_dropped_and_errors_keep_last_quotes() {
         &mut s,
         data(
             generation,
-            DataKind::Quotes { source: "demo".into(), results: vec![(nvda.clone(), Err("no data".into()))] },
+            DataKind::Quotes {
+                note: None,
+                source: "demo".into(),
+                results: vec![(nvda.clone(), Err("no data".into()))],
+            },
         ),
         t0(),
     );
@@ -735,7 +746,11 @@ mod alerts {
             s,
             data(
                 generation,
-                DataKind::Quotes { source: "Yahoo".into(), results: vec![(super::sym(sym), Ok(q))] },
+                DataKind::Quotes {
+                    note: None,
+                    source: "Yahoo".into(),
+                    results: vec![(super::sym(sym), Ok(q))],
+                },
             ),
             t0(),
         )

@@ -30,7 +30,11 @@ fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>
             let when = ago.map(|a| format!(" {a}")).unwrap_or_default();
             (format!("{name}{label}{when}: {e}{retry}"), true)
         }
-        (None, Some(a)) => (format!("{name}{label} {a}"), false),
+        // A fallback in force reads as a warning: the prices are not what the user asked for.
+        (None, Some(a)) => match &st.note {
+            Some(n) => (format!("{name}{label} {a} · {n}"), true),
+            None => (format!("{name}{label} {a}"), false),
+        },
         (None, None) => (format!("{name}: loading…"), false),
     }
 }

@@ -30,7 +30,7 @@ pub fn loaded_with(cfg: Config, now: DateTime<Utc>, w: u16, h: u16) -> State {
     let results = cfg.all_symbols().iter().map(|x| (x.clone(), Ok(demo.quote(x, now)))).collect();
     let generation = s.generation;
     let msg = |kind| Msg::Data(DataMsg { generation, at: now, kind });
-    update(&mut s, msg(DataKind::Quotes { source: "demo".into(), results }), now);
+    update(&mut s, msg(DataKind::Quotes { note: None, source: "demo".into(), results }), now);
     update(&mut s, msg(DataKind::News { headlines: demo.news(now), errors: vec![] }), now);
     // Today's series for every symbol: the sparklines and the 1D chart.
     for sym in cfg.all_symbols() {

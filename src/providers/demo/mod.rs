@@ -11,12 +11,16 @@ use chrono::{DateTime, Duration, Utc};
 use futures::future::BoxFuture;
 
 use self::catalog::{CATALOG, USD_PER};
-use super::{ChartSource, NewsBatch, NewsSource, ProviderError, QuoteSource};
+use tokio::sync::{mpsc, watch};
+use tokio::time::{Instant, sleep_until};
+
+use super::{ChartSource, NewsBatch, NewsSource, ProviderError, QuoteSource, StreamSource};
 use crate::config::Config;
 use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
 use crate::market::exchange::{SessionState, exchange_for};
 use crate::market::series::{ChartRange, Series};
+use crate::market::stream::{StreamEvent, Tick};
 use crate::market::tags::Tagger;
 use crate::market::{Headline, MarketState, PriceSource, Quote, QuoteOutcome, Symbol};
 
@@ -466,6 +470,68 @@ impl NewsSource for DemoMarket {
     fn headlines<'a>(&'a self, _symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
         let now = self.clock.now();
         Box::pin(async move { NewsBatch { headlines: self.news(now), errors: Vec::new() } })
+    }
+}
+
+/// While a symbol's exchange is in its regular session it ticks every 1–3 s, through the same
+/// path as Yahoo's streamer, so the demo shows live rows.
+impl StreamSource for DemoMarket {
+    fn run(
+        self: Arc<Self>,
+        mut symbols: watch::Receiver<Vec<Symbol>>,
+        tx: mpsc::Sender<StreamEvent>,
+    ) -> BoxFuture<'static, ()> {
+        Box::pin(async move {
+            let mut rng = fastrand::Rng::with_seed(self.seed);
+            let mut gap = move || std::time::Duration::from_millis(rng.u64(1000..=3000));
+            let mut list: Vec<(Symbol, Instant)> = Vec::new();
+            let mut changed = true;
+            loop {
+                if changed {
+                    let start = Instant::now();
+                    list = symbols.borrow_and_update().iter().map(|s| (s.clone(), start + gap())).collect();
+                    if tx.send(StreamEvent::Connected { subscribed: list.len() }).await.is_err() {
+                        return;
+                    }
+                }
+                let next = list.iter().map(|(_, at)| *at).min();
+                tokio::select! {
+                    c = symbols.changed() => {
+                        if c.is_err() {
+                            return;
+                        }
+                        changed = true;
+                    }
+                    _ = async { match next { Some(at) => sleep_until(at).await, None => std::future::pending().await } } => {
+                        changed = false;
+                        let (due, now) = (Instant::now(), self.clock.now());
+                        let mut ticks = Vec::new();
+                        for (sym, at) in list.iter_mut().filter(|(_, at)| *at <= due) {
+                            *at = due + gap();
+                            if exchange_for(sym.as_str()).state_at(now, &self.calendar) != SessionState::Open {
+                                continue;
+                            }
+                            let q = self.quote(sym, now);
+                            if let Some(price) = q.price {
+                                ticks.push(Tick {
+                                    symbol: q.symbol,
+                                    price,
+                                    time: Some(now),
+                                    change: q.change,
+                                    change_pct: q.change_pct,
+                                    day_high: q.day_high,
+                                    day_low: q.day_low,
+                                    volume: q.volume,
+                                });
+                            }
+                        }
+                        if !ticks.is_empty() && tx.send(StreamEvent::Ticks(ticks)).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        })
     }
 }
 

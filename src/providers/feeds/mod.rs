@@ -11,6 +11,7 @@ use futures::future::BoxFuture;
 use futures::{StreamExt, stream};
 
 use super::http::{Fetched, Http};
+use super::names::Learned;
 use super::{NewsBatch, NewsSource};
 use crate::config::Config;
 use crate::market::tags::Tagger;
@@ -42,21 +43,36 @@ pub struct Feeds {
     http: Http,
     feeds: Vec<crate::config::Feed>,
     yahoo_rss_url: Option<String>,
-    tagger: Arc<Tagger>,
+    /// The config's names and what `learned` held when it was built (by its version).
+    tagger: Mutex<(u64, Arc<Tagger>)>,
+    config: Config,
+    learned: Learned,
     max_items: usize,
     memory: Mutex<HashMap<String, Remembered>>,
 }
 
 impl Feeds {
-    pub fn new(config: &Config, http: Http) -> Feeds {
+    pub fn new(config: &Config, http: Http, learned: Learned) -> Feeds {
         Feeds {
             http,
             feeds: config.news.feeds.clone(),
             yahoo_rss_url: config.news.yahoo_symbols.then(|| config.news.yahoo_rss_url.clone()),
-            tagger: Arc::new(config.tagger()),
+            tagger: Mutex::new((learned.version(), Arc::new(config.tagger_with(&learned.names())))),
+            config: config.clone(),
+            learned,
             max_items: config.news.max_items,
             memory: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The tagger, rebuilt when a source has taught us new names since.
+    fn tagger(&self) -> Arc<Tagger> {
+        let mut t = self.tagger.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let v = self.learned.version();
+        if t.0 != v {
+            *t = (v, Arc::new(self.config.tagger_with(&self.learned.names())));
+        }
+        t.1.clone()
     }
 
     fn jobs(&self, symbols: &[Symbol]) -> Vec<Job> {
@@ -105,7 +121,7 @@ impl Feeds {
         // Parsing a big feed is seconds of CPU: on a blocking thread, so no async worker (and no
         // quitting) waits for it.
         let (tagger, name, source, url, tz) =
-            (self.tagger.clone(), job.name.clone(), job.source, job.url.clone(), job.tz);
+            (self.tagger(), job.name.clone(), job.source, job.url.clone(), job.tz);
         let body = std::mem::take(&mut r.body);
         let items = tokio::task::spawn_blocking(move || {
             let cx = parse::Context { feed_name: &name, source, feed_url: &url, tagger: &tagger, tz };
