@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::config::{Config, Key};
 use crate::market::calendar::Calendar;
 use crate::market::series::{ChartRange, Series};
+use crate::market::stream::StreamEvent;
 use crate::market::{Headline, QuoteOutcome, Symbol};
 
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub enum Msg {
     Config(Box<Result<Config, String>>),
     /// A one-line message for the status bar (an edit written, a link refused, …).
     Notice(String),
+    /// The price stream pushed ticks or changed state.
+    Stream(StreamEvent),
     /// A price series arrived (or could not be had).
     Series {
         symbol: Symbol,

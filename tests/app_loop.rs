@@ -33,7 +33,9 @@ fn harness(start: &str, w: u16, h: u16) -> Harness {
     let now = start.parse().unwrap();
     let clock: Arc<dyn Clock> = Arc::new(ShiftedClock::starting_at(now));
     let cfg = builtin();
-    let providers = chiptape::providers::build(&cfg, true, 7, clock.clone());
+    let mut providers = chiptape::providers::build(&cfg, true, 7, clock.clone());
+    // Polling alone, so the schedules below are the refresh task's; the stream tests add one.
+    providers.stream = None;
     let (control, control_rx) = mpsc::unbounded_channel();
     Harness {
         terminal: Terminal::new(TestBackend::new(w, h)).unwrap(),

@@ -67,7 +67,7 @@ pub fn restore(state: &mut State, contents: Contents) {
         let quote = c.into_quote();
         state.quotes.insert(
             quote.symbol.clone(),
-            QuoteEntry { quote: Some(quote), error: None, updated, cached: true },
+            QuoteEntry { quote: Some(quote), error: None, updated, cached: true, tick_at: None },
         );
     }
     // Feeds taken out of the config since take their headlines with them, as a reload would.
@@ -227,7 +227,7 @@ mod tests {
                 Quote { symbol: sym.clone(), price: Some(10.0), year_high: Some(12.0), ..Quote::default() };
             s.quotes.insert(
                 sym.clone(),
-                QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false },
+                QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false, tick_at: None },
             );
         }
         s.headlines = vec![story(1, "Wire"), story(2, "Gone feed"), story(3, crate::config::YAHOO_FEED)];

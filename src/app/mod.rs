@@ -24,9 +24,10 @@ use crate::config::{Config, Key, KeyCode};
 use crate::market::Symbol;
 use crate::market::clock::Clock;
 use crate::market::series::ChartRange;
+use crate::market::stream::StreamEvent;
 use crate::msg::{Effect, Msg, Plan};
 use crate::present::sanitize::clean;
-use crate::providers::Providers;
+use crate::providers::{Providers, StreamSource};
 use crate::state::{State, update};
 use crate::term::Suspend;
 
@@ -148,6 +149,45 @@ impl Drop for Refresher {
     }
 }
 
+/// The price stream's task and the symbol list it follows. It outlives config edits that keep its
+/// source, so `a`/`d` change the subscription without a reconnect.
+struct Streamer {
+    source: Arc<dyn StreamSource>,
+    symbols: watch::Sender<Vec<Symbol>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Streamer {
+    fn start(providers: &Providers, symbols: Vec<Symbol>, tx: mpsc::Sender<StreamEvent>) -> Option<Streamer> {
+        let source = providers.stream.clone()?;
+        let (symbols, rx) = watch::channel(symbols);
+        let task = tokio::spawn(source.clone().run(rx, tx));
+        Some(Streamer { source, symbols, task })
+    }
+
+    /// Still the stream `providers` has (an edit that kept the provider settings keeps it).
+    fn serves(&self, providers: &Providers) -> bool {
+        providers.stream.as_ref().is_some_and(|s| Arc::ptr_eq(s, &self.source))
+    }
+
+    fn follow(&self, symbols: Vec<Symbol>) {
+        self.symbols.send_if_modified(|v| {
+            let changed = *v != symbols;
+            *v = symbols;
+            changed
+        });
+    }
+}
+
+impl Drop for Streamer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// While ticks flow the screen is drawn at most this often; keys and other news draw at once.
+pub const FRAME: Duration = Duration::from_millis(100);
+
 /// Run until quit or shutdown. Spawns the refresh task (and the config watcher) and stops them on
 /// the way out. `make_events` gives the input stream, again after the editor has had the terminal.
 pub async fn run<B, E, F>(
@@ -174,6 +214,9 @@ where
     let mut refresh_seq = 0;
     let (data_tx, mut data_rx) = mpsc::channel(64);
     let mut refresher = Refresher::start(&rt.providers, &rt.clock, state.plan(refresh_seq), data_tx.clone());
+    // A flood of ticks waits here rather than in memory: the stream task slows to what the loop takes.
+    let (stream_tx, mut stream_rx) = mpsc::channel::<StreamEvent>(256);
+    let mut streamer = Streamer::start(&rt.providers, state.stream_symbols(), stream_tx.clone());
     // Config changes and the results of edits come in here.
     let (inbox_tx, mut inbox) = mpsc::unbounded_channel::<Msg>();
     let known = rt.config_path.as_deref().map(config_watch::known);
@@ -197,6 +240,9 @@ where
     let mut built_from = state.config.clone();
 
     draw(terminal, &state, &mut stats)?;
+    let mut last_draw = Instant::now();
+    // Ticks changed what is shown but the last frame is too recent: draw at this instant.
+    let mut draw_at: Option<Instant> = None;
     let mut tick_at = Instant::now() + state.next_time_change();
     let mut input_open = true;
     // The wall clock against the monotonic one: a laptop's sleep stops the second, not the first.
@@ -213,6 +259,12 @@ where
             },
             Some(m) = data_rx.recv() => m,
             Some(m) = inbox.recv() => m,
+            Some(ev) = stream_rx.recv() => Msg::Stream(ev),
+            _ = sleep_until_some(draw_at) => {
+                draw(terminal, &state, &mut stats)?;
+                (last_draw, draw_at) = (Instant::now(), None);
+                continue;
+            }
             _ = sleep_until_some(saver.as_ref().and_then(cache::Saver::due)) => {
                 if let Some(s) = saver.as_mut() {
                     s.save(&state, rt.clock.now());
@@ -237,10 +289,15 @@ where
         }
         clocks = (wall, mono);
         let mut pending = vec![first];
-        let mut redraw = false;
+        let (mut redraw, mut ticked) = (false, false);
         while let Some(msg) = pending.pop() {
+            let from_stream = matches!(msg, Msg::Stream(_));
             let out = update(&mut state, msg, rt.clock.now());
-            redraw |= out.redraw;
+            if from_stream {
+                ticked |= out.redraw;
+            } else {
+                redraw |= out.redraw;
+            }
             for eff in out.effects {
                 match eff {
                     Effect::Quit => break 'outer,
@@ -250,6 +307,9 @@ where
                     }
                     Effect::Replan => {
                         refresher.plan_tx.send_replace(state.plan(refresh_seq));
+                        if let Some(s) = &streamer {
+                            s.follow(state.stream_symbols());
+                        }
                     }
                     Effect::Reconfigure => {
                         if let Some(rebuild) = &rt.rebuild {
@@ -264,6 +324,14 @@ where
                             state.plan(refresh_seq),
                             data_tx.clone(),
                         );
+                        match &streamer {
+                            Some(s) if s.serves(&rt.providers) => s.follow(state.stream_symbols()),
+                            _ => {
+                                drop(streamer.take());
+                                streamer =
+                                    Streamer::start(&rt.providers, state.stream_symbols(), stream_tx.clone());
+                            }
+                        }
                     }
                     Effect::FetchSeries(keys) => fetch_series(&rt.providers, keys, &inbox_tx),
                     Effect::Bell => (rt.bell)(),
@@ -351,10 +419,15 @@ where
                 pending.push(m);
             } else if let Ok(m) = inbox.try_recv() {
                 pending.push(m);
+            } else if let Ok(ev) = stream_rx.try_recv() {
+                pending.push(Msg::Stream(ev));
             }
         }
-        if redraw {
+        if redraw || (ticked && last_draw.elapsed() >= FRAME) {
             draw(terminal, &state, &mut stats)?;
+            (last_draw, draw_at) = (Instant::now(), None);
+        } else if ticked && draw_at.is_none() {
+            draw_at = Some(last_draw + FRAME);
         }
         tick_at = Instant::now() + state.next_time_change();
     }
@@ -362,6 +435,7 @@ where
         w.abort();
     }
     drop(refresher);
+    drop(streamer);
     if let Some(s) = saver {
         s.finish(&state, rt.clock.now()).await;
     }

@@ -81,20 +81,10 @@ impl State {
         })
     }
 
-    /// Some row in view is stale or failed: the note column comes forward to say so.
-    pub fn watch_has_marks(&self) -> bool {
-        let page = self.watch_page();
-        let rows = self.watch_rows();
-        rows.iter()
-            .skip(self.watch.offset)
-            .take(page)
-            .any(|s| self.stale_since(s).is_some() || self.quotes.get(*s).is_some_and(|e| e.error.is_some()))
-    }
-
     /// The watchlist's columns for `inner` cells (the pane inside its border).
     pub fn watch_columns(&self, inner: usize) -> Vec<(Col, usize)> {
         let held = !self.config.positions.is_empty();
-        columns(inner, Shown { extended: self.watch_has_extended(), marked: self.watch_has_marks(), held })
+        columns(inner, Shown { extended: self.watch_has_extended(), held })
     }
 
     pub fn shows_sparklines(&self) -> bool {

@@ -29,6 +29,7 @@ impl Col {
         Col::Last,
         Col::Chg,
         Col::Pct,
+        Col::Note,
         Col::Qty,
         Col::Value,
         Col::DayPnl,
@@ -37,7 +38,6 @@ impl Col {
         Col::Ext,
         Col::Volume,
         Col::Range,
-        Col::Note,
         Col::News,
     ];
     /// The order columns are given room in.
@@ -45,16 +45,18 @@ impl Col {
         Col::Symbol,
         Col::Last,
         Col::Pct,
+        // How fresh each price is: live, rt, 15m, old 12m, error.
+        Col::Note,
         Col::Name,
+        // Offered only while some row has a pre/post price: then it says more than the change.
+        Col::Ext,
         Col::Chg,
         Col::PnlPct,
         Col::Value,
         Col::DayPnl,
         Col::Qty,
-        Col::Ext,
         Col::News,
         Col::Trend,
-        Col::Note,
         Col::Volume,
         Col::Range,
     ];
@@ -85,9 +87,6 @@ impl Col {
 pub struct Shown {
     /// Some row has a pre- or post-market price: the pre/post column takes room.
     pub extended: bool,
-    /// Some row is stale or failed: the note column comes right after the change, so "old 3h"
-    /// is never the first thing a narrow pane drops.
-    pub marked: bool,
     /// There are positions: their four columns come after the change.
     pub held: bool,
 }
@@ -96,12 +95,7 @@ pub struct Shown {
 pub fn columns(inner: usize, shown: Shown) -> Vec<(Col, usize)> {
     let mut chosen: Vec<Col> = Vec::new();
     let mut used = 0;
-    let mut order = Col::PRIORITY.to_vec();
-    if shown.marked {
-        order.retain(|c| *c != Col::Note);
-        let after_chg = order.iter().position(|c| *c == Col::Chg).map_or(0, |i| i + 1);
-        order.insert(after_chg, Col::Note);
-    }
+    let order = Col::PRIORITY.to_vec();
     let offered = |c: &Col| match c {
         Col::Ext => shown.extended,
         Col::Qty | Col::Value | Col::DayPnl | Col::PnlPct => shown.held,

@@ -106,6 +106,11 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
             crate::market::news::forget_feeds(&mut s.headlines, &s.config.news.feeds_gone_in(&cfg.news));
             s.config = cfg;
             s.config_error = None;
+            if !s.config.provider.stream {
+                // The stream task is stopped with it: no row stays "live".
+                s.stream = super::StreamStatus::default();
+                s.replan_if_live_changed(out);
+            }
             if alerts_changed {
                 s.alerts_reconfigured();
             }

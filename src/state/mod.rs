@@ -9,6 +9,7 @@ mod input;
 pub mod layout;
 mod portfolio;
 mod rows;
+pub mod stream;
 
 pub use input::is_web_link;
 
@@ -28,6 +29,7 @@ use crate::state::layout::Layout;
 pub use alerts::{Alerts, message as alert_message};
 pub use charts::{Detail, SeriesEntry};
 pub use rows::SortKey;
+pub use stream::StreamStatus;
 
 /// See `State::shown_times`.
 struct ShownTimes {
@@ -58,6 +60,8 @@ pub struct QuoteEntry {
     pub updated: Option<DateTime<Utc>>,
     /// Shown from the cache of an earlier run: stale until the source answers.
     pub cached: bool,
+    /// When the last pushed price arrived.
+    pub tick_at: Option<DateTime<Utc>>,
 }
 
 /// Freshness of one data source, for the status bar.
@@ -120,6 +124,9 @@ pub struct State {
     pub alerts: Alerts,
     /// Exchanges and years already noted as past the end of their holiday table.
     pub calendar_noted: HashSet<(&'static str, i32)>,
+    pub stream: StreamStatus,
+    /// The live symbols the last plan was made with.
+    pub planned_live: std::collections::BTreeSet<Symbol>,
     time_sig: u64,
 }
 
@@ -156,6 +163,8 @@ impl State {
             config_error: None,
             alerts: Alerts { baseline: true, ..Alerts::default() },
             calendar_noted: HashSet::new(),
+            stream: StreamStatus::default(),
+            planned_live: Default::default(),
             time_sig: 0,
         };
         s.time_sig = s.time_signature();
@@ -210,8 +219,11 @@ impl State {
     fn shown_times(&self) -> ShownTimes {
         let mut ages: Vec<DateTime<Utc>> =
             [&self.quote_status, &self.news_status].iter().filter_map(|st| st.last_ok).collect();
-        let countdowns =
+        let mut countdowns: Vec<DateTime<Utc>> =
             [&self.quote_status, &self.news_status].iter().filter_map(|st| st.retry_at).collect();
+        if !self.stream.connected {
+            countdowns.extend(self.stream.retry_at);
+        }
         let layout = self.layout();
         match &self.detail {
             // The detail view lists the symbol's headlines under its numbers: at most a pane's height.
@@ -271,13 +283,19 @@ impl State {
         if shown.countdowns.iter().any(|t| *t > now) {
             next = next.min(1000 - i64::from(now.timestamp_subsec_millis()));
         }
+        // A live symbol whose ticks stop goes back to polling (and its row says so).
+        if let Some(end) = self.live_ends() {
+            next = next.min((end - now).num_milliseconds().max(0));
+        }
         // A few milliseconds late, so the text has surely changed when we look.
         std::time::Duration::from_millis(next.max(1) as u64 + 5)
     }
 
     /// The refresh plan this state asks for.
     pub fn plan(&self, refresh_seq: u64) -> crate::msg::Plan {
-        let fast: Vec<Symbol> = self.group_symbols().to_vec();
+        // Streamed symbols need polling only to correct what ticks lack: the slow rate.
+        let fast: Vec<Symbol> =
+            self.group_symbols().iter().filter(|s| !self.planned_live.contains(*s)).cloned().collect();
         // Exchange rates for the positions go with the slow batch.
         let mut slow: Vec<Symbol> =
             self.config.all_symbols().into_iter().filter(|s| !fast.contains(s)).collect();
@@ -311,7 +329,8 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
             state.fix_offsets();
             out.redraw = true;
         }
-        Msg::Tick => {}
+        Msg::Tick => state.replan_if_live_changed(&mut out),
+        Msg::Stream(ev) => stream::apply(state, ev, &mut out),
         Msg::Shutdown => out.effects.push(Effect::Quit),
         Msg::Data(d) => data::apply(state, d, &mut out),
         Msg::Config(c) => data::config(state, *c, &mut out),

@@ -682,7 +682,7 @@ fn series_are_fetched_through_effects() {
             .flatten()
             .collect()
     };
-    let out = update(&mut s, Msg::Resize(120, 35), t0());
+    let out = update(&mut s, Msg::Resize(140, 35), t0());
     let first = fetches(&out);
     assert_eq!(first.len(), 4, "sparklines of the rows in view, four at a time: {first:?}");
     assert_eq!(s.series_inflight.len(), 4);
@@ -832,7 +832,7 @@ mod alerts {
         let q = Quote { symbol: sym("0981.HK"), price: Some(30.0), ..Quote::default() };
         cached.quotes.insert(
             sym("0981.HK"),
-            QuoteEntry { quote: Some(q), error: None, updated: Some(t0()), cached: true },
+            QuoteEntry { quote: Some(q), error: None, updated: Some(t0()), cached: true, tick_at: None },
         );
         assert!(fired(&update(&mut cached, Msg::Tick, t0())).is_empty());
     }

@@ -16,6 +16,7 @@ use crate::market::{MarketState, Quote};
 use crate::present::number;
 use crate::present::text::{fit, pad, width};
 use crate::present::time;
+use crate::state::stream::Freshness;
 use crate::state::{Detail, State};
 
 /// From this width the numbers sit beside the chart.
@@ -191,7 +192,12 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
             let vol = q.volume.map_or("—".to_string(), |v| number::compact(v as f64));
             let cap = q.market_cap.map_or("—".to_string(), number::compact);
             lines.push(kv("Volume", format!("{vol}   cap {cap}"), theme.text, w));
-            let delay = if q.delay_min > 0 { format!(" · {}m delay", q.delay_min) } else { String::new() };
+            let delay = match state.freshness(&d.symbol) {
+                Some(Freshness::Live) => " · live".to_string(),
+                Some(Freshness::Delayed(m)) => format!(" · {m}m delay"),
+                Some(Freshness::RealTime) => " · real time".to_string(),
+                _ => String::new(),
+            };
             let ex = q.exchange.clone().unwrap_or_default();
             // The calendar names the day the market is shut for.
             let (_, today) = state.session(exchange_for(d.symbol.as_str()));

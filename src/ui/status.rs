@@ -39,6 +39,26 @@ fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>
     }
 }
 
+/// The price stream: how many symbols it keeps live, or when it tries again and why.
+fn stream_text(state: &State) -> Option<(String, bool)> {
+    let st = &state.stream;
+    if !st.on {
+        return None;
+    }
+    if st.connected {
+        return Some(match state.planned_live.len() {
+            0 => ("stream connected".to_string(), false),
+            n => (format!("stream live ({n})"), false),
+        });
+    }
+    let when = match st.retry_at {
+        Some(t) if t > state.now => format!(" in {}", time::until(t, state.now)),
+        _ => "…".to_string(),
+    };
+    let why = st.error.as_deref().map(|e| format!(" ({})", one_line(e))).unwrap_or_default();
+    Some((format!("stream reconnecting{when}{why}"), true))
+}
+
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let hint = |a: Action, what: &str| state.config.keys.hint(a).map(|k| format!("{k} {what}"));
@@ -84,6 +104,10 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         let (q, qerr) = source_text(&state.quote_status, "quotes", state.now);
         let (n, nerr) = source_text(&state.news_status, "news", state.now);
         left.push(Span::styled(q, if qerr { theme.error } else { theme.dim }));
+        if let Some((text, bad)) = stream_text(state) {
+            left.push(Span::styled(" │ ", theme.dim));
+            left.push(Span::styled(text, if bad { theme.error } else { theme.dim }));
+        }
         left.push(Span::styled(" │ ", theme.dim));
         left.push(Span::styled(n, if nerr { theme.error } else { theme.dim }));
     }

@@ -14,6 +14,7 @@ use crate::present::number;
 use crate::present::text::{fit, pad, rpad};
 use crate::present::time;
 use crate::state::columns::Col;
+use crate::state::stream::Freshness;
 use crate::state::{Focus, SortKey, State};
 
 fn cell(c: Col, w: usize, text: &str) -> String {
@@ -147,17 +148,15 @@ fn row<'a>(
                 },
                 theme.dim,
             ),
-            Col::Note => {
-                if entry.is_some_and(|e| e.error.is_some()) {
-                    ("error".to_string(), theme.error)
-                } else if let Some(u) = stale_since {
-                    (format!("old {}", time::age(u, state.now)), theme.dim)
-                } else if let Some(d) = q.map(|q| q.delay_min).filter(|d| *d > 0) {
-                    (format!("{d}m"), theme.dim)
-                } else {
-                    (String::new(), theme.dim)
-                }
-            }
+            // Words, not colours, say how fresh the price is.
+            Col::Note => match state.freshness(sym) {
+                Some(Freshness::Error) => ("error".to_string(), theme.error),
+                Some(Freshness::Old(u)) => (format!("old {}", time::age(u, state.now)), theme.dim),
+                Some(Freshness::Live) => ("live".to_string(), theme.accent),
+                Some(Freshness::RealTime) => ("rt".to_string(), theme.dim),
+                Some(Freshness::Delayed(d)) => (format!("{d}m"), theme.dim),
+                None => (String::new(), theme.dim),
+            },
             Col::Ext => {
                 match q.and_then(|q| q.extended_price.map(|p| (q.market_state, p, q.extended_change_pct))) {
                     Some((st, _, Some(pct))) if matches!(st, MarketState::Pre | MarketState::Post) => {
