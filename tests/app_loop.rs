@@ -414,3 +414,77 @@ async fn a_clock_set_back_does_not_stall_the_schedule() {
     let times = requests_around_a_jump(-86_400, 700).await;
     assert_eq!(times, [0, 300, 600], "every 300 s, as before");
 }
+
+/// A stream that floods: `per_batch` ticks every `every`, cycling over `symbols`, until `for_`.
+struct Flood {
+    symbols: Vec<Symbol>,
+    every: Duration,
+    per_batch: usize,
+    for_: Duration,
+    sent: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl chiptape::providers::StreamSource for Flood {
+    fn run(
+        self: Arc<Self>,
+        _symbols: tokio::sync::watch::Receiver<Vec<Symbol>>,
+        tx: mpsc::Sender<chiptape::market::stream::StreamEvent>,
+    ) -> BoxFuture<'static, ()> {
+        use chiptape::market::stream::{StreamEvent, Tick};
+        Box::pin(async move {
+            let _ = tx.send(StreamEvent::Connected { subscribed: self.symbols.len() }).await;
+            let start = tokio::time::Instant::now();
+            let mut n = 0usize;
+            while start.elapsed() < self.for_ {
+                tokio::time::sleep(self.every).await;
+                let batch: Vec<Tick> = (0..self.per_batch)
+                    .map(|i| {
+                        n += 1;
+                        Tick {
+                            symbol: self.symbols[(n + i) % self.symbols.len()].clone(),
+                            price: 100.0 + (n % 997) as f64 / 100.0,
+                            ..Tick::default()
+                        }
+                    })
+                    .collect();
+                self.sent.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                if tx.send(StreamEvent::Ticks(batch)).await.is_err() {
+                    return;
+                }
+            }
+            std::future::pending::<()>().await
+        })
+    }
+}
+
+/// 1,000 ticks a second for a minute across 50 symbols in view: the screen follows them at no more
+/// than 10 frames a second, and does follow them (a frame at least every few hundred ms).
+#[tokio::test(start_paused = true)]
+async fn a_tick_flood_draws_at_most_ten_frames_a_second() {
+    let mut h = harness("2026-11-24T15:00:00Z", 120, 70);
+    let symbols: Vec<Symbol> = (0..50).map(|i| Symbol::parse(&format!("T{i:02}")).unwrap()).collect();
+    let mut cfg = builtin();
+    cfg.groups = vec![chiptape::config::Group { name: "Flood".into(), symbols: symbols.clone() }];
+    h.state = State::new(cfg, true, h.state.now);
+    let sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    h.runtime.providers.stream = Some(Arc::new(Flood {
+        symbols,
+        every: Duration::from_millis(10),
+        per_batch: 10,
+        for_: Duration::from_secs(60),
+        sent: sent.clone(),
+    }));
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    let (_tx, rx) = mpsc::unbounded_channel();
+    let (stats, screen) = run_with(h, UnboundedReceiverStream::new(rx)).await;
+    let sent = sent.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(sent >= 59_000, "the flood ran: {sent} ticks");
+    // Ten a second, and the first frame.
+    assert!(stats.draws <= 10 * 60 + 1, "{stats:?}");
+    assert!(stats.draws >= 5 * 60, "frames keep coming while ticks flow: {stats:?}");
+    assert!(screen.contains("live"), "{screen}");
+}

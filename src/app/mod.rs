@@ -185,7 +185,7 @@ impl Drop for Streamer {
     }
 }
 
-/// While ticks flow the screen is drawn at most this often; keys and other news draw at once.
+/// Data (ticks above all) is drawn at most this often; keys and resizes draw at once.
 pub const FRAME: Duration = Duration::from_millis(100);
 
 /// Run until quit or shutdown. Spawns the refresh task (and the config watcher) and stops them on
@@ -289,14 +289,16 @@ where
         }
         clocks = (wall, mono);
         let mut pending = vec![first];
-        let (mut redraw, mut ticked) = (false, false);
+        let (mut redraw, mut due) = (false, false);
         while let Some(msg) = pending.pop() {
-            let from_stream = matches!(msg, Msg::Stream(_));
+            // What the user did is drawn at once; what came in (ticks, quotes, the clock) at most
+            // once a frame, so a tick flood costs ten frames a second and no more.
+            let urgent = matches!(msg, Msg::Key(_) | Msg::Resize(..));
             let out = update(&mut state, msg, rt.clock.now());
-            if from_stream {
-                ticked |= out.redraw;
-            } else {
+            if urgent {
                 redraw |= out.redraw;
+            } else {
+                due |= out.redraw;
             }
             for eff in out.effects {
                 match eff {
@@ -423,10 +425,10 @@ where
                 pending.push(Msg::Stream(ev));
             }
         }
-        if redraw || (ticked && last_draw.elapsed() >= FRAME) {
+        if redraw || (due && last_draw.elapsed() >= FRAME) {
             draw(terminal, &state, &mut stats)?;
             (last_draw, draw_at) = (Instant::now(), None);
-        } else if ticked && draw_at.is_none() {
+        } else if due && draw_at.is_none() {
             draw_at = Some(last_draw + FRAME);
         }
         tick_at = Instant::now() + state.next_time_change();

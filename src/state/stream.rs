@@ -76,17 +76,21 @@ impl State {
         }
     }
 
-    /// Symbols whose change shows: rows in view, the detail view's symbol, and anything the
-    /// positions' summary is computed from.
-    fn shows(&self, sym: &Symbol) -> bool {
-        if self.detail.as_ref().is_some_and(|d| &d.symbol == sym) {
+    /// Whether a change of any of `changed` shows: rows in view, the detail view's symbol, and
+    /// anything the positions' summary is computed from.
+    fn shows_any(&self, changed: &[Symbol]) -> bool {
+        if let Some(d) = &self.detail {
+            return changed.contains(&d.symbol);
+        }
+        let fx = self.fx_symbols();
+        if changed.iter().any(|c| fx.contains(c) || self.config.positions.iter().any(|p| &p.symbol == c)) {
             return true;
         }
-        if self.config.positions.iter().any(|p| &p.symbol == sym) || self.fx_symbols().contains(sym) {
-            return true;
-        }
-        self.detail.is_none()
-            && self.watch_rows().into_iter().skip(self.watch.offset).take(self.watch_page()).any(|s| s == sym)
+        self.watch_rows()
+            .into_iter()
+            .skip(self.watch.offset)
+            .take(self.watch_page())
+            .any(|s| changed.contains(s))
     }
 }
 
@@ -103,7 +107,7 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
                 return;
             }
             out.effects.push(Effect::SaveCache);
-            out.redraw |= changed.iter().any(|sym| s.shows(sym));
+            out.redraw |= s.shows_any(&changed);
             let fresh: Vec<Quote> =
                 changed.iter().filter_map(|sym| s.quotes.get(sym)?.quote.clone()).collect();
             let fresh: Vec<&Quote> = fresh.iter().collect();

@@ -988,3 +988,128 @@ fn a_calendar_past_its_last_year_is_noted_once() {
     update(&mut s, Msg::Key(Key::ch('2')), in_2027);
     assert_eq!(s.notice.as_deref(), Some("holiday calendar for TW ends 2026: weekends only from here"));
 }
+
+// ---------------------------------------------------------------- the price stream
+
+fn tick(s: &str, price: f64) -> crate::market::stream::Tick {
+    crate::market::stream::Tick {
+        symbol: sym(s),
+        price,
+        time: Some(t0()),
+        change: Some(1.5),
+        change_pct: Some(0.8),
+        day_high: Some(price + 1.0),
+        day_low: Some(price - 3.0),
+        volume: Some(12_345_678),
+    }
+}
+
+fn stream(s: &mut State, ev: crate::market::stream::StreamEvent, at: DateTime<Utc>) -> Outcome {
+    update(s, Msg::Stream(ev), at)
+}
+
+fn ticks(s: &mut State, list: Vec<crate::market::stream::Tick>, at: DateTime<Utc>) -> Outcome {
+    stream(s, crate::market::stream::StreamEvent::Ticks(list), at)
+}
+
+fn connected(s: &mut State) {
+    stream(s, crate::market::stream::StreamEvent::Connected { subscribed: 40 }, t0());
+}
+
+/// New York trades at t0; the US group in view.
+fn us_streaming() -> State {
+    let mut s = loaded();
+    s.demo = false;
+    ch(&mut s, '3');
+    connected(&mut s);
+    s
+}
+
+#[test]
+fn a_tick_moves_what_it_carries_and_keeps_what_the_poll_gave() {
+    let mut s = us_streaming();
+    let before = s.quotes[&sym("NVDA")].quote.clone().unwrap();
+    let out = ticks(&mut s, vec![tick("NVDA", 201.25), tick("AMD", 150.5)], t0());
+    assert!(out.redraw, "both rows are in view");
+    for (name, price) in [("NVDA", 201.25), ("AMD", 150.5)] {
+        let q = s.quotes[&sym(name)].quote.clone().unwrap();
+        assert_eq!((q.price, q.change, q.change_pct), (Some(price), Some(1.5), Some(0.8)), "{name}");
+        assert_eq!(
+            (q.day_high, q.day_low, q.volume),
+            (Some(price + 1.0), Some(price - 3.0), Some(12_345_678))
+        );
+        assert_eq!(q.source, crate::market::PriceSource::YahooStream);
+    }
+    let after = s.quotes[&sym("NVDA")].quote.clone().unwrap();
+    assert_eq!(
+        (after.name, after.market_cap, after.previous_close),
+        (before.name, before.market_cap, before.previous_close)
+    );
+    assert_eq!(s.freshness(&sym("NVDA")), Some(stream::Freshness::Live));
+    assert_eq!(s.freshness(&sym("AVGO")), Some(stream::Freshness::RealTime), "no tick: polled");
+}
+
+#[test]
+fn live_symbols_are_polled_slowly_and_the_others_stay_fast() {
+    let mut s = us_streaming();
+    let out = ticks(&mut s, vec![tick("NVDA", 201.25)], t0());
+    assert!(out.effects.contains(&Effect::Replan), "{:?}", out.effects);
+    let plan = s.plan(0);
+    assert!(!plan.fast.contains(&sym("NVDA")) && plan.slow.contains(&sym("NVDA")), "live: slow rate");
+    // Subscribed but silent (Yahoo may not stream a listing): it stays on the fast batch.
+    assert!(plan.fast.contains(&sym("AMD")));
+    // Another tick of a live symbol changes no plan.
+    let again = ticks(&mut s, vec![tick("NVDA", 201.5)], t0() + chrono::Duration::seconds(30));
+    assert!(!again.effects.contains(&Effect::Replan));
+    // A minute without ticks: the loop wakes for it, and NVDA goes back to fast polling.
+    let quiet = t0() + chrono::Duration::seconds(30) + stream::LIVE_FOR;
+    assert!(s.next_time_change() <= std::time::Duration::from_secs(61));
+    let out = update(&mut s, Msg::Tick, quiet);
+    assert!(out.effects.contains(&Effect::Replan) && out.redraw);
+    assert!(s.plan(0).fast.contains(&sym("NVDA")));
+    // No poll has come in this test: the row says how old its price is.
+    assert!(matches!(s.freshness(&sym("NVDA")), Some(stream::Freshness::Old(_))));
+}
+
+#[test]
+fn a_lost_connection_ends_live_at_once() {
+    let mut s = us_streaming();
+    ticks(&mut s, vec![tick("NVDA", 201.25)], t0());
+    let lost = crate::market::stream::StreamEvent::Reconnecting {
+        retry_in: std::time::Duration::from_secs(8),
+        error: "connection reset".into(),
+    };
+    let out = stream(&mut s, lost, t0());
+    assert!(out.effects.contains(&Effect::Replan) && out.redraw);
+    assert!(s.plan(0).fast.contains(&sym("NVDA")), "polled at the fast rate meanwhile");
+    assert_ne!(s.freshness(&sym("NVDA")), Some(stream::Freshness::Live));
+    assert_eq!(s.stream.retry_at, Some(t0() + chrono::Duration::seconds(8)));
+    // The countdown is on screen: the loop wakes every second for it.
+    assert!(s.next_time_change() <= std::time::Duration::from_millis(1005));
+}
+
+#[test]
+fn a_tick_off_screen_draws_nothing() {
+    let mut s = us_streaming();
+    // MSFT is in another group; the US group is in view. Its first tick makes it live (the
+    // status bar counts it); the next one shows nowhere.
+    assert!(ticks(&mut s, vec![tick("MSFT", 499.0)], t0()).redraw);
+    let out = ticks(&mut s, vec![tick("MSFT", 500.0)], t0());
+    assert!(!out.redraw, "nothing visible changed");
+    assert_eq!(s.quotes[&sym("MSFT")].quote.as_ref().unwrap().price, Some(500.0), "kept all the same");
+    // The same price again changes nothing at all.
+    let out = ticks(&mut s, vec![tick("NVDA", 201.25)], t0());
+    assert!(out.redraw);
+    let out = ticks(&mut s, vec![tick("NVDA", 201.25)], t0());
+    assert!(!out.redraw && !out.effects.contains(&Effect::SaveCache));
+}
+
+#[test]
+fn a_closed_market_is_never_live() {
+    let mut s = us_streaming();
+    // 03:00 in New York: a stray tick does not make NVDA live.
+    let night = "2026-11-25T08:00:00Z".parse().unwrap();
+    ticks(&mut s, vec![tick("NVDA", 201.25)], night);
+    assert!(!s.is_live(&sym("NVDA")));
+    assert!(s.planned_live.is_empty());
+}
