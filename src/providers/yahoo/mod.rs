@@ -6,14 +6,15 @@ mod chart;
 mod fuzz;
 mod num;
 pub mod session;
+pub mod stream;
 mod v7;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::StreamExt;
 use futures::future::BoxFuture;
-use futures::{StreamExt, stream};
 use tokio::time::Instant;
 
 use super::http::{Http, HttpOptions};
@@ -259,7 +260,7 @@ impl Yahoo {
             .map(|(i, s)| async move { (i, self.chart_one(&s).await) })
             .collect();
         let mut results: Vec<(usize, Result<QuoteOutcome, ProviderError>)> =
-            stream::iter(jobs).buffer_unordered(CHART_CONCURRENCY).collect().await;
+            futures::stream::iter(jobs).buffer_unordered(CHART_CONCURRENCY).collect().await;
         results.sort_by_key(|(i, _)| *i);
         // A rate limit anywhere stops everything, even when another symbol failed otherwise first.
         if let Some(e) = results.iter().find_map(|(_, r)| match r {
