@@ -1,8 +1,10 @@
 //! Yahoo's streamer against an in-process WebSocket server on 127.0.0.1, on tokio's paused clock.
 
+mod common;
+
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use chiptape::market::Symbol;
@@ -10,105 +12,13 @@ use chiptape::market::stream::{StreamEvent, Tick};
 use chiptape::providers::StreamSource;
 use chiptape::providers::yahoo::stream::{PricingData, YahooStream, encode_base64, encode_frame};
 use chrono::DateTime;
-use futures::{SinkExt, StreamExt};
 use prost::Message as _;
-use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
-/// What a test tells one server-side connection to do.
-enum Cmd {
-    Send(Vec<Message>),
-    /// Stop reading (so pings go unanswered) but keep the socket open.
-    GoDeaf,
-}
-
-/// One accepted WebSocket: what the client sent, and a way to send to it. Dropping it drops the
-/// connection without a closing handshake.
-struct Conn {
-    cmds: mpsc::UnboundedSender<Cmd>,
-    inbox: mpsc::UnboundedReceiver<String>,
-}
-
-impl Conn {
-    fn send(&self, msgs: Vec<Message>) {
-        self.cmds.send(Cmd::Send(msgs)).unwrap();
-    }
-
-    fn text(&self, text: String) {
-        self.send(vec![Message::text(text)]);
-    }
-}
-
-struct Server {
-    url: String,
-    /// TCP connections accepted so far, refused ones included.
-    attempts: Arc<AtomicUsize>,
-    /// This many more connections are dropped before the WebSocket handshake.
-    refuse: Arc<AtomicUsize>,
-    conns: mpsc::UnboundedReceiver<Conn>,
-}
-
-async fn server() -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/?version=2", listener.local_addr().unwrap());
-    let attempts = Arc::new(AtomicUsize::new(0));
-    let refuse = Arc::new(AtomicUsize::new(0));
-    let (conns_tx, conns) = mpsc::unbounded_channel();
-    let (a, r) = (attempts.clone(), refuse.clone());
-    tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else { return };
-            a.fetch_add(1, Ordering::SeqCst);
-            // Without this, a small write waits for the ACK of the last one (real milliseconds)
-            // while the paused clock runs on.
-            tcp.set_nodelay(true).unwrap();
-            if r.load(Ordering::SeqCst) > 0 {
-                r.fetch_sub(1, Ordering::SeqCst);
-                drop(tcp);
-                continue;
-            }
-            let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { continue };
-            let (cmds, mut cmd_rx) = mpsc::unbounded_channel();
-            let (in_tx, inbox) = mpsc::unbounded_channel();
-            if conns_tx.send(Conn { cmds, inbox }).is_err() {
-                return;
-            }
-            tokio::spawn(async move {
-                let mut deaf = false;
-                loop {
-                    tokio::select! {
-                        cmd = cmd_rx.recv() => match cmd {
-                            Some(Cmd::Send(msgs)) => {
-                                for m in msgs {
-                                    if ws.feed(m).await.is_err() {
-                                        return;
-                                    }
-                                }
-                                if ws.flush().await.is_err() {
-                                    return;
-                                }
-                            }
-                            Some(Cmd::GoDeaf) => deaf = true,
-                            None => return,
-                        },
-                        // Reading is what answers the client's pings.
-                        msg = ws.next(), if !deaf => match msg {
-                            Some(Ok(Message::Text(t))) => {
-                                let _ = in_tx.send(t.to_string());
-                            }
-                            Some(Ok(_)) => {}
-                            _ => return,
-                        },
-                    }
-                }
-            });
-        }
-    });
-    Server { url, attempts, refuse, conns }
-}
+use common::ws::{Cmd, server};
 
 fn syms(list: &[&str]) -> Vec<Symbol> {
     list.iter().map(|s| Symbol::parse(s).unwrap()).collect()

@@ -142,7 +142,9 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
             }
         }
     }
-    let stream: Option<Arc<dyn StreamSource>> = None;
+    let stream = config.provider.stream.then(|| {
+        Arc::new(yahoo::stream::YahooStream::new(config.provider.stream_url.clone())) as Arc<dyn StreamSource>
+    });
     Providers { quotes, news: news_source(config, &learned), charts, stream, learned, demo: false }
 }
 

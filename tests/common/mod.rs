@@ -3,6 +3,7 @@
 
 #[cfg(unix)]
 pub mod pty;
+pub mod ws;
 
 use std::sync::Arc;
 

@@ -25,8 +25,6 @@ use crate::market::stream::{StreamEvent, Tick};
 use crate::present::sanitize::clean;
 use crate::providers::StreamSource;
 
-pub const DEFAULT_URL: &str = "wss://streamer.finance.yahoo.com/?version=2";
-
 /// How often the subscription is re-sent, with a WebSocket ping beside it.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Yahoo sends nothing while markets are closed, so silence alone proves nothing; but the pings
@@ -556,7 +554,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_to_the_cap_with_bounded_jitter() {
-        let s = YahooStream::new(DEFAULT_URL.into());
+        let s = YahooStream::new(crate::config::DEFAULT_STREAM_URL.into());
         let secs = |a| s.backoff(a, 0.0).as_secs();
         assert_eq!([0, 1, 2, 3, 4, 5, 6, 7, 40].map(secs), [1, 2, 4, 8, 16, 32, 60, 60, 60]);
         assert_eq!(s.backoff(0, 1.0), Duration::from_millis(1200));
