@@ -30,6 +30,7 @@ pub struct DemoMarket {
     companies: Vec<Company>,
     tagger: Tagger,
     calendar: Calendar,
+    mainland_real_time: bool,
 }
 
 struct Company {
@@ -79,7 +80,14 @@ impl DemoMarket {
                 companies.push(Company { name, chinese });
             }
         }
-        DemoMarket { seed, clock, companies, tagger: config.tagger(), calendar: config.calendar.clone() }
+        DemoMarket {
+            seed,
+            clock,
+            companies,
+            tagger: config.tagger(),
+            calendar: config.calendar.clone(),
+            mainland_real_time: config.provider.mainland == crate::config::Mainland::Tencent,
+        }
     }
 
     fn profile(&self, sym: &Symbol) -> Profile {
@@ -211,8 +219,10 @@ impl DemoMarket {
             }
             _ => (None, None),
         };
+        // As the real sources: Hong Kong delayed everywhere, the mainland real time from Tencent.
         let delay_min = match sym.suffix() {
-            Some("HK" | "SS" | "SZ") => 15,
+            Some("HK") => 15,
+            Some("SS" | "SZ") if !self.mainland_real_time => 15,
             _ => 0,
         };
         // The 52-week range from the same daily closes the 1Y chart shows, so the two agree.
