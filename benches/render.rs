@@ -115,6 +115,41 @@ fn main() {
     time("config: parse config.example.toml", || {
         black_box(chiptape::config::parse_str(chiptape::config::EXAMPLE_TOML, "x").unwrap());
     });
+    // 1,000 streamed ticks across 50 symbols in view, as the loop takes them: frames decoded,
+    // folded ten to an event, and drawn ten times (what 1,000 ticks a second cost per second).
+    {
+        use chiptape::market::stream::StreamEvent;
+        use chiptape::providers::yahoo::stream::{PricingData, decode_text, encode_frame};
+        let fifty: Vec<chiptape::market::Symbol> =
+            (0..50).map(|i| chiptape::market::Symbol::parse(&format!("T{i:02}")).unwrap()).collect();
+        let mut cfg = builtin();
+        cfg.groups = vec![chiptape::config::Group { name: "Flood".into(), symbols: fifty.clone() }];
+        let mut st = State::new(cfg, true, now);
+        update(&mut st, Msg::Resize(200, 60), now);
+        update(&mut st, Msg::Stream(StreamEvent::Connected { subscribed: 50 }), now);
+        let frames: Vec<String> = (0..1000)
+            .map(|i| {
+                encode_frame(&PricingData {
+                    id: fifty[i % 50].to_string(),
+                    price: 100.0 + (i % 97) as f32 / 10.0,
+                    change: 1.25,
+                    change_percent: 0.5,
+                    day_volume: 1_000_000 + i as i64,
+                    ..PricingData::default()
+                })
+            })
+            .collect();
+        let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+        time("stream: 1000 ticks (decode, fold, 10 frames)", || {
+            for (n, chunk) in frames.chunks(10).enumerate() {
+                let ticks = chunk.iter().filter_map(|f| decode_text(f).ok().flatten()).collect();
+                black_box(update(&mut st, Msg::Stream(StreamEvent::Ticks(ticks)), now));
+                if n % 10 == 9 {
+                    terminal.draw(|f| chiptape::ui::view(&st, f)).unwrap();
+                }
+            }
+        });
+    }
     // Peak resident memory of this whole run (Linux), for a rough ceiling of the app's own footprint.
     if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
         if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
