@@ -488,3 +488,100 @@ async fn a_tick_flood_draws_at_most_ten_frames_a_second() {
     assert!(stats.draws >= 5 * 60, "frames keep coming while ticks flow: {stats:?}");
     assert!(screen.contains("live"), "{screen}");
 }
+
+/// A stream that records the symbol lists it is given (and how often it is started), and pushes a
+/// tick for `ticking` every 2 s.
+#[derive(Default)]
+struct Scripted {
+    ticking: Option<Symbol>,
+    runs: std::sync::atomic::AtomicU64,
+    seen: Mutex<Vec<Vec<Symbol>>>,
+}
+
+impl chiptape::providers::StreamSource for Scripted {
+    fn run(
+        self: Arc<Self>,
+        mut symbols: tokio::sync::watch::Receiver<Vec<Symbol>>,
+        tx: mpsc::Sender<chiptape::market::stream::StreamEvent>,
+    ) -> BoxFuture<'static, ()> {
+        use chiptape::market::stream::{StreamEvent, Tick};
+        self.runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Box::pin(async move {
+            self.seen.lock().unwrap().push(symbols.borrow_and_update().clone());
+            let _ = tx.send(StreamEvent::Connected { subscribed: 1 }).await;
+            let mut price = 200.0;
+            loop {
+                tokio::select! {
+                    changed = symbols.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        self.seen.lock().unwrap().push(symbols.borrow_and_update().clone());
+                    }
+                    _ = tokio::time::sleep(Duration::from_secs(2)), if self.ticking.is_some() => {
+                        price += 0.01;
+                        let tick = Tick { symbol: self.ticking.clone().unwrap(), price, ..Tick::default() };
+                        if tx.send(StreamEvent::Ticks(vec![tick])).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// New York open, the US group in view, NVDA streamed and the rest silent: NVDA is polled once
+/// (before its first tick) and then only at the slow rate; AMD, which gets no ticks, every 15 s.
+#[tokio::test(start_paused = true)]
+async fn streamed_symbols_are_polled_slowly_and_silent_ones_fast() {
+    let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
+    let asked: Asked = Arc::default();
+    h.runtime.providers.quotes = Arc::new(Counting {
+        inner: h.runtime.providers.quotes.clone(),
+        asked: asked.clone(),
+        start: tokio::time::Instant::now(),
+    });
+    let nvda = Symbol::parse("NVDA").unwrap();
+    h.runtime.providers.stream =
+        Some(Arc::new(Scripted { ticking: Some(nvda.clone()), ..Scripted::default() }));
+    let (tx, rx) = mpsc::unbounded_channel();
+    tx.send(key('3')).unwrap();
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(61)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    let (_, screen) = run_with(h, UnboundedReceiverStream::new(rx)).await;
+    let when = |s: &Symbol| -> Vec<u64> {
+        asked.lock().unwrap().iter().filter(|(_, l)| l.contains(s)).map(|(t, _)| t.as_secs()).collect()
+    };
+    assert_eq!(when(&nvda), [0], "live after its first tick: the slow rate (300 s)");
+    assert_eq!(when(&Symbol::parse("AMD").unwrap()), [0, 15, 30, 45, 60], "no ticks: fast polling");
+    assert!(screen.contains("stream live (1)"), "{screen}");
+}
+
+/// A config reload that adds a symbol changes the subscription of the running stream; it is not
+/// restarted (no reconnect for an edit of the watchlist).
+#[tokio::test(start_paused = true)]
+async fn a_reload_changes_the_subscription_without_a_reconnect() {
+    let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
+    let stream = Arc::new(Scripted::default());
+    h.runtime.providers.stream = Some(stream.clone());
+    let mut cfg = builtin();
+    let added = Symbol::parse("QCOM").unwrap();
+    cfg.groups[2].symbols.push(added.clone());
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let _ = control.send(Msg::Config(Box::new(Ok(cfg))));
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    let (_tx, rx) = mpsc::unbounded_channel();
+    run_with(h, UnboundedReceiverStream::new(rx)).await;
+    let seen = stream.seen.lock().unwrap().clone();
+    assert_eq!(stream.runs.load(std::sync::atomic::Ordering::Relaxed), 1, "one connection throughout");
+    assert!(!seen[0].contains(&added) && seen[0].len() == builtin().all_symbols().len(), "{seen:?}");
+    assert!(seen.last().unwrap().contains(&added), "{seen:?}");
+}

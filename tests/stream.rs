@@ -340,3 +340,53 @@ async fn ends_when_the_receiver_is_gone() {
     drop(client.events);
     within(async { client.task.await.ok() }).await;
 }
+
+fn varint(mut v: u64, out: &mut Vec<u8>) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A frame of the recorded shape (the `version=2` envelope; time as zigzag epoch milliseconds;
+/// fields we do not read, 22, 28, 29, 30 and 32, among those we do), with our own values: the
+/// unknown fields are skipped and the known ones land where they belong.
+#[test]
+fn a_frame_of_the_recorded_shape_decodes() {
+    let known = PricingData {
+        id: "688256.SS".into(),
+        price: 1279.81,
+        time: 1_764_039_603_000,
+        currency: "CNY".into(),
+        exchange: "SHH".into(),
+        quote_type: 8,
+        market_hours: 1,
+        change_percent: 0.57,
+        day_volume: 5_231_100,
+        day_high: 1290.0,
+        day_low: 1265.5,
+        change: 7.22,
+        open_price: 1275.0,
+        previous_close: 1272.59,
+        price_hint: 2,
+        market_cap: 534_218_000_000.0,
+        ..PricingData::default()
+    };
+    let mut bytes = known.encode_to_vec();
+    for field in [22u64, 28, 29] {
+        varint(field << 3, &mut bytes);
+        varint(5_231_100, &mut bytes);
+    }
+    varint((30 << 3) | 2, &mut bytes);
+    varint(3, &mut bytes);
+    bytes.extend_from_slice(b"CAM");
+    varint((32 << 3) | 1, &mut bytes);
+    bytes.extend_from_slice(&19_941_792.0f64.to_le_bytes());
+    let frame = format!("{{\"type\":\"pricing\",\"message\":\"{}\"}}", base64_of(&bytes));
+    let tick = chiptape::providers::yahoo::stream::decode_text(&frame).unwrap().unwrap();
+    assert_eq!(tick.symbol.as_str(), "688256.SS");
+    assert_eq!((tick.price, tick.change, tick.change_pct), (1279.81, Some(7.22), Some(0.57)));
+    assert_eq!((tick.day_high, tick.day_low, tick.volume), (Some(1290.0), Some(1265.5), Some(5_231_100)));
+    assert_eq!(tick.time, DateTime::from_timestamp_millis(1_764_039_603_000));
+}
