@@ -154,15 +154,19 @@ impl Drop for Refresher {
 struct Streamer {
     source: Arc<dyn StreamSource>,
     symbols: watch::Sender<Vec<Symbol>>,
+    /// Its own channel: what a replaced stream had queued goes with it.
+    events: mpsc::Receiver<StreamEvent>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Streamer {
-    fn start(providers: &Providers, symbols: Vec<Symbol>, tx: mpsc::Sender<StreamEvent>) -> Option<Streamer> {
+    fn start(providers: &Providers, symbols: Vec<Symbol>) -> Option<Streamer> {
         let source = providers.stream.clone()?;
         let (symbols, rx) = watch::channel(symbols);
+        // A flood of ticks waits here rather than in memory: the stream task slows to what the loop takes.
+        let (tx, events) = mpsc::channel(256);
         let task = tokio::spawn(source.clone().run(rx, tx));
-        Some(Streamer { source, symbols, task })
+        Some(Streamer { source, symbols, events, task })
     }
 
     /// Still the stream `providers` has (an edit that kept the provider settings keeps it).
@@ -214,9 +218,7 @@ where
     let mut refresh_seq = 0;
     let (data_tx, mut data_rx) = mpsc::channel(64);
     let mut refresher = Refresher::start(&rt.providers, &rt.clock, state.plan(refresh_seq), data_tx.clone());
-    // A flood of ticks waits here rather than in memory: the stream task slows to what the loop takes.
-    let (stream_tx, mut stream_rx) = mpsc::channel::<StreamEvent>(256);
-    let mut streamer = Streamer::start(&rt.providers, state.stream_symbols(), stream_tx.clone());
+    let mut streamer = Streamer::start(&rt.providers, state.stream_symbols());
     // Config changes and the results of edits come in here.
     let (inbox_tx, mut inbox) = mpsc::unbounded_channel::<Msg>();
     let known = rt.config_path.as_deref().map(config_watch::known);
@@ -259,7 +261,6 @@ where
             },
             Some(m) = data_rx.recv() => m,
             Some(m) = inbox.recv() => m,
-            Some(ev) = stream_rx.recv() => Msg::Stream(ev),
             _ = sleep_until_some(draw_at) => {
                 draw(terminal, &state, &mut stats)?;
                 (last_draw, draw_at) = (Instant::now(), None);
@@ -274,6 +275,8 @@ where
             _ = tokio::time::sleep_until(tick_at), if tick_armed => {
                 Msg::Tick
             }
+            // Last: a flood of ticks must not hold up input, the clock, or the frame timer.
+            Some(ev) = async { streamer.as_mut()?.events.recv().await }, if streamer.is_some() => Msg::Stream(ev),
         };
         stats.wakeups += 1;
         let (wall, mono) = (rt.clock.now(), Instant::now());
@@ -330,8 +333,7 @@ where
                             Some(s) if s.serves(&rt.providers) => s.follow(state.stream_symbols()),
                             _ => {
                                 drop(streamer.take());
-                                streamer =
-                                    Streamer::start(&rt.providers, state.stream_symbols(), stream_tx.clone());
+                                streamer = Streamer::start(&rt.providers, state.stream_symbols());
                             }
                         }
                     }
@@ -421,8 +423,11 @@ where
                 pending.push(m);
             } else if let Ok(m) = inbox.try_recv() {
                 pending.push(m);
-            } else if let Ok(ev) = stream_rx.try_recv() {
-                pending.push(Msg::Stream(ev));
+            } else if !(redraw || (due && last_draw.elapsed() >= FRAME)) {
+                // More ticks only while no frame is owed: a steady flood still gets drawn.
+                if let Some(ev) = streamer.as_mut().and_then(|s| s.events.try_recv().ok()) {
+                    pending.push(Msg::Stream(ev));
+                }
             }
         }
         if redraw || (due && last_draw.elapsed() >= FRAME) {

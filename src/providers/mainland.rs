@@ -69,13 +69,12 @@ impl Mainland {
         let url = format!("{}/q={}", self.base, codes.join(","));
         let r = self.http.get(&url, None).await.map_err(|e| e.to_string())?;
         r.expect(&[200]).map_err(|e| e.to_string())?;
-        let results = tencent::decode(&r.body, symbols, self.clock.now(), &self.calendar);
-        if results.iter().all(|(_, o)| o.is_err()) {
-            // Nothing usable at all: an empty answer, a login page, a new layout.
-            let first = results.first().and_then(|(_, o)| o.as_ref().err().cloned()).unwrap_or_default();
-            return Err(format!("no usable answer ({first})"));
+        // No `v_` line at all (ASCII in GBK too) is not Tencent speaking: an empty answer, a login
+        // page, garbage. Unknown codes and changed layouts are answers, per symbol.
+        if !r.body.windows(2).any(|w| w == b"v_") {
+            return Err("no usable answer".to_string());
         }
-        Ok(results)
+        Ok(tencent::decode(&r.body, symbols, self.clock.now(), &self.calendar))
     }
 
     /// What the status bar says while some mainland symbols are on Yahoo.
@@ -102,7 +101,9 @@ impl QuoteSource for Mainland {
     ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
         Box::pin(async move {
             let now = self.clock.now();
-            let on_yahoo = |s: &Symbol| self.fallback().get(s).is_some_and(|f| f.until > now);
+            // Windows that ended are forgotten, so the map holds only what is on Yahoo now.
+            self.fallback().retain(|_, f| f.until > now);
+            let on_yahoo = |s: &Symbol| self.fallback().contains_key(s);
             let ask: Vec<Symbol> =
                 symbols.iter().filter(|s| tencent::code_for(s).is_some() && !on_yahoo(s)).cloned().collect();
             let mut got: HashMap<Symbol, QuoteOutcome> = HashMap::new();

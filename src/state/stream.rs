@@ -1,11 +1,12 @@
 //! Pushed prices: ticks folded into the quotes, the connection's state, and which symbols are live.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::State;
-use crate::market::exchange::exchange_for;
+use crate::config::Mainland;
+use crate::market::exchange::{SessionState, exchange_for};
 use crate::market::stream::{StreamEvent, Tick};
 use crate::market::{PriceSource, Quote, Symbol};
 use crate::msg::{Effect, Outcome};
@@ -32,7 +33,11 @@ impl State {
     pub fn is_live(&self, sym: &Symbol) -> bool {
         self.stream.connected
             && self.quotes.get(sym).and_then(|e| e.tick_at).is_some_and(|t| self.now - t < LIVE_FOR)
-            && exchange_for(sym.as_str()).state_at(self.now, &self.config.calendar).is_trading()
+            && self.session_of(sym) == SessionState::Open
+    }
+
+    fn session_of(&self, sym: &Symbol) -> SessionState {
+        exchange_for(sym.as_str()).state_at(self.now, &self.config.calendar)
     }
 
     /// Every live symbol: these are polled at the slow rate.
@@ -54,9 +59,16 @@ impl State {
         self.planned_live.iter().filter_map(|s| self.quotes.get(s)?.tick_at).min().map(|t| t + LIVE_FOR)
     }
 
-    /// The symbols the stream should follow: everything the refresh task polls.
+    /// The symbols the stream should follow: everything the refresh task polls, except Shanghai and
+    /// Shenzhen while Tencent quotes them in real time (Yahoo's push of them is 15 minutes late).
     pub fn stream_symbols(&self) -> Vec<Symbol> {
-        let mut all = self.config.all_symbols();
+        let tencent = !self.demo && self.config.provider.mainland == Mainland::Tencent;
+        let mut all: Vec<Symbol> = self
+            .config
+            .all_symbols()
+            .into_iter()
+            .filter(|s| !(tencent && matches!(s.suffix(), Some("SS" | "SZ"))))
+            .collect();
         for fx in self.fx_symbols() {
             if !all.contains(&fx) {
                 all.push(fx);
@@ -76,38 +88,42 @@ impl State {
         }
     }
 
-    /// Whether a change of any of `changed` shows: rows in view, the detail view's symbol, and
-    /// anything the positions' summary is computed from.
-    fn shows_any(&self, changed: &[Symbol]) -> bool {
+    /// What a change of price can show on: the detail view's symbol, or the rows in view and
+    /// everything the positions' summary is computed from.
+    fn in_view(&self) -> Vec<Symbol> {
         if let Some(d) = &self.detail {
-            return changed.contains(&d.symbol);
+            return vec![d.symbol.clone()];
         }
-        let fx = self.fx_symbols();
-        if changed.iter().any(|c| fx.contains(c) || self.config.positions.iter().any(|p| &p.symbol == c)) {
-            return true;
-        }
-        self.watch_rows()
-            .into_iter()
-            .skip(self.watch.offset)
-            .take(self.watch_page())
-            .any(|s| changed.contains(s))
+        let mut shown: Vec<Symbol> =
+            self.watch_rows().into_iter().skip(self.watch.offset).take(self.watch_page()).cloned().collect();
+        shown.extend(self.config.positions.iter().map(|p| p.symbol.clone()));
+        shown.extend(self.fx_symbols());
+        shown
     }
 }
 
 pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
     match ev {
         StreamEvent::Ticks(ticks) => {
+            // Only what we asked for: a late tick of a removed symbol, or a server pushing ids of
+            // its own, must not grow the quotes.
+            let wanted: HashSet<Symbol> = s.stream_symbols().into_iter().collect();
+            let before = s.in_view();
             let mut changed: Vec<Symbol> = Vec::new();
-            for t in ticks {
-                if fold(s, &t) && !changed.contains(&t.symbol) {
-                    changed.push(t.symbol);
+            for t in ticks.iter().filter(|t| wanted.contains(&t.symbol)) {
+                if fold(s, t) && !changed.contains(&t.symbol) {
+                    changed.push(t.symbol.clone());
                 }
             }
             if changed.is_empty() {
+                s.replan_if_live_changed(out);
                 return;
             }
             out.effects.push(Effect::SaveCache);
-            out.redraw |= s.shows_any(&changed);
+            // A row sorted off the page by its new change counts too, and the cursor stays in view.
+            s.fix_offsets();
+            let after = s.in_view();
+            out.redraw |= changed.iter().any(|c| before.contains(c) || after.contains(c));
             let fresh: Vec<Quote> =
                 changed.iter().filter_map(|sym| s.quotes.get(sym)?.quote.clone()).collect();
             let fresh: Vec<&Quote> = fresh.iter().collect();
@@ -130,14 +146,8 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
                 StreamStatus { on: true, connected: false, retry_at, error: Some(error), ..s.stream.clone() };
             out.redraw = true;
         }
-        StreamEvent::Undecodable { total } => {
-            if s.stream.undecodable == 0 {
-                out.effects.push(Effect::Log(format!(
-                    "the price stream sent a frame that could not be read ({total} so far)"
-                )));
-            }
-            s.stream.undecodable = total;
-        }
+        // The stream task logs them; the count is kept for the status bar.
+        StreamEvent::Undecodable { total } => s.stream.undecodable = total,
     }
     s.replan_if_live_changed(out);
 }
@@ -146,11 +156,25 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
 /// moves; the rest of the quote stays the poll's. A symbol not polled yet starts from the tick.
 fn fold(s: &mut State, t: &Tick) -> bool {
     let (now, demo) = (s.now, s.demo);
+    let session = s.session_of(&t.symbol);
     let e = s.quotes.entry(t.symbol.clone()).or_default();
-    e.tick_at = Some(now);
+    if e.quote.as_ref().is_some_and(|q| q.source == PriceSource::Tencent) {
+        // A real-time snapshot beats a delayed push.
+        return false;
+    }
     e.updated = Some(now);
     e.cached = false;
+    // A price is coming in: the last failed poll no longer describes the row.
+    e.error = None;
     let q = e.quote.get_or_insert_with(|| Quote { symbol: t.symbol.clone(), ..Quote::default() });
+    if matches!(session, SessionState::Pre | SessionState::Post) {
+        // Outside the session the push is the pre/post-market price; `price` stays the close.
+        let before = (q.extended_price, q.extended_change_pct);
+        q.extended_price = Some(t.price);
+        q.extended_change_pct = t.change_pct.or(q.extended_change_pct);
+        return before != (q.extended_price, q.extended_change_pct);
+    }
+    e.tick_at = Some(now);
     let before = (q.price, q.change, q.change_pct, q.day_high, q.day_low, q.volume);
     q.price = Some(t.price);
     q.change = t.change.or(q.change);
@@ -192,12 +216,34 @@ impl State {
         let q = e.quote.as_ref()?;
         Some(if let Some(t) = self.stale_since(sym) {
             Freshness::Old(t)
-        } else if self.is_live(sym) {
+        } else if self.is_live(sym) && q.delay_min == 0 {
             Freshness::Live
         } else if q.delay_min > 0 {
             Freshness::Delayed(q.delay_min)
         } else {
             Freshness::RealTime
         })
+    }
+}
+
+impl Freshness {
+    /// The row's note: `live`, `rt`, `15m`, `old 12m`, `error`.
+    pub fn note(self, now: DateTime<Utc>) -> String {
+        match self {
+            Freshness::Error => "error".to_string(),
+            Freshness::Old(t) => format!("old {}", crate::present::time::age(t, now)),
+            Freshness::Live => "live".to_string(),
+            Freshness::RealTime => "rt".to_string(),
+            Freshness::Delayed(m) => format!("{m}m"),
+        }
+    }
+
+    /// The same in words, for the detail view ("live", "real time", "15m delay").
+    pub fn words(self, now: DateTime<Utc>) -> String {
+        match self {
+            Freshness::RealTime => "real time".to_string(),
+            Freshness::Delayed(m) => format!("{m}m delay"),
+            other => other.note(now),
+        }
     }
 }

@@ -1113,3 +1113,83 @@ fn a_closed_market_is_never_live() {
     assert!(!s.is_live(&sym("NVDA")));
     assert!(s.planned_live.is_empty());
 }
+
+#[test]
+fn ticks_of_symbols_not_watched_are_dropped() {
+    let mut s = us_streaming();
+    let before = s.quotes.len();
+    let out = ticks(&mut s, vec![tick("ZZZZ", 1.0), tick("EVIL1", 2.0)], t0());
+    assert_eq!(s.quotes.len(), before, "no entry for what we never asked for");
+    assert!(!out.redraw && s.planned_live.is_empty());
+}
+
+#[test]
+fn mainland_symbols_stay_with_tencent() {
+    let mut s = us_streaming();
+    assert_eq!(s.config.provider.mainland, crate::config::Mainland::Tencent);
+    let followed = s.stream_symbols();
+    assert!(followed.contains(&sym("0981.HK")) && followed.contains(&sym("NVDA")));
+    assert!(
+        !followed.iter().any(|x| x.as_str().ends_with(".SS") || x.as_str().ends_with(".SZ")),
+        "{followed:?}"
+    );
+    // Even a tick that comes anyway does not replace a Tencent snapshot (11:00 in Shanghai).
+    let at = "2026-11-25T03:00:00Z".parse().unwrap();
+    let smic = sym("688981.SS");
+    let e = s.quotes.get_mut(&smic).unwrap();
+    e.quote.as_mut().unwrap().source = crate::market::PriceSource::Tencent;
+    let price = e.quote.as_ref().unwrap().price;
+    s.config.provider.mainland = crate::config::Mainland::Yahoo;
+    ticks(&mut s, vec![tick("688981.SS", 1.0)], at);
+    assert_eq!(s.quotes[&smic].quote.as_ref().unwrap().price, price);
+}
+
+#[test]
+fn a_pre_market_tick_is_the_pre_market_price() {
+    let mut s = us_streaming();
+    // 07:00 in New York.
+    let pre = "2026-11-25T12:00:00Z".parse().unwrap();
+    let close = s.quotes[&sym("NVDA")].quote.as_ref().unwrap().price;
+    ticks(&mut s, vec![tick("NVDA", 205.0)], pre);
+    let q = s.quotes[&sym("NVDA")].quote.clone().unwrap();
+    assert_eq!((q.price, q.extended_price, q.extended_change_pct), (close, Some(205.0), Some(0.8)));
+    assert!(!s.is_live(&sym("NVDA")), "live means the regular session");
+}
+
+#[test]
+fn a_tick_clears_the_error_of_a_failed_poll() {
+    let mut s = us_streaming();
+    let g = s.generation;
+    update(
+        &mut s,
+        data(
+            g,
+            DataKind::Quotes {
+                note: None,
+                source: "Yahoo".into(),
+                results: vec![(sym("NVDA"), Err("HTTP 500".into()))],
+            },
+        ),
+        t0(),
+    );
+    assert_eq!(s.freshness(&sym("NVDA")), Some(stream::Freshness::Error));
+    ticks(&mut s, vec![tick("NVDA", 201.0)], t0());
+    assert_eq!(s.freshness(&sym("NVDA")), Some(stream::Freshness::Live));
+}
+
+#[test]
+fn a_row_sorted_off_the_page_by_its_tick_is_drawn() {
+    let mut s = us_streaming();
+    update(&mut s, Msg::Resize(120, 9), t0());
+    s.sort = SortKey::ChangePct;
+    s.fix_offsets();
+    let page = s.watch_page();
+    let rows: Vec<Symbol> = s.watch_rows().into_iter().cloned().collect();
+    assert!(rows.len() > page, "a page shorter than the group");
+    let top = rows[0].clone();
+    let mut fall = tick(top.as_str(), 1.0);
+    fall.change_pct = Some(-99.0);
+    let out = ticks(&mut s, vec![fall], t0());
+    assert!(out.redraw, "the row left the page: the page changed");
+    assert_eq!(s.watch_rows().last().copied(), Some(&top));
+}

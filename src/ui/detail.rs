@@ -16,7 +16,6 @@ use crate::market::{MarketState, Quote};
 use crate::present::number;
 use crate::present::text::{fit, pad, width};
 use crate::present::time;
-use crate::state::stream::Freshness;
 use crate::state::{Detail, State};
 
 /// From this width the numbers sit beside the chart.
@@ -192,12 +191,8 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
             let vol = q.volume.map_or("—".to_string(), |v| number::compact(v as f64));
             let cap = q.market_cap.map_or("—".to_string(), number::compact);
             lines.push(kv("Volume", format!("{vol}   cap {cap}"), theme.text, w));
-            let delay = match state.freshness(&d.symbol) {
-                Some(Freshness::Live) => " · live".to_string(),
-                Some(Freshness::Delayed(m)) => format!(" · {m}m delay"),
-                Some(Freshness::RealTime) => " · real time".to_string(),
-                _ => String::new(),
-            };
+            let delay =
+                state.freshness(&d.symbol).map(|f| format!(" · {}", f.words(state.now))).unwrap_or_default();
             let ex = q.exchange.clone().unwrap_or_default();
             // The calendar names the day the market is shut for.
             let (_, today) = state.session(exchange_for(d.symbol.as_str()));

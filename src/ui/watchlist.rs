@@ -12,7 +12,6 @@ use crate::market::series::ChartRange;
 use crate::market::{MarketState, Symbol};
 use crate::present::number;
 use crate::present::text::{fit, pad, rpad};
-use crate::present::time;
 use crate::state::columns::Col;
 use crate::state::stream::Freshness;
 use crate::state::{Focus, SortKey, State};
@@ -150,11 +149,14 @@ fn row<'a>(
             ),
             // Words, not colours, say how fresh the price is.
             Col::Note => match state.freshness(sym) {
-                Some(Freshness::Error) => ("error".to_string(), theme.error),
-                Some(Freshness::Old(u)) => (format!("old {}", time::age(u, state.now)), theme.dim),
-                Some(Freshness::Live) => ("live".to_string(), theme.accent),
-                Some(Freshness::RealTime) => ("rt".to_string(), theme.dim),
-                Some(Freshness::Delayed(d)) => (format!("{d}m"), theme.dim),
+                Some(f) => {
+                    let style = match f {
+                        Freshness::Error => theme.error,
+                        Freshness::Live => theme.accent,
+                        _ => theme.dim,
+                    };
+                    (f.note(state.now), style)
+                }
                 None => (String::new(), theme.dim),
             },
             Col::Ext => {

@@ -363,7 +363,7 @@ struct Batch {
     ticks: Vec<Tick>,
     /// Frames of any kind, pongs included: the link is alive.
     frames: usize,
-    /// Some of them were text or binary: the server delivers.
+    /// Some of them were prices: the server delivers.
     data: bool,
     /// Why the connection ended, if it did.
     end: Option<String>,
@@ -416,8 +416,11 @@ impl Run {
                 Some(Err(e)) => batch.end = Some(format!("connection lost: {e}")),
                 Some(Ok(msg)) => {
                     batch.frames += 1;
-                    batch.data |= msg.is_text() || msg.is_binary();
+                    // Only prices prove the server delivers: one that sends an ack or garbage and
+                    // hangs up must not be retried at the base delay for ever.
+                    let before = batch.ticks.len();
                     self.take(&msg, &mut batch.ticks);
+                    batch.data |= batch.ticks.len() > before;
                 }
             }
             if batch.end.is_none() && batch.frames < BATCH_MAX {
