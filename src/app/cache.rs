@@ -90,6 +90,9 @@ pub fn restore(state: &mut State, contents: Contents) {
     let ids: HashSet<String> = headlines.iter().map(|h| h.id.clone()).collect();
     state.headlines = headlines;
     state.read.extend(contents.read.into_iter().filter(|id| ids.contains(id)));
+    // The kept row lists were made from what was there before.
+    state.quotes_version += 1;
+    state.news_version += 1;
     // What fired before the restart and still held then is not fired again by the same condition.
     let keys: HashSet<String> = state.config.alerts.iter().map(crate::market::alerts::Alert::key).collect();
     for k in contents.alerts_fired.into_iter().filter(|k| keys.contains(k)) {

@@ -140,7 +140,7 @@ impl State {
 
     /// The selection now rests on a marked row or headline: seen.
     pub(super) fn alert_seen(&mut self) {
-        if let Some(s) = self.selected_symbol().cloned() {
+        if let Some(s) = self.selected_symbol() {
             self.alerts.marked.remove(&s);
         }
         if let Some(id) = self.selected_headline().map(|h| h.id.clone()) {

@@ -75,7 +75,7 @@ impl State {
     /// Some row in view has a pre/post-market price: the watchlist makes room for it.
     pub fn watch_has_extended(&self) -> bool {
         self.watch_rows().iter().any(|s| {
-            self.quotes.get(*s).and_then(|e| e.quote.as_ref()).is_some_and(|q| {
+            self.quotes.get(s).and_then(|e| e.quote.as_ref()).is_some_and(|q| {
                 q.extended_price.is_some() && matches!(q.market_state, MarketState::Pre | MarketState::Post)
             })
         })

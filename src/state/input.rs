@@ -75,7 +75,7 @@ fn detail_key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) 
             s.focus = Focus::Watchlist;
             s.move_selection(Move::By(if action == Some(Action::Down) { 1 } else { -1 }));
             s.focus = was;
-            if let Some(sym) = s.selected_symbol().cloned()
+            if let Some(sym) = s.selected_symbol()
                 && let Some(d) = s.detail.as_mut()
             {
                 d.symbol = sym;
@@ -280,14 +280,14 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
         Activate => match s.focus {
             Focus::Headlines => open_selected(s, out),
             Focus::Watchlist => {
-                if let Some(sym) = s.selected_symbol().cloned() {
+                if let Some(sym) = s.selected_symbol() {
                     s.open_detail(sym);
                 }
             }
         },
         OpenLink => open_selected(s, out),
         FilterSymbol => {
-            let sel = s.selected_symbol().cloned();
+            let sel = s.selected_symbol();
             s.news_filter = if s.news_filter.is_some() && s.news_filter == sel { None } else { sel };
             s.news = Default::default();
             s.fix_offsets();
@@ -317,7 +317,7 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
                 s.prompt = Some(Prompt::Add(String::new()));
             }
         }
-        RemoveSymbol => match s.selected_symbol().cloned() {
+        RemoveSymbol => match s.selected_symbol() {
             Some(sym) if s.focus == Focus::Watchlist => s.prompt = Some(Prompt::Remove(sym)),
             _ => s.notice = Some("select a symbol in the watchlist to remove it".to_string()),
         },

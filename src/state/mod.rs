@@ -1,6 +1,7 @@
 //! Everything the screen shows, and the pure `update` that changes it. No I/O, no clock of its own.
 
 mod alerts;
+pub mod cache;
 mod calendar;
 mod charts;
 pub mod columns;
@@ -28,7 +29,7 @@ use crate::state::layout::Layout;
 
 pub use alerts::{Alerts, message as alert_message};
 pub use charts::{Detail, SeriesEntry};
-pub use rows::SortKey;
+pub use rows::{NewsRows, SortKey};
 pub use stream::StreamStatus;
 
 /// See `State::shown_times`.
@@ -127,6 +128,11 @@ pub struct State {
     pub stream: StreamStatus,
     /// The live symbols the last plan was made with.
     pub planned_live: std::collections::BTreeSet<Symbol>,
+    /// Bumped when quotes, headlines or the config change: the kept row lists follow them.
+    pub quotes_version: u64,
+    pub news_version: u64,
+    pub config_version: u64,
+    pub rows: cache::RowCache,
     time_sig: u64,
 }
 
@@ -165,6 +171,10 @@ impl State {
             calendar_noted: HashSet::new(),
             stream: StreamStatus::default(),
             planned_live: Default::default(),
+            quotes_version: 0,
+            news_version: 0,
+            config_version: 0,
+            rows: Default::default(),
             time_sig: 0,
         };
         s.time_sig = s.time_signature();
@@ -209,11 +219,6 @@ impl State {
         (e.cached || (self.now - updated).num_seconds() > 2 * interval as i64).then_some(updated)
     }
 
-    /// Unread headlines about `sym`, for the watchlist badge.
-    pub fn unread_about(&self, sym: &Symbol) -> usize {
-        self.headlines.iter().filter(|h| !self.read.contains(&h.id) && h.symbols.contains(sym)).count()
-    }
-
     /// Every time-dependent text on screen, by the instants it is computed from. The tick's redraw
     /// test and the loop's next wake-up both read this one list, so they cannot disagree.
     fn shown_times(&self) -> ShownTimes {
@@ -237,7 +242,7 @@ impl State {
             None => {
                 ages.extend(
                     self.news_rows()
-                        .into_iter()
+                        .iter()
                         .skip(self.news.offset)
                         .take(layout.news_rows())
                         .filter_map(|h| h.published),

@@ -1,5 +1,9 @@
 //! The rows each pane shows (filtered, sorted) and moving the selection through them.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::cache::{NewsKey, WatchKey};
 use super::{Cursor, Focus, State};
 use crate::market::{Headline, Symbol, known_first};
 
@@ -41,8 +45,25 @@ impl State {
         self.config.search_names(sym).iter().any(|n| contains_ci(n, q))
     }
 
-    /// The watchlist rows: the group in view, filtered by the search, in the chosen order.
-    pub fn watch_rows(&self) -> Vec<&Symbol> {
+    /// The watchlist rows: the group in view, filtered by the search, in the chosen order. Worked
+    /// out once per change of what decides them, so a key press costs the same for any list length.
+    pub fn watch_rows(&self) -> Arc<[Symbol]> {
+        let key = WatchKey {
+            config: self.config_version,
+            group: self.group,
+            search: self.search.clone(),
+            sort: self.sort,
+            reverse: self.sort_reverse,
+            // The order by change follows the prices; the others do not.
+            quotes: if self.sort == SortKey::ChangePct { self.quotes_version } else { 0 },
+        };
+        let rows = self.rows.watch(key, || self.compute_watch_rows());
+        debug_assert_eq!(*rows, *self.compute_watch_rows(), "watch rows cached past a change");
+        rows
+    }
+
+    fn compute_watch_rows(&self) -> Arc<[Symbol]> {
+        self.rows.count_symbols(self.group_symbols().len());
         let q = self.search.trim().to_lowercase();
         let mut rows: Vec<&Symbol> =
             self.group_symbols().iter().filter(|s| q.is_empty() || self.symbol_matches(s, &q)).collect();
@@ -56,61 +77,138 @@ impl State {
         if self.sort_reverse {
             rows.reverse();
         }
-        rows
+        rows.into_iter().cloned().collect()
     }
 
-    /// The headline rows: filtered by the search and by the `n` symbol filter.
-    pub fn news_rows(&self) -> Vec<&Headline> {
+    /// The headline rows: filtered by the search and by the `n` symbol filter; kept like the
+    /// watchlist's.
+    pub fn news_rows(&self) -> NewsRows<'_> {
+        let key = NewsKey {
+            config: self.config_version,
+            news: self.news_version,
+            search: self.search.clone(),
+            filter: self.news_filter.clone(),
+        };
+        let idx = self.rows.news(key, || self.compute_news_rows());
+        debug_assert_eq!(*idx, *self.compute_news_rows(), "headline rows cached past a change");
+        NewsRows { all: &self.headlines, idx }
+    }
+
+    fn compute_news_rows(&self) -> Arc<[usize]> {
+        self.rows.count_headlines(self.headlines.len());
         let q = self.search.trim().to_lowercase();
         self.headlines
             .iter()
-            .filter(|h| self.news_filter.as_ref().is_none_or(|s| h.symbols.contains(s)))
-            .filter(|h| {
+            .enumerate()
+            .filter(|(_, h)| self.news_filter.as_ref().is_none_or(|s| h.symbols.contains(s)))
+            .filter(|(_, h)| {
                 q.is_empty()
                     || contains_ci(&h.title, &q)
                     || contains_ci(&h.source, &q)
                     || h.symbols.iter().any(|s| self.symbol_matches(s, &q))
             })
+            .map(|(i, _)| i)
             .collect()
     }
 
-    pub fn selected_symbol(&self) -> Option<&Symbol> {
+    /// Unread headlines about `sym`, for the watchlist badge: counted for every symbol at once, once
+    /// per change of the headlines or the read marks.
+    pub fn unread_about(&self, sym: &Symbol) -> usize {
+        let counts = self.rows.unread((self.news_version, self.read.len()), || {
+            self.rows.count_headlines(self.headlines.len());
+            let mut counts: HashMap<Symbol, usize> = HashMap::new();
+            for h in self.headlines.iter().filter(|h| !self.read.contains(&h.id)) {
+                for s in &h.symbols {
+                    *counts.entry(s.clone()).or_default() += 1;
+                }
+            }
+            Arc::new(counts)
+        });
+        let n = counts.get(sym).copied().unwrap_or(0);
+        debug_assert_eq!(
+            n,
+            self.headlines.iter().filter(|h| !self.read.contains(&h.id) && h.symbols.contains(sym)).count(),
+            "unread counts cached past a change"
+        );
+        n
+    }
+
+    pub fn selected_symbol(&self) -> Option<Symbol> {
         let rows = self.watch_rows();
-        let i = index_of(&rows.iter().map(|s| (*s).clone()).collect::<Vec<_>>(), &self.watch)?;
-        rows.get(i).copied()
+        let i = index_of(
+            rows.len(),
+            self.watch.selected.as_ref().and_then(|s| rows.iter().position(|r| r == s)),
+        )?;
+        rows.get(i).cloned()
     }
 
     pub fn selected_headline(&self) -> Option<&Headline> {
         let rows = self.news_rows();
-        let keys: Vec<String> = rows.iter().map(|h| h.id.clone()).collect();
-        let i = index_of(&keys, &self.news)?;
-        rows.get(i).copied()
+        let i = index_of(rows.len(), self.news.selected.as_ref().and_then(|id| rows.position(id)))?;
+        rows.get(i)
     }
 
     /// Move the focused pane's selection by `delta` rows (clamped), or to an end.
     pub fn move_selection(&mut self, to: Move) {
         match self.focus {
-            Focus::Watchlist => {
-                let keys: Vec<Symbol> = self.watch_rows().into_iter().cloned().collect();
-                let page = self.watch_page();
-                move_cursor(&mut self.watch, &keys, to, page);
-            }
-            Focus::Headlines => {
-                let keys: Vec<String> = self.news_rows().into_iter().map(|h| h.id.clone()).collect();
-                let page = self.layout().news_rows();
-                move_cursor(&mut self.news, &keys, to, page);
-            }
+            Focus::Watchlist => self.move_watch(to),
+            Focus::Headlines => self.move_news(to),
         }
+    }
+
+    fn move_watch(&mut self, to: Move) {
+        let rows = self.watch_rows();
+        let page = self.watch_page();
+        let at = self.watch.selected.as_ref().and_then(|s| rows.iter().position(|r| r == s));
+        move_cursor(&mut self.watch, rows.len(), at, |i| rows[i].clone(), to, page);
+    }
+
+    fn move_news(&mut self, to: Move) {
+        let page = self.layout().news_rows();
+        let rows = self.news_rows();
+        let at = self.news.selected.as_ref().and_then(|id| rows.position(id));
+        let key_at = |i: usize| rows.get(i).map(|h| h.id.clone()).unwrap_or_default();
+        let mut cursor = self.news.clone();
+        move_cursor(&mut cursor, rows.len(), at, key_at, to, page);
+        self.news = cursor;
     }
 
     /// Keep both selections on a row that exists and in view.
     pub fn fix_offsets(&mut self) {
-        let keys: Vec<Symbol> = self.watch_rows().into_iter().cloned().collect();
-        let page = self.watch_page();
-        move_cursor(&mut self.watch, &keys, Move::By(0), page);
-        let keys: Vec<String> = self.news_rows().into_iter().map(|h| h.id.clone()).collect();
-        let page = self.layout().news_rows();
-        move_cursor(&mut self.news, &keys, Move::By(0), page);
+        self.move_watch(Move::By(0));
+        self.move_news(Move::By(0));
+    }
+}
+
+/// The headline rows in view of the filters: indices into the state's headlines.
+pub struct NewsRows<'a> {
+    all: &'a [Headline],
+    idx: Arc<[usize]>,
+}
+
+impl<'a> NewsRows<'a> {
+    pub fn len(&self) -> usize {
+        self.idx.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.idx.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&'a Headline> {
+        self.idx.get(i).map(|&j| &self.all[j])
+    }
+
+    pub fn first(&self) -> Option<&'a Headline> {
+        self.get(0)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a Headline> + '_ {
+        self.idx.iter().map(|&j| &self.all[j])
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.iter().position(|h| h.id == id)
     }
 }
 
@@ -123,19 +221,25 @@ pub enum Move {
     PageDown,
 }
 
-fn index_of<K: PartialEq>(keys: &[K], c: &Cursor<K>) -> Option<usize> {
-    if keys.is_empty() {
-        return None;
-    }
-    Some(c.selected.as_ref().and_then(|s| keys.iter().position(|k| k == s)).unwrap_or(0))
+/// The selected row's index: where the selection is, else the first row; none in an empty list.
+fn index_of(len: usize, at: Option<usize>) -> Option<usize> {
+    (len > 0).then(|| at.unwrap_or(0))
 }
 
-fn move_cursor<K: PartialEq + Clone>(c: &mut Cursor<K>, keys: &[K], to: Move, page: usize) {
-    let Some(cur) = index_of(keys, c) else {
+/// Move a cursor over `len` rows, whose selected row is at `at`; `key_at` names a row.
+fn move_cursor<K>(
+    c: &mut Cursor<K>,
+    len: usize,
+    at: Option<usize>,
+    key_at: impl Fn(usize) -> K,
+    to: Move,
+    page: usize,
+) {
+    let Some(cur) = index_of(len, at) else {
         c.offset = 0;
         return;
     };
-    let last = keys.len() - 1;
+    let last = len - 1;
     let page = page.max(1);
     let i = match to {
         Move::By(d) => cur.saturating_add_signed(d).min(last),
@@ -144,11 +248,11 @@ fn move_cursor<K: PartialEq + Clone>(c: &mut Cursor<K>, keys: &[K], to: Move, pa
         Move::PageUp => cur.saturating_sub(page),
         Move::PageDown => (cur + page).min(last),
     };
-    c.selected = Some(keys[i].clone());
+    c.selected = Some(key_at(i));
     if i < c.offset {
         c.offset = i;
     } else if i >= c.offset + page {
         c.offset = i + 1 - page;
     }
-    c.offset = c.offset.min(keys.len().saturating_sub(page));
+    c.offset = c.offset.min(len.saturating_sub(page));
 }

@@ -119,6 +119,7 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
                 s.replan_if_live_changed(out);
                 return;
             }
+            s.quotes_version += 1;
             out.effects.push(Effect::SaveCache);
             // A row sorted off the page by its new change counts too, and the cursor stays in view.
             s.fix_offsets();

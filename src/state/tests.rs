@@ -169,22 +169,22 @@ fn search_matches_chinese_aliases() {
 #[test]
 fn sort_cycles_and_reverses() {
     let mut s = loaded();
-    let user: Vec<Symbol> = s.watch_rows().into_iter().cloned().collect();
+    let user: Vec<Symbol> = s.watch_rows().iter().cloned().collect();
     ch(&mut s, 's');
     assert_eq!(s.sort, SortKey::ChangePct);
     let pct = |s: &State, x: &Symbol| s.quotes[x].quote.as_ref().unwrap().change_pct.unwrap();
-    let rows: Vec<Symbol> = s.watch_rows().into_iter().cloned().collect();
+    let rows: Vec<Symbol> = s.watch_rows().iter().cloned().collect();
     assert!(rows.windows(2).all(|w| pct(&s, &w[0]) >= pct(&s, &w[1])), "biggest gainer first");
     ch(&mut s, 'S');
-    let rev: Vec<Symbol> = s.watch_rows().into_iter().cloned().collect();
+    let rev: Vec<Symbol> = s.watch_rows().iter().cloned().collect();
     assert_eq!(rev, rows.iter().rev().cloned().collect::<Vec<_>>());
     ch(&mut s, 's');
     assert_eq!(s.sort, SortKey::Symbol);
-    let rows: Vec<Symbol> = s.watch_rows().into_iter().cloned().collect();
+    let rows: Vec<Symbol> = s.watch_rows().iter().cloned().collect();
     assert!(rows.windows(2).all(|w| w[0] <= w[1]));
     ch(&mut s, 's');
     assert_eq!(s.sort, SortKey::User);
-    assert_eq!(s.watch_rows().into_iter().cloned().collect::<Vec<_>>(), user);
+    assert_eq!(s.watch_rows().iter().cloned().collect::<Vec<_>>(), user);
 }
 
 #[test]
@@ -1184,12 +1184,12 @@ fn a_row_sorted_off_the_page_by_its_tick_is_drawn() {
     s.sort = SortKey::ChangePct;
     s.fix_offsets();
     let page = s.watch_page();
-    let rows: Vec<Symbol> = s.watch_rows().into_iter().cloned().collect();
+    let rows: Vec<Symbol> = s.watch_rows().iter().cloned().collect();
     assert!(rows.len() > page, "a page shorter than the group");
     let top = rows[0].clone();
     let mut fall = tick(top.as_str(), 1.0);
     fall.change_pct = Some(-99.0);
     let out = ticks(&mut s, vec![fall], t0());
     assert!(out.redraw, "the row left the page: the page changed");
-    assert_eq!(s.watch_rows().last().copied(), Some(&top));
+    assert_eq!(s.watch_rows().last(), Some(&top));
 }

@@ -51,11 +51,11 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::styled(fit(&msg, inner.width as usize), theme.dim));
     }
-    let selected = state.selected_symbol().cloned();
+    let selected = state.selected_symbol();
     let valued = state.portfolio();
     for sym in rows.iter().skip(state.watch.offset).take(state.watch_page()) {
-        let is_sel = selected.as_ref() == Some(*sym);
-        let held = valued.as_ref().and_then(|v| v.holdings.get(*sym));
+        let is_sel = selected.as_ref() == Some(sym);
+        let held = valued.as_ref().and_then(|v| v.holdings.get(sym));
         lines.push(row(state, theme, sym, &cols, held, is_sel, focused));
     }
     if let Some(v) = &valued {

@@ -1,0 +1,100 @@
+//! Row lists and unread counts kept between messages: worked out again only when what decides
+//! them changes (its key), so a key press or a frame costs what is on screen, not the list length.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::rows::SortKey;
+use crate::market::Symbol;
+
+/// What the watchlist rows are worked out from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchKey {
+    pub config: u64,
+    pub group: usize,
+    pub search: String,
+    pub sort: SortKey,
+    pub reverse: bool,
+    pub quotes: u64,
+}
+
+/// What the headline rows are worked out from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewsKey {
+    pub config: u64,
+    pub news: u64,
+    pub search: String,
+    pub filter: Option<Symbol>,
+}
+
+type Kept<K, V> = Mutex<Option<(K, V)>>;
+
+/// How much listing work was done: symbols and headlines looked at to build lists. Tests compare
+/// it across list lengths.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    pub symbols: u64,
+    pub headlines: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct RowCache {
+    watch: Kept<WatchKey, Arc<[Symbol]>>,
+    news: Kept<NewsKey, Arc<[usize]>>,
+    unread: Kept<(u64, usize), Arc<HashMap<Symbol, usize>>>,
+    symbols: AtomicU64,
+    headlines: AtomicU64,
+}
+
+/// A copy of the state starts with nothing kept (it is worked out again on first use).
+impl Clone for RowCache {
+    fn clone(&self) -> Self {
+        RowCache::default()
+    }
+}
+
+fn kept<K: PartialEq, V: Clone>(slot: &Kept<K, V>, key: K, make: impl FnOnce() -> V) -> V {
+    let mut g = slot.lock().unwrap_or_else(PoisonError::into_inner);
+    match &*g {
+        Some((k, v)) if *k == key => v.clone(),
+        _ => {
+            let v = make();
+            *g = Some((key, v.clone()));
+            v
+        }
+    }
+}
+
+impl RowCache {
+    pub fn watch(&self, key: WatchKey, make: impl FnOnce() -> Arc<[Symbol]>) -> Arc<[Symbol]> {
+        kept(&self.watch, key, make)
+    }
+
+    pub fn news(&self, key: NewsKey, make: impl FnOnce() -> Arc<[usize]>) -> Arc<[usize]> {
+        kept(&self.news, key, make)
+    }
+
+    pub fn unread(
+        &self,
+        key: (u64, usize),
+        make: impl FnOnce() -> Arc<HashMap<Symbol, usize>>,
+    ) -> Arc<HashMap<Symbol, usize>> {
+        kept(&self.unread, key, make)
+    }
+
+    pub fn count_symbols(&self, n: usize) {
+        self.symbols.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    pub fn count_headlines(&self, n: usize) {
+        self.headlines.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    pub fn work(&self) -> Work {
+        Work {
+            symbols: self.symbols.load(Ordering::Relaxed),
+            headlines: self.headlines.load(Ordering::Relaxed),
+        }
+    }
+}
