@@ -116,7 +116,7 @@ impl State {
             return out;
         }
         let page = self.watch_page();
-        for sym in self.watch_rows().into_iter().skip(self.watch.offset).take(page) {
+        for sym in self.watch_rows().iter().skip(self.watch.offset).take(page) {
             let key = (sym.clone(), ChartRange::D1);
             if !self.is_fresh(&key, SPARK_FRESH) {
                 out.push(key);

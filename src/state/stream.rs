@@ -95,7 +95,7 @@ impl State {
             return vec![d.symbol.clone()];
         }
         let mut shown: Vec<Symbol> =
-            self.watch_rows().into_iter().skip(self.watch.offset).take(self.watch_page()).cloned().collect();
+            self.watch_rows().iter().skip(self.watch.offset).take(self.watch_page()).cloned().collect();
         shown.extend(self.config.positions.iter().map(|p| p.symbol.clone()));
         shown.extend(self.fx_symbols());
         shown
