@@ -13,6 +13,15 @@ pub fn fit(s: &str, max: usize) -> String {
         return String::new();
     }
     let clean: String = s.chars().filter(|c| !c.is_control()).collect();
+    // Printable ASCII is one cell a byte: most symbols, prices and English headlines.
+    if clean.is_ascii() {
+        if clean.len() <= max {
+            return clean;
+        }
+        let mut out = clean[..max - 1].to_string();
+        out.push('…');
+        return out;
+    }
     if width(&clean) <= max {
         return clean;
     }

@@ -72,9 +72,10 @@ pub fn arrived(
 }
 
 impl State {
-    /// Some row in view has a pre/post-market price: the watchlist makes room for it.
+    /// Some row on the page has a pre/post-market price: the watchlist makes room for it (looking
+    /// at the page only, so the cost follows the pane, not the list).
     pub fn watch_has_extended(&self) -> bool {
-        self.watch_rows().iter().any(|s| {
+        self.watch_rows().iter().skip(self.watch.offset).take(self.watch_page()).any(|s| {
             self.quotes.get(s).and_then(|e| e.quote.as_ref()).is_some_and(|q| {
                 q.extended_price.is_some() && matches!(q.market_state, MarketState::Pre | MarketState::Post)
             })

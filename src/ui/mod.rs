@@ -125,3 +125,12 @@ fn pane(frame: &mut Frame, theme: &Theme, area: Rect, title: &str, focused: bool
     frame.render_widget(block, area);
     (inner.height > 0 && inner.width > 0).then_some(inner)
 }
+
+/// One line a row, cut at the area's edge: the lines are fitted already, so the paragraph
+/// machinery (wrapping, truncation state) would only cost time on every frame.
+pub(crate) fn draw_lines(frame: &mut Frame, area: Rect, lines: &[Line]) {
+    let buf = frame.buffer_mut();
+    for (i, line) in lines.iter().take(area.height as usize).enumerate() {
+        buf.set_line(area.x, area.y + i as u16, line, area.width);
+    }
+}

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::present::text::{fit, pad, rpad, width};
@@ -86,7 +85,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
         let text = h.summary.as_deref().unwrap_or(h.title.as_str());
         lines.extend(wrap(text, w, summary_lines).into_iter().map(|l| Line::styled(l, theme.dim)));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::draw_lines(frame, inner, &lines);
 }
 
 /// Word-wrap by display width into at most `max` lines, the last cut with "…" if more remains.

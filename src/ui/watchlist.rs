@@ -4,7 +4,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::market::portfolio::{Holding, Totals};
@@ -63,7 +62,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.resize(inner.height.saturating_sub(1) as usize, Line::default());
         lines.push(summary(&v.totals, theme, inner.width as usize));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::draw_lines(frame, inner, &lines);
 }
 
 /// "Σ 12,345.67 USD · day +123.45 · P&L +1,234.56 (+11.10%)", and what is left out.
