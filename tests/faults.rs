@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::backend::SharedBackend;
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,9 +27,6 @@ use chiptape::providers::http::{Http, HttpOptions};
 use chiptape::providers::yahoo::{Yahoo, session::Store};
 use chiptape::state::State;
 use ratatui::Terminal;
-use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -318,52 +317,8 @@ fn providers(cfg: &Config, clock: Arc<dyn Clock>) -> Providers {
     }
 }
 
-/// A TestBackend the test can read while the loop draws into it.
-#[derive(Clone)]
-struct Shared_(Arc<Mutex<TestBackend>>);
-
-impl Shared_ {
-    fn screen(&self) -> String {
-        common::text(self.0.lock().unwrap().buffer())
-    }
-}
-
-impl Backend for Shared_ {
-    type Error = <TestBackend as Backend>::Error;
-    fn draw<'a, I: Iterator<Item = (u16, u16, &'a Cell)>>(&mut self, content: I) -> Result<(), Self::Error> {
-        self.0.lock().unwrap().draw(content)
-    }
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.0.lock().unwrap().hide_cursor()
-    }
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.0.lock().unwrap().show_cursor()
-    }
-    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.0.lock().unwrap().get_cursor_position()
-    }
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
-        self.0.lock().unwrap().set_cursor_position(position)
-    }
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        self.0.lock().unwrap().clear()
-    }
-    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
-        self.0.lock().unwrap().clear_region(clear_type)
-    }
-    fn size(&self) -> Result<Size, Self::Error> {
-        self.0.lock().unwrap().size()
-    }
-    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        self.0.lock().unwrap().window_size()
-    }
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        self.0.lock().unwrap().flush()
-    }
-}
-
 /// Wait (real time, polling the screen) until `cond` holds, or fail with the screen.
-async fn wait_for(what: &str, backend: &Shared_, within: Duration, cond: impl Fn(&str) -> bool) {
+async fn wait_for(what: &str, backend: &SharedBackend, within: Duration, cond: impl Fn(&str) -> bool) {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let screen = backend.screen();
@@ -387,7 +342,7 @@ async fn quotes_survive(fault: Fault) {
     let (control, control_rx) = mpsc::unbounded_channel();
     let runtime = Runtime::new(providers(&cfg, clock.clone()), clock.clone(), control_rx);
     let state = State::new(cfg, false, clock.now());
-    let backend = Shared_(Arc::new(Mutex::new(TestBackend::new(120, 30))));
+    let backend = SharedBackend::new(120, 30);
     let mut terminal = Terminal::new(backend.clone()).unwrap();
     let app = tokio::spawn(async move {
         let mut events = Some(futures::stream::pending());

@@ -57,13 +57,15 @@ impl State {
             // The order by change follows the prices; the others do not.
             quotes: if self.sort == SortKey::ChangePct { self.quotes_version } else { 0 },
         };
-        let rows = self.rows.watch(key, || self.compute_watch_rows());
+        let rows = self.rows.watch(key, || {
+            self.rows.count_symbols(self.group_symbols().len());
+            self.compute_watch_rows()
+        });
         debug_assert_eq!(*rows, *self.compute_watch_rows(), "watch rows cached past a change");
         rows
     }
 
     fn compute_watch_rows(&self) -> Arc<[Symbol]> {
-        self.rows.count_symbols(self.group_symbols().len());
         let q = self.search.trim().to_lowercase();
         let mut rows: Vec<&Symbol> =
             self.group_symbols().iter().filter(|s| q.is_empty() || self.symbol_matches(s, &q)).collect();
@@ -89,13 +91,15 @@ impl State {
             search: self.search.clone(),
             filter: self.news_filter.clone(),
         };
-        let idx = self.rows.news(key, || self.compute_news_rows());
+        let idx = self.rows.news(key, || {
+            self.rows.count_headlines(self.headlines.len());
+            self.compute_news_rows()
+        });
         debug_assert_eq!(*idx, *self.compute_news_rows(), "headline rows cached past a change");
         NewsRows { all: &self.headlines, idx }
     }
 
     fn compute_news_rows(&self) -> Arc<[usize]> {
-        self.rows.count_headlines(self.headlines.len());
         let q = self.search.trim().to_lowercase();
         self.headlines
             .iter()

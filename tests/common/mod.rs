@@ -1,8 +1,10 @@
 //! Shared fixtures: a state loaded from the demo market at a fixed instant.
 #![allow(dead_code)]
 
+pub mod backend;
 #[cfg(unix)]
 pub mod pty;
+pub mod scale;
 pub mod ws;
 
 use std::sync::Arc;
