@@ -7,7 +7,7 @@ mod fuzz;
 mod num;
 pub mod session;
 pub mod stream;
-mod v7;
+pub mod v7;
 
 use std::collections::HashMap;
 use std::sync::Arc;
