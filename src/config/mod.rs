@@ -165,15 +165,9 @@ impl Config {
 
     /// Every symbol of every group, each once, in group order.
     pub fn all_symbols(&self) -> Vec<Symbol> {
-        let mut out: Vec<Symbol> = Vec::new();
-        for g in &self.groups {
-            for s in &g.symbols {
-                if !out.contains(s) {
-                    out.push(s.clone());
-                }
-            }
-        }
-        out
+        // A set beside the list: a linear `contains` made this quadratic in the watchlist's length.
+        let mut seen: std::collections::HashSet<&Symbol> = std::collections::HashSet::new();
+        self.groups.iter().flat_map(|g| &g.symbols).filter(|s| seen.insert(*s)).cloned().collect()
     }
 
     pub fn group(&self, name: &str) -> Option<&Group> {

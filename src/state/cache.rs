@@ -1,7 +1,7 @@
 //! Row lists and unread counts kept between messages: worked out again only when what decides
 //! them changes (its key), so a key press or a frame costs what is on screen, not the list length.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -43,6 +43,7 @@ pub struct RowCache {
     watch: Kept<WatchKey, Arc<[Symbol]>>,
     news: Kept<NewsKey, Arc<[usize]>>,
     unread: Kept<(u64, usize), Arc<HashMap<Symbol, usize>>>,
+    streamed: Kept<u64, Arc<HashSet<Symbol>>>,
     symbols: AtomicU64,
     headlines: AtomicU64,
 }
@@ -81,6 +82,11 @@ impl RowCache {
         make: impl FnOnce() -> Arc<HashMap<Symbol, usize>>,
     ) -> Arc<HashMap<Symbol, usize>> {
         kept(&self.unread, key, make)
+    }
+
+    /// The watchlist symbols the stream follows, by config version.
+    pub fn streamed(&self, config: u64, make: impl FnOnce() -> HashSet<Symbol>) -> Arc<HashSet<Symbol>> {
+        kept(&self.streamed, config, || Arc::new(make()))
     }
 
     pub fn count_symbols(&self, n: usize) {

@@ -1,6 +1,6 @@
 //! Pushed prices: ticks folded into the quotes, the connection's state, and which symbols are live.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -62,18 +62,19 @@ impl State {
     /// The symbols the stream should follow: everything the refresh task polls, except Shanghai and
     /// Shenzhen while Tencent quotes them in real time (Yahoo's push of them is 15 minutes late).
     pub fn stream_symbols(&self) -> Vec<Symbol> {
-        let tencent = !self.demo && self.config.provider.mainland == Mainland::Tencent;
-        let mut all: Vec<Symbol> = self
-            .config
-            .all_symbols()
-            .into_iter()
-            .filter(|s| !(tencent && matches!(s.suffix(), Some("SS" | "SZ"))))
-            .collect();
+        let mut all = self.streamed_from_config();
         for fx in self.fx_symbols() {
             if !all.contains(&fx) {
                 all.push(fx);
             }
         }
+        all
+    }
+
+    fn streamed_from_config(&self) -> Vec<Symbol> {
+        let tencent = !self.demo && self.config.provider.mainland == Mainland::Tencent;
+        let mut all = self.config.all_symbols();
+        all.retain(|s| !(tencent && matches!(s.suffix(), Some("SS" | "SZ"))));
         all
     }
 
@@ -107,16 +108,17 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
         StreamEvent::Ticks(ticks) => {
             // Only what we asked for: a late tick of a removed symbol, or a server pushing ids of
             // its own, must not grow the quotes.
-            let wanted: HashSet<Symbol> = s.stream_symbols().into_iter().collect();
+            let listed = s.rows.streamed(s.config_version, || s.streamed_from_config().into_iter().collect());
+            let fx = s.fx_symbols();
+            let wanted = |sym: &Symbol| listed.contains(sym) || fx.contains(sym);
             let before = s.in_view();
             let mut changed: Vec<Symbol> = Vec::new();
-            for t in ticks.iter().filter(|t| wanted.contains(&t.symbol)) {
+            for t in ticks.iter().filter(|t| wanted(&t.symbol)) {
                 if fold(s, t) && !changed.contains(&t.symbol) {
                     changed.push(t.symbol.clone());
                 }
             }
             if changed.is_empty() {
-                s.replan_if_live_changed(out);
                 return;
             }
             s.quotes_version += 1;
@@ -130,6 +132,15 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
             let fresh: Vec<&Quote> = fresh.iter().collect();
             let now = s.now;
             s.check_price_alerts(&fresh, now, out);
+            // Only these can have become live; ending is the clock's business (on `Msg::Tick`).
+            let new: Vec<Symbol> =
+                changed.into_iter().filter(|c| !s.planned_live.contains(c) && s.is_live(c)).collect();
+            if !new.is_empty() {
+                s.planned_live.extend(new);
+                out.effects.push(Effect::Replan);
+                out.redraw = true;
+            }
+            return;
         }
         StreamEvent::Connected { subscribed } => {
             s.stream = StreamStatus {

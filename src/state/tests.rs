@@ -1140,6 +1140,7 @@ fn mainland_symbols_stay_with_tencent() {
     e.quote.as_mut().unwrap().source = crate::market::PriceSource::Tencent;
     let price = e.quote.as_ref().unwrap().price;
     s.config.provider.mainland = crate::config::Mainland::Yahoo;
+    s.config_version += 1;
     ticks(&mut s, vec![tick("688981.SS", 1.0)], at);
     assert_eq!(s.quotes[&smic].quote.as_ref().unwrap().price, price);
 }
