@@ -1,17 +1,69 @@
 //! Ties headlines to watchlist symbols by ticker and by the names people use in headlines.
 
+use std::collections::HashMap;
+
+use aho_corasick::AhoCorasick;
+
 use super::Symbol;
 
-struct Pattern {
-    needle: String,
-    /// Tickers are case-sensitive ("AMD" the ticker, not "amd" in a URL slug).
-    case_sensitive: bool,
-    /// CJK has no spaces between words, so a name there matches as a plain substring.
-    substring: bool,
+/// One automaton over every needle of one kind, and which entries each needle belongs to.
+struct Needles {
+    matcher: Option<AhoCorasick>,
+    /// Per needle: the entries (watchlist positions) it names, and whether it matches anywhere
+    /// (CJK) rather than as a whole word.
+    owners: Vec<(Vec<usize>, bool)>,
 }
 
+impl Needles {
+    fn new(list: Vec<(String, usize, bool)>) -> Needles {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut needles: Vec<String> = Vec::new();
+        let mut owners: Vec<(Vec<usize>, bool)> = Vec::new();
+        for (needle, entry, substring) in list {
+            if needle.is_empty() {
+                continue;
+            }
+            let i = *index.entry(needle.clone()).or_insert_with(|| {
+                needles.push(needle);
+                owners.push((Vec::new(), substring));
+                owners.len() - 1
+            });
+            if !owners[i].0.contains(&entry) {
+                owners[i].0.push(entry);
+            }
+        }
+        // Building fails only past the automaton's size limits: then nothing is tagged, which is
+        // better than a failure.
+        let matcher = (!needles.is_empty()).then(|| AhoCorasick::new(&needles).ok()).flatten();
+        Needles { matcher, owners }
+    }
+
+    /// Marks in `hit` every entry a needle found in `hay` names.
+    fn mark(&self, hay: &str, hit: &mut [bool]) {
+        let Some(m) = &self.matcher else { return };
+        for found in m.find_overlapping_iter(hay) {
+            let (entries, substring) = &self.owners[found.pattern().as_usize()];
+            if entries.iter().all(|e| hit[*e]) {
+                continue;
+            }
+            let before_ok = hay[..found.start()].chars().next_back().is_none_or(|c| !is_word_char(c));
+            let after_ok = hay[found.end()..].chars().next().is_none_or(|c| !is_word_char(c));
+            if *substring || (before_ok && after_ok) {
+                for e in entries {
+                    hit[*e] = true;
+                }
+            }
+        }
+    }
+}
+
+/// Every needle of every symbol in one pass over the text, however long the watchlist.
 pub struct Tagger {
-    entries: Vec<(Symbol, Vec<Pattern>)>,
+    symbols: Vec<Symbol>,
+    /// Tickers are case-sensitive ("AMD" the ticker, not "amd" in a URL slug).
+    exact: Needles,
+    /// Names match in any case: they are looked for in the lowercased text.
+    any_case: Needles,
 }
 
 fn is_cjk(c: char) -> bool {
@@ -28,72 +80,31 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
-fn find_word(hay: &str, needle: &str, substring: bool) -> bool {
-    if needle.is_empty() {
-        return false;
-    }
-    let mut from = 0;
-    while let Some(pos) = hay[from..].find(needle) {
-        let start = from + pos;
-        let end = start + needle.len();
-        if substring {
-            return true;
-        }
-        let before_ok = hay[..start].chars().next_back().is_none_or(|c| !is_word_char(c));
-        let after_ok = hay[end..].chars().next().is_none_or(|c| !is_word_char(c));
-        if before_ok && after_ok {
-            return true;
-        }
-        from = start + needle.chars().next().map_or(1, char::len_utf8);
-    }
-    false
-}
-
 impl Tagger {
     /// `entries`: each watchlist symbol with its display name and aliases.
     pub fn new<'a>(entries: impl IntoIterator<Item = (Symbol, Vec<&'a str>)>) -> Tagger {
-        let entries = entries
-            .into_iter()
-            .map(|(sym, names)| {
-                let mut pats = vec![Pattern {
-                    needle: sym.as_str().to_string(),
-                    case_sensitive: true,
-                    substring: false,
-                }];
-                for n in names {
-                    let n = n.trim();
-                    if n.is_empty() {
-                        continue;
-                    }
-                    let substring = n.chars().any(is_cjk);
-                    pats.push(Pattern { needle: n.to_lowercase(), case_sensitive: false, substring });
-                }
-                (sym, pats)
-            })
-            .collect();
-        Tagger { entries }
+        let (mut symbols, mut exact, mut any_case) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, (sym, names)) in entries.into_iter().enumerate() {
+            exact.push((sym.as_str().to_string(), i, false));
+            for n in names {
+                let n = n.trim();
+                // CJK has no spaces between words, so a name there matches as a plain substring.
+                let substring = n.chars().any(is_cjk);
+                any_case.push((n.to_lowercase(), i, substring));
+            }
+            symbols.push(sym);
+        }
+        Tagger { symbols, exact: Needles::new(exact), any_case: Needles::new(any_case) }
     }
 
     /// The symbols `texts` are about, in watchlist order, each once.
     pub fn tag(&self, texts: &[&str]) -> Vec<Symbol> {
-        let lowered: Vec<String> = texts.iter().map(|t| t.to_lowercase()).collect();
-        let mut out: Vec<Symbol> = Vec::new();
-        for (sym, pats) in &self.entries {
-            if out.contains(sym) {
-                continue;
-            }
-            let hit = pats.iter().any(|p| {
-                if p.case_sensitive {
-                    texts.iter().any(|t| find_word(t, &p.needle, p.substring))
-                } else {
-                    lowered.iter().any(|t| find_word(t, &p.needle, p.substring))
-                }
-            });
-            if hit {
-                out.push(sym.clone());
-            }
+        let mut hit = vec![false; self.symbols.len()];
+        for t in texts {
+            self.exact.mark(t, &mut hit);
+            self.any_case.mark(&t.to_lowercase(), &mut hit);
         }
-        out
+        self.symbols.iter().zip(hit).filter(|(_, h)| *h).map(|(s, _)| s.clone()).collect()
     }
 }
 
