@@ -71,7 +71,8 @@ impl Runtime {
             clock,
             control,
             config_path: None,
-            watch_every: Duration::from_millis(250),
+            // A stat a second: a save shows within a second, and an idle pane wakes little for it.
+            watch_every: Duration::from_secs(1),
             rebuild: None,
             suspend: None,
             opener: opener::system_opener(),

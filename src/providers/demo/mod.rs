@@ -518,7 +518,12 @@ impl StreamSource for DemoMarket {
                         let mut ticks = Vec::new();
                         for (sym, at) in list.iter_mut().filter(|(_, at)| *at <= due) {
                             *at = due + gap();
-                            if exchange_for(sym.as_str()).state_at(now, &self.calendar) != SessionState::Open {
+                            let ex = exchange_for(sym.as_str());
+                            if ex.state_at(now, &self.calendar) != SessionState::Open {
+                                // Closed: look again when its session next changes, not every few
+                                // seconds (an idle pane must not wake for nothing).
+                                let wait = (ex.next_change(now, &self.calendar) - now).to_std().unwrap_or_default();
+                                *at = due + wait.max(gap());
                                 continue;
                             }
                             let q = self.quote(sym, now);
