@@ -154,17 +154,23 @@ impl QuoteSource for Counting {
     }
 }
 
-/// New York open and the US group in view: its quotes are fetched every `refresh_secs` (15 s), and
-/// the screen shows the last of them.
-#[tokio::test(start_paused = true)]
-async fn open_market_refreshes_on_schedule() {
-    let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
+/// Wraps the harness's quote source to record every request from now on.
+fn count_quote_requests(h: &mut Harness) -> Asked {
     let asked: Asked = Arc::default();
     h.runtime.providers.quotes = Arc::new(Counting {
         inner: h.runtime.providers.quotes.clone(),
         asked: asked.clone(),
         start: tokio::time::Instant::now(),
     });
+    asked
+}
+
+/// New York open and the US group in view: its quotes are fetched every `refresh_secs` (15 s), and
+/// the screen shows the last of them.
+#[tokio::test(start_paused = true)]
+async fn open_market_refreshes_on_schedule() {
+    let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
+    let asked = count_quote_requests(&mut h);
     let (tx, rx) = mpsc::unbounded_channel();
     tx.send(key('3')).unwrap();
     let control = h.control.clone();
@@ -380,12 +386,7 @@ async fn requests_around_a_jump(jump: i64, secs: u64) -> Vec<u64> {
         offset: std::sync::atomic::AtomicI64::new(0),
     });
     h.runtime.clock = clock.clone();
-    let asked: Asked = Arc::default();
-    h.runtime.providers.quotes = Arc::new(Counting {
-        inner: h.runtime.providers.quotes.clone(),
-        asked: asked.clone(),
-        start: tokio::time::Instant::now(),
-    });
+    let asked = count_quote_requests(&mut h);
     let control = h.control.clone();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(30)).await;
@@ -536,12 +537,7 @@ impl chiptape::providers::StreamSource for Scripted {
 #[tokio::test(start_paused = true)]
 async fn streamed_symbols_are_polled_slowly_and_silent_ones_fast() {
     let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
-    let asked: Asked = Arc::default();
-    h.runtime.providers.quotes = Arc::new(Counting {
-        inner: h.runtime.providers.quotes.clone(),
-        asked: asked.clone(),
-        start: tokio::time::Instant::now(),
-    });
+    let asked = count_quote_requests(&mut h);
     let nvda = Symbol::parse("NVDA").unwrap();
     h.runtime.providers.stream =
         Some(Arc::new(Scripted { ticking: Some(nvda.clone()), ..Scripted::default() }));
