@@ -648,10 +648,12 @@ mod linux {
                 notes.push("first run: did not exit after q (killed); the cache may be missing".into());
             }
             drop(tui);
-            let cache = home.path().join("data/chiptape/cache.json");
-            match std::fs::metadata(&cache) {
-                Ok(m) => notes.push(format!("cache after the first run: {} kB", m.len() / 1024)),
-                Err(e) => notes.push(format!("no cache after the first run ({}: {e})", cache.display())),
+            for name in ["cache.json", "cache.news.json"] {
+                let cache = home.path().join("data/chiptape").join(name);
+                match std::fs::metadata(&cache) {
+                    Ok(m) => notes.push(format!("{name} after the first run: {} kB", m.len() / 1024)),
+                    Err(e) => notes.push(format!("no {name} after the first run ({}: {e})", cache.display())),
+                }
             }
 
             eprintln!("[1/4] warm start: timed run, quote answers held {} ms", args.quote_delay_ms);

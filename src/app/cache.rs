@@ -8,7 +8,7 @@ use tokio::time::Instant;
 
 use crate::market::series::ChartRange;
 use crate::state::{QuoteEntry, SeriesEntry, State};
-use crate::store::cache::{Cache, CachedQuote, CachedSeries, Contents, SCHEMA};
+use crate::store::cache::{Cache, CachedQuote, CachedSeries, Contents, SCHEMA, Stories};
 
 /// Series are kept while they are this fresh: those on screen recently.
 const SERIES_KEPT_FOR: i64 = 30 * 60;
@@ -18,6 +18,12 @@ const SERIES_KEPT: usize = 64;
 /// What the cache keeps of `state`: quotes of the symbols watched, the headlines (already capped by
 /// `news.max_items`) with their read marks, and the series fetched in the last half hour.
 pub fn snapshot(state: &State, now: DateTime<Utc>) -> Contents {
+    let Stories { headlines, read, .. } = stories(state, now);
+    Contents { headlines, read, ..prices(state, now) }
+}
+
+/// All of it but the headlines and read marks: what `cache.json` holds.
+fn prices(state: &State, now: DateTime<Utc>) -> Contents {
     let quotes = state
         .config
         .all_symbols()
@@ -27,9 +33,6 @@ pub fn snapshot(state: &State, now: DateTime<Utc>) -> Contents {
             Some(CachedQuote::new(e.quote.as_ref()?, e.updated?))
         })
         .collect();
-    let ids: HashSet<&str> = state.headlines.iter().map(|h| h.id.as_str()).collect();
-    let mut read: Vec<String> = state.read.iter().filter(|id| ids.contains(id.as_str())).cloned().collect();
-    read.sort();
     let mut series: Vec<CachedSeries> = state
         .series
         .iter()
@@ -47,12 +50,25 @@ pub fn snapshot(state: &State, now: DateTime<Utc>) -> Contents {
         schema: SCHEMA,
         saved_at: Some(now),
         quotes,
-        headlines: state.headlines.clone(),
-        read,
+        headlines: Vec::new(),
+        read: Vec::new(),
         series,
         alerts_fired,
         alert_log: state.alerts.log.clone(),
     }
+}
+
+/// The headlines and the read marks of those kept: what the news file holds.
+fn stories(state: &State, now: DateTime<Utc>) -> Stories {
+    let ids: HashSet<&str> = state.headlines.iter().map(|h| h.id.as_str()).collect();
+    let mut read: Vec<String> = state.read.iter().filter(|id| ids.contains(id.as_str())).cloned().collect();
+    read.sort();
+    Stories { schema: SCHEMA, saved_at: Some(now), headlines: state.headlines.clone(), read }
+}
+
+/// What decides the news file: the headlines (versioned) and the read marks (which only grow).
+fn news_key(state: &State) -> (u64, usize) {
+    (state.news_version, state.read.len())
 }
 
 /// Put cached data into a state that has none yet: every quote marked as cached (stale, with its
@@ -108,25 +124,44 @@ pub fn restore(state: &mut State, contents: Contents) {
     state.fix_offsets();
 }
 
-/// At most one write every this long while things change.
+/// At most one write every this long while headlines or read marks change.
 const EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+/// And this long while only prices do: they are refreshed at the next start anyway, and a pane left
+/// open all day should not rewrite its cache every few seconds.
+const PRICES_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The last snapshot taken, for the panic hook: what it can still save.
-pub type LastSnapshot = Arc<Mutex<Option<Contents>>>;
+pub type LastSnapshot = Arc<Mutex<Option<Snapshot>>>;
+
+/// The two files' contents, shared between the writer and the panic hook rather than copied.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub prices: Arc<Contents>,
+    pub news: Arc<Stories>,
+}
+
+impl Snapshot {
+    /// Write both files (the panic hook's way: it cannot know which changed).
+    pub fn save(&self, cache: &Cache) {
+        write(cache, &self.prices, Some(&self.news));
+    }
+}
 
 /// Saves the cache off the loop: at most every `EVERY` while something changed, one write at a
-/// time, and once more at exit.
+/// time, and once more at exit. The headlines are copied and written only when they or their read
+/// marks changed.
 pub struct Saver {
     cache: Cache,
     last: LastSnapshot,
     due: Option<Instant>,
     last_write: Option<Instant>,
     writing: Option<tokio::task::JoinHandle<()>>,
+    news: Option<((u64, usize), Arc<Stories>)>,
 }
 
 impl Saver {
     pub fn new(cache: Cache, last: LastSnapshot) -> Saver {
-        Saver { cache, last, due: None, last_write: None, writing: None }
+        Saver { cache, last, due: None, last_write: None, writing: None, news: None }
     }
 
     /// Something kept in the cache changed: save it when the interval allows.
@@ -142,19 +177,32 @@ impl Saver {
         self.due
     }
 
-    /// Start writing `state` now, on a blocking thread; a write still running puts it off a second.
+    /// Start writing `state` now, on a blocking thread; a write still running puts it off a second,
+    /// and a change of prices alone waits for `PRICES_EVERY`.
     pub fn save(&mut self, state: &State, now: DateTime<Utc>) {
+        let at = Instant::now();
         if self.writing.as_ref().is_some_and(|w| !w.is_finished()) {
-            self.due = Some(Instant::now() + std::time::Duration::from_secs(1));
+            self.due = Some(at + std::time::Duration::from_secs(1));
             return;
         }
-        let snap = snapshot(state, now);
+        let news_changed = self.news.as_ref().is_none_or(|(key, _)| *key != news_key(state));
+        if !news_changed && let Some(t) = self.last_write.map(|t| t + PRICES_EVERY).filter(|t| *t > at) {
+            self.due = Some(t);
+            return;
+        }
+        if news_changed {
+            self.news = Some((news_key(state), Arc::new(stories(state, now))));
+        }
+        let Some((_, news)) = &self.news else { return };
+        let snap = Snapshot { prices: Arc::new(prices(state, now)), news: news.clone() };
         if let Ok(mut last) = self.last.lock() {
             *last = Some(snap.clone());
         }
         let cache = self.cache.clone();
-        self.writing = Some(tokio::task::spawn_blocking(move || write(&cache, &snap)));
-        self.last_write = Some(Instant::now());
+        self.writing = Some(tokio::task::spawn_blocking(move || {
+            write(&cache, &snap.prices, news_changed.then_some(&*snap.news));
+        }));
+        self.last_write = Some(at);
         self.due = None;
     }
 
@@ -163,13 +211,17 @@ impl Saver {
         if let Some(w) = self.writing.take() {
             let _ = w.await;
         }
-        let (cache, snap) = (self.cache.clone(), snapshot(state, now));
-        let _ = tokio::task::spawn_blocking(move || write(&cache, &snap)).await;
+        let news_changed = self.news.as_ref().is_none_or(|(key, _)| *key != news_key(state));
+        let (cache, prices) = (self.cache.clone(), prices(state, now));
+        let news = news_changed.then(|| stories(state, now));
+        let _ = tokio::task::spawn_blocking(move || write(&cache, &prices, news.as_ref())).await;
     }
 }
 
-fn write(cache: &Cache, contents: &Contents) {
-    if let Err(e) = cache.save(contents) {
+/// Write the prices, and the headlines when given; a failure is logged, never in the way.
+fn write(cache: &Cache, prices: &Contents, news: Option<&Stories>) {
+    let result = cache.save_prices(prices).and_then(|()| news.map_or(Ok(()), |n| cache.save_news(n)));
+    if let Err(e) = result {
         tracing::warn!(path = %cache.path().display(), error = %e, "cannot save the cache");
     }
 }
@@ -251,5 +303,59 @@ mod tests {
         assert_eq!(fresh.alerts.armed.get(&alert.key()), Some(&false), "fired, and kept from firing again");
         assert!(!fresh.alerts.armed.contains_key("gone alert"), "an alert no longer configured is forgotten");
         assert_eq!(fresh.alerts.log.len(), 1);
+    }
+
+    /// A refresh that changes prices rewrites only `cache.json`, at most every `PRICES_EVERY`; the
+    /// headlines are copied and written again only when they or their read marks change.
+    #[tokio::test(start_paused = true)]
+    async fn prices_alone_leave_the_headlines_file_alone() {
+        async fn wait(saver: &mut Saver) {
+            if let Some(w) = saver.writing.take() {
+                w.await.unwrap();
+            }
+        }
+        let now = t("2026-11-24T15:00:00Z");
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("cache.json"));
+        let mut s = State::new(builtin(), false, now);
+        s.headlines = vec![story(1, "Wire"), story(2, "Wire")];
+        let last = LastSnapshot::default();
+        let mut saver = Saver::new(cache.clone(), last.clone());
+        saver.changed();
+        saver.save(&s, now);
+        wait(&mut saver).await;
+        assert_eq!(cache.load().headlines.len(), 2);
+        let first = last.lock().unwrap().clone().unwrap();
+
+        // Prices change: not before PRICES_EVERY, and then without the headlines.
+        std::fs::remove_file(cache.news_path()).unwrap();
+        let nvda = Symbol::parse("NVDA").unwrap();
+        let q = Quote { symbol: nvda.clone(), price: Some(10.0), ..Quote::default() };
+        s.quotes.insert(
+            nvda,
+            QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false, tick_at: None },
+        );
+        saver.changed();
+        tokio::time::advance(EVERY).await;
+        saver.save(&s, now);
+        assert!(saver.writing.is_none(), "only prices changed: put off");
+        let due = saver.due().expect("still due");
+        tokio::time::advance(due - Instant::now()).await;
+        assert!(PRICES_EVERY > EVERY && saver.due() == Some(Instant::now()));
+        saver.save(&s, now);
+        wait(&mut saver).await;
+        assert_eq!(cache.load().quotes.len(), 1, "the price is written");
+        assert!(!cache.news_path().exists(), "the headlines are not written again");
+        let second = last.lock().unwrap().clone().unwrap();
+        assert!(Arc::ptr_eq(&first.news, &second.news), "nor copied again");
+
+        // A read mark: the headlines file is written again, at the shorter interval.
+        s.read.insert(s.headlines[0].id.clone());
+        saver.changed();
+        assert_eq!(saver.due(), Some(Instant::now() + EVERY));
+        tokio::time::advance(EVERY).await;
+        saver.save(&s, now);
+        wait(&mut saver).await;
+        assert_eq!(cache.load().read, vec![s.headlines[0].id.clone()]);
     }
 }

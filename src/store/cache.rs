@@ -1,6 +1,7 @@
-//! The on-disk cache: the last quotes (with when they were fetched), headlines with their read
-//! marks, and recent chart series, in one JSON file in the data dir. Loading never fails: a file that
-//! cannot be used is set aside (`*.bad`) and the app starts clean.
+//! The on-disk cache: the last quotes (with when they were fetched) and recent chart series in
+//! `cache.json`, the headlines with their read marks beside it in `cache.news.json`. Two files, so
+//! that a refresh of prices does not rewrite megabytes of unchanged headlines. Loading never fails: a
+//! file that cannot be used is set aside (`*.bad`) and the app starts clean.
 
 use std::path::{Path, PathBuf};
 
@@ -23,11 +24,12 @@ pub struct Contents {
     pub saved_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub quotes: Vec<CachedQuote>,
-    /// Newest first, as shown.
-    #[serde(default)]
+    /// Newest first, as shown. Kept in the news file; read from `cache.json` too, where caches
+    /// written before the split kept them.
+    #[serde(default, skip_serializing)]
     pub headlines: Vec<Headline>,
     /// Ids of the headlines read.
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub read: Vec<String>,
     #[serde(default)]
     pub series: Vec<CachedSeries>,
@@ -73,6 +75,17 @@ pub struct CachedSeries {
     pub series: Series,
 }
 
+/// What the news file holds: the headlines, newest first, and the ids of those read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stories {
+    pub schema: u32,
+    pub saved_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub headlines: Vec<Headline>,
+    #[serde(default)]
+    pub read: Vec<String>,
+}
+
 /// Why a file was not used.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -106,66 +119,132 @@ impl Cache {
         &self.path
     }
 
+    /// Where the headlines are kept: beside the cache, `cache.news.json`.
+    pub fn news_path(&self) -> PathBuf {
+        self.path.with_extension("news.json")
+    }
+
     /// The cached contents, or none. A file that exists but cannot be used is renamed `*.bad` (one
     /// log line) so the next start is clean, and so nothing of it is lost for a bug report.
     pub fn load(&self) -> Contents {
-        match self.read() {
-            Ok(Some(c)) => c,
-            Ok(None) => Contents::default(),
-            Err(e) => {
-                let bad = self.path.with_extension("json.bad");
-                let moved = std::fs::rename(&self.path, &bad);
-                tracing::warn!(path = %self.path.display(), error = %e, set_aside = moved.is_ok(), "cache not used");
-                Contents::default()
-            }
+        let mut contents: Contents = load_file(&self.path).unwrap_or_default();
+        if let Some(stories) = load_file::<Stories>(&self.news_path()) {
+            contents.headlines = stories.headlines;
+            contents.read = stories.read;
         }
+        contents
     }
 
-    fn read(&self) -> Result<Option<Contents>, LoadError> {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(LoadError::Read(e)),
-        };
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(LoadError::Empty);
-        }
-        #[derive(Deserialize)]
-        struct Version {
-            schema: u32,
-        }
-        let v: Version = serde_json::from_slice(&bytes).map_err(LoadError::Corrupt)?;
-        if v.schema > SCHEMA {
-            return Err(LoadError::Future(v.schema));
-        }
-        serde_json::from_slice(&bytes).map(Some).map_err(LoadError::Corrupt)
-    }
-
-    /// Write `contents` atomically, owner-only, within `MAX_BYTES` (oldest headlines dropped to fit).
-    /// Blocking: call it off the async workers.
+    /// Write `contents` atomically, owner-only, within `MAX_BYTES` a file (oldest headlines dropped to
+    /// fit). Blocking: call it off the async workers.
     pub fn save(&self, contents: &Contents) -> std::io::Result<()> {
-        let bytes = bounded(contents)?;
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
+        self.save_prices(contents)?;
+        self.save_news(&Stories {
+            schema: SCHEMA,
+            saved_at: contents.saved_at,
+            headlines: contents.headlines.clone(),
+            read: contents.read.clone(),
+        })
+    }
+
+    /// Write `cache.json`: everything but the headlines and read marks.
+    pub fn save_prices(&self, contents: &Contents) -> std::io::Result<()> {
+        let mut bytes = serde_json::to_vec(contents).map_err(std::io::Error::other)?;
+        if bytes.len() > MAX_BYTES {
+            let c = Contents { series: Vec::new(), ..contents.clone() };
+            bytes = serde_json::to_vec(&c).map_err(std::io::Error::other)?;
         }
-        super::atomic::write_private(&self.path, &bytes)
+        write(&self.path, &bytes)
+    }
+
+    /// Write the news file, halving the headlines kept (and the read marks with them) until it fits.
+    pub fn save_news(&self, stories: &Stories) -> std::io::Result<()> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            schema: u32,
+            saved_at: Option<DateTime<Utc>>,
+            headlines: &'a [Headline],
+            read: Vec<&'a str>,
+        }
+        let mut kept = stories.headlines.len();
+        loop {
+            let headlines = &stories.headlines[..kept];
+            let read = if kept == stories.headlines.len() {
+                stories.read.iter().map(String::as_str).collect()
+            } else {
+                let ids: std::collections::HashSet<&str> = headlines.iter().map(|h| h.id.as_str()).collect();
+                stories.read.iter().map(String::as_str).filter(|id| ids.contains(id)).collect()
+            };
+            let out = Out { schema: SCHEMA, saved_at: stories.saved_at, headlines, read };
+            let bytes = serde_json::to_vec(&out).map_err(std::io::Error::other)?;
+            if bytes.len() <= MAX_BYTES || kept == 0 {
+                return write(&self.news_path(), &bytes);
+            }
+            kept /= 2;
+        }
     }
 }
 
-/// The contents as JSON, halving the headlines kept (and the read marks with them) until it fits.
-fn bounded(contents: &Contents) -> std::io::Result<Vec<u8>> {
-    let mut c = Contents { schema: SCHEMA, ..contents.clone() };
-    loop {
-        let bytes = serde_json::to_vec(&c).map_err(std::io::Error::other)?;
-        if bytes.len() <= MAX_BYTES || (c.headlines.is_empty() && c.series.is_empty()) {
-            return Ok(bytes);
+fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    super::atomic::write_private(path, bytes)
+}
+
+/// One of the cache's files, or none when it is missing or cannot be used (then set aside).
+fn load_file<T: serde::de::DeserializeOwned + Versioned>(path: &Path) -> Option<T> {
+    match read(path) {
+        Ok(found) => found,
+        Err(e) => {
+            let bad = path.with_extension(match path.extension().and_then(|e| e.to_str()) {
+                Some(ext) => format!("{ext}.bad"),
+                None => "bad".into(),
+            });
+            let moved = std::fs::rename(path, &bad);
+            tracing::warn!(path = %path.display(), error = %e, set_aside = moved.is_ok(), "cache not used");
+            None
         }
-        if c.headlines.is_empty() {
-            c.series.clear();
-        } else {
-            c.headlines.truncate(c.headlines.len() / 2);
-            let kept: std::collections::HashSet<&str> = c.headlines.iter().map(|h| h.id.as_str()).collect();
-            c.read.retain(|id| kept.contains(id.as_str()));
+    }
+}
+
+/// A cache file's own layout version.
+trait Versioned {
+    fn schema(&self) -> u32;
+}
+
+impl Versioned for Contents {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+impl Versioned for Stories {
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+fn read<T: serde::de::DeserializeOwned + Versioned>(path: &Path) -> Result<Option<T>, LoadError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(LoadError::Read(e)),
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(LoadError::Empty);
+    }
+    // Parsed once; only a file that does not fit is asked for its version, to say why.
+    let future = |schema: u32| (schema > SCHEMA).then_some(LoadError::Future(schema));
+    match serde_json::from_slice::<T>(&bytes) {
+        Ok(c) => future(c.schema()).map_or(Ok(Some(c)), Err),
+        Err(e) => {
+            #[derive(Deserialize)]
+            struct Version {
+                schema: u32,
+            }
+            let v = serde_json::from_slice::<Version>(&bytes).ok();
+            Err(v.and_then(|v| future(v.schema)).unwrap_or(LoadError::Corrupt(e)))
         }
     }
 }
@@ -305,6 +384,9 @@ mod tests {
         let a = sample();
         let mut b = sample();
         b.headlines = (0..300).map(|i| headline(i, 200)).collect();
+        // Both files exist from the start: each file is whole at every moment, and the two (prices,
+        // headlines) are each one writer's.
+        cache.save(&a).unwrap();
         std::thread::scope(|s| {
             for c in [&a, &b] {
                 let cache = cache.clone();
@@ -317,13 +399,54 @@ mod tests {
             s.spawn(|| {
                 for _ in 0..200 {
                     let got = cache.load();
-                    assert!(got == Contents::default() || got == a || got == b, "a torn or mixed file");
+                    assert!(got == a || got == b, "a torn or mixed file");
                 }
             });
         });
         let last = cache.load();
         assert!(last == a || last == b);
         assert!(!dir.path().join("cache.json.bad").exists(), "nothing was ever unreadable");
+    }
+
+    /// A cache written before the headlines had their own file still gives them; the next save moves
+    /// them out of `cache.json`.
+    #[test]
+    fn a_cache_from_before_the_split_keeps_its_headlines() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("cache.json"));
+        let mut old = serde_json::to_value(sample()).unwrap();
+        old["headlines"] = serde_json::to_value(&sample().headlines).unwrap();
+        old["read"] = serde_json::to_value(&sample().read).unwrap();
+        std::fs::write(cache.path(), serde_json::to_vec(&old).unwrap()).unwrap();
+        assert_eq!(cache.load(), sample());
+        cache.save(&cache.load()).unwrap();
+        let prices = std::fs::read_to_string(cache.path()).unwrap();
+        assert!(!prices.contains("Story 1"), "{prices}");
+        assert_eq!(cache.load(), sample());
+    }
+
+    /// Writing the prices leaves the news file alone, and a damaged news file costs only the
+    /// headlines: the prices still load.
+    #[test]
+    fn the_two_files_are_written_and_lost_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("cache.json"));
+        cache.save(&sample()).unwrap();
+        let news_before = std::fs::read(cache.news_path()).unwrap();
+        let mut later = sample();
+        later.quotes[0].quote.price = Some(190.0);
+        later.headlines.clear();
+        cache.save_prices(&later).unwrap();
+        assert_eq!(std::fs::read(cache.news_path()).unwrap(), news_before, "news file untouched");
+        let back = cache.load();
+        assert_eq!(back.quotes[0].quote.price, Some(190.0));
+        assert_eq!(back.headlines, sample().headlines);
+
+        std::fs::write(cache.news_path(), b"{\"schema\":1,\"headlines\":[{").unwrap();
+        let back = cache.load();
+        assert_eq!(back.quotes, later.quotes, "prices kept");
+        assert!(back.headlines.is_empty() && back.read.is_empty());
+        assert!(dir.path().join("cache.news.json.bad").exists(), "set aside");
     }
 
     /// 5,000 long headlines (the largest `news.max_items`) still make a cache of at most a few MB.
@@ -335,8 +458,10 @@ mod tests {
         big.headlines = (0..5000).map(|i| headline(i, 600)).collect();
         big.read = big.headlines.iter().map(|h| h.id.clone()).collect();
         cache.save(&big).unwrap();
-        let len = std::fs::metadata(cache.path()).unwrap().len() as usize;
-        assert!(len <= MAX_BYTES, "{len} bytes");
+        for path in [cache.path().to_path_buf(), cache.news_path()] {
+            let len = std::fs::metadata(&path).unwrap().len() as usize;
+            assert!(len <= MAX_BYTES, "{}: {len} bytes", path.display());
+        }
         let back = cache.load();
         assert!(!back.headlines.is_empty() && back.headlines.len() < 5000);
         assert_eq!(back.headlines[0], big.headlines[0], "the newest are the ones kept");

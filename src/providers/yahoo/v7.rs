@@ -10,16 +10,18 @@ use crate::market::{MarketState, PriceSource, Quote, Symbol};
 use crate::present::sanitize::clean;
 
 #[derive(Deserialize)]
-struct Envelope {
-    #[serde(rename = "quoteResponse")]
-    quote_response: Option<Body>,
+struct Envelope<'a> {
+    #[serde(rename = "quoteResponse", borrow)]
+    quote_response: Option<Body<'a>>,
     finance: Option<FinanceError>,
 }
 
+/// Each result is kept as its raw text, so one that does not decode costs only its own symbol; read
+/// straight into `Raw` with no tree of values in between.
 #[derive(Deserialize)]
-struct Body {
-    #[serde(default)]
-    result: Option<Vec<serde_json::Value>>,
+struct Body<'a> {
+    #[serde(default, borrow)]
+    result: Option<Vec<&'a serde_json::value::RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -146,7 +148,7 @@ pub fn decode(body: &[u8], now: DateTime<Utc>, cal: &Calendar) -> Result<Decoded
             .result
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|v| serde_json::from_value::<Raw>(v).ok())
+            .filter_map(|v| serde_json::from_str::<Raw>(v.get()).ok())
             .filter_map(|r| convert(r, now, cal))
             .collect();
         return Ok(Decoded::Quotes(quotes));
