@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use super::rows::SortKey;
 use crate::market::Symbol;
+use crate::market::exchange::Exchange;
 
 /// What the watchlist rows are worked out from.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +45,7 @@ pub struct RowCache {
     news: Kept<NewsKey, Arc<[usize]>>,
     unread: Kept<(u64, usize), Arc<HashMap<Symbol, usize>>>,
     streamed: Kept<u64, Arc<HashSet<Symbol>>>,
+    exchanges: Kept<(u64, usize), Arc<[&'static Exchange]>>,
     symbols: AtomicU64,
     headlines: AtomicU64,
 }
@@ -87,6 +89,15 @@ impl RowCache {
     /// The watchlist symbols the stream follows, by config version.
     pub fn streamed(&self, config: u64, make: impl FnOnce() -> HashSet<Symbol>) -> Arc<HashSet<Symbol>> {
         kept(&self.streamed, config, || Arc::new(make()))
+    }
+
+    /// The exchanges of the group in view, by config version and group.
+    pub fn exchanges(
+        &self,
+        key: (u64, usize),
+        make: impl FnOnce() -> Arc<[&'static Exchange]>,
+    ) -> Arc<[&'static Exchange]> {
+        kept(&self.exchanges, key, make)
     }
 
     pub fn count_symbols(&self, n: usize) {

@@ -33,8 +33,8 @@ pub(super) fn note_gaps(s: &mut State, out: &mut Outcome) {
     let cal = &s.config.calendar;
     let gaps: Vec<(&'static str, i32)> = s
         .exchanges_in_view()
-        .into_iter()
-        .map(|ex| (ex.label, s.now.with_timezone(&ex.tz).year()))
+        .iter()
+        .map(|&ex| (ex.label, s.now.with_timezone(&ex.tz).year()))
         .filter(|&(label, year)| {
             cal.coverage(label, year) != Coverage::Known
                 && !cal.has_config_days(label, year)

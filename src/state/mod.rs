@@ -16,6 +16,7 @@ pub use input::is_web_link;
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -34,7 +35,7 @@ pub use stream::StreamStatus;
 
 /// See `State::shown_times`.
 struct ShownTimes {
-    clocks: Vec<&'static Exchange>,
+    clocks: Arc<[&'static Exchange]>,
     ages: Vec<DateTime<Utc>>,
     countdowns: Vec<DateTime<Utc>>,
 }
@@ -189,8 +190,18 @@ impl State {
         self.config.groups.get(self.group).map_or(&[], |g| g.symbols.as_slice())
     }
 
-    /// Exchanges of the group in view, each once, in the order their symbols appear.
-    pub fn exchanges_in_view(&self) -> Vec<&'static Exchange> {
+    /// Exchanges of the group in view, each once, in the order their symbols appear. Kept: the
+    /// clocks, the time signature and the calendar notes ask on every key press and tick.
+    pub fn exchanges_in_view(&self) -> Arc<[&'static Exchange]> {
+        let kept = self.rows.exchanges((self.config_version, self.group), || {
+            self.rows.count_symbols(self.group_symbols().len());
+            self.compute_exchanges_in_view().into()
+        });
+        debug_assert_eq!(*kept, *self.compute_exchanges_in_view(), "exchanges kept past a change");
+        kept
+    }
+
+    fn compute_exchanges_in_view(&self) -> Vec<&'static Exchange> {
         let mut out: Vec<&'static Exchange> = Vec::new();
         for s in self.group_symbols() {
             let ex = exchange_for(s.as_str());
@@ -261,7 +272,7 @@ impl State {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         let now = self.now;
         let shown = self.shown_times();
-        for ex in shown.clocks {
+        for &ex in shown.clocks.iter() {
             time::clock(ex, now).hash(&mut h);
             self.session(ex).hash(&mut h);
         }

@@ -49,7 +49,7 @@ fn mark(s: SessionState) -> &'static str {
 pub fn clocks(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0;
-    for ex in state.exchanges_in_view() {
+    for &ex in state.exchanges_in_view().iter() {
         let (st, label) = state.session(ex);
         // A long holiday name must not push every other clock off the line.
         let text = format!("{} {} {} {}", ex.label, time::clock(ex, state.now), mark(st), fit(&label, 22));

@@ -12,6 +12,7 @@ pub mod theme;
 mod watchlist;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -131,6 +132,76 @@ fn pane(frame: &mut Frame, theme: &Theme, area: Rect, title: &str, focused: bool
 pub(crate) fn draw_lines(frame: &mut Frame, area: Rect, lines: &[Line]) {
     let buf = frame.buffer_mut();
     for (i, line) in lines.iter().take(area.height as usize).enumerate() {
-        buf.set_line(area.x, area.y + i as u16, line, area.width);
+        put_line(buf, area.x, area.y + i as u16, line, area.width);
+    }
+}
+
+/// `Buffer::set_line`, with ASCII spans written a byte a cell: ratatui splits every string into
+/// grapheme clusters, which was a tenth of a frame for rows that are nearly all ASCII.
+fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max_width: u16) {
+    let mut x = x;
+    let mut remaining = max_width;
+    for span in line {
+        if remaining == 0 {
+            break;
+        }
+        let text = span.content.as_ref();
+        let style = line.style.patch(span.style);
+        let end = if text.is_ascii() {
+            let room = buf.area.right().saturating_sub(x).min(remaining);
+            let mut at = x;
+            // Control characters take no cell, as in `set_stringn`.
+            for (i, _) in text.bytes().enumerate().filter(|(_, b)| !b.is_ascii_control()) {
+                if at - x == room {
+                    break;
+                }
+                buf[(at, y)].set_symbol(&text[i..=i]).set_style(style);
+                at += 1;
+            }
+            at
+        } else {
+            buf.set_stringn(x, y, text, remaining as usize, style).0
+        };
+        remaining = remaining.saturating_sub(end.saturating_sub(x));
+        x = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use ratatui::style::Color;
+
+    fn piece() -> impl Strategy<Value = String> {
+        // ASCII with controls, and text that is not: wide, combining, emoji.
+        proptest::string::string_regex("([ -~]|\t|\x1b|\x7f|é|漢|e\u{301}|🚀){0,12}").unwrap()
+    }
+
+    proptest! {
+        /// The fast path writes exactly what ratatui's own `set_line` writes, for any mix of spans,
+        /// styles, start and width, including lines cut at the buffer's edge.
+        #[test]
+        fn put_line_is_set_line(
+            pieces in proptest::collection::vec((piece(), 0u8..4), 0..5),
+            x in 0u16..24,
+            width in 0u16..30,
+            bold in any::<bool>(),
+        ) {
+            let spans: Vec<Span> = pieces
+                .iter()
+                .map(|(t, c)| Span::styled(t.clone(), Style::default().fg(Color::Indexed(*c))))
+                .collect();
+            let mut line = Line::from(spans);
+            if bold {
+                line = line.style(Style::default().add_modifier(Modifier::BOLD));
+            }
+            let area = Rect::new(0, 0, 20, 2);
+            let (mut ours, mut theirs) = (Buffer::empty(area), Buffer::empty(area));
+            let x = x.min(area.right());
+            put_line(&mut ours, x, 1, &line, width);
+            theirs.set_line(x, 1, &line, width);
+            prop_assert_eq!(ours, theirs);
+        }
     }
 }
