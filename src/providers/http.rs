@@ -158,7 +158,9 @@ impl Http {
         if resp.content_length().is_some_and(|n| n as usize > self.max_body) {
             return Err(ProviderError::TooLarge(self.max_body));
         }
-        let mut body = Vec::new();
+        // Sized once from the announced length (already checked against the cap): growing by
+        // doubling would hold up to twice a large feed at once.
+        let mut body = Vec::with_capacity(resp.content_length().map_or(0, |n| n as usize));
         while let Some(chunk) = resp.chunk().await.map_err(|e| ProviderError::Network(describe(&e)))? {
             if body.len() + chunk.len() > self.max_body {
                 return Err(ProviderError::TooLarge(self.max_body));
