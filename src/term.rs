@@ -112,3 +112,85 @@ impl Suspend for Screen {
         )
     }
 }
+
+/// The terminal's backend, asked its size once per resize instead of before every frame: crossterm
+/// opens `/dev/tty` and asks the kernel each time, and ratatui asks on every draw (a twentieth of a
+/// key press's cost). `stale` is set by whoever sees a resize, or hands the terminal back after
+/// another program had it; a size older than `SIZE_KEPT` is asked again anyway, since a resize
+/// event can go missing (seen with two resizes in quick succession).
+pub struct SizedBackend<B> {
+    inner: B,
+    size: std::cell::Cell<Option<(ratatui::layout::Size, std::time::Instant)>>,
+    stale: Arc<std::sync::atomic::AtomicBool>,
+}
+
+const SIZE_KEPT: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl<B> SizedBackend<B> {
+    pub fn new(inner: B, stale: Arc<std::sync::atomic::AtomicBool>) -> SizedBackend<B> {
+        SizedBackend { inner, size: std::cell::Cell::new(None), stale }
+    }
+}
+
+impl<B: ratatui::backend::Backend> ratatui::backend::Backend for SizedBackend<B> {
+    type Error = B::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+    {
+        self.inner.draw(content)
+    }
+
+    fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
+        self.inner.append_lines(n)
+    }
+
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.hide_cursor()
+    }
+
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.show_cursor()
+    }
+
+    fn get_cursor_position(&mut self) -> Result<ratatui::layout::Position, Self::Error> {
+        self.inner.get_cursor_position()
+    }
+
+    fn set_cursor_position<P: Into<ratatui::layout::Position>>(
+        &mut self,
+        position: P,
+    ) -> Result<(), Self::Error> {
+        self.inner.set_cursor_position(position)
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.inner.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: ratatui::backend::ClearType) -> Result<(), Self::Error> {
+        self.inner.clear_region(clear_type)
+    }
+
+    fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
+        let stale = self.stale.swap(false, std::sync::atomic::Ordering::SeqCst);
+        match self.size.get() {
+            Some((size, at)) if !stale && at.elapsed() < SIZE_KEPT => Ok(size),
+            _ => {
+                let size = self.inner.size();
+                // A failed ask is asked again next time.
+                self.size.set(size.as_ref().ok().map(|s| (*s, std::time::Instant::now())));
+                size
+            }
+        }
+    }
+
+    fn window_size(&mut self) -> Result<ratatui::backend::WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.inner.flush()
+    }
+}

@@ -56,6 +56,30 @@ fn start_demo() -> Tui {
     tui
 }
 
+/// The size is kept between frames and asked again on a resize (or after a second): a resize must
+/// still be seen, growing and shrinking, even in quick succession, and frames then fill the new size
+/// (the headline pane's corner moves with the width).
+#[test]
+fn resizing_the_terminal_redraws_at_the_new_size() {
+    let mut tui = start_demo();
+    let corner_at = |s: &Screen, cols: u16| {
+        (0..cols).filter(|&c| s.cell(2, c).is_some_and(|x| x.contents() == "┐")).max()
+    };
+    tui.with_screen(|s| assert_eq!(corner_at(s, COLS), Some(COLS - 1), "{}", dump(s)));
+    for (rows, cols) in [(40, 160), (24, 80), (ROWS, COLS)] {
+        tui.resize(rows, cols);
+        tui.wait_for(&format!("the frame at {cols}x{rows}"), |s| {
+            corner_at(s, cols) == Some(cols - 1)
+                && (0..cols).any(|c| s.cell(rows - 1, c).is_some_and(|x| !x.contents().trim().is_empty()))
+        });
+        // Keys still draw at the new size.
+        tui.press("j");
+        tui.with_screen(|s| assert_eq!(corner_at(s, cols), Some(cols - 1), "{}", dump(s)));
+    }
+    tui.press("q");
+    assert!(tui.wait_exit().success());
+}
+
 #[test]
 fn keys_drive_the_screen_and_q_quits() {
     let mut tui = start_demo();

@@ -164,7 +164,12 @@ async fn tui(
     let (demo, seed) = (cli.demo, cli.seed);
     let (control_tx, control_rx) = mpsc::unbounded_channel();
     crate::term::forward_signals(control_tx.clone(), caught_signal)?;
-    let mut terminal = ratatui::try_init()?;
+    // ratatui::try_init, with the size asked once per resize (see `SizedBackend`).
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    let resized = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let backend = ratatui::backend::CrosstermBackend::new(io::stdout());
+    let mut terminal = ratatui::Terminal::new(crate::term::SizedBackend::new(backend, resized.clone()))?;
     // Demo prices are not a real market's: they never go into the cache.
     let cache = (!providers.demo).then(crate::store::cache::Cache::default_location).flatten();
     let last_snapshot = crate::app::cache::LastSnapshot::default();
@@ -196,7 +201,17 @@ async fn tui(
     runtime.suspend = Some(Box::new(crate::term::Screen));
     runtime.cache = cache;
     runtime.last_snapshot = last_snapshot;
-    let result = crate::app::run(&mut terminal, crossterm::event::EventStream::new, state, runtime).await;
+    // A new stream means the terminal was away (the editor had it); a resize event, a new size.
+    let events = move || {
+        resized.store(true, std::sync::atomic::Ordering::SeqCst);
+        let seen = resized.clone();
+        futures::StreamExt::inspect(crossterm::event::EventStream::new(), move |e| {
+            if let Ok(crossterm::event::Event::Resize(..)) = e {
+                seen.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+    };
+    let result = crate::app::run(&mut terminal, events, state, runtime).await;
     ratatui::restore();
     drop(control_tx);
     tracing::info!(?result, "exit");

@@ -187,6 +187,12 @@ impl Tui {
         t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
     }
 
+    /// Resize the terminal, as a person dragging the pane's edge: the PTY (SIGWINCH) and our screen.
+    pub fn resize(&self, rows: u16, cols: u16) {
+        lock(&self.term).parser.set_size(NonZeroU16::new(rows).unwrap(), NonZeroU16::new(cols).unwrap());
+        self._master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pty");
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.process_id().expect("child pid")
     }
