@@ -34,6 +34,7 @@ pub use rows::{NewsRows, SortKey};
 pub use stream::StreamStatus;
 
 /// See `State::shown_times`.
+#[derive(Debug, Clone, Default)]
 struct ShownTimes {
     clocks: Arc<[&'static Exchange]>,
     ages: Vec<DateTime<Utc>>,
@@ -135,6 +136,8 @@ pub struct State {
     pub config_version: u64,
     pub rows: cache::RowCache,
     time_sig: u64,
+    /// The times on screen as of the last update: the loop asks when the next one changes.
+    shown: ShownTimes,
 }
 
 impl State {
@@ -177,8 +180,9 @@ impl State {
             config_version: 0,
             rows: Default::default(),
             time_sig: 0,
+            shown: ShownTimes::default(),
         };
-        s.time_sig = s.time_signature();
+        s.note_shown_times();
         s
     }
 
@@ -267,22 +271,25 @@ impl State {
         ShownTimes { clocks: self.exchanges_in_view(), ages, countdowns }
     }
 
-    /// A hash of every time-dependent text on screen: the tick redraws only when it changes.
-    fn time_signature(&self) -> u64 {
+    /// Work out the times on screen and their hash; true when a text among them changed (the tick
+    /// redraws only then).
+    fn note_shown_times(&mut self) -> bool {
+        let shown = self.shown_times();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         let now = self.now;
-        let shown = self.shown_times();
         for &ex in shown.clocks.iter() {
             time::clock(ex, now).hash(&mut h);
             self.session(ex).hash(&mut h);
         }
-        for t in shown.ages {
-            time::age(t, now).hash(&mut h);
+        for t in &shown.ages {
+            time::age(*t, now).hash(&mut h);
         }
-        for t in shown.countdowns {
-            time::until(t, now).hash(&mut h);
+        for t in &shown.countdowns {
+            time::until(*t, now).hash(&mut h);
         }
-        h.finish()
+        let sig = h.finish();
+        self.shown = shown;
+        std::mem::replace(&mut self.time_sig, sig) != sig
     }
 
     /// How long until a time shown on screen next changes: the exchange clocks on the minute, each
@@ -292,8 +299,9 @@ impl State {
         let now = self.now;
         let ms_in_minute = now.timestamp().rem_euclid(60) * 1000 + i64::from(now.timestamp_subsec_millis());
         let mut next = 60_000 - ms_in_minute;
-        let shown = self.shown_times();
-        for t in shown.ages {
+        let shown = &self.shown;
+        debug_assert_eq!(shown.ages, self.shown_times().ages, "times on screen noted past a change");
+        for &t in &shown.ages {
             next = next.min(time::age_changes_in(t, now));
         }
         if shown.countdowns.iter().any(|t| *t > now) {
@@ -358,9 +366,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
     }
     charts::request(state, &mut out);
     calendar::note_gaps(state, &mut out);
-    let sig = state.time_signature();
-    if sig != state.time_sig {
-        state.time_sig = sig;
+    if state.note_shown_times() {
         out.redraw = true;
     }
     out
