@@ -163,3 +163,114 @@ fn only_the_view_touches_ratatui() {
         }
     }
 }
+
+/// Words that name a source. Above `providers/` nothing may: the state ranks quotes by what they
+/// carry (source id, pushed or polled, delay), and the view draws what the state says.
+const VENDORS: &[&str] =
+    &["yahoo", "tencent", "gtimg", "sina", "edgar", "sec.gov", "hkex", "cninfo", "federalregister"];
+
+/// A file's text before its unit tests (`tests.rs` files hold only tests).
+fn before_tests(f: &Path) -> String {
+    if f.file_name().is_some_and(|n| n == "tests.rs") {
+        return String::new();
+    }
+    let text = std::fs::read_to_string(f).unwrap();
+    text.lines().take_while(|l| l.trim() != "#[cfg(test)]").collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn the_state_and_the_view_name_no_source() {
+    let src = src();
+    let mut named = Vec::new();
+    let mut scanned = 0;
+    for layer in ["state", "ui"] {
+        let mut all = Vec::new();
+        files(&src.join(layer), &mut all);
+        for f in all {
+            let text = before_tests(&f).to_lowercase();
+            scanned += text.len();
+            for (n, line) in text.lines().enumerate() {
+                if let Some(v) = VENDORS.iter().find(|v| line.contains(*v)) {
+                    named.push(format!("{}:{}: {v}", f.strip_prefix(&src).unwrap().display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(scanned > 10_000, "the scan read the files");
+    assert!(named.is_empty(), "a source named above providers/:\n{}", named.join("\n"));
+}
+
+/// Where each `fn` in `text` starts and how many lines its body spans (a brace count that skips
+/// strings, chars, and comments).
+fn function_lengths(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let line_of = |i: usize| text[..i].bytes().filter(|c| *c == b'\n').count() + 1;
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(k) = text[at..].find("fn ") {
+        let start = at + k;
+        at = start + 3;
+        let word_start = start == 0 || !(b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_');
+        let (Some(open), semi) = (text[at..].find('{'), text[at..].find(';')) else { continue };
+        if !word_start || semi.is_some_and(|s| s < open) {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut i = at + open;
+        while i < b.len() {
+            match b[i] {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                b'"' => {
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        i += if b[i] == b'\\' { 2 } else { 1 };
+                    }
+                }
+                b'\'' if b.get(i + 2) == Some(&b'\'') => i += 2,
+                b'\'' if b.get(i + 1) == Some(&b'\\') => {
+                    i += text[i + 3..].find('\'').map_or(0, |e| e + 3);
+                }
+                b'r' if !b[i - 1].is_ascii_alphanumeric()
+                    && b[i - 1] != b'_'
+                    && b[i + 1..].starts_with(b"#\"") =>
+                {
+                    i += text[i..].find("\"#").unwrap_or(0) + 1;
+                }
+                b'/' if b.get(i + 1) == Some(&b'/') => i += text[i..].find('\n').unwrap_or(0),
+                _ => {}
+            }
+            i += 1;
+        }
+        out.push((line_of(start), line_of(i.min(b.len() - 1)) - line_of(start) + 1));
+    }
+    out
+}
+
+#[test]
+fn no_function_is_longer_than_120_lines() {
+    let src = src();
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let mut long = Vec::new();
+    let mut counted = 0;
+    for f in &all {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (line, len) in function_lengths(&text) {
+            counted += 1;
+            if len > 120 {
+                long.push(format!("{}:{line}: {len} lines", f.strip_prefix(&src).unwrap().display()));
+            }
+        }
+    }
+    assert!(counted > 500, "the scan found the functions ({counted})");
+    assert!(long.is_empty(), "functions over 120 lines:\n{}", long.join("\n"));
+    // The scan itself: a function with braces in strings and chars is measured from `fn` to its end.
+    let sample = "fn a() {\n    let s = \"}}\";\n    let c = '{';\n    let e = '\\'';\n}\nfn b();\nfn c() { r#\"}\"# }\n";
+    assert_eq!(function_lengths(sample), [(1, 5), (7, 1)]);
+}

@@ -124,6 +124,7 @@ async fn ticks_carry_the_pushed_fields() {
             day_high: Some(188.5),
             day_low: Some(184.02),
             volume: Some(151_234_567),
+            source: chiptape::market::PriceSource::YahooStream,
         },
         Tick {
             symbol: Symbol::parse("0981.HK").unwrap(),
@@ -134,6 +135,7 @@ async fn ticks_carry_the_pushed_fields() {
             day_high: Some(68.9),
             day_low: Some(65.1),
             volume: Some(98_765_432),
+            source: chiptape::market::PriceSource::YahooStream,
         },
     ];
     assert_eq!(got, want);

@@ -1,5 +1,6 @@
 //! The config file: schema, loading with located errors, the built-in default, and where it lives.
 
+mod changes;
 pub mod edit;
 pub mod keys;
 pub mod locate;
@@ -15,6 +16,7 @@ pub use crate::market::alerts::{Alert, Rule};
 use crate::market::calendar::Calendar;
 pub use crate::market::portfolio::Position;
 use crate::present::sanitize::printable;
+pub use changes::{Changes, changes};
 pub use keys::{Action, Key, KeyCode, KeyMap};
 pub use validate::{parse_builtin, parse_str};
 
@@ -56,6 +58,16 @@ pub enum Mainland {
     Yahoo,
 }
 
+impl ProviderConfig {
+    /// A source polls `sym` in real time (Tencent for Shanghai and Shenzhen): the stream need not
+    /// follow it, and its late push of it is not wanted.
+    pub fn polled_in_real_time(&self, sym: &Symbol) -> bool {
+        self.kind != ProviderKind::Demo
+            && self.mainland == Mainland::Tencent
+            && matches!(sym.suffix(), Some("SS" | "SZ"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub name: String,
@@ -90,6 +102,12 @@ pub struct NewsConfig {
 pub const YAHOO_FEED: &str = "Yahoo Finance";
 
 impl NewsConfig {
+    /// What the headline pane says when no source of headlines is configured at all.
+    pub fn empty_hint(&self) -> Option<&'static str> {
+        (self.feeds.is_empty() && !self.yahoo_symbols)
+            .then_some("no feeds configured: add [[news.feeds]] or set news.yahoo_symbols")
+    }
+
     /// Names of the feeds `self` fetches that `new` no longer fetches as they were (removed, or
     /// pointed at another URL): their headlines go, unless another feed carries them too.
     pub fn feeds_gone_in(&self, new: &NewsConfig) -> Vec<String> {

@@ -76,6 +76,13 @@ pub enum PriceSource {
 }
 
 impl PriceSource {
+    /// A snapshot from this source is real time where a push of the same symbol is late (Yahoo
+    /// pushes Shanghai and Shenzhen 15 minutes late; Tencent polls them live): a tick never
+    /// replaces it.
+    pub fn outranks_push(self) -> bool {
+        self == PriceSource::Tencent
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             PriceSource::Yahoo => "yahoo",

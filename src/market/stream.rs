@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::Symbol;
+use super::{PriceSource, Symbol};
 
 /// One pushed price change. Only what the push carries; names, market cap and the previous close
 /// stay with the polled quote.
@@ -20,6 +20,8 @@ pub struct Tick {
     pub day_low: Option<f64>,
     /// Cumulative for the day, in shares.
     pub volume: Option<u64>,
+    /// The stream that pushed it: the quote it is folded into says so.
+    pub source: PriceSource,
 }
 
 /// What a stream tells the loop.

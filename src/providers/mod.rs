@@ -168,7 +168,7 @@ pub fn rebuild(
     clock: Arc<dyn Clock>,
 ) -> Providers {
     let demo_now = demo || new.provider.kind == ProviderKind::Demo;
-    if demo_now || current.demo || new.provider != old.provider || new.calendar != old.calendar {
+    if demo_now || current.demo || crate::config::changes(old, new).quote_sources {
         return build(new, demo, seed, clock);
     }
     Providers {

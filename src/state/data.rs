@@ -93,17 +93,7 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
     out.redraw = true;
     match c {
         Ok(cfg) => {
-            let symbols_changed = cfg.all_symbols() != s.config.all_symbols();
-            // A new theme or key map needs neither new sources nor a refetch.
-            let sources_changed = symbols_changed
-                || cfg.provider != s.config.provider
-                || cfg.news != s.config.news
-                || cfg.symbols != s.config.symbols;
-            let alerts_changed = cfg.alerts != s.config.alerts || cfg.news != s.config.news;
-            let plan_changed = cfg.refresh_secs != s.config.refresh_secs
-                || cfg.closed_refresh_secs != s.config.closed_refresh_secs
-                || cfg.news_refresh_secs != s.config.news_refresh_secs
-                || cfg.groups != s.config.groups;
+            let changed = crate::config::changes(&s.config, &cfg);
             let group_name = s.config.groups.get(s.group).map(|g| g.name.clone());
             crate::market::news::forget_feeds(&mut s.headlines, &s.config.news.feeds_gone_in(&cfg.news));
             s.news_version += 1;
@@ -115,7 +105,7 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
                 s.stream = super::StreamStatus::default();
                 s.replan_if_live_changed(out);
             }
-            if alerts_changed {
+            if changed.alerts {
                 s.alerts_reconfigured();
             }
             s.group = group_name
@@ -124,13 +114,13 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
                 .min(s.config.groups.len().saturating_sub(1));
             // New sources answer a new plan: whatever the old ones still deliver (a removed feed's
             // late headlines, quotes of a removed symbol) is dropped by its generation.
-            if sources_changed {
+            if changed.sources() {
                 s.generation += 1;
             }
             s.fix_offsets();
-            if sources_changed {
+            if changed.sources() {
                 out.effects.push(Effect::Reconfigure);
-            } else if plan_changed {
+            } else if changed.plan {
                 out.effects.push(Effect::Replan);
             }
         }

@@ -74,7 +74,7 @@ pub struct SourceStatus {
     pub last_ok: Option<DateTime<Utc>>,
     pub error: Option<String>,
     pub retry_at: Option<DateTime<Utc>>,
-    /// A fallback in force ("mainland: Tencent unreachable, using Yahoo (15m delayed)").
+    /// A fallback in force, as the source words it (which source stands in, and why).
     pub note: Option<String>,
 }
 

@@ -5,10 +5,9 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, Utc};
 
 use super::State;
-use crate::config::Mainland;
 use crate::market::exchange::{SessionState, exchange_for};
 use crate::market::stream::{StreamEvent, Tick};
-use crate::market::{PriceSource, Quote, Symbol};
+use crate::market::{Quote, Symbol};
 use crate::msg::{Effect, Outcome};
 
 /// A symbol is live while its last tick is this recent (and its market trades).
@@ -59,8 +58,8 @@ impl State {
         self.planned_live.iter().filter_map(|s| self.quotes.get(s)?.tick_at).min().map(|t| t + LIVE_FOR)
     }
 
-    /// The symbols the stream should follow: everything the refresh task polls, except Shanghai and
-    /// Shenzhen while Tencent quotes them in real time (Yahoo's push of them is 15 minutes late).
+    /// The symbols the stream should follow: everything the refresh task polls, except those a
+    /// source polls in real time (the push of them would only be a late copy).
     pub fn stream_symbols(&self) -> Vec<Symbol> {
         let mut all = self.streamed_from_config();
         for fx in self.fx_symbols() {
@@ -72,9 +71,8 @@ impl State {
     }
 
     fn streamed_from_config(&self) -> Vec<Symbol> {
-        let tencent = !self.demo && self.config.provider.mainland == Mainland::Tencent;
         let mut all = self.config.all_symbols();
-        all.retain(|s| !(tencent && matches!(s.suffix(), Some("SS" | "SZ"))));
+        all.retain(|s| self.demo || !self.config.provider.polled_in_real_time(s));
         all
     }
 
@@ -167,10 +165,10 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
 /// One tick into its symbol's quote; whether anything shown changed. A tick carries only what
 /// moves; the rest of the quote stays the poll's. A symbol not polled yet starts from the tick.
 fn fold(s: &mut State, t: &Tick) -> bool {
-    let (now, demo) = (s.now, s.demo);
+    let now = s.now;
     let session = s.session_of(&t.symbol);
     let e = s.quotes.entry(t.symbol.clone()).or_default();
-    if e.quote.as_ref().is_some_and(|q| q.source == PriceSource::Tencent) {
+    if e.quote.as_ref().is_some_and(|q| q.source.outranks_push()) {
         // A real-time snapshot beats a delayed push.
         return false;
     }
@@ -197,9 +195,7 @@ fn fold(s: &mut State, t: &Tick) -> bool {
     if t.time.is_some() {
         q.time = t.time;
     }
-    if !demo {
-        q.source = PriceSource::YahooStream;
-    }
+    q.source = t.source;
     before != (q.price, q.change, q.change_pct, q.day_high, q.day_low, q.volume)
 }
 

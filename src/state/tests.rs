@@ -1001,6 +1001,7 @@ fn tick(s: &str, price: f64) -> crate::market::stream::Tick {
         day_high: Some(price + 1.0),
         day_low: Some(price - 3.0),
         volume: Some(12_345_678),
+        source: crate::market::PriceSource::YahooStream,
     }
 }
 
@@ -1193,4 +1194,31 @@ fn a_row_sorted_off_the_page_by_its_tick_is_drawn() {
     let out = ticks(&mut s, vec![fall], t0());
     assert!(out.redraw, "the row left the page: the page changed");
     assert_eq!(s.watch_rows().last(), Some(&top));
+}
+
+/// A `[[holidays]]` entry for today, added while New York trades: the sources are rebuilt with the
+/// new calendar and the refresh task gets a plan that polls at the closed rate.
+#[test]
+fn a_holidays_only_edit_reaches_the_plan_and_the_sources() {
+    let mut s = loaded();
+    let nvda_group = s.config.groups.iter().position(|g| g.symbols.contains(&sym("NVDA"))).unwrap();
+    s.group = nvda_group;
+    let trading = |p: &crate::msg::Plan| {
+        p.fast.iter().any(|x| {
+            crate::market::exchange::exchange_for(x.as_str()).state_at(t0(), &p.calendar).is_trading()
+        })
+    };
+    assert!(trading(&s.plan(0)), "New York is open at 10:00 on a Tuesday");
+    let mut cfg = s.config.clone();
+    let holiday = crate::market::calendar::Holiday {
+        exchange: "NY".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        name: "Test day".into(),
+        open: None,
+        close: None,
+    };
+    cfg.calendar = crate::market::calendar::Calendar::with(vec![holiday]);
+    let out = update(&mut s, Msg::Config(Box::new(Ok(cfg))), t0());
+    assert!(out.effects.contains(&Effect::Reconfigure), "{:?}", out.effects);
+    assert!(!trading(&s.plan(0)), "the plan the refresh task gets sees the holiday");
 }

@@ -24,13 +24,12 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
     if rows.is_empty() {
         let msg = if state.headlines.is_empty() {
             let news = &state.config.news;
-            match &state.news_status.error {
-                Some(e) => format!("no headlines: {e}"),
-                None if !state.demo && news.feeds.is_empty() && !news.yahoo_symbols => {
-                    "no feeds configured: add [[news.feeds]] or set news.yahoo_symbols".to_string()
-                }
-                None if state.news_status.last_ok.is_some() => "no headlines yet".to_string(),
-                None => "waiting for headlines…".to_string(),
+            let hint = if state.demo { None } else { news.empty_hint() };
+            match (&state.news_status.error, hint) {
+                (Some(e), _) => format!("no headlines: {e}"),
+                (None, Some(hint)) => hint.to_string(),
+                (None, None) if state.news_status.last_ok.is_some() => "no headlines yet".to_string(),
+                (None, None) => "waiting for headlines…".to_string(),
             }
         } else if let Some(s) = &state.news_filter {
             format!("no headlines about {s} (n or Esc shows all)")

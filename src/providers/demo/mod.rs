@@ -537,6 +537,7 @@ impl StreamSource for DemoMarket {
                                     day_high: q.day_high,
                                     day_low: q.day_low,
                                     volume: q.volume,
+                                    source: PriceSource::Demo,
                                 });
                             }
                         }

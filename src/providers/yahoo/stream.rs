@@ -20,8 +20,8 @@ use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
-use crate::market::Symbol;
 use crate::market::stream::{StreamEvent, Tick};
+use crate::market::{PriceSource, Symbol};
 use crate::present::sanitize::clean;
 use crate::providers::StreamSource;
 
@@ -178,6 +178,7 @@ fn tick(p: &PricingData) -> Result<Tick, DecodeError> {
         day_high: positive(p.day_high),
         day_low: positive(p.day_low),
         volume: (p.day_volume > 0).then_some(p.day_volume as u64),
+        source: PriceSource::YahooStream,
     })
 }
 
@@ -483,6 +484,7 @@ mod tests {
             day_high: Some(188.5),
             day_low: Some(184.02),
             volume: Some(151_234_567),
+            source: PriceSource::YahooStream,
         }
     }
 
