@@ -207,3 +207,51 @@ async fn a_valid_change_fetches_the_new_symbol_once_at_once_and_a_broken_one_kee
     let aapl = log.lock().unwrap().iter().filter(|r| r.contains(&"AAPL".to_string())).count();
     assert_eq!(aapl, 1, "the new symbol was fetched once, not on every poll: {:?}", log.lock().unwrap());
 }
+
+/// The defect of issue 30: with New York open and quotes every 5 s, a `[[holidays]]` entry for
+/// today added to the file must bring the refresh down to the closed rate (one a minute), not only
+/// change the clock in the header.
+#[tokio::test(start_paused = true)]
+async fn a_holiday_added_while_the_market_trades_slows_the_polling_to_the_closed_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let base = format!("refresh_secs = 5\nclosed_refresh_secs = 60\n{}", group_file(&["NVDA"]));
+    std::fs::write(&path, &base).unwrap();
+    let config = chiptape::config::load_file(&path).unwrap();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (tx, _requests) = mpsc::unbounded_channel();
+    let providers = Providers {
+        quotes: Arc::new(Recorder { log: log.clone(), tx }),
+        news: Arc::new(NoNews),
+        charts: Arc::new(NoNews),
+        stream: None,
+        learned: Default::default(),
+        demo: false,
+    };
+    // Tuesday 10:00 in New York.
+    let clock = Arc::new(ShiftedClock::starting_at("2026-11-24T15:00:00Z".parse().unwrap()));
+    let (control_tx, control_rx) = mpsc::unbounded_channel();
+    let mut rt = Runtime::new(providers, clock.clone(), control_rx);
+    rt.config_path = Some(path.clone());
+    rt.watch_every = EVERY;
+    rt.rebuild = Some(Arc::new(move |_, _, current| current.clone()));
+    let state = State::new(config, false, "2026-11-24T15:00:00Z".parse().unwrap());
+    let app = tokio::spawn(async move {
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        run(&mut terminal, futures::stream::pending, state, rt).await.unwrap();
+    });
+    let count = || log.lock().unwrap().len();
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    let open = count();
+    assert!(open >= 4, "the open rate: {open} requests in 20 s");
+
+    let holiday = "[[holidays]]\nexchange = \"NY\"\ndate = \"2026-11-24\"\nname = \"Test day\"\n";
+    std::fs::write(&path, format!("{base}{holiday}")).unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after_edit = count();
+    tokio::time::sleep(Duration::from_secs(120)).await;
+    let closed = count() - after_edit;
+    assert!(closed <= 2, "the closed rate is one a minute: {closed} requests in 120 s");
+    control_tx.send(Msg::Shutdown).unwrap();
+    app.await.unwrap();
+}
