@@ -206,7 +206,7 @@ fn detail_of(symbol: &str, w: u16, h: u16) -> String {
         update(&mut s, Msg::Key(Key::ch('j')), t0());
     }
     update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
-    assert_eq!(s.detail.as_ref().unwrap().symbol.as_str(), symbol, "{rows:?}");
+    assert_eq!(s.detail().unwrap().symbol.as_str(), symbol, "{rows:?}");
     text(&draw(&s, w, h))
 }
 
@@ -241,7 +241,7 @@ fn detail_at_40x12_still_says_something() {
 fn detail_draws_at_every_size() {
     let mut s = loaded(120, 50);
     update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
-    let sym = s.detail.as_ref().unwrap().symbol.to_string();
+    let sym = s.detail().unwrap().symbol.to_string();
     for w in (1..=120).step_by(3) {
         for h in 1..=50 {
             update(&mut s, Msg::Resize(w, h), t0());

@@ -166,7 +166,8 @@ actions! {
     Activate => "activate", "detail / open headline";
     OpenLink => "open_link", "open headline in browser";
     FilterSymbol => "filter_symbol", "headlines of selected symbol";
-    Search => "search", "search (Esc clears)";
+    // The name users write stays "search": `/` filters the rows and headlines in view.
+    Filter => "search", "search (Esc clears)";
     Sort => "sort", "sort: change % / symbol / yours";
     SortReverse => "sort_reverse", "reverse sort";
     Refresh => "refresh", "refresh now";
@@ -210,7 +211,7 @@ fn default_bindings() -> Vec<(Key, Action)> {
         (Key::plain(K::Enter), Activate),
         (Key::ch('o'), OpenLink),
         (Key::ch('n'), FilterSymbol),
-        (Key::ch('/'), Search),
+        (Key::ch('/'), Filter),
         (Key::ch('s'), Sort),
         (Key::ch('S'), SortReverse),
         (Key::ch('r'), Refresh),

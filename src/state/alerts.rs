@@ -27,8 +27,7 @@ pub struct Alerts {
     /// The next headlines are a baseline (at start, after a config change): seen, never fired, so
     /// a feed's first 500 old items are no alert storm.
     pub baseline: bool,
-    /// The alert log is open, with this entry selected (0 = newest).
-    pub open: bool,
+    /// The alert log's selected entry (0 = newest).
     pub cursor: usize,
 }
 
@@ -150,7 +149,7 @@ impl State {
 
     /// The log is open: everything in it has been seen.
     pub(super) fn open_alert_log(&mut self) {
-        self.alerts.open = true;
+        self.open(super::Overlay::AlertLog);
         self.alerts.cursor = 0;
         self.alerts.marked.clear();
         self.alerts.marked_headlines.clear();

@@ -14,7 +14,7 @@ use crate::market::exchange::Exchange;
 pub struct WatchKey {
     pub config: u64,
     pub group: usize,
-    pub search: String,
+    pub filter: String,
     pub sort: SortKey,
     pub reverse: bool,
     pub quotes: u64,
@@ -25,8 +25,8 @@ pub struct WatchKey {
 pub struct NewsKey {
     pub config: u64,
     pub news: u64,
-    pub search: String,
-    pub filter: Option<Symbol>,
+    pub filter: String,
+    pub symbol: Option<Symbol>,
 }
 
 type Kept<K, V> = Mutex<Option<(K, V)>>;

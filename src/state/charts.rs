@@ -90,7 +90,7 @@ impl State {
 
     pub fn shows_sparklines(&self) -> bool {
         let inner = self.layout().watch.width.saturating_sub(2) as usize;
-        self.detail.is_none() && self.watch_columns(inner).iter().any(|(c, _)| *c == Col::Trend)
+        self.detail().is_none() && self.watch_columns(inner).iter().any(|(c, _)| *c == Col::Trend)
     }
 
     /// Fetched within `secs`. A fetch "in the future" (the wall clock went back) is not fresh: it
@@ -106,7 +106,7 @@ impl State {
     /// sparklines of the rows in view. Nothing is fetched for rows off screen.
     pub fn wanted_series(&self) -> Vec<(Symbol, ChartRange)> {
         let mut out = Vec::new();
-        if let Some(d) = &self.detail {
+        if let Some(d) = self.detail() {
             let key = (d.symbol.clone(), d.range);
             if !self.is_fresh(&key, DETAIL_FRESH) {
                 out.push(key);
@@ -127,6 +127,6 @@ impl State {
     }
 
     pub fn open_detail(&mut self, symbol: Symbol) {
-        self.detail = Some(Detail { symbol, range: ChartRange::D1 });
+        self.open(super::Overlay::Detail(Detail { symbol, range: ChartRange::D1 }));
     }
 }

@@ -8,6 +8,7 @@ pub mod columns;
 mod data;
 mod input;
 pub mod layout;
+mod overlay;
 mod portfolio;
 mod rows;
 pub mod stream;
@@ -30,6 +31,7 @@ use crate::state::layout::Layout;
 
 pub use alerts::{Alerts, message as alert_message};
 pub use charts::{Detail, SeriesEntry};
+pub use overlay::{Overlay, Prompt};
 pub use rows::{NewsRows, SortKey};
 pub use stream::StreamStatus;
 
@@ -39,15 +41,6 @@ struct ShownTimes {
     clocks: Arc<[&'static Exchange]>,
     ages: Vec<DateTime<Utc>>,
     countdowns: Vec<DateTime<Utc>>,
-}
-
-/// A question in the status bar that takes the keyboard until answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Prompt {
-    /// Symbols to add to the group in view, typed comma-separated.
-    Add(String),
-    /// y/n before a symbol leaves the group in view.
-    Remove(Symbol),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,18 +99,16 @@ pub struct State {
     pub news: Cursor<String>,
     pub sort: SortKey,
     pub sort_reverse: bool,
-    pub search: String,
-    pub searching: bool,
-    pub prompt: Option<Prompt>,
-    /// The detail view of one symbol, over the lists while open.
-    pub detail: Option<Detail>,
+    /// The row filter: rows and headlines that match it (symbol, name, alias, title).
+    pub filter: String,
+    /// Open overlays, the top one last: it takes the keys.
+    pub overlays: Vec<Overlay>,
     /// Series by (symbol, range): sparklines and charts.
     pub series: HashMap<(Symbol, ChartRange), SeriesEntry>,
     /// Series asked for and not answered yet: each is asked for once.
     pub series_inflight: HashSet<(Symbol, ChartRange)>,
     pub news_filter: Option<Symbol>,
     pub paused: bool,
-    pub help: bool,
     /// Bumped whenever the set of symbols changes, so late answers to an old plan are dropped.
     pub generation: u64,
     /// A one-off message in the status bar (a refused link, a feature not there yet).
@@ -159,15 +150,12 @@ impl State {
             news: Cursor::default(),
             sort: SortKey::User,
             sort_reverse: false,
-            search: String::new(),
-            searching: false,
-            prompt: None,
-            detail: None,
+            filter: String::new(),
+            overlays: Vec::new(),
             series: HashMap::new(),
             series_inflight: HashSet::new(),
             news_filter: None,
             paused: false,
-            help: false,
             generation: 1,
             notice: None,
             config_error: None,
@@ -216,6 +204,12 @@ impl State {
         out
     }
 
+    /// The headlines the detail view lists under its numbers, newest first: the view draws them
+    /// and the clock wakes for their ages from this one list.
+    pub fn detail_headlines<'a>(&'a self, d: &'a Detail) -> impl Iterator<Item = &'a Headline> + 'a {
+        self.headlines.iter().filter(|h| h.symbols.contains(&d.symbol))
+    }
+
     /// The name to show for `sym`: the config's, else the one its quote brought.
     pub fn name_of(&self, sym: &Symbol) -> Option<&str> {
         self.config.name_of(sym).or_else(|| self.quotes.get(sym)?.quote.as_ref()?.name.as_deref())
@@ -245,14 +239,10 @@ impl State {
             countdowns.extend(self.stream.retry_at);
         }
         let layout = self.layout();
-        match &self.detail {
+        match self.detail() {
             // The detail view lists the symbol's headlines under its numbers: at most a pane's height.
             Some(d) => ages.extend(
-                self.headlines
-                    .iter()
-                    .filter(|h| h.symbols.contains(&d.symbol))
-                    .take(layout.watch.height as usize)
-                    .filter_map(|h| h.published),
+                self.detail_headlines(d).take(layout.watch.height as usize).filter_map(|h| h.published),
             ),
             None => {
                 ages.extend(

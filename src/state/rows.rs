@@ -51,7 +51,7 @@ impl State {
         let key = WatchKey {
             config: self.config_version,
             group: self.group,
-            search: self.search.clone(),
+            filter: self.filter.clone(),
             sort: self.sort,
             reverse: self.sort_reverse,
             // The order by change follows the prices; the others do not.
@@ -66,7 +66,7 @@ impl State {
     }
 
     fn compute_watch_rows(&self) -> Arc<[Symbol]> {
-        let q = self.search.trim().to_lowercase();
+        let q = self.filter.trim().to_lowercase();
         let mut rows: Vec<&Symbol> =
             self.group_symbols().iter().filter(|s| q.is_empty() || self.symbol_matches(s, &q)).collect();
         let pct = |s: &Symbol| self.quotes.get(s).and_then(|e| e.quote.as_ref()).and_then(|q| q.change_pct);
@@ -82,14 +82,14 @@ impl State {
         rows.into_iter().cloned().collect()
     }
 
-    /// The headline rows: filtered by the search and by the `n` symbol filter; kept like the
+    /// The headline rows: filtered by the row filter and by the `n` symbol filter; kept like the
     /// watchlist's.
     pub fn news_rows(&self) -> NewsRows<'_> {
         let key = NewsKey {
             config: self.config_version,
             news: self.news_version,
-            search: self.search.clone(),
-            filter: self.news_filter.clone(),
+            filter: self.filter.clone(),
+            symbol: self.news_filter.clone(),
         };
         let idx = self.rows.news(key, || {
             self.rows.count_headlines(self.headlines.len());
@@ -100,7 +100,7 @@ impl State {
     }
 
     fn compute_news_rows(&self) -> Arc<[usize]> {
-        let q = self.search.trim().to_lowercase();
+        let q = self.filter.trim().to_lowercase();
         self.headlines
             .iter()
             .enumerate()

@@ -90,7 +90,7 @@ impl State {
     /// What a change of price can show on: the detail view's symbol, or the rows in view and
     /// everything the positions' summary is computed from.
     fn in_view(&self) -> Vec<Symbol> {
-        if let Some(d) = &self.detail {
+        if let Some(d) = self.detail() {
             return vec![d.symbol.clone()];
         }
         let mut shown: Vec<Symbol> =

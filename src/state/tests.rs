@@ -124,12 +124,12 @@ fn group_switching_by_brackets_and_numbers() {
 fn search_filters_both_panes_and_captures_keys() {
     let mut s = loaded();
     ch(&mut s, '/');
-    assert!(s.searching);
+    assert!(s.filtering());
     for c in "smic".chars() {
         let out = ch(&mut s, c);
         assert!(out.effects.is_empty());
     }
-    assert_eq!(s.search, "smic");
+    assert_eq!(s.filter, "smic");
     let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
     assert_eq!(rows, vec!["0981.HK", "688981.SS"]);
     assert!(!s.news_rows().is_empty());
@@ -138,21 +138,21 @@ fn search_filters_both_panes_and_captures_keys() {
     // q is text while the prompt is open.
     let out = ch(&mut s, 'q');
     assert!(!out.effects.contains(&Effect::Quit));
-    assert_eq!(s.search, "smicq");
+    assert_eq!(s.filter, "smicq");
     press(&mut s, Key::plain(KeyCode::Backspace));
     press(&mut s, Key::plain(KeyCode::Enter));
-    assert!(!s.searching);
-    assert_eq!(s.search, "smic", "Enter keeps the filter");
+    assert!(!s.filtering());
+    assert_eq!(s.filter, "smic", "Enter keeps the filter");
     ch(&mut s, 'j');
     assert_eq!(selected(&s), "688981.SS", "keys act again after Enter");
     press(&mut s, Key::plain(KeyCode::Esc));
-    assert_eq!(s.search, "");
+    assert_eq!(s.filter, "");
     assert_eq!(s.watch_rows().len(), s.group_symbols().len());
     // Esc while typing clears at once.
     ch(&mut s, '/');
     ch(&mut s, 'x');
     press(&mut s, Key::plain(KeyCode::Esc));
-    assert!(!s.searching && s.search.is_empty());
+    assert!(!s.filtering() && s.filter.is_empty());
 }
 
 #[test]
@@ -229,15 +229,15 @@ fn pause_replans_and_refresh_asks_for_data() {
 fn help_opens_and_swallows_keys() {
     let mut s = loaded();
     ch(&mut s, '?');
-    assert!(s.help);
+    assert!(s.help_open());
     ch(&mut s, 'j');
     assert_eq!(selected(&s), "0981.HK", "keys do not reach the list under the help");
     let out = ch(&mut s, 'q');
-    assert!(!s.help, "q closes the help first");
+    assert!(!s.help_open(), "q closes the help first");
     assert!(!out.effects.contains(&Effect::Quit));
     ch(&mut s, '?');
     press(&mut s, Key::plain(KeyCode::Esc));
-    assert!(!s.help);
+    assert!(!s.help_open());
 }
 
 #[test]
@@ -445,13 +445,13 @@ fn add_prompt_takes_text_and_asks_for_the_edit() {
     let mut s = loaded();
     ch(&mut s, ']');
     ch(&mut s, 'a');
-    assert_eq!(s.prompt, Some(Prompt::Add(String::new())));
+    assert_eq!(s.prompt(), Some(&Prompt::Add(String::new())));
     for c in "nvda, 0700.hk q".chars() {
         let out = ch(&mut s, c);
         assert!(out.effects.is_empty(), "keys are text while the prompt is open (even q)");
     }
     let out = press(&mut s, Key::plain(KeyCode::Enter));
-    assert_eq!(s.prompt, None);
+    assert_eq!(s.prompt(), None);
     assert_eq!(
         out.effects,
         vec![Effect::AddSymbols {
@@ -471,9 +471,9 @@ fn add_prompt_refuses_bad_symbols_and_esc_cancels() {
     let out = press(&mut s, Key::plain(KeyCode::Enter));
     assert!(out.effects.is_empty());
     assert!(s.notice.as_deref().unwrap().contains("DA!"), "{:?}", s.notice);
-    assert!(matches!(s.prompt, Some(Prompt::Add(_))), "the prompt stays open to fix the text");
+    assert!(matches!(s.prompt(), Some(Prompt::Add(_))), "the prompt stays open to fix the text");
     press(&mut s, Key::plain(KeyCode::Esc));
-    assert_eq!(s.prompt, None);
+    assert_eq!(s.prompt(), None);
 }
 
 #[test]
@@ -481,10 +481,10 @@ fn remove_asks_first() {
     let mut s = loaded();
     ch(&mut s, 'j');
     ch(&mut s, 'd');
-    assert_eq!(s.prompt, Some(Prompt::Remove(sym("688981.SS"))));
+    assert_eq!(s.prompt(), Some(&Prompt::Remove(sym("688981.SS"))));
     assert!(ch(&mut s, 'x').effects.is_empty(), "only y or n answer");
     assert!(ch(&mut s, 'n').effects.is_empty());
-    assert_eq!(s.prompt, None);
+    assert_eq!(s.prompt(), None);
     ch(&mut s, 'd');
     let out = ch(&mut s, 'y');
     assert_eq!(
@@ -660,7 +660,7 @@ fn detail_view_ages_update() {
     h.published = Some(now - chrono::Duration::seconds(330));
     s.headlines = vec![h];
     press(&mut s, Key::plain(KeyCode::Enter));
-    assert_eq!(s.detail.as_ref().map(|d| d.symbol.clone()), Some(sym));
+    assert_eq!(s.detail().map(|d| d.symbol.clone()), Some(sym));
     s.quote_status.last_ok = None;
     s.news_status.last_ok = None;
     update(&mut s, Msg::Tick, now);
@@ -901,7 +901,7 @@ mod alerts {
         news(&mut s, vec![h]);
         assert!(!s.alerts.marked_headlines.is_empty());
         ch(&mut s, 'A');
-        assert!(s.alerts.open && s.alerts.marked_headlines.is_empty());
+        assert!(s.alert_log_open() && s.alerts.marked_headlines.is_empty());
         assert_eq!(s.alerts.cursor, 0);
         let out = press(&mut s, Key::plain(KeyCode::Enter));
         assert!(
@@ -914,7 +914,7 @@ mod alerts {
         assert!(!out.effects.iter().any(|e| matches!(e, Effect::OpenLink(_))));
         assert_eq!(s.notice.as_deref(), Some("a price alert has no link to open"));
         assert!(ch(&mut s, 'q').effects.is_empty(), "q closes the log, it does not quit");
-        assert!(!s.alerts.open);
+        assert!(!s.alert_log_open());
     }
 }
 
@@ -1221,4 +1221,24 @@ fn a_holidays_only_edit_reaches_the_plan_and_the_sources() {
     let out = update(&mut s, Msg::Config(Box::new(Ok(cfg))), t0());
     assert!(out.effects.contains(&Effect::Reconfigure), "{:?}", out.effects);
     assert!(!trading(&s.plan(0)), "the plan the refresh task gets sees the holiday");
+}
+
+/// Overlays stack: help opened over the detail view closes back to it, and a key reaches only the
+/// overlay on top.
+#[test]
+fn help_over_the_detail_view_closes_back_to_it() {
+    let mut s = loaded();
+    press(&mut s, Key::plain(KeyCode::Enter));
+    let sym = s.detail().map(|d| d.symbol.clone()).expect("the detail view is open");
+    ch(&mut s, '?');
+    assert!(s.help_open() && s.detail().is_some());
+    assert_eq!(s.overlay(), Some(&Overlay::Help), "help is on top");
+    // A range key goes to the help (which ignores it), not to the chart under it.
+    ch(&mut s, '3');
+    assert_eq!(s.detail().unwrap().range, ChartRange::D1);
+    press(&mut s, Key::plain(KeyCode::Esc));
+    assert!(!s.help_open());
+    assert_eq!(s.detail().map(|d| d.symbol.clone()), Some(sym), "back on the chart");
+    press(&mut s, Key::plain(KeyCode::Esc));
+    assert!(s.detail().is_none() && s.overlay().is_none());
 }

@@ -216,7 +216,7 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
             w,
         ));
     }
-    let about: Vec<_> = state.headlines.iter().filter(|h| h.symbols.contains(&d.symbol)).collect();
+    let about: Vec<_> = state.detail_headlines(d).collect();
     let room = (area.height as usize).saturating_sub(lines.len() + 1);
     if room > 0 && !about.is_empty() {
         lines.push(Line::styled(fit("Headlines", w), theme.header));

@@ -45,7 +45,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     }
     header::tabs(state, &theme, frame, rect(layout.tabs));
     header::clocks(state, &theme, frame, rect(layout.clocks));
-    match &state.detail {
+    match state.detail() {
         Some(d) => detail::draw(state, d, &theme, frame, rect(layout.watch.union(layout.news))),
         None => {
             watchlist::draw(state, &theme, frame, rect(layout.watch));
@@ -53,10 +53,10 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
     }
     status::draw(state, &theme, frame, rect(layout.status));
-    if state.alerts.open {
+    if state.alert_log_open() {
         alerts::draw(state, &theme, frame, area);
     }
-    if state.help {
+    if state.help_open() {
         help::draw(state, &theme, frame, area);
     }
 }

@@ -34,7 +34,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
         } else if let Some(s) = &state.news_filter {
             format!("no headlines about {s} (n or Esc shows all)")
         } else {
-            format!("no headline matches \"{}\"", state.search)
+            format!("no headline matches \"{}\"", state.filter)
         };
         lines.push(Line::styled(fit(&msg, w), theme.dim));
     }

@@ -63,7 +63,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let hint = |a: Action, what: &str| state.config.keys.hint(a).map(|k| format!("{k} {what}"));
     let hints: Vec<String> =
-        [hint(Action::Help, "help"), hint(Action::Search, "search"), hint(Action::Quit, "quit")]
+        [hint(Action::Help, "help"), hint(Action::Filter, "search"), hint(Action::Quit, "quit")]
             .into_iter()
             .flatten()
             .collect();
@@ -78,7 +78,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::styled(" PAUSED ", theme.badge));
         left.push(Span::raw(" "));
     }
-    if let Some(p) = &state.prompt {
+    if let Some(p) = state.prompt() {
         let group = state.config.groups.get(state.group).map_or("", |g| g.name.as_str());
         match p {
             Prompt::Add(text) => {
@@ -89,8 +89,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 left.push(Span::styled(format!("remove {sym} from {group}? y/n"), theme.accent));
             }
         }
-    } else if state.searching {
-        left.push(Span::styled(format!("/{}▏", state.search), theme.accent));
+    } else if state.filtering() {
+        left.push(Span::styled(format!("/{}▏", state.filter), theme.accent));
         left.push(Span::styled("  Enter keep · Esc clear", theme.dim));
     } else if let Some(n) = &state.notice {
         left.push(Span::styled(one_line(n), theme.accent));
@@ -98,8 +98,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::styled(format!("config: {}", one_line(e)), theme.error));
     } else {
         // A kept filter is named first; the sources' state still shows beside it.
-        if !state.search.is_empty() {
-            left.push(Span::styled(format!("/{} ", state.search), theme.accent));
+        if !state.filter.is_empty() {
+            left.push(Span::styled(format!("/{} ", state.filter), theme.accent));
         }
         let (q, qerr) = source_text(&state.quote_status, "quotes", state.now);
         let (n, nerr) = source_text(&state.news_status, "news", state.now);

@@ -46,7 +46,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         let msg = if state.group_symbols().is_empty() {
             "no symbols in this group (add them in the config file)".to_string()
         } else {
-            format!("no symbol matches \"{}\"", state.search)
+            format!("no symbol matches \"{}\"", state.filter)
         };
         lines.push(Line::styled(fit(&msg, inner.width as usize), theme.dim));
     }

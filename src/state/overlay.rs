@@ -1,0 +1,78 @@
+//! What is drawn over the lists and takes the keyboard first. One stack: the top gets the keys, and
+//! closing it gives them back to what is under it (help opened over the detail view returns there).
+
+use super::{Detail, State};
+use crate::market::Symbol;
+
+/// A question in the status bar that takes the keyboard until answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    /// Symbols to add to the group in view, typed comma-separated.
+    Add(String),
+    /// y/n before a symbol leaves the group in view.
+    Remove(Symbol),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    /// The chart and numbers of one symbol, over both lists.
+    Detail(Detail),
+    /// The key map (`?`).
+    Help,
+    /// What fired, newest first (`A`).
+    AlertLog,
+    Prompt(Prompt),
+    /// The row filter's text is being typed (`/`); the filter itself stays after Enter.
+    Filter,
+}
+
+impl State {
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlays.last()
+    }
+
+    /// Put `o` on top. One of a kind: opening what is already open brings nothing new.
+    pub(super) fn open(&mut self, o: Overlay) {
+        self.overlays.retain(|x| std::mem::discriminant(x) != std::mem::discriminant(&o));
+        self.overlays.push(o);
+    }
+
+    /// Close the top overlay.
+    pub(super) fn close(&mut self) {
+        self.overlays.pop();
+    }
+
+    pub fn detail(&self) -> Option<&Detail> {
+        self.overlays.iter().find_map(|o| match o {
+            Overlay::Detail(d) => Some(d),
+            _ => None,
+        })
+    }
+
+    pub(super) fn detail_mut(&mut self) -> Option<&mut Detail> {
+        self.overlays.iter_mut().find_map(|o| match o {
+            Overlay::Detail(d) => Some(d),
+            _ => None,
+        })
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.overlays.contains(&Overlay::Help)
+    }
+
+    pub fn alert_log_open(&self) -> bool {
+        self.overlays.contains(&Overlay::AlertLog)
+    }
+
+    /// The filter's text is being typed.
+    pub fn filtering(&self) -> bool {
+        self.overlay() == Some(&Overlay::Filter)
+    }
+
+    pub fn prompt(&self) -> Option<&Prompt> {
+        match self.overlay() {
+            Some(Overlay::Prompt(p)) => Some(p),
+            _ => None,
+        }
+    }
+}
