@@ -10,7 +10,7 @@ use chiptape::app::{Runtime, run};
 use chiptape::config::Key;
 use chiptape::market::clock::{Clock, ShiftedClock};
 use chiptape::msg::Msg;
-use chiptape::state::cache::Work;
+use chiptape::state::memo::Work;
 use chiptape::state::{State, update};
 use common::backend::SharedBackend;
 use common::scale;

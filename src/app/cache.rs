@@ -65,12 +65,12 @@ fn stories(state: &State, now: DateTime<Utc>) -> Stories {
     let ids: HashSet<&str> = state.headlines.iter().map(|h| h.id.as_str()).collect();
     let mut read: Vec<String> = state.read.iter().filter(|id| ids.contains(id.as_str())).cloned().collect();
     read.sort();
-    Stories { schema: SCHEMA, saved_at: Some(now), headlines: state.headlines.clone(), read }
+    Stories { schema: SCHEMA, saved_at: Some(now), headlines: state.headlines.to_vec(), read }
 }
 
 /// What decides the news file: the headlines (versioned) and the read marks (which only grow).
 fn news_key(state: &State) -> (u64, usize) {
-    (state.news_version, state.read.len())
+    (state.headlines.version(), state.read.len())
 }
 
 /// Put cached data into a state that has none yet: every quote marked as cached (stale, with its
@@ -106,11 +106,8 @@ pub fn restore(state: &mut State, contents: Contents) {
     crate::market::news::forget_feeds(&mut headlines, &gone);
     headlines.truncate(news.max_items);
     let ids: HashSet<String> = headlines.iter().map(|h| h.id.clone()).collect();
-    state.headlines = headlines;
+    *state.headlines = headlines;
     state.read.extend(contents.read.into_iter().filter(|id| ids.contains(id)));
-    // The kept row lists were made from what was there before.
-    state.quotes_version += 1;
-    state.news_version += 1;
     // What fired before the restart and still held then is not fired again by the same condition.
     let keys: HashSet<String> = state.config.alerts.iter().map(crate::market::alerts::Alert::key).collect();
     for k in contents.alerts_fired.into_iter().filter(|k| keys.contains(k)) {
@@ -293,7 +290,7 @@ mod tests {
                 QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false, tick_at: None },
             );
         }
-        s.headlines = vec![story(1, "Wire"), story(2, "Gone feed"), story(3, crate::config::YAHOO_FEED)];
+        *s.headlines = vec![story(1, "Wire"), story(2, "Gone feed"), story(3, crate::config::YAHOO_FEED)];
         s.read = s.headlines.iter().map(|h| h.id.clone()).chain(["stray".to_string()]).collect();
         let snap = snapshot(&s, now);
         assert_eq!(snap.quotes.len(), 1, "only symbols the config watches");
@@ -326,7 +323,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::at(dir.path().join("cache.json"));
         let mut s = State::new(builtin(), false, now);
-        s.headlines = vec![story(1, "Wire"), story(2, "Wire")];
+        *s.headlines = vec![story(1, "Wire"), story(2, "Wire")];
         let last = LastSnapshot::default();
         let mut saver = Saver::new(cache.clone(), last.clone());
         saver.changed();

@@ -292,7 +292,7 @@ where
         if let Some(rebuild) = &self.rt.rebuild {
             self.rt.providers = rebuild(&self.state.config, &self.built_from, &self.rt.providers);
         }
-        self.built_from = self.state.config.clone();
+        self.built_from = (*self.state.config).clone();
         let plan = self.state.plan(self.refresh_seq);
         // The old task goes first: its late answers carry the old generation anyway.
         self.refresher = Refresher::start(&self.rt.providers, &self.rt.clock, plan, self.data_tx.clone());

@@ -166,7 +166,7 @@ where
         make_events,
         events,
         input_open: true,
-        built_from: state.config.clone(),
+        built_from: (*state.config).clone(),
         state,
         rt,
         stats: Stats::default(),

@@ -35,7 +35,6 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                     Err(err) => e.error = Some(err),
                 }
             }
-            s.quotes_version += 1;
             s.quote_status.label = source;
             s.quote_status.note = note;
             s.quote_status.last_ok = Some(d.at);
@@ -65,7 +64,6 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             let answered = !headlines.is_empty() || errors.is_empty();
             let known: std::collections::HashSet<String> = s.headlines.iter().map(|h| h.id.clone()).collect();
             crate::market::news::merge(&mut s.headlines, headlines, s.config.news.max_items, Some(d.at));
-            s.news_version += 1;
             let new: Vec<crate::market::Headline> =
                 s.headlines.iter().filter(|h| !known.contains(&h.id)).cloned().collect();
             if answered {
@@ -96,9 +94,7 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
             let changed = crate::config::changes(&s.config, &cfg);
             let group_name = s.config.groups.get(s.group).map(|g| g.name.clone());
             crate::market::news::forget_feeds(&mut s.headlines, &s.config.news.feeds_gone_in(&cfg.news));
-            s.news_version += 1;
-            s.config = cfg;
-            s.config_version += 1;
+            *s.config = cfg;
             s.config_error = None;
             if !s.config.provider.stream {
                 // The stream task is stopped with it: no row stays "live".

@@ -1,17 +1,18 @@
 //! Everything the screen shows, and the pure `update` that changes it. No I/O, no clock of its own.
 
 mod alerts;
-pub mod cache;
 mod calendar;
 mod charts;
 pub mod columns;
 mod data;
 mod input;
 pub mod layout;
+pub mod memo;
 mod overlay;
 mod portfolio;
 mod rows;
 pub mod stream;
+mod versioned;
 
 pub use input::is_web_link;
 
@@ -34,6 +35,7 @@ pub use charts::{Detail, SeriesEntry};
 pub use overlay::{Overlay, Prompt};
 pub use rows::{NewsRows, SortKey};
 pub use stream::StreamStatus;
+pub use versioned::Versioned;
 
 /// See `State::shown_times`.
 #[derive(Debug, Clone, Default)]
@@ -80,7 +82,8 @@ pub struct Cursor<K> {
 
 #[derive(Debug, Clone)]
 pub struct State {
-    pub config: Config,
+    /// Versioned, as `quotes` and `headlines`: the kept row lists follow their changes.
+    pub config: Versioned<Config>,
     pub demo: bool,
     /// NO_COLOR was set: the mono theme whatever the config says.
     pub no_color: bool,
@@ -89,10 +92,10 @@ pub struct State {
     pub now: DateTime<Utc>,
     pub group: usize,
     pub focus: Focus,
-    pub quotes: HashMap<Symbol, QuoteEntry>,
+    pub quotes: Versioned<HashMap<Symbol, QuoteEntry>>,
     pub quote_status: SourceStatus,
     pub news_status: SourceStatus,
-    pub headlines: Vec<Headline>,
+    pub headlines: Versioned<Vec<Headline>>,
     /// Ids of the headlines read (`Headline::id`).
     pub read: HashSet<String>,
     pub watch: Cursor<Symbol>,
@@ -121,11 +124,7 @@ pub struct State {
     pub stream: StreamStatus,
     /// The live symbols the last plan was made with.
     pub planned_live: std::collections::BTreeSet<Symbol>,
-    /// Bumped when quotes, headlines or the config change: the kept row lists follow them.
-    pub quotes_version: u64,
-    pub news_version: u64,
-    pub config_version: u64,
-    pub rows: cache::RowCache,
+    pub rows: memo::RowCache,
     time_sig: u64,
     /// The times on screen as of the last update: the loop asks when the next one changes.
     shown: ShownTimes,
@@ -134,17 +133,17 @@ pub struct State {
 impl State {
     pub fn new(config: Config, demo: bool, now: DateTime<Utc>) -> State {
         let mut s = State {
-            config,
+            config: Versioned::new(config),
             demo,
             no_color: false,
             size: (80, 24),
             now,
             group: 0,
             focus: Focus::Watchlist,
-            quotes: HashMap::new(),
+            quotes: Versioned::default(),
             quote_status: SourceStatus::default(),
             news_status: SourceStatus::default(),
-            headlines: Vec::new(),
+            headlines: Versioned::default(),
             read: HashSet::new(),
             watch: Cursor::default(),
             news: Cursor::default(),
@@ -163,9 +162,6 @@ impl State {
             calendar_noted: HashSet::new(),
             stream: StreamStatus::default(),
             planned_live: Default::default(),
-            quotes_version: 0,
-            news_version: 0,
-            config_version: 0,
             rows: Default::default(),
             time_sig: 0,
             shown: ShownTimes::default(),
@@ -185,7 +181,7 @@ impl State {
     /// Exchanges of the group in view, each once, in the order their symbols appear. Kept: the
     /// clocks, the time signature and the calendar notes ask on every key press and tick.
     pub fn exchanges_in_view(&self) -> Arc<[&'static Exchange]> {
-        let kept = self.rows.exchanges((self.config_version, self.group), || {
+        let kept = self.rows.exchanges((self.config.version(), self.group), || {
             self.rows.count_symbols(self.group_symbols().len());
             self.compute_exchanges_in_view().into()
         });

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::cache::{NewsKey, WatchKey};
+use super::memo::{NewsKey, WatchKey};
 use super::{Cursor, Focus, State};
 use crate::market::{Headline, Symbol, known_first};
 
@@ -49,13 +49,13 @@ impl State {
     /// out once per change of what decides them, so a key press costs the same for any list length.
     pub fn watch_rows(&self) -> Arc<[Symbol]> {
         let key = WatchKey {
-            config: self.config_version,
+            config: self.config.version(),
             group: self.group,
             filter: self.filter.clone(),
             sort: self.sort,
             reverse: self.sort_reverse,
             // The order by change follows the prices; the others do not.
-            quotes: if self.sort == SortKey::ChangePct { self.quotes_version } else { 0 },
+            quotes: if self.sort == SortKey::ChangePct { self.quotes.version() } else { 0 },
         };
         let rows = self.rows.watch(key, || {
             self.rows.count_symbols(self.group_symbols().len());
@@ -86,8 +86,8 @@ impl State {
     /// watchlist's.
     pub fn news_rows(&self) -> NewsRows<'_> {
         let key = NewsKey {
-            config: self.config_version,
-            news: self.news_version,
+            config: self.config.version(),
+            news: self.headlines.version(),
             filter: self.filter.clone(),
             symbol: self.news_filter.clone(),
         };
@@ -118,7 +118,7 @@ impl State {
     /// Unread headlines about `sym`, for the watchlist badge: counted for every symbol at once, once
     /// per change of the headlines or the read marks.
     pub fn unread_about(&self, sym: &Symbol) -> usize {
-        let counts = self.rows.unread((self.news_version, self.read.len()), || {
+        let counts = self.rows.unread((self.headlines.version(), self.read.len()), || {
             self.rows.count_headlines(self.headlines.len());
             let mut counts: HashMap<Symbol, usize> = HashMap::new();
             for h in self.headlines.iter().filter(|h| !self.read.contains(&h.id)) {

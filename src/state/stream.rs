@@ -106,7 +106,8 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
         StreamEvent::Ticks(ticks) => {
             // Only what we asked for: a late tick of a removed symbol, or a server pushing ids of
             // its own, must not grow the quotes.
-            let listed = s.rows.streamed(s.config_version, || s.streamed_from_config().into_iter().collect());
+            let listed =
+                s.rows.streamed(s.config.version(), || s.streamed_from_config().into_iter().collect());
             let fx = s.fx_symbols();
             let wanted = |sym: &Symbol| listed.contains(sym) || fx.contains(sym);
             let before = s.in_view();
@@ -119,7 +120,6 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
             if changed.is_empty() {
                 return;
             }
-            s.quotes_version += 1;
             out.effects.push(Effect::SaveCache);
             // A row sorted off the page by its new change counts too, and the cursor stays in view.
             s.fix_offsets();
