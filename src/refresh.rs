@@ -213,7 +213,7 @@ async fn send_quotes(
             *failures = 0;
             for (_, outcome) in &mut results {
                 if let Err(e) = outcome {
-                    *e = clean(e);
+                    *e = e.clone().map_text(clean);
                 }
             }
             (DataKind::Quotes { source, note: providers.quotes.note().map(|n| clean(&n)), results }, Sent::Ok)

@@ -351,6 +351,8 @@ async fn unknown_symbol_gets_its_own_error() {
     let results = quotes_from_body(fixture("quote.json"), &list).await;
     assert_eq!(results.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), list);
     let err = results[1].1.as_ref().expect_err("ZZZZ.HK has no quote");
+    assert!(matches!(err, chiptape::market::QuoteError::Unknown(_)), "a code it does not know: {err:?}");
+    let err = err.to_string();
     assert!(err.contains("no data for ZZZZ.HK"), "{err}");
     assert_eq!(quote(&results, "0981.HK").price, Some(72.45));
     assert_eq!(quote(&results, "NVDA").price, Some(182.55));
@@ -485,6 +487,8 @@ async fn chart_not_found_is_that_symbols_error() {
     let results =
         provider(&server).quotes(&syms(&["0981.HK", "ZZZZ.HK", "NVDA"])).await.expect("the rest answer");
     let err = results[1].1.as_ref().expect_err("ZZZZ.HK has no chart");
+    assert!(matches!(err, chiptape::market::QuoteError::Unknown(_)), "a code it does not know: {err:?}");
+    let err = err.to_string();
     assert!(err.contains("no data for ZZZZ.HK") && err.contains("delisted"), "{err}");
     assert_eq!(quote(&results, "0981.HK").price, Some(72.45));
     assert_eq!(quote(&results, "NVDA").price, Some(182.55));

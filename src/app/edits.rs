@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 use crate::app::watcher::{self, Known};
 use crate::config::edit::{self, EditError, WriteError};
-use crate::market::Symbol;
+use crate::market::{QuoteError, Symbol};
 use crate::msg::Msg;
 use crate::providers::Providers;
 
@@ -65,7 +65,8 @@ impl Job {
     }
 }
 
-/// Only symbols the source knows go in; if the source cannot be asked (offline), they go in anyway.
+/// Only symbols the source knows go in: a code it says does not exist is refused; one it could not
+/// answer for this time (or at all, offline) goes in anyway.
 pub async fn add(job: Job, providers: Providers, group: String, symbols: Vec<Symbol>) {
     let mut names: Vec<(Symbol, Option<String>)> = symbols.iter().map(|s| (s.clone(), None)).collect();
     let mut unknown: Vec<String> = Vec::new();
@@ -74,7 +75,8 @@ pub async fn add(job: Job, providers: Providers, group: String, symbols: Vec<Sym
         for (sym, outcome) in results {
             match outcome {
                 Ok(q) => names.push((sym, q.name)),
-                Err(_) => unknown.push(sym.to_string()),
+                Err(QuoteError::Unknown(_)) => unknown.push(sym.to_string()),
+                Err(_) => names.push((sym, None)),
             }
         }
     }
@@ -213,5 +215,58 @@ mod tests {
             .unwrap();
         assert!(!created, "the second attempt edited the file that appeared");
         assert!(std::fs::read_to_string(&job.path).unwrap().starts_with("# mine\n"));
+    }
+
+    /// Answers `ZZZZ` with "no such code" and `AMD` with a failure of this answer.
+    struct Verdicts;
+
+    impl crate::providers::QuoteSource for Verdicts {
+        fn quotes<'a>(
+            &'a self,
+            symbols: &'a [Symbol],
+        ) -> futures::future::BoxFuture<
+            'a,
+            Result<Vec<(Symbol, crate::market::QuoteOutcome)>, crate::providers::ProviderError>,
+        > {
+            let out = symbols
+                .iter()
+                .map(|s| {
+                    let outcome = match s.as_str() {
+                        "ZZZZ" => Err(QuoteError::Unknown("no data for ZZZZ".into())),
+                        _ => Err(QuoteError::Transient("HTTP 502".into())),
+                    };
+                    (s.clone(), outcome)
+                })
+                .collect();
+            Box::pin(async move { Ok(out) })
+        }
+        fn label(&self) -> String {
+            "verdicts".into()
+        }
+    }
+
+    /// `a` refuses only a code the source says does not exist; one it failed to answer for goes in.
+    #[tokio::test]
+    async fn add_refuses_only_codes_the_source_does_not_know() {
+        let dir = tempfile::tempdir().unwrap();
+        let (job, mut rx) = job(dir.path());
+        let mut providers = crate::providers::build(
+            &crate::config::builtin(),
+            true,
+            1,
+            std::sync::Arc::new(crate::market::clock::FixedClock(chrono::Utc::now())),
+        );
+        providers.quotes = Arc::new(Verdicts);
+        let (zzzz, amd) = (Symbol::parse("ZZZZ").unwrap(), Symbol::parse("AMD").unwrap());
+        super::add(job.clone(), providers, "US AI chips".into(), vec![zzzz, amd]).await;
+        let text = std::fs::read_to_string(&job.path).unwrap();
+        assert!(text.contains("\"AMD\"") && !text.contains("ZZZZ"), "{text}");
+        let mut notes = Vec::new();
+        while let Ok(m) = rx.try_recv() {
+            if let Msg::Notice(n) = m {
+                notes.push(n);
+            }
+        }
+        assert!(notes.iter().any(|n| n.contains("added AMD") && n.contains("ZZZZ")), "{notes:?}");
     }
 }

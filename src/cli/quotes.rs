@@ -46,7 +46,7 @@ fn record(
         Err(e) => {
             let market_state =
                 MarketState::from_session(exchange_for(sym.as_str()).state_at(now, &cfg.calendar));
-            (Quote { symbol: sym.clone(), name, market_state, ..Quote::default() }, Some(e.clone()))
+            (Quote { symbol: sym.clone(), name, market_state, ..Quote::default() }, Some(e.to_string()))
         }
     };
     QuoteRecord { quote, group: group.to_string(), stale: false, error, position: None }
@@ -121,18 +121,19 @@ pub async fn quotes(
         Ok(r) => r,
         Err(e) if !cached.iter().any(|c| symbols.contains(&c.quote.symbol)) => return fail(err, &e),
         // Nothing fresh: every symbol fails the same way, and the cache stands in, marked stale.
-        Err(e) => symbols.iter().map(|s| (s.clone(), Err(clean(&e.to_string())))).collect(),
+        Err(e) => symbols.iter().map(|s| (s.clone(), Err(clean(&e.to_string()).into()))).collect(),
     };
     let by_symbol: HashMap<&Symbol, &QuoteOutcome> = results.iter().map(|(s, o)| (s, o)).collect();
-    let missing: QuoteOutcome = Err("no data".to_string());
+    let missing: QuoteOutcome = Err("no data".into());
     let mut code = EXIT_OK;
     let mut records = Vec::new();
     for (sym, group) in &listed {
         let outcome = by_symbol.get(sym).copied().unwrap_or(&missing);
         if let Err(e) = outcome {
-            let _ = writeln!(err, "chiptape: {sym}: {}", clean(e));
+            let e = e.to_string();
+            let _ = writeln!(err, "chiptape: {sym}: {}", clean(&e));
             code = EXIT_PARTIAL;
-            if let Some(r) = from_cache(cfg, cached, sym, group, &clean(e)) {
+            if let Some(r) = from_cache(cfg, cached, sym, group, &clean(&e)) {
                 records.push(r);
                 continue;
             }

@@ -127,8 +127,48 @@ pub struct Quote {
     pub year_low: Option<f64>,
 }
 
+/// Why a source has no quote for one symbol. Callers branch on the kind: only `Unknown` means the
+/// code does not exist (`a` refuses it); `Unsupported` sends it to another source; `Transient` is
+/// tried again. The text is what the row shows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuoteError {
+    /// The source knows no such code (mistyped, delisted).
+    #[error("{0}")]
+    Unknown(String),
+    /// The source does not serve this market or kind of symbol.
+    #[error("{0}")]
+    Unsupported(String),
+    /// This answer failed (a changed layout, a missing line, the request itself): ask again later.
+    #[error("{0}")]
+    Transient(String),
+}
+
+impl QuoteError {
+    /// The same kind of error with its text rewritten (made safe to show).
+    pub fn map_text(self, f: impl FnOnce(&str) -> String) -> QuoteError {
+        match self {
+            QuoteError::Unknown(t) => QuoteError::Unknown(f(&t)),
+            QuoteError::Unsupported(t) => QuoteError::Unsupported(f(&t)),
+            QuoteError::Transient(t) => QuoteError::Transient(f(&t)),
+        }
+    }
+}
+
+/// A bare text is a failure of this answer, not a verdict on the code.
+impl From<String> for QuoteError {
+    fn from(text: String) -> QuoteError {
+        QuoteError::Transient(text)
+    }
+}
+
+impl From<&str> for QuoteError {
+    fn from(text: &str) -> QuoteError {
+        QuoteError::Transient(text.to_string())
+    }
+}
+
 /// A quote request's answer for one symbol: a quote or why there is none.
-pub type QuoteOutcome = Result<Quote, String>;
+pub type QuoteOutcome = Result<Quote, QuoteError>;
 
 /// One headline, already sanitised and tagged with the watchlist symbols it is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

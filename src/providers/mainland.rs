@@ -142,13 +142,14 @@ impl QuoteSource for Mainland {
                     Ok(results) => got.extend(results),
                     // Nothing at all: the caller retries the whole batch.
                     Err(e) if got.is_empty() => return Err(e),
-                    Err(e) => got.extend(rest.into_iter().map(|s| (s, Err(e.to_string())))),
+                    Err(e) => got.extend(rest.into_iter().map(|s| (s, Err(e.to_string().into())))),
                 }
             }
             Ok(symbols
                 .iter()
                 .map(|s| {
-                    let outcome = got.get(s).cloned().unwrap_or_else(|| Err(format!("no answer for {s}")));
+                    let outcome =
+                        got.get(s).cloned().unwrap_or_else(|| Err(format!("no answer for {s}").into()));
                     (s.clone(), outcome)
                 })
                 .collect())

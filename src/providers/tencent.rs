@@ -9,7 +9,7 @@ use chrono_tz::Asia::Shanghai;
 
 use crate::market::calendar::Calendar;
 use crate::market::exchange::exchange_for;
-use crate::market::{MarketState, PriceSource, Quote, QuoteOutcome, Symbol};
+use crate::market::{MarketState, PriceSource, Quote, QuoteError, QuoteOutcome, Symbol};
 use crate::present::sanitize::clean;
 
 /// An answer with fewer fields than this is not the layout we know.
@@ -49,9 +49,9 @@ pub fn decode(
         .iter()
         .map(|sym| {
             let outcome = match code_for(sym) {
-                None => Err(format!("{sym} is not a Shanghai or Shenzhen symbol")),
+                None => Err(QuoteError::Unsupported(format!("{sym} is not a Shanghai or Shenzhen symbol"))),
                 Some(code) => match lines.iter().find(|(c, _)| *c == code) {
-                    None => Err(format!("Tencent did not answer for {code}")),
+                    None => Err(QuoteError::Transient(format!("Tencent did not answer for {code}"))),
                     Some((_, v)) => quote(sym, v, now, cal),
                 },
             };
@@ -64,10 +64,14 @@ fn quote(sym: &Symbol, value: &str, now: DateTime<Utc>, cal: &Calendar) -> Quote
     let f: Vec<&str> = value.split('~').collect();
     if f.len() < MIN_FIELDS {
         // `v_pv_none_match="1";` and friends: an unknown code, or a layout that changed.
-        return Err(format!("Tencent has no quote for {sym} ({} fields)", f.len()));
+        let text = format!("Tencent has no quote for {sym} ({} fields)", f.len());
+        // One field is `v_pv_none_match="1"`: no such code. More is a layout we do not know.
+        return Err(if f.len() <= 1 { QuoteError::Unknown(text) } else { QuoteError::Transient(text) });
     }
     let num = |i: usize| f[i].trim().parse::<f64>().ok().filter(|x| x.is_finite());
-    let price = num(3).filter(|p| *p > 0.0).ok_or_else(|| format!("Tencent gave no price for {sym}"))?;
+    let price = num(3)
+        .filter(|p| *p > 0.0)
+        .ok_or_else(|| QuoteError::Transient(format!("Tencent gave no price for {sym}")))?;
     let time = NaiveDateTime::parse_from_str(f[30].trim(), "%Y%m%d%H%M%S")
         .ok()
         .and_then(|t| Shanghai.from_local_datetime(&t).earliest())
@@ -180,8 +184,8 @@ mod tests {
         let asked = [sym("688981.SS"), sym("688795.SS"), sym("002371.SZ"), sym("0981.HK")];
         let got = decode(&body, &asked, now(), &Calendar::default());
         assert!(got[0].1.is_ok());
-        assert!(got[1].1.as_ref().unwrap_err().contains("sh688795"), "{:?}", got[1].1);
-        assert!(got[2].1.as_ref().unwrap_err().contains("fields"), "{:?}", got[2].1);
+        assert!(got[1].1.as_ref().unwrap_err().to_string().contains("sh688795"), "{:?}", got[1].1);
+        assert!(got[2].1.as_ref().unwrap_err().to_string().contains("fields"), "{:?}", got[2].1);
         assert!(got[3].1.is_err());
         for garbage in [&b""[..], b"<html>403 Forbidden</html>", &[0xff, 0xfe, 0x00, 0x81][..]] {
             let got = decode(garbage, &asked[..1], now(), &Calendar::default());

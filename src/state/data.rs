@@ -32,7 +32,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                         e.cached = false;
                     }
                     // Keep the last good quote beside the error.
-                    Err(err) => e.error = Some(err),
+                    Err(err) => e.error = Some(err.to_string()),
                 }
             }
             s.quote_status.label = source;

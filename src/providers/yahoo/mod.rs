@@ -23,7 +23,7 @@ use crate::config::ProviderConfig;
 use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
 use crate::market::series::{ChartRange, Series};
-use crate::market::{Quote, QuoteOutcome, Symbol};
+use crate::market::{Quote, QuoteError, QuoteOutcome, Symbol};
 use session::{Session, Store};
 
 /// Symbols per v7 request: Yahoo answers 429 to much longer lists.
@@ -245,8 +245,10 @@ impl Yahoo {
         r.expect(&[200, 404])?;
         match chart::decode(&r.body, sym, self.clock.now(), &self.calendar) {
             Ok(chart::Decoded::Quote(q)) => Ok(Ok(*q)),
-            Ok(chart::Decoded::NoData(why)) => Ok(Err(format!("no data for {sym} ({why})"))),
-            Err(_) if r.status == 404 => Ok(Err(format!("no data for {sym}"))),
+            Ok(chart::Decoded::NoData(why)) => {
+                Ok(Err(QuoteError::Unknown(format!("no data for {sym} ({why})"))))
+            }
+            Err(_) if r.status == 404 => Ok(Err(QuoteError::Unknown(format!("no data for {sym}")))),
             Err(e) => Err(ProviderError::Decode(e)),
         }
     }
@@ -277,7 +279,7 @@ impl Yahoo {
         }
         Ok(results
             .into_iter()
-            .map(|(i, r)| (symbols[i].clone(), r.unwrap_or_else(|e| Err(e.to_string()))))
+            .map(|(i, r)| (symbols[i].clone(), r.unwrap_or_else(|e| Err(e.to_string().into()))))
             .collect())
     }
 
@@ -294,7 +296,8 @@ impl Yahoo {
                         .iter()
                         .map(|s| {
                             let q = quotes.iter().find(|q| &q.symbol == s).cloned();
-                            (s.clone(), q.ok_or_else(|| format!("no data for {s}")))
+                            // v7 leaves out what it does not know.
+                            (s.clone(), q.ok_or_else(|| QuoteError::Unknown(format!("no data for {s}"))))
                         })
                         .collect();
                     return Ok((results, false));
