@@ -281,7 +281,7 @@ impl Yahoo {
             .collect())
     }
 
-    async fn fetch(&self, symbols: &[Symbol]) -> Result<(Vec<(Symbol, QuoteOutcome)>, bool), ProviderError> {
+    async fn fetch(&self, symbols: &[Symbol]) -> Result<Vec<(Symbol, QuoteOutcome)>, ProviderError> {
         if let Some(wait) = self.blocked() {
             return Err(ProviderError::RateLimited { retry_after: Some(wait) });
         }
@@ -297,7 +297,7 @@ impl Yahoo {
                             (s.clone(), q.ok_or_else(|| format!("no data for {s}")))
                         })
                         .collect();
-                    return Ok((results, false));
+                    return Ok(results);
                 }
                 Ok(None) => {
                     tracing::warn!(
@@ -311,7 +311,7 @@ impl Yahoo {
         match self.via_charts(symbols).await {
             Ok(r) => {
                 self.succeeded();
-                Ok((r, true))
+                Ok(r)
             }
             Err(e) => Err(self.check(e)),
         }
@@ -380,7 +380,7 @@ impl QuoteSource for Yahoo {
         &'a self,
         symbols: &'a [Symbol],
     ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
-        Box::pin(async move { self.fetch(symbols).await.map(|(r, _)| r) })
+        Box::pin(self.fetch(symbols))
     }
 
     fn label(&self) -> String {
