@@ -84,15 +84,14 @@ enum V7 {
 }
 
 impl Yahoo {
+    /// `opts` are the client's settings as `providers::build` makes them, the configured
+    /// User-Agent included (`http_options` is the one place it is applied).
     pub fn new(
         cfg: &ProviderConfig,
-        mut opts: HttpOptions,
+        opts: HttpOptions,
         store: Store,
         clock: Arc<dyn Clock>,
     ) -> Result<Yahoo, ProviderError> {
-        if let Some(ua) = &cfg.user_agent {
-            opts.user_agent = ua.clone();
-        }
         Ok(Yahoo {
             http: Http::new(&opts)?,
             query_url: cfg.query_url.trim_end_matches('/').to_string(),
