@@ -154,12 +154,7 @@ pub async fn quotes(
         if with_totals && !extra.is_empty() {
             fetch_into(providers, &extra, &mut known).await;
         }
-        let fx: Vec<Symbol> = known
-            .values()
-            .filter_map(|q| q.currency.as_deref().and_then(|c| portfolio::fx_symbol(c, &cfg.base_currency)))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let fx = portfolio::fx_pairs(known.values(), &cfg.base_currency);
         if !fx.is_empty() {
             fetch_into(providers, &fx, &mut known).await;
         }
