@@ -117,10 +117,38 @@ const fn daily(
 
 const EURONEXT_DAY: &[Span] = &[(hm(9, 0), hm(17, 30))];
 
-// Indices into EXCHANGES of the entries that are not found by suffix.
-const US: usize = 0;
-const FX: usize = 20;
-const OTHER: usize = 21;
+// Where the entries that are not found by suffix stand in EXCHANGES, found by their code when the
+// program is built (a row added or moved cannot make them point at another exchange).
+const US: usize = at("US");
+const FX: usize = at("FX");
+const OTHER: usize = at("OTHER");
+
+/// The index of the first entry of EXCHANGES with this code; the build fails when there is none.
+const fn at(code: &str) -> usize {
+    let mut i = 0;
+    while i < EXCHANGES.len() {
+        if same(EXCHANGES[i].code.as_bytes(), code.as_bytes()) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("no exchange with this code in EXCHANGES")
+}
+
+/// `a == b`, which is not yet a `const fn` for slices.
+const fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 static EXCHANGES: [Exchange; 22] = [
     Exchange {
