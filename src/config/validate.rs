@@ -1,6 +1,7 @@
 //! From raw serde structs to a checked `Config`, with every problem located in the file.
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 
 use toml_edit::Document;
 
@@ -83,20 +84,67 @@ fn fallback_scalars() -> (u64, u64, u64) {
     (15, 300, 300)
 }
 
+/// Printable, non-empty text (once trimmed): names, aliases, phrases, the User-Agent.
+fn is_text(s: &str) -> bool {
+    !s.trim().is_empty() && !s.chars().any(char::is_control)
+}
+
 impl Validator {
     fn bad(&mut self, path: KeyPath, msg: impl Into<String>) {
         self.problems.push((path, msg.into()));
+    }
+
+    /// A located "must be {what} (got {got})".
+    fn must_be(&mut self, path: KeyPath, what: impl Display, got: impl Display) {
+        self.bad(path, format!("must be {what} (got {got})"));
+    }
+
+    /// `ok`, or a located "must be {what} (got {got})".
+    fn check(&mut self, path: KeyPath, ok: bool, what: &str, got: impl Display) {
+        if !ok {
+            self.must_be(path, what, got);
+        }
+    }
+
+    /// `raw` trimmed when it is printable, non-empty text; else `None` and a located `msg`.
+    fn text(&mut self, path: KeyPath, raw: &str, msg: &str) -> Option<String> {
+        if is_text(raw) {
+            return Some(raw.trim().to_string());
+        }
+        self.bad(path, msg);
+        None
+    }
+
+    /// The value `raw` names in `choices` (none given means the first one), else the first one and
+    /// a located "must be a, b or c (got …)", the names in quotes when `quoted`.
+    fn choice<T: Copy>(
+        &mut self,
+        path: KeyPath,
+        raw: Option<&str>,
+        choices: &[(&str, T)],
+        quoted: bool,
+    ) -> T {
+        let first = choices[0].1;
+        let Some(raw) = raw.map(str::trim) else { return first };
+        if let Some(&(_, value)) = choices.iter().find(|(name, _)| *name == raw) {
+            return value;
+        }
+        let names: Vec<String> =
+            choices.iter().map(|(n, _)| if quoted { format!("{n:?}") } else { n.to_string() }).collect();
+        let (last, rest) = names.split_last().expect("there are choices");
+        self.must_be(path, format!("{} or {last}", rest.join(", ")), format!("{raw:?}"));
+        first
     }
 
     fn secs(&mut self, v: Option<i64>, key: &str, min: u64, default: u64) -> u64 {
         match v {
             None => default,
             Some(n) if n < min as i64 => {
-                self.bad(KeyPath::root().key(key), format!("must be at least {min} seconds (got {n})"));
+                self.must_be(KeyPath::root().key(key), format!("at least {min} seconds"), n);
                 default
             }
             Some(n) if n > 86_400 => {
-                self.bad(KeyPath::root().key(key), format!("must be at most 86400 seconds (got {n})"));
+                self.must_be(KeyPath::root().key(key), "at most 86400 seconds", n);
                 default
             }
             Some(n) => n as u64,
@@ -113,7 +161,7 @@ impl Validator {
             Ok(u) if schemes.contains(&u.scheme()) && u.host().is_some() => raw.trim().to_string(),
             Ok(u) => {
                 let [a, b] = schemes;
-                self.bad(path, format!("must be an {a} or {b} URL (got scheme {:?})", u.scheme()));
+                self.must_be(path, format!("an {a} or {b} URL"), format!("scheme {:?}", u.scheme()));
                 String::new()
             }
             Err(e) => {
@@ -165,9 +213,10 @@ impl Validator {
             None => base.map_or("USD".to_string(), |b| b.base_currency.clone()),
             Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => c.to_ascii_uppercase(),
             Some(c) => {
-                self.bad(
+                self.must_be(
                     root.key("base_currency"),
-                    format!("must be a 3-letter currency code like \"USD\" (got {c:?})"),
+                    "a 3-letter currency code like \"USD\"",
+                    format!("{c:?}"),
                 );
                 "USD".to_string()
             }
@@ -208,20 +257,14 @@ impl Validator {
 
     fn provider(&mut self, raw: raw::RawProvider) -> ProviderConfig {
         let p = KeyPath::root().key("provider");
-        let kind = match raw.kind.as_deref().map(str::trim) {
-            None | Some("yahoo") => ProviderKind::Yahoo,
-            Some("demo") => ProviderKind::Demo,
-            Some(other) => {
-                self.bad(p.key("kind"), format!("must be \"yahoo\" or \"demo\" (got {other:?})"));
-                ProviderKind::Yahoo
-            }
-        };
+        let kinds = [("yahoo", ProviderKind::Yahoo), ("demo", ProviderKind::Demo)];
+        let kind = self.choice(p.key("kind"), raw.kind.as_deref(), &kinds, true);
         let query_url = self
             .url(p.key("query_url"), raw.query_url.as_deref().unwrap_or("https://query1.finance.yahoo.com"));
         let cookie_url =
             self.url(p.key("cookie_url"), raw.cookie_url.as_deref().unwrap_or("https://fc.yahoo.com"));
         let user_agent = match raw.user_agent {
-            Some(ua) if ua.trim().is_empty() || ua.chars().any(char::is_control) => {
+            Some(ua) if !is_text(&ua) => {
                 self.bad(p.key("user_agent"), "must be non-empty printable text");
                 None
             }
@@ -233,14 +276,8 @@ impl Validator {
             raw.stream_url.as_deref().unwrap_or(DEFAULT_STREAM_URL),
             ["ws", "wss"],
         );
-        let mainland = match raw.mainland.as_deref().map(str::trim) {
-            None | Some("tencent") => Mainland::Tencent,
-            Some("yahoo") => Mainland::Yahoo,
-            Some(other) => {
-                self.bad(p.key("mainland"), format!("must be \"tencent\" or \"yahoo\" (got {other:?})"));
-                Mainland::Tencent
-            }
-        };
+        let sources = [("tencent", Mainland::Tencent), ("yahoo", Mainland::Yahoo)];
+        let mainland = self.choice(p.key("mainland"), raw.mainland.as_deref(), &sources, true);
         let tencent_url =
             self.url(p.key("tencent_url"), raw.tencent_url.as_deref().unwrap_or("https://qt.gtimg.cn"));
         ProviderConfig { kind, query_url, cookie_url, user_agent, stream, stream_url, mainland, tencent_url }
@@ -264,7 +301,7 @@ impl Validator {
         for (i, g) in raw.into_iter().enumerate() {
             let gp = p.index(i);
             let name = g.name.trim().to_string();
-            if name.is_empty() || name.chars().any(char::is_control) {
+            if !is_text(&name) {
                 self.bad(gp.key("name"), "a group needs a printable, non-empty name");
             } else if out.iter().any(|o| o.name.eq_ignore_ascii_case(&name)) {
                 self.bad(gp.key("name"), format!("there is already a group named {name:?}"));
@@ -295,23 +332,16 @@ impl Validator {
             let sp = p.key(&k);
             let Some(sym) = self.symbol(sp.clone(), &k) else { continue };
             let entry = out.entry(sym).or_default();
-            if let Some(name) = m.name {
-                if name.trim().is_empty() || name.chars().any(char::is_control) {
-                    self.bad(sp.key("name"), "must be printable, non-empty text");
-                } else {
-                    entry.name = Some(name.trim().to_string());
-                }
+            if let Some(name) =
+                m.name.and_then(|n| self.text(sp.key("name"), &n, "must be printable, non-empty text"))
+            {
+                entry.name = Some(name);
             }
             if let Some(aliases) = m.aliases {
-                let mut list = Vec::new();
-                for (i, a) in aliases.into_iter().enumerate() {
-                    if a.trim().is_empty() || a.chars().any(char::is_control) {
-                        self.bad(sp.key("aliases").index(i), "an alias must be printable, non-empty text");
-                    } else {
-                        list.push(a.trim().to_string());
-                    }
-                }
-                entry.aliases = list;
+                let alias = "an alias must be printable, non-empty text";
+                entry.aliases = (aliases.iter().enumerate())
+                    .filter_map(|(i, a)| self.text(sp.key("aliases").index(i), a, alias))
+                    .collect();
             }
         }
         out
@@ -328,7 +358,7 @@ impl Validator {
             None => 500,
             Some(n @ 1..=5000) => n as usize,
             Some(n) => {
-                self.bad(p.key("max_items"), format!("must be between 1 and 5000 (got {n})"));
+                self.must_be(p.key("max_items"), "between 1 and 5000", n);
                 500
             }
         };
@@ -339,7 +369,7 @@ impl Validator {
                 for (i, f) in list.into_iter().enumerate() {
                     let fp = p.key("feeds").index(i);
                     let name = f.name.trim().to_string();
-                    if name.is_empty() || name.chars().any(char::is_control) {
+                    if !is_text(&name) {
                         self.bad(fp.key("name"), "a feed needs a printable, non-empty name");
                     }
                     let url = self.url(fp.key("url"), &f.url);
@@ -379,12 +409,9 @@ impl Validator {
         for (i, r) in raw.into_iter().enumerate() {
             let pp = p.index(i);
             let sym = self.symbol(pp.key("symbol"), &r.symbol);
-            if !r.quantity.is_finite() || r.quantity == 0.0 {
-                self.bad(pp.key("quantity"), format!("must be a non-zero number (got {})", r.quantity));
-            }
-            if !r.unit_cost.is_finite() || r.unit_cost < 0.0 {
-                self.bad(pp.key("unit_cost"), format!("must be zero or more (got {})", r.unit_cost));
-            }
+            let (qty, cost) = (r.quantity, r.unit_cost);
+            self.check(pp.key("quantity"), qty.is_finite() && qty != 0.0, "a non-zero number", qty);
+            self.check(pp.key("unit_cost"), cost.is_finite() && cost >= 0.0, "zero or more", cost);
             if let Some(symbol) = sym {
                 out.push(Position { symbol, quantity: r.quantity, unit_cost: r.unit_cost });
             }
@@ -449,11 +476,11 @@ impl Validator {
     /// Printable, non-empty phrases: keywords of a headline alert, or headlines to highlight.
     fn phrases(&mut self, path: KeyPath, raw: Vec<String>) -> Vec<String> {
         let mut out = Vec::new();
-        for (i, p) in raw.into_iter().enumerate() {
-            if p.trim().is_empty() || p.chars().any(char::is_control) {
-                self.bad(path.index(i), "a phrase must be printable, non-empty text");
-            } else if !out.contains(&p.trim().to_string()) {
-                out.push(p.trim().to_string());
+        for (i, p) in raw.iter().enumerate() {
+            if let Some(p) = self.text(path.index(i), p, "a phrase must be printable, non-empty text")
+                && !out.contains(&p)
+            {
+                out.push(p);
             }
         }
         out
@@ -488,10 +515,8 @@ impl Validator {
                         self.bad(ap.clone(), "an alert needs at least one of above, below, move_pct");
                     }
                     for (k, v) in prices {
-                        if let Some(v) = v
-                            && (!v.is_finite() || v <= 0.0)
-                        {
-                            self.bad(ap.key(k), format!("must be a positive number (got {v})"));
+                        if let Some(v) = v {
+                            self.check(ap.key(k), v.is_finite() && v > 0.0, "a positive number", v);
                         }
                     }
                     if let (Some(a), Some(b)) = (r.above, r.below)
@@ -573,15 +598,8 @@ impl Validator {
 
     fn theme(&mut self, raw: raw::RawTheme) -> ThemeConfig {
         let p = KeyPath::root().key("theme");
-        let name = match raw.name.as_deref().map(str::trim) {
-            None | Some("dark") => ThemeName::Dark,
-            Some("light") => ThemeName::Light,
-            Some("mono") => ThemeName::Mono,
-            Some(o) => {
-                self.bad(p.key("name"), format!("must be dark, light or mono (got {o:?})"));
-                ThemeName::Dark
-            }
-        };
+        let names = [("dark", ThemeName::Dark), ("light", ThemeName::Light), ("mono", ThemeName::Mono)];
+        let name = self.choice(p.key("name"), raw.name.as_deref(), &names, false);
         ThemeConfig {
             name,
             up: self.color(p.key("up"), raw.up),
@@ -762,6 +780,60 @@ up = "#12345"
         ] {
             assert!(keys.iter().any(|x| x == k), "no issue for {k}: {keys:?}");
         }
+    }
+
+    /// The words of the checks written once (choices, ranges, numbers, text), as users read them.
+    #[test]
+    fn messages_name_what_is_wanted_and_what_was_given() {
+        let text = r##"
+refresh_secs = 100000
+base_currency = "dollars"
+[provider]
+kind = " bloomberg "
+mainland = "sina"
+query_url = "ftp://x"
+user_agent = ""
+[[groups]]
+name = "a"
+symbols = ["A"]
+[symbols.A]
+name = " "
+aliases = ["ok", "\t"]
+[news]
+max_items = 0
+highlight = ["x", " "]
+[[positions]]
+symbol = "NVDA"
+quantity = 0
+unit_cost = -1
+[[alerts]]
+symbol = "NVDA"
+above = -2
+[theme]
+name = "neon"
+"##;
+        let got: Vec<(String, String)> =
+            err(text).into_iter().map(|i| (i.key.unwrap_or_default(), i.message)).collect();
+        let want = [
+            ("refresh_secs", "must be at most 86400 seconds (got 100000)"),
+            ("base_currency", "must be a 3-letter currency code like \"USD\" (got \"dollars\")"),
+            ("provider.kind", "must be \"yahoo\" or \"demo\" (got \"bloomberg\")"),
+            ("provider.query_url", "must be an http or https URL (got scheme \"ftp\")"),
+            ("provider.user_agent", "must be non-empty printable text"),
+            ("provider.mainland", "must be \"tencent\" or \"yahoo\" (got \"sina\")"),
+            ("symbols.A.name", "must be printable, non-empty text"),
+            ("symbols.A.aliases[1]", "an alias must be printable, non-empty text"),
+            ("news.max_items", "must be between 1 and 5000 (got 0)"),
+            ("news.highlight[1]", "a phrase must be printable, non-empty text"),
+            ("positions[0].quantity", "must be a non-zero number (got 0)"),
+            ("positions[0].unit_cost", "must be zero or more (got -1)"),
+            ("alerts[0].above", "must be a positive number (got -2)"),
+            ("theme.name", "must be dark, light or mono (got \"neon\")"),
+        ];
+        for (key, message) in want {
+            assert!(got.iter().any(|(k, m)| k == key && m == message), "no {key}: {message}\n{got:#?}");
+        }
+        assert_eq!(got.len(), want.len(), "{got:#?}");
     }
 
     #[test]
