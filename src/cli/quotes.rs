@@ -12,6 +12,7 @@ use crate::market::exchange::exchange_for;
 use crate::market::portfolio::{self, Holding, Totals};
 use crate::market::rfc3339;
 use crate::market::{MarketState, Quote, QuoteOutcome, Symbol};
+use crate::present::money::Money;
 use crate::present::number;
 use crate::present::sanitize::clean;
 use crate::providers::{ProviderError, Providers};
@@ -200,6 +201,11 @@ fn opt(v: Option<f64>) -> String {
     v.map_or(String::new(), |x| x.to_string())
 }
 
+/// A position's figure in full, or an empty cell.
+fn held(v: Option<f64>) -> String {
+    v.map_or(String::new(), |x| Money::SHOWN.exact(x))
+}
+
 fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -255,10 +261,10 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()
             opt(r.quote.extended_change_pct),
             r.quote.delay_min.to_string(),
             r.quote.source.label().to_string(),
-            opt(p.map(|p| p.quantity)),
-            opt(p.map(|p| p.avg_cost)),
-            opt(p.and_then(|p| p.value)),
-            opt(p.and_then(|p| p.total_pnl)),
+            held(p.map(|p| p.quantity)),
+            held(p.map(|p| p.avg_cost)),
+            held(p.and_then(|p| p.value)),
+            held(p.and_then(|p| p.total_pnl)),
             r.group.clone(),
         ])
         .map_err(std::io::Error::other)?;
@@ -310,14 +316,15 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
         )?;
     }
     if let Some(t) = totals {
-        let pct = t.total_pnl_pct.map_or(String::new(), |p| format!(" ({})", number::pct(p)));
+        let money = Money::SHOWN;
+        let pct = t.total_pnl_pct.map_or(String::new(), |p| format!(" ({})", money.pct(p)));
         writeln!(
             out,
-            "\nTOTAL {} {:.2}   day {}   total {}{}",
+            "\nTOTAL {} {}   day {}   total {}{}",
             t.currency,
-            t.value,
-            number::change(t.day_pnl),
-            number::change(t.total_pnl),
+            money.cents(t.value),
+            money.change(t.day_pnl),
+            money.change(t.total_pnl),
             pct
         )?;
         if !t.missing_rates.is_empty() {
