@@ -12,6 +12,7 @@ use crate::market::exchange::exchange_for;
 use crate::market::portfolio::{self, Holding, Totals};
 use crate::market::rfc3339;
 use crate::market::{MarketState, Quote, QuoteOutcome, Symbol};
+use crate::present::money::Money;
 use crate::present::number;
 use crate::present::sanitize::clean;
 use crate::providers::{ProviderError, Providers};
@@ -155,12 +156,7 @@ pub async fn quotes(
         if with_totals && !extra.is_empty() {
             fetch_into(providers, &extra, &mut known).await;
         }
-        let fx: Vec<Symbol> = known
-            .values()
-            .filter_map(|q| q.currency.as_deref().and_then(|c| portfolio::fx_symbol(c, &cfg.base_currency)))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let fx = portfolio::fx_pairs(known.values(), &cfg.base_currency);
         if !fx.is_empty() {
             fetch_into(providers, &fx, &mut known).await;
         }
@@ -204,6 +200,11 @@ fn write_json(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tota
 
 fn opt(v: Option<f64>) -> String {
     v.map_or(String::new(), |x| x.to_string())
+}
+
+/// A position's figure in full, or an empty cell.
+fn held(v: Option<f64>) -> String {
+    v.map_or(String::new(), |x| Money::SHOWN.exact(x))
 }
 
 fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()> {
@@ -261,10 +262,10 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()
             opt(r.quote.extended_change_pct),
             r.quote.delay_min.to_string(),
             r.quote.source.label().to_string(),
-            opt(p.map(|p| p.quantity)),
-            opt(p.map(|p| p.avg_cost)),
-            opt(p.and_then(|p| p.value)),
-            opt(p.and_then(|p| p.total_pnl)),
+            held(p.map(|p| p.quantity)),
+            held(p.map(|p| p.avg_cost)),
+            held(p.and_then(|p| p.value)),
+            held(p.and_then(|p| p.total_pnl)),
             r.group.clone(),
         ])
         .map_err(std::io::Error::other)?;
@@ -316,14 +317,15 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
         )?;
     }
     if let Some(t) = totals {
-        let pct = t.total_pnl_pct.map_or(String::new(), |p| format!(" ({})", number::pct(p)));
+        let money = Money::SHOWN;
+        let pct = t.total_pnl_pct.map_or(String::new(), |p| format!(" ({})", money.pct(p)));
         writeln!(
             out,
-            "\nTOTAL {} {:.2}   day {}   total {}{}",
+            "\nTOTAL {} {}   day {}   total {}{}",
             t.currency,
-            t.value,
-            number::change(t.day_pnl),
-            number::change(t.total_pnl),
+            money.cents(t.value),
+            money.change(t.day_pnl),
+            money.change(t.total_pnl),
             pct
         )?;
         if !t.missing_rates.is_empty() {

@@ -1,6 +1,7 @@
 //! From raw serde structs to a checked `Config`, with every problem located in the file.
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 
 use toml_edit::Document;
 
@@ -83,20 +84,67 @@ fn fallback_scalars() -> (u64, u64, u64) {
     (15, 300, 300)
 }
 
+/// Printable, non-empty text (once trimmed): names, aliases, phrases, the User-Agent.
+fn is_text(s: &str) -> bool {
+    !s.trim().is_empty() && !s.chars().any(char::is_control)
+}
+
 impl Validator {
     fn bad(&mut self, path: KeyPath, msg: impl Into<String>) {
         self.problems.push((path, msg.into()));
+    }
+
+    /// A located "must be {what} (got {got})".
+    fn must_be(&mut self, path: KeyPath, what: impl Display, got: impl Display) {
+        self.bad(path, format!("must be {what} (got {got})"));
+    }
+
+    /// `ok`, or a located "must be {what} (got {got})".
+    fn check(&mut self, path: KeyPath, ok: bool, what: &str, got: impl Display) {
+        if !ok {
+            self.must_be(path, what, got);
+        }
+    }
+
+    /// `raw` trimmed when it is printable, non-empty text; else `None` and a located `msg`.
+    fn text(&mut self, path: KeyPath, raw: &str, msg: &str) -> Option<String> {
+        if is_text(raw) {
+            return Some(raw.trim().to_string());
+        }
+        self.bad(path, msg);
+        None
+    }
+
+    /// The value `raw` names in `choices` (none given means the first one), else the first one and
+    /// a located "must be a, b or c (got …)", the names in quotes when `quoted`.
+    fn choice<T: Copy>(
+        &mut self,
+        path: KeyPath,
+        raw: Option<&str>,
+        choices: &[(&str, T)],
+        quoted: bool,
+    ) -> T {
+        let first = choices[0].1;
+        let Some(raw) = raw.map(str::trim) else { return first };
+        if let Some(&(_, value)) = choices.iter().find(|(name, _)| *name == raw) {
+            return value;
+        }
+        let names: Vec<String> =
+            choices.iter().map(|(n, _)| if quoted { format!("{n:?}") } else { n.to_string() }).collect();
+        let (last, rest) = names.split_last().expect("there are choices");
+        self.must_be(path, format!("{} or {last}", rest.join(", ")), format!("{raw:?}"));
+        first
     }
 
     fn secs(&mut self, v: Option<i64>, key: &str, min: u64, default: u64) -> u64 {
         match v {
             None => default,
             Some(n) if n < min as i64 => {
-                self.bad(KeyPath::root().key(key), format!("must be at least {min} seconds (got {n})"));
+                self.must_be(KeyPath::root().key(key), format!("at least {min} seconds"), n);
                 default
             }
             Some(n) if n > 86_400 => {
-                self.bad(KeyPath::root().key(key), format!("must be at most 86400 seconds (got {n})"));
+                self.must_be(KeyPath::root().key(key), "at most 86400 seconds", n);
                 default
             }
             Some(n) => n as u64,
@@ -113,7 +161,7 @@ impl Validator {
             Ok(u) if schemes.contains(&u.scheme()) && u.host().is_some() => raw.trim().to_string(),
             Ok(u) => {
                 let [a, b] = schemes;
-                self.bad(path, format!("must be an {a} or {b} URL (got scheme {:?})", u.scheme()));
+                self.must_be(path, format!("an {a} or {b} URL"), format!("scheme {:?}", u.scheme()));
                 String::new()
             }
             Err(e) => {
@@ -165,9 +213,10 @@ impl Validator {
             None => base.map_or("USD".to_string(), |b| b.base_currency.clone()),
             Some(c) if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => c.to_ascii_uppercase(),
             Some(c) => {
-                self.bad(
+                self.must_be(
                     root.key("base_currency"),
-                    format!("must be a 3-letter currency code like \"USD\" (got {c:?})"),
+                    "a 3-letter currency code like \"USD\"",
+                    format!("{c:?}"),
                 );
                 "USD".to_string()
             }
@@ -208,20 +257,14 @@ impl Validator {
 
     fn provider(&mut self, raw: raw::RawProvider) -> ProviderConfig {
         let p = KeyPath::root().key("provider");
-        let kind = match raw.kind.as_deref().map(str::trim) {
-            None | Some("yahoo") => ProviderKind::Yahoo,
-            Some("demo") => ProviderKind::Demo,
-            Some(other) => {
-                self.bad(p.key("kind"), format!("must be \"yahoo\" or \"demo\" (got {other:?})"));
-                ProviderKind::Yahoo
-            }
-        };
+        let kinds = [("yahoo", ProviderKind::Yahoo), ("demo", ProviderKind::Demo)];
+        let kind = self.choice(p.key("kind"), raw.kind.as_deref(), &kinds, true);
         let query_url = self
             .url(p.key("query_url"), raw.query_url.as_deref().unwrap_or("https://query1.finance.yahoo.com"));
         let cookie_url =
             self.url(p.key("cookie_url"), raw.cookie_url.as_deref().unwrap_or("https://fc.yahoo.com"));
         let user_agent = match raw.user_agent {
-            Some(ua) if ua.trim().is_empty() || ua.chars().any(char::is_control) => {
+            Some(ua) if !is_text(&ua) => {
                 self.bad(p.key("user_agent"), "must be non-empty printable text");
                 None
             }
@@ -233,14 +276,8 @@ impl Validator {
             raw.stream_url.as_deref().unwrap_or(DEFAULT_STREAM_URL),
             ["ws", "wss"],
         );
-        let mainland = match raw.mainland.as_deref().map(str::trim) {
-            None | Some("tencent") => Mainland::Tencent,
-            Some("yahoo") => Mainland::Yahoo,
-            Some(other) => {
-                self.bad(p.key("mainland"), format!("must be \"tencent\" or \"yahoo\" (got {other:?})"));
-                Mainland::Tencent
-            }
-        };
+        let sources = [("tencent", Mainland::Tencent), ("yahoo", Mainland::Yahoo)];
+        let mainland = self.choice(p.key("mainland"), raw.mainland.as_deref(), &sources, true);
         let tencent_url =
             self.url(p.key("tencent_url"), raw.tencent_url.as_deref().unwrap_or("https://qt.gtimg.cn"));
         ProviderConfig { kind, query_url, cookie_url, user_agent, stream, stream_url, mainland, tencent_url }
@@ -264,7 +301,7 @@ impl Validator {
         for (i, g) in raw.into_iter().enumerate() {
             let gp = p.index(i);
             let name = g.name.trim().to_string();
-            if name.is_empty() || name.chars().any(char::is_control) {
+            if !is_text(&name) {
                 self.bad(gp.key("name"), "a group needs a printable, non-empty name");
             } else if out.iter().any(|o| o.name.eq_ignore_ascii_case(&name)) {
                 self.bad(gp.key("name"), format!("there is already a group named {name:?}"));
@@ -295,23 +332,16 @@ impl Validator {
             let sp = p.key(&k);
             let Some(sym) = self.symbol(sp.clone(), &k) else { continue };
             let entry = out.entry(sym).or_default();
-            if let Some(name) = m.name {
-                if name.trim().is_empty() || name.chars().any(char::is_control) {
-                    self.bad(sp.key("name"), "must be printable, non-empty text");
-                } else {
-                    entry.name = Some(name.trim().to_string());
-                }
+            if let Some(name) =
+                m.name.and_then(|n| self.text(sp.key("name"), &n, "must be printable, non-empty text"))
+            {
+                entry.name = Some(name);
             }
             if let Some(aliases) = m.aliases {
-                let mut list = Vec::new();
-                for (i, a) in aliases.into_iter().enumerate() {
-                    if a.trim().is_empty() || a.chars().any(char::is_control) {
-                        self.bad(sp.key("aliases").index(i), "an alias must be printable, non-empty text");
-                    } else {
-                        list.push(a.trim().to_string());
-                    }
-                }
-                entry.aliases = list;
+                let alias = "an alias must be printable, non-empty text";
+                entry.aliases = (aliases.iter().enumerate())
+                    .filter_map(|(i, a)| self.text(sp.key("aliases").index(i), a, alias))
+                    .collect();
             }
         }
         out
@@ -328,7 +358,7 @@ impl Validator {
             None => 500,
             Some(n @ 1..=5000) => n as usize,
             Some(n) => {
-                self.bad(p.key("max_items"), format!("must be between 1 and 5000 (got {n})"));
+                self.must_be(p.key("max_items"), "between 1 and 5000", n);
                 500
             }
         };
@@ -339,7 +369,7 @@ impl Validator {
                 for (i, f) in list.into_iter().enumerate() {
                     let fp = p.key("feeds").index(i);
                     let name = f.name.trim().to_string();
-                    if name.is_empty() || name.chars().any(char::is_control) {
+                    if !is_text(&name) {
                         self.bad(fp.key("name"), "a feed needs a printable, non-empty name");
                     }
                     let url = self.url(fp.key("url"), &f.url);
@@ -379,12 +409,9 @@ impl Validator {
         for (i, r) in raw.into_iter().enumerate() {
             let pp = p.index(i);
             let sym = self.symbol(pp.key("symbol"), &r.symbol);
-            if !r.quantity.is_finite() || r.quantity == 0.0 {
-                self.bad(pp.key("quantity"), format!("must be a non-zero number (got {})", r.quantity));
-            }
-            if !r.unit_cost.is_finite() || r.unit_cost < 0.0 {
-                self.bad(pp.key("unit_cost"), format!("must be zero or more (got {})", r.unit_cost));
-            }
+            let (qty, cost) = (r.quantity, r.unit_cost);
+            self.check(pp.key("quantity"), qty.is_finite() && qty != 0.0, "a non-zero number", qty);
+            self.check(pp.key("unit_cost"), cost.is_finite() && cost >= 0.0, "zero or more", cost);
             if let Some(symbol) = sym {
                 out.push(Position { symbol, quantity: r.quantity, unit_cost: r.unit_cost });
             }
@@ -449,11 +476,11 @@ impl Validator {
     /// Printable, non-empty phrases: keywords of a headline alert, or headlines to highlight.
     fn phrases(&mut self, path: KeyPath, raw: Vec<String>) -> Vec<String> {
         let mut out = Vec::new();
-        for (i, p) in raw.into_iter().enumerate() {
-            if p.trim().is_empty() || p.chars().any(char::is_control) {
-                self.bad(path.index(i), "a phrase must be printable, non-empty text");
-            } else if !out.contains(&p.trim().to_string()) {
-                out.push(p.trim().to_string());
+        for (i, p) in raw.iter().enumerate() {
+            if let Some(p) = self.text(path.index(i), p, "a phrase must be printable, non-empty text")
+                && !out.contains(&p)
+            {
+                out.push(p);
             }
         }
         out
@@ -488,10 +515,8 @@ impl Validator {
                         self.bad(ap.clone(), "an alert needs at least one of above, below, move_pct");
                     }
                     for (k, v) in prices {
-                        if let Some(v) = v
-                            && (!v.is_finite() || v <= 0.0)
-                        {
-                            self.bad(ap.key(k), format!("must be a positive number (got {v})"));
+                        if let Some(v) = v {
+                            self.check(ap.key(k), v.is_finite() && v > 0.0, "a positive number", v);
                         }
                     }
                     if let (Some(a), Some(b)) = (r.above, r.below)
@@ -573,15 +598,8 @@ impl Validator {
 
     fn theme(&mut self, raw: raw::RawTheme) -> ThemeConfig {
         let p = KeyPath::root().key("theme");
-        let name = match raw.name.as_deref().map(str::trim) {
-            None | Some("dark") => ThemeName::Dark,
-            Some("light") => ThemeName::Light,
-            Some("mono") => ThemeName::Mono,
-            Some(o) => {
-                self.bad(p.key("name"), format!("must be dark, light or mono (got {o:?})"));
-                ThemeName::Dark
-            }
-        };
+        let names = [("dark", ThemeName::Dark), ("light", ThemeName::Light), ("mono", ThemeName::Mono)];
+        let name = self.choice(p.key("name"), raw.name.as_deref(), &names, false);
         ThemeConfig {
             name,
             up: self.color(p.key("up"), raw.up),
@@ -592,216 +610,4 @@ impl Validator {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn err(text: &str) -> Vec<Issue> {
-        match parse_str(text, "c.toml") {
-            Err(ConfigError::Invalid { issues, .. }) => issues,
-            other => panic!("expected an error, got {other:?}"),
-        }
-    }
-
-    /// Price alerts become one alert per rule; keyword alerts keep their phrases and symbols; a
-    /// mix of the two, or neither, is refused where it is written.
-    #[test]
-    fn alerts_of_both_kinds() {
-        let c = parse_str(
-            "[[alerts]]\nsymbol = \"nvda\"\nabove = 200\nbelow = 100\n\n[[alerts]]\nkeywords = [\"Entity List\", \" 实体清单 \"]\nsymbols = [\"0981.hk\"]\n",
-            "c.toml",
-        )
-        .unwrap();
-        let nvda = Symbol::parse("NVDA").unwrap();
-        assert_eq!(
-            c.alerts,
-            [
-                Alert::Price { symbol: nvda.clone(), rule: Rule::Above(200.0) },
-                Alert::Price { symbol: nvda, rule: Rule::Below(100.0) },
-                Alert::Headline {
-                    keywords: vec!["Entity List".into(), "实体清单".into()],
-                    symbols: vec![Symbol::parse("0981.HK").unwrap()]
-                },
-            ]
-        );
-        let is = err(
-            "[[alerts]]\nsymbol = \"NVDA\"\nkeywords = [\"x\"]\n\n[[alerts]]\nkeywords = []\nabove = 3\n\n[[alerts]]\nsymbols = [\"NVDA\"]\n",
-        );
-        let keys: Vec<&str> = is.iter().filter_map(|i| i.key.as_deref()).collect();
-        assert_eq!(
-            keys,
-            ["alerts[0].keywords", "alerts[1].above", "alerts[1].keywords", "alerts[2]"],
-            "{is:?}"
-        );
-        let is = err("[news]\nhighlight = [\"ok\", \"\"]\n");
-        assert_eq!(is[0].key.as_deref(), Some("news.highlight[1]"));
-    }
-
-    #[test]
-    fn builtin_default_parses() {
-        let c = builtin();
-        assert!(c.groups.len() >= 4);
-        assert!(c.groups.iter().all(|g| !g.symbols.is_empty()));
-        for s in c.all_symbols() {
-            assert!(c.name_of(&s).is_some(), "{s} has no name in default.toml");
-        }
-        assert!(!c.news.feeds.is_empty());
-        let p = &c.provider;
-        assert!(p.stream, "streaming is on unless turned off");
-        assert_eq!(p.stream_url, "wss://streamer.finance.yahoo.com/?version=2");
-        assert_eq!((p.mainland, p.tencent_url.as_str()), (Mainland::Tencent, "https://qt.gtimg.cn"));
-        let off = parse_str("[provider]\nstream = false\nmainland = \"yahoo\"\n", "c").unwrap();
-        assert_eq!((off.provider.stream, off.provider.mainland), (false, Mainland::Yahoo));
-    }
-
-    #[test]
-    fn example_parses() {
-        let c = parse_str(EXAMPLE_TOML, "config.example.toml").unwrap();
-        assert!(!c.groups.is_empty());
-    }
-
-    #[test]
-    fn empty_file_is_the_builtin() {
-        assert_eq!(parse_str("", "c.toml").unwrap(), builtin());
-    }
-
-    #[test]
-    fn typo_key_is_named_with_line_and_column() {
-        let is = err("refresh_secs = 30\nrefresh_sec = 20\n");
-        assert_eq!(is.len(), 1);
-        assert_eq!((is[0].line, is[0].col), (2, 1));
-        assert_eq!(is[0].key.as_deref(), Some("refresh_sec"));
-        assert!(is[0].message.contains("unknown field"), "{}", is[0].message);
-    }
-
-    #[test]
-    fn wrong_type_is_named() {
-        let is = err("[news]\nmax_items = \"many\"\n");
-        assert_eq!((is[0].line, is[0].col), (2, 13));
-        assert_eq!(is[0].key.as_deref(), Some("news.max_items"));
-    }
-
-    #[test]
-    fn minimums_are_enforced() {
-        let is = err("refresh_secs = 1\nnews_refresh_secs = 10\n");
-        assert_eq!(is.len(), 2);
-        assert_eq!(is[0].key.as_deref(), Some("refresh_secs"));
-        assert_eq!((is[0].line, is[0].col), (1, 16));
-        assert!(is[0].message.contains("at least 5"));
-        assert_eq!(is[1].key.as_deref(), Some("news_refresh_secs"));
-        assert_eq!(is[1].line, 2);
-    }
-
-    #[test]
-    fn symbols_are_validated_and_upper_cased() {
-        let c = parse_str("[[groups]]\nname = \"x\"\nsymbols = [\"nvda\", \"0981.hk\"]\n", "c").unwrap();
-        assert_eq!(c.groups[0].symbols[1].as_str(), "0981.HK");
-        assert_eq!(c.name_of(&c.groups[0].symbols[0]), Some("NVIDIA"), "built-in names are merged");
-        let is = err("[[groups]]\nname = \"x\"\nsymbols = [\"NV DA\"]\n");
-        assert_eq!(is[0].key.as_deref(), Some("groups[0].symbols[0]"));
-        assert_eq!((is[0].line, is[0].col), (3, 12));
-    }
-
-    #[test]
-    fn everything_else_is_checked() {
-        let text = r##"
-base_currency = "dollars"
-[provider]
-kind = "bloomberg"
-query_url = "ftp://x"
-stream_url = "https://streamer.example"
-mainland = "sina"
-tencent_url = "qt.gtimg.cn"
-[[groups]]
-name = "a"
-symbols = ["A", "A"]
-[[groups]]
-name = "A"
-[news]
-max_items = 0
-[[news.feeds]]
-name = ""
-url = "not a url"
-[[positions]]
-symbol = "NVDA"
-quantity = 0
-unit_cost = -1
-[[alerts]]
-symbol = "NVDA"
-[[alerts]]
-symbol = "NVDA"
-above = 1
-below = 2
-[keys]
-"hyper-x" = "quit"
-"x" = "explode"
-[theme]
-name = "neon"
-up = "#12345"
-"##;
-        let keys: Vec<String> = err(text).into_iter().filter_map(|i| i.key).collect();
-        for k in [
-            "base_currency",
-            "provider.kind",
-            "provider.query_url",
-            "provider.stream_url",
-            "provider.mainland",
-            "provider.tencent_url",
-            "groups[0].symbols[1]",
-            "groups[1].name",
-            "news.max_items",
-            "news.feeds[0].name",
-            "news.feeds[0].url",
-            "positions[0].quantity",
-            "positions[0].unit_cost",
-            "alerts[0]",
-            "alerts[1].above",
-            "keys.hyper-x",
-            "keys.x",
-            "theme.name",
-            "theme.up",
-        ] {
-            assert!(keys.iter().any(|x| x == k), "no issue for {k}: {keys:?}");
-        }
-    }
-
-    #[test]
-    fn keys_override_and_unbind() {
-        let c = parse_str("[keys]\n\"ctrl-r\" = \"refresh\"\nq = \"none\"\n", "c").unwrap();
-        assert_eq!(c.keys.action(&Key::ctrl('r')), Some(Action::Refresh));
-        assert_eq!(c.keys.action(&Key::ch('q')), None);
-    }
-
-    #[test]
-    fn feeds_explicitly_empty_means_none() {
-        let c = parse_str("[news]\nfeeds = []\n", "c").unwrap();
-        assert!(c.news.feeds.is_empty());
-    }
-
-    #[test]
-    fn syntax_error_is_located() {
-        let is = err("refresh_secs = \n");
-        assert_eq!((is[0].line, is[0].col), (1, 16), "{is:?}");
-        let is = err("# comment\n[provider]\nkind = \"yahoo\" extra\n");
-        assert_eq!((is[0].line, is[0].col), (3, 16), "{is:?}");
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
-        /// Any text, and the commented example with one line replaced by anything: a config or
-        /// located errors, never a panic, and nothing unprintable in the messages.
-        #[test]
-        fn any_config_text(text in "\\PC{0,200}", line in 0usize..400, with in "\\PC{0,40}|[\\[\\]=\"a-z_.0-9 ]{0,40}") {
-            let check = |t: &str| {
-                if let Err(e) = parse_str(t, "c.toml") {
-                    let msg = e.to_string();
-                    assert!(!msg.chars().any(|c| c.is_control() && c != '\n'), "{msg:?}");
-                }
-            };
-            check(&text);
-            let mut lines: Vec<&str> = crate::config::EXAMPLE_TOML.lines().collect();
-            let i = line % lines.len();
-            lines[i] = &with;
-            check(&lines.join("\n"));
-        }
-    }
-}
+mod tests;

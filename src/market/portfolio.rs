@@ -1,6 +1,6 @@
 //! Positions and totals: lots added up per symbol, values converted to the base currency.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -66,6 +66,17 @@ pub fn fx_symbol(cur: &str, base: &str) -> Option<Symbol> {
         return None;
     }
     Symbol::parse(&format!("{major}{base}=X")).ok()
+}
+
+/// The FX pairs that convert these quotes' currencies into `base`, each once and in order (a
+/// quote's currency is its own to say, so a pair is known once the quote has come).
+pub fn fx_pairs<'a>(quotes: impl IntoIterator<Item = &'a Quote>, base: &str) -> Vec<Symbol> {
+    quotes
+        .into_iter()
+        .filter_map(|q| fx_symbol(q.currency.as_deref()?, base))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Lots of each symbol added up.
@@ -275,5 +286,19 @@ mod tests {
         assert_eq!(fx_symbol("GBp", "USD").unwrap().as_str(), "GBPUSD=X");
         assert_eq!(fx_symbol("HKD", "EUR").unwrap().as_str(), "HKDEUR=X");
         assert_eq!(fx_symbol("USD", "USD"), None);
+    }
+
+    /// One pair per foreign currency, in order; the base currency and a quote without one need none.
+    #[test]
+    fn fx_pairs_of_quotes() {
+        let quotes = [
+            q("ARM.L", Some(1200.0), 10.0, "GBp"),
+            q("0981.HK", Some(72.0), 1.0, "HKD"),
+            q("NVDA", Some(110.0), 1.0, "USD"),
+            q("0700.HK", Some(500.0), 1.0, "HKD"),
+            Quote { currency: None, ..q("ZZZ", None, 0.0, "USD") },
+        ];
+        let pairs: Vec<String> = fx_pairs(&quotes, "USD").iter().map(|s| s.to_string()).collect();
+        assert_eq!(pairs, ["GBPUSD=X", "HKDUSD=X"]);
     }
 }

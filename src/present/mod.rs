@@ -2,6 +2,7 @@
 //! and text from outside (the network, a config file) made safe to show.
 //! Plain strings only: no widgets here.
 
+pub mod money;
 pub mod number;
 pub mod sanitize;
 pub mod text;

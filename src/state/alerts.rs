@@ -9,6 +9,7 @@ use super::State;
 use crate::market::alerts::{Alert, Fired, FiredHeadline};
 use crate::market::{Headline, Quote, Symbol};
 use crate::msg::{Effect, Outcome};
+use crate::present::money::Money;
 use crate::present::number;
 
 /// Entries the log keeps.
@@ -81,8 +82,8 @@ impl State {
             self.alerts.armed.insert(key, !holds);
             if holds && armed {
                 let what = match rule {
-                    crate::market::alerts::Rule::Above(x) => format!("above {}", number::price(*x)),
-                    crate::market::alerts::Rule::Below(x) => format!("below {}", number::price(*x)),
+                    crate::market::alerts::Rule::Above(x) => format!("above {}", Money::SHOWN.price(*x)),
+                    crate::market::alerts::Rule::Below(x) => format!("below {}", Money::SHOWN.price(*x)),
                     crate::market::alerts::Rule::MovePct(x) => {
                         format!("moved {}", number::pct(q.change_pct.unwrap_or(*x)))
                     }

@@ -1,10 +1,8 @@
 //! The positions, valued with the quotes and exchange rates the state holds.
 
-use std::collections::BTreeSet;
-
 use super::State;
 use crate::market::Symbol;
-use crate::market::portfolio::{Valued, fx_symbol, lots, value_all};
+use crate::market::portfolio::{Valued, fx_pairs, lots, value_all};
 
 impl State {
     /// The positions valued with what is on hand; `None` when there are no positions.
@@ -25,14 +23,8 @@ impl State {
     /// The FX pairs that convert the held quotes' currencies into the base currency. Known once
     /// those quotes have come (their currency is theirs to say).
     pub fn fx_symbols(&self) -> Vec<Symbol> {
-        let base = &self.config.base_currency;
-        lots(&self.config.positions)
-            .keys()
-            .filter_map(|s| {
-                self.quotes.get(s)?.quote.as_ref()?.currency.as_deref().and_then(|c| fx_symbol(c, base))
-            })
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect()
+        let held = lots(&self.config.positions);
+        let quotes = held.keys().filter_map(|s| self.quotes.get(s)?.quote.as_ref());
+        fx_pairs(quotes, &self.config.base_currency)
     }
 }

@@ -13,6 +13,7 @@ use super::theme::Theme;
 use crate::market::exchange::exchange_for;
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Quote};
+use crate::present::money::Money;
 use crate::present::number;
 use crate::present::text::{fit, pad, width};
 use crate::present::time;
@@ -206,12 +207,14 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
         None => lines.push(Line::styled("waiting for a quote…", theme.dim)),
     }
     if let Some(h) = state.portfolio().and_then(|v| v.holdings.get(&d.symbol).cloned()) {
-        let pnl = h.total_pnl.map_or("—".to_string(), number::change);
-        let pct = h.total_pnl_pct.map(|p| format!(" ({})", number::pct(p))).unwrap_or_default();
-        lines.push(kv("Position", format!("{} @ {}", h.quantity, number::price(h.avg_cost)), theme.text, w));
+        let money = Money::SHOWN;
+        let pnl = h.total_pnl.map_or("—".to_string(), |v| money.change(v));
+        let pct = h.total_pnl_pct.map(|p| format!(" ({})", money.pct(p))).unwrap_or_default();
+        let position = format!("{} @ {}", money.exact(h.quantity), money.price(h.avg_cost));
+        lines.push(kv("Position", position, theme.text, w));
         lines.push(kv(
             "P&L",
-            format!("{pnl}{pct}  day {}", h.day_pnl.map_or("—".to_string(), number::change)),
+            format!("{pnl}{pct}  day {}", h.day_pnl.map_or("—".to_string(), |v| money.change(v))),
             theme.direction(h.total_pnl),
             w,
         ));

@@ -9,6 +9,7 @@ use super::theme::Theme;
 use crate::market::portfolio::{Holding, Totals};
 use crate::market::series::ChartRange;
 use crate::market::{MarketState, Symbol};
+use crate::present::money::Money;
 use crate::present::number;
 use crate::present::text::{fit, pad, rpad};
 use crate::state::columns::Col;
@@ -67,13 +68,14 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// "Σ 12,345.67 USD · day +123.45 · P&L +1,234.56 (+11.10%)", and what is left out.
 fn summary(t: &Totals, theme: &Theme, w: usize) -> Line<'static> {
-    let pct = t.total_pnl_pct.map(|p| format!(" ({})", number::pct(p))).unwrap_or_default();
+    let money = Money::SHOWN;
+    let pct = t.total_pnl_pct.map(|p| format!(" ({})", money.pct(p))).unwrap_or_default();
     let mut text = format!(
         "Σ {} {} · day {} · P&L {}{pct}",
-        number::amount(t.value),
+        money.amount(t.value),
         t.currency,
-        number::signed_amount(t.day_pnl),
-        number::signed_amount(t.total_pnl)
+        money.signed_amount(t.day_pnl),
+        money.signed_amount(t.total_pnl)
     );
     if !t.missing_prices.is_empty() {
         text.push_str(&format!(" · no price: {}", t.missing_prices.join(", ")));
@@ -106,6 +108,7 @@ fn row<'a>(
         _ => "no price",
     };
     let unread = state.unread_about(sym);
+    let money = Money::SHOWN;
     let mut spans: Vec<Span> = Vec::new();
     for (i, (c, w)) in cols.iter().enumerate() {
         if i > 0 {
@@ -117,15 +120,15 @@ fn row<'a>(
                 (format!("!{sym}"), theme.error.add_modifier(Modifier::BOLD))
             }
             Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
-            Col::Qty => (held.map_or(String::new(), |h| number::quantity(h.quantity)), theme.text),
-            Col::Value => (held.and_then(|h| h.value).map_or(String::new(), number::amount), theme.text),
+            Col::Qty => (held.map_or(String::new(), |h| money.quantity(h.quantity)), theme.text),
+            Col::Value => (held.and_then(|h| h.value).map_or(String::new(), |v| money.amount(v)), theme.text),
             Col::DayPnl => {
                 let d = held.and_then(|h| h.day_pnl);
-                (d.map_or(String::new(), number::signed_amount), theme.direction(d))
+                (d.map_or(String::new(), |d| money.signed_amount(d)), theme.direction(d))
             }
             Col::PnlPct => {
                 let p = held.and_then(|h| h.total_pnl_pct);
-                (p.map_or(String::new(), number::pct), theme.direction(p))
+                (p.map_or(String::new(), |p| money.pct(p)), theme.direction(p))
             }
             Col::Name => (name.clone(), theme.text),
             Col::Last => (q.and_then(|q| q.price).map_or(missing.to_string(), number::price), theme.text),

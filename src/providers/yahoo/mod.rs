@@ -84,15 +84,14 @@ enum V7 {
 }
 
 impl Yahoo {
+    /// `opts` are the client's settings as `providers::build` makes them, the configured
+    /// User-Agent included (`http_options` is the one place it is applied).
     pub fn new(
         cfg: &ProviderConfig,
-        mut opts: HttpOptions,
+        opts: HttpOptions,
         store: Store,
         clock: Arc<dyn Clock>,
     ) -> Result<Yahoo, ProviderError> {
-        if let Some(ua) = &cfg.user_agent {
-            opts.user_agent = ua.clone();
-        }
         Ok(Yahoo {
             http: Http::new(&opts)?,
             query_url: cfg.query_url.trim_end_matches('/').to_string(),
@@ -283,7 +282,7 @@ impl Yahoo {
             .collect())
     }
 
-    async fn fetch(&self, symbols: &[Symbol]) -> Result<(Vec<(Symbol, QuoteOutcome)>, bool), ProviderError> {
+    async fn fetch(&self, symbols: &[Symbol]) -> Result<Vec<(Symbol, QuoteOutcome)>, ProviderError> {
         if let Some(wait) = self.blocked() {
             return Err(ProviderError::RateLimited { retry_after: Some(wait) });
         }
@@ -300,7 +299,7 @@ impl Yahoo {
                             (s.clone(), q.ok_or_else(|| QuoteError::Unknown(format!("no data for {s}"))))
                         })
                         .collect();
-                    return Ok((results, false));
+                    return Ok(results);
                 }
                 Ok(None) => {
                     tracing::warn!(
@@ -314,7 +313,7 @@ impl Yahoo {
         match self.via_charts(symbols).await {
             Ok(r) => {
                 self.succeeded();
-                Ok((r, true))
+                Ok(r)
             }
             Err(e) => Err(self.check(e)),
         }
@@ -383,7 +382,7 @@ impl QuoteSource for Yahoo {
         &'a self,
         symbols: &'a [Symbol],
     ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
-        Box::pin(async move { self.fetch(symbols).await.map(|(r, _)| r) })
+        Box::pin(self.fetch(symbols))
     }
 
     fn label(&self) -> String {

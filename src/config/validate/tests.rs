@@ -1,0 +1,263 @@
+//! Parsing and validation: what is accepted, and where and how each problem is reported.
+
+use super::*;
+
+fn err(text: &str) -> Vec<Issue> {
+    match parse_str(text, "c.toml") {
+        Err(ConfigError::Invalid { issues, .. }) => issues,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+/// Price alerts become one alert per rule; keyword alerts keep their phrases and symbols; a
+/// mix of the two, or neither, is refused where it is written.
+#[test]
+fn alerts_of_both_kinds() {
+    let c = parse_str(
+        "[[alerts]]\nsymbol = \"nvda\"\nabove = 200\nbelow = 100\n\n[[alerts]]\nkeywords = [\"Entity List\", \" 实体清单 \"]\nsymbols = [\"0981.hk\"]\n",
+        "c.toml",
+    )
+    .unwrap();
+    let nvda = Symbol::parse("NVDA").unwrap();
+    assert_eq!(
+        c.alerts,
+        [
+            Alert::Price { symbol: nvda.clone(), rule: Rule::Above(200.0) },
+            Alert::Price { symbol: nvda, rule: Rule::Below(100.0) },
+            Alert::Headline {
+                keywords: vec!["Entity List".into(), "实体清单".into()],
+                symbols: vec![Symbol::parse("0981.HK").unwrap()]
+            },
+        ]
+    );
+    let is = err(
+        "[[alerts]]\nsymbol = \"NVDA\"\nkeywords = [\"x\"]\n\n[[alerts]]\nkeywords = []\nabove = 3\n\n[[alerts]]\nsymbols = [\"NVDA\"]\n",
+    );
+    let keys: Vec<&str> = is.iter().filter_map(|i| i.key.as_deref()).collect();
+    assert_eq!(keys, ["alerts[0].keywords", "alerts[1].above", "alerts[1].keywords", "alerts[2]"], "{is:?}");
+    let is = err("[news]\nhighlight = [\"ok\", \"\"]\n");
+    assert_eq!(is[0].key.as_deref(), Some("news.highlight[1]"));
+}
+
+#[test]
+fn builtin_default_parses() {
+    let c = builtin();
+    assert!(c.groups.len() >= 4);
+    assert!(c.groups.iter().all(|g| !g.symbols.is_empty()));
+    for s in c.all_symbols() {
+        assert!(c.name_of(&s).is_some(), "{s} has no name in default.toml");
+    }
+    assert!(!c.news.feeds.is_empty());
+    let p = &c.provider;
+    assert!(p.stream, "streaming is on unless turned off");
+    assert_eq!(p.stream_url, "wss://streamer.finance.yahoo.com/?version=2");
+    assert_eq!((p.mainland, p.tencent_url.as_str()), (Mainland::Tencent, "https://qt.gtimg.cn"));
+    let off = parse_str("[provider]\nstream = false\nmainland = \"yahoo\"\n", "c").unwrap();
+    assert_eq!((off.provider.stream, off.provider.mainland), (false, Mainland::Yahoo));
+}
+
+#[test]
+fn example_parses() {
+    let c = parse_str(EXAMPLE_TOML, "config.example.toml").unwrap();
+    assert!(!c.groups.is_empty());
+}
+
+#[test]
+fn empty_file_is_the_builtin() {
+    assert_eq!(parse_str("", "c.toml").unwrap(), builtin());
+}
+
+#[test]
+fn typo_key_is_named_with_line_and_column() {
+    let is = err("refresh_secs = 30\nrefresh_sec = 20\n");
+    assert_eq!(is.len(), 1);
+    assert_eq!((is[0].line, is[0].col), (2, 1));
+    assert_eq!(is[0].key.as_deref(), Some("refresh_sec"));
+    assert!(is[0].message.contains("unknown field"), "{}", is[0].message);
+}
+
+#[test]
+fn wrong_type_is_named() {
+    let is = err("[news]\nmax_items = \"many\"\n");
+    assert_eq!((is[0].line, is[0].col), (2, 13));
+    assert_eq!(is[0].key.as_deref(), Some("news.max_items"));
+}
+
+#[test]
+fn minimums_are_enforced() {
+    let is = err("refresh_secs = 1\nnews_refresh_secs = 10\n");
+    assert_eq!(is.len(), 2);
+    assert_eq!(is[0].key.as_deref(), Some("refresh_secs"));
+    assert_eq!((is[0].line, is[0].col), (1, 16));
+    assert!(is[0].message.contains("at least 5"));
+    assert_eq!(is[1].key.as_deref(), Some("news_refresh_secs"));
+    assert_eq!(is[1].line, 2);
+}
+
+#[test]
+fn symbols_are_validated_and_upper_cased() {
+    let c = parse_str("[[groups]]\nname = \"x\"\nsymbols = [\"nvda\", \"0981.hk\"]\n", "c").unwrap();
+    assert_eq!(c.groups[0].symbols[1].as_str(), "0981.HK");
+    assert_eq!(c.name_of(&c.groups[0].symbols[0]), Some("NVIDIA"), "built-in names are merged");
+    let is = err("[[groups]]\nname = \"x\"\nsymbols = [\"NV DA\"]\n");
+    assert_eq!(is[0].key.as_deref(), Some("groups[0].symbols[0]"));
+    assert_eq!((is[0].line, is[0].col), (3, 12));
+}
+
+#[test]
+fn everything_else_is_checked() {
+    let text = r##"
+base_currency = "dollars"
+[provider]
+kind = "bloomberg"
+query_url = "ftp://x"
+stream_url = "https://streamer.example"
+mainland = "sina"
+tencent_url = "qt.gtimg.cn"
+[[groups]]
+name = "a"
+symbols = ["A", "A"]
+[[groups]]
+name = "A"
+[news]
+max_items = 0
+[[news.feeds]]
+name = ""
+url = "not a url"
+[[positions]]
+symbol = "NVDA"
+quantity = 0
+unit_cost = -1
+[[alerts]]
+symbol = "NVDA"
+[[alerts]]
+symbol = "NVDA"
+above = 1
+below = 2
+[keys]
+"hyper-x" = "quit"
+"x" = "explode"
+[theme]
+name = "neon"
+up = "#12345"
+"##;
+    let keys: Vec<String> = err(text).into_iter().filter_map(|i| i.key).collect();
+    for k in [
+        "base_currency",
+        "provider.kind",
+        "provider.query_url",
+        "provider.stream_url",
+        "provider.mainland",
+        "provider.tencent_url",
+        "groups[0].symbols[1]",
+        "groups[1].name",
+        "news.max_items",
+        "news.feeds[0].name",
+        "news.feeds[0].url",
+        "positions[0].quantity",
+        "positions[0].unit_cost",
+        "alerts[0]",
+        "alerts[1].above",
+        "keys.hyper-x",
+        "keys.x",
+        "theme.name",
+        "theme.up",
+    ] {
+        assert!(keys.iter().any(|x| x == k), "no issue for {k}: {keys:?}");
+    }
+}
+
+/// The words of the checks written once (choices, ranges, numbers, text), as users read them.
+#[test]
+fn messages_name_what_is_wanted_and_what_was_given() {
+    let text = r##"
+refresh_secs = 100000
+base_currency = "dollars"
+[provider]
+kind = " bloomberg "
+mainland = "sina"
+query_url = "ftp://x"
+user_agent = ""
+[[groups]]
+name = "a"
+symbols = ["A"]
+[symbols.A]
+name = " "
+aliases = ["ok", "\t"]
+[news]
+max_items = 0
+highlight = ["x", " "]
+[[positions]]
+symbol = "NVDA"
+quantity = 0
+unit_cost = -1
+[[alerts]]
+symbol = "NVDA"
+above = -2
+[theme]
+name = "neon"
+"##;
+    let got: Vec<(String, String)> =
+        err(text).into_iter().map(|i| (i.key.unwrap_or_default(), i.message)).collect();
+    let want = [
+        ("refresh_secs", "must be at most 86400 seconds (got 100000)"),
+        ("base_currency", "must be a 3-letter currency code like \"USD\" (got \"dollars\")"),
+        ("provider.kind", "must be \"yahoo\" or \"demo\" (got \"bloomberg\")"),
+        ("provider.query_url", "must be an http or https URL (got scheme \"ftp\")"),
+        ("provider.user_agent", "must be non-empty printable text"),
+        ("provider.mainland", "must be \"tencent\" or \"yahoo\" (got \"sina\")"),
+        ("symbols.A.name", "must be printable, non-empty text"),
+        ("symbols.A.aliases[1]", "an alias must be printable, non-empty text"),
+        ("news.max_items", "must be between 1 and 5000 (got 0)"),
+        ("news.highlight[1]", "a phrase must be printable, non-empty text"),
+        ("positions[0].quantity", "must be a non-zero number (got 0)"),
+        ("positions[0].unit_cost", "must be zero or more (got -1)"),
+        ("alerts[0].above", "must be a positive number (got -2)"),
+        ("theme.name", "must be dark, light or mono (got \"neon\")"),
+    ];
+    for (key, message) in want {
+        assert!(got.iter().any(|(k, m)| k == key && m == message), "no {key}: {message}\n{got:#?}");
+    }
+    assert_eq!(got.len(), want.len(), "{got:#?}");
+}
+
+#[test]
+fn keys_override_and_unbind() {
+    let c = parse_str("[keys]\n\"ctrl-r\" = \"refresh\"\nq = \"none\"\n", "c").unwrap();
+    assert_eq!(c.keys.action(&Key::ctrl('r')), Some(Action::Refresh));
+    assert_eq!(c.keys.action(&Key::ch('q')), None);
+}
+
+#[test]
+fn feeds_explicitly_empty_means_none() {
+    let c = parse_str("[news]\nfeeds = []\n", "c").unwrap();
+    assert!(c.news.feeds.is_empty());
+}
+
+#[test]
+fn syntax_error_is_located() {
+    let is = err("refresh_secs = \n");
+    assert_eq!((is[0].line, is[0].col), (1, 16), "{is:?}");
+    let is = err("# comment\n[provider]\nkind = \"yahoo\" extra\n");
+    assert_eq!((is[0].line, is[0].col), (3, 16), "{is:?}");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+    /// Any text, and the commented example with one line replaced by anything: a config or
+    /// located errors, never a panic, and nothing unprintable in the messages.
+    #[test]
+    fn any_config_text(text in "\\PC{0,200}", line in 0usize..400, with in "\\PC{0,40}|[\\[\\]=\"a-z_.0-9 ]{0,40}") {
+        let check = |t: &str| {
+            if let Err(e) = parse_str(t, "c.toml") {
+                let msg = e.to_string();
+                assert!(!msg.chars().any(|c| c.is_control() && c != '\n'), "{msg:?}");
+            }
+        };
+        check(&text);
+        let mut lines: Vec<&str> = crate::config::EXAMPLE_TOML.lines().collect();
+        let i = line % lines.len();
+        lines[i] = &with;
+        check(&lines.join("\n"));
+    }
+}
