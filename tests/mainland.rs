@@ -10,8 +10,8 @@ use chiptape::market::clock::Clock;
 use chiptape::market::{PriceSource, Quote, QuoteOutcome, Symbol};
 use chiptape::msg::{DataKind, Msg, Plan};
 use chiptape::providers::http::HttpOptions;
-use chiptape::providers::mainland::Mainland;
 use chiptape::providers::names::Learned;
+use chiptape::providers::router::Router;
 use chiptape::providers::{ProviderError, Providers, QuoteSource};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -122,7 +122,7 @@ struct Setup {
     clock: Arc<Manual>,
     yahoo: Arc<FakeYahoo>,
     learned: Learned,
-    router: Mainland,
+    router: Router,
 }
 
 async fn setup() -> Setup {
@@ -134,7 +134,7 @@ async fn setup_with(opts: HttpOptions) -> Setup {
     let clock = Arc::new(Manual(Mutex::new(NOW.parse().unwrap())));
     let yahoo = Arc::new(FakeYahoo::default());
     let learned = Learned::default();
-    let router = Mainland::new(
+    let router = chiptape::providers::mainland(
         &server.uri(),
         &opts,
         yahoo.clone(),

@@ -3,8 +3,8 @@
 pub mod demo;
 pub mod feeds;
 pub mod http;
-pub mod mainland;
 pub mod names;
+pub mod router;
 pub mod tencent;
 pub mod yahoo;
 
@@ -14,11 +14,13 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 
 use crate::config::{Config, Mainland, ProviderKind};
+use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
 use crate::market::series::{ChartRange, Series};
 use crate::market::stream::StreamEvent;
 use crate::market::{Headline, QuoteOutcome, Symbol};
 use names::Learned;
+use router::{Router, Wording};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProviderError {
@@ -52,6 +54,16 @@ pub trait QuoteSource: Send + Sync {
     /// A fallback in force that the status bar should name beside the label.
     fn note(&self) -> Option<String> {
         None
+    }
+
+    /// This source can quote `sym` at all (Tencent: Shanghai and Shenzhen only).
+    fn supports(&self, _sym: &Symbol) -> bool {
+        true
+    }
+
+    /// At most this many symbols in one call (the router splits longer lists).
+    fn max_batch(&self) -> usize {
+        usize::MAX
     }
 }
 
@@ -128,15 +140,8 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
     };
     if config.provider.mainland == Mainland::Tencent {
         let (p, cal) = (&config.provider, config.calendar.clone());
-        match mainland::Mainland::new(
-            &p.tencent_url,
-            &http_options(config),
-            quotes.clone(),
-            clock,
-            cal,
-            learned.clone(),
-        ) {
-            Ok(m) => quotes = Arc::new(m),
+        match mainland(&p.tencent_url, &http_options(config), quotes.clone(), clock, cal, learned.clone()) {
+            Ok(router) => quotes = Arc::new(router),
             Err(e) => {
                 tracing::warn!(error = %e, "Tencent's client failed to start; mainland prices from Yahoo")
             }
@@ -146,6 +151,21 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
         Arc::new(yahoo::stream::YahooStream::new(config.provider.stream_url.clone())) as Arc<dyn StreamSource>
     });
     Providers { quotes, news: news_source(config, &learned), charts, stream, learned, demo: false }
+}
+
+/// Shanghai and Shenzhen from Tencent in real time; everything else, and any mainland symbol
+/// Tencent fails for, from `fallback` (Yahoo).
+pub fn mainland(
+    tencent_url: &str,
+    opts: &http::HttpOptions,
+    fallback: Arc<dyn QuoteSource>,
+    clock: Arc<dyn Clock>,
+    calendar: Calendar,
+    learned: Learned,
+) -> Result<Router, ProviderError> {
+    let tencent = tencent::Tencent::new(tencent_url, opts, clock.clone(), calendar, learned)?;
+    let wording = Wording { scope: "mainland".to_string(), stand_in: "Yahoo (15m delayed)".to_string() };
+    Ok(Router::new(vec![Arc::new(tencent), fallback], clock, wording))
 }
 
 fn news_source(config: &Config, learned: &Learned) -> Arc<dyn NewsSource> {

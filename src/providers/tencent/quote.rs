@@ -1,4 +1,4 @@
-//! Tencent's real-time snapshots for Shanghai and Shenzhen (`qt.gtimg.cn/q=sh688256,sz002371`).
+//! Tencent's snapshot answer, decoded (`qt.gtimg.cn/q=sh688256,sz002371`).
 //!
 //! The answer is GBK text, one `v_CODE="f0~f1~…";` per code. Field numbers (0-based): 1 name,
 //! 3 last, 4 previous close, 5 open, 6 volume in lots of 100, 30 time `YYYYMMDDHHMMSS` (Shanghai),
