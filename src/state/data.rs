@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 
-use super::{QuoteEntry, State};
+use super::{QuoteEntry, SourceKey, SourceStatus, State};
 use crate::config::Config;
 use crate::msg::{DataKind, DataMsg, Effect, Outcome};
 
@@ -35,11 +35,8 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                     Err(err) => e.error = Some(err.to_string()),
                 }
             }
-            s.quote_status.label = source;
-            s.quote_status.note = note;
-            s.quote_status.last_ok = Some(d.at);
-            s.quote_status.error = None;
-            s.quote_status.retry_at = None;
+            *s.sources.entry(SourceKey::Quotes) =
+                SourceStatus { label: source, note, last_ok: Some(d.at), error: None, retry_at: None };
             s.fix_offsets();
             // A held quote's currency is first known now: its exchange rate joins the plan.
             if s.fx_symbols() != fx_before {
@@ -49,10 +46,10 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             s.check_price_alerts(&fresh, d.at, out);
         }
         DataKind::QuotesFailed { source, error, retry_in } => {
-            s.quote_status.label = source;
-            s.quote_status.error = Some(error);
-            s.quote_status.retry_at =
-                Duration::from_std(retry_in).ok().and_then(|r| d.at.checked_add_signed(r));
+            let st = s.sources.entry(SourceKey::Quotes);
+            st.label = source;
+            st.error = Some(error);
+            st.retry_at = Duration::from_std(retry_in).ok().and_then(|r| d.at.checked_add_signed(r));
         }
         DataKind::News { headlines, errors } => {
             // Reading from the top means following the newest: a batch of news must not leave the
@@ -74,11 +71,13 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                 s.news.selected = None;
             }
             if answered {
-                s.news_status.last_ok = Some(d.at);
+                s.sources.entry(SourceKey::News).last_ok = Some(d.at);
             }
-            s.news_status.label = "news".to_string();
+            s.sources.feeds_answered(&errors, d.at);
+            let st = s.sources.entry(SourceKey::News);
+            st.label = "news".to_string();
             // The first failing feed by name, and how many more: the status bar has one line.
-            s.news_status.error = errors.first().map(|(f, e)| match errors.len() {
+            st.error = errors.first().map(|(f, e)| match errors.len() {
                 1 => format!("{f}: {e}"),
                 n => format!("{f}: {e} (+{} more failing)", n - 1),
             });

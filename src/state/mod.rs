@@ -11,6 +11,7 @@ pub mod memo;
 mod overlay;
 mod portfolio;
 mod rows;
+mod status;
 pub mod stream;
 mod versioned;
 
@@ -34,6 +35,7 @@ pub use alerts::{Alerts, message as alert_message};
 pub use charts::{Detail, SeriesEntry};
 pub use overlay::{Overlay, Prompt};
 pub use rows::{NewsRows, SortKey};
+pub use status::{SourceKey, SourceStatus, Statuses};
 pub use stream::StreamStatus;
 pub use versioned::Versioned;
 
@@ -62,17 +64,6 @@ pub struct QuoteEntry {
     pub tick_at: Option<DateTime<Utc>>,
 }
 
-/// Freshness of one data source, for the status bar.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SourceStatus {
-    pub label: String,
-    pub last_ok: Option<DateTime<Utc>>,
-    pub error: Option<String>,
-    pub retry_at: Option<DateTime<Utc>>,
-    /// A fallback in force, as the source words it (which source stands in, and why).
-    pub note: Option<String>,
-}
-
 /// Selection kept by identity (a symbol, a link) so sorting and new data never move it to another row.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Cursor<K> {
@@ -93,8 +84,8 @@ pub struct State {
     pub group: usize,
     pub focus: Focus,
     pub quotes: Versioned<HashMap<Symbol, QuoteEntry>>,
-    pub quote_status: SourceStatus,
-    pub news_status: SourceStatus,
+    /// How each source is doing, for the status bar.
+    pub sources: Statuses,
     pub headlines: Versioned<Vec<Headline>>,
     /// Ids of the headlines read (`Headline::id`).
     pub read: HashSet<String>,
@@ -141,8 +132,7 @@ impl State {
             group: 0,
             focus: Focus::Watchlist,
             quotes: Versioned::default(),
-            quote_status: SourceStatus::default(),
-            news_status: SourceStatus::default(),
+            sources: Statuses::default(),
             headlines: Versioned::default(),
             read: HashSet::new(),
             watch: Cursor::default(),
@@ -227,10 +217,9 @@ impl State {
     /// Every time-dependent text on screen, by the instants it is computed from. The tick's redraw
     /// test and the loop's next wake-up both read this one list, so they cannot disagree.
     fn shown_times(&self) -> ShownTimes {
-        let mut ages: Vec<DateTime<Utc>> =
-            [&self.quote_status, &self.news_status].iter().filter_map(|st| st.last_ok).collect();
+        let mut ages: Vec<DateTime<Utc>> = self.sources.shown().iter().filter_map(|st| st.last_ok).collect();
         let mut countdowns: Vec<DateTime<Utc>> =
-            [&self.quote_status, &self.news_status].iter().filter_map(|st| st.retry_at).collect();
+            self.sources.shown().iter().filter_map(|st| st.retry_at).collect();
         if !self.stream.connected {
             countdowns.extend(self.stream.retry_at);
         }

@@ -333,7 +333,7 @@ fn stale_generations_are_dropped_and_errors_keep_last_quotes() {
         ),
         t0(),
     );
-    assert_eq!(s.quote_status.error.as_deref(), Some("HTTP 500"));
+    assert_eq!(s.sources.quotes().error.as_deref(), Some("HTTP 500"));
     assert_eq!(s.quotes[&nvda].quote.as_ref().unwrap().price, price, "last good quote kept");
     update(
         &mut s,
@@ -349,7 +349,7 @@ fn stale_generations_are_dropped_and_errors_keep_last_quotes() {
     );
     assert_eq!(s.quotes[&nvda].error.as_deref(), Some("no data"));
     assert_eq!(s.quotes[&nvda].quote.as_ref().unwrap().price, price);
-    assert_eq!(s.quote_status.error, None);
+    assert_eq!(s.sources.quotes().error, None);
 }
 
 #[test]
@@ -381,7 +381,7 @@ fn headlines_are_merged_by_link_and_capped() {
         t0(),
     );
     assert_eq!(s.headlines.len(), 5);
-    assert!(s.news_status.error.as_deref().unwrap().contains("HTTP 500"));
+    assert!(s.sources.news().error.as_deref().unwrap().contains("HTTP 500"));
 }
 
 /// Keys at sizes too small to draw (and just big enough): the state stays sound. Drawing those
@@ -437,7 +437,7 @@ fn refreshing_notice_gives_way_to_the_answer() {
     };
     update(&mut s, data(generation, failed), t0());
     assert_eq!(s.notice, None);
-    assert_eq!(s.quote_status.retry_at, Some(t0() + chrono::Duration::seconds(5)));
+    assert_eq!(s.sources.quotes().retry_at, Some(t0() + chrono::Duration::seconds(5)));
 }
 
 #[test]
@@ -641,7 +641,7 @@ fn ages_of_a_minute_or_more_update_when_they_flip() {
     h.published = Some(now - chrono::Duration::seconds(90));
     let generation = s.generation;
     update(&mut s, data(generation, DataKind::News { headlines: vec![h], errors: vec![] }), now);
-    s.news_status.last_ok = None;
+    s.sources.entry(SourceKey::News).last_ok = None;
     update(&mut s, Msg::Tick, now);
     let wake = s.next_time_change();
     assert!(wake <= std::time::Duration::from_millis(30_005), "{wake:?}");
@@ -661,8 +661,8 @@ fn detail_view_ages_update() {
     *s.headlines = vec![h];
     press(&mut s, Key::plain(KeyCode::Enter));
     assert_eq!(s.detail().map(|d| d.symbol.clone()), Some(sym));
-    s.quote_status.last_ok = None;
-    s.news_status.last_ok = None;
+    s.sources.entry(SourceKey::Quotes).last_ok = None;
+    s.sources.entry(SourceKey::News).last_ok = None;
     update(&mut s, Msg::Tick, now);
     assert!(!update(&mut s, Msg::Tick, now + chrono::Duration::seconds(29)).redraw);
     assert!(s.next_time_change() <= std::time::Duration::from_millis(1_005));

@@ -25,10 +25,10 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
         let msg = if state.headlines.is_empty() {
             let news = &state.config.news;
             let hint = if state.demo { None } else { news.empty_hint() };
-            match (&state.news_status.error, hint) {
+            match (&state.sources.news().error, hint) {
                 (Some(e), _) => format!("no headlines: {e}"),
                 (None, Some(hint)) => hint.to_string(),
-                (None, None) if state.news_status.last_ok.is_some() => "no headlines yet".to_string(),
+                (None, None) if state.sources.news().last_ok.is_some() => "no headlines yet".to_string(),
                 (None, None) => "waiting for headlines…".to_string(),
             }
         } else if let Some(s) = &state.news_filter {

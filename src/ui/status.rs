@@ -101,8 +101,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         if !state.filter.is_empty() {
             left.push(Span::styled(format!("/{} ", state.filter), theme.accent));
         }
-        let (q, qerr) = source_text(&state.quote_status, "quotes", state.now);
-        let (n, nerr) = source_text(&state.news_status, "news", state.now);
+        let (q, qerr) = source_text(state.sources.quotes(), "quotes", state.now);
+        let (n, nerr) = source_text(state.sources.news(), "news", state.now);
         left.push(Span::styled(q, if qerr { theme.error } else { theme.dim }));
         if let Some((text, bad)) = stream_text(state) {
             left.push(Span::styled(" │ ", theme.dim));

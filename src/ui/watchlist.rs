@@ -104,7 +104,7 @@ fn row<'a>(
     // "…" only until the source first answers; then what is true: an error, or no price.
     let missing = match entry {
         Some(e) if e.error.is_some() => "—",
-        None if state.quote_status.last_ok.is_none() && state.quote_status.error.is_none() => "…",
+        None if state.sources.quotes().last_ok.is_none() && state.sources.quotes().error.is_none() => "…",
         _ => "no price",
     };
     let unread = state.unread_about(sym);
