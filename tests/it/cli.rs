@@ -1,6 +1,6 @@
 //! The one-shot commands, run as the real binary with a private home.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

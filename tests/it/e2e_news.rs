@@ -2,7 +2,7 @@
 //! `o` handing the link to the opener (a test script), a `javascript:` link refused.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! the retry time on screen, and come back on their own when the server does.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use common::pty::*;
 use serde_json::json;

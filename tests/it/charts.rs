@@ -4,7 +4,7 @@
 //! Fixtures are tests/fixtures/yahoo/series-*.json: this project's own, in the shape of Yahoo's
 //! answers. Nothing here touches the internet.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::io;

@@ -1,7 +1,7 @@
 //! Structural tests of cost at scale (no timings): what a key press does is the same for 100 and
 //! 1,000 symbols, and an idle hour draws only when something on screen changed.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

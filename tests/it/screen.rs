@@ -1,6 +1,6 @@
 //! The whole screen on fixed demo data and a fixed clock, at the sizes people use.
 
-mod common;
+use crate::common;
 
 use chiptape::config::Key;
 use chiptape::msg::Msg;

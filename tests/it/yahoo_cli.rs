@@ -1,6 +1,6 @@
 //! `chiptape quotes` against a local fake of Yahoo: the real binary, the real HTTP path, no internet.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

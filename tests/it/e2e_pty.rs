@@ -3,7 +3,7 @@
 //! Every wait polls the screen against a deadline and, on timeout, panics with the screen it saw.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

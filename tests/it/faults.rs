@@ -5,7 +5,7 @@
 //! Real time, real sockets (a paused clock would fire the request deadlines while a socket waits).
 //! The request deadline here is 2 s (the app's is 15 s; README says so); the modes run at once.
 
-mod common;
+use crate::common;
 
 use common::backend::SharedBackend;
 

@@ -3,7 +3,7 @@
 //! when the stream goes away the row is polled again and the status bar says the stream reconnects.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

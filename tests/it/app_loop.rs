@@ -1,7 +1,7 @@
 //! The real loop on a TestBackend with injected input and a virtual clock: keys in, screen out,
 //! and how often it wakes and draws when nothing happens.
 
-mod common;
+use crate::common;
 
 use std::io;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! End to end: the config file edited under a running app (by hand, by `a`/`d`, by `e`).
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

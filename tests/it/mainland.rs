@@ -287,7 +287,7 @@ async fn an_unreachable_tencent_is_named_as_such() {
 }
 
 /// The refresh task carries the router's note to the loop with the quotes (the status bar draws it:
-/// tests/screen.rs `a_fallback_in_force_is_named_in_the_status_bar`).
+/// tests/it/screen.rs `a_fallback_in_force_is_named_in_the_status_bar`).
 #[tokio::test]
 async fn the_note_reaches_the_loop_with_the_quotes() {
     let t = setup().await;

@@ -2,7 +2,7 @@
 //! marked stale; read marks survive; SIGHUP saves and gives the terminal back in cooked mode.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

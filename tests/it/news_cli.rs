@@ -1,6 +1,6 @@
 //! `chiptape news` against local fake feeds: the real binary, the real HTTP path, no internet.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

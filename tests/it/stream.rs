@@ -1,6 +1,6 @@
 //! Yahoo's streamer against an in-process WebSocket server on 127.0.0.1, on tokio's paused clock.
 
-mod common;
+use crate::common;
 
 use std::future::Future;
 use std::sync::Arc;

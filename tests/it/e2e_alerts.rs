@@ -3,7 +3,7 @@
 //! headline that appears between two fetches.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
