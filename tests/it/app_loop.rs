@@ -315,6 +315,7 @@ async fn cached_data_is_on_the_first_frame_before_any_answer() {
         stream: None,
         learned: Default::default(),
         demo: false,
+        retry_base: chiptape::providers::RETRY_BASE,
     };
     h.runtime.cache = Some(cache.clone());
     let control = h.control.clone();

@@ -536,6 +536,7 @@ async fn scrolling_fetches_only_rows_on_screen_and_a_detail_once_a_minute() {
         stream: None,
         learned: Default::default(),
         demo: false,
+        retry_base: chiptape::providers::RETRY_BASE,
     };
     // New York open: the sparklines of US rows matter, and quotes refresh every 15 s meanwhile.
     let start = common::t0();

@@ -4,6 +4,8 @@
 //!
 //! Real time, real sockets (a paused clock would fire the request deadlines while a socket waits).
 //! The request deadline here is 2 s (the app's is 15 s; README says so); the modes run at once.
+//! Quotes are polled every second and a failure is retried after 1 s, then 2 s (the app waits at
+//! least 5 s: `Providers::retry_base`), so the whole file takes seconds of real time.
 
 use crate::common;
 
@@ -31,9 +33,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
-/// Tuesday 10:00 in New York: NVDA trades, quotes every 5 s.
+/// Tuesday 10:00 in New York: NVDA trades, quotes every second (`REFRESH_SECS`).
 const NOW: &str = "2026-11-24T15:00:00Z";
 const DEADLINE: Duration = Duration::from_secs(2);
+const REFRESH_SECS: u64 = 1;
+/// The first wait before a failed quote fetch is tried again: no longer than the refresh interval.
+const RETRY_BASE: Duration = Duration::from_secs(REFRESH_SECS);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Fault {
@@ -289,7 +294,7 @@ fn options() -> HttpOptions {
 fn config(server: &Server) -> Config {
     let mut cfg = chiptape::config::builtin();
     cfg.groups = vec![Group { name: "US".into(), symbols: vec![Symbol::parse("NVDA").unwrap()] }];
-    cfg.refresh_secs = 5;
+    cfg.refresh_secs = REFRESH_SECS;
     cfg.provider = ProviderConfig {
         kind: ProviderKind::Yahoo,
         query_url: server.url(),
@@ -314,6 +319,7 @@ fn providers(cfg: &Config, clock: Arc<dyn Clock>) -> Providers {
         stream: None,
         learned: Default::default(),
         demo: false,
+        retry_base: RETRY_BASE,
     }
 }
 
@@ -385,7 +391,7 @@ async fn quotes_survive(fault: Fault) {
     })
     .await;
     let during = server.quote_requests() - before;
-    // One failing request per retry (5 s, then 10 s, with jitter) and the one that recovered; a
+    // One failing request per retry (1 s, then 2 s, with jitter) and the one that recovered; a
     // redirect loop costs its five hops each time.
     let per_try = if fault == Fault::RedirectLoop { 6 } else { 1 };
     assert!(during <= 4 * per_try, "{name}: {during} quote requests through the fault");

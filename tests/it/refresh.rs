@@ -78,6 +78,7 @@ async fn requests(at: &str, fast: &[&str], run_for: Duration) -> Vec<Duration> {
         stream: None,
         learned: Default::default(),
         demo: false,
+        retry_base: chiptape::providers::RETRY_BASE,
     };
     let clock = Arc::new(ShiftedClock::starting_at(at.parse().unwrap()));
     let (_plan_tx, plan_rx) = watch::channel(plan(fast));
@@ -163,6 +164,7 @@ fn spawn_with_hanging_news(at: &str, fast: &[&str]) -> Spawned {
         stream: None,
         learned: Default::default(),
         demo: false,
+        retry_base: chiptape::providers::RETRY_BASE,
     };
     let clock = Arc::new(ShiftedClock::starting_at(at.parse().unwrap()));
     let (plan_tx, plan_rx) = watch::channel(plan(fast));
@@ -248,6 +250,7 @@ async fn a_refresh_asked_during_a_fetch_runs_when_it_ends() {
         stream: None,
         learned: Default::default(),
         demo: false,
+        retry_base: chiptape::providers::RETRY_BASE,
     };
     let clock = Arc::new(ShiftedClock::starting_at("2026-11-28T10:00:00Z".parse().unwrap()));
     let (plan_tx, plan_rx) = watch::channel(plan(&["NVDA"]));

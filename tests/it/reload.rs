@@ -173,6 +173,7 @@ async fn a_valid_change_fetches_the_new_symbol_once_at_once_and_a_broken_one_kee
         stream: None,
         learned: Default::default(),
         demo: false,
+        retry_base: chiptape::providers::RETRY_BASE,
     };
     // Saturday: every market closed, so the next scheduled refresh is five minutes away.
     let clock = Arc::new(ShiftedClock::starting_at("2026-11-28T10:00:00Z".parse().unwrap()));
