@@ -2,6 +2,7 @@
 //! and how often it wakes and draws when nothing happens.
 
 use crate::common;
+use crate::common::sources;
 
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -238,37 +239,6 @@ async fn a_slow_link_opener_never_blocks_the_loop() {
     release.send(()).unwrap();
 }
 
-/// Sources that never answer: whatever is on screen came from elsewhere (the cache).
-struct Silent;
-
-impl QuoteSource for Silent {
-    fn quotes<'a>(
-        &'a self,
-        _: &'a [Symbol],
-    ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
-        Box::pin(futures::future::pending())
-    }
-    fn label(&self) -> String {
-        "Yahoo".into()
-    }
-}
-
-impl chiptape::providers::NewsSource for Silent {
-    fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, chiptape::providers::NewsBatch> {
-        Box::pin(futures::future::pending())
-    }
-}
-
-impl chiptape::providers::ChartSource for Silent {
-    fn series<'a>(
-        &'a self,
-        _: &'a Symbol,
-        _: chiptape::market::series::ChartRange,
-    ) -> BoxFuture<'a, Result<chiptape::market::series::Series, ProviderError>> {
-        Box::pin(futures::future::pending())
-    }
-}
-
 fn cached_contents(fetched: &str) -> chiptape::store::cache::Contents {
     use chiptape::market::{Headline, Quote};
     use chiptape::store::cache::{CachedQuote, Contents, SCHEMA};
@@ -308,15 +278,8 @@ async fn cached_data_is_on_the_first_frame_before_any_answer() {
     cache.save(&cached_contents("2026-11-24T12:00:00Z")).unwrap();
     let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
     h.state = State::new(builtin(), false, "2026-11-24T15:00:00Z".parse().unwrap());
-    h.runtime.providers = chiptape::providers::Providers {
-        quotes: Arc::new(Silent),
-        news: Arc::new(Silent),
-        charts: Arc::new(Silent),
-        stream: None,
-        learned: Default::default(),
-        demo: false,
-        retry_base: chiptape::providers::RETRY_BASE,
-    };
+    // Sources that never answer: whatever is on screen came from elsewhere (the cache).
+    h.runtime.providers = sources::providers().build();
     h.runtime.cache = Some(cache.clone());
     let control = h.control.clone();
     tokio::spawn(async move {

@@ -5,6 +5,7 @@
 //! answers. Nothing here touches the internet.
 
 use crate::common;
+use crate::common::sources::{self, Empty, Prices};
 
 use std::collections::HashMap;
 use std::io;
@@ -15,13 +16,13 @@ use std::time::Duration;
 
 use chiptape::app::{Runtime, run};
 use chiptape::config::{Mainland, ProviderConfig, ProviderKind};
+use chiptape::market::Symbol;
 use chiptape::market::clock::{Clock, FixedClock, ShiftedClock};
 use chiptape::market::series::{ChartRange, Series};
-use chiptape::market::{Quote, QuoteOutcome, Symbol};
 use chiptape::msg::Msg;
 use chiptape::providers::http::HttpOptions;
 use chiptape::providers::yahoo::{Yahoo, session::Store};
-use chiptape::providers::{ChartSource, NewsBatch, NewsSource, ProviderError, Providers, QuoteSource};
+use chiptape::providers::{ChartSource, ProviderError};
 use chiptape::state::State;
 use chiptape::state::layout::Layout;
 use chrono::{DateTime, Datelike, NaiveTime, Utc};
@@ -473,39 +474,6 @@ impl ChartSource for CountingCharts {
     }
 }
 
-/// A price for every symbol.
-struct Prices;
-
-impl QuoteSource for Prices {
-    fn quotes<'a>(
-        &'a self,
-        symbols: &'a [Symbol],
-    ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
-        let quote = |s: &Symbol| Quote {
-            symbol: s.clone(),
-            currency: Some("USD".into()),
-            price: Some(101.0),
-            change: Some(1.0),
-            change_pct: Some(1.0),
-            previous_close: Some(100.0),
-            ..Quote::default()
-        };
-        Box::pin(async move { Ok(symbols.iter().map(|s| (s.clone(), Ok(quote(s)))).collect()) })
-    }
-
-    fn label(&self) -> String {
-        "fake".into()
-    }
-}
-
-struct NoNews;
-
-impl NewsSource for NoNews {
-    fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
-        Box::pin(async { NewsBatch::default() })
-    }
-}
-
 fn press(keys: &mpsc::UnboundedSender<io::Result<Event>>, code: KeyCode) {
     keys.send(Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))).expect("the loop reads keys");
 }
@@ -529,15 +497,11 @@ async fn scrolling_fetches_only_rows_on_screen_and_a_detail_once_a_minute() {
     assert_eq!(config.groups.len(), 1);
 
     let asked = Asked::default();
-    let providers = Providers {
-        quotes: Arc::new(Prices),
-        news: Arc::new(NoNews),
-        charts: Arc::new(CountingCharts(asked.clone())),
-        stream: None,
-        learned: Default::default(),
-        demo: false,
-        retry_base: chiptape::providers::RETRY_BASE,
-    };
+    let providers = sources::providers()
+        .quotes(Arc::new(Prices::default()))
+        .news(Arc::new(Empty))
+        .charts(Arc::new(CountingCharts(asked.clone())))
+        .build();
     // New York open: the sparklines of US rows matter, and quotes refresh every 15 s meanwhile.
     let start = common::t0();
     let clock: Arc<dyn Clock> = Arc::new(ShiftedClock::starting_at(start));

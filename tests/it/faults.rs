@@ -8,6 +8,7 @@
 //! least 5 s: `Providers::retry_base`), so the whole file takes seconds of real time.
 
 use crate::common;
+use crate::common::sources;
 
 use common::backend::SharedBackend;
 
@@ -312,15 +313,7 @@ fn config(server: &Server) -> Config {
 fn providers(cfg: &Config, clock: Arc<dyn Clock>) -> Providers {
     let yahoo = Arc::new(Yahoo::new(&cfg.provider, options(), Store::at(None), clock).unwrap());
     let news = Arc::new(Feeds::new(cfg, Http::new(&options()).unwrap(), Default::default()));
-    Providers {
-        quotes: yahoo.clone(),
-        news,
-        charts: yahoo,
-        stream: None,
-        learned: Default::default(),
-        demo: false,
-        retry_base: RETRY_BASE,
-    }
+    sources::providers().quotes(yahoo.clone()).charts(yahoo).news(news).retry_base(RETRY_BASE).build()
 }
 
 /// Wait (real time, polling the screen) until `cond` holds, or fail with the screen.

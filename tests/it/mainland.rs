@@ -2,6 +2,8 @@
 //! here), the rest from Yahoo (a recording fake), and the 30-minute fallback to Yahoo when Tencent
 //! fails in any way. Nothing here touches the internet.
 
+use crate::common::sources;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,7 +14,7 @@ use chiptape::msg::{DataKind, Msg, Plan};
 use chiptape::providers::http::HttpOptions;
 use chiptape::providers::mainland::Mainland;
 use chiptape::providers::names::Learned;
-use chiptape::providers::{ProviderError, Providers, QuoteSource};
+use chiptape::providers::{ProviderError, QuoteSource};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use wiremock::matchers::{method, path};
@@ -294,7 +296,7 @@ async fn the_note_reaches_the_loop_with_the_quotes() {
     Mock::given(path("/q=sh688256")).respond_with(ResponseTemplate::new(403)).mount(&t.server).await;
     let router: Arc<dyn QuoteSource> = Arc::new(t.router);
     let demo = chiptape::providers::build(&chiptape::config::builtin(), true, 1, t.clock.clone());
-    let providers = Providers { quotes: router, ..demo };
+    let providers = sources::from(demo).quotes(router).build();
     let plan = Plan {
         generation: 1,
         fast: vec![sym("688256.SS")],

@@ -1,58 +1,21 @@
 //! The refresh task's schedule, on tokio's virtual clock: what is fetched when.
 
+use crate::common::sources::{self, Prices};
+
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chiptape::market::Symbol;
 use chiptape::market::calendar::Calendar;
 use chiptape::market::clock::ShiftedClock;
-use chiptape::market::series::{ChartRange, Series};
-use chiptape::market::{Quote, QuoteOutcome, Symbol};
 use chiptape::msg::Msg;
 use chiptape::msg::Plan;
-use chiptape::providers::{ChartSource, NewsBatch, NewsSource, ProviderError, Providers, QuoteSource};
+use chiptape::providers::{NewsBatch, NewsSource};
 use chiptape::refresh::{run, run_counted};
 use futures::future::BoxFuture;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
-
-/// When each quote request was made, on the virtual clock.
-type Log = Arc<Mutex<Vec<Instant>>>;
-
-struct Recorder(Log);
-
-impl QuoteSource for Recorder {
-    fn quotes<'a>(
-        &'a self,
-        symbols: &'a [Symbol],
-    ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
-        self.0.lock().unwrap().push(Instant::now());
-        Box::pin(async move {
-            Ok(symbols
-                .iter()
-                .map(|s| (s.clone(), Ok(Quote { symbol: s.clone(), ..Quote::default() })))
-                .collect())
-        })
-    }
-    fn label(&self) -> String {
-        "rec".into()
-    }
-}
-
-/// A feed server that never answers.
-struct Stalled;
-
-impl NewsSource for Stalled {
-    fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
-        Box::pin(futures::future::pending())
-    }
-}
-
-impl ChartSource for Stalled {
-    fn series<'a>(&'a self, _: &'a Symbol, _: ChartRange) -> BoxFuture<'a, Result<Series, ProviderError>> {
-        Box::pin(futures::future::pending())
-    }
-}
 
 fn plan(fast: &[&str]) -> Plan {
     Plan {
@@ -70,16 +33,9 @@ fn plan(fast: &[&str]) -> Plan {
 
 /// Starts the task at `at` and returns the request log after `run_for` of virtual time.
 async fn requests(at: &str, fast: &[&str], run_for: Duration) -> Vec<Duration> {
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let providers = Providers {
-        quotes: Arc::new(Recorder(log.clone())),
-        news: Arc::new(Stalled),
-        charts: Arc::new(Stalled),
-        stream: None,
-        learned: Default::default(),
-        demo: false,
-        retry_base: chiptape::providers::RETRY_BASE,
-    };
+    // The news and chart sources never answer.
+    let prices = Prices::default();
+    let providers = sources::providers().quotes(Arc::new(prices.clone())).build();
     let clock = Arc::new(ShiftedClock::starting_at(at.parse().unwrap()));
     let (_plan_tx, plan_rx) = watch::channel(plan(fast));
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
@@ -89,8 +45,7 @@ async fn requests(at: &str, fast: &[&str], run_for: Duration) -> Vec<Duration> {
     tokio::time::sleep(run_for).await;
     task.abort();
     drain.abort();
-    let log = log.lock().unwrap();
-    log.iter().map(|t| t.duration_since(start)).collect()
+    prices.times().into_iter().map(|t| t.duration_since(start)).collect()
 }
 
 /// Hong Kong opens at 09:30 (01:30 UTC): a fetch at 09:29 must not leave the next one for 5 minutes.
@@ -157,15 +112,8 @@ struct Spawned {
 
 fn spawn_with_hanging_news(at: &str, fast: &[&str]) -> Spawned {
     let news = Hanging::default();
-    let providers = Providers {
-        quotes: Arc::new(Recorder(Arc::default())),
-        news: Arc::new(news.clone()),
-        charts: Arc::new(Stalled),
-        stream: None,
-        learned: Default::default(),
-        demo: false,
-        retry_base: chiptape::providers::RETRY_BASE,
-    };
+    let providers =
+        sources::providers().quotes(Arc::new(Prices::default())).news(Arc::new(news.clone())).build();
     let clock = Arc::new(ShiftedClock::starting_at(at.parse().unwrap()));
     let (plan_tx, plan_rx) = watch::channel(plan(fast));
     let (tx, rx) = mpsc::channel::<Msg>(1024);
@@ -243,15 +191,10 @@ async fn a_refresh_asked_during_a_fetch_runs_when_it_ends() {
             })
         }
     }
-    let providers = Providers {
-        quotes: Arc::new(Recorder(Arc::default())),
-        news: Arc::new(Gated(release.clone(), started.clone())),
-        charts: Arc::new(Stalled),
-        stream: None,
-        learned: Default::default(),
-        demo: false,
-        retry_base: chiptape::providers::RETRY_BASE,
-    };
+    let providers = sources::providers()
+        .quotes(Arc::new(Prices::default()))
+        .news(Arc::new(Gated(release.clone(), started.clone())))
+        .build();
     let clock = Arc::new(ShiftedClock::starting_at("2026-11-28T10:00:00Z".parse().unwrap()));
     let (plan_tx, plan_rx) = watch::channel(plan(&["NVDA"]));
     let (tx, mut rx) = mpsc::channel::<Msg>(64);

@@ -1,19 +1,18 @@
 //! The config file in motion: the watcher sees saves (rewrite and rename-over), refuses broken ones
 //! with file:line:col, survives deletion, and a valid change re-plans the refresh at once.
 
+use crate::common::sources::{self, Empty, Prices};
+
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chiptape::app::watcher;
 use chiptape::app::{Runtime, run};
+use chiptape::market::Symbol;
 use chiptape::market::clock::ShiftedClock;
-use chiptape::market::series::{ChartRange, Series};
-use chiptape::market::{Quote, QuoteOutcome, Symbol};
 use chiptape::msg::Msg;
-use chiptape::providers::{ChartSource, NewsBatch, NewsSource, ProviderError, Providers, QuoteSource};
 use chiptape::state::State;
-use futures::future::BoxFuture;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
@@ -116,47 +115,6 @@ async fn a_save_right_after_our_own_write_is_reloaded() {
     assert!(quiet.is_err(), "the watcher applied our own write again: {quiet:?}");
 }
 
-/// Records every quote request; answers with a price for anything.
-struct Recorder {
-    log: Arc<Mutex<Vec<Vec<String>>>>,
-    tx: mpsc::UnboundedSender<Vec<String>>,
-}
-
-impl QuoteSource for Recorder {
-    fn quotes<'a>(
-        &'a self,
-        symbols: &'a [Symbol],
-    ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
-        let list: Vec<String> = symbols.iter().map(|s| s.to_string()).collect();
-        self.log.lock().unwrap().push(list.clone());
-        let _ = self.tx.send(list);
-        Box::pin(async move {
-            Ok(symbols
-                .iter()
-                .map(|s| (s.clone(), Ok(Quote { symbol: s.clone(), price: Some(1.0), ..Quote::default() })))
-                .collect())
-        })
-    }
-    fn label(&self) -> String {
-        "fake".into()
-    }
-}
-
-/// No headlines, no charts.
-struct NoNews;
-
-impl ChartSource for NoNews {
-    fn series<'a>(&'a self, s: &'a Symbol, _: ChartRange) -> BoxFuture<'a, Result<Series, ProviderError>> {
-        Box::pin(async move { Err(ProviderError::NoData(s.to_string())) })
-    }
-}
-
-impl NewsSource for NoNews {
-    fn headlines<'a>(&'a self, _: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
-        Box::pin(async { NewsBatch::default() })
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_valid_change_fetches_the_new_symbol_once_at_once_and_a_broken_one_keeps_the_old() {
     let dir = tempfile::tempdir().unwrap();
@@ -164,17 +122,13 @@ async fn a_valid_change_fetches_the_new_symbol_once_at_once_and_a_broken_one_kee
     std::fs::write(&path, group_file(&["NVDA"])).unwrap();
     let config = chiptape::config::load_file(&path).unwrap();
 
-    let log = Arc::new(Mutex::new(Vec::new()));
     let (tx, mut requests) = mpsc::unbounded_channel();
-    let providers = Providers {
-        quotes: Arc::new(Recorder { log: log.clone(), tx }),
-        news: Arc::new(NoNews),
-        charts: Arc::new(NoNews),
-        stream: None,
-        learned: Default::default(),
-        demo: false,
-        retry_base: chiptape::providers::RETRY_BASE,
-    };
+    let prices = Prices::telling(tx);
+    let providers = sources::providers()
+        .quotes(Arc::new(prices.clone()))
+        .news(Arc::new(Empty))
+        .charts(Arc::new(Empty))
+        .build();
     // Saturday: every market closed, so the next scheduled refresh is five minutes away.
     let clock = Arc::new(ShiftedClock::starting_at("2026-11-28T10:00:00Z".parse().unwrap()));
     let (control_tx, control_rx) = mpsc::unbounded_channel();
@@ -205,6 +159,7 @@ async fn a_valid_change_fetches_the_new_symbol_once_at_once_and_a_broken_one_kee
     let screen: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
     assert!(screen.contains("config:") && screen.contains(":3:"), "the error is shown: {screen}");
     assert!(screen.contains("AAPL"), "the last good config is still in view");
-    let aapl = log.lock().unwrap().iter().filter(|r| r.contains(&"AAPL".to_string())).count();
-    assert_eq!(aapl, 1, "the new symbol was fetched once, not on every poll: {:?}", log.lock().unwrap());
+    let log = prices.requests();
+    let aapl = log.iter().filter(|r| r.contains(&"AAPL".to_string())).count();
+    assert_eq!(aapl, 1, "the new symbol was fetched once, not on every poll: {log:?}");
 }
