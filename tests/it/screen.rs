@@ -1,36 +1,108 @@
-//! The whole screen on fixed demo data and a fixed clock, at the sizes people use.
+//! The screen on fixed demo data and a fixed clock, at the sizes people use: the regions that say
+//! what the screen is as text snapshots, and their styles asserted on the cells.
 
 use crate::common;
 
 use chiptape::config::Key;
 use chiptape::msg::Msg;
+use chiptape::state::layout::{Area, Layout};
 use chiptape::state::update;
+use chiptape::ui::theme::Theme;
 use common::{draw, loaded, t0, text};
-use ratatui::style::Color;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
 
-fn snapshot(w: u16, h: u16) -> String {
+/// The text of `area`, one line a row; the cell after a wide character is skipped.
+fn region(buf: &Buffer, area: Area) -> String {
+    let mut out = String::new();
+    for y in area.y..area.bottom() {
+        let mut skip = 0;
+        for x in area.x..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            skip = UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The parts of the screen that say what it is, each on its own: the tabs and clocks, the top of
+/// the watchlist (its title, headings and first two rows), the top of the headlines and the status
+/// bar. What lies between depends on every symbol of the demo day, and is left to narrower tests.
+fn regions(buf: &Buffer, w: u16, h: u16) -> String {
+    let l = Layout::compute(w, h);
+    let top = |a: Area, rows: u16| Area { height: a.height.min(rows), ..a };
+    let parts = [
+        ("tabs and clocks", l.tabs.union(l.clocks)),
+        ("watchlist", top(l.watch, 4)),
+        ("headlines", top(l.news, 3)),
+        ("status bar", l.status),
+    ];
+    parts.map(|(name, area)| format!("{name}:\n{}", region(buf, area))).join("")
+}
+
+/// Where `needle` starts on row `y`, in cells.
+fn column_of(buf: &Buffer, y: u16, needle: &str) -> Option<u16> {
+    let line = region(buf, Area::new(0, y, buf.area.width, 1));
+    line.find(needle).map(|b| UnicodeWidthStr::width(&line[..b]) as u16)
+}
+
+/// The regions as text, and their styles cell by cell: the group in view is the selected tab, the
+/// others are dim; the cursor's row is selected wherever it has text, and the next row nowhere;
+/// the demo badge is drawn as a badge.
+fn screen(w: u16, h: u16) -> String {
     let s = loaded(w, h);
-    text(&draw(&s, w, h))
+    let buf = draw(&s, w, h);
+    let theme = Theme::new(&s.config.theme, false);
+    let l = Layout::compute(w, h);
+    let at = |y: u16, needle: &str| {
+        let x =
+            column_of(&buf, y, needle).unwrap_or_else(|| panic!("{needle:?} on row {y}:\n{}", text(&buf)));
+        buf[(x, y)].clone()
+    };
+    let tab = at(0, "China AI chips");
+    assert_eq!(Some(tab.bg), theme.selected.bg, "{w}x{h}: the tab in view");
+    assert!(tab.modifier.contains(Modifier::BOLD), "{w}x{h}: the tab in view");
+    if let Some(x) = column_of(&buf, 0, "China cloud") {
+        assert_eq!(Some(buf[(x, 0)].fg), theme.dim.fg, "{w}x{h}: a tab not in view");
+    }
+    let selected = theme.selected.bg.unwrap();
+    let (cursor, next) = (l.watch.y + 2, l.watch.y + 3);
+    for x in l.watch.x + 1..l.watch.right() - 1 {
+        if buf[(x, cursor)].symbol() != " " {
+            assert_eq!(buf[(x, cursor)].bg, selected, "{w}x{h}: the cursor's row at {x}");
+        }
+        assert_eq!(buf[(x, next)].bg, Color::Reset, "{w}x{h}: the next row at {x}");
+    }
+    let badge = at(h - 1, "DEMO");
+    assert_eq!((Some(badge.fg), Some(badge.bg)), (theme.badge.fg, theme.badge.bg), "{w}x{h}: the badge");
+    regions(&buf, w, h)
 }
 
 #[test]
 fn screen_200x60() {
-    insta::assert_snapshot!(snapshot(200, 60));
+    insta::assert_snapshot!("screen_200x60_regions", screen(200, 60));
 }
 
 #[test]
 fn screen_120x40() {
-    insta::assert_snapshot!(snapshot(120, 40));
+    insta::assert_snapshot!("screen_120x40_regions", screen(120, 40));
 }
 
 #[test]
 fn screen_80x24() {
-    insta::assert_snapshot!(snapshot(80, 24));
+    insta::assert_snapshot!("screen_80x24_regions", screen(80, 24));
 }
 
 #[test]
 fn screen_40x12() {
-    insta::assert_snapshot!(snapshot(40, 12));
+    insta::assert_snapshot!("screen_40x12_regions", screen(40, 12));
 }
 
 #[test]
@@ -148,6 +220,18 @@ fn stale_quotes_show_their_age() {
     let buf = draw(&s, 200, 60);
     let t = text(&buf);
     assert!(t.contains("old 12m"), "{t}");
+    // The stale row is drawn dim, every character of it; the same row twelve minutes earlier is not.
+    let y = t.lines().position(|l| l.contains("0981.HK")).unwrap() as u16;
+    assert!(t.lines().nth(y as usize).unwrap().contains("old 12m"), "{t}");
+    let fresh = draw(&loaded(200, 60), 200, 60);
+    assert!(text(&fresh).lines().nth(y as usize).unwrap().contains("0981.HK"));
+    let watch = Layout::compute(200, 60).watch;
+    let inked: Vec<u16> = (watch.x + 1..watch.right() - 1).filter(|x| buf[(*x, y)].symbol() != " ").collect();
+    assert!(inked.len() > 30, "{inked:?}");
+    for x in inked {
+        assert!(buf[(x, y)].modifier.contains(Modifier::DIM), "stale, column {x}: {:?}", buf[(x, y)]);
+        assert!(!fresh[(x, y)].modifier.contains(Modifier::DIM), "fresh, column {x}: {:?}", fresh[(x, y)]);
+    }
 }
 
 fn themed(toml: &str) -> ratatui::buffer::Buffer {
