@@ -32,19 +32,39 @@ fn region(buf: &Buffer, area: Area) -> String {
     out
 }
 
+/// Each part's name and text, one after the other.
+fn regions(buf: &Buffer, parts: &[(&str, Area)]) -> String {
+    parts.iter().map(|(name, area)| format!("{name}:\n{}", region(buf, *area))).collect()
+}
+
+/// The top `rows` of `area`.
+fn top(area: Area, rows: u16) -> Area {
+    Area { height: area.height.min(rows), ..area }
+}
+
 /// The parts of the screen that say what it is, each on its own: the tabs and clocks, the top of
 /// the watchlist (its title, headings and first two rows), the top of the headlines and the status
 /// bar. What lies between depends on every symbol of the demo day, and is left to narrower tests.
-fn regions(buf: &Buffer, w: u16, h: u16) -> String {
-    let l = Layout::compute(w, h);
-    let top = |a: Area, rows: u16| Area { height: a.height.min(rows), ..a };
-    let parts = [
+fn overview(l: &Layout) -> [(&'static str, Area); 4] {
+    [
         ("tabs and clocks", l.tabs.union(l.clocks)),
         ("watchlist", top(l.watch, 4)),
         ("headlines", top(l.news, 3)),
         ("status bar", l.status),
-    ];
-    parts.map(|(name, area)| format!("{name}:\n{}", region(buf, area))).join("")
+    ]
+}
+
+/// The box drawn over the screen whose title starts with `title`: from its top-left corner to
+/// the bottom-right one.
+fn popup(buf: &Buffer, title: &str) -> Area {
+    let (w, h) = (buf.area.width, buf.area.height);
+    let (x, y) = (0..h)
+        .find_map(|y| column_of(buf, y, &format!("┌ {title}")).map(|x| (x, y)))
+        .unwrap_or_else(|| panic!("no box titled {title:?}:\n{}", text(buf)));
+    let right = (x..w).find(|r| buf[(*r, y)].symbol() == "┐").expect("the top-right corner");
+    let bottom = (y..h).find(|b| buf[(x, *b)].symbol() == "└").expect("the bottom-left corner");
+    assert_eq!(buf[(right, bottom)].symbol(), "┘", "a closed box");
+    Area::new(x, y, right - x + 1, bottom - y + 1)
 }
 
 /// Where `needle` starts on row `y`, in cells.
@@ -82,7 +102,7 @@ fn screen(w: u16, h: u16) -> String {
     }
     let badge = at(h - 1, "DEMO");
     assert_eq!((Some(badge.fg), Some(badge.bg)), (theme.badge.fg, theme.badge.bg), "{w}x{h}: the badge");
-    regions(&buf, w, h)
+    regions(&buf, &overview(&l))
 }
 
 #[test]
@@ -105,20 +125,31 @@ fn screen_40x12() {
     insta::assert_snapshot!("screen_40x12_regions", screen(40, 12));
 }
 
+/// The help box over the screen: its text, and the status bar under it unchanged.
 #[test]
 fn help_overlay_120x40() {
     let mut s = loaded(120, 40);
     update(&mut s, Msg::Key(Key::ch('?')), t0());
-    insta::assert_snapshot!(text(&draw(&s, 120, 40)));
+    let buf = draw(&s, 120, 40);
+    let status = Layout::compute(120, 40).status;
+    insta::assert_snapshot!(
+        "help_overlay_120x40_regions",
+        regions(&buf, &[("help", popup(&buf, "keys")), ("status bar", status)])
+    );
 }
 
+/// A search narrows the watchlist to its matches and says when no headline matches; the status
+/// bar holds the prompt.
 #[test]
 fn search_prompt_80x24() {
     let mut s = loaded(80, 24);
     for c in "/smic".chars() {
         update(&mut s, Msg::Key(Key::ch(c)), t0());
     }
-    insta::assert_snapshot!(text(&draw(&s, 80, 24)));
+    let buf = draw(&s, 80, 24);
+    let l = Layout::compute(80, 24);
+    let parts = [("watchlist", l.watch), ("headlines", top(l.news, 2)), ("status bar", l.status)];
+    insta::assert_snapshot!("search_prompt_80x24_regions", regions(&buf, &parts));
 }
 
 #[test]
@@ -556,9 +587,10 @@ fn alert_log_120x40() {
     let marked = text(&draw(&s, 120, 40));
     assert!(marked.lines().any(|l| l.contains("│!0981.HK")), "{marked}");
     update(&mut s, Msg::Key(Key::ch('A')), t0());
-    let t = text(&draw(&s, 120, 40));
+    let buf = draw(&s, 120, 40);
+    let t = text(&buf);
     assert!(!t.contains("│!0981.HK"), "seen once the log is open");
-    insta::assert_snapshot!(t);
+    insta::assert_snapshot!("alert_log_120x40_regions", regions(&buf, &[("alerts", popup(&buf, "alerts"))]));
 }
 
 /// Lunar New Year's Day 2026, 10:30 in Hong Kong and Shanghai: both clocks name the holiday, the
