@@ -6,7 +6,7 @@ use crate::common;
 use chiptape::config::Key;
 use chiptape::msg::Msg;
 use chiptape::state::layout::{Area, Layout};
-use chiptape::state::update;
+use chiptape::state::{State, update};
 use chiptape::ui::theme::Theme;
 use common::{draw, loaded, t0, text};
 use ratatui::buffer::Buffer;
@@ -65,6 +65,21 @@ fn popup(buf: &Buffer, title: &str) -> Area {
     let bottom = (y..h).find(|b| buf[(x, *b)].symbol() == "└").expect("the bottom-left corner");
     assert_eq!(buf[(right, bottom)].symbol(), "┘", "a closed box");
     Area::new(x, y, right - x + 1, bottom - y + 1)
+}
+
+/// Where `needle` first appears inside `area`, as (column, row).
+fn find_in(buf: &Buffer, area: Area, needle: &str) -> (u16, u16) {
+    (area.y..area.bottom())
+        .find_map(|y| {
+            let line = region(buf, Area { y, height: 1, ..area });
+            line.find(needle).map(|b| (area.x + UnicodeWidthStr::width(&line[..b]) as u16, y))
+        })
+        .unwrap_or_else(|| panic!("no {needle:?} in {area:?}:\n{}", text(buf)))
+}
+
+/// The row of `area` holding `needle`.
+fn row_with(buf: &Buffer, area: Area, needle: &str) -> Area {
+    Area { y: find_in(buf, area, needle).1, height: 1, ..area }
 }
 
 /// Where `needle` starts on row `y`, in cells.
@@ -237,9 +252,12 @@ fn us_premarket_120x40() {
     let at = "2026-11-24T12:00:00Z".parse().unwrap();
     let mut s = common::loaded_with(chiptape::config::builtin(), at, 120, 40);
     update(&mut s, Msg::Key(Key::ch('3')), at);
-    let t = text(&draw(&s, 120, 40));
+    let buf = draw(&s, 120, 40);
+    let t = text(&buf);
     assert!(t.contains("pre +") || t.contains("pre -"), "{t}");
-    insta::assert_snapshot!(t);
+    let l = Layout::compute(120, 40);
+    let parts = [("clocks", l.clocks), ("watchlist", top(l.watch, 4))];
+    insta::assert_snapshot!("us_premarket_120x40_regions", regions(&buf, &parts));
 }
 
 /// A quote older than twice its refresh interval is dimmed and says how old it is.
@@ -311,6 +329,11 @@ fn help_shows_the_live_key_map() {
 }
 
 fn detail_of(symbol: &str, w: u16, h: u16) -> String {
+    text(&detail_screen(symbol, w, h).1)
+}
+
+/// The detail view of `symbol`, reached as a person would: its group's key, `j` to its row, Enter.
+fn detail_screen(symbol: &str, w: u16, h: u16) -> (State, Buffer) {
     let mut s = loaded(w, h);
     let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
     let group = s.config.groups.iter().position(|g| g.symbols.iter().any(|x| x.as_str() == symbol)).unwrap();
@@ -322,28 +345,51 @@ fn detail_of(symbol: &str, w: u16, h: u16) -> String {
     }
     update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
     assert_eq!(s.detail.as_ref().unwrap().symbol.as_str(), symbol, "{rows:?}");
-    text(&draw(&s, w, h))
+    let buf = draw(&s, w, h);
+    (s, buf)
 }
 
-/// NVDA is up on the demo day at this instant, 0981.HK down: one of each direction.
+/// The detail box of `symbol`: its title and ranges, and its figures, as text; the range in view
+/// drawn selected, and the change coloured by its direction.
+fn detail_regions(symbol: &str, w: u16, h: u16, rising: bool) -> String {
+    let (s, buf) = detail_screen(symbol, w, h);
+    let theme = Theme::new(&s.config.theme, false);
+    let boxed = popup(&buf, symbol);
+    let inner = Area::new(boxed.x + 1, boxed.y + 1, boxed.width - 2, boxed.height - 2);
+    let (x, y) = find_in(&buf, inner, "Last ");
+    let figures = Area::new(x, y, inner.right() - x, 6);
+    let (x, y) = find_in(&buf, inner, "1D");
+    assert_eq!(Some(buf[(x, y)].bg), theme.selected.bg, "the range in view");
+    let (arrow, colour) = if rising { ("▲", theme.up.fg) } else { ("▼", theme.down.fg) };
+    let (x, y) = find_in(&buf, figures, arrow);
+    assert_eq!(
+        Some(buf[(x, y)].fg),
+        colour,
+        "the change of a {} day",
+        if rising { "rising" } else { "falling" }
+    );
+    regions(&buf, &[("title and ranges", top(boxed, 2)), ("figures", figures)])
+}
+
+/// NVDA is up on the demo day at this instant, 688981.SS down: one of each direction.
 #[test]
 fn detail_rising_120x40() {
-    insta::assert_snapshot!(detail_of("NVDA", 120, 40));
+    insta::assert_snapshot!("detail_rising_120x40_regions", detail_regions("NVDA", 120, 40, true));
 }
 
 #[test]
 fn detail_falling_120x40() {
-    insta::assert_snapshot!(detail_of("688981.SS", 120, 40));
+    insta::assert_snapshot!("detail_falling_120x40_regions", detail_regions("688981.SS", 120, 40, false));
 }
 
 #[test]
 fn detail_rising_80x24() {
-    insta::assert_snapshot!(detail_of("NVDA", 80, 24));
+    insta::assert_snapshot!("detail_rising_80x24_regions", detail_regions("NVDA", 80, 24, true));
 }
 
 #[test]
 fn detail_falling_80x24() {
-    insta::assert_snapshot!(detail_of("688981.SS", 80, 24));
+    insta::assert_snapshot!("detail_falling_80x24_regions", detail_regions("688981.SS", 80, 24, false));
 }
 
 #[test]
@@ -537,16 +583,24 @@ fn with_positions(w: u16, h: u16) -> chiptape::state::State {
 #[test]
 fn positions_80x24() {
     let s = with_positions(80, 24);
-    insta::assert_snapshot!(text(&draw(&s, 80, 24)));
+    insta::assert_snapshot!("positions_80x24_regions", positions(&draw(&s, 80, 24), 80, 24));
+}
+
+/// The watchlist's headings and first row, with the position columns, and the summary of the
+/// positions under the rows.
+fn positions(buf: &Buffer, w: u16, h: u16) -> String {
+    let l = Layout::compute(w, h);
+    regions(buf, &[("watchlist", top(l.watch, 3)), ("summary", row_with(buf, l.watch, "Σ"))])
 }
 
 #[test]
 fn positions_200x60() {
     let s = with_positions(200, 60);
-    let t = text(&draw(&s, 200, 60));
+    let buf = draw(&s, 200, 60);
+    let t = text(&buf);
     let summary = t.lines().find(|l| l.contains('Σ')).expect("the summary line");
     assert!(summary.contains("USD") && summary.contains("day") && summary.contains("P&L"), "{summary}");
-    insta::assert_snapshot!(t);
+    insta::assert_snapshot!("positions_200x60_regions", positions(&buf, 200, 60));
 }
 
 /// The alert log over the watchlist: newest first, with ages; the marked row and headline.
@@ -599,7 +653,8 @@ fn alert_log_120x40() {
 fn lunar_new_year_120x40() {
     let at: chrono::DateTime<chrono::Utc> = "2026-02-17T02:30:00Z".parse().unwrap();
     let s = common::loaded_with(chiptape::config::builtin(), at, 120, 40);
-    let t = text(&draw(&s, 120, 40));
+    let buf = draw(&s, 120, 40);
+    let t = text(&buf);
     assert!(t.contains("HK 10:30 ○ Lunar New Year's Day"), "{t}");
     assert!(t.contains("SH 10:30 ○ Spring Festival"), "{t}");
     // The prices are those of hours later the same day: nothing moved.
@@ -611,5 +666,7 @@ fn lunar_new_year_120x40() {
         assert_eq!(quote(&s, sym).price, quote(&later, sym).price, "{sym}");
         assert_eq!(quote(&s, sym).market_state, chiptape::market::MarketState::Closed, "{sym}");
     }
-    insta::assert_snapshot!(t);
+    let l = Layout::compute(120, 40);
+    let parts = [("clocks", l.clocks), ("watchlist", top(l.watch, 3))];
+    insta::assert_snapshot!("lunar_new_year_120x40_regions", regions(&buf, &parts));
 }
