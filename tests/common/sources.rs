@@ -155,3 +155,26 @@ impl QuoteSource for Prices {
         "fake".into()
     }
 }
+
+/// A quote source whose every fetch fails (a network error), recording when each was tried.
+#[derive(Clone, Default)]
+pub struct Down(Arc<Mutex<Vec<Instant>>>);
+
+impl Down {
+    pub fn times(&self) -> Vec<Instant> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+impl QuoteSource for Down {
+    fn quotes<'a>(
+        &'a self,
+        _: &'a [Symbol],
+    ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
+        self.0.lock().unwrap().push(Instant::now());
+        Box::pin(async { Err(ProviderError::Network("connection refused".into())) })
+    }
+    fn label(&self) -> String {
+        "down".into()
+    }
+}

@@ -1,6 +1,6 @@
 //! The refresh task's schedule, on tokio's virtual clock: what is fetched when.
 
-use crate::common::sources::{self, Prices};
+use crate::common::sources::{self, Down, Prices};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -247,4 +247,41 @@ async fn thanksgiving_is_polled_at_the_closed_rate() {
     let after: Vec<Duration> = times.iter().copied().filter(|t| *t >= friday_pre).collect();
     assert!(after[0] <= friday_pre + Duration::from_secs(2), "{:?}", after[0]);
     assert!(gaps(&after).iter().all(|g| *g == 15), "{:?}", gaps(&after));
+}
+
+/// The gaps between the first four fetches from a source that is down, with quotes due every
+/// second (New York open) and `retry_base` as the first wait.
+async fn retry_gaps(retry_base: Option<Duration>) -> Vec<Duration> {
+    let down = Down::default();
+    let mut build = sources::providers().quotes(Arc::new(down.clone()));
+    if let Some(base) = retry_base {
+        build = build.retry_base(base);
+    }
+    let clock = Arc::new(ShiftedClock::starting_at("2026-11-24T15:00:00Z".parse().unwrap()));
+    let (_plan_tx, plan_rx) = watch::channel(Plan { refresh_secs: 1, ..plan(&["NVDA"]) });
+    let (tx, mut rx) = mpsc::channel::<Msg>(64);
+    let task = tokio::spawn(run(build.build(), clock, plan_rx, tx));
+    let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    task.abort();
+    drain.abort();
+    down.times().windows(2).take(3).map(|w| w[1] - w[0]).collect()
+}
+
+/// A failed fetch waits the retry base, doubling, plus up to a fifth: 5 s in the app (whatever
+/// the refresh interval below it), and what a test injects (the fault tests run on 1 s).
+#[tokio::test(start_paused = true)]
+async fn failures_back_off_from_the_retry_base() {
+    let within = |gaps: &[Duration], base: f64| {
+        gaps.len() == 3
+            && gaps
+                .iter()
+                .zip([1.0, 2.0, 4.0])
+                .all(|(g, k)| (base * k..=base * k * 1.2).contains(&g.as_secs_f64()))
+    };
+    let app = retry_gaps(None).await;
+    assert!(within(&app, 5.0), "{app:?}");
+    let injected = retry_gaps(Some(Duration::from_millis(200))).await;
+    // The refresh interval (1 s) is the floor: a retry never comes sooner than the next fetch would.
+    assert!(within(&injected, 1.0), "{injected:?}");
 }
