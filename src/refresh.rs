@@ -185,12 +185,16 @@ enum Sent {
 /// else the refresh interval doubling with each consecutive failure, up to five minutes, plus up to
 /// a fifth more by `jitter` (0..1), so clients that failed together do not retry together.
 pub fn retry_delay(err: &ProviderError, failures: u32, refresh_secs: u64, jitter: f64) -> Duration {
+    backoff(err, failures, Duration::from_secs(refresh_secs).max(crate::providers::RETRY_BASE), jitter)
+}
+
+/// `retry_delay` from a first wait of `base` (the refresh interval, at least `Providers::retry_base`).
+fn backoff(err: &ProviderError, failures: u32, base: Duration, jitter: f64) -> Duration {
     if let ProviderError::RateLimited { retry_after } = err {
         return retry_after.unwrap_or(Duration::from_secs(30));
     }
-    let base = refresh_secs.max(5);
-    let secs = base.saturating_mul(1u64 << failures.saturating_sub(1).min(10)).min(300);
-    Duration::from_secs(secs).mul_f64(1.0 + 0.2 * jitter.clamp(0.0, 1.0))
+    let wait = base.saturating_mul(1u32 << failures.saturating_sub(1).min(10)).min(Duration::from_secs(300));
+    wait.mul_f64(1.0 + 0.2 * jitter.clamp(0.0, 1.0))
 }
 
 /// Fetch one batch and send the answer into the loop.
@@ -220,7 +224,8 @@ async fn send_quotes(
         }
         Err(e) => {
             *failures += 1;
-            let retry_in = retry_delay(&e, *failures, plan.refresh_secs, fastrand::f64());
+            let base = Duration::from_secs(plan.refresh_secs).max(providers.retry_base);
+            let retry_in = backoff(&e, *failures, base, fastrand::f64());
             tracing::warn!(error = %e, retry_secs = retry_in.as_secs(), "quote fetch failed");
             let error = match &e {
                 ProviderError::RateLimited { .. } => format!("rate limited by {source}"),

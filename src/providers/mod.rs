@@ -107,7 +107,13 @@ pub struct Providers {
     /// Names learned from quotes, which the headline tagger uses too.
     pub learned: Learned,
     pub demo: bool,
+    /// The shortest first wait before a failed quote fetch is tried again (the refresh interval
+    /// when that is longer; it doubles with each failure): `RETRY_BASE`, shorter only in tests.
+    pub retry_base: Duration,
 }
+
+/// The shortest first wait before retrying a failed quote fetch.
+pub const RETRY_BASE: Duration = Duration::from_secs(5);
 
 /// Sources for `config` (or the simulated market when `demo`).
 pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> Providers {
@@ -120,6 +126,7 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
             stream: config.provider.stream.then_some(market as Arc<dyn StreamSource>),
             learned: Learned::default(),
             demo: true,
+            retry_base: RETRY_BASE,
         };
     }
     let learned = Learned::default();
@@ -150,7 +157,15 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
     let stream = config.provider.stream.then(|| {
         Arc::new(yahoo::stream::YahooStream::new(config.provider.stream_url.clone())) as Arc<dyn StreamSource>
     });
-    Providers { quotes, news: news_source(config, &learned), charts, stream, learned, demo: false }
+    Providers {
+        quotes,
+        news: news_source(config, &learned),
+        charts,
+        stream,
+        learned,
+        demo: false,
+        retry_base: RETRY_BASE,
+    }
 }
 
 /// Shanghai and Shenzhen from Tencent in real time; everything else, and any mainland symbol
@@ -198,6 +213,7 @@ pub fn rebuild(
         stream: current.stream.clone(),
         learned: current.learned.clone(),
         demo: false,
+        retry_base: current.retry_base,
     }
 }
 

@@ -5,6 +5,7 @@ pub mod backend;
 #[cfg(unix)]
 pub mod pty;
 pub mod scale;
+pub mod sources;
 pub mod ws;
 
 use std::sync::Arc;

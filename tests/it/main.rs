@@ -1,0 +1,29 @@
+//! Every integration test in one binary: linking the library into each of two dozen test binaries
+//! cost more than most of the tests take to run. Each file is a module; `cargo test --test it
+//! faults::` runs one of them. The helpers stay in tests/common/ (the benches share a file of it).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod app_loop;
+mod charts;
+mod cli;
+mod e2e_alerts;
+mod e2e_cache;
+mod e2e_config;
+mod e2e_news;
+mod e2e_pty;
+mod e2e_stream;
+mod e2e_yahoo;
+mod faults;
+mod feeds;
+mod layers;
+mod mainland;
+mod news_cli;
+mod refresh;
+mod reload;
+mod scale;
+mod screen;
+mod stream;
+mod yahoo;
+mod yahoo_cli;

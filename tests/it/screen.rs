@@ -1,0 +1,672 @@
+//! The screen on fixed demo data and a fixed clock, at the sizes people use: the regions that say
+//! what the screen is as text snapshots, and their styles asserted on the cells.
+
+use crate::common;
+
+use chiptape::config::Key;
+use chiptape::msg::Msg;
+use chiptape::state::layout::{Area, Layout};
+use chiptape::state::{State, update};
+use chiptape::ui::theme::Theme;
+use common::{draw, loaded, t0, text};
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
+
+/// The text of `area`, one line a row; the cell after a wide character is skipped.
+fn region(buf: &Buffer, area: Area) -> String {
+    let mut out = String::new();
+    for y in area.y..area.bottom() {
+        let mut skip = 0;
+        for x in area.x..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            skip = UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Each part's name and text, one after the other.
+fn regions(buf: &Buffer, parts: &[(&str, Area)]) -> String {
+    parts.iter().map(|(name, area)| format!("{name}:\n{}", region(buf, *area))).collect()
+}
+
+/// The top `rows` of `area`.
+fn top(area: Area, rows: u16) -> Area {
+    Area { height: area.height.min(rows), ..area }
+}
+
+/// The parts of the screen that say what it is, each on its own: the tabs and clocks, the top of
+/// the watchlist (its title, headings and first two rows), the top of the headlines and the status
+/// bar. What lies between depends on every symbol of the demo day, and is left to narrower tests.
+fn overview(l: &Layout) -> [(&'static str, Area); 4] {
+    [
+        ("tabs and clocks", l.tabs.union(l.clocks)),
+        ("watchlist", top(l.watch, 4)),
+        ("headlines", top(l.news, 3)),
+        ("status bar", l.status),
+    ]
+}
+
+/// The box drawn over the screen whose title starts with `title`: from its top-left corner to
+/// the bottom-right one.
+fn popup(buf: &Buffer, title: &str) -> Area {
+    let (w, h) = (buf.area.width, buf.area.height);
+    let (x, y) = (0..h)
+        .find_map(|y| column_of(buf, y, &format!("┌ {title}")).map(|x| (x, y)))
+        .unwrap_or_else(|| panic!("no box titled {title:?}:\n{}", text(buf)));
+    let right = (x..w).find(|r| buf[(*r, y)].symbol() == "┐").expect("the top-right corner");
+    let bottom = (y..h).find(|b| buf[(x, *b)].symbol() == "└").expect("the bottom-left corner");
+    assert_eq!(buf[(right, bottom)].symbol(), "┘", "a closed box");
+    Area::new(x, y, right - x + 1, bottom - y + 1)
+}
+
+/// Where `needle` first appears inside `area`, as (column, row).
+fn find_in(buf: &Buffer, area: Area, needle: &str) -> (u16, u16) {
+    (area.y..area.bottom())
+        .find_map(|y| {
+            let line = region(buf, Area { y, height: 1, ..area });
+            line.find(needle).map(|b| (area.x + UnicodeWidthStr::width(&line[..b]) as u16, y))
+        })
+        .unwrap_or_else(|| panic!("no {needle:?} in {area:?}:\n{}", text(buf)))
+}
+
+/// The row of `area` holding `needle`.
+fn row_with(buf: &Buffer, area: Area, needle: &str) -> Area {
+    Area { y: find_in(buf, area, needle).1, height: 1, ..area }
+}
+
+/// Where `needle` starts on row `y`, in cells.
+fn column_of(buf: &Buffer, y: u16, needle: &str) -> Option<u16> {
+    let line = region(buf, Area::new(0, y, buf.area.width, 1));
+    line.find(needle).map(|b| UnicodeWidthStr::width(&line[..b]) as u16)
+}
+
+/// The regions as text, and their styles cell by cell: the group in view is the selected tab, the
+/// others are dim; the cursor's row is selected wherever it has text, and the next row nowhere;
+/// the demo badge is drawn as a badge.
+fn screen(w: u16, h: u16) -> String {
+    let s = loaded(w, h);
+    let buf = draw(&s, w, h);
+    let theme = Theme::new(&s.config.theme, false);
+    let l = Layout::compute(w, h);
+    let at = |y: u16, needle: &str| {
+        let x =
+            column_of(&buf, y, needle).unwrap_or_else(|| panic!("{needle:?} on row {y}:\n{}", text(&buf)));
+        buf[(x, y)].clone()
+    };
+    let tab = at(0, "China AI chips");
+    assert_eq!(Some(tab.bg), theme.selected.bg, "{w}x{h}: the tab in view");
+    assert!(tab.modifier.contains(Modifier::BOLD), "{w}x{h}: the tab in view");
+    if let Some(x) = column_of(&buf, 0, "China cloud") {
+        assert_eq!(Some(buf[(x, 0)].fg), theme.dim.fg, "{w}x{h}: a tab not in view");
+    }
+    let selected = theme.selected.bg.unwrap();
+    let (cursor, next) = (l.watch.y + 2, l.watch.y + 3);
+    for x in l.watch.x + 1..l.watch.right() - 1 {
+        if buf[(x, cursor)].symbol() != " " {
+            assert_eq!(buf[(x, cursor)].bg, selected, "{w}x{h}: the cursor's row at {x}");
+        }
+        assert_eq!(buf[(x, next)].bg, Color::Reset, "{w}x{h}: the next row at {x}");
+    }
+    let badge = at(h - 1, "DEMO");
+    assert_eq!((Some(badge.fg), Some(badge.bg)), (theme.badge.fg, theme.badge.bg), "{w}x{h}: the badge");
+    regions(&buf, &overview(&l))
+}
+
+#[test]
+fn screen_200x60() {
+    insta::assert_snapshot!("screen_200x60_regions", screen(200, 60));
+}
+
+#[test]
+fn screen_120x40() {
+    insta::assert_snapshot!("screen_120x40_regions", screen(120, 40));
+}
+
+#[test]
+fn screen_80x24() {
+    insta::assert_snapshot!("screen_80x24_regions", screen(80, 24));
+}
+
+#[test]
+fn screen_40x12() {
+    insta::assert_snapshot!("screen_40x12_regions", screen(40, 12));
+}
+
+/// The help box over the screen: its text, and the status bar under it unchanged.
+#[test]
+fn help_overlay_120x40() {
+    let mut s = loaded(120, 40);
+    update(&mut s, Msg::Key(Key::ch('?')), t0());
+    let buf = draw(&s, 120, 40);
+    let status = Layout::compute(120, 40).status;
+    insta::assert_snapshot!(
+        "help_overlay_120x40_regions",
+        regions(&buf, &[("help", popup(&buf, "keys")), ("status bar", status)])
+    );
+}
+
+/// A search narrows the watchlist to its matches and says when no headline matches; the status
+/// bar holds the prompt.
+#[test]
+fn search_prompt_80x24() {
+    let mut s = loaded(80, 24);
+    for c in "/smic".chars() {
+        update(&mut s, Msg::Key(Key::ch(c)), t0());
+    }
+    let buf = draw(&s, 80, 24);
+    let l = Layout::compute(80, 24);
+    let parts = [("watchlist", l.watch), ("headlines", top(l.news, 2)), ("status bar", l.status)];
+    insta::assert_snapshot!("search_prompt_80x24_regions", regions(&buf, &parts));
+}
+
+#[test]
+fn every_size_draws_without_panic() {
+    let mut s = loaded(120, 50);
+    for w in 1..=120 {
+        for h in 1..=50 {
+            update(&mut s, Msg::Resize(w, h), t0());
+            let buf = draw(&s, w, h);
+            if w < 40 || h < 12 {
+                assert!(text(&buf).contains("too small") || w < 10, "{w}x{h} says why it is blank");
+            }
+        }
+    }
+}
+
+#[test]
+fn help_draws_at_every_size() {
+    let mut s = loaded(120, 50);
+    update(&mut s, Msg::Key(Key::ch('?')), t0());
+    for w in (40..=120).step_by(7) {
+        for h in 12..=50 {
+            update(&mut s, Msg::Resize(w, h), t0());
+            let t = text(&draw(&s, w, h));
+            assert!(t.contains("keys"), "{w}x{h}:\n{t}");
+        }
+    }
+}
+
+#[test]
+fn side_by_side_from_100_columns_stacked_below() {
+    let wide = text(&draw(&loaded(120, 30), 120, 30));
+    let line = wide.lines().nth(2).unwrap();
+    assert!(line.contains("China AI chips") && line.contains("Headlines"), "{line}");
+    let narrow = text(&draw(&loaded(99, 30), 99, 30));
+    assert!(!narrow.lines().nth(2).unwrap().contains("Headlines"));
+    assert!(narrow.lines().any(|l| l.contains("Headlines")));
+}
+
+/// Direction is coloured and also signed and arrowed, so it survives without colour.
+#[test]
+fn up_and_down_colours_and_arrows() {
+    let s = loaded(200, 60);
+    let buf = draw(&s, 200, 60);
+    let t = text(&buf);
+    let mut seen_up = false;
+    let mut seen_down = false;
+    for (y, line) in t.lines().enumerate() {
+        for (arrow, colour) in [("▲+", Color::Green), ("▼-", Color::Red)] {
+            if let Some(byte) = line.find(arrow) {
+                let x = line[..byte].chars().count() as u16;
+                assert_eq!(buf[(x, y as u16)].fg, colour, "row {y}: {line}");
+                seen_up |= colour == Color::Green;
+                seen_down |= colour == Color::Red;
+            }
+        }
+    }
+    assert!(seen_up && seen_down, "the demo day has risers and fallers:\n{t}");
+}
+
+#[test]
+fn no_color_draws_without_colour() {
+    let mut s = loaded(120, 40);
+    s.no_color = true;
+    let buf = draw(&s, 120, 40);
+    for cell in buf.content() {
+        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "{cell:?}");
+    }
+    assert!(text(&buf).contains('▲') || text(&buf).contains('▼'));
+}
+
+#[test]
+fn cjk_titles_keep_their_width() {
+    let s = loaded(120, 40);
+    let t = text(&draw(&s, 120, 40));
+    for line in t.lines() {
+        assert_eq!(unicode_width::UnicodeWidthStr::width(line), 120, "{line}");
+    }
+    assert!(t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "some CJK headline is on screen");
+}
+
+/// 07:00 in New York: pre-market prices beside the regular ones, Asian quotes delayed 15 minutes.
+#[test]
+fn us_premarket_120x40() {
+    let at = "2026-11-24T12:00:00Z".parse().unwrap();
+    let mut s = common::loaded_with(chiptape::config::builtin(), at, 120, 40);
+    update(&mut s, Msg::Key(Key::ch('3')), at);
+    let buf = draw(&s, 120, 40);
+    let t = text(&buf);
+    assert!(t.contains("pre +") || t.contains("pre -"), "{t}");
+    let l = Layout::compute(120, 40);
+    let parts = [("clocks", l.clocks), ("watchlist", top(l.watch, 4))];
+    insta::assert_snapshot!("us_premarket_120x40_regions", regions(&buf, &parts));
+}
+
+/// A quote older than twice its refresh interval is dimmed and says how old it is.
+#[test]
+fn stale_quotes_show_their_age() {
+    let mut s = loaded(200, 60);
+    let later = t0() + chrono::Duration::minutes(12);
+    update(&mut s, Msg::Tick, later);
+    let buf = draw(&s, 200, 60);
+    let t = text(&buf);
+    assert!(t.contains("old 12m"), "{t}");
+    // The stale row is drawn dim, every character of it; the same row twelve minutes earlier is not.
+    let y = t.lines().position(|l| l.contains("0981.HK")).unwrap() as u16;
+    assert!(t.lines().nth(y as usize).unwrap().contains("old 12m"), "{t}");
+    let fresh = draw(&loaded(200, 60), 200, 60);
+    assert!(text(&fresh).lines().nth(y as usize).unwrap().contains("0981.HK"));
+    let watch = Layout::compute(200, 60).watch;
+    let inked: Vec<u16> = (watch.x + 1..watch.right() - 1).filter(|x| buf[(*x, y)].symbol() != " ").collect();
+    assert!(inked.len() > 30, "{inked:?}");
+    for x in inked {
+        assert!(buf[(x, y)].modifier.contains(Modifier::DIM), "stale, column {x}: {:?}", buf[(x, y)]);
+        assert!(!fresh[(x, y)].modifier.contains(Modifier::DIM), "fresh, column {x}: {:?}", fresh[(x, y)]);
+    }
+}
+
+fn themed(toml: &str) -> ratatui::buffer::Buffer {
+    let cfg = chiptape::config::parse_str(toml, "t").unwrap();
+    let s = common::loaded_with(cfg, t0(), 120, 40);
+    draw(&s, 120, 40)
+}
+
+/// The colour of the first cell of the first "▲+" on screen.
+fn up_colour(buf: &ratatui::buffer::Buffer) -> Color {
+    let t = text(buf);
+    for (y, line) in t.lines().enumerate() {
+        if let Some(b) = line.find("▲+") {
+            return buf[(line[..b].chars().count() as u16, y as u16)].fg;
+        }
+    }
+    panic!("no riser on screen:\n{t}");
+}
+
+#[test]
+fn themes_and_colour_overrides() {
+    let dark = themed("");
+    let light = themed("[theme]\nname = \"light\"\n");
+    assert_eq!(up_colour(&dark), Color::Green);
+    assert_ne!(up_colour(&light), Color::Green, "light has its own, darker green for white backgrounds");
+    let custom = themed("[theme]\nup = \"#00aaff\"\n");
+    assert_eq!(up_colour(&custom), Color::Rgb(0, 0xaa, 0xff));
+    let mono = themed("[theme]\nname = \"mono\"\n");
+    assert!(mono.content().iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
+    assert!(text(&mono).contains('▲'), "direction still shows without colour");
+}
+
+#[test]
+fn help_shows_the_live_key_map() {
+    let cfg =
+        chiptape::config::parse_str("[keys]\n\"ctrl-r\" = \"refresh\"\nq = \"none\"\nx = \"quit\"\n", "t")
+            .unwrap();
+    let mut s = common::loaded_with(cfg, t0(), 120, 40);
+    update(&mut s, Msg::Key(Key::ch('?')), t0());
+    let t = text(&draw(&s, 120, 40));
+    let quit = t.lines().find(|l| l.contains(" quit ")).unwrap();
+    assert!(quit.contains("x ctrl-c") && !quit.contains("│q "), "{quit}");
+    let refresh = t.lines().find(|l| l.contains("refresh now")).unwrap();
+    assert!(refresh.contains("r ctrl-r"), "{refresh}");
+    assert!(t.lines().last().unwrap().contains("x quit"), "the hints follow the map too");
+}
+
+fn detail_of(symbol: &str, w: u16, h: u16) -> String {
+    text(&detail_screen(symbol, w, h).1)
+}
+
+/// The detail view of `symbol`, reached as a person would: its group's key, `j` to its row, Enter.
+fn detail_screen(symbol: &str, w: u16, h: u16) -> (State, Buffer) {
+    let mut s = loaded(w, h);
+    let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    let group = s.config.groups.iter().position(|g| g.symbols.iter().any(|x| x.as_str() == symbol)).unwrap();
+    update(&mut s, Msg::Key(Key::ch(char::from(b'1' + group as u8))), t0());
+    let rows_now: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    let steps = rows_now.iter().position(|x| x == symbol).unwrap();
+    for _ in 0..steps {
+        update(&mut s, Msg::Key(Key::ch('j')), t0());
+    }
+    update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
+    assert_eq!(s.detail().unwrap().symbol.as_str(), symbol, "{rows:?}");
+    let buf = draw(&s, w, h);
+    (s, buf)
+}
+
+/// The detail box of `symbol`: its title and ranges, and its figures, as text; the range in view
+/// drawn selected, and the change coloured by its direction.
+fn detail_regions(symbol: &str, w: u16, h: u16, rising: bool) -> String {
+    let (s, buf) = detail_screen(symbol, w, h);
+    let theme = Theme::new(&s.config.theme, false);
+    let boxed = popup(&buf, symbol);
+    let inner = Area::new(boxed.x + 1, boxed.y + 1, boxed.width - 2, boxed.height - 2);
+    let (x, y) = find_in(&buf, inner, "Last ");
+    let figures = Area::new(x, y, inner.right() - x, 6);
+    let (x, y) = find_in(&buf, inner, "1D");
+    assert_eq!(Some(buf[(x, y)].bg), theme.selected.bg, "the range in view");
+    let (arrow, colour) = if rising { ("▲", theme.up.fg) } else { ("▼", theme.down.fg) };
+    let (x, y) = find_in(&buf, figures, arrow);
+    assert_eq!(
+        Some(buf[(x, y)].fg),
+        colour,
+        "the change of a {} day",
+        if rising { "rising" } else { "falling" }
+    );
+    regions(&buf, &[("title and ranges", top(boxed, 2)), ("figures", figures)])
+}
+
+/// NVDA is up on the demo day at this instant, 688981.SS down: one of each direction.
+#[test]
+fn detail_rising_120x40() {
+    insta::assert_snapshot!("detail_rising_120x40_regions", detail_regions("NVDA", 120, 40, true));
+}
+
+#[test]
+fn detail_falling_120x40() {
+    insta::assert_snapshot!("detail_falling_120x40_regions", detail_regions("688981.SS", 120, 40, false));
+}
+
+#[test]
+fn detail_rising_80x24() {
+    insta::assert_snapshot!("detail_rising_80x24_regions", detail_regions("NVDA", 80, 24, true));
+}
+
+#[test]
+fn detail_falling_80x24() {
+    insta::assert_snapshot!("detail_falling_80x24_regions", detail_regions("688981.SS", 80, 24, false));
+}
+
+#[test]
+fn detail_at_40x12_still_says_something() {
+    let t = detail_of("NVDA", 40, 12);
+    assert!(t.contains("NVDA") && t.contains("1D"), "{t}");
+}
+
+#[test]
+fn detail_draws_at_every_size() {
+    let mut s = loaded(120, 50);
+    update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
+    let sym = s.detail().unwrap().symbol.to_string();
+    for w in (1..=120).step_by(3) {
+        for h in 1..=50 {
+            update(&mut s, Msg::Resize(w, h), t0());
+            let t = text(&draw(&s, w, h));
+            if w < 40 || h < 12 {
+                assert!(t.contains("too small") || w < 10, "{w}x{h}:\n{t}");
+            } else {
+                // The symbol in the title, the range picker and the price, at every size that fits.
+                assert!(t.contains(&sym) && t.contains("1D") && t.contains("Last"), "{w}x{h}:\n{t}");
+            }
+        }
+    }
+}
+
+/// Screens far larger than any today: the arithmetic must not wrap (at 1300 columns the watchlist
+/// was 71 columns wide; a debug build panicked from 1171 columns or 1192 rows).
+#[test]
+fn huge_terminals_draw_like_large_ones() {
+    let mut s = loaded(120, 50);
+    for w in [40, 99, 100, 1170, 1171, 1300, 2000] {
+        for h in [12, 40, 1191, 1192, 1500] {
+            update(&mut s, Msg::Resize(w, h), t0());
+            let t = text(&draw(&s, w, h));
+            let rows: Vec<&str> = t.lines().collect();
+            assert_eq!(rows.len(), h as usize);
+            assert!(rows[0].contains("China AI chips"), "{w}x{h}");
+            if w >= 100 {
+                // The watchlist's right border, then the headline pane beside it, at 60..=104 columns.
+                let top: Vec<char> = rows[2].chars().collect();
+                let edge = top.iter().position(|c| *c == '┐').unwrap();
+                assert!((59..=103).contains(&edge), "{w}x{h}: watchlist {} wide", edge + 1);
+                assert!(rows[2].contains("Headlines"), "{w}x{h}");
+            }
+            assert!(rows[h as usize - 1].contains("quotes"), "{w}x{h}: the status bar");
+        }
+    }
+}
+
+/// A broken save with several errors: the status bar shows the first, located, and how many more
+/// there are (they used to be joined with newlines into the one-line bar).
+#[test]
+fn several_config_errors_fit_the_status_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, "refresh_secs = 1\nnews_refresh_secs = 2\n[theme]\nname = \"neon\"\n").unwrap();
+    let err = chiptape::app::watcher::read(&path, &Default::default()).unwrap_err();
+    assert!(!err.contains('\n'), "{err}");
+    let mut s = loaded(120, 30);
+    update(&mut s, Msg::Config(Box::new(Err(err))), t0());
+    let t = text(&draw(&s, 120, 30));
+    let status = t.lines().last().unwrap();
+    assert!(status.contains("c.toml:1:16: key `refresh_secs`"), "{status}");
+    assert!(status.contains("(+2 more; `chiptape config check`)"), "{status}");
+}
+
+/// Tencent failing: the quotes still come (from Yahoo), and the status bar says which fallback is
+/// in force, as a warning, at 120 and 80 columns.
+#[test]
+fn a_fallback_in_force_is_named_in_the_status_bar() {
+    use chiptape::msg::{DataKind, DataMsg};
+    let mut s = loaded(120, 30);
+    let note = "mainland: Tencent unreachable, using Yahoo (15m delayed)";
+    let msg = |s: &chiptape::state::State, note: Option<&str>| {
+        Msg::Data(DataMsg {
+            generation: s.generation,
+            at: t0(),
+            kind: DataKind::Quotes {
+                note: note.map(str::to_string),
+                source: "Yahoo".into(),
+                results: vec![],
+            },
+        })
+    };
+    let m = msg(&s, Some(note));
+    update(&mut s, m, t0());
+    let status = text(&draw(&s, 120, 30)).lines().last().unwrap().to_string();
+    assert!(status.contains(&format!("quotes Yahoo just now · {note}")), "{status}");
+    // A narrow pane keeps the start of it, key hints give way.
+    update(&mut s, Msg::Resize(80, 24), t0());
+    let status = text(&draw(&s, 80, 24)).lines().last().unwrap().to_string();
+    assert!(status.contains("mainland: Tencent unreachable"), "{status}");
+    // Once Tencent answers again the note goes.
+    let m = msg(&s, None);
+    update(&mut s, m, t0());
+    let status = text(&draw(&s, 80, 24)).lines().last().unwrap().to_string();
+    assert!(!status.contains("mainland"), "{status}");
+}
+
+fn quotes_msg(
+    s: &chiptape::state::State,
+    results: Vec<(chiptape::market::Symbol, chiptape::market::QuoteOutcome)>,
+) -> Msg {
+    use chiptape::msg::{DataKind, DataMsg};
+    Msg::Data(DataMsg {
+        generation: s.generation,
+        at: t0(),
+        kind: DataKind::Quotes { note: None, source: "Yahoo".into(), results },
+    })
+}
+
+/// A symbol the source answers for without a usable price used to show "…" (waiting) forever; one
+/// the source knows under a name of its own keeps that name in the detail view's title.
+#[test]
+fn what_is_missing_is_said() {
+    use chiptape::market::{Quote, Symbol};
+    let mut cfg = chiptape::config::builtin();
+    let zzz = Symbol::parse("ZZZ").unwrap();
+    cfg.groups[0].symbols.insert(0, zzz.clone());
+    let mut s = chiptape::state::State::new(cfg, false, t0());
+    update(&mut s, Msg::Resize(120, 30), t0());
+    let before = text(&draw(&s, 120, 30));
+    assert!(before.lines().find(|l| l.contains("ZZZ")).unwrap().contains('…'), "waiting, before any answer");
+    let nameless =
+        Quote { symbol: zzz.clone(), name: Some("Zeta Semi".into()), price: None, ..Quote::default() };
+    let msg = quotes_msg(&s, vec![(zzz.clone(), Ok(nameless))]);
+    update(&mut s, msg, t0());
+    let after = text(&draw(&s, 120, 30));
+    let row = after.lines().find(|l| l.contains("ZZZ")).unwrap();
+    assert!(row.contains("no price") && !row.contains('…'), "{row}");
+    let other = after.lines().find(|l| l.contains("0981.HK")).unwrap();
+    assert!(other.contains("no price"), "the source answered, without this one: {other}");
+    update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
+    let detail = text(&draw(&s, 120, 30));
+    assert!(detail.lines().nth(2).unwrap().contains("ZZZ Zeta Semi"), "{detail}");
+}
+
+/// With no feeds at all the headline pane says so instead of waiting forever; a retry that is due
+/// says "retrying…", not "retrying in 0s" for as long as it runs.
+#[test]
+fn no_feeds_and_a_retry_in_flight_are_said() {
+    use chiptape::msg::{DataKind, DataMsg};
+    let mut cfg = chiptape::config::builtin();
+    cfg.news.feeds.clear();
+    cfg.news.yahoo_symbols = false;
+    let mut s = chiptape::state::State::new(cfg, false, t0());
+    update(&mut s, Msg::Resize(120, 30), t0());
+    let failed = DataKind::QuotesFailed {
+        source: "Yahoo".into(),
+        error: "server answered HTTP 500".into(),
+        retry_in: std::time::Duration::from_secs(5),
+    };
+    let generation = s.generation;
+    update(&mut s, Msg::Data(DataMsg { generation, at: t0(), kind: failed }), t0());
+    let t = text(&draw(&s, 120, 30));
+    assert!(t.contains("no feeds configured"), "{t}");
+    assert!(t.lines().last().unwrap().contains("retrying in 5s"), "{t}");
+    update(&mut s, Msg::Tick, t0() + chrono::Duration::seconds(7));
+    let status = text(&draw(&s, 120, 30)).lines().last().unwrap().to_string();
+    assert!(status.contains("retrying…") && !status.contains("in 0s"), "{status}");
+}
+
+/// The built-in watchlist with positions in HKD, CNY and USD, their exchange rates from the demo.
+fn with_positions(w: u16, h: u16) -> chiptape::state::State {
+    use chiptape::config::Position;
+    use chiptape::market::Symbol;
+    let mut cfg = chiptape::config::builtin();
+    let lot = |s: &str, quantity: f64, unit_cost: f64| Position {
+        symbol: Symbol::parse(s).unwrap(),
+        quantity,
+        unit_cost,
+    };
+    cfg.positions =
+        vec![lot("0981.HK", 2000.0, 45.80), lot("688256.SS", 100.0, 1100.0), lot("1347.HK", -500.0, 90.0)];
+    let mut s = common::loaded_with(cfg.clone(), t0(), w, h);
+    let demo = chiptape::providers::demo::DemoMarket::new(
+        7,
+        std::sync::Arc::new(chiptape::market::clock::FixedClock(t0())),
+        &cfg,
+    );
+    let rates: Vec<_> =
+        s.fx_symbols().into_iter().map(|fx| (fx.clone(), Ok(demo.quote(&fx, t0())))).collect();
+    assert_eq!(rates.len(), 2, "HKD and CNY");
+    let msg = quotes_msg(&s, rates);
+    update(&mut s, msg, t0());
+    s
+}
+
+#[test]
+fn positions_80x24() {
+    let s = with_positions(80, 24);
+    insta::assert_snapshot!("positions_80x24_regions", positions(&draw(&s, 80, 24), 80, 24));
+}
+
+/// The watchlist's headings and first row, with the position columns, and the summary of the
+/// positions under the rows.
+fn positions(buf: &Buffer, w: u16, h: u16) -> String {
+    let l = Layout::compute(w, h);
+    regions(buf, &[("watchlist", top(l.watch, 3)), ("summary", row_with(buf, l.watch, "Σ"))])
+}
+
+#[test]
+fn positions_200x60() {
+    let s = with_positions(200, 60);
+    let buf = draw(&s, 200, 60);
+    let t = text(&buf);
+    let summary = t.lines().find(|l| l.contains('Σ')).expect("the summary line");
+    assert!(summary.contains("USD") && summary.contains("day") && summary.contains("P&L"), "{summary}");
+    insta::assert_snapshot!("positions_200x60_regions", positions(&buf, 200, 60));
+}
+
+/// The alert log over the watchlist: newest first, with ages; the marked row and headline.
+#[test]
+fn alert_log_120x40() {
+    use chiptape::market::Symbol;
+    use chiptape::market::alerts::{Fired, FiredHeadline};
+    let mut s = loaded(120, 40);
+    let at = |m: i64| t0() - chrono::Duration::minutes(m);
+    s.alerts.log = vec![
+        Fired {
+            at: at(42),
+            symbol: Some(Symbol::parse("0981.HK").unwrap()),
+            what: "above 70.00".into(),
+            price: Some(70.35),
+            headline: None,
+        },
+        Fired {
+            at: at(7),
+            symbol: None,
+            what: "Entity List".into(),
+            price: None,
+            headline: Some(FiredHeadline {
+                id: "x".into(),
+                title: "US adds more Chinese chip firms to the Entity List".into(),
+                link: "https://news.example.com/el".into(),
+            }),
+        },
+        Fired {
+            at: at(1),
+            symbol: Some(Symbol::parse("688256.SS").unwrap()),
+            what: "moved -8.12%".into(),
+            price: Some(1290.0),
+            headline: None,
+        },
+    ];
+    s.alerts.marked.insert(Symbol::parse("0981.HK").unwrap());
+    let marked = text(&draw(&s, 120, 40));
+    assert!(marked.lines().any(|l| l.contains("│!0981.HK")), "{marked}");
+    update(&mut s, Msg::Key(Key::ch('A')), t0());
+    let buf = draw(&s, 120, 40);
+    let t = text(&buf);
+    assert!(!t.contains("│!0981.HK"), "seen once the log is open");
+    insta::assert_snapshot!("alert_log_120x40_regions", regions(&buf, &[("alerts", popup(&buf, "alerts"))]));
+}
+
+/// Lunar New Year's Day 2026, 10:30 in Hong Kong and Shanghai: both clocks name the holiday, the
+/// quotes stand at the eve's close, and the day charts show the eve's session.
+#[test]
+fn lunar_new_year_120x40() {
+    let at: chrono::DateTime<chrono::Utc> = "2026-02-17T02:30:00Z".parse().unwrap();
+    let s = common::loaded_with(chiptape::config::builtin(), at, 120, 40);
+    let buf = draw(&s, 120, 40);
+    let t = text(&buf);
+    assert!(t.contains("HK 10:30 ○ Lunar New Year's Day"), "{t}");
+    assert!(t.contains("SH 10:30 ○ Spring Festival"), "{t}");
+    // The prices are those of hours later the same day: nothing moved.
+    let later = common::loaded_with(chiptape::config::builtin(), at + chrono::Duration::hours(5), 120, 40);
+    let quote = |s: &chiptape::state::State, sym: &str| {
+        s.quotes[&chiptape::market::Symbol::parse(sym).unwrap()].quote.clone().unwrap()
+    };
+    for sym in ["0981.HK", "688981.SS"] {
+        assert_eq!(quote(&s, sym).price, quote(&later, sym).price, "{sym}");
+        assert_eq!(quote(&s, sym).market_state, chiptape::market::MarketState::Closed, "{sym}");
+    }
+    let l = Layout::compute(120, 40);
+    let parts = [("clocks", l.clocks), ("watchlist", top(l.watch, 3))];
+    insta::assert_snapshot!("lunar_new_year_120x40_regions", regions(&buf, &parts));
+}
