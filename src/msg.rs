@@ -25,8 +25,9 @@ pub enum Msg {
     Notice(String),
     /// The price stream pushed ticks or changed state.
     Stream(StreamEvent),
-    /// A price series arrived (or could not be had).
+    /// A price series arrived (or could not be had), for the sources of this generation.
     Series {
+        generation: u64,
         symbol: Symbol,
         range: ChartRange,
         result: Result<Series, String>,
@@ -75,8 +76,12 @@ pub enum Effect {
     AlertCommand(String),
     /// Something the cache keeps changed (quotes, headlines, read marks, series): save it soon.
     SaveCache,
-    /// Fetch these series (each is marked in flight in the state until its answer comes).
-    FetchSeries(Vec<(Symbol, ChartRange)>),
+    /// Fetch these series (each is marked in flight in the state until its answer comes); the
+    /// answers carry `generation`, so those of sources since replaced are dropped.
+    FetchSeries {
+        generation: u64,
+        keys: Vec<(Symbol, ChartRange)>,
+    },
     /// The config changed: rebuild the sources and restart the refresh task with it.
     Reconfigure,
     /// Write these symbols into the group's list in the config file.

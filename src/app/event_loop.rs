@@ -243,7 +243,9 @@ where
             Effect::RefreshNow => self.refresh_now(),
             Effect::Replan => self.replan(),
             Effect::Reconfigure => self.reconfigure(),
-            Effect::FetchSeries(keys) => super::fetch_series(&self.rt.providers, keys, &self.inbox_tx),
+            Effect::FetchSeries { generation, keys } => {
+                super::fetch_series(&self.rt.providers, generation, keys, &self.inbox_tx)
+            }
             Effect::Bell => (self.rt.bell)(),
             Effect::Log(line) => tracing::warn!("{line}"),
             Effect::AlertCommand(message) => super::notify::run_alert_command(

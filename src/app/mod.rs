@@ -155,8 +155,8 @@ where
         _ => None,
     };
     for eff in first.effects {
-        if let Effect::FetchSeries(keys) = eff {
-            fetch_series(&rt.providers, keys, &inbox_tx);
+        if let Effect::FetchSeries { generation, keys } = eff {
+            fetch_series(&rt.providers, generation, keys, &inbox_tx);
         }
     }
     let events = Some(make_events());
@@ -189,12 +189,17 @@ where
 }
 
 /// Fetch these series; each answer comes back as a `Msg::Series`, its error made safe to show.
-fn fetch_series(providers: &Providers, keys: Vec<(Symbol, ChartRange)>, inbox: &mpsc::UnboundedSender<Msg>) {
+fn fetch_series(
+    providers: &Providers,
+    generation: u64,
+    keys: Vec<(Symbol, ChartRange)>,
+    inbox: &mpsc::UnboundedSender<Msg>,
+) {
     for (symbol, range) in keys {
         let (charts, inbox) = (providers.charts.clone(), inbox.clone());
         tokio::spawn(async move {
             let result = charts.series(&symbol, range).await.map_err(|e| clean(&e.to_string()));
-            let _ = inbox.send(Msg::Series { symbol, range, result });
+            let _ = inbox.send(Msg::Series { generation, symbol, range, result });
         });
     }
 }

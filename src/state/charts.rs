@@ -43,20 +43,23 @@ pub fn request(s: &mut State, out: &mut Outcome) {
         }
     }
     if !keys.is_empty() {
-        out.effects.push(Effect::FetchSeries(keys));
+        out.effects.push(Effect::FetchSeries { generation: s.generation, keys });
     }
 }
 
 pub fn arrived(
     s: &mut State,
-    symbol: Symbol,
-    range: ChartRange,
+    generation: u64,
+    key: (Symbol, ChartRange),
     result: Result<Series, String>,
     now: DateTime<Utc>,
     out: &mut Outcome,
 ) {
-    let key = (symbol, range);
     s.series_inflight.remove(&key);
+    if generation < s.generation {
+        // A source since replaced answered: asked again of the new one (it is still not fresh).
+        return;
+    }
     let entry = s.series.entry(key).or_insert(SeriesEntry { series: None, error: None, fetched: now });
     entry.fetched = now;
     match result {

@@ -333,7 +333,9 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
         Msg::Shutdown => out.effects.push(Effect::Quit),
         Msg::Data(d) => data::apply(state, d, &mut out),
         Msg::Config(c) => data::config(state, *c, &mut out),
-        Msg::Series { symbol, range, result } => charts::arrived(state, symbol, range, result, now, &mut out),
+        Msg::Series { generation, symbol, range, result } => {
+            charts::arrived(state, generation, (symbol, range), result, now, &mut out)
+        }
         Msg::Notice(n) => {
             state.notice = Some(n);
             out.redraw = true;

@@ -678,7 +678,7 @@ fn series_are_fetched_through_effects() {
     let fetches = |out: &Outcome| -> Vec<(Symbol, ChartRange)> {
         out.effects
             .iter()
-            .filter_map(|e| if let Effect::FetchSeries(k) = e { Some(k.clone()) } else { None })
+            .filter_map(|e| if let Effect::FetchSeries { keys, .. } = e { Some(keys.clone()) } else { None })
             .flatten()
             .collect()
     };
@@ -695,7 +695,9 @@ fn series_are_fetched_through_effects() {
         previous_close: None,
         currency: None,
     };
-    let out = update(&mut s, Msg::Series { symbol: sym.clone(), range, result: Ok(series) }, t0());
+    let generation = s.generation;
+    let out =
+        update(&mut s, Msg::Series { generation, symbol: sym.clone(), range, result: Ok(series) }, t0());
     let next = fetches(&out);
     assert_eq!(next.len(), 1);
     assert!(!first.contains(&next[0]), "{next:?}");
@@ -1240,4 +1242,41 @@ fn help_over_the_detail_view_closes_back_to_it() {
     assert_eq!(s.detail().map(|d| d.symbol.clone()), Some(sym), "back on the chart");
     press(&mut s, Key::plain(KeyCode::Esc));
     assert!(s.detail().is_none() && s.overlay().is_none());
+}
+
+/// A chart answer from sources an edit has since replaced is dropped, and the series is asked of
+/// the new ones at once.
+#[test]
+fn a_series_from_replaced_sources_is_dropped_and_asked_again() {
+    let mut s = State::new(builtin(), true, t0());
+    let out = update(&mut s, Msg::Resize(140, 35), t0());
+    let (old, keys) = out
+        .effects
+        .iter()
+        .find_map(|e| {
+            if let Effect::FetchSeries { generation, keys } = e {
+                Some((*generation, keys.clone()))
+            } else {
+                None
+            }
+        })
+        .expect("sparklines asked for");
+    let mut cfg = (*s.config).clone();
+    cfg.news.max_items = 10;
+    update(&mut s, Msg::Config(Box::new(Ok(cfg))), t0());
+    assert!(s.generation > old, "new sources, a new generation");
+    let (sym, range) = keys[0].clone();
+    let series = crate::market::series::Series {
+        symbol: sym.clone(),
+        points: vec![],
+        previous_close: None,
+        currency: None,
+    };
+    let out =
+        update(&mut s, Msg::Series { generation: old, symbol: sym.clone(), range, result: Ok(series) }, t0());
+    assert!(!s.series.contains_key(&(sym.clone(), range)), "the old source's answer is not kept");
+    let again = out.effects.iter().any(|e| {
+        matches!(e, Effect::FetchSeries { generation, keys } if *generation == s.generation && keys.contains(&(sym.clone(), range)))
+    });
+    assert!(again, "asked of the new sources: {:?}", out.effects);
 }

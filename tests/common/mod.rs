@@ -39,7 +39,8 @@ pub fn loaded_with(cfg: Config, now: DateTime<Utc>, w: u16, h: u16) -> State {
     // Today's series for every symbol: the sparklines and the 1D chart.
     for sym in cfg.all_symbols() {
         let series = demo.series(&sym, ChartRange::D1, now);
-        update(&mut s, Msg::Series { symbol: sym, range: ChartRange::D1, result: Ok(series) }, now);
+        let series = Msg::Series { generation, symbol: sym, range: ChartRange::D1, result: Ok(series) };
+        update(&mut s, series, now);
     }
     s
 }
