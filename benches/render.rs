@@ -86,6 +86,8 @@ fn main() {
         also_in: vec![],
         summary: None,
         guid: None,
+        kind: chiptape::market::HeadlineKind::News,
+        form: None,
     };
     time("news: merge 2 x 1000 headlines", || {
         let mut all = Vec::new();

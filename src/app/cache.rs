@@ -255,6 +255,8 @@ mod tests {
             also_in: vec![],
             summary: None,
             guid: None,
+            kind: crate::market::HeadlineKind::News,
+            form: None,
         }
     }
 

@@ -522,6 +522,8 @@ fn headline_view_follows_the_newest_until_the_user_moves() {
         also_in: vec![],
         summary: None,
         guid: None,
+        kind: crate::market::HeadlineKind::News,
+        form: None,
     };
     update(
         &mut s,
@@ -569,6 +571,8 @@ fn story(n: usize, feed: &str) -> crate::market::Headline {
         also_in: vec![],
         summary: None,
         guid: None,
+        kind: crate::market::HeadlineKind::News,
+        form: None,
     }
 }
 

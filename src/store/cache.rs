@@ -272,6 +272,8 @@ mod tests {
             also_in: vec!["Other".into()],
             summary: Some("s".repeat(title_len)),
             guid: Some(format!("g{i}")),
+            kind: crate::market::HeadlineKind::News,
+            form: None,
         }
     }
 

@@ -45,6 +45,8 @@ pub fn headlines(m: usize, symbols: &[Symbol], now: DateTime<Utc>) -> Vec<Headli
                 also_in: vec![],
                 summary: Some(format!("Summary of story {i}.")),
                 guid: None,
+                kind: chiptape::market::HeadlineKind::News,
+                form: None,
             }
         })
         .collect()

@@ -257,6 +257,8 @@ fn cached_contents(fetched: &str) -> chiptape::store::cache::Contents {
         also_in: vec![],
         summary: None,
         guid: None,
+        kind: chiptape::market::HeadlineKind::News,
+        form: None,
     };
     Contents {
         schema: SCHEMA,

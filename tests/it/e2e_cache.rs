@@ -35,6 +35,8 @@ fn story(n: u32) -> Headline {
         also_in: vec![],
         summary: None,
         guid: None,
+        kind: chiptape::market::HeadlineKind::News,
+        form: None,
     }
 }
 

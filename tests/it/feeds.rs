@@ -537,6 +537,8 @@ fn merging_a_thousand_headlines_keeps_each_story_once() {
         also_in: vec![],
         summary: None,
         guid: None,
+        kind: chiptape::market::HeadlineKind::News,
+        form: None,
     };
     let mut all = Vec::new();
     for tracking in ["", "?utm_source=rss"] {
@@ -730,6 +732,8 @@ fn a_huge_feed_merges_in_linear_time() {
             also_in: vec![],
             summary: None,
             guid: Some(format!("g{i}")),
+            kind: chiptape::market::HeadlineKind::News,
+            form: None,
         })
         .collect();
     let started = std::time::Instant::now();

@@ -403,6 +403,8 @@ impl DemoMarket {
                 feed: "demo".to_string(),
                 summary: Some(summary),
                 guid: None,
+                kind: crate::market::HeadlineKind::News,
+                form: None,
             });
         }
         out

@@ -207,6 +207,8 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
             also_in: Vec::new(),
             summary,
             guid: Some(e.id).filter(|g| !g.is_empty()),
+            kind: crate::market::HeadlineKind::News,
+            form: None,
         });
     }
     Ok(out)
