@@ -84,6 +84,8 @@ fn main() {
         symbols: vec![],
         feed: "Wire".into(),
         also_in: vec![],
+        feed_id: String::new(),
+        also_in_ids: vec![],
         summary: None,
         guid: None,
         kind: chiptape::market::HeadlineKind::News,

@@ -185,6 +185,13 @@ pub struct Headline {
     /// Other feeds that carry the same story: it stays while any of its feeds does.
     #[serde(default)]
     pub also_in: Vec<String>,
+    /// The feed's id (`feed` is its name, which an edit may change): what config edits and merging
+    /// match feeds by. Empty in headlines cached before feeds had ids; those are matched by name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub feed_id: String,
+    /// The ids of the feeds in `also_in`, in its order (shorter, or empty, where a feed has none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_in_ids: Vec<String>,
     #[serde(default)]
     pub summary: Option<String>,
     /// The feed's own id for the item, when it has one.

@@ -32,6 +32,8 @@ struct Remembered {
 /// One request of one feed.
 pub struct Job {
     pub name: String,
+    /// The feed's id, the same for each of its requests (see `config::Feed::id`).
+    pub id: String,
     pub url: String,
     /// Shown as the source when an item names no publisher.
     pub source: Option<&'static str>,
@@ -92,7 +94,7 @@ impl Feeds {
         let mut jobs: Vec<Job> = self
             .feeds
             .iter()
-            .map(|f| Job { name: f.name.clone(), url: f.url.clone(), source: None, tz: f.tz })
+            .map(|f| Job { name: f.name.clone(), id: f.id(), url: f.url.clone(), source: None, tz: f.tz })
             .collect();
         if let Some(p) = &self.per_symbol {
             jobs.extend(p.jobs(symbols));
@@ -117,12 +119,16 @@ impl Feeds {
         r.expect(&[200]).map_err(|e| e.to_string())?;
         // Parsing a big feed is seconds of CPU: on a blocking thread, so no async worker (and no
         // quitting) waits for it.
-        let (tagger, name, source, url, tz) =
-            (self.tagger(), job.name.clone(), job.source, job.url.clone(), job.tz);
+        let (tagger, name, id, source, url, tz) =
+            (self.tagger(), job.name.clone(), job.id.clone(), job.source, job.url.clone(), job.tz);
         let body = std::mem::take(&mut r.body);
         let items = tokio::task::spawn_blocking(move || {
             let cx = parse::Context { feed_name: &name, source, feed_url: &url, tagger: &tagger, tz };
-            parse::parse(&body, &cx)
+            let mut items = parse::parse(&body, &cx)?;
+            for h in &mut items {
+                h.feed_id.clone_from(&id);
+            }
+            Ok::<_, String>(items)
         })
         .await
         .map_err(|e| format!("the feed parser failed: {e}"))??;
