@@ -399,6 +399,24 @@ mod tests {
         assert_eq!((have[0].feed_id.as_str(), have[1].feed_id.as_str()), ("b", "o"));
     }
 
+    /// A headline cached before kinds and feed ids loads as news with no form and no feed id; the
+    /// defaults are not written back.
+    #[test]
+    fn headlines_cached_before_kinds_and_ids_load() {
+        let old =
+            r#"{"id":"i","title":"t","link":"","source":"s","published":null,"symbols":[],"feed":"Wire"}"#;
+        let x: Headline = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            (x.kind, x.form.as_deref(), x.feed_id.as_str()),
+            (crate::market::HeadlineKind::News, None, "")
+        );
+        let again = serde_json::to_value(&x).unwrap();
+        assert!(["kind", "form", "feed_id", "also_in_ids"].iter().all(|k| again.get(k).is_none()), "{again}");
+        let filing = Headline { kind: crate::market::HeadlineKind::Filing, form: Some("8-K".into()), ..x };
+        let v = serde_json::to_value(&filing).unwrap();
+        assert_eq!((&v["kind"], &v["form"]), (&serde_json::json!("filing"), &serde_json::json!("8-K")));
+    }
+
     #[test]
     fn oldest_dropped_first() {
         let mut have = Vec::new();
