@@ -84,8 +84,12 @@ fn main() {
         symbols: vec![],
         feed: "Wire".into(),
         also_in: vec![],
+        feed_id: String::new(),
+        also_in_ids: vec![],
         summary: None,
         guid: None,
+        kind: chiptape::market::HeadlineKind::News,
+        form: None,
     };
     time("news: merge 2 x 1000 headlines", || {
         let mut all = Vec::new();

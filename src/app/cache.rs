@@ -90,20 +90,8 @@ pub fn restore(state: &mut State, contents: Contents) {
     }
     // Feeds taken out of the config since take their headlines with them, as a reload would.
     let news = &state.config.news;
-    let mut configured: HashSet<&str> = news.feeds.iter().map(|f| f.name.as_str()).collect();
-    if news.yahoo_symbols {
-        configured.insert(crate::config::YAHOO_FEED);
-    }
     let mut headlines = contents.headlines;
-    let gone: Vec<String> = headlines
-        .iter()
-        .flat_map(|h| std::iter::once(&h.feed).chain(&h.also_in))
-        .filter(|f| !configured.contains(f.as_str()))
-        .cloned()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    crate::market::news::forget_feeds(&mut headlines, &gone);
+    news.keep_configured(&mut headlines);
     headlines.truncate(news.max_items);
     let ids: HashSet<String> = headlines.iter().map(|h| h.id.clone()).collect();
     *state.headlines = headlines;
@@ -253,8 +241,12 @@ mod tests {
             symbols: vec![],
             feed: feed.into(),
             also_in: vec![],
+            feed_id: String::new(),
+            also_in_ids: vec![],
             summary: None,
             guid: None,
+            kind: crate::market::HeadlineKind::News,
+            form: None,
         }
     }
 

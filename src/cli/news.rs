@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, NewsFormat};
 use crate::config::Config;
 use crate::market::rfc3339;
-use crate::market::{Headline, Symbol};
+use crate::market::{Headline, HeadlineKind, Symbol};
 use crate::present::sanitize::clean;
 use crate::present::time;
 use crate::providers::Providers;
@@ -22,6 +22,9 @@ pub struct NewsRecord<'a> {
     pub feed: &'a str,
     /// The `news.highlight` phrases the title contains.
     pub highlight: Vec<&'a str>,
+    pub kind: HeadlineKind,
+    /// The filing's form or category ("8-K"), or null.
+    pub form: Option<&'a str>,
 }
 
 pub async fn news(
@@ -64,6 +67,8 @@ pub async fn news(
                     symbols: &h.symbols,
                     feed: &h.feed,
                     highlight: crate::market::alerts::phrases_in(&h.title, &cfg.news.highlight),
+                    kind: h.kind,
+                    form: h.form.as_deref(),
                 })
                 .collect();
             serde_json::to_string_pretty(&recs)

@@ -4,6 +4,7 @@ mod changes;
 pub mod edit;
 pub mod keys;
 pub mod locate;
+mod news;
 pub mod raw;
 mod validate;
 
@@ -100,30 +101,14 @@ pub struct NewsConfig {
 
 /// The feed name of Yahoo's per-symbol headlines.
 pub const YAHOO_FEED: &str = "Yahoo Finance";
+/// The feed id of Yahoo's per-symbol headlines (one feed, whatever symbols it is asked for).
+pub const YAHOO_FEED_ID: &str = "yahoo-symbols";
 
 impl NewsConfig {
     /// What the headline pane says when no source of headlines is configured at all.
     pub fn empty_hint(&self) -> Option<&'static str> {
         (self.feeds.is_empty() && !self.yahoo_symbols)
             .then_some("no feeds configured: add [[news.feeds]] or set news.yahoo_symbols")
-    }
-
-    /// Names of the feeds `self` fetches that `new` no longer fetches as they were (removed, or
-    /// pointed at another URL): their headlines go, unless another feed carries them too.
-    pub fn feeds_gone_in(&self, new: &NewsConfig) -> Vec<String> {
-        let mut gone: Vec<String> = self
-            .feeds
-            .iter()
-            .filter(|f| !new.feeds.iter().any(|n| n.name == f.name && n.url == f.url))
-            .map(|f| f.name.clone())
-            .collect();
-        fn yahoo(n: &NewsConfig) -> Option<&str> {
-            n.yahoo_symbols.then_some(n.yahoo_rss_url.as_str())
-        }
-        if yahoo(self).is_some() && yahoo(self) != yahoo(new) {
-            gone.push(YAHOO_FEED.to_string());
-        }
-        gone
     }
 }
 

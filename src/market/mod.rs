@@ -185,11 +185,40 @@ pub struct Headline {
     /// Other feeds that carry the same story: it stays while any of its feeds does.
     #[serde(default)]
     pub also_in: Vec<String>,
+    /// The feed's id (`feed` is its name, which an edit may change): what config edits and merging
+    /// match feeds by. Empty in headlines cached before feeds had ids; those are matched by name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub feed_id: String,
+    /// The ids of the feeds in `also_in`, in its order (shorter, or empty, where a feed has none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_in_ids: Vec<String>,
     #[serde(default)]
     pub summary: Option<String>,
     /// The feed's own id for the item, when it has one.
     #[serde(default)]
     pub guid: Option<String>,
+    /// A story, a filing or a rule. Caches written before kinds hold news only.
+    #[serde(default, skip_serializing_if = "HeadlineKind::is_news")]
+    pub kind: HeadlineKind,
+    /// The filing's form or category ("8-K", "6-K"), when the source gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+}
+
+/// What a headline is: a story from a news feed, a filing, or a rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeadlineKind {
+    #[default]
+    News,
+    Filing,
+    Rule,
+}
+
+impl HeadlineKind {
+    pub fn is_news(&self) -> bool {
+        *self == HeadlineKind::News
+    }
 }
 
 /// Known values first, in `cmp`'s order; unknown ones after them, as equals (a stable sort keeps

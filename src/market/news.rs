@@ -89,8 +89,7 @@ impl Index {
             return Some(*i);
         }
         let i = *link_key(&h.link).and_then(|l| self.by_link.get(&l))?;
-        let x = &have[i];
-        (x.feed != h.feed && !x.also_in.contains(&h.feed)).then_some(i)
+        (!have[i].carried_by((&h.feed_id, &h.feed))).then_some(i)
     }
 }
 
@@ -115,6 +114,7 @@ pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize, seen_at: 
         index.add(h, i);
     }
     for mut h in new {
+        let feeds: Vec<(String, String)> = h.feeds().map(|(id, name)| (id.into(), name.into())).collect();
         let ahead = seen_at.filter(|now| h.published.is_some_and(|p| p > *now + future_slack()));
         match index.find(have, &h) {
             Some(i) => {
@@ -122,9 +122,9 @@ pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize, seen_at: 
                 if ahead.is_none() && h.published > x.published {
                     x.published = h.published;
                 }
-                for f in std::iter::once(h.feed).chain(h.also_in) {
-                    if f != x.feed && !x.also_in.contains(&f) {
-                        x.also_in.push(f);
+                for (id, name) in feeds {
+                    if !x.carried_by((&id, &name)) {
+                        x.add_feed(id, name);
                     }
                 }
                 for s in h.symbols {
@@ -149,21 +149,106 @@ pub fn merge(have: &mut Vec<Headline>, new: Vec<Headline>, max: usize, seen_at: 
     have.truncate(max);
 }
 
-/// Take the feeds named in `gone` off every headline; a headline no remaining feed carries goes.
-pub fn forget_feeds(have: &mut Vec<Headline>, gone: &[String]) {
-    if gone.is_empty() {
-        return;
+/// A feed as headlines know it: by its id, and by its name where a headline was cached before
+/// feeds had ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedRef {
+    pub id: String,
+    pub name: String,
+}
+
+impl FeedRef {
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> FeedRef {
+        FeedRef { id: id.into(), name: name.into() }
     }
+
+    /// The feed a headline names as (`id`, `name`) is this one.
+    pub fn matches(&self, id: &str, name: &str) -> bool {
+        same_feed((&self.id, &self.name), (id, name))
+    }
+}
+
+/// Two feeds given as (id, name) are one: the same id, or the same name where either has no id.
+fn same_feed(a: (&str, &str), b: (&str, &str)) -> bool {
+    if a.0.is_empty() || b.0.is_empty() { a.1 == b.1 } else { a.0 == b.0 }
+}
+
+impl Headline {
+    /// Every feed that carries the story as (id, name), its own first; the id is empty where a
+    /// headline was cached before feeds had ids.
+    pub fn feeds(&self) -> impl Iterator<Item = (&str, &str)> {
+        let ids = &self.also_in_ids;
+        let others =
+            self.also_in.iter().enumerate().map(|(i, n)| (ids.get(i).map_or("", String::as_str), n.as_str()));
+        std::iter::once((self.feed_id.as_str(), self.feed.as_str())).chain(others)
+    }
+
+    /// `feed` (id, name) carries the story.
+    pub fn carried_by(&self, feed: (&str, &str)) -> bool {
+        self.feeds().any(|f| same_feed(f, feed))
+    }
+
+    /// One more feed that carries the story.
+    fn add_feed(&mut self, id: String, name: String) {
+        if !id.is_empty() || !self.also_in_ids.is_empty() {
+            self.also_in_ids.resize(self.also_in.len(), String::new());
+            self.also_in_ids.push(id);
+        }
+        self.also_in.push(name);
+    }
+
+    /// The other feeds, set anew.
+    fn set_others(&mut self, others: Vec<(String, String)>) {
+        self.also_in.clear();
+        self.also_in_ids.clear();
+        for (id, name) in others {
+            self.add_feed(id, name);
+        }
+    }
+}
+
+/// Keep on every headline only the feeds `keep` accepts (given id and name); a headline no feed
+/// is left to carry goes, and one whose own feed goes is carried by the next.
+pub fn retain_feeds(have: &mut Vec<Headline>, keep: impl Fn(&str, &str) -> bool) {
     have.retain_mut(|h| {
-        h.also_in.retain(|f| !gone.contains(f));
-        if gone.contains(&h.feed) {
+        if h.feeds().skip(1).any(|(id, name)| !keep(id, name)) {
+            let others = h
+                .feeds()
+                .skip(1)
+                .filter(|(id, name)| keep(id, name))
+                .map(|(i, n)| (i.into(), n.into()))
+                .collect();
+            h.set_others(others);
+        }
+        if !keep(&h.feed_id, &h.feed) {
             if h.also_in.is_empty() {
                 return false;
             }
             h.feed = h.also_in.remove(0);
+            h.feed_id = if h.also_in_ids.is_empty() { String::new() } else { h.also_in_ids.remove(0) };
         }
         true
     });
+}
+
+/// Take the feeds in `gone` off every headline; a headline no remaining feed carries goes.
+pub fn forget_feeds(have: &mut Vec<Headline>, gone: &[FeedRef]) {
+    if gone.is_empty() {
+        return;
+    }
+    retain_feeds(have, |id, name| !gone.iter().any(|g| g.matches(id, name)));
+}
+
+/// Headlines cached before feeds had ids: each feed without one gets the id `id_of` gives its name.
+pub fn adopt_feed_ids(have: &mut [Headline], id_of: impl Fn(&str) -> Option<String>) {
+    let id = |id: &str, name: &str| if id.is_empty() { id_of(name).unwrap_or_default() } else { id.into() };
+    for h in have {
+        if h.feeds().any(|(i, _)| i.is_empty()) {
+            h.feed_id = id(&h.feed_id, &h.feed);
+            let others = h.feeds().skip(1).map(|(i, n)| (id(i, n), n.to_string())).collect();
+            h.set_others(others);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -181,8 +266,12 @@ mod tests {
             symbols: vec![],
             feed: "f".into(),
             also_in: vec![],
+            feed_id: String::new(),
+            also_in_ids: vec![],
             summary: None,
             guid: None,
+            kind: crate::market::HeadlineKind::News,
+            form: None,
         }
     }
 
@@ -265,13 +354,67 @@ mod tests {
         merge(&mut have, vec![a, both], 10, None);
         merge(&mut have, vec![b], 10, None);
         assert_eq!(have[1].also_in, vec!["B".to_string()]);
-        forget_feeds(&mut have, &["A".to_string()]);
+        forget_feeds(&mut have, &[FeedRef::new("a", "A")]);
         assert_eq!(have.len(), 1);
         assert_eq!(have[0].title, "In A and B");
         assert_eq!(have[0].feed, "B", "the feed that still carries it");
         assert!(have[0].also_in.is_empty());
-        forget_feeds(&mut have, &["B".to_string()]);
+        forget_feeds(&mut have, &[FeedRef::new("b", "B")]);
         assert!(have.is_empty());
+    }
+
+    /// Feeds are one feed by id; a headline cached before ids is matched by its feed's name.
+    #[test]
+    fn feeds_are_matched_by_id_and_by_name_only_without_one() {
+        let with = |title: &str, link: &str, id: &str, name: &str| {
+            let mut x = h(title, link, Some("2026-11-24T10:00:00Z"), "s");
+            (x.feed_id, x.feed) = (id.into(), name.into());
+            x
+        };
+        // One id under two names is one feed: a shared link is no proof of one story.
+        let mut have = vec![with("Home", "https://a.com/", "a", "Wire")];
+        merge(&mut have, vec![with("Other", "https://a.com/", "a", "Chip Wire")], 10, None);
+        assert_eq!(have.len(), 2);
+        // Two ids under one name are two feeds: the same link is the same story, carried by both.
+        merge(&mut have, vec![with("Again", "https://a.com/", "b", "Wire")], 10, None);
+        assert_eq!(have.len(), 2);
+        assert_eq!(
+            (have[0].also_in.clone(), have[0].also_in_ids.clone()),
+            (vec!["Wire".into()], vec!["b".into()])
+        );
+        // Forgetting "a" by id hands the story to "b", name and id.
+        let mut old = with("Cached", "https://c.com/", "", "Desk");
+        old.also_in = vec!["Old".into()];
+        have.push(old);
+        forget_feeds(&mut have, &[FeedRef::new("a", "Chip Wire")]);
+        assert_eq!(
+            have.iter().map(|x| (x.feed_id.as_str(), x.feed.as_str())).collect::<Vec<_>>(),
+            [("b", "Wire"), ("", "Desk")]
+        );
+        assert!(have[0].also_in.is_empty() && have[0].also_in_ids.is_empty());
+        // Without an id, the name decides.
+        forget_feeds(&mut have, &[FeedRef::new("d", "Desk")]);
+        assert_eq!((have[1].feed.as_str(), have[1].feed_id.as_str()), ("Old", ""));
+        adopt_feed_ids(&mut have, |name| (name == "Old").then(|| "o".to_string()));
+        assert_eq!((have[0].feed_id.as_str(), have[1].feed_id.as_str()), ("b", "o"));
+    }
+
+    /// A headline cached before kinds and feed ids loads as news with no form and no feed id; the
+    /// defaults are not written back.
+    #[test]
+    fn headlines_cached_before_kinds_and_ids_load() {
+        let old =
+            r#"{"id":"i","title":"t","link":"","source":"s","published":null,"symbols":[],"feed":"Wire"}"#;
+        let x: Headline = serde_json::from_str(old).unwrap();
+        assert_eq!(
+            (x.kind, x.form.as_deref(), x.feed_id.as_str()),
+            (crate::market::HeadlineKind::News, None, "")
+        );
+        let again = serde_json::to_value(&x).unwrap();
+        assert!(["kind", "form", "feed_id", "also_in_ids"].iter().all(|k| again.get(k).is_none()), "{again}");
+        let filing = Headline { kind: crate::market::HeadlineKind::Filing, form: Some("8-K".into()), ..x };
+        let v = serde_json::to_value(&filing).unwrap();
+        assert_eq!((&v["kind"], &v["form"]), (&serde_json::json!("filing"), &serde_json::json!("8-K")));
     }
 
     #[test]

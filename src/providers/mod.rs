@@ -185,7 +185,11 @@ pub fn mainland(
 
 fn news_source(config: &Config, learned: &Learned) -> Arc<dyn NewsSource> {
     match http::Http::new(&http_options(config)) {
-        Ok(http) => Arc::new(feeds::Feeds::new(config, http, learned.clone())),
+        Ok(http) => {
+            let yahoo = yahoo::headlines::YahooHeadlines::from_config(&config.news);
+            let feeds = feeds::Feeds::new(config, http, learned.clone());
+            Arc::new(feeds.with_per_symbol(yahoo.map(|y| Box::new(y) as Box<dyn feeds::PerSymbol>)))
+        }
         Err(e) => Arc::new(Broken(e.to_string())),
     }
 }

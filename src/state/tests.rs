@@ -520,8 +520,12 @@ fn headline_view_follows_the_newest_until_the_user_moves() {
         symbols: vec![],
         feed: "wire".into(),
         also_in: vec![],
+        feed_id: String::new(),
+        also_in_ids: vec![],
         summary: None,
         guid: None,
+        kind: crate::market::HeadlineKind::News,
+        form: None,
     };
     update(
         &mut s,
@@ -567,8 +571,12 @@ fn story(n: usize, feed: &str) -> crate::market::Headline {
         symbols: vec![],
         feed: feed.into(),
         also_in: vec![],
+        feed_id: String::new(),
+        also_in_ids: vec![],
         summary: None,
         guid: None,
+        kind: crate::market::HeadlineKind::News,
+        form: None,
     }
 }
 

@@ -270,8 +270,12 @@ mod tests {
             symbols: vec![Symbol::parse("NVDA").unwrap()],
             feed: "Wire".into(),
             also_in: vec!["Other".into()],
+            feed_id: String::new(),
+            also_in_ids: vec![],
             summary: Some("s".repeat(title_len)),
             guid: Some(format!("g{i}")),
+            kind: crate::market::HeadlineKind::News,
+            form: None,
         }
     }
 

@@ -43,8 +43,12 @@ pub fn headlines(m: usize, symbols: &[Symbol], now: DateTime<Utc>) -> Vec<Headli
                 symbols: if i % 3 == 0 { vec![a.clone()] } else { vec![a.clone(), b.clone()] },
                 feed: "Wire".into(),
                 also_in: vec![],
+                feed_id: String::new(),
+                also_in_ids: vec![],
                 summary: Some(format!("Summary of story {i}.")),
                 guid: None,
+                kind: chiptape::market::HeadlineKind::News,
+                form: None,
             }
         })
         .collect()

@@ -255,8 +255,12 @@ fn cached_contents(fetched: &str) -> chiptape::store::cache::Contents {
         symbols: vec![smic],
         feed: chiptape::config::YAHOO_FEED.into(),
         also_in: vec![],
+        feed_id: String::new(),
+        also_in_ids: vec![],
         summary: None,
         guid: None,
+        kind: chiptape::market::HeadlineKind::News,
+        form: None,
     };
     Contents {
         schema: SCHEMA,

@@ -33,8 +33,12 @@ fn story(n: u32) -> Headline {
         symbols: vec![Symbol::parse("0981.HK").unwrap()],
         feed: "Chip wire".into(),
         also_in: vec![],
+        feed_id: String::new(),
+        also_in_ids: vec![],
         summary: None,
         guid: None,
+        kind: chiptape::market::HeadlineKind::News,
+        form: None,
     }
 }
 

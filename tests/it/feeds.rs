@@ -535,8 +535,12 @@ fn merging_a_thousand_headlines_keeps_each_story_once() {
         symbols: vec![],
         feed: "Wire".into(),
         also_in: vec![],
+        feed_id: String::new(),
+        also_in_ids: vec![],
         summary: None,
         guid: None,
+        kind: chiptape::market::HeadlineKind::News,
+        form: None,
     };
     let mut all = Vec::new();
     for tracking in ["", "?utm_source=rss"] {
@@ -728,8 +732,12 @@ fn a_huge_feed_merges_in_linear_time() {
             symbols: vec![],
             feed: "Wire".into(),
             also_in: vec![],
+            feed_id: String::new(),
+            also_in_ids: vec![],
             summary: None,
             guid: Some(format!("g{i}")),
+            kind: chiptape::market::HeadlineKind::News,
+            form: None,
         })
         .collect();
     let started = std::time::Instant::now();
@@ -789,4 +797,47 @@ async fn a_name_learned_from_tencent_tags_headlines() {
     serve(&server, "/wire", xml(rss(&item("芯原股份股价大涨", "https://wire.example/mt2")))).await;
     let after = feeds.fetch(std::slice::from_ref(&mt)).await;
     assert_eq!(after.headlines[0].symbols, vec![mt]);
+}
+
+/// The titles on screen after `cfg` is applied to a state that holds `batch`.
+fn titles_after_edit(
+    loaded: &chiptape::config::Config,
+    batch: &NewsBatch,
+    edited: &chiptape::config::Config,
+) -> Vec<String> {
+    use chiptape::msg::{DataKind, DataMsg, Msg};
+    use chiptape::state::{State, update};
+    let mut s = State::new(loaded.clone(), false, now());
+    let kind = DataKind::News { headlines: batch.headlines.clone(), errors: vec![] };
+    let generation = s.generation;
+    update(&mut s, Msg::Data(DataMsg { generation, at: now(), kind }), now());
+    update(&mut s, Msg::Config(Box::new(Ok(edited.clone()))), now());
+    s.headlines.iter().map(|h| h.title.clone()).collect()
+}
+
+/// Feeds are known by their address: renaming one in the config keeps its headlines on screen,
+/// pointing it at another address takes them away (what the other feed carries too stays).
+#[tokio::test]
+async fn a_renamed_feed_keeps_its_headlines_and_a_moved_one_loses_them() {
+    let server = MockServer::start().await;
+    serve(&server, "/wire", xml(rss(&item("SMIC adds a fab", "https://wire.example/fab")))).await;
+    serve(&server, "/desk", xml(rss(&item("Hua Hong lifts prices", "https://desk.example/prices")))).await;
+    let cfg = feeds_config(&server, &[("Wire", "/wire"), ("Desk", "/desk")]);
+    let batch = fetch(&feeds_for(&cfg)).await;
+    assert!(batch.errors.is_empty(), "{:?}", batch.errors);
+    let mut all = titles_after_edit(&cfg, &batch, &cfg);
+    all.sort();
+    assert_eq!(all, ["Hua Hong lifts prices", "SMIC adds a fab"]);
+
+    let renamed = feeds_config(&server, &[("Chip Wire", "/wire"), ("Desk", "/desk")]);
+    let mut kept = titles_after_edit(&cfg, &batch, &renamed);
+    kept.sort();
+    assert_eq!(kept, all, "a new name is the same feed");
+
+    let moved = feeds_config(&server, &[("Wire", "/wire.atom"), ("Desk", "/desk")]);
+    assert_eq!(
+        titles_after_edit(&cfg, &batch, &moved),
+        ["Hua Hong lifts prices"],
+        "a new address is another feed"
+    );
 }

@@ -14,7 +14,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// The fixtures' dates are around this instant.
 const AT: &str = "--fake-now=2026-11-24T15:00:00Z";
 
-const FIELDS: [&str; 7] = ["title", "link", "source", "published", "symbols", "feed", "highlight"];
+const FIELDS: [&str; 9] =
+    ["title", "link", "source", "published", "symbols", "feed", "highlight", "kind", "form"];
 
 fn fixture(name: &str) -> Vec<u8> {
     let p = format!("{}/tests/fixtures/feeds/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -138,8 +139,11 @@ async fn json_is_deduplicated_newest_first_and_failing_feeds_are_named() {
             "symbols": ["NVDA"],
             "feed": "Yahoo 0981",
             "highlight": [],
+            "kind": "news",
+            "form": null,
         })
     );
+    assert!(recs.iter().all(|r| r["kind"] == "news" && r["form"].is_null()), "feeds give news, no form");
     assert_eq!(recs[0]["published"], "2026-11-24T15:00:00Z", "a date days ahead counts from now");
     assert_eq!(recs[3]["published"], "2026-11-24T13:47:10Z");
     assert_eq!(recs[6]["symbols"], json!(["0981.HK", "688981.SS"]));

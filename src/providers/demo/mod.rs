@@ -395,6 +395,8 @@ impl DemoMarket {
             out.push(Headline {
                 id: crate::market::news::identity(&link, &title),
                 also_in: Vec::new(),
+                feed_id: "demo".to_string(),
+                also_in_ids: vec![],
                 link,
                 title,
                 source: source.to_string(),
@@ -403,6 +405,8 @@ impl DemoMarket {
                 feed: "demo".to_string(),
                 summary: Some(summary),
                 guid: None,
+                kind: crate::market::HeadlineKind::News,
+                form: None,
             });
         }
         out

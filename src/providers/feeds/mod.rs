@@ -1,5 +1,6 @@
-//! Headlines from RSS/Atom feeds and Yahoo's per-symbol headline RSS: fetched in parallel,
-//! conditionally (ETag / Last-Modified), one failing feed never hiding the others.
+//! Headlines from RSS/Atom feeds: the configured ones and any feed asked per batch of symbols (a
+//! source's per-symbol headlines), fetched in parallel, conditionally (ETag / Last-Modified), one
+//! failing feed never hiding the others.
 
 pub mod dates;
 pub mod parse;
@@ -19,9 +20,6 @@ use crate::market::{Headline, Symbol};
 
 /// Feeds fetched at once.
 const CONCURRENCY: usize = 4;
-/// Symbols per Yahoo headline request.
-pub const YAHOO_BATCH: usize = 20;
-pub use crate::config::YAHOO_FEED;
 
 /// What a feed answered last time, for conditional requests and 304s.
 #[derive(Clone, Default)]
@@ -31,18 +29,28 @@ struct Remembered {
     items: Vec<Headline>,
 }
 
-struct Job {
-    name: String,
-    url: String,
+/// One request of one feed.
+pub struct Job {
+    pub name: String,
+    /// The feed's id, the same for each of its requests (see `config::Feed::id`).
+    pub id: String,
+    pub url: String,
     /// Shown as the source when an item names no publisher.
-    source: Option<&'static str>,
-    tz: Option<chrono_tz::Tz>,
+    pub source: Option<&'static str>,
+    pub tz: Option<chrono_tz::Tz>,
+}
+
+/// A feed asked for the watchlist in requests of a few symbols each.
+pub trait PerSymbol: Send + Sync {
+    /// The requests for `symbols`, in order.
+    fn jobs(&self, symbols: &[Symbol]) -> Vec<Job>;
 }
 
 pub struct Feeds {
     http: Http,
     feeds: Vec<crate::config::Feed>,
-    yahoo_rss_url: Option<String>,
+    /// Asked after the configured feeds.
+    per_symbol: Option<Box<dyn PerSymbol>>,
     /// The config's names and what `learned` held when it was built (by its version).
     tagger: Mutex<(u64, Arc<Tagger>)>,
     config: Config,
@@ -52,17 +60,24 @@ pub struct Feeds {
 }
 
 impl Feeds {
+    /// The config's `[[news.feeds]]`.
     pub fn new(config: &Config, http: Http, learned: Learned) -> Feeds {
         Feeds {
             http,
             feeds: config.news.feeds.clone(),
-            yahoo_rss_url: config.news.yahoo_symbols.then(|| config.news.yahoo_rss_url.clone()),
+            per_symbol: None,
             tagger: Mutex::new((learned.version(), Arc::new(config.tagger_with(&learned.names())))),
             config: config.clone(),
             learned,
             max_items: config.news.max_items,
             memory: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// With `feed` asked for the symbols too, after the configured feeds.
+    pub fn with_per_symbol(mut self, feed: Option<Box<dyn PerSymbol>>) -> Feeds {
+        self.per_symbol = feed;
+        self
     }
 
     /// The tagger, rebuilt when a source has taught us new names since.
@@ -79,26 +94,10 @@ impl Feeds {
         let mut jobs: Vec<Job> = self
             .feeds
             .iter()
-            .map(|f| Job { name: f.name.clone(), url: f.url.clone(), source: None, tz: f.tz })
+            .map(|f| Job { name: f.name.clone(), id: f.id(), url: f.url.clone(), source: None, tz: f.tz })
             .collect();
-        if let Some(base) = &self.yahoo_rss_url {
-            for chunk in symbols.chunks(YAHOO_BATCH) {
-                let list: Vec<&str> = chunk.iter().map(Symbol::as_str).collect();
-                let mut url = match url::Url::parse(base) {
-                    Ok(u) => u,
-                    Err(_) => continue,
-                };
-                url.query_pairs_mut()
-                    .append_pair("s", &list.join(","))
-                    .append_pair("region", "US")
-                    .append_pair("lang", "en-US");
-                jobs.push(Job {
-                    name: YAHOO_FEED.to_string(),
-                    url: url.to_string(),
-                    source: Some(YAHOO_FEED),
-                    tz: None,
-                });
-            }
+        if let Some(p) = &self.per_symbol {
+            jobs.extend(p.jobs(symbols));
         }
         jobs
     }
@@ -120,12 +119,16 @@ impl Feeds {
         r.expect(&[200]).map_err(|e| e.to_string())?;
         // Parsing a big feed is seconds of CPU: on a blocking thread, so no async worker (and no
         // quitting) waits for it.
-        let (tagger, name, source, url, tz) =
-            (self.tagger(), job.name.clone(), job.source, job.url.clone(), job.tz);
+        let (tagger, name, id, source, url, tz) =
+            (self.tagger(), job.name.clone(), job.id.clone(), job.source, job.url.clone(), job.tz);
         let body = std::mem::take(&mut r.body);
         let items = tokio::task::spawn_blocking(move || {
             let cx = parse::Context { feed_name: &name, source, feed_url: &url, tagger: &tagger, tz };
-            parse::parse(&body, &cx)
+            let mut items = parse::parse(&body, &cx)?;
+            for h in &mut items {
+                h.feed_id.clone_from(&id);
+            }
+            Ok::<_, String>(items)
         })
         .await
         .map_err(|e| format!("the feed parser failed: {e}"))??;

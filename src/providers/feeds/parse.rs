@@ -205,8 +205,12 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
             symbols,
             feed: cx.feed_name.to_string(),
             also_in: Vec::new(),
+            feed_id: String::new(),
+            also_in_ids: vec![],
             summary,
             guid: Some(e.id).filter(|g| !g.is_empty()),
+            kind: crate::market::HeadlineKind::News,
+            form: None,
         });
     }
     Ok(out)

@@ -4,6 +4,7 @@
 mod chart;
 #[cfg(test)]
 mod fuzz;
+pub mod headlines;
 mod num;
 pub mod session;
 pub mod stream;
