@@ -385,7 +385,7 @@ fn headlines_are_merged_by_link_and_capped() {
 }
 
 /// Keys at sizes too small to draw (and just big enough): the state stays sound. Drawing those
-/// sizes is `tests/screen.rs`'s `every_size_draws_without_panic`.
+/// sizes is `tests/it/screen.rs`'s `every_size_draws_without_panic`.
 #[test]
 fn tiny_terminal_is_survived() {
     let mut s = loaded();

@@ -15,6 +15,7 @@ use chiptape::market::clock::FixedClock;
 use chiptape::market::series::ChartRange;
 use chiptape::msg::{DataKind, DataMsg, Msg};
 use chiptape::providers::demo::DemoMarket;
+use chiptape::state::layout::Area;
 use chiptape::state::{State, update};
 use chrono::{DateTime, Utc};
 use ratatui::Terminal;
@@ -57,10 +58,15 @@ pub fn draw(state: &State, w: u16, h: u16) -> Buffer {
 
 /// The buffer as text, one line a row; the cell after a wide character is skipped.
 pub fn text(buf: &Buffer) -> String {
+    region(buf, Area::new(0, 0, buf.area.width, buf.area.height))
+}
+
+/// The text of `area`, one line a row; the cell after a wide character is skipped.
+pub fn region(buf: &Buffer, area: Area) -> String {
     let mut out = String::new();
-    for y in 0..buf.area.height {
+    for y in area.y..area.bottom() {
         let mut skip = 0;
-        for x in 0..buf.area.width {
+        for x in area.x..area.right() {
             if skip > 0 {
                 skip -= 1;
                 continue;

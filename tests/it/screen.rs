@@ -8,29 +8,10 @@ use chiptape::msg::Msg;
 use chiptape::state::layout::{Area, Layout};
 use chiptape::state::{State, update};
 use chiptape::ui::theme::Theme;
-use common::{draw, loaded, t0, text};
+use common::{draw, loaded, region, t0, text};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthStr;
-
-/// The text of `area`, one line a row; the cell after a wide character is skipped.
-fn region(buf: &Buffer, area: Area) -> String {
-    let mut out = String::new();
-    for y in area.y..area.bottom() {
-        let mut skip = 0;
-        for x in area.x..area.right() {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            skip = UnicodeWidthStr::width(sym).saturating_sub(1);
-        }
-        out.push('\n');
-    }
-    out
-}
 
 /// Each part's name and text, one after the other.
 fn regions(buf: &Buffer, parts: &[(&str, Area)]) -> String {
