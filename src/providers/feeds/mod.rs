@@ -22,7 +22,6 @@ use crate::market::{Headline, Symbol};
 const CONCURRENCY: usize = 4;
 
 /// What a feed answered last time, for conditional requests and 304s.
-#[derive(Clone, Default)]
 struct Remembered {
     etag: Option<String>,
     last_modified: Option<String>,
@@ -103,18 +102,24 @@ impl Feeds {
     }
 
     async fn fetch_one(&self, job: &Job) -> Result<Vec<Headline>, String> {
-        let known =
-            self.memory.lock().map(|m| m.get(&job.url).cloned()).unwrap_or_default().unwrap_or_default();
+        // Only the validators are copied out: the items are wanted on a 304 alone.
+        let (etag, modified) = self
+            .memory
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&job.url).map(|k| (k.etag.clone(), k.last_modified.clone())))
+            .unwrap_or_default();
         let mut headers: Vec<(&str, String)> = Vec::new();
-        if let Some(e) = &known.etag {
-            headers.push(("if-none-match", e.clone()));
+        if let Some(e) = etag {
+            headers.push(("if-none-match", e));
         }
-        if let Some(l) = &known.last_modified {
-            headers.push(("if-modified-since", l.clone()));
+        if let Some(l) = modified {
+            headers.push(("if-modified-since", l));
         }
         let mut r: Fetched = self.http.get_with(&job.url, &headers).await.map_err(|e| e.to_string())?;
         if r.status == 304 {
-            return Ok(known.items);
+            let known = self.memory.lock().ok().and_then(|m| m.get(&job.url).map(|k| k.items.clone()));
+            return Ok(known.unwrap_or_default());
         }
         r.expect(&[200]).map_err(|e| e.to_string())?;
         // Parsing a big feed is seconds of CPU: on a blocking thread, so no async worker (and no
@@ -124,7 +129,7 @@ impl Feeds {
         let body = std::mem::take(&mut r.body);
         let items = tokio::task::spawn_blocking(move || {
             let cx = parse::Context { feed_name: &name, source, feed_url: &url, tagger: &tagger, tz };
-            let mut items = parse::parse(&body, &cx)?;
+            let mut items = parse::parse(body, &cx)?;
             for h in &mut items {
                 h.feed_id.clone_from(&id);
             }
@@ -133,10 +138,15 @@ impl Feeds {
         .await
         .map_err(|e| format!("the feed parser failed: {e}"))??;
         let header = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let remembered =
-            Remembered { etag: header("etag"), last_modified: header("last-modified"), items: items.clone() };
+        let (etag, last_modified) = (header("etag"), header("last-modified"));
         if let Ok(mut m) = self.memory.lock() {
-            m.insert(job.url.clone(), remembered);
+            // A feed without validators is never answered 304: a copy of its items would only
+            // take memory.
+            if etag.is_some() || last_modified.is_some() {
+                m.insert(job.url.clone(), Remembered { etag, last_modified, items: items.clone() });
+            } else {
+                m.remove(&job.url);
+            }
         }
         Ok(items)
     }

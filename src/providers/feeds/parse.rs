@@ -23,8 +23,9 @@ fn declared_encoding(head: &str) -> Option<String> {
 }
 
 /// The XML declaration's encoding (or a BOM's), transcoded to UTF-8 with the declaration to match.
-fn to_utf8(bytes: &[u8]) -> String {
-    let (text, declared) = match encoding_rs::Encoding::for_bom(bytes) {
+/// Takes the bytes, so a feed already in UTF-8 (most) becomes text without a second copy.
+fn to_utf8(bytes: Vec<u8>) -> String {
+    let (text, declared) = match encoding_rs::Encoding::for_bom(&bytes) {
         Some((enc, bom)) => {
             let text = enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
             let declared = declared_encoding(&text);
@@ -36,7 +37,13 @@ fn to_utf8(bytes: &[u8]) -> String {
                 .as_deref()
                 .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
                 .unwrap_or(encoding_rs::UTF_8);
-            (enc.decode_without_bom_handling(bytes).0.into_owned(), declared)
+            let text = if enc == encoding_rs::UTF_8 {
+                String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            } else {
+                enc.decode_without_bom_handling(&bytes).0.into_owned()
+            };
+            (text, declared)
         }
     };
     // The text is UTF-8 now: the declaration must not send a parser back to the old encoding (a
@@ -83,27 +90,40 @@ fn max_depth(text: &str) -> usize {
 
 /// EDGAR's Atom puts XML (`type="text/xml"`) inside <content>, which feed-rs refuses; the summary
 /// and title carry what we show, so those blocks go.
-fn drop_xml_content(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+fn drop_xml_content(text: String) -> String {
+    let mut out: Option<String> = None;
+    let mut rest = text.as_str();
     while let Some(i) = rest.find("<content") {
         let open_end = rest[i..].find('>').map(|e| i + e);
         let Some(open_end) = open_end else { break };
         let tag = &rest[i..=open_end];
         let xmlish = tag.contains("text/xml") || tag.contains("application/xml") || tag.contains("+xml\"");
         if !xmlish || tag.ends_with("/>") {
-            out.push_str(&rest[..=open_end]);
+            if let Some(out) = &mut out {
+                out.push_str(&rest[..=open_end]);
+            }
             rest = &rest[open_end + 1..];
             continue;
         }
+        // The first XML content: only now is a copy needed, of everything before it.
+        let out = out.get_or_insert_with(|| {
+            let mut o = String::with_capacity(text.len());
+            o.push_str(&text[..text.len() - rest.len()]);
+            o
+        });
         out.push_str(&rest[..i]);
         rest = match rest[open_end..].find("</content>") {
             Some(j) => &rest[open_end + j + "</content>".len()..],
             None => "",
         };
     }
-    out.push_str(rest);
-    out
+    match out {
+        Some(mut out) => {
+            out.push_str(rest);
+            out
+        }
+        None => text,
+    }
 }
 
 /// Google News titles end in " - Publisher": the publisher is the source, the rest the title.
@@ -144,8 +164,9 @@ fn declared_language(head: &str) -> Option<String> {
 }
 
 /// Parse one feed body. `Err` names why the feed as a whole is unusable.
-pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
-    let text = to_utf8(bytes);
+/// Takes the body: a big feed is held once, not once per step, while the parser builds its entries.
+pub fn parse(bytes: impl Into<Vec<u8>>, cx: &Context<'_>) -> Result<Vec<Headline>, String> {
+    let text = to_utf8(bytes.into());
     // The first 4 KiB, cut on a character boundary (CJK feeds have few single-byte characters).
     let mut head_end = text.len().min(4096);
     while !text.is_char_boundary(head_end) {
@@ -164,11 +185,12 @@ pub fn parse(bytes: &[u8], cx: &Context<'_>) -> Result<Vec<Headline>, String> {
     let host =
         url::Url::parse(cx.feed_url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
     let zone = FeedZone::infer(cx.tz, declared_language(&text[..head_end]).as_deref(), &host);
-    let text = drop_xml_content(&text);
+    let text = drop_xml_content(text);
     let parser = feed_rs::parser::Builder::new().timestamp_parser(move |s| parse_in(s, zone)).build();
     let feed = parser.parse(text.as_bytes()).map_err(|e| format!("not a readable RSS or Atom feed ({e})"))?;
+    drop(text);
     let channel = feed.title.as_ref().map(|t| clean(&t.content)).filter(|t| !t.is_empty());
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(feed.entries.len());
     for e in feed.entries {
         let raw_title = e.title.as_ref().map(|t| clean(&t.content)).unwrap_or_default();
         if raw_title.is_empty() {
@@ -239,7 +261,7 @@ mod tests {
         ] {
             let head = format!("<?xml version=\"1.0\" {decl}?><rss/>");
             let _ = declared_encoding(&head);
-            let _ = to_utf8(head.as_bytes());
+            let _ = to_utf8(head.into_bytes());
         }
         assert_eq!(declared_encoding("<?xml version='1.0' encoding = 'latin1'?>").as_deref(), Some("latin1"));
         assert_eq!(declared_encoding("<?xml encoding=\u{201c}utf-8\u{201d}?>"), None);
@@ -259,7 +281,7 @@ mod tests {
                     title in "\\PC{0,40}", link in "\\PC{0,40}", date in "\\PC{0,30}", desc in "\\PC{0,60}") {
             let tagger = tagger();
             let cx = Context { feed_name: "f", source: None, feed_url: "https://x.cn/rss", tagger: &tagger, tz: None };
-            let _ = parse(&bytes, &cx);
+            let _ = parse(bytes, &cx);
             let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
             let xml = format!(
                 "<rss version=\"2.0\"><channel><title>t</title><item><title>{}</title><link>{}</link>\
