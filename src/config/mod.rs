@@ -47,6 +47,32 @@ pub struct ProviderConfig {
     /// Where Shanghai and Shenzhen prices come from.
     pub mainland: Mainland,
     pub tencent_url: String,
+    /// Tencent's series service (`/appstock/app/fqkline/get`, `/appstock/app/minute/query`).
+    pub tencent_series_url: String,
+    /// Quote sources in order of preference: the next serves a symbol the moment one fails for it.
+    /// `mainland` still decides which comes first for Shanghai and Shenzhen.
+    pub quotes: Vec<SourceName>,
+    /// Series sources, in the same way.
+    pub charts: Vec<SourceName>,
+}
+
+/// A source of prices and series, as the config names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceName {
+    Yahoo,
+    Tencent,
+}
+
+impl SourceName {
+    pub const ALL: [(&'static str, SourceName); 2] =
+        [("yahoo", SourceName::Yahoo), ("tencent", SourceName::Tencent)];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceName::Yahoo => "yahoo",
+            SourceName::Tencent => "tencent",
+        }
+    }
 }
 
 pub const DEFAULT_STREAM_URL: &str = "wss://streamer.finance.yahoo.com/?version=2";
@@ -65,7 +91,15 @@ impl ProviderConfig {
     pub fn polled_in_real_time(&self, sym: &Symbol) -> bool {
         self.kind != ProviderKind::Demo
             && self.mainland == Mainland::Tencent
+            && self.quotes.contains(&SourceName::Tencent)
             && matches!(sym.suffix(), Some("SS" | "SZ"))
+    }
+
+    /// Yahoo is asked for anything at all (its streamer follows it): `quotes = ["tencent"]` with
+    /// charts the same sends it nothing.
+    pub fn uses_yahoo(&self) -> bool {
+        self.kind == ProviderKind::Yahoo
+            && (self.quotes.contains(&SourceName::Yahoo) || self.charts.contains(&SourceName::Yahoo))
     }
 }
 

@@ -35,6 +35,9 @@ pub struct RawProvider {
     pub stream_url: Option<String>,
     pub mainland: Option<String>,
     pub tencent_url: Option<String>,
+    pub tencent_series_url: Option<String>,
+    pub quotes: Option<Vec<String>>,
+    pub charts: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -280,7 +280,51 @@ impl Validator {
         let mainland = self.choice(p.key("mainland"), raw.mainland.as_deref(), &sources, true);
         let tencent_url =
             self.url(p.key("tencent_url"), raw.tencent_url.as_deref().unwrap_or("https://qt.gtimg.cn"));
-        ProviderConfig { kind, query_url, cookie_url, user_agent, stream, stream_url, mainland, tencent_url }
+        let tencent_series_url = self.url(
+            p.key("tencent_series_url"),
+            raw.tencent_series_url.as_deref().unwrap_or("https://web.ifzq.gtimg.cn"),
+        );
+        let quotes = self
+            .sources(p.key("quotes"), raw.quotes.as_deref())
+            .unwrap_or(vec![SourceName::Yahoo, SourceName::Tencent]);
+        // Without its own list, series follow the quotes: who leaves Yahoo out of one means both.
+        let charts = self.sources(p.key("charts"), raw.charts.as_deref()).unwrap_or_else(|| quotes.clone());
+        ProviderConfig {
+            kind,
+            query_url,
+            cookie_url,
+            user_agent,
+            stream,
+            stream_url,
+            mainland,
+            tencent_url,
+            tencent_series_url,
+            quotes,
+            charts,
+        }
+    }
+
+    /// A list of sources in order: known names, each once, at least one. `None` when absent or
+    /// wrong (the error is recorded and the default stands).
+    fn sources(&mut self, path: KeyPath, raw: Option<&[String]>) -> Option<Vec<SourceName>> {
+        let raw = raw?;
+        if raw.is_empty() {
+            self.must_be(path, "at least one source (\"yahoo\", \"tencent\")", "[]");
+            return None;
+        }
+        let mut out = Vec::new();
+        for (i, name) in raw.iter().enumerate() {
+            let Some(&(_, s)) = SourceName::ALL.iter().find(|(n, _)| *n == name.trim()) else {
+                self.must_be(path.index(i), "\"yahoo\" or \"tencent\"", format!("{name:?}"));
+                return None;
+            };
+            if out.contains(&s) {
+                self.must_be(path.index(i), "each source once", format!("{name:?} again"));
+                return None;
+            }
+            out.push(s);
+        }
+        Some(out)
     }
 
     fn groups(&mut self, raw: Option<Vec<raw::RawGroup>>, base: Option<&Config>) -> Vec<Group> {
