@@ -580,7 +580,7 @@ mod linux {
         let cfg_path = home.path().join("harness.toml");
         let cfg = format!(
             "refresh_secs = 5\n\n[provider]\nquery_url = \"{base}\"\ncookie_url = \"{base}/cookie\"\n\
-             stream = false\nstream_url = \"{ws}/stream\"\nmainland = \"yahoo\"\ntencent_url = \"{base}/tencent\"\n\n\
+             stream = false\nstream_url = \"{ws}/stream\"\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\ntencent_url = \"{base}/tencent\"\n\n\
              {groups_toml}[news]\nyahoo_symbols = false\nyahoo_rss_url = \"{base}/rss\"\nmax_items = {max_items}\n\n\
              [[news.feeds]]\nname = \"{FEED_NAME}\"\nurl = \"{base}/feed.xml\"\n",
             ws = base.replacen("http://", "ws://", 1),

@@ -91,15 +91,16 @@ impl ProviderConfig {
     pub fn polled_in_real_time(&self, sym: &Symbol) -> bool {
         self.kind != ProviderKind::Demo
             && self.mainland == Mainland::Tencent
-            && self.quotes.contains(&SourceName::Tencent)
             && matches!(sym.suffix(), Some("SS" | "SZ"))
     }
 
-    /// Yahoo is asked for anything at all (its streamer follows it): `quotes = ["tencent"]` with
-    /// charts the same sends it nothing.
-    pub fn uses_yahoo(&self) -> bool {
-        self.kind == ProviderKind::Yahoo
-            && (self.quotes.contains(&SourceName::Yahoo) || self.charts.contains(&SourceName::Yahoo))
+    /// Quotes are taken from `source` at all: it is in `quotes`, or `mainland` names it.
+    pub fn quotes_from(&self, source: SourceName) -> bool {
+        let mainland = match self.mainland {
+            Mainland::Tencent => SourceName::Tencent,
+            Mainland::Yahoo => SourceName::Yahoo,
+        };
+        self.kind != ProviderKind::Demo && (self.quotes.contains(&source) || mainland == source)
     }
 }
 

@@ -13,14 +13,14 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use crate::config::{Config, Mainland, ProviderKind};
+use crate::config::{Config, Mainland, ProviderConfig, ProviderKind, SourceName};
 use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
 use crate::market::series::{ChartRange, Series};
 use crate::market::stream::StreamEvent;
 use crate::market::{Headline, QuoteOutcome, Symbol};
 use names::Learned;
-use router::{Router, Wording};
+use router::Router;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProviderError {
@@ -130,7 +130,7 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
         };
     }
     let learned = Learned::default();
-    let (mut quotes, charts): (Arc<dyn QuoteSource>, Arc<dyn ChartSource>) = match yahoo::Yahoo::new(
+    let (yahoo_quotes, yahoo_charts): (Arc<dyn QuoteSource>, Arc<dyn ChartSource>) = match yahoo::Yahoo::new(
         &config.provider,
         http_options(config),
         yahoo::session::Store::default_location(),
@@ -145,22 +145,22 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
             (b.clone(), b)
         }
     };
-    if config.provider.mainland == Mainland::Tencent {
-        let (p, cal) = (&config.provider, config.calendar.clone());
-        match mainland(&p.tencent_url, &http_options(config), quotes.clone(), clock, cal, learned.clone()) {
-            Ok(router) => quotes = Arc::new(router),
-            Err(e) => {
-                tracing::warn!(error = %e, "Tencent's client failed to start; mainland prices from Yahoo")
-            }
-        }
-    }
-    let stream = config.provider.stream.then(|| {
+    let quotes = quote_router(
+        &config.provider,
+        &http_options(config),
+        yahoo_quotes,
+        clock,
+        config.calendar.clone(),
+        learned.clone(),
+    );
+    // The streamer is Yahoo's: who takes no quotes from Yahoo wants no connection to it either.
+    let stream = (config.provider.stream && config.provider.quotes_from(SourceName::Yahoo)).then(|| {
         Arc::new(yahoo::stream::YahooStream::new(config.provider.stream_url.clone())) as Arc<dyn StreamSource>
     });
     Providers {
         quotes,
         news: news_source(config, &learned),
-        charts,
+        charts: yahoo_charts,
         stream,
         learned,
         demo: false,
@@ -168,19 +168,61 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
     }
 }
 
-/// Shanghai and Shenzhen from Tencent in real time; everything else, and any mainland symbol
-/// Tencent fails for, from `fallback` (Yahoo).
-pub fn mainland(
-    tencent_url: &str,
+/// The quote sources of `provider.quotes` in order, with `mainland`'s source first for Shanghai and
+/// Shenzhen (and in line even when the list leaves it out). `yahoo` is Yahoo's client (a fake in
+/// tests); Tencent's is built here. A Tencent client that fails to start is left out, and said so.
+pub fn quote_router(
+    p: &ProviderConfig,
     opts: &http::HttpOptions,
-    fallback: Arc<dyn QuoteSource>,
+    yahoo: Arc<dyn QuoteSource>,
     clock: Arc<dyn Clock>,
     calendar: Calendar,
     learned: Learned,
-) -> Result<Router, ProviderError> {
-    let tencent = tencent::Tencent::new(tencent_url, opts, clock.clone(), calendar, learned)?;
-    let wording = Wording { scope: "mainland".to_string(), stand_in: "Yahoo (15m delayed)".to_string() };
-    Ok(Router::new(vec![Arc::new(tencent), fallback], clock, wording))
+) -> Arc<dyn QuoteSource> {
+    let mut order = p.quotes.clone();
+    let first = match p.mainland {
+        Mainland::Tencent => SourceName::Tencent,
+        Mainland::Yahoo => SourceName::Yahoo,
+    };
+    if !order.contains(&first) {
+        order.push(first);
+    }
+    let mut entries: Vec<router::Entry> = Vec::new();
+    for name in order {
+        let source: Arc<dyn QuoteSource> = match name {
+            SourceName::Yahoo => yahoo.clone(),
+            SourceName::Tencent => {
+                match tencent::Tencent::new(
+                    &p.tencent_url,
+                    opts,
+                    clock.clone(),
+                    calendar.clone(),
+                    learned.clone(),
+                ) {
+                    Ok(t) => Arc::new(t),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "Tencent's client failed to start; it is left out");
+                        continue;
+                    }
+                }
+            }
+        };
+        entries.push(router::Entry { name: display_name(name).to_string(), source });
+    }
+    let mainland_at = entries.iter().position(|e| e.name == display_name(first));
+    let router = Router::new(entries, clock);
+    Arc::new(match mainland_at {
+        Some(i) => router.first_for(i, |s| matches!(s.suffix(), Some("SS" | "SZ"))),
+        None => router,
+    })
+}
+
+/// How the status bar names a source.
+pub fn display_name(s: SourceName) -> &'static str {
+    match s {
+        SourceName::Yahoo => "Yahoo",
+        SourceName::Tencent => "Tencent",
+    }
 }
 
 fn news_source(config: &Config, learned: &Learned) -> Arc<dyn NewsSource> {

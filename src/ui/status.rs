@@ -30,9 +30,10 @@ fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>
             let when = ago.map(|a| format!(" {a}")).unwrap_or_default();
             (format!("{name}{label}{when}: {e}{retry}"), true)
         }
-        // A fallback in force reads as a warning: the prices are not what the user asked for.
+        // A fallback in force reads as a warning: the prices are not what the user asked for. It
+        // names the sources itself ("quotes: A rate limited — B serving 24 · just now").
         (None, Some(a)) => match &st.note {
-            Some(n) => (format!("{name}{label} {a} · {n}"), true),
+            Some(n) => (format!("{name}: {n} · {a}"), true),
             None => (format!("{name}{label} {a}"), false),
         },
         (None, None) => (format!("{name}: loading…"), false),

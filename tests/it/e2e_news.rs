@@ -76,7 +76,7 @@ fn headlines_beside_quotes_tab_j_n_and_open() {
     std::fs::write(
         &cfg,
         format!(
-            "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\n\n\
+            "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
              [[groups]]\nname = \"Watch\"\nsymbols = [\"0981.HK\", \"NVDA\"]\n\n\
              [news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Chip wire\"\nurl = \"{uri}/feed.xml\"\n",
             uri = server.uri()
@@ -177,7 +177,7 @@ fn quitting_during_a_huge_feed_is_immediate() {
     std::fs::write(
         &cfg,
         format!(
-            "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\n\n\
+            "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
              [[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\"]\n\n\
              [news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Wire\"\nurl = \"http://127.0.0.1:{port}/feed.xml\"\n"
         ),

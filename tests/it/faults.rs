@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chiptape::app::{Runtime, run};
-use chiptape::config::{Config, Feed, Group, Mainland, ProviderConfig, ProviderKind};
+use chiptape::config::{Config, Feed, Group, Mainland, ProviderConfig, ProviderKind, SourceName};
 use chiptape::market::Symbol;
 use chiptape::market::clock::{Clock, ShiftedClock};
 use chiptape::market::series::ChartRange;
@@ -303,6 +303,8 @@ fn config(server: &Server) -> Config {
         user_agent: None,
         stream: false,
         mainland: Mainland::Yahoo,
+        quotes: vec![SourceName::Yahoo],
+        charts: vec![SourceName::Yahoo],
         ..chiptape::config::builtin().provider
     };
     cfg.news.yahoo_symbols = false;

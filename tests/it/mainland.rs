@@ -1,5 +1,5 @@
 //! Shanghai and Shenzhen from Tencent (a local stand-in on 127.0.0.1 serving GBK answers written
-//! here), the rest from Yahoo (a recording fake), and the 30-minute fallback to Yahoo when Tencent
+//! here), the rest from Yahoo (a recording fake), and the 10-minute fallback to Yahoo when Tencent
 //! fails in any way. Nothing here touches the internet.
 
 use crate::common::sources;
@@ -7,13 +7,13 @@ use crate::common::sources;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chiptape::config::ProviderConfig;
 use chiptape::market::calendar::Calendar;
 use chiptape::market::clock::Clock;
 use chiptape::market::{PriceSource, Quote, QuoteOutcome, Symbol};
 use chiptape::msg::{DataKind, Msg, Plan};
 use chiptape::providers::http::HttpOptions;
 use chiptape::providers::names::Learned;
-use chiptape::providers::router::Router;
 use chiptape::providers::{ProviderError, QuoteSource};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -124,7 +124,7 @@ struct Setup {
     clock: Arc<Manual>,
     yahoo: Arc<FakeYahoo>,
     learned: Learned,
-    router: Router,
+    router: Arc<dyn QuoteSource>,
 }
 
 async fn setup() -> Setup {
@@ -136,15 +136,15 @@ async fn setup_with(opts: HttpOptions) -> Setup {
     let clock = Arc::new(Manual(Mutex::new(NOW.parse().unwrap())));
     let yahoo = Arc::new(FakeYahoo::default());
     let learned = Learned::default();
-    let router = chiptape::providers::mainland(
-        &server.uri(),
+    let p = ProviderConfig { tencent_url: server.uri(), ..chiptape::config::builtin().provider };
+    let router = chiptape::providers::quote_router(
+        &p,
         &opts,
         yahoo.clone(),
         clock.clone(),
         Calendar::default(),
         learned.clone(),
-    )
-    .unwrap();
+    );
     Setup { server, clock, yahoo, learned, router }
 }
 
@@ -226,16 +226,13 @@ async fn an_unknown_code_goes_to_yahoo_alone_and_says_so() {
     assert_eq!(quote(&got, "688256.SS").source, PriceSource::Tencent);
     let m = quote(&got, "688795.SS");
     assert_eq!((m.source, m.delay_min), (PriceSource::Yahoo, 15));
-    assert_eq!(
-        t.router.note().as_deref(),
-        Some("mainland: Tencent has no 688795.SS, using Yahoo (15m delayed)")
-    );
+    assert_eq!(t.router.note().as_deref(), Some("Tencent has no 688795.SS — Yahoo serving 1"));
 }
 
-/// Each way Tencent can fail: the mainland symbols come from Yahoo for 30 minutes (Tencent is not
+/// Each way Tencent can fail: the mainland symbols come from Yahoo for 10 minutes (Tencent is not
 /// asked meanwhile), the note says so, and then Tencent is tried again.
 #[tokio::test]
-async fn every_failure_falls_back_to_yahoo_for_thirty_minutes_then_tencent_again() {
+async fn every_failure_falls_back_to_yahoo_for_ten_minutes_then_tencent_again() {
     let short = "v_sh688256=\"1~寒武纪~688256~1279.81~1272.59\";\n".to_string();
     let failures: Vec<(&str, ResponseTemplate)> = vec![
         ("empty", answer(Vec::new())),
@@ -256,12 +253,12 @@ async fn every_failure_falls_back_to_yahoo_for_thirty_minutes_then_tencent_again
         assert_eq!(quote(&got, "688256.SS").source, PriceSource::Yahoo, "{what}");
         let note = t.router.note().unwrap_or_else(|| panic!("{what}: no note"));
         assert!(
-            note.starts_with("mainland: Tencent ") && note.ends_with(", using Yahoo (15m delayed)"),
+            note.starts_with("Tencent ") && note.ends_with(" — Yahoo serving 1"),
             "{what}: {note}"
         );
         let before = t.server.received_requests().await.unwrap_or_default().len();
-        // 29 minutes on: still Yahoo, and Tencent is not asked.
-        t.clock.advance(chrono::Duration::minutes(29));
+        // 9 minutes on: still Yahoo, and Tencent is not asked.
+        t.clock.advance(chrono::Duration::minutes(9));
         let got = t.router.quotes(&asked).await.unwrap();
         assert_eq!(quote(&got, "688256.SS").source, PriceSource::Yahoo, "{what}");
         assert_eq!(
@@ -269,7 +266,7 @@ async fn every_failure_falls_back_to_yahoo_for_thirty_minutes_then_tencent_again
             before,
             "{what}: Tencent rests during the fallback"
         );
-        // Past 30 minutes Tencent answers again, and the note goes.
+        // Past 10 minutes (and the minute of jitter at most) Tencent answers again, and the note goes.
         t.server.reset().await;
         Mock::given(path("/q=sh688256")).respond_with(answer(gbk(&cambricon()))).mount(&t.server).await;
         t.clock.advance(chrono::Duration::minutes(2));
@@ -285,7 +282,7 @@ async fn an_unreachable_tencent_is_named_as_such() {
     Mock::given(path("/q=sh688256,sz002371")).respond_with(ResponseTemplate::new(403)).mount(&t.server).await;
     let got = t.router.quotes(&[sym("688256.SS"), sym("002371.SZ")]).await.unwrap();
     assert!(got.iter().all(|(_, o)| o.as_ref().is_ok_and(|q| q.source == PriceSource::Yahoo)));
-    assert_eq!(t.router.note().as_deref(), Some("mainland: Tencent unreachable, using Yahoo (15m delayed)"));
+    assert_eq!(t.router.note().as_deref(), Some("Tencent refused (HTTP 403) — Yahoo serving 2"));
 }
 
 /// The refresh task carries the router's note to the loop with the quotes (the status bar draws it:
@@ -294,7 +291,7 @@ async fn an_unreachable_tencent_is_named_as_such() {
 async fn the_note_reaches_the_loop_with_the_quotes() {
     let t = setup().await;
     Mock::given(path("/q=sh688256")).respond_with(ResponseTemplate::new(403)).mount(&t.server).await;
-    let router: Arc<dyn QuoteSource> = Arc::new(t.router);
+    let router: Arc<dyn QuoteSource> = t.router;
     let demo = chiptape::providers::build(&chiptape::config::builtin(), true, 1, t.clock.clone());
     let providers = sources::from(demo).quotes(router).build();
     let plan = Plan {
@@ -312,10 +309,7 @@ async fn the_note_reaches_the_loop_with_the_quotes() {
         match rx.recv().await {
             Some(Msg::Data(d)) => {
                 if let DataKind::Quotes { note, .. } = d.kind {
-                    assert_eq!(
-                        note.as_deref(),
-                        Some("mainland: Tencent unreachable, using Yahoo (15m delayed)")
-                    );
+                    assert_eq!(note.as_deref(), Some("Tencent refused (HTTP 403) — Yahoo serving 1"));
                     break;
                 }
             }

@@ -445,7 +445,7 @@ fn several_config_errors_fit_the_status_bar() {
 fn a_fallback_in_force_is_named_in_the_status_bar() {
     use chiptape::msg::{DataKind, DataMsg};
     let mut s = loaded(120, 30);
-    let note = "mainland: Tencent unreachable, using Yahoo (15m delayed)";
+    let note = "Tencent unreachable — Yahoo serving 3";
     let msg = |s: &chiptape::state::State, note: Option<&str>| {
         Msg::Data(DataMsg {
             generation: s.generation,
@@ -460,11 +460,11 @@ fn a_fallback_in_force_is_named_in_the_status_bar() {
     let m = msg(&s, Some(note));
     update(&mut s, m, t0());
     let status = text(&draw(&s, 120, 30)).lines().last().unwrap().to_string();
-    assert!(status.contains(&format!("quotes Yahoo just now · {note}")), "{status}");
+    assert!(status.contains(&format!("quotes: {note} · just now")), "{status}");
     // A narrow pane keeps the start of it, key hints give way.
     update(&mut s, Msg::Resize(80, 24), t0());
     let status = text(&draw(&s, 80, 24)).lines().last().unwrap().to_string();
-    assert!(status.contains("mainland: Tencent unreachable"), "{status}");
+    assert!(status.contains("quotes: Tencent unreachable"), "{status}");
     // Once Tencent answers again the note goes.
     let m = msg(&s, None);
     update(&mut s, m, t0());

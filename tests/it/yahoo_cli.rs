@@ -60,7 +60,7 @@ fn config(home: &Path, server: &MockServer, symbols: &[&str]) -> std::path::Path
     std::fs::write(
         &p,
         format!(
-            "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\n\n[[groups]]\nname = \"Mine\"\nsymbols = [{}]\n",
+            "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n[[groups]]\nname = \"Mine\"\nsymbols = [{}]\n",
             list.join(", "),
             uri = server.uri()
         ),
@@ -132,7 +132,7 @@ async fn a_dead_server_is_exit_1_with_a_message() {
     let cfg = home.path().join("c.toml");
     std::fs::write(
         &cfg,
-        format!("[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\n"),
+        format!("[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n"),
     )
     .unwrap();
     let (h, c) = (home.path().to_path_buf(), cfg.clone());
@@ -157,7 +157,7 @@ async fn a_dead_server_with_a_warm_cache_prints_stale_quotes() {
     std::fs::write(
         &cfg,
         format!(
-            "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\n\n\
+            "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
              [[groups]]\nname = \"Mine\"\nsymbols = [\"NVDA\", \"AMD\"]\n"
         ),
     )
@@ -215,7 +215,7 @@ async fn totals_are_right_to_the_cent() {
     std::fs::write(
         &cfg,
         format!(
-            "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\n\n\
+            "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
              [[groups]]\nname = \"Mine\"\nsymbols = [\"0981.HK\", \"NVDA\", \"ARM.L\", \"ZZZ\"]\n\n\
              [[positions]]\nsymbol = \"0981.HK\"\nquantity = 1000\nunit_cost = 40.10\n\n\
              [[positions]]\nsymbol = \"NVDA\"\nquantity = 10\nunit_cost = 120.50\n\n\
