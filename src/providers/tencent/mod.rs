@@ -3,6 +3,7 @@
 //! router's business.
 
 pub mod quote;
+pub mod series;
 
 use std::sync::Arc;
 use std::time::Duration;
