@@ -96,11 +96,15 @@ impl ProviderConfig {
 
     /// Quotes are taken from `source` at all: it is in `quotes`, or `mainland` names it.
     pub fn quotes_from(&self, source: SourceName) -> bool {
-        let mainland = match self.mainland {
+        self.kind != ProviderKind::Demo && (self.quotes.contains(&source) || self.mainland_source() == source)
+    }
+
+    /// The source `mainland` names, first for Shanghai and Shenzhen.
+    pub fn mainland_source(&self) -> SourceName {
+        match self.mainland {
             Mainland::Tencent => SourceName::Tencent,
             Mainland::Yahoo => SourceName::Yahoo,
-        };
-        self.kind != ProviderKind::Demo && (self.quotes.contains(&source) || mainland == source)
+        }
     }
 }
 

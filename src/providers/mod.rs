@@ -5,6 +5,7 @@ pub mod feeds;
 pub mod http;
 pub mod names;
 pub mod router;
+pub mod series_router;
 pub mod tencent;
 pub mod yahoo;
 
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use crate::config::{Config, Mainland, ProviderConfig, ProviderKind, SourceName};
+use crate::config::{Config, ProviderConfig, ProviderKind, SourceName};
 use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
 use crate::market::series::{ChartRange, Series};
@@ -39,6 +40,9 @@ pub enum ProviderError {
     /// The source has nothing for this symbol (Yahoo's "No data found, symbol may be delisted").
     #[error("no data for {0}")]
     NoData(String),
+    /// Every source in line failed, each for its own reason (named in the text).
+    #[error("{0}")]
+    Sources(String),
 }
 
 pub trait QuoteSource: Send + Sync {
@@ -145,6 +149,7 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
             (b.clone(), b)
         }
     };
+    let charts = series_router(&config.provider, &http_options(config), yahoo_charts, clock.clone());
     let quotes = quote_router(
         &config.provider,
         &http_options(config),
@@ -160,7 +165,7 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
     Providers {
         quotes,
         news: news_source(config, &learned),
-        charts: yahoo_charts,
+        charts,
         stream,
         learned,
         demo: false,
@@ -180,10 +185,7 @@ pub fn quote_router(
     learned: Learned,
 ) -> Arc<dyn QuoteSource> {
     let mut order = p.quotes.clone();
-    let first = match p.mainland {
-        Mainland::Tencent => SourceName::Tencent,
-        Mainland::Yahoo => SourceName::Yahoo,
-    };
+    let first = p.mainland_source();
     if !order.contains(&first) {
         order.push(first);
     }
@@ -211,6 +213,44 @@ pub fn quote_router(
     }
     let mainland_at = entries.iter().position(|e| e.name == display_name(first));
     let router = Router::new(entries, clock);
+    Arc::new(match mainland_at {
+        Some(i) => router.first_for(i, |s| matches!(s.suffix(), Some("SS" | "SZ"))),
+        None => router,
+    })
+}
+
+/// The series sources of `provider.charts` in order, `mainland`'s first for Shanghai and Shenzhen
+/// when it is in the list. `yahoo` is Yahoo's client; Tencent's is built here.
+pub fn series_router(
+    p: &ProviderConfig,
+    opts: &http::HttpOptions,
+    yahoo: Arc<dyn ChartSource>,
+    clock: Arc<dyn Clock>,
+) -> Arc<dyn ChartSource> {
+    let mut sources: Vec<(String, Arc<dyn ChartSource>)> = Vec::new();
+    for &name in &p.charts {
+        let source: Arc<dyn ChartSource> = match name {
+            SourceName::Yahoo => yahoo.clone(),
+            SourceName::Tencent => {
+                match tencent::series::TencentSeries::new(
+                    &p.tencent_url,
+                    &p.tencent_series_url,
+                    opts,
+                    clock.clone(),
+                ) {
+                    Ok(t) => Arc::new(t),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "Tencent's series client failed to start; it is left out");
+                        continue;
+                    }
+                }
+            }
+        };
+        sources.push((display_name(name).to_string(), source));
+    }
+    let first = display_name(p.mainland_source());
+    let mainland_at = sources.iter().position(|(n, _)| n == first);
+    let router = series_router::SeriesRouter::new(sources, clock);
     Arc::new(match mainland_at {
         Some(i) => router.first_for(i, |s| matches!(s.suffix(), Some("SS" | "SZ"))),
         None => router,

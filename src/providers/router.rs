@@ -3,6 +3,7 @@
 //! line answers for it in the same fetch, and it stays there until the first is tried again.
 
 use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -19,6 +20,14 @@ pub const FALLBACK: chrono::Duration = chrono::Duration::minutes(10);
 /// At most this much is added to `FALLBACK`, at random, so that many symbols (and many users) moved
 /// at once do not all knock again in the same second.
 pub const JITTER: chrono::Duration = chrono::Duration::seconds(60);
+
+/// When a source that failed is asked again: `FALLBACK` from `now`, plus up to `JITTER`.
+pub fn retry_after(random: &RandomState, now: DateTime<Utc>) -> DateTime<Utc> {
+    let mut h = random.build_hasher();
+    h.write_i64(now.timestamp_nanos_opt().unwrap_or_default());
+    let jitter = (h.finish() % JITTER.num_milliseconds().max(1) as u64) as i64;
+    now + FALLBACK + chrono::Duration::milliseconds(jitter)
+}
 
 /// Why a source stopped serving a symbol, as the status bar words it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -38,7 +47,9 @@ impl Why {
             ProviderError::RateLimited { .. } => Why::RateLimited,
             ProviderError::Status(s @ (401 | 403)) => Why::Refused(*s),
             ProviderError::Status(s) => Why::Status(*s),
-            ProviderError::Network(_) | ProviderError::Unsupported(_) => Why::Unreachable,
+            ProviderError::Network(_) | ProviderError::Unsupported(_) | ProviderError::Sources(_) => {
+                Why::Unreachable
+            }
             ProviderError::Decode(_) | ProviderError::TooLarge(_) => Why::Unreadable,
             ProviderError::NoData(_) => Why::NoSymbol,
         }
@@ -92,7 +103,7 @@ pub struct Router {
     moved: Mutex<HashMap<Symbol, Moved>>,
     /// Symbols no source serves, or that skip the first, already logged.
     said: Mutex<std::collections::HashSet<Symbol>>,
-    random: std::collections::hash_map::RandomState,
+    random: RandomState,
 }
 
 impl Router {
@@ -132,10 +143,7 @@ impl Router {
     }
 
     fn until(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        let mut h = self.random.build_hasher();
-        h.write_i64(now.timestamp_nanos_opt().unwrap_or_default());
-        let jitter = (h.finish() % JITTER.num_milliseconds().max(1) as u64) as i64;
-        now + FALLBACK + chrono::Duration::milliseconds(jitter)
+        retry_after(&self.random, now)
     }
 
     /// Record that source `i` failed for `sym`; the next asked serves it until `until`.

@@ -252,10 +252,7 @@ async fn every_failure_falls_back_to_yahoo_for_ten_minutes_then_tencent_again() 
         let got = t.router.quotes(&asked).await.unwrap();
         assert_eq!(quote(&got, "688256.SS").source, PriceSource::Yahoo, "{what}");
         let note = t.router.note().unwrap_or_else(|| panic!("{what}: no note"));
-        assert!(
-            note.starts_with("Tencent ") && note.ends_with(" — Yahoo serving 1"),
-            "{what}: {note}"
-        );
+        assert!(note.starts_with("Tencent ") && note.ends_with(" — Yahoo serving 1"), "{what}: {note}");
         let before = t.server.received_requests().await.unwrap_or_default().len();
         // 9 minutes on: still Yahoo, and Tencent is not asked.
         t.clock.advance(chrono::Duration::minutes(9));
