@@ -54,6 +54,8 @@ pub struct ProviderConfig {
     pub quotes: Vec<SourceName>,
     /// Series sources, in the same way.
     pub charts: Vec<SourceName>,
+    /// How long a source that failed for a symbol rests before it is asked for it again.
+    pub fallback_secs: u64,
 }
 
 /// A source of prices and series, as the config names it.
@@ -97,6 +99,10 @@ impl ProviderConfig {
     /// Quotes are taken from `source` at all: it is in `quotes`, or `mainland` names it.
     pub fn quotes_from(&self, source: SourceName) -> bool {
         self.kind != ProviderKind::Demo && (self.quotes.contains(&source) || self.mainland_source() == source)
+    }
+
+    pub fn fallback(&self) -> chrono::Duration {
+        chrono::Duration::seconds(self.fallback_secs as i64)
     }
 
     /// The source `mainland` names, first for Shanghai and Shenzhen.

@@ -38,6 +38,7 @@ pub struct RawProvider {
     pub tencent_series_url: Option<String>,
     pub quotes: Option<Vec<String>>,
     pub charts: Option<Vec<String>>,
+    pub fallback_secs: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]

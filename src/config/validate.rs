@@ -289,6 +289,14 @@ impl Validator {
             .unwrap_or(vec![SourceName::Yahoo, SourceName::Tencent]);
         // Without its own list, series follow the quotes: who leaves Yahoo out of one means both.
         let charts = self.sources(p.key("charts"), raw.charts.as_deref()).unwrap_or_else(|| quotes.clone());
+        let fallback_secs = match raw.fallback_secs {
+            None => 600,
+            Some(n) if (1..=86_400).contains(&n) => n as u64,
+            Some(n) => {
+                self.must_be(p.key("fallback_secs"), "1 to 86400 seconds", n);
+                600
+            }
+        };
         ProviderConfig {
             kind,
             query_url,
@@ -301,6 +309,7 @@ impl Validator {
             tencent_series_url,
             quotes,
             charts,
+            fallback_secs,
         }
     }
 

@@ -212,7 +212,7 @@ pub fn quote_router(
         entries.push(router::Entry { name: display_name(name).to_string(), source });
     }
     let mainland_at = entries.iter().position(|e| e.name == display_name(first));
-    let router = Router::new(entries, clock);
+    let router = Router::new(entries, clock).resting(p.fallback());
     Arc::new(match mainland_at {
         Some(i) => router.first_for(i, |s| matches!(s.suffix(), Some("SS" | "SZ"))),
         None => router,
@@ -250,7 +250,7 @@ pub fn series_router(
     }
     let first = display_name(p.mainland_source());
     let mainland_at = sources.iter().position(|(n, _)| n == first);
-    let router = series_router::SeriesRouter::new(sources, clock);
+    let router = series_router::SeriesRouter::new(sources, clock).resting_for(p.fallback());
     Arc::new(match mainland_at {
         Some(i) => router.first_for(i, |s| matches!(s.suffix(), Some("SS" | "SZ"))),
         None => router,

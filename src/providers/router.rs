@@ -17,16 +17,17 @@ use crate::market::{QuoteError, QuoteOutcome, Symbol};
 /// How long a symbol a source failed for stays with the next one before the first is asked again.
 pub const FALLBACK: chrono::Duration = chrono::Duration::minutes(10);
 
-/// At most this much is added to `FALLBACK`, at random, so that many symbols (and many users) moved
+/// At most this much is added to the rest, at random, so that many symbols (and many users) moved
 /// at once do not all knock again in the same second.
 pub const JITTER: chrono::Duration = chrono::Duration::seconds(60);
 
 /// When a source that failed is asked again: `FALLBACK` from `now`, plus up to `JITTER`.
-pub fn retry_after(random: &RandomState, now: DateTime<Utc>) -> DateTime<Utc> {
+pub fn retry_after(random: &RandomState, now: DateTime<Utc>, rest: chrono::Duration) -> DateTime<Utc> {
     let mut h = random.build_hasher();
     h.write_i64(now.timestamp_nanos_opt().unwrap_or_default());
-    let jitter = (h.finish() % JITTER.num_milliseconds().max(1) as u64) as i64;
-    now + FALLBACK + chrono::Duration::milliseconds(jitter)
+    // A tenth of the rest, at most a minute: a short rest (tests) is not doubled by it.
+    let span = JITTER.min(rest / 10).num_milliseconds().max(1) as u64;
+    now + rest + chrono::Duration::milliseconds((h.finish() % span) as i64)
 }
 
 /// Why a source stopped serving a symbol, as the status bar words it.
@@ -104,6 +105,8 @@ pub struct Router {
     /// Symbols no source serves, or that skip the first, already logged.
     said: Mutex<std::collections::HashSet<Symbol>>,
     random: RandomState,
+    /// How long a source that failed for a symbol rests for it (`FALLBACK` unless configured).
+    rest: chrono::Duration,
 }
 
 impl Router {
@@ -116,7 +119,14 @@ impl Router {
             moved: Mutex::new(HashMap::new()),
             said: Mutex::new(Default::default()),
             random: Default::default(),
+            rest: FALLBACK,
         }
+    }
+
+    /// Rest a failed source this long (`provider.fallback_secs`).
+    pub fn resting(mut self, rest: chrono::Duration) -> Router {
+        self.rest = rest;
+        self
     }
 
     /// Put source `i` first for the symbols `which` says yes to.
@@ -143,7 +153,7 @@ impl Router {
     }
 
     fn until(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        retry_after(&self.random, now)
+        retry_after(&self.random, now, self.rest)
     }
 
     /// Record that source `i` failed for `sym`; the next asked serves it until `until`.

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
-use super::router::{Pick, retry_after};
+use super::router::{FALLBACK, Pick, retry_after};
 use super::{ChartSource, ProviderError};
 use crate::market::Symbol;
 use crate::market::clock::Clock;
@@ -22,6 +22,7 @@ pub struct SeriesRouter {
     /// Per symbol, the sources that failed for it (a bit each), and until when they rest.
     resting: Mutex<HashMap<Symbol, (u64, DateTime<Utc>)>>,
     random: RandomState,
+    rest: chrono::Duration,
 }
 
 impl SeriesRouter {
@@ -32,7 +33,14 @@ impl SeriesRouter {
             clock,
             resting: Mutex::new(HashMap::new()),
             random: RandomState::new(),
+            rest: FALLBACK,
         }
+    }
+
+    /// Rest a failed source this long (`provider.fallback_secs`).
+    pub fn resting_for(mut self, rest: chrono::Duration) -> SeriesRouter {
+        self.rest = rest;
+        self
     }
 
     /// Put source `i` first for the symbols `which` says yes to.
@@ -73,7 +81,7 @@ impl SeriesRouter {
                 Err(e) => {
                     if k + 1 < order.len() {
                         tracing::warn!(symbol = %symbol, error = %e, source = %self.sources[i].0, "no series; the next source for now");
-                        let until = retry_after(&self.random, now);
+                        let until = retry_after(&self.random, now, self.rest);
                         let mut resting = self.resting();
                         let r = resting.entry(symbol.clone()).or_insert((0, until));
                         r.0 |= 1 << i;
@@ -107,7 +115,7 @@ impl ChartSource for SeriesRouter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::router::{FALLBACK, JITTER};
+    use crate::providers::router::JITTER;
 
     /// Answers with a one-point series named by its price, or fails as told; counts its calls.
     struct Fake {

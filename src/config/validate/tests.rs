@@ -261,3 +261,42 @@ proptest::proptest! {
         check(&lines.join("\n"));
     }
 }
+
+/// Sources in order: the defaults as written, charts following quotes unless given, and each
+/// wrong list refused where it is written.
+#[test]
+fn quote_and_chart_sources_in_order() {
+    let p = parse_str("", "c.toml").unwrap().provider;
+    assert_eq!(
+        (p.quotes.clone(), p.charts.clone()),
+        (vec![SourceName::Yahoo, SourceName::Tencent], p.quotes)
+    );
+    assert_eq!(p.fallback_secs, 600);
+    let p = parse_str("[provider]\nquotes = [\"tencent\"]\nfallback_secs = 30\n", "c.toml").unwrap().provider;
+    assert_eq!(
+        (p.quotes.as_slice(), p.charts.as_slice()),
+        (&[SourceName::Tencent][..], &[SourceName::Tencent][..])
+    );
+    assert_eq!(p.fallback(), chrono::Duration::seconds(30));
+    assert!(!p.quotes_from(SourceName::Yahoo) && p.quotes_from(SourceName::Tencent));
+    let p = parse_str(
+        "[provider]\nquotes = [\"tencent\"]\ncharts = [\"yahoo\"]\nmainland = \"yahoo\"\n",
+        "c.toml",
+    )
+    .unwrap()
+    .provider;
+    assert_eq!(p.charts, [SourceName::Yahoo]);
+    assert!(p.quotes_from(SourceName::Yahoo), "mainland = \"yahoo\" still asks Yahoo for .SS/.SZ");
+    let is = err("[provider]\nquotes = [\"yahoo\", \"sina\"]\ncharts = []\nfallback_secs = 0\n");
+    let keys: Vec<_> = is.iter().map(|i| (i.key.clone().unwrap_or_default(), i.line)).collect();
+    assert_eq!(
+        keys,
+        [
+            ("provider.quotes[1]".to_string(), 2),
+            ("provider.charts".into(), 3),
+            ("provider.fallback_secs".into(), 4)
+        ]
+    );
+    let is = err("[provider]\nquotes = [\"yahoo\", \"yahoo\"]\n");
+    assert!(is[0].message.contains("each source once"), "{}", is[0].message);
+}
