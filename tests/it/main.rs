@@ -25,5 +25,6 @@ mod reload;
 mod scale;
 mod screen;
 mod stream;
+mod tencent;
 mod yahoo;
 mod yahoo_cli;
