@@ -99,6 +99,10 @@ impl PriceSource {
 pub struct Quote {
     pub symbol: Symbol,
     pub name: Option<String>,
+    /// The Chinese name where the source has one (Tencent), beside `name` (English where the
+    /// source has both): the headline tagger matches Chinese headlines by it.
+    #[serde(default)]
+    pub name_zh: Option<String>,
     pub currency: Option<String>,
     /// Always the regular-session price; pre/post prices go in `extended_price`.
     pub price: Option<f64>,

@@ -11,6 +11,7 @@ const FIELDS: &[&str] = &[
     "symbol",
     "group",
     "name",
+    "name_zh",
     "currency",
     "price",
     "change",

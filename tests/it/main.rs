@@ -25,6 +25,7 @@ mod reload;
 mod scale;
 mod screen;
 mod stream;
+mod tencent;
 mod tencent_series;
 mod yahoo;
 mod yahoo_cli;

@@ -232,6 +232,7 @@ impl DemoMarket {
         Quote {
             symbol: sym.clone(),
             name: None,
+            name_zh: None,
             currency: Some(prof.currency.to_string()),
             price: Some(price),
             change,

@@ -1,6 +1,6 @@
-//! Tencent's quote service: real-time snapshots for Shanghai and Shenzhen. The client asks; the
-//! answer is read in `quote`. Which symbols it serves, and what stands in when it fails, is the
-//! router's business.
+//! Tencent's quote service: snapshots for Shanghai and Shenzhen (real time), Hong Kong and US
+//! listings. The client asks; the answer is read in `quote`. Which symbols go to it, and what stands
+//! in when it fails, is the router's business; the client only says which it can serve.
 
 pub mod quote;
 pub mod series;
@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-pub use quote::{MAX_CODES, code_for, decode};
+pub use quote::{MAX_CODES, Market, code_for, decode, market_code};
 
 use super::http::{Http, HttpOptions};
 use super::names::Learned;
 use super::{ProviderError, QuoteSource};
 use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
-use crate::market::{QuoteOutcome, Symbol};
+use crate::market::{QuoteError, QuoteOutcome, Symbol};
 
 pub struct Tencent {
     base: String,
@@ -26,6 +26,8 @@ pub struct Tencent {
     calendar: Calendar,
     /// Chinese names from the answers, which the headline tagger uses too.
     learned: Learned,
+    /// The markets this client answers for.
+    markets: Vec<Market>,
 }
 
 impl Tencent {
@@ -44,12 +46,30 @@ impl Tencent {
             clock,
             calendar,
             learned,
+            // The `mainland = "tencent"` router sends Hong Kong and New York to Yahoo: a client
+            // that claimed them would take them over.
+            markets: vec![Market::Mainland],
         })
+    }
+
+    /// The same client answering for every market Tencent quotes (mainland, Hong Kong, US), for a
+    /// source list that puts Tencent first for all of them.
+    pub fn every_market(self) -> Tencent {
+        Tencent { markets: Market::ALL.to_vec(), ..self }
+    }
+
+    /// Tencent's code for `sym` when this client answers for its market.
+    fn code(&self, sym: &Symbol) -> Option<String> {
+        market_code(sym).filter(|(m, _)| self.markets.contains(m)).map(|(_, code)| code)
     }
 
     /// One request of at most `MAX_CODES` symbols: each gets its quote or the reason it has none.
     async fn fetch(&self, symbols: &[Symbol]) -> Result<Vec<(Symbol, QuoteOutcome)>, ProviderError> {
-        let codes: Vec<String> = symbols.iter().filter_map(code_for).collect();
+        let asked: Vec<Symbol> = symbols.iter().filter(|s| self.code(s).is_some()).cloned().collect();
+        if asked.is_empty() {
+            return Ok(symbols.iter().map(|s| (s.clone(), Err(self.unsupported(s)))).collect());
+        }
+        let codes: Vec<String> = asked.iter().filter_map(|s| self.code(s)).collect();
         let url = format!("{}/q={}", self.base, codes.join(","));
         let r = self.http.get(&url, None).await?;
         r.expect(&[200])?;
@@ -58,13 +78,26 @@ impl Tencent {
         if !r.body.windows(2).any(|w| w == b"v_") {
             return Err(ProviderError::Decode("no usable answer".to_string()));
         }
-        let results = decode(&r.body, symbols, self.clock.now(), &self.calendar);
+        let mut decoded = decode(&r.body, &asked, self.clock.now(), &self.calendar).into_iter();
+        // In the order asked, the ones this client does not serve said so without a request.
+        let results: Vec<(Symbol, QuoteOutcome)> = symbols
+            .iter()
+            .map(|s| match self.code(s) {
+                Some(_) => decoded.next().unwrap_or_else(|| (s.clone(), Err(self.unsupported(s)))),
+                None => (s.clone(), Err(self.unsupported(s))),
+            })
+            .collect();
+        // The Chinese name, for headlines written in Chinese (英伟达, 中芯国际, 寒武纪).
         for (sym, q) in results.iter().filter_map(|(s, o)| Some((s, o.as_ref().ok()?))) {
-            if let Some(name) = &q.name {
+            if let Some(name) = &q.name_zh {
                 self.learned.add(sym, name);
             }
         }
         Ok(results)
+    }
+
+    fn unsupported(&self, sym: &Symbol) -> QuoteError {
+        QuoteError::Unsupported(format!("Tencent is not asked for {sym}"))
     }
 }
 
@@ -81,7 +114,7 @@ impl QuoteSource for Tencent {
     }
 
     fn supports(&self, sym: &Symbol) -> bool {
-        code_for(sym).is_some()
+        self.code(sym).is_some()
     }
 
     fn max_batch(&self) -> usize {

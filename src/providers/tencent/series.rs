@@ -23,7 +23,7 @@ use chrono_tz::Tz;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value};
 
-use super::quote::code_for;
+use super::quote::{self, market_code};
 use crate::market::Symbol;
 use crate::market::clock::Clock;
 use crate::market::series::{ChartRange, Series};
@@ -88,17 +88,14 @@ impl Market {
 /// Where Tencent keeps `sym`: its market and code (for US, the quote code `usNVDA`, before the
 /// exchange suffix is known). None for everything else (indices, FX, other exchanges).
 pub fn locate(sym: &Symbol) -> Option<(Market, String)> {
-    if let Some(code) = code_for(sym) {
-        return Some((Market::Mainland, code));
-    }
-    let s = sym.as_str();
-    if let Some(digits) = s.strip_suffix(".HK") {
-        let ok = !digits.is_empty() && digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit());
-        return ok.then(|| (Market::HongKong, format!("hk{digits:0>5}")));
-    }
-    let us = s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    us.then(|| (Market::Us, format!("us{s}")))
+    // The quote service's codes, with Hong Kong's `r_` (its real-time quote line) dropped: the
+    // series endpoints want the bare `hk00981`.
+    let (market, code) = market_code(sym)?;
+    Some(match market {
+        quote::Market::Mainland => (Market::Mainland, code),
+        quote::Market::HongKong => (Market::HongKong, code.trim_start_matches("r_").to_string()),
+        quote::Market::Us => (Market::Us, code),
+    })
 }
 
 /// What a series answer said, short of a series.
@@ -622,7 +619,7 @@ mod tests {
         assert_eq!(locate(&sym("0981.HK")), Some((Market::HongKong, "hk00981".into())));
         assert_eq!(locate(&sym("700.HK")), Some((Market::HongKong, "hk00700".into())));
         assert_eq!(locate(&sym("NVDA")), Some((Market::Us, "usNVDA".into())));
-        assert_eq!(locate(&sym("BRK-B")), Some((Market::Us, "usBRK-B".into())));
+        assert_eq!(locate(&sym("BRK-B")), Some((Market::Us, "usBRK.B".into())));
         for other in ["ASML.AS", "^HSI", "EURUSD=X", "123456.HK", "12345.SS", "1NVDA", "HK.HK"] {
             assert_eq!(locate(&sym(other)), None, "{other}");
         }

@@ -159,6 +159,7 @@ pub fn decode(
     let m = r.meta;
     Ok(Decoded::Quote(Box::new(Quote {
         name: m.short_name.or(m.long_name).map(|s| clean(&s)).filter(|s| !s.is_empty()),
+        name_zh: None,
         currency: m.currency.map(|c| clean(&c)),
         price,
         change,

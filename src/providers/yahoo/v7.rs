@@ -115,6 +115,7 @@ fn convert(r: Raw, now: DateTime<Utc>, cal: &Calendar) -> Option<Quote> {
     };
     Some(Quote {
         name: first_text([&r.short_name, &r.long_name, &r.display_name]),
+        name_zh: None,
         currency: r.currency.map(|c| clean(&c)).filter(|c| !c.is_empty()),
         price: r.regular_market_price,
         change: r.regular_market_change,
