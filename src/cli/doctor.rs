@@ -16,7 +16,7 @@ use tokio::time::Instant;
 
 use super::{DoctorFormat, EXIT_OK, EXIT_PARTIAL, Io};
 use crate::config::{Config, Mainland, ProviderKind, SourceName};
-use crate::present::sanitize::clean;
+use crate::present::sanitize::{clean, printable};
 use crate::providers::ProviderError;
 use crate::providers::http::{BROWSER_UA, Http, HttpOptions};
 
@@ -111,8 +111,10 @@ pub struct Check {
 }
 
 impl Check {
+    /// `name` and `url` come from the config: kept as written (no entity decoding in a URL's
+    /// `&reg=`), only made printable.
     pub fn new(name: impl Into<String>, source: &'static str, kind: Kind, url: &str) -> Check {
-        Check { name: clean(&name.into()), source, url: clean(url), kind, ..Check::default() }
+        Check { name: printable(&name.into()), source, url: printable(url), kind, ..Check::default() }
     }
 
     /// A check that counts toward "quotes can be fetched".
