@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod config;
+pub mod doctor;
 pub mod news;
 pub mod quotes;
 pub mod run;
@@ -64,6 +65,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = CalendarFormat::Table)]
         format: CalendarFormat,
     },
+    /// One check per configured source: reachable, HTTP status, latency, a sample, and what to do.
+    /// Exit 0 when some source gives quotes, 1 when none does.
+    Doctor {
+        #[arg(long, value_enum, default_value_t = DoctorFormat::Table)]
+        format: DoctorFormat,
+    },
     /// Where the config file is; check it; write the commented example.
     Config {
         #[command(subcommand)]
@@ -106,6 +113,12 @@ pub enum QuoteFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CalendarFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DoctorFormat {
     Table,
     Json,
 }

@@ -115,6 +115,13 @@ pub fn run(cli: Cli) -> i32 {
             now,
             Io { out: &mut io::stdout(), err: &mut io::stderr() },
         )),
+        Some(Command::Doctor { format }) => rt.block_on(crate::cli::doctor::doctor(
+            &config,
+            cli.demo,
+            *format,
+            &crate::cli::doctor::Options::default(),
+            Io { out: &mut io::stdout(), err: &mut io::stderr() },
+        )),
         Some(Command::Config { .. } | Command::Calendar { .. }) => EXIT_OK,
         None => {
             if !io::stdout().is_terminal() {

@@ -1,0 +1,247 @@
+//! `chiptape doctor`: one check per configured source, each one request (the crumb reuses the
+//! cookie, the quote both), all at once, each within its own timeout and the whole within a budget.
+//! Exit 0 when some source gives quotes, 1 when none does.
+
+mod feeds;
+mod report;
+mod tencent;
+mod yahoo;
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures::future::{BoxFuture, join_all};
+use serde::Serialize;
+use tokio::time::Instant;
+
+use super::{DoctorFormat, EXIT_OK, EXIT_PARTIAL, Io};
+use crate::config::{Config, Mainland, ProviderKind, SourceName};
+use crate::present::sanitize::{clean, printable};
+use crate::providers::ProviderError;
+use crate::providers::http::{BROWSER_UA, Http, HttpOptions};
+
+/// How long the checks may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Each request (a check, or one step of the cookie → crumb → quote chain).
+    pub timeout: Duration,
+    /// The whole run: no check outlives it, however the chain's steps add up.
+    pub budget: Duration,
+}
+
+impl Default for Options {
+    /// Six seconds a check, eighteen in all: the command is over within 20 s even when every host hangs.
+    fn default() -> Options {
+        Options::with_timeout(Duration::from_secs(6))
+    }
+}
+
+impl Options {
+    /// `timeout` a check, and room for the three steps of Yahoo's chain.
+    pub fn with_timeout(timeout: Duration) -> Options {
+        Options { timeout, budget: timeout * 3 }
+    }
+}
+
+/// Which part of the program a check stands for: it decides the advice on failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Cookie, crumb, quote: what Yahoo's quotes need.
+    #[default]
+    YahooQuotes,
+    YahooChart,
+    Stream,
+    TencentQuote,
+    TencentSeries,
+    Feed,
+    YahooHeadlines,
+}
+
+/// Why a check failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fail {
+    /// No answer in time (after this long).
+    TimedOut(Duration),
+    /// The connection failed (refused, reset, no route, TLS).
+    Net(String),
+    Status(u16),
+    /// An answer, but not one chiptape can read.
+    Unreadable(String),
+    /// The source answered and said no (Yahoo's "Invalid Crumb").
+    Refused(String),
+    /// Not asked: an earlier step it needs failed.
+    Skipped(&'static str),
+}
+
+impl From<ProviderError> for Fail {
+    fn from(e: ProviderError) -> Fail {
+        match e {
+            ProviderError::Network(s) => Fail::Net(s),
+            ProviderError::Status(s) => Fail::Status(s),
+            ProviderError::RateLimited { .. } => Fail::Status(429),
+            ProviderError::Decode(s) | ProviderError::NoData(s) => Fail::Unreadable(s),
+            e @ ProviderError::TooLarge(_) => Fail::Unreadable(e.to_string()),
+            ProviderError::Unsupported(s) => Fail::Net(s),
+        }
+    }
+}
+
+/// One line of the report (one object of `--format json`'s `checks`).
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Check {
+    pub name: String,
+    /// "yahoo", "tencent" or "feeds".
+    pub source: &'static str,
+    /// What was asked (the crumb left out).
+    pub url: String,
+    pub ok: bool,
+    pub status: Option<u16>,
+    pub latency_ms: Option<u64>,
+    /// What a good answer held ("NVDA 181.37 USD", "4 items").
+    pub sample: Option<String>,
+    pub error: Option<String>,
+    pub advice: Option<String>,
+    #[serde(skip)]
+    pub kind: Kind,
+    /// A good answer means quotes can be had (Yahoo's quote, Tencent's quote).
+    #[serde(skip)]
+    pub gives_quotes: bool,
+    #[serde(skip)]
+    pub fail: Option<Fail>,
+}
+
+impl Check {
+    /// `name` and `url` come from the config: kept as written (no entity decoding in a URL's
+    /// `&reg=`), only made printable.
+    pub fn new(name: impl Into<String>, source: &'static str, kind: Kind, url: &str) -> Check {
+        Check { name: printable(&name.into()), source, url: printable(url), kind, ..Check::default() }
+    }
+
+    /// A check that counts toward "quotes can be fetched".
+    pub fn quoting(mut self) -> Check {
+        self.gives_quotes = true;
+        self
+    }
+
+    /// A good answer, and what it held (sanitised: it came from the network).
+    pub fn passed(mut self, status: u16, sample: &str) -> Check {
+        self.ok = true;
+        self.status = Some(status);
+        self.sample = Some(clean(sample));
+        self
+    }
+
+    /// A failure; `status` when the server answered at all.
+    pub fn failed(mut self, status: Option<u16>, why: impl Into<Fail>) -> Check {
+        self.ok = false;
+        self.status = status;
+        self.fail = Some(why.into());
+        self
+    }
+}
+
+/// What `doctor` found.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    /// Some source gives quotes.
+    pub ok: bool,
+    pub checks: Vec<Check>,
+}
+
+/// What every check shares: the client and the clock's limits.
+pub(crate) struct Ctx {
+    pub http: Http,
+    pub timeout: Duration,
+    pub deadline: Instant,
+}
+
+impl Ctx {
+    /// The time this check may still take: its own timeout, within the run's budget.
+    pub fn limit(&self) -> Duration {
+        self.timeout.min(self.deadline.saturating_duration_since(Instant::now()))
+    }
+
+    /// `step` run within the limit and timed; `base` failed as timed out when it takes longer.
+    pub async fn timed<T>(
+        &self,
+        base: Check,
+        step: impl Future<Output = (Check, Option<T>)>,
+    ) -> (Check, Option<T>) {
+        let (start, limit) = (Instant::now(), self.limit());
+        let (mut check, value) = match tokio::time::timeout(limit, step).await {
+            Ok(done) => done,
+            Err(_) => (base.failed(None, Fail::TimedOut(limit)), None),
+        };
+        check.latency_ms = Some(start.elapsed().as_millis() as u64);
+        (check, value)
+    }
+
+    /// `timed`, for a check that hands nothing on.
+    pub async fn check(&self, base: Check, step: impl Future<Output = Check>) -> Check {
+        self.timed(base, async { (step.await, None::<()>) }).await.0
+    }
+}
+
+fn http(cfg: &Config, opts: &Options) -> Result<Http, ProviderError> {
+    Http::new(&HttpOptions {
+        connect_timeout: opts.timeout,
+        timeout: opts.timeout,
+        user_agent: cfg.provider.user_agent.clone().unwrap_or_else(|| BROWSER_UA.to_string()),
+        ..HttpOptions::default()
+    })
+}
+
+/// Every check the config calls for, run at once.
+pub async fn run(cfg: &Config, opts: &Options) -> Report {
+    let http = match http(cfg, opts) {
+        Ok(h) => h,
+        Err(e) => {
+            let c = Check::new("http client", "yahoo", Kind::YahooQuotes, "").failed(None, e);
+            return report::finish(vec![c]);
+        }
+    };
+    let cx = Ctx { http, timeout: opts.timeout, deadline: Instant::now() + opts.budget };
+    let (p, cx) = (&cfg.provider, &cx);
+    let mut jobs: Vec<BoxFuture<'_, Vec<Check>>> = Vec::new();
+    if p.quotes.contains(&SourceName::Yahoo) {
+        jobs.push(Box::pin(yahoo::quote_chain(cx, p)));
+    }
+    if p.charts.contains(&SourceName::Yahoo) {
+        jobs.push(Box::pin(async move { vec![yahoo::chart(cx, p).await] }));
+    }
+    if p.stream {
+        jobs.push(Box::pin(async move { vec![yahoo::stream(cx, &p.stream_url).await] }));
+    }
+    if p.quotes.contains(&SourceName::Tencent) || p.mainland == Mainland::Tencent {
+        jobs.push(Box::pin(async move { vec![tencent::quote(cx, &p.tencent_url).await] }));
+    }
+    if p.charts.contains(&SourceName::Tencent) {
+        jobs.push(Box::pin(async move { vec![tencent::series(cx, &p.tencent_series_url).await] }));
+    }
+    let tagger = std::sync::Arc::new(cfg.tagger());
+    for f in &cfg.news.feeds {
+        jobs.push(Box::pin(feeds::feed(cx, f, tagger.clone())));
+    }
+    if cfg.news.yahoo_symbols {
+        jobs.push(Box::pin(feeds::yahoo_headlines(cx, &cfg.news, tagger.clone())));
+    }
+    report::finish(join_all(jobs).await.into_iter().flatten().collect())
+}
+
+/// `chiptape doctor`: the demo needs no network; else run the checks and print them.
+pub async fn doctor(cfg: &Config, demo: bool, fmt: DoctorFormat, opts: &Options, io: Io<'_>) -> i32 {
+    let Io { out, err } = io;
+    if demo || cfg.provider.kind == ProviderKind::Demo {
+        let _ = writeln!(out, "chiptape doctor: the demo market is simulated here and needs no network");
+        return EXIT_OK;
+    }
+    let rep = run(cfg, opts).await;
+    let written = match fmt {
+        DoctorFormat::Json => report::json(out, &rep),
+        DoctorFormat::Table => report::table(out, &rep),
+    };
+    if let Err(e) = written {
+        let _ = writeln!(err, "chiptape: cannot write output: {e}");
+    }
+    if rep.ok { EXIT_OK } else { EXIT_PARTIAL }
+}
