@@ -81,7 +81,7 @@ impl From<ProviderError> for Fail {
             ProviderError::RateLimited { .. } => Fail::Status(429),
             ProviderError::Decode(s) | ProviderError::NoData(s) => Fail::Unreadable(s),
             e @ ProviderError::TooLarge(_) => Fail::Unreadable(e.to_string()),
-            ProviderError::Unsupported(s) => Fail::Net(s),
+            ProviderError::Unsupported(s) | ProviderError::Sources(s) => Fail::Net(s),
         }
     }
 }
