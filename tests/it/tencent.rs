@@ -124,9 +124,7 @@ fn cambricon() -> String {
 
 fn client(server: &MockServer, now: &str, learned: &Learned) -> Tencent {
     let clock = Arc::new(FixedClock(now.parse::<DateTime<Utc>>().unwrap()));
-    Tencent::new(&server.uri(), &HttpOptions::default(), clock, Calendar::default(), learned.clone())
-        .unwrap()
-        .every_market()
+    Tencent::new(&server.uri(), &HttpOptions::default(), clock, Calendar::default(), learned.clone()).unwrap()
 }
 
 fn quote(results: &[(Symbol, QuoteOutcome)], s: &str) -> Quote {
@@ -223,28 +221,23 @@ async fn each_symbol_gets_its_own_outcome_in_a_faulty_answer() {
 }
 
 #[tokio::test]
-async fn serves_every_market_only_when_told() {
+async fn serves_every_market_it_quotes_and_nothing_else() {
     let server = MockServer::start().await;
-    let learned = Learned::default();
-    let clock = Arc::new(FixedClock(ASIA_MORNING.parse().unwrap()));
-    let mainland_only =
-        Tencent::new(&server.uri(), &HttpOptions::default(), clock, Calendar::default(), learned.clone())
-            .unwrap();
-    let every = client(&server, ASIA_MORNING, &learned);
-    for (s, mainland, all) in [
-        ("688256.SS", true, true),
-        ("002371.SZ", true, true),
-        ("0981.HK", false, true),
-        ("NVDA", false, true),
-        ("BRK-B", false, true),
-        ("^GSPC", false, false),
-        ("EURUSD=X", false, false),
-        ("GC=F", false, false),
-        ("ASML.AS", false, false),
+    let tencent = client(&server, ASIA_MORNING, &Learned::default());
+    for (s, served) in [
+        ("688256.SS", true),
+        ("002371.SZ", true),
+        ("0981.HK", true),
+        ("NVDA", true),
+        ("BRK-B", true),
+        ("^GSPC", false),
+        ("EURUSD=X", false),
+        ("GC=F", false),
+        ("ASML.AS", false),
     ] {
-        assert_eq!((mainland_only.supports(&sym(s)), every.supports(&sym(s))), (mainland, all), "{s}");
+        assert_eq!(tencent.supports(&sym(s)), served, "{s}");
     }
-    assert_eq!(every.max_batch(), 60);
+    assert_eq!(tencent.max_batch(), 60);
 }
 
 /// A stand-in Tencent that answers any list of codes with a line for each, in its own layout.
@@ -307,4 +300,90 @@ async fn sixty_one_codes_go_as_two_requests_of_at_most_sixty() {
     assert_eq!(sent.len(), 61, "each code once");
     assert!(sent.contains(&"usTQ0".to_string()) && sent.contains(&"r_hk01001".to_string()));
     assert!(sent.contains(&"sh600002".to_string()));
+}
+
+/// `quotes = ["tencent"]`: the CLI prints every field for US, Hong Kong and mainland symbols, and
+/// Yahoo (its quote, cookie and crumb hosts, its streamer, its charts) is asked nothing at all.
+#[tokio::test]
+async fn quotes_json_from_tencent_alone_has_every_field_and_asks_yahoo_nothing() {
+    let server = MockServer::start().await;
+    let body = format!("{}{}{}", nvda(), smic(), cambricon());
+    Mock::given(path_regex("^/q=")).respond_with(answer(gbk(&body))).mount(&server).await;
+    // Anything else that arrives is a request Tencent-only should not send: counted below.
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(404))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let home = tempfile::TempDir::new().unwrap();
+    let cfg = home.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = true\n\
+             stream_url = \"{ws}/stream\"\ntencent_url = \"{uri}\"\ntencent_series_url = \"{uri}\"\n\
+             quotes = [\"tencent\"]\n\n[[groups]]\nname = \"Race\"\nsymbols = [\"NVDA\", \"0981.HK\", \"688256.SS\"]\n\n\
+             [news]\nyahoo_symbols = false\nyahoo_rss_url = \"{uri}/rss\"\nfeeds = []\n",
+            uri = server.uri(),
+            ws = server.uri().replacen("http://", "ws://", 1)
+        ),
+    )
+    .unwrap();
+    let (h, c) = (home.path().to_path_buf(), cfg.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        crate::common::chiptape_cmd(&h)
+            .args([
+                "--config",
+                c.to_str().unwrap(),
+                "--fake-now",
+                NEW_YORK_MORNING,
+                "quotes",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        let s = row["symbol"].as_str().unwrap();
+        for field in [
+            "price",
+            "previous_close",
+            "change",
+            "change_pct",
+            "day_high",
+            "day_low",
+            "volume",
+            "market_cap",
+            "currency",
+            "name",
+            "name_zh",
+            "market_state",
+        ] {
+            assert!(!row[field].is_null(), "{s}: {field} is null in {row}");
+        }
+        assert_eq!(row["source"], "tencent", "{s}");
+        assert!(row["error"].is_null(), "{s}: {}", row["error"]);
+    }
+    let by = |s: &str| rows.iter().find(|r| r["symbol"] == s).unwrap();
+    let (nvda, smic, cambricon) = (by("NVDA"), by("0981.HK"), by("688256.SS"));
+    // The name is the catalogue's ("NVIDIA"), the Chinese one Tencent's.
+    assert_eq!(nvda["name_zh"].as_str(), Some("英伟达"));
+    assert_eq!((nvda["currency"].as_str(), nvda["market_state"].as_str()), (Some("USD"), Some("regular")));
+    assert_eq!((nvda["price"].as_f64(), nvda["delay_min"].as_u64()), (Some(181.20), Some(0)));
+    assert_eq!(nvda["market_cap"].as_f64(), Some(44123.5e8));
+    assert_eq!((smic["currency"].as_str(), smic["market_state"].as_str()), (Some("HKD"), Some("closed")));
+    assert_eq!(smic["name_zh"].as_str(), Some("中芯国际"));
+    assert_eq!(
+        (cambricon["currency"].as_str(), cambricon["volume"].as_u64()),
+        (Some("CNY"), Some(5_231_100))
+    );
+    let asked: Vec<String> =
+        server.received_requests().await.unwrap().iter().map(|r| r.url.path().to_string()).collect();
+    assert!(!asked.is_empty() && asked.iter().all(|p| p.starts_with("/q=")), "{asked:?}");
 }

@@ -26,8 +26,6 @@ pub struct Tencent {
     calendar: Calendar,
     /// Chinese names from the answers, which the headline tagger uses too.
     learned: Learned,
-    /// The markets this client answers for.
-    markets: Vec<Market>,
 }
 
 impl Tencent {
@@ -46,21 +44,13 @@ impl Tencent {
             clock,
             calendar,
             learned,
-            // The `mainland = "tencent"` router sends Hong Kong and New York to Yahoo: a client
-            // that claimed them would take them over.
-            markets: vec![Market::Mainland],
         })
     }
 
-    /// The same client answering for every market Tencent quotes (mainland, Hong Kong, US), for a
-    /// source list that puts Tencent first for all of them.
-    pub fn every_market(self) -> Tencent {
-        Tencent { markets: Market::ALL.to_vec(), ..self }
-    }
-
-    /// Tencent's code for `sym` when this client answers for its market.
+    /// Tencent's code for `sym` (every market it quotes: which symbols it is asked for, and in
+    /// what order after other sources, is the router's business).
     fn code(&self, sym: &Symbol) -> Option<String> {
-        market_code(sym).filter(|(m, _)| self.markets.contains(m)).map(|(_, code)| code)
+        code_for(sym)
     }
 
     /// One request of at most `MAX_CODES` symbols: each gets its quote or the reason it has none.
