@@ -25,7 +25,7 @@ fn sym(s: &str) -> Symbol {
     Symbol::parse(s).unwrap()
 }
 
-fn gbk(text: &str) -> Vec<u8> {
+pub(crate) fn gbk(text: &str) -> Vec<u8> {
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
     assert!(!unmappable, "the test text is GBK");
     bytes.into_owned()
@@ -36,7 +36,7 @@ fn answer(body: Vec<u8>) -> ResponseTemplate {
 }
 
 /// One `v_CODE="…";` line of `n` fields with our numbers in the given ones.
-fn line(code: &str, n: usize, fields: &[(usize, &str)]) -> String {
+pub(crate) fn line(code: &str, n: usize, fields: &[(usize, &str)]) -> String {
     let mut f = vec!["0".to_string(); n];
     for (i, v) in fields {
         f[*i] = (*v).to_string();
