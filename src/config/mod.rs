@@ -75,6 +75,15 @@ impl SourceName {
             SourceName::Tencent => "tencent",
         }
     }
+
+    /// A price from `p` came from this source.
+    pub fn gave(self, p: crate::market::PriceSource) -> bool {
+        use crate::market::PriceSource;
+        match self {
+            SourceName::Yahoo => matches!(p, PriceSource::Yahoo | PriceSource::YahooStream),
+            SourceName::Tencent => p == PriceSource::Tencent,
+        }
+    }
 }
 
 pub const DEFAULT_STREAM_URL: &str = "wss://streamer.finance.yahoo.com/?version=2";
@@ -103,6 +112,15 @@ impl ProviderConfig {
 
     pub fn fallback(&self) -> chrono::Duration {
         chrono::Duration::seconds(self.fallback_secs as i64)
+    }
+
+    /// The source asked first for `sym`: `mainland`'s for Shanghai and Shenzhen, else the first
+    /// of `quotes`.
+    pub fn first_source(&self, sym: &Symbol) -> SourceName {
+        match sym.suffix() {
+            Some("SS" | "SZ") => self.mainland_source(),
+            _ => self.quotes.first().copied().unwrap_or(SourceName::Yahoo),
+        }
     }
 
     /// The source `mainland` names, first for Shanghai and Shenzhen.

@@ -83,6 +83,15 @@ impl PriceSource {
         self == PriceSource::Tencent
     }
 
+    /// Two letters for the Note column, where a stand-in is named beside the freshness ("tc rt").
+    pub fn short(self) -> &'static str {
+        match self {
+            PriceSource::Yahoo | PriceSource::YahooStream => "yh",
+            PriceSource::Tencent => "tc",
+            PriceSource::Demo => "de",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             PriceSource::Yahoo => "yahoo",

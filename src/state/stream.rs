@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::State;
 use crate::market::exchange::{SessionState, exchange_for};
 use crate::market::stream::{StreamEvent, Tick};
-use crate::market::{Quote, Symbol};
+use crate::market::{PriceSource, Quote, Symbol};
 use crate::msg::{Effect, Outcome};
 
 /// A symbol is live while its last tick is this recent (and its market trades).
@@ -215,6 +215,16 @@ pub enum Freshness {
 }
 
 impl State {
+    /// The source a symbol's price came from when it is not the one asked first for it (a
+    /// stand-in while the first fails): the Note column names it.
+    pub fn stand_in(&self, sym: &Symbol) -> Option<PriceSource> {
+        if self.demo || self.config.provider.kind == crate::config::ProviderKind::Demo {
+            return None;
+        }
+        let q = self.quotes.get(sym)?.quote.as_ref()?;
+        (!self.config.provider.first_source(sym).gave(q.source)).then_some(q.source)
+    }
+
     /// `None` until there is a quote or an error.
     pub fn freshness(&self, sym: &Symbol) -> Option<Freshness> {
         let e = self.quotes.get(sym)?;

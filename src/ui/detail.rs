@@ -192,6 +192,9 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
             let vol = q.volume.map_or("—".to_string(), |v| number::compact(v as f64));
             let cap = q.market_cap.map_or("—".to_string(), number::compact);
             lines.push(kv("Volume", format!("{vol}   cap {cap}"), theme.text, w));
+            if let Some(src) = state.stand_in(&d.symbol) {
+                lines.push(kv("Source", format!("{} (standing in)", src.label()), theme.accent, w));
+            }
             let delay =
                 state.freshness(&d.symbol).map(|f| format!(" · {}", f.words(state.now))).unwrap_or_default();
             let ex = q.exchange.clone().unwrap_or_default();

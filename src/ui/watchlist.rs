@@ -157,7 +157,14 @@ fn row<'a>(
                         Freshness::Live => theme.accent,
                         _ => theme.dim,
                     };
-                    (f.note(state.now), style)
+                    // A stand-in serving the row says so in one word before the freshness ("tc rt").
+                    let note = match (state.stand_in(sym), f) {
+                        (Some(src), Freshness::RealTime | Freshness::Live | Freshness::Delayed(_)) => {
+                            format!("{} {}", src.short(), f.note(state.now))
+                        }
+                        _ => f.note(state.now),
+                    };
+                    (note, style)
                 }
                 None => (String::new(), theme.dim),
             },

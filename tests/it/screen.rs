@@ -651,3 +651,43 @@ fn lunar_new_year_120x40() {
     let parts = [("clocks", l.clocks), ("watchlist", top(l.watch, 3))];
     insta::assert_snapshot!("lunar_new_year_120x40_regions", regions(&buf, &parts));
 }
+
+/// A price from a stand-in (its first source failing) names it in one word in the Note column and
+/// in the detail view; a row at its first source (Yahoo for NVDA, Tencent for a mainland code)
+/// names none.
+#[test]
+fn a_stand_in_is_named_in_the_note_column() {
+    use chiptape::config::Group;
+    use chiptape::market::{PriceSource, Quote, Symbol};
+    use chiptape::msg::{DataKind, DataMsg};
+    let now = t0();
+    let mut cfg = chiptape::config::builtin();
+    let syms: Vec<Symbol> = ["NVDA", "AMD", "688256.SS"].iter().map(|s| Symbol::parse(s).unwrap()).collect();
+    cfg.groups = vec![Group { name: "Race".into(), symbols: syms.clone() }];
+    let mut s = State::new(cfg, false, now);
+    update(&mut s, Msg::Resize(120, 30), now);
+    let quote = |sym: &Symbol, price: f64, source: PriceSource| {
+        let q =
+            Quote { symbol: sym.clone(), price: Some(price), time: Some(now), source, ..Quote::default() };
+        (sym.clone(), Ok(q))
+    };
+    let results = vec![
+        quote(&syms[0], 190.0, PriceSource::Tencent),
+        quote(&syms[1], 150.0, PriceSource::Yahoo),
+        quote(&syms[2], 1279.81, PriceSource::Tencent),
+    ];
+    let kind = DataKind::Quotes { note: None, source: "Yahoo".into(), results };
+    let generation = s.generation;
+    update(&mut s, Msg::Data(DataMsg { generation, at: now, kind }), now);
+    let screen = text(&draw(&s, 120, 30));
+    let row = |needle: &str| {
+        screen.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("{screen}")).to_string()
+    };
+    assert!(row("NVDA").contains("tc rt"), "{}", row("NVDA"));
+    assert!(!row("AMD").contains("yh ") && !row("AMD").contains("tc "), "{}", row("AMD"));
+    assert!(!row("688256").contains("tc "), "{}", row("688256"));
+    // The detail view says it in words.
+    update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), now);
+    let detail = text(&draw(&s, 120, 30));
+    assert!(detail.contains("Source   tencent (standing in)"), "{detail}");
+}
