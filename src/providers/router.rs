@@ -165,7 +165,8 @@ impl Router {
 
     /// Say once (in the log) that a symbol is not served by the first source, or by any.
     fn say_once(&self, sym: &Symbol, order: &[usize]) {
-        if order.first() == Some(&0) {
+        let preferred = self.first_for.filter(|(_, which)| which(sym)).map_or(0, |(i, _)| i);
+        if order.first() == Some(&preferred) {
             return;
         }
         if !self.said.lock().unwrap_or_else(PoisonError::into_inner).insert(sym.clone()) {
@@ -173,7 +174,7 @@ impl Router {
         }
         match order.first() {
             Some(i) => {
-                tracing::info!(symbol = %sym, first = %self.sources[0].name, source = %self.sources[*i].name, "not served by the first source; another serves it")
+                tracing::info!(symbol = %sym, first = %self.sources[preferred].name, source = %self.sources[*i].name, "not served by the first source; another serves it")
             }
             None => tracing::warn!(symbol = %sym, "no configured source serves it"),
         }
