@@ -201,6 +201,9 @@ pub fn quote_router(
                     calendar.clone(),
                     learned.clone(),
                 ) {
+                    // Named in `quotes`, Tencent serves every market it quotes; in line only for
+                    // `mainland`, it serves Shanghai and Shenzhen alone.
+                    Ok(t) if p.quotes.contains(&SourceName::Tencent) => Arc::new(t.every_market()),
                     Ok(t) => Arc::new(t),
                     Err(e) => {
                         tracing::warn!(error = %e, "Tencent's client failed to start; it is left out");

@@ -6,6 +6,9 @@
 //! The request deadline here is 2 s (the app's is 15 s; README says so); the modes run at once.
 //! Quotes are polled every second and a failure is retried after 1 s, then 2 s (the app waits at
 //! least 5 s: `Providers::retry_base`), so the whole file takes seconds of real time.
+//!
+//! The server, the faults and the quote scenario are shared with `faults_tencent`: the same server
+//! answers Tencent's `/q=` with whatever text that file writes.
 
 use crate::common;
 use crate::common::sources;
@@ -35,14 +38,14 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 /// Tuesday 10:00 in New York: NVDA trades, quotes every second (`REFRESH_SECS`).
-const NOW: &str = "2026-11-24T15:00:00Z";
-const DEADLINE: Duration = Duration::from_secs(2);
-const REFRESH_SECS: u64 = 1;
+pub(crate) const NOW: &str = "2026-11-24T15:00:00Z";
+pub(crate) const DEADLINE: Duration = Duration::from_secs(2);
+pub(crate) const REFRESH_SECS: u64 = 1;
 /// The first wait before a failed quote fetch is tried again: no longer than the refresh interval.
-const RETRY_BASE: Duration = Duration::from_secs(REFRESH_SECS);
+pub(crate) const RETRY_BASE: Duration = Duration::from_secs(REFRESH_SECS);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Fault {
+pub(crate) enum Fault {
     Healthy,
     Status(u16),
     Html,
@@ -61,7 +64,7 @@ enum Fault {
 }
 
 /// Every fault, each on a server of its own.
-const FAULTS: [Fault; 15] = [
+pub(crate) const FAULTS: [Fault; 15] = [
     Fault::RedirectLoop,
     Fault::RedirectToFile,
     Fault::Status(500),
@@ -79,28 +82,33 @@ const FAULTS: [Fault; 15] = [
     Fault::Silent,
 ];
 
+/// Tencent's answer to `/q=CODES` at a price: the codes as asked (`usNVDA,sh688256`).
+pub(crate) type TencentText = Arc<dyn Fn(&str, f64) -> Vec<u8> + Send + Sync>;
+
 struct Shared {
     fault: Mutex<Fault>,
     price: Mutex<f64>,
     quote_requests: AtomicUsize,
+    tencent: Mutex<TencentText>,
 }
 
-/// A Yahoo, chart and feed server whose data endpoints misbehave on demand (the session endpoints
-/// stay healthy: the session is fetched while healthy anyway).
-struct Server {
+/// A Yahoo, Tencent, chart and feed server whose data endpoints misbehave on demand (the session
+/// endpoints stay healthy: the session is fetched while healthy anyway).
+pub(crate) struct Server {
     addr: SocketAddr,
     shared: Arc<Shared>,
     accept: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl Server {
-    async fn start() -> Arc<Server> {
+    pub(crate) async fn start() -> Arc<Server> {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let shared = Arc::new(Shared {
             fault: Mutex::new(Fault::Healthy),
             price: Mutex::new(100.0),
             quote_requests: AtomicUsize::new(0),
+            tencent: Mutex::new(Arc::new(|_, _| Vec::new())),
         });
         let server = Arc::new(Server { addr, shared, accept: Mutex::new(None) });
         server.listen(listener);
@@ -118,7 +126,7 @@ impl Server {
     }
 
     /// `Refused` closes the port; anything else opens it again if it was closed.
-    async fn set(&self, fault: Fault, price: f64) {
+    pub(crate) async fn set(&self, fault: Fault, price: f64) {
         *self.shared.fault.lock().unwrap() = fault;
         *self.shared.price.lock().unwrap() = price;
         let closed = self.accept.lock().unwrap().as_ref().is_none_or(|t| t.is_finished());
@@ -133,12 +141,18 @@ impl Server {
         }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    fn quote_requests(&self) -> usize {
+    /// Quote requests so far: Yahoo's `/v7/` and Tencent's `/q=`, each hop of a redirect.
+    pub(crate) fn quote_requests(&self) -> usize {
         self.shared.quote_requests.load(Ordering::SeqCst)
+    }
+
+    /// What `/q=` answers from now on (a healthy answer, which the fault then spoils).
+    pub(crate) fn tencent(&self, text: TencentText) {
+        *self.shared.tencent.lock().unwrap() = text;
     }
 }
 
@@ -217,6 +231,10 @@ async fn answer(mut sock: TcpStream, shared: Arc<Shared>) {
     let (body, kind) = if path.starts_with("/v7/") {
         shared.quote_requests.fetch_add(1, Ordering::SeqCst);
         (quote_json(price), "application/json")
+    } else if let Some(codes) = path.strip_prefix("/q=") {
+        shared.quote_requests.fetch_add(1, Ordering::SeqCst);
+        let text = shared.tencent.lock().unwrap().clone();
+        (text(codes, price), "text/html; charset=GBK")
     } else if path.starts_with("/v8/") {
         (chart_json(price), "application/json")
     } else {
@@ -288,11 +306,12 @@ async fn answer(mut sock: TcpStream, shared: Arc<Shared>) {
     }
 }
 
-fn options() -> HttpOptions {
+pub(crate) fn options() -> HttpOptions {
     HttpOptions { connect_timeout: Duration::from_secs(1), timeout: DEADLINE, ..HttpOptions::default() }
 }
 
-fn config(server: &Server) -> Config {
+/// Every URL at `server`; no stream, no symbol headlines.
+pub(crate) fn config(server: &Server) -> Config {
     let mut cfg = chiptape::config::builtin();
     cfg.groups = vec![Group { name: "US".into(), symbols: vec![Symbol::parse("NVDA").unwrap()] }];
     cfg.refresh_secs = REFRESH_SECS;
@@ -302,12 +321,16 @@ fn config(server: &Server) -> Config {
         cookie_url: format!("{}/cookie", server.url()),
         user_agent: None,
         stream: false,
+        stream_url: format!("{}/stream", server.url().replacen("http://", "ws://", 1)),
+        tencent_url: server.url(),
+        tencent_series_url: server.url(),
         mainland: Mainland::Yahoo,
         quotes: vec![SourceName::Yahoo],
         charts: vec![SourceName::Yahoo],
         ..chiptape::config::builtin().provider
     };
     cfg.news.yahoo_symbols = false;
+    cfg.news.yahoo_rss_url = format!("{}/rss", server.url());
     cfg.news.feeds = vec![Feed { name: "Wire".into(), url: format!("{}/feed.xml", server.url()), tz: None }];
     cfg
 }
@@ -319,7 +342,12 @@ fn providers(cfg: &Config, clock: Arc<dyn Clock>) -> Providers {
 }
 
 /// Wait (real time, polling the screen) until `cond` holds, or fail with the screen.
-async fn wait_for(what: &str, backend: &SharedBackend, within: Duration, cond: impl Fn(&str) -> bool) {
+pub(crate) async fn wait_for(
+    what: &str,
+    backend: &SharedBackend,
+    within: Duration,
+    cond: impl Fn(&str) -> bool,
+) {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let screen = backend.screen();
@@ -331,58 +359,103 @@ async fn wait_for(what: &str, backend: &SharedBackend, within: Duration, cond: i
     }
 }
 
-fn nvda_row(screen: &str) -> String {
-    screen.lines().find(|l| l.contains("NVDA")).unwrap_or("").to_string()
+/// The watchlist row of `sym` (the status line, last, is not a row).
+pub(crate) fn row(screen: &str, sym: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    let rows = &lines[..lines.len().saturating_sub(1)];
+    rows.iter().find(|l| l.contains(sym)).unwrap_or(&"").to_string()
 }
 
-/// One fault through the whole app: healthy, the fault, healthy again.
-async fn quotes_survive(fault: Fault) {
+pub(crate) fn status(screen: &str) -> String {
+    screen.lines().last().unwrap_or("").to_string()
+}
+
+/// The real app loop drawing into a shared backend, until `stop`.
+pub(crate) struct App {
+    pub(crate) backend: SharedBackend,
+    control: mpsc::UnboundedSender<Msg>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl App {
+    pub(crate) fn start(cfg: Config, providers: Providers, clock: Arc<dyn Clock>) -> App {
+        let (control, control_rx) = mpsc::unbounded_channel();
+        let runtime = Runtime::new(providers, clock.clone(), control_rx);
+        let state = State::new(cfg, false, clock.now());
+        let backend = SharedBackend::new(120, 30);
+        let mut terminal = Terminal::new(backend.clone()).unwrap();
+        let task = tokio::spawn(async move {
+            let mut events = Some(futures::stream::pending());
+            run(&mut terminal, move || events.take().expect("no editor here"), state, runtime)
+                .await
+                .map(|_| ())
+        });
+        App { backend, control, task }
+    }
+
+    pub(crate) async fn stop(self) {
+        let _ = self.control.send(Msg::Shutdown);
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+/// The app of one quote source: its config and sources at a server, the rows it prices, and how
+/// the status line names the source.
+pub(crate) struct Case {
+    pub(crate) symbols: &'static [&'static str],
+    pub(crate) source: &'static str,
+    pub(crate) build: fn(&Server, Arc<dyn Clock>) -> (Config, Providers),
+}
+
+const YAHOO: Case = Case {
+    symbols: &["NVDA"],
+    source: "quotes Yahoo",
+    build: |server, clock| {
+        let cfg = config(server);
+        let p = providers(&cfg, clock);
+        (cfg, p)
+    },
+};
+
+/// One fault through the whole app: healthy, the fault, healthy again. Every row keeps its last
+/// price while the status line names the error, and all of them recover on their own.
+pub(crate) async fn quotes_survive(fault: Fault, case: &Case) {
     let server = Server::start().await;
     let clock: Arc<dyn Clock> = Arc::new(ShiftedClock::starting_at(NOW.parse().unwrap()));
-    let cfg = config(&server);
-    let (control, control_rx) = mpsc::unbounded_channel();
-    let runtime = Runtime::new(providers(&cfg, clock.clone()), clock.clone(), control_rx);
-    let state = State::new(cfg, false, clock.now());
-    let backend = SharedBackend::new(120, 30);
-    let mut terminal = Terminal::new(backend.clone()).unwrap();
-    let app = tokio::spawn(async move {
-        let mut events = Some(futures::stream::pending());
-        run(&mut terminal, move || events.take().expect("no editor here"), state, runtime).await.map(|_| ())
-    });
-    let name = format!("{fault:?}");
-    wait_for(&format!("{name}: the first price"), &backend, Duration::from_secs(10), |s| {
-        nvda_row(s).contains("100.00")
+    let (cfg, providers) = (case.build)(&server, clock.clone());
+    let app = App::start(cfg, providers, clock);
+    let all = |s: &str, price: &str| case.symbols.iter().all(|sym| row(s, sym).contains(price));
+    let name = format!("{} {fault:?}", case.source);
+    wait_for(&format!("{name}: the first prices"), &app.backend, Duration::from_secs(10), |s| {
+        all(s, "100.00")
     })
     .await;
 
     if fault == Fault::WrongType {
         // A content type that says something else is no fault when the body is right.
         server.set(fault, 110.0).await;
-        wait_for(&format!("{name}: still read"), &backend, Duration::from_secs(10), |s| {
-            nvda_row(s).contains("110.00")
-        })
-        .await;
-        let _ = control.send(Msg::Shutdown);
-        return app.await.unwrap().unwrap();
+        wait_for(&format!("{name}: still read"), &app.backend, Duration::from_secs(10), |s| all(s, "110.00"))
+            .await;
+        return app.stop().await;
     }
     server.set(fault, 100.0).await;
     let before = server.quote_requests();
     wait_for(
-        &format!("{name}: the error, with the last price kept"),
-        &backend,
+        &format!("{name}: the error, with the last prices kept"),
+        &app.backend,
         Duration::from_secs(20),
         |s| {
-            let status = s.lines().last().unwrap_or("");
-            status.contains("quotes Yahoo") && status.contains(':') && nvda_row(s).contains("100.00")
+            let status = status(s);
+            status.contains(case.source) && status.contains(':') && all(s, "100.00")
         },
     )
     .await;
-    let status = backend.screen().lines().last().unwrap_or("").to_string();
-    assert!(!status.contains('\u{1b}'), "{name}: {status}");
+    let screen = app.backend.screen();
+    assert!(!screen.chars().any(|c| c.is_control() && c != '\n'), "{name}:\n{screen}");
 
     server.set(Fault::Healthy, 123.45).await;
-    wait_for(&format!("{name}: recovered on its own"), &backend, Duration::from_secs(25), |s| {
-        nvda_row(s).contains("123.45") && !s.lines().last().unwrap_or("").contains("retrying")
+    wait_for(&format!("{name}: recovered on its own"), &app.backend, Duration::from_secs(25), |s| {
+        all(s, "123.45") && !status(s).contains("retrying")
     })
     .await;
     let during = server.quote_requests() - before;
@@ -390,14 +463,15 @@ async fn quotes_survive(fault: Fault) {
     // redirect loop costs its five hops each time.
     let per_try = if fault == Fault::RedirectLoop { 6 } else { 1 };
     assert!(during <= 4 * per_try, "{name}: {during} quote requests through the fault");
-    let _ = control.send(Msg::Shutdown);
-    app.await.unwrap().unwrap();
+    app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_keeps_the_last_prices_names_the_error_and_recovers() {
-    let runs =
-        FAULTS.into_iter().chain([Fault::Refused, Fault::WrongType]).map(|f| tokio::spawn(quotes_survive(f)));
+    let runs = FAULTS
+        .into_iter()
+        .chain([Fault::Refused, Fault::WrongType])
+        .map(|f| tokio::spawn(quotes_survive(f, &YAHOO)));
     for r in futures::future::join_all(runs).await {
         r.unwrap();
     }

@@ -18,6 +18,7 @@ mod e2e_pty;
 mod e2e_stream;
 mod e2e_yahoo;
 mod faults;
+mod faults_tencent;
 mod feeds;
 mod layers;
 mod mainland;
