@@ -201,9 +201,6 @@ pub fn quote_router(
                     calendar.clone(),
                     learned.clone(),
                 ) {
-                    // Named in `quotes`, Tencent serves every market it quotes; in line only for
-                    // `mainland`, it serves Shanghai and Shenzhen alone.
-                    Ok(t) if p.quotes.contains(&SourceName::Tencent) => Arc::new(t.every_market()),
                     Ok(t) => Arc::new(t),
                     Err(e) => {
                         tracing::warn!(error = %e, "Tencent's client failed to start; it is left out");
@@ -212,14 +209,21 @@ pub fn quote_router(
                 }
             }
         };
-        entries.push(router::Entry { name: display_name(name).to_string(), source });
+        // Named in `quotes`, a source serves all it can; in line only for `mainland`, it serves
+        // Shanghai and Shenzhen alone (`quotes = ["yahoo"]` fails over to nothing else).
+        let only: Option<router::Pick> = (!p.quotes.contains(&name)).then_some(is_mainland);
+        entries.push(router::Entry { name: display_name(name).to_string(), source, only });
     }
     let mainland_at = entries.iter().position(|e| e.name == display_name(first));
     let router = Router::new(entries, clock).resting(p.fallback());
     Arc::new(match mainland_at {
-        Some(i) => router.first_for(i, |s| matches!(s.suffix(), Some("SS" | "SZ"))),
+        Some(i) => router.first_for(i, is_mainland),
         None => router,
     })
+}
+
+fn is_mainland(s: &Symbol) -> bool {
+    matches!(s.suffix(), Some("SS" | "SZ"))
 }
 
 /// The series sources of `provider.charts` in order, `mainland`'s first for Shanghai and Shenzhen
@@ -255,7 +259,7 @@ pub fn series_router(
     let mainland_at = sources.iter().position(|(n, _)| n == first);
     let router = series_router::SeriesRouter::new(sources, clock).resting_for(p.fallback());
     Arc::new(match mainland_at {
-        Some(i) => router.first_for(i, |s| matches!(s.suffix(), Some("SS" | "SZ"))),
+        Some(i) => router.first_for(i, is_mainland),
         None => router,
     })
 }

@@ -86,6 +86,9 @@ struct Moved {
 pub struct Entry {
     pub name: String,
     pub source: Arc<dyn QuoteSource>,
+    /// Only the symbols this says yes to (a source in line for `mainland` alone), else all it
+    /// supports.
+    pub only: Option<Pick>,
 }
 
 /// Which symbols a source is put first for.
@@ -148,7 +151,10 @@ impl Router {
             order.retain(|j| *j != i);
             order.insert(0, i);
         }
-        order.retain(|i| self.sources[*i].source.supports(sym));
+        order.retain(|i| {
+            let e = &self.sources[*i];
+            e.source.supports(sym) && e.only.is_none_or(|only| only(sym))
+        });
         order
     }
 
@@ -403,7 +409,11 @@ mod tests {
     fn router(sources: &[&Arc<Fake>], clock: &Arc<Manual>) -> Router {
         let entries = sources
             .iter()
-            .map(|f| Entry { name: f.name.to_string(), source: (*f).clone() as Arc<dyn QuoteSource> })
+            .map(|f| Entry {
+                name: f.name.to_string(),
+                source: (*f).clone() as Arc<dyn QuoteSource>,
+                only: None,
+            })
             .collect();
         Router::new(entries, clock.clone())
     }
@@ -509,5 +519,24 @@ mod tests {
             matches!(&got[0].1, Err(QuoteError::Unsupported(t)) if t.contains("serves ASML.AS")),
             "{got:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_source_in_line_for_the_mainland_alone_stands_in_for_nothing_else() {
+        let yahoo = fake("Yahoo", |_| true, Some(ProviderError::Status(500)));
+        let tencent = fake("Tencent", |_| true, None);
+        let entries = vec![
+            Entry { name: "Yahoo".into(), source: yahoo.clone(), only: None },
+            Entry {
+                name: "Tencent".into(),
+                source: tencent.clone(),
+                only: Some(|s: &Symbol| matches!(s.suffix(), Some("SS" | "SZ"))),
+            },
+        ];
+        let r = Router::new(entries, clock()).first_for(1, |s| matches!(s.suffix(), Some("SS" | "SZ")));
+        let got = r.quotes(&[sym("NVDA"), sym("688256.SS")]).await.unwrap();
+        assert_eq!(source_of(&got, "688256.SS").as_deref(), Some("Tencent"));
+        assert!(got[0].1.is_err(), "NVDA has only Yahoo: {got:?}");
+        assert_eq!(*tencent.asked.lock().unwrap(), [sym("688256.SS")]);
     }
 }

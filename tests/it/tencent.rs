@@ -269,7 +269,8 @@ async fn sixty_one_codes_go_as_two_requests_of_at_most_sixty() {
     Mock::given(path_regex("^/q=")).respond_with(Echo).expect(2).mount(&server).await;
     let tencent = client(&server, ASIA_MORNING, &Learned::default());
     let clock = Arc::new(FixedClock(ASIA_MORNING.parse().unwrap()));
-    let router = Router::new(vec![Entry { name: "Tencent".into(), source: Arc::new(tencent) }], clock);
+    let router =
+        Router::new(vec![Entry { name: "Tencent".into(), source: Arc::new(tencent), only: None }], clock);
     let asked: Vec<Symbol> = (0..61)
         .map(|i| match i % 3 {
             0 => sym(&format!("TQ{i}")),
