@@ -235,6 +235,7 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()
         "avg_cost",
         "value",
         "total_pnl",
+        "name_zh",
         "group",
     ];
     w.write_record(header).map_err(std::io::Error::other)?;
@@ -266,6 +267,7 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()
             held(p.map(|p| p.avg_cost)),
             held(p.and_then(|p| p.value)),
             held(p.and_then(|p| p.total_pnl)),
+            r.quote.name_zh.clone().unwrap_or_default(),
             r.group.clone(),
         ])
         .map_err(std::io::Error::other)?;

@@ -122,6 +122,7 @@ fn quotes_group_csv_and_table() {
     let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
     let headers = rdr.headers().unwrap().clone();
     assert_eq!(&headers[0], "symbol");
+    assert_eq!((&headers[25], &headers[26]), ("name_zh", "group"), "group stays last");
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(&rows[0][0], "NVDA");
     assert_eq!(rows.len(), 8);
