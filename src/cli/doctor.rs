@@ -180,6 +180,29 @@ impl Ctx {
     pub async fn check(&self, base: Check, step: impl Future<Output = Check>) -> Check {
         self.timed(base, async { (step.await, None::<()>) }).await.0
     }
+
+    /// One GET of `url`: a 200 whose body `sample` can read passes, with what it read.
+    pub async fn sampled(
+        &self,
+        base: Check,
+        url: &str,
+        sample: fn(&[u8]) -> Result<String, String>,
+    ) -> Check {
+        self.check(base.clone(), async {
+            let r = match self.http.get(url, None).await {
+                Ok(r) => r,
+                Err(e) => return base.failed(None, e),
+            };
+            if let Err(e) = r.expect(&[200]) {
+                return base.failed(Some(r.status), e);
+            }
+            match sample(&r.body) {
+                Ok(sample) => base.passed(r.status, &sample),
+                Err(why) => base.failed(Some(r.status), Fail::Unreadable(why)),
+            }
+        })
+        .await
+    }
 }
 
 fn http(cfg: &Config, opts: &Options) -> Result<Http, ProviderError> {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Check, Ctx, Fail, Kind};
+use super::{Check, Ctx, Kind};
 use crate::present::number;
 use crate::present::sanitize::clean;
 
@@ -62,20 +62,7 @@ pub fn quote_sample(body: &[u8]) -> Result<String, String> {
 pub async fn quote(cx: &Ctx, base_url: &str) -> Check {
     let url = format!("{}/q={}", base_url.trim_end_matches('/'), CODES.join(","));
     let base = Check::new("tencent quote", "tencent", Kind::TencentQuote, &url).quoting();
-    cx.check(base.clone(), async {
-        let r = match cx.http.get(&url, None).await {
-            Ok(r) => r,
-            Err(e) => return base.failed(None, e),
-        };
-        if let Err(e) = r.expect(&[200]) {
-            return base.failed(Some(r.status), e);
-        }
-        match quote_sample(&r.body) {
-            Ok(sample) => base.passed(r.status, &sample),
-            Err(why) => base.failed(Some(r.status), Fail::Unreadable(why)),
-        }
-    })
-    .await
+    cx.sampled(base, &url, quote_sample).await
 }
 
 /// "688256.SS 2 bars, last close 1279.81 on 2026-11-24" from a `fqkline` body.
@@ -107,20 +94,7 @@ pub async fn series(cx: &Ctx, base_url: &str) -> Check {
         base_url.trim_end_matches('/')
     );
     let base = Check::new("tencent series", "tencent", Kind::TencentSeries, &url);
-    cx.check(base.clone(), async {
-        let r = match cx.http.get(&url, None).await {
-            Ok(r) => r,
-            Err(e) => return base.failed(None, e),
-        };
-        if let Err(e) = r.expect(&[200]) {
-            return base.failed(Some(r.status), e);
-        }
-        match series_sample(&r.body) {
-            Ok(sample) => base.passed(r.status, &sample),
-            Err(why) => base.failed(Some(r.status), Fail::Unreadable(why)),
-        }
-    })
-    .await
+    cx.sampled(base, &url, series_sample).await
 }
 
 #[cfg(test)]

@@ -112,20 +112,7 @@ async fn quote(cx: &Ctx, base: Check, url: &str, cookie: &str) -> Check {
 pub async fn chart(cx: &Ctx, p: &ProviderConfig) -> Check {
     let url = format!("{}/v8/finance/chart/{SYMBOL}?range=1d&interval=5m", query(p));
     let base = Check::new("yahoo chart", "yahoo", Kind::YahooChart, &url);
-    cx.check(base.clone(), async {
-        let r = match cx.http.get(&url, None).await {
-            Ok(r) => r,
-            Err(e) => return base.failed(None, e),
-        };
-        if let Err(e) = r.expect(&[200]) {
-            return base.failed(Some(r.status), e);
-        }
-        match chart_sample(&r.body) {
-            Ok(sample) => base.passed(r.status, &sample),
-            Err(why) => base.failed(Some(r.status), Fail::Unreadable(why)),
-        }
-    })
-    .await
+    cx.sampled(base, &url, chart_sample).await
 }
 
 /// "NVDA 181.37 USD, 78 bars" from a chart body.
