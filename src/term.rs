@@ -74,6 +74,11 @@ pub fn install_panic_hook(
     let previous = std::panic::take_hook();
     let log = std::sync::Mutex::new(log);
     std::panic::set_hook(Box::new(move |info| {
+        // A panic the code around it turns into an error (a feed's parser): logged, not fatal.
+        if crate::market::panics::contained() {
+            tracing::warn!("contained panic: {info}");
+            return;
+        }
         ratatui::restore();
         save();
         tracing::error!("panic: {info}");

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod exchange;
 pub mod holidays;
 pub mod news;
+pub mod panics;
 pub mod portfolio;
 pub mod series;
 pub mod stream;

@@ -841,3 +841,21 @@ async fn a_renamed_feed_keeps_its_headlines_and_a_moved_one_loses_them() {
         "a new address is another feed"
     );
 }
+
+/// A big-endian UTF-16 feed that declares `utf-16` but has no byte-order mark (quick-xml panics on
+/// it): that feed fails with its reason, the other feeds still give their items, and nothing ends.
+#[tokio::test]
+async fn a_feed_whose_parser_panics_fails_alone() {
+    let server = MockServer::start().await;
+    let text = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel><title>T</title>\
+                <item><title>Cambricon</title><link>https://example.com/a</link></item></channel></rss>";
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    serve(&server, "/utf16", xml(utf16)).await;
+    serve(&server, "/wire", xml(rss(&item("SMIC expands", "https://example.com/smic")))).await;
+    let cfg = feeds_config(&server, &[("Wide", "/utf16"), ("Wire", "/wire")]);
+    let batch = fetch(&feeds_for(&cfg)).await;
+    assert_eq!(titles(&batch.headlines), ["SMIC expands"]);
+    assert_eq!(batch.errors.len(), 1, "{:?}", batch.errors);
+    assert_eq!(batch.errors[0].0, "Wide");
+    assert!(batch.errors[0].1.contains("its parser failed"), "{:?}", batch.errors);
+}

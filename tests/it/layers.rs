@@ -25,7 +25,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
         ],
     ),
     ("app", &["term", "ui", "refresh", "state", "msg", "providers", "config", "present", "market", "store"]),
-    ("term", &["msg"]),
+    ("term", &["msg", "market"]),
     ("ui", &["state", "msg", "config", "present", "market"]),
     ("refresh", &["msg", "providers", "config", "present", "market"]),
     ("state", &["msg", "config", "present", "market"]),

@@ -129,7 +129,9 @@ impl Feeds {
         let body = std::mem::take(&mut r.body);
         let items = tokio::task::spawn_blocking(move || {
             let cx = parse::Context { feed_name: &name, source, feed_url: &url, tagger: &tagger, tz };
-            let mut items = parse::parse(body, &cx)?;
+            // A parser that panics on these bytes fails this feed, not the app.
+            let mut items = crate::market::panics::contain(|| parse::parse(body, &cx))
+                .map_err(|p| format!("the feed could not be read (its parser failed: {p})"))??;
             for h in &mut items {
                 h.feed_id.clone_from(&id);
             }
