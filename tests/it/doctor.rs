@@ -31,6 +31,14 @@ struct Urls {
     feeds: String,
 }
 
+impl Urls {
+    /// Every HTTP source on `server`; the streamer on a port nothing listens on.
+    fn on(server: &MockServer) -> Urls {
+        let uri = server.uri();
+        Urls { yahoo: uri.clone(), stream: "ws://127.0.0.1:9/".into(), tencent: uri.clone(), feeds: uri }
+    }
+}
+
 /// Every source, on the stand-ins at `u`; `provider` lines added to (or overriding) the defaults.
 fn config_text(u: &Urls, provider: &str) -> String {
     format!(
@@ -391,12 +399,7 @@ async fn the_run_keeps_to_its_budget_when_the_chain_answers_slowly() {
         .respond_with(ResponseTemplate::new(200).set_body_string("{}").set_delay(step(4000)))
         .mount(&yahoo)
         .await;
-    let urls = Urls {
-        yahoo: yahoo.uri(),
-        stream: "ws://127.0.0.1:9/".into(),
-        tencent: yahoo.uri(),
-        feeds: yahoo.uri(),
-    };
+    let urls = Urls::on(&yahoo);
     let mut cfg = config(&urls, "");
     cfg.provider.quotes = vec![SourceName::Yahoo];
     cfg.provider.charts = Vec::new();
@@ -474,12 +477,7 @@ async fn a_crumb_that_is_not_one_is_unreadable_and_the_quote_is_not_asked() {
         .respond_with(ResponseTemplate::new(200).set_body_string("\u{1b}]0;pwned\u{7}"))
         .mount(&yahoo)
         .await;
-    let urls = Urls {
-        yahoo: yahoo.uri(),
-        stream: "ws://127.0.0.1:9/".into(),
-        tencent: yahoo.uri(),
-        feeds: yahoo.uri(),
-    };
+    let urls = Urls::on(&yahoo);
     let mut cfg = config(&urls, "");
     (cfg.provider.quotes, cfg.provider.charts) = (vec![SourceName::Yahoo], vec![SourceName::Yahoo]);
     (cfg.provider.stream, cfg.provider.mainland) = (false, Mainland::Yahoo);

@@ -1,8 +1,9 @@
-//! Shanghai and Shenzhen from Tencent (a local stand-in on 127.0.0.1 serving GBK answers written
+//! Shanghai and Shenzhen from Tencent (a local stand-in on 127.0.0.1 serving GBK answers written in tencent.rs and
 //! here), the rest from Yahoo (a recording fake), and the 10-minute fallback to Yahoo when Tencent
 //! fails in any way. Nothing here touches the internet.
 
 use crate::common::sources;
+use crate::tencent::{cambricon, gbk};
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -78,41 +79,11 @@ impl QuoteSource for FakeYahoo {
     }
 }
 
-/// One Tencent line with our numbers in the fields we read (88 fields, as A-share answers have).
+/// One A-share line (88 fields) with our numbers in the fields we read.
 fn line(code: &str, name: &str, fields: &[(usize, &str)]) -> String {
-    let mut f = vec![String::new(); 88];
-    f[0] = "1".into();
-    f[1] = name.into();
-    f[2] = code[2..].into();
-    for (i, v) in fields {
-        f[*i] = (*v).to_string();
-    }
-    format!("v_{code}=\"{}\";\n", f.join("~"))
-}
-
-fn gbk(text: &str) -> Vec<u8> {
-    let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
-    assert!(!unmappable, "the test text is GBK");
-    bytes.into_owned()
-}
-
-fn cambricon() -> String {
-    line(
-        "sh688256",
-        "寒武纪",
-        &[
-            (3, "1279.81"),
-            (4, "1272.59"),
-            (5, "1275.00"),
-            (6, "52311"),
-            (30, "20261124110003"),
-            (31, "7.22"),
-            (32, "0.57"),
-            (33, "1290.00"),
-            (34, "1265.50"),
-            (45, "5342.18"),
-        ],
-    )
+    let head = [(0, "1"), (1, name), (2, &code[2..])];
+    let all: Vec<(usize, &str)> = head.into_iter().chain(fields.iter().copied()).collect();
+    crate::tencent::line(code, 88, &all)
 }
 
 fn naura() -> String {

@@ -100,7 +100,7 @@ fn smic() -> String {
 }
 
 /// Cambricon in Shanghai as Tencent's A-share layout writes it (88 fields).
-fn cambricon() -> String {
+pub(crate) fn cambricon() -> String {
     line(
         "sh688256",
         88,
