@@ -8,7 +8,7 @@ use crate::config::{Feed, NewsConfig};
 use crate::market::Symbol;
 use crate::market::tags::Tagger;
 use crate::providers::feeds::PerSymbol;
-use crate::providers::feeds::parse::{Context, parse};
+use crate::providers::feeds::parse::{Context, read};
 use crate::providers::yahoo::headlines::YahooHeadlines;
 
 /// One GET, then the parser on a blocking thread (a big feed is seconds of CPU).
@@ -29,9 +29,11 @@ async fn fetch_and_count(
         return base.failed(Some(r.status), e);
     }
     let body = std::mem::take(&mut r.body);
+    let content_type = r.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
     let parsed = tokio::task::spawn_blocking(move || {
-        let cx = Context { feed_name: &name, source, feed_url: &url, tagger: &tagger, tz };
-        parse(body, &cx).map(|items| items.len())
+        let content_type = content_type.as_deref();
+        let cx = Context { feed_name: &name, source, feed_url: &url, content_type, tagger: &tagger, tz };
+        read(body, &cx).map(|items| items.len())
     })
     .await;
     match parsed {

@@ -126,12 +126,18 @@ impl Feeds {
         // quitting) waits for it.
         let (tagger, name, id, source, url, tz) =
             (self.tagger(), job.name.clone(), job.id.clone(), job.source, job.url.clone(), job.tz);
+        let content_type = r.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
         let body = std::mem::take(&mut r.body);
         let items = tokio::task::spawn_blocking(move || {
-            let cx = parse::Context { feed_name: &name, source, feed_url: &url, tagger: &tagger, tz };
-            // A parser that panics on these bytes fails this feed, not the app.
-            let mut items = crate::market::panics::contain(|| parse::parse(body, &cx))
-                .map_err(|p| format!("the feed could not be read (its parser failed: {p})"))??;
+            let cx = parse::Context {
+                feed_name: &name,
+                source,
+                feed_url: &url,
+                content_type: content_type.as_deref(),
+                tagger: &tagger,
+                tz,
+            };
+            let mut items = parse::read(body, &cx)?;
             for h in &mut items {
                 h.feed_id.clone_from(&id);
             }

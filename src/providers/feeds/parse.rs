@@ -143,6 +143,8 @@ pub struct Context<'a> {
     /// The source to show when an item names no publisher (e.g. "Yahoo Finance"); else the channel title.
     pub source: Option<&'a str>,
     pub feed_url: &'a str,
+    /// The HTTP `Content-Type`, whose charset outranks the XML declaration.
+    pub content_type: Option<&'a str>,
     pub tagger: &'a Tagger,
     /// The feed's configured zone (`[[news.feeds]] tz`).
     pub tz: Option<Tz>,
@@ -161,6 +163,12 @@ fn declared_language(head: &str) -> Option<String> {
         Some(&body[..body.find(q)?])
     };
     tag.or_else(attr).map(|l| l.trim().to_string()).filter(|l| !l.is_empty() && l.len() < 40)
+}
+
+/// `parse`, with a panic inside it (a dependency's, on hostile bytes) made this feed's error.
+pub fn read(bytes: Vec<u8>, cx: &Context<'_>) -> Result<Vec<Headline>, String> {
+    crate::market::panics::contain(|| parse(bytes, cx))
+        .map_err(|p| format!("the feed could not be read (its parser failed: {p})"))?
 }
 
 /// Parse one feed body. `Err` names why the feed as a whole is unusable.
@@ -280,7 +288,7 @@ mod tests {
         fn any_feed(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512),
                     title in "\\PC{0,40}", link in "\\PC{0,40}", date in "\\PC{0,30}", desc in "\\PC{0,60}") {
             let tagger = tagger();
-            let cx = Context { feed_name: "f", source: None, feed_url: "https://x.cn/rss", tagger: &tagger, tz: None };
+            let cx = Context { feed_name: "f", source: None, feed_url: "https://x.cn/rss", content_type: None, tagger: &tagger, tz: None };
             let _ = parse(bytes, &cx);
             let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
             let xml = format!(
