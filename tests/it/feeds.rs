@@ -44,7 +44,10 @@ fn tagger() -> Tagger {
 /// Parse `bytes` as the feed `name` at `url`; `source` as the Yahoo job passes it.
 fn parse_feed(bytes: &[u8], name: &str, url: &str, source: Option<&str>) -> Result<Vec<Headline>, String> {
     let tagger = tagger();
-    parse(bytes, &Context { feed_name: name, source, feed_url: url, tagger: &tagger, tz: None })
+    parse(
+        bytes,
+        &Context { feed_name: name, source, feed_url: url, content_type: None, tagger: &tagger, tz: None },
+    )
 }
 
 fn parse_ok(bytes: &[u8], url: &str) -> Vec<Headline> {
@@ -264,6 +267,7 @@ fn china_time_in_a_mainland_feed() {
         feed_name: "x",
         source: None,
         feed_url: "https://mirror.example.com/rss",
+        content_type: None,
         tagger: &tagger,
         tz,
     };
