@@ -14,9 +14,20 @@ pub fn clean(raw: &str) -> String {
     let no_tags = strip_tags(&once);
     // Feeds double-escape often enough ("&amp;amp;"); a second pass is text only, tags stay text.
     let decoded = html_escape::decode_html_entities(&no_tags).into_owned();
-    let mut out = String::with_capacity(decoded.len());
+    visible(&decoded)
+}
+
+/// Text that is text, not HTML (an Atom `type="text"` title, an RSS title without markup): shown
+/// as written, `<blink>` and `&amp;` included, with what `clean` removes besides markup removed.
+pub fn plain(raw: &str) -> String {
+    visible(raw)
+}
+
+/// Escape sequences, control and invisible characters removed, whitespace collapsed.
+fn visible(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
     let mut space = false;
-    for c in strip_escapes(&decoded).chars() {
+    for c in strip_escapes(raw).chars() {
         if c.is_whitespace() {
             space = !out.is_empty();
             continue;
@@ -34,12 +45,13 @@ pub fn clean(raw: &str) -> String {
 }
 
 /// Invisible formatting characters (Unicode's "Cf"): bidi overrides, marks and isolates, zero-width
-/// characters, soft hyphens, deprecated format controls, interlinear annotations and the tag
-/// characters. They reorder, hide or smuggle text.
+/// spaces, soft hyphens, deprecated format controls, interlinear annotations and the tag
+/// characters. They reorder, hide or smuggle text. The zero-width joiner and non-joiner are not
+/// among them: they are part of the text (emoji sequences, Persian and Indic words).
 pub fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}' | '\u{0890}'..='\u{0891}'
-        | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{08E2}' | '\u{180E}' | '\u{200B}' | '\u{200E}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
         | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
         | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
         | '\u{E0000}'..='\u{E007F}')
@@ -472,7 +484,7 @@ mod tests {
     fn forbidden(c: char) -> bool {
         let u = c as u32;
         c.is_control()
-            || matches!(u, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0x00AD)
+            || matches!(u, 0x200B | 0x200E..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0x00AD)
             || (0xE0000..=0xE007F).contains(&u)
             || c == '\u{061C}'
     }

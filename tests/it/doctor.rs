@@ -431,7 +431,8 @@ async fn garbage_is_reported_unreadable_and_no_escape_reaches_the_terminal() {
         .await;
     raw("/v8/finance/chart/NVDA", b"\x1b[31m\x9b2J{\"chart\": \x1b]8;;http://x\x07").mount(&yahoo).await;
     raw("/feed.xml", b"<!doctype html><html>\x1b[5mconsent\x1b[0m</html>").mount(&yahoo).await;
-    raw("/rss", b"<rss><channel><item><title>\x1b[31mred\x1b[0m").mount(&yahoo).await;
+    // Text with no element at all (a cut-off feed with an item in it is read: that item is kept).
+    raw("/rss", b"\x1b[31mred\x1b[0m and no feed").mount(&yahoo).await;
     let tencent = MockServer::start().await;
     // A price, and a name and currency full of escape sequences.
     let hostile = tencent_line("usNVDA", "\u{1b}[31mNVIDIA\u{1b}[0m\u{7}", "181.37", "\u{1b}[2JUSD");

@@ -3,7 +3,9 @@
 //! failing feed never hiding the others.
 
 pub mod dates;
+pub mod encoding;
 pub mod parse;
+pub mod read;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
