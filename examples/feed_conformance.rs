@@ -21,14 +21,13 @@ async fn main() {
         let line = match client.get(&url).send().await {
             Err(e) => serde_json::json!({ "url": url, "error": e.to_string(), "items": [] }),
             Ok(r) => {
-                let content_type =
-                    r.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+                let headers = r.headers().clone();
                 let body = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
                 let cx = Context {
                     feed_name: "conformance",
                     source: None,
                     feed_url: &url,
-                    content_type: content_type.as_deref(),
+                    headers: Some(&headers),
                     tagger: &tagger,
                     tz: None,
                 };

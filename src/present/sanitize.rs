@@ -9,12 +9,29 @@ pub fn printable(raw: &str) -> String {
 /// Entities decoded, tags stripped, control characters, escape sequences, bidi overrides and
 /// zero-width characters removed, whitespace collapsed.
 pub fn clean(raw: &str) -> String {
-    let no_esc = strip_escapes(raw);
-    let once = html_escape::decode_html_entities(&no_esc).into_owned();
-    let no_tags = strip_tags(&once);
-    // Feeds double-escape often enough ("&amp;amp;"); a second pass is text only, tags stay text.
-    let decoded = html_escape::decode_html_entities(&no_tags).into_owned();
-    visible(&decoded)
+    let decode = |s: &str| html_escape::decode_html_entities(s).into_owned();
+    // Tags first, then entities: `&lt;blink&gt;` in HTML is the word "<blink>", not a tag.
+    let once = decode(&strip_tags(&strip_escapes(raw)));
+    // Feeds double-escape often enough (`&amp;lt;b&amp;gt;`, "&amp;amp;"): what is markup or an
+    // entity once the first escapes are undone is read once more.
+    let text = if looks_like_html(&once) { decode(&strip_tags(&once)) } else { once };
+    visible(&text)
+}
+
+/// Whether text that says nothing of its type is HTML: a closing tag or an entity in it (as
+/// feedparser and newsboat decide).
+pub fn looks_like_html(s: &str) -> bool {
+    let closing = s.match_indices("</").any(|(i, _)| {
+        let rest = &s[i + 2..];
+        let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        name_len > 0 && rest[name_len..].starts_with('>')
+    });
+    let entity = s.match_indices('&').any(|(i, _)| {
+        let rest = s[i + 1..].trim_start_matches('#');
+        let n = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        n > 0 && rest[n..].starts_with(';')
+    });
+    closing || entity
 }
 
 /// Text that is text, not HTML (an Atom `type="text"` title, an RSS title without markup): shown

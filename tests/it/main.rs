@@ -20,6 +20,7 @@ mod e2e_yahoo;
 mod faults;
 mod faults_tencent;
 mod feeds;
+mod feeds_read;
 mod layers;
 mod mainland;
 mod news_cli;

@@ -29,10 +29,16 @@ async fn fetch_and_count(
         return base.failed(Some(r.status), e);
     }
     let body = std::mem::take(&mut r.body);
-    let content_type = r.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let headers = r.headers.clone();
     let parsed = tokio::task::spawn_blocking(move || {
-        let content_type = content_type.as_deref();
-        let cx = Context { feed_name: &name, source, feed_url: &url, content_type, tagger: &tagger, tz };
+        let cx = Context {
+            feed_name: &name,
+            source,
+            feed_url: &url,
+            headers: Some(&headers),
+            tagger: &tagger,
+            tz,
+        };
         read(body, &cx).map(|items| items.len())
     })
     .await;

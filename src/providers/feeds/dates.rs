@@ -163,13 +163,32 @@ pub fn parse_in(raw: &str, zone: FeedZone) -> Option<DateTime<Utc>> {
         Some((day, rest)) if !day.is_empty() && day.chars().all(|c| c.is_ascii_alphabetic()) => {
             parse_in(rest, zone)
         }
-        _ => None,
+        _ => short_offset(s).and_then(|s| parse_in(&s, zone)),
     }
+}
+
+/// An offset missing its last digit ("+09:0", seen in a Japanese RSS 1.0 feed) completed with a 0.
+fn short_offset(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let n = b.len();
+    (n > 6
+        && matches!(b[n - 5], b'+' | b'-')
+        && b[n - 4].is_ascii_digit()
+        && b[n - 3].is_ascii_digit()
+        && b[n - 2] == b':'
+        && b[n - 1].is_ascii_digit())
+    .then(|| format!("{s}0"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_short_of_a_digit_is_completed() {
+        assert_eq!(p("2017-06-13T12:18:00+09:0"), "2017-06-13T03:18:00+00:00");
+        assert_eq!(p("2017-06-13T12:18:00+09:"), "none");
+    }
 
     fn p(s: &str) -> String {
         parse_lenient(s).map(|d| d.to_rfc3339()).unwrap_or_else(|| "none".into())

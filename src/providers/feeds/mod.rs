@@ -128,14 +128,16 @@ impl Feeds {
         // quitting) waits for it.
         let (tagger, name, id, source, url, tz) =
             (self.tagger(), job.name.clone(), job.id.clone(), job.source, job.url.clone(), job.tz);
-        let content_type = r.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let header = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let (etag, last_modified) = (header("etag"), header("last-modified"));
         let body = std::mem::take(&mut r.body);
+        let headers = std::mem::take(&mut r.headers);
         let items = tokio::task::spawn_blocking(move || {
             let cx = parse::Context {
                 feed_name: &name,
                 source,
                 feed_url: &url,
-                content_type: content_type.as_deref(),
+                headers: Some(&headers),
                 tagger: &tagger,
                 tz,
             };
@@ -147,8 +149,6 @@ impl Feeds {
         })
         .await
         .map_err(|e| format!("the feed parser failed: {e}"))??;
-        let header = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let (etag, last_modified) = (header("etag"), header("last-modified"));
         if let Ok(mut m) = self.memory.lock() {
             // A feed without validators is never answered 304: a copy of its items would only
             // take memory.

@@ -1,6 +1,7 @@
 //! Feed bytes to headlines: any RSS, Atom or JSON feed in any encoding, hostile input refused early.
 
 use chrono_tz::Tz;
+use reqwest::header::HeaderMap;
 
 use crate::market::tags::Tagger;
 use crate::market::{Headline, Symbol};
@@ -27,8 +28,9 @@ pub struct Context<'a> {
     /// The source to show when an item names no publisher (e.g. "Yahoo Finance"); else the channel title.
     pub source: Option<&'a str>,
     pub feed_url: &'a str,
-    /// The HTTP `Content-Type`, whose charset outranks the XML declaration.
-    pub content_type: Option<&'a str>,
+    /// The answer's HTTP headers: `Content-Type`'s charset outranks the XML declaration, and
+    /// `Content-Location` is the base of relative links.
+    pub headers: Option<&'a HeaderMap>,
     pub tagger: &'a Tagger,
     /// The feed's configured zone (`[[news.feeds]] tz`).
     pub tz: Option<Tz>,
@@ -97,7 +99,10 @@ fn headline(item: Item, cx: &Context<'_>, host: &str, zone: FeedZone, channel: O
         .map(shown)
         .filter(nonempty)
         .or_else(|| item.content.as_ref().map(shown).filter(nonempty));
-    let is_web = |l: &String| l.starts_with("https://") || l.starts_with("http://");
+    let is_web = |l: &String| {
+        let l = l.get(..8).unwrap_or(l).to_ascii_lowercase();
+        l.starts_with("https://") || l.starts_with("http://")
+    };
     let link = item.link.or(item.permalink.filter(is_web)).map(|l| safe_link(&l)).unwrap_or_default();
     let raw_title = item
         .title
@@ -146,16 +151,14 @@ pub fn parse(bytes: impl Into<Vec<u8>>, cx: &Context<'_>) -> Result<Vec<Headline
     if bytes.starts_with(b"<!-- chiptape test: panic -->") {
         panic!("a test feed asked the parser to panic");
     }
-    let text = to_utf8(bytes, cx.content_type.and_then(charset));
+    let header = |name: &str| cx.headers.and_then(|h| h.get(name)).and_then(|v| v.to_str().ok());
+    let text = to_utf8(bytes, header("content-type").and_then(charset));
     // The first 4 KiB, cut on a character boundary (CJK feeds have few single-byte characters).
     let mut head_end = text.len().min(4096);
     while !text.is_char_boundary(head_end) {
         head_end -= 1;
     }
     let lower_head = text[..head_end].to_ascii_lowercase();
-    if text.contains("<!ENTITY") {
-        return Err("the feed declares XML entities (refused: entity expansion attacks)".to_string());
-    }
     let start = lower_head.trim_start_matches('\u{feff}').trim_start();
     if start.starts_with("<!doctype html") || start.starts_with("<html") {
         return Err("an HTML page instead of a feed".to_string());
@@ -166,7 +169,12 @@ pub fn parse(bytes: impl Into<Vec<u8>>, cx: &Context<'_>) -> Result<Vec<Headline
     let raw = if start.starts_with('{') {
         json(&text)?
     } else {
-        read::read(&text, cx.feed_url).map_err(|e| e.to_string())?
+        // RFC 3986: the address the server says the document has, else the one it came from.
+        let base = url::Url::parse(cx.feed_url).ok().map(|u| match header("content-location") {
+            Some(at) => u.join(at).unwrap_or(u),
+            None => u,
+        });
+        read::read(&text, base).map_err(|e| e.to_string())?
     };
     drop(text);
     let channel = raw.title.as_ref().map(shown).filter(|t| !t.is_empty());
@@ -198,7 +206,7 @@ mod tests {
         fn any_feed(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512),
                     title in "\\PC{0,40}", link in "\\PC{0,40}", date in "\\PC{0,30}", desc in "\\PC{0,60}") {
             let tagger = tagger();
-            let cx = Context { feed_name: "f", source: None, feed_url: "https://x.cn/rss", content_type: None, tagger: &tagger, tz: None };
+            let cx = Context { feed_name: "f", source: None, feed_url: "https://x.cn/rss", headers: None, tagger: &tagger, tz: None };
             let _ = parse(bytes, &cx);
             let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
             let xml = format!(

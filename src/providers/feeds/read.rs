@@ -7,6 +7,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use url::Url;
 
+use crate::present::sanitize::looks_like_html;
+
 /// Deeper than this is not a news feed; it is an attempt to exhaust a recursive reader.
 pub const MAX_DEPTH: usize = 64;
 
@@ -72,6 +74,7 @@ enum Ns {
     Dc,
     Dcterms,
     Content,
+    Media,
     Other,
 }
 
@@ -92,6 +95,7 @@ fn namespace(resolved: &ResolveResult<'_>, prefixed: bool) -> Ns {
         "http://purl.org/dc/elements/1.1" => Ns::Dc,
         "http://purl.org/dc/terms" => Ns::Dcterms,
         "http://purl.org/rss/1.0/modules/content" => Ns::Content,
+        "http://search.yahoo.com/mrss" => Ns::Media,
         u if CORE.iter().any(|c| c.trim_end_matches('/') == u) => Ns::Core,
         _ => Ns::Other,
     };
@@ -104,6 +108,7 @@ fn namespace(resolved: &ResolveResult<'_>, prefixed: bool) -> Ns {
             "dc" => Ns::Dc,
             "dcterms" => Ns::Dcterms,
             "content" => Ns::Content,
+            "media" => Ns::Media,
             _ => Ns::Other,
         },
         ResolveResult::Unbound => Ns::Core,
@@ -128,9 +133,9 @@ struct Capture {
     depth: usize,
     field: Field,
     body: String,
-    html: Option<bool>,
-    /// XHTML inside: text is re-escaped, so the markup stripped later cannot swallow a literal `<`.
-    markup: bool,
+    kind: Kind,
+    /// Elements were met inside (markup in an RSS description, though the XML says it is not).
+    nested: bool,
     base: Option<Rc<Url>>,
 }
 
@@ -146,40 +151,47 @@ fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
     })
 }
 
-/// How a text construct's `type` (Atom 1.0) or `mode` (Atom 0.3) says to read it: HTML or not,
-/// and inline XHTML or not. `None`: the element does not say, the text decides.
-fn text_kind(e: &BytesStart<'_>) -> (Option<bool>, bool) {
-    if attr(e, "mode").is_some_and(|m| m.eq_ignore_ascii_case("escaped")) {
-        return (Some(true), false);
+/// How a text construct is written, from its `type` (Atom 1.0) or `mode` (Atom 0.3).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    /// Nothing said: HTML if it looks like HTML (RSS), text in Atom.
+    Unsaid,
+    Text,
+    Html,
+    /// Inline XHTML: its elements are markup, its text is text.
+    Xhtml,
+    /// Any other media type: base64, as Atom says.
+    Base64,
+}
+
+fn text_kind(e: &BytesStart<'_>) -> Kind {
+    match attr(e, "mode").map(|m| m.to_ascii_lowercase()).as_deref() {
+        Some("escaped") => return Kind::Html,
+        Some("base64") => return Kind::Base64,
+        _ => {}
     }
-    match attr(e, "type").map(|t| t.to_ascii_lowercase()) {
-        None => (None, false),
-        Some(t) if t == "text" || t == "text/plain" => (Some(false), false),
-        Some(t) if t == "xhtml" || t.contains("xhtml") => (Some(true), true),
-        // html, text/html and anything odd: markup stripped is the safe reading.
-        Some(_) => (Some(true), false),
+    match attr(e, "type").map(|t| t.to_ascii_lowercase()).as_deref() {
+        None | Some("") => Kind::Unsaid,
+        Some("text" | "text/plain") => Kind::Text,
+        Some("html" | "text/html") => Kind::Html,
+        Some("xhtml" | "application/xhtml+xml") => Kind::Xhtml,
+        Some(t) if t.ends_with("/xml") || t.ends_with("+xml") => Kind::Xhtml,
+        Some(t) if t.starts_with("text/") || !t.contains('/') => Kind::Text,
+        Some(_) => Kind::Base64,
     }
 }
 
-/// Whether words that say nothing of their type are HTML: a closing tag or an entity left in
-/// them after the XML's own escapes are undone (feedparser's test, as newsboat's).
-pub fn looks_like_html(s: &str) -> bool {
-    let closing = s.match_indices("</").any(|(i, _)| {
-        let rest = &s[i + 2..];
-        let name_len = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
-        name_len > 0 && rest[name_len..].starts_with('>')
-    });
-    let entity = s.match_indices('&').any(|(i, _)| {
-        let rest = s[i + 1..].trim_start_matches('#');
-        let n = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
-        n > 0 && rest[n..].starts_with(';')
-    });
-    closing || entity
-}
+/// Elements of XHTML that end a line: their words must not run into the next ones.
+const BLOCKS: &[&str] =
+    &["br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"];
 
 /// `href` resolved against the base in scope, or as written when it cannot be.
 fn resolve(href: &str, base: Option<&Rc<Url>>) -> String {
     let href = href.trim();
+    // An absolute address is kept as the feed wrote it (its host's case included).
+    if Url::parse(href).is_ok() {
+        return href.to_string();
+    }
     match base.map(|b| b.join(href)) {
         Some(Ok(u)) => u.to_string(),
         _ => href.to_string(),
@@ -187,23 +199,14 @@ fn resolve(href: &str, base: Option<&Rc<Url>>) -> String {
 }
 
 /// The text an entity reference stands for: XML's five, character references and, since feeds
-/// use them without declaring them, HTML's named entities; anything else stays as written.
+/// use them without declaring them, HTML's named entities; anything else stays as written. Entities
+/// a feed declares itself are never expanded: no entity-expansion attack, no external file read.
 fn entity(name: &str, char_ref: Option<char>) -> String {
     if let Some(c) = char_ref {
         return c.to_string();
     }
     let written = format!("&{name};");
     html_escape::decode_html_entities(&written).into_owned()
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[derive(Default)]
@@ -218,6 +221,25 @@ struct Reader {
     root_base: Option<Rc<Url>>,
     /// An element was seen: text alone is no feed.
     rooted: bool,
+    /// The root is Atom's: text constructs without a type are text.
+    atom: bool,
+}
+
+impl Capture {
+    /// An element inside a text construct: in XHTML, markup to drop (a block's end is a space);
+    /// elsewhere kept as written, for the sanitiser to strip.
+    fn element(&mut self, local: &str, raw: &str, empty: bool) {
+        if self.kind == Kind::Xhtml {
+            if BLOCKS.contains(&local) {
+                self.body.push(' ');
+            }
+            return;
+        }
+        self.nested = true;
+        self.body.push('<');
+        self.body.push_str(raw);
+        self.body.push_str(if empty { "/>" } else { ">" });
+    }
 }
 
 impl Reader {
@@ -235,17 +257,16 @@ impl Reader {
             None => parent_base,
         };
         if let Some(c) = &mut self.capture {
-            // Markup inside a text construct: kept as markup, for the sanitiser to strip.
-            c.body.push('<');
-            c.body.push_str(e);
-            c.body.push_str(if empty { "/>" } else { ">" });
-            if !c.markup {
-                c.html = Some(true);
-            }
+            c.element(&local, e, empty);
         } else if self.stack.is_empty() {
             self.rooted = true;
-            if !matches!(local.as_str(), "rss" | "RDF" | "feed" | "channel") {
+            self.atom = matches!(local.as_str(), "feed" | "entry");
+            if !matches!(local.as_str(), "rss" | "RDF" | "rdf" | "feed" | "channel" | "entry") {
                 return Err(Failure::NotAFeed(local));
+            }
+            // An Atom entry document is a feed of one.
+            if local == "entry" {
+                self.item = Some((0, Item::default()));
             }
         } else if ns == Ns::Core && matches!(local.as_str(), "item" | "entry") && self.item.is_none() {
             self.item = Some((self.stack.len(), Item::default()));
@@ -285,23 +306,29 @@ impl Reader {
     ) -> Option<Field> {
         Some(match (ns, local) {
             (Ns::Core, "title") => Field::Title,
-            (Ns::Dc, "title") => Field::DcTitle,
-            (Ns::Core, "link") => match attr(e, "href") {
-                Some(href) => {
-                    // Atom: no `rel` is "alternate"; comments, licence, enclosure, replies are not the story.
-                    let rel = attr(e, "rel").unwrap_or_else(|| "alternate".into());
-                    let htmlish = attr(e, "type").is_none_or(|t| t.contains("html"));
-                    if rel == "alternate" && htmlish && item.link.is_none() && !href.is_empty() {
-                        item.link = Some(resolve(&href, base));
-                    }
+            (Ns::Dc | Ns::Media, "title") => Field::DcTitle,
+            (Ns::Core, "link") => {
+                // Atom: no `rel` is "alternate"; comments, licence, enclosure, replies are not the story.
+                let rel = attr(e, "rel").unwrap_or_else(|| "alternate".into());
+                if rel != "alternate" {
                     return None;
                 }
-                None => Field::Link,
-            },
+                match attr(e, "href") {
+                    Some(href) => {
+                        let htmlish = attr(e, "type").is_none_or(|t| t.contains("html"));
+                        if htmlish && item.link.is_none() && !href.is_empty() {
+                            item.link = Some(resolve(&href, base));
+                        }
+                        return None;
+                    }
+                    None => Field::Link,
+                }
+            }
             (Ns::Core, "guid") => Field::Guid {
                 permalink: attr(e, "isPermaLink").is_none_or(|p| !p.eq_ignore_ascii_case("false")),
             },
-            (Ns::Core, "id") => Field::Guid { permalink: false },
+            // An Atom id that is a web address is the entry's link when it has no other.
+            (Ns::Core, "id") => Field::Guid { permalink: true },
             (Ns::Core, "description" | "summary") | (Ns::Dc, "description") => Field::Summary,
             (Ns::Core, "content") | (Ns::Content, "encoded") => Field::Content,
             (Ns::Core, "pubDate" | "published" | "issued" | "created")
@@ -314,33 +341,38 @@ impl Reader {
     }
 
     fn begin(&mut self, field: Field, e: &BytesStart<'_>, base: Option<Rc<Url>>) {
-        let (html, markup) = text_kind(e);
-        // An RSS description is HTML by definition.
-        let html = html.or((field == Field::Summary && attr(e, "type").is_none()).then_some(true));
+        let kind = match text_kind(e) {
+            Kind::Unsaid if self.atom => Kind::Text,
+            // An RSS description is HTML by definition.
+            Kind::Unsaid if matches!(field, Field::Summary | Field::Content) => Kind::Html,
+            k => k,
+        };
         self.capture =
-            Some(Capture { depth: self.stack.len(), field, body: String::new(), html, markup, base });
+            Some(Capture { depth: self.stack.len(), field, body: String::new(), kind, nested: false, base });
     }
 
     fn text(&mut self, text: &str) {
         if let Some(c) = &mut self.capture {
-            if c.markup {
-                escape_into(&mut c.body, text);
-            } else {
-                c.body.push_str(text);
-            }
+            c.body.push_str(text);
         }
     }
 
     fn end(&mut self, raw_name: &str) {
         let Some(open) = self.stack.pop() else { return };
         let depth = self.stack.len();
-        if let Some(c) = &mut self.capture {
-            if depth > c.depth {
+        if let Some(c) = &mut self.capture
+            && depth > c.depth
+        {
+            if c.kind == Kind::Xhtml {
+                if BLOCKS.contains(&&*open.local) {
+                    c.body.push(' ');
+                }
+            } else {
                 c.body.push_str("</");
                 c.body.push_str(raw_name);
                 c.body.push('>');
-                return;
             }
+            return;
         }
         if let Some(c) = self.capture.take() {
             self.finish(c);
@@ -358,7 +390,23 @@ impl Reader {
         if body.is_empty() {
             return;
         }
-        let text = || Text { html: c.html.unwrap_or_else(|| looks_like_html(body)), body: body.to_string() };
+        let decoded;
+        let body = if c.kind == Kind::Base64 {
+            let packed: String = body.split_ascii_whitespace().collect();
+            decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, packed)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_else(|_| body.to_string());
+            decoded.trim()
+        } else {
+            body
+        };
+        let html = match c.kind {
+            _ if c.nested => true,
+            Kind::Html => true,
+            Kind::Text | Kind::Xhtml => false,
+            Kind::Unsaid | Kind::Base64 => looks_like_html(body),
+        };
+        let text = || Text { html, body: body.to_string() };
         if c.field == Field::FeedTitle {
             self.raw.title = Some(text());
             return;
@@ -384,18 +432,15 @@ impl Reader {
                     item.permalink = Some(resolve(body, c.base.as_ref()));
                 }
             }
-            Field::Published => {
-                item.published.get_or_insert_with(|| body.to_string());
-            }
-            Field::Updated => {
-                item.updated.get_or_insert_with(|| body.to_string());
-            }
+            // A date given twice: the last one, as feedparser reads it.
+            Field::Published => item.published = Some(body.to_string()),
+            Field::Updated => item.updated = Some(body.to_string()),
         }
     }
 }
 
-/// Read a feed's XML. `feed_url` is the base of relative links.
-pub fn read(text: &str, feed_url: &str) -> Result<Raw, Failure> {
+/// Read a feed's XML. `base` is the base of relative links (the feed's address).
+pub fn read(text: &str, base: Option<Url>) -> Result<Raw, Failure> {
     let mut xml = quick_xml::NsReader::from_str(text);
     let config = xml.config_mut();
     // Feeds are written by hand and by broken templates: read on where a strict parser stops.
@@ -403,15 +448,13 @@ pub fn read(text: &str, feed_url: &str) -> Result<Raw, Failure> {
     config.allow_unmatched_ends = true;
     config.allow_dangling_amp = true;
     config.check_comments = false;
-    let mut r = Reader { root_base: Url::parse(feed_url).ok().map(Rc::new), ..Reader::default() };
+    let mut r = Reader { root_base: base.map(Rc::new), ..Reader::default() };
     loop {
         let (resolved, event) = match xml.read_resolved_event() {
             Ok(x) => x,
             Err(e) => {
                 // What was read before the break is kept: one broken entry costs itself only.
-                if r.raw.items.is_empty()
-                    && r.item.as_ref().is_none_or(|(_, i)| i.title.is_none() && i.link.is_none())
-                {
+                if r.raw.items.is_empty() && r.item.is_none() {
                     return Err(Failure::Xml(e.to_string()));
                 }
                 break;
@@ -446,9 +489,7 @@ pub fn read(text: &str, feed_url: &str) -> Result<Raw, Failure> {
     if let Some(c) = r.capture.take() {
         r.finish(c);
     }
-    if let Some((_, item)) = r.item.take()
-        && (item.title.is_some() || item.link.is_some())
-    {
+    if let Some((_, item)) = r.item.take() {
         r.raw.items.push(item);
     }
     if !r.rooted {
