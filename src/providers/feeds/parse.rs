@@ -200,8 +200,8 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         /// Any bytes, and a feed whose title, link, date and description are anything: headlines or
-        /// a reason, never a panic, and no title or summary with a control, bidi, zero-width or tag
-        /// character.
+        /// a reason, never a panic, and no title, summary or link with a control, bidi, zero-width
+        /// or tag character.
         #[test]
         fn any_feed(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512),
                     title in "\\PC{0,40}", link in "\\PC{0,40}", date in "\\PC{0,30}", desc in "\\PC{0,60}") {
@@ -216,13 +216,54 @@ mod tests {
             );
             if let Ok(items) = parse(xml.as_bytes(), &cx) {
                 for h in items {
-                    for text in [Some(h.title.as_str()), h.summary.as_deref()].into_iter().flatten() {
+                    for text in [Some(h.title.as_str()), h.summary.as_deref(), Some(h.link.as_str())].into_iter().flatten() {
                         proptest::prop_assert!(
                             !text.chars().any(|c| c.is_control() || crate::present::sanitize::is_invisible(c)),
                             "{text:?}"
                         );
                     }
                 }
+            }
+        }
+
+        /// A feed in UTF-8, UTF-16 or UTF-32 of either byte order, with or without a byte-order
+        /// mark, declaring its own encoding, another, a bogus one or none, then cut short or with
+        /// arbitrary bytes spliced in: never a panic (the entry point itself, no containment), and
+        /// while the bytes are whole, the same headlines as the UTF-8 feed.
+        #[test]
+        fn any_encoding(enc in 0usize..5, bom in proptest::prelude::any::<bool>(), decl in 0usize..5,
+                        title in "\\PC{0,30}", junk in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+                        splice in proptest::prelude::any::<proptest::sample::Index>(),
+                        cut in proptest::prelude::any::<proptest::sample::Index>(), whole in proptest::prelude::any::<bool>()) {
+            let tagger = tagger();
+            let cx = Context { feed_name: "f", source: None, feed_url: "https://x.cn/rss", headers: None, tagger: &tagger, tz: None };
+            let declaration = ["", "<?xml version=\"1.0\" encoding=\"utf-16\"?>", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                               "<?xml version='1.0' encoding='utf-32'?>", "<?xml version=\"1.0\" encoding=\"x-\u{fffd}\"?>"][decl];
+            let esc = title.replace('&', "&amp;").replace('<', "&lt;");
+            let text = format!("{declaration}<rss version=\"2.0\"><channel><item><title>{esc}</title>\
+                                <link>https://x.cn/1</link></item></channel></rss>");
+            let mut bytes: Vec<u8> = match enc {
+                0 => [&b"\xEF\xBB\xBF"[..][..if bom { 3 } else { 0 }], text.as_bytes()].concat(),
+                1 | 2 => {
+                    let be = enc == 1;
+                    let mark: Vec<u8> = if bom { if be { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] } } else { vec![] };
+                    mark.into_iter().chain(text.encode_utf16().flat_map(|u| if be { u.to_be_bytes() } else { u.to_le_bytes() })).collect()
+                }
+                _ => {
+                    let be = enc == 3;
+                    let mark: Vec<u8> = if !bom { vec![] } else if be { vec![0, 0, 0xFE, 0xFF] } else { vec![0xFF, 0xFE, 0, 0] };
+                    mark.into_iter().chain(text.chars().flat_map(|c| if be { (c as u32).to_be_bytes() } else { (c as u32).to_le_bytes() })).collect()
+                }
+            };
+            if whole {
+                let reference = parse(text.as_bytes(), &cx).map(|h| h.into_iter().map(|h| h.title).collect::<Vec<_>>());
+                let got = parse(bytes, &cx).map(|h| h.into_iter().map(|h| h.title).collect::<Vec<_>>());
+                proptest::prop_assert_eq!(got, reference);
+            } else {
+                let at = splice.index(bytes.len() + 1);
+                bytes.splice(at..at, junk);
+                bytes.truncate(cut.index(bytes.len() + 1));
+                let _ = parse(bytes, &cx);
             }
         }
     }
