@@ -144,8 +144,8 @@ fn a_document_with_nothing_recognisable_says_why() {
     assert!(read(&rss2("")).is_empty());
 }
 
-/// One bad entry costs only itself: an odd title type, an entry with nothing but a guid, and a
-/// feed cut off in its last item still give every other item.
+/// One bad entry costs only itself: an odd title type, an entry with nothing but a guid, an empty
+/// `<item/>` and a feed cut off in its last item still give every other item.
 #[test]
 fn one_bad_entry_never_costs_the_others() {
     let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\">\
@@ -155,9 +155,9 @@ fn one_bad_entry_never_costs_the_others() {
     assert_eq!(items.len(), 2);
     assert_eq!(items[1].title, "Hua Hong ships");
     let cut = "<rss version=\"2.0\"><channel><item><title>SMIC adds a fab</title><link>https://wire.example/1</link></item>\
-               <item><guid isPermaLink=\"false\">x-1</guid></item><item><title>Cambricon cut off";
+               <item><guid isPermaLink=\"false\">x-1</guid></item><item/><item><title>Cambricon cut off";
     let items = read(cut);
-    assert_eq!(titles(&items), ["SMIC adds a fab", "(untitled)", "Cambricon cut off"]);
+    assert_eq!(titles(&items), ["SMIC adds a fab", "(untitled)", "(untitled)", "Cambricon cut off"]);
 }
 
 // --- 4. Links -------------------------------------------------------------------------------------

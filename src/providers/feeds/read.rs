@@ -244,7 +244,7 @@ impl Capture {
 
 impl Reader {
     fn start(&mut self, e: &BytesStart<'_>, ns: Ns, uri: Option<&str>, empty: bool) -> Result<(), Failure> {
-        let local = String::from_utf8_lossy(e.local_name().as_ref().as_bytes()).into_owned();
+        let local = e.local_name().as_ref().to_string();
         let parent_base = match self.stack.last() {
             Some(o) => o.base.clone(),
             None => self.root_base.clone(),
@@ -269,7 +269,12 @@ impl Reader {
                 self.item = Some((0, Item::default()));
             }
         } else if ns == Ns::Core && matches!(local.as_str(), "item" | "entry") && self.item.is_none() {
-            self.item = Some((self.stack.len(), Item::default()));
+            // `<item/>` is an item with nothing in it: it must not gather the next one's fields.
+            if empty {
+                self.raw.items.push(Item::default());
+            } else {
+                self.item = Some((self.stack.len(), Item::default()));
+            }
         } else if matches!(local.as_str(), "item" | "entry") && self.item.is_none() {
             self.foreign_items.get_or_insert_with(|| uri.unwrap_or("an undeclared namespace").to_string());
         } else if let Some((depth, item)) = &mut self.item {
@@ -382,7 +387,6 @@ impl Reader {
         {
             self.raw.items.push(item);
         }
-        drop(open);
     }
 
     fn finish(&mut self, c: Capture) {
