@@ -6,8 +6,8 @@ pub fn printable(raw: &str) -> String {
     strip_escapes(raw).chars().filter(|c| !c.is_control() && !is_invisible(*c)).collect()
 }
 
-/// Entities decoded, tags stripped, control characters, escape sequences, bidi overrides and
-/// zero-width characters removed, whitespace collapsed.
+/// Tags stripped, entities decoded, control characters, escape sequences, bidi overrides and
+/// zero-width spaces removed, whitespace collapsed.
 pub fn clean(raw: &str) -> String {
     let decode = |s: &str| html_escape::decode_html_entities(s).into_owned();
     // Tags first, then entities: `&lt;blink&gt;` in HTML is the word "<blink>", not a tag.
@@ -478,6 +478,14 @@ mod tests {
             assert_eq!(out.is_empty(), kept.is_empty(), "{piece}");
         }
         assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn markup_goes_before_entities_are_undone_and_joiners_stay() {
+        assert_eq!(clean("<p>History of the &lt;blink&gt; tag</p>"), "History of the <blink> tag");
+        assert_eq!(clean("&lt;b&gt;bold&lt;/b&gt; &amp;amp; co"), "bold & co", "escaped twice");
+        assert_eq!(clean("👩\u{200D}💻 می\u{200C}خواهم\u{200B}"), "👩\u{200D}💻 می\u{200C}خواهم");
+        assert_eq!(super::plain("a <blink> &amp; b\u{202E}"), "a <blink> &amp; b");
     }
 
     #[test]
