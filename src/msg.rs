@@ -23,6 +23,11 @@ pub enum Msg {
     Config(Box<Result<Config, String>>),
     /// A one-line message for the status bar (an edit written, a link refused, …).
     Notice(String),
+    /// The opener could not open `link`: why, in words a person can act on.
+    OpenFailed {
+        link: String,
+        why: String,
+    },
     /// The price stream pushed ticks or changed state.
     Stream(StreamEvent),
     /// A price series arrived (or could not be had), for the sources of this generation.

@@ -340,6 +340,16 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
             state.notice = Some(n);
             out.redraw = true;
         }
+        Msg::OpenFailed { link, why } => {
+            // Not opened, so not read: the headline keeps its unread mark.
+            let ids: Vec<String> =
+                state.headlines.iter().filter(|h| h.link == link).map(|h| h.id.clone()).collect();
+            if ids.iter().fold(false, |any, id| state.read.remove(id) || any) {
+                out.effects.push(Effect::SaveCache);
+            }
+            state.notice = Some(format!("cannot open the link: {why}"));
+            out.redraw = true;
+        }
     }
     charts::request(state, &mut out);
     calendar::note_gaps(state, &mut out);

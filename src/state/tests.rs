@@ -1288,3 +1288,45 @@ fn a_series_from_replaced_sources_is_dropped_and_asked_again() {
     });
     assert!(again, "asked of the new sources: {:?}", out.effects);
 }
+
+/// A key that cannot act says why (issue 26, item 5): a group number past the last group, `d` in
+/// an empty group, group switching with a single group.
+#[test]
+fn keys_that_cannot_act_say_why() {
+    let mut s = loaded();
+    let n = s.config.groups.len();
+    assert!(n < 9, "the built-in list has fewer than nine groups");
+    ch(&mut s, '9');
+    assert_eq!(s.notice.as_deref(), Some(format!("no group 9: {n} groups").as_str()));
+    assert_eq!(s.group, 0, "the group in view stays");
+
+    let mut cfg = builtin();
+    cfg.groups.truncate(1);
+    cfg.groups[0].symbols.clear();
+    let mut s = State::new(cfg, true, t0());
+    update(&mut s, Msg::Resize(120, 35), t0());
+    ch(&mut s, 'd');
+    let name = s.config.groups[0].name.clone();
+    assert_eq!(s.notice.as_deref(), Some(format!("nothing to remove: {name} is empty").as_str()));
+    ch(&mut s, ']');
+    assert!(s.notice.as_deref().is_some_and(|n| n.starts_with("only one group")), "{:?}", s.notice);
+}
+
+/// A link the opener could not open (issue 26, item 9): the headline is not marked read, and the
+/// status bar says what to do, in words.
+#[test]
+fn a_failed_open_leaves_the_headline_unread_and_says_what_to_set() {
+    let mut s = loaded();
+    s.focus = Focus::Headlines;
+    let (id, link) =
+        s.news_rows().iter().find(|h| !h.link.is_empty()).map(|h| (h.id.clone(), h.link.clone())).unwrap();
+    s.news.selected = Some(id.clone());
+    s.fix_offsets();
+    press(&mut s, Key::plain(KeyCode::Enter));
+    assert!(s.read.contains(&id));
+    let why = "no browser found: set CHIPTAPE_OPENER to one (e.g. CHIPTAPE_OPENER=firefox)".to_string();
+    let out = update(&mut s, Msg::OpenFailed { link, why: why.clone() }, t0());
+    assert!(!s.read.contains(&id), "not opened, so not read");
+    assert!(out.effects.contains(&Effect::SaveCache));
+    assert_eq!(s.notice, Some(format!("cannot open the link: {why}")));
+}

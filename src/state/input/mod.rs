@@ -101,21 +101,23 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
                 Focus::Headlines => Focus::Watchlist,
             }
         }
-        GroupPrev => {
+        GroupPrev | GroupNext => {
             let n = s.config.groups.len();
             if n > 1 {
-                switch_group(s, (s.group + n - 1) % n, out);
-            }
-        }
-        GroupNext => {
-            let n = s.config.groups.len();
-            if n > 1 {
-                switch_group(s, (s.group + 1) % n, out);
+                let to = if action == GroupNext { s.group + 1 } else { s.group + n - 1 };
+                switch_group(s, to % n, out);
+            } else {
+                s.notice = Some("only one group: add [[groups]] to the config for more".to_string());
             }
         }
         Group1 | Group2 | Group3 | Group4 | Group5 | Group6 | Group7 | Group8 | Group9 => {
-            if let Some(i) = action.group_index() {
-                switch_group(s, i, out);
+            let n = s.config.groups.len();
+            match action.group_index() {
+                Some(i) if i < n => switch_group(s, i, out),
+                Some(i) => {
+                    s.notice = Some(format!("no group {}: {n} group{}", i + 1, if n == 1 { "" } else { "s" }))
+                }
+                None => {}
             }
         }
         Activate => match s.focus {
@@ -154,10 +156,15 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
         AddSymbol => {
             if s.config.groups.get(s.group).is_some() {
                 s.open(Overlay::Prompt(Prompt::Add(String::new())));
+            } else {
+                s.notice = Some("no group to add to: add [[groups]] to the config".to_string());
             }
         }
         RemoveSymbol => match s.selected_symbol() {
             Some(sym) if s.focus == Focus::Watchlist => s.open(Overlay::Prompt(Prompt::Remove(sym))),
+            _ if s.config.groups.get(s.group).is_some_and(|g| g.symbols.is_empty()) => {
+                s.notice = Some(format!("nothing to remove: {} is empty", s.config.groups[s.group].name));
+            }
             _ => s.notice = Some("select a symbol in the watchlist to remove it".to_string()),
         },
         EditConfig => out.effects.push(Effect::EditConfig),
