@@ -344,7 +344,8 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
             // Not opened, so not read: the headline keeps its unread mark.
             let ids: Vec<String> =
                 state.headlines.iter().filter(|h| h.link == link).map(|h| h.id.clone()).collect();
-            if ids.iter().fold(false, |any, id| state.read.remove(id) || any) {
+            let unmarked = ids.iter().filter(|id| state.read.remove(*id)).count();
+            if unmarked > 0 {
                 out.effects.push(Effect::SaveCache);
             }
             state.notice = Some(format!("cannot open the link: {why}"));
