@@ -132,6 +132,7 @@ pub fn run(cli: Cli) -> i32 {
             }
             let mut state = State::new(config, providers.demo, now);
             state.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            state.zone = crate::present::time::LocalZone::System;
             let path = source.path().map(|p| p.to_path_buf());
             let caught = Arc::new(std::sync::atomic::AtomicI32::new(0));
             match rt.block_on(tui(state, providers, clock, path, &cli, log.take(), caught.clone())) {

@@ -1,12 +1,43 @@
 //! Texts that depend on the time, shared by the view and by the tick that decides whether to redraw.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 
 use crate::market::exchange::Exchange;
 
 /// "14:05" in the exchange's own zone.
 pub fn clock(ex: &Exchange, now: DateTime<Utc>) -> String {
     now.with_timezone(&ex.tz).format("%H:%M").to_string()
+}
+
+/// The reader's own zone, for the times of their session (when an alert fired). The app reads
+/// the system's; tests fix one, so what they draw does not depend on the machine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LocalZone {
+    System,
+    Fixed(FixedOffset),
+}
+
+impl LocalZone {
+    pub const UTC: LocalZone = LocalZone::Fixed(FixedOffset::east_opt(0).expect("zero is an offset"));
+
+    /// The offset in force at `at` (the system's changes with daylight saving).
+    pub fn offset(self, at: DateTime<Utc>) -> FixedOffset {
+        match self {
+            LocalZone::System => chrono::Local.offset_from_utc_datetime(&at.naive_utc()).fix(),
+            LocalZone::Fixed(o) => o,
+        }
+    }
+}
+
+/// `then` on the reader's wall clock: "14:05" on the day of `now`, "Nov 23 14:05" on another.
+pub fn stamp(then: DateTime<Utc>, now: DateTime<Utc>, zone: LocalZone) -> String {
+    let t = then.with_timezone(&zone.offset(then));
+    let n = now.with_timezone(&zone.offset(now));
+    if t.date_naive() == n.date_naive() {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%b %d %H:%M").to_string()
+    }
 }
 
 /// A compact age: "now", "40s" (in tens of seconds, so it does not redraw every second), "5m", "3h", "2d".
@@ -51,6 +82,16 @@ pub fn hhmm(minute: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stamps_are_the_wall_clock_with_the_day_when_not_today() {
+        let now: DateTime<Utc> = "2026-11-24T15:00:00Z".parse().unwrap();
+        let shanghai = LocalZone::Fixed(FixedOffset::east_opt(8 * 3600).unwrap());
+        assert_eq!(stamp("2026-11-24T14:05:00Z".parse().unwrap(), now, LocalZone::UTC), "14:05");
+        assert_eq!(stamp("2026-11-23T23:59:00Z".parse().unwrap(), now, LocalZone::UTC), "Nov 23 23:59");
+        // 23:59 UTC on the 23rd is 07:59 on the 24th in Shanghai: today there.
+        assert_eq!(stamp("2026-11-23T23:59:00Z".parse().unwrap(), now, shanghai), "07:59");
+    }
 
     #[test]
     fn ages() {

@@ -76,6 +76,8 @@ pub struct State {
     /// Versioned, as `quotes` and `headlines`: the kept row lists follow their changes.
     pub config: Versioned<Config>,
     pub demo: bool,
+    /// The reader's zone, for the wall-clock times of the session (the alert log).
+    pub zone: crate::present::time::LocalZone,
     /// NO_COLOR was set: the mono theme whatever the config says.
     pub no_color: bool,
     pub size: (u16, u16),
@@ -127,6 +129,7 @@ impl State {
             config: Versioned::new(config),
             demo,
             no_color: false,
+            zone: crate::present::time::LocalZone::UTC,
             size: (80, 24),
             now,
             group: 0,

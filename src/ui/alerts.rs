@@ -1,4 +1,5 @@
-//! The alert log overlay: every alert that fired, newest first, with when and at what.
+//! The alert log overlay: every alert that fired, newest first, with when (the reader's clock and
+//! the age) and at what.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::present::text::{fit, rpad};
+use crate::present::text::{fit, rpad, width};
 use crate::present::time;
 use crate::state::{State, alert_message};
 
@@ -22,11 +23,15 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     // Keep the selected entry in view.
     let skip = state.alerts.cursor.saturating_sub(inner_h.saturating_sub(1));
+    let stamp = |f: &crate::market::alerts::Fired| time::stamp(f.at, state.now, state.zone);
+    // As wide as the widest stamp in view: "14:05" alone, "Nov 23 14:05" once another day shows.
+    let stamp_w = log.iter().rev().skip(skip).take(inner_h).map(|f| width(&stamp(f))).max().unwrap_or(0);
     for (i, f) in log.iter().rev().enumerate().skip(skip).take(inner_h) {
-        let age = rpad(&time::age(f.at, state.now), 3);
-        let text = fit(&alert_message(f), inner_w.saturating_sub(5));
+        // The wall-clock time says when; the age, how long ago, without arithmetic.
+        let when = format!("{} {}", rpad(&stamp(f), stamp_w), rpad(&time::age(f.at, state.now), 3));
+        let text = fit(&alert_message(f), inner_w.saturating_sub(width(&when) + 2));
         let mut line =
-            Line::from(vec![Span::styled(age, theme.dim), Span::raw("  "), Span::styled(text, theme.text)]);
+            Line::from(vec![Span::styled(when, theme.dim), Span::raw("  "), Span::styled(text, theme.text)]);
         if i == state.alerts.cursor {
             line = line.style(theme.selected);
         }

@@ -584,7 +584,8 @@ fn positions_200x60() {
     insta::assert_snapshot!("positions_200x60_regions", positions(&buf, 200, 60));
 }
 
-/// The alert log over the watchlist: newest first, with ages; the marked row and headline.
+/// The alert log over the watchlist: newest first, with the reader's clock (the day when not
+/// today) and ages; the marked row and headline.
 #[test]
 fn alert_log_120x40() {
     use chiptape::market::Symbol;
@@ -592,6 +593,13 @@ fn alert_log_120x40() {
     let mut s = loaded(120, 40);
     let at = |m: i64| t0() - chrono::Duration::minutes(m);
     s.alerts.log = vec![
+        Fired {
+            at: at(26 * 60),
+            symbol: Some(Symbol::parse("NVDA").unwrap()),
+            what: "below 170.00".into(),
+            price: Some(169.5),
+            headline: None,
+        },
         Fired {
             at: at(42),
             symbol: Some(Symbol::parse("0981.HK").unwrap()),
