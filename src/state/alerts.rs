@@ -130,8 +130,8 @@ impl State {
         }
     }
 
-    /// A config change: alerts that are gone forget their state, and the next headlines are a
-    /// baseline again.
+    /// A config change (alerts, symbols or feeds): alerts that are gone forget their state, and
+    /// the next headlines are a baseline again.
     pub(super) fn alerts_reconfigured(&mut self) {
         let keys: HashSet<String> = self.config.alerts.iter().map(Alert::key).collect();
         self.alerts.armed.retain(|k, _| keys.contains(k));

@@ -100,7 +100,9 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
                 s.stream = super::StreamStatus::default();
                 s.replan_if_live_changed(out);
             }
-            if changed.alerts {
+            // A new symbol or feed brings its backlog in its first batch, as every feed does at
+            // start: that batch is the baseline, not a storm of alerts on old stories.
+            if changed.alerts || changed.symbols || changed.news_sources {
                 s.alerts_reconfigured();
             }
             s.group = group_name

@@ -890,6 +890,18 @@ mod alerts {
             "baseline after a change"
         );
         assert_eq!(fired(&news(&mut s, vec![about(7, "Gallium curbs", &[])])).len(), 1);
+
+        // A symbol added to a group (issue 26, item 10): its backlog is a baseline too.
+        let mut added = (*s.config).clone();
+        added.groups[0].symbols.push(sym("AAPL"));
+        update(&mut s, Msg::Config(Box::new(Ok(added))), t0());
+        let backlog = vec![about(8, "Apple joins the Entity List talk", &["AAPL"])];
+        assert!(fired(&news(&mut s, backlog)).is_empty(), "a new symbol's old headlines fire nothing");
+        assert_eq!(
+            fired(&news(&mut s, vec![about(9, "Gallium curbs widen", &[])])).len(),
+            1,
+            "later ones do"
+        );
     }
 
     /// The log lists every alert, newest first; opening it marks everything seen; Enter on a
