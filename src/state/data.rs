@@ -59,8 +59,18 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
                     .first()
                     .is_none_or(|h| s.news.selected.as_ref().is_none_or(|id| *id == h.id));
             let answered = !headlines.is_empty() || errors.is_empty();
+            // Reading further down: the first headline in view stays first, wherever new ones land.
+            let first_in_view =
+                (!at_top).then(|| s.news_rows().get(s.news.offset).map(|h| h.id.clone())).flatten();
             let known: std::collections::HashSet<String> = s.headlines.iter().map(|h| h.id.clone()).collect();
             crate::market::news::merge(&mut s.headlines, headlines, s.config.news.max_items, Some(d.at));
+            if let Some(id) = first_in_view {
+                let rows = s.news_rows();
+                if let Some(i) = rows.position(&id) {
+                    s.news_above += rows.iter().take(i).filter(|h| !known.contains(&h.id)).count();
+                    s.news.offset = i;
+                }
+            }
             let new: Vec<crate::market::Headline> =
                 s.headlines.iter().filter(|h| !known.contains(&h.id)).cloned().collect();
             if answered {

@@ -93,6 +93,9 @@ pub struct State {
     pub read: HashSet<String>,
     pub watch: Cursor<Symbol>,
     pub news: Cursor<String>,
+    /// Headlines that arrived above the view while it was scrolled down: "3 new ↑" until the
+    /// view is back at the top.
+    pub news_above: usize,
     pub sort: SortKey,
     pub sort_reverse: bool,
     /// The row filter: rows and headlines that match it (symbol, name, alias, title).
@@ -140,6 +143,7 @@ impl State {
             read: HashSet::new(),
             watch: Cursor::default(),
             news: Cursor::default(),
+            news_above: 0,
             sort: SortKey::User,
             sort_reverse: false,
             filter: String::new(),

@@ -174,6 +174,9 @@ impl State {
         let key_at = |i: usize| rows.get(i).map(|h| h.id.clone()).unwrap_or_default();
         let mut cursor = self.news.clone();
         move_cursor(&mut cursor, rows.len(), at, key_at, to, page);
+        if cursor.offset == 0 {
+            self.news_above = 0;
+        }
         self.news = cursor;
     }
 

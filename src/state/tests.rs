@@ -1342,3 +1342,37 @@ fn a_failed_open_leaves_the_headline_unread_and_says_what_to_set() {
     assert!(out.effects.contains(&Effect::SaveCache));
     assert_eq!(s.notice, Some(format!("cannot open the link: {why}")));
 }
+
+/// New headlines above the view while the reader is further down (issue 26, item 11): the
+/// selection and the first headline in view stay put, and the pane counts what came in above
+/// until the view is back at the top.
+#[test]
+fn new_headlines_above_the_view_do_not_move_it() {
+    let mut s = loaded();
+    s.focus = Focus::Headlines;
+    for _ in 0..4 {
+        ch(&mut s, 'j');
+    }
+    s.news.offset = 2;
+    s.fix_offsets();
+    let (selected, offset) = (s.news.selected.clone(), s.news.offset);
+    let first = s.news_rows().get(offset).unwrap().id.clone();
+    let newer: Vec<Headline> = (0..3)
+        .map(|i| {
+            let mut h = s.headlines[0].clone();
+            h.id = format!("newer-{i}");
+            h.title = format!("Breaking {i}");
+            h.link = format!("https://news.example.com/breaking-{i}");
+            h.guid = None;
+            h.published = Some(t0() + chrono::Duration::seconds(i));
+            h
+        })
+        .collect();
+    let generation = s.generation;
+    update(&mut s, data(generation, DataKind::News { headlines: newer, errors: vec![] }), t0());
+    assert_eq!(s.news.selected, selected, "the selection stays on its headline");
+    assert_eq!(s.news_rows().get(s.news.offset).unwrap().id, first, "the view stays where it was");
+    assert_eq!(s.news_above, 3);
+    ch(&mut s, 'g');
+    assert_eq!(s.news_above, 0, "back at the top, all seen");
+}

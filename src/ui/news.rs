@@ -18,6 +18,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
     if let Some(s) = &state.news_filter {
         title = format!(" Headlines · {s} ");
     }
+    if state.news_above > 0 {
+        title = format!("{title}· {} new ↑ ", state.news_above);
+    }
     let Some(inner) = super::pane(frame, theme, area, &title, focused) else { return };
     let w = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
