@@ -274,6 +274,34 @@ fn config_init_writes_a_file_that_check_passes() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// `--force` never loses the user's file: it is kept as `config.toml.bak`, then (that name taken)
+/// with a timestamp, and the command says where.
+#[test]
+fn config_init_force_keeps_the_old_file_and_says_where() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("config/chiptape/config.toml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "# mine\nrefresh_secs = 30\n").unwrap();
+    let o = chiptape(home.path(), &["config", "init", "--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bak = path.with_file_name("config.toml.bak");
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), "# mine\nrefresh_secs = 30\n");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), chiptape::config::EXAMPLE_TOML);
+    assert!(stdout(&o).contains(&format!("kept as {}", bak.display())), "{}", stdout(&o));
+
+    std::fs::write(&path, "# mine, again\n").unwrap();
+    let o = chiptape(home.path(), &["config", "init", "--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), "# mine\nrefresh_secs = 30\n", "never overwritten");
+    let said = stdout(&o);
+    let second = said.lines().find_map(|l| l.strip_prefix("the old file is kept as ")).unwrap();
+    let name = Path::new(second).file_name().unwrap().to_str().unwrap();
+    assert!(name.starts_with("config.toml.2") && name.ends_with(".bak") && name.len() == 31, "{name}");
+    assert_eq!(std::fs::read_to_string(second).unwrap(), "# mine, again\n");
+    let o = chiptape(home.path(), &["config", "init"]);
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+}
+
 #[test]
 fn tui_refuses_without_a_terminal() {
     let home = tempfile::tempdir().unwrap();
