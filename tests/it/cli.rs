@@ -418,6 +418,28 @@ fn calendar_says_which_years_are_not_published_and_refuses_unknown_codes() {
     assert!(stderr(&o).contains("NY, HK, SH"), "{}", stderr(&o));
 }
 
+/// The table is one short line per closure, and under it one line per year naming the exchange's
+/// notice: no addresses, mirrors or cross-checks (those stay in holidays.toml).
+#[test]
+fn calendar_table_is_one_short_line_per_closure_and_names_each_notice() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["calendar", AT]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let table = stdout(&o);
+    for l in table.lines() {
+        assert!(l.chars().count() <= 120, "too long: {l}");
+        for research in ["://", "mirror", "Cross-checked", "transcribed", "seen 20"] {
+            assert!(!l.contains(research), "research notes: {l}");
+        }
+    }
+    let json = chiptape(home.path(), &["calendar", "--format", "json", AT]);
+    let days = serde_json::from_str::<Value>(&stdout(&json)).unwrap().as_array().unwrap().len();
+    let rows = table.lines().filter(|l| l.get(6..8) == Some("20")).count();
+    assert_eq!(rows, days, "one line per closure or half day");
+    assert!(table.contains("\nHK   2026  HKEX, Trading Calendar and Holiday Schedule\n"), "{table}");
+    assert!(table.contains("\nSH   2027  not published yet"), "{table}");
+}
+
 /// On a holiday `market_state` is "closed" for that exchange's symbols, and the demo's prices stand.
 #[test]
 fn quotes_json_is_closed_on_a_holiday() {
