@@ -43,7 +43,7 @@ pub fn config_cmd(cmd: &ConfigCommand, source: &Source, out: &mut dyn Write, err
                     EXIT_OK
                 }
                 Err(e) => {
-                    let _ = writeln!(err, "{e}");
+                    super::config_error(err, &e);
                     EXIT_USAGE
                 }
             }

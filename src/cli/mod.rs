@@ -135,6 +135,23 @@ pub struct Io<'a> {
     pub err: &'a mut dyn Write,
 }
 
+/// A config that cannot be used, on stderr: every line starts `chiptape: `, and a file that is not
+/// there comes with the command that writes one there.
+pub fn config_error(err: &mut dyn Write, e: &crate::config::ConfigError) {
+    if let crate::config::ConfigError::Missing { path } = e {
+        let _ = writeln!(
+            err,
+            "chiptape: no config file at {path} (named by --config or CHIPTAPE_CONFIG); \
+             `chiptape --config {} config init` writes the commented example there",
+            shell_words::quote(path)
+        );
+        return;
+    }
+    for line in e.to_string().lines() {
+        let _ = writeln!(err, "chiptape: {line}");
+    }
+}
+
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_PARTIAL: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;

@@ -289,6 +289,9 @@ pub struct Issue {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// No file where one was named: the command line suggests writing the example there.
+    #[error("no config file at {path}")]
+    Missing { path: String },
     #[error("cannot read config file {path}: {source}")]
     Read { path: String, source: std::io::Error },
     #[error("{}", format_issues(.file, .issues))]
@@ -338,8 +341,11 @@ impl fmt::Display for Issue {
 
 /// Read and validate the file at `path`.
 pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ConfigError::Read { path: printable(&path.display().to_string()), source })?;
+    let shown = || printable(&path.display().to_string());
+    let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => ConfigError::Missing { path: shown() },
+        _ => ConfigError::Read { path: shown(), source },
+    })?;
     parse_str(&text, &path.display().to_string())
 }
 

@@ -239,6 +239,57 @@ fn missing_explicit_config_is_an_error() {
     assert!(stderr(&o).contains("/nonexistent/c.toml"));
 }
 
+/// Whatever goes wrong, stderr starts `chiptape: ` and the exit code is 2; a missing file names the
+/// command that writes one; a bad `--fake-now` shows its form with an example.
+#[test]
+fn every_error_starts_with_chiptape_and_says_what_to_do() {
+    let home = tempfile::tempdir().unwrap();
+    let bad = home.path().join("bad.toml");
+    std::fs::write(&bad, "refresh_secs = 1\nrefresh_sec = 20\n").unwrap();
+    let bad = bad.to_str().unwrap();
+    let missing = home.path().join("nowhere/c.toml");
+    let missing = missing.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &["quotes", "--format", "xml"],
+        &["--no-such-flag"],
+        &["frobnicate"],
+        &["quotes", "--config", bad, "--demo"],
+        &["config", "check", bad],
+        &["config", "check", missing],
+        &["--config", missing, "quotes", "--demo"],
+        &["quotes", "--demo", "--fake-now", "tuesday"],
+        &["quotes", "--demo", "--group", "nope", AT],
+        &["calendar", "--exchange", "NYSE", AT],
+    ];
+    for args in cases {
+        let o = chiptape(home.path(), args);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(e.starts_with("chiptape: "), "{args:?}: {e}");
+        assert!(!e.contains("error: "), "{args:?}: {e}");
+    }
+    let o = chiptape(home.path(), &["quotes", "--config", bad, "--demo"]);
+    assert!(stderr(&o).lines().all(|l| l.starts_with("chiptape: ")), "each problem: {}", stderr(&o));
+
+    let o = chiptape(home.path(), &["--config", missing, "quotes", "--demo"]);
+    let e = stderr(&o);
+    assert!(e.contains(missing) && e.contains(&format!("chiptape --config {missing} config init")), "{e}");
+    let o = common::chiptape_cmd(home.path())
+        .env("CHIPTAPE_CONFIG", missing)
+        .args(["news", "--demo"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.starts_with("chiptape: no config file at ") && e.contains("config init"), "{e}");
+    let o = chiptape(home.path(), &["quotes", "--demo", "--fake-now", "tuesday"]);
+    assert!(stderr(&o).contains("expected RFC 3339, e.g. 2026-11-24T15:00:00Z"), "{}", stderr(&o));
+    // Help and version are no errors.
+    let o = chiptape(home.path(), &["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("chiptape "), "{}", stdout(&o));
+}
+
 #[test]
 fn config_init_writes_a_file_that_check_passes() {
     let home = tempfile::tempdir().unwrap();
