@@ -45,7 +45,7 @@ pub enum Command {
     Quotes(QuotesArgs),
     /// Fetch headlines once, print them newest first, exit.
     News {
-        /// Only headlines about this symbol.
+        /// Only headlines about this symbol (one on the watchlist: headlines are tied to those).
         #[arg(long)]
         symbol: Option<String>,
         /// At most this many headlines.
@@ -127,6 +127,7 @@ pub enum DoctorFormat {
 pub enum NewsFormat {
     Table,
     Json,
+    Csv,
 }
 
 /// Where a command prints: results to `out`, problems to `err`.

@@ -122,7 +122,8 @@ fn quotes_group_csv_and_table() {
     let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
     let headers = rdr.headers().unwrap().clone();
     assert_eq!(&headers[0], "symbol");
-    assert_eq!((&headers[25], &headers[26]), ("name_zh", "group"), "group stays last");
+    let n = headers.len();
+    assert_eq!((&headers[n - 2], &headers[n - 1]), ("name_zh", "group"), "group stays last");
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(&rows[0][0], "NVDA");
     assert_eq!(rows.len(), 8);
@@ -197,6 +198,82 @@ fn news_json_is_newest_first_with_symbols() {
     let arr = v.as_array().unwrap();
     assert!(!arr.is_empty() && arr.len() <= 3);
     assert!(arr.iter().all(|h| h["symbols"].as_array().unwrap().iter().any(|s| s == "NVDA")));
+}
+
+/// CSV carries what the JSON's `position` holds (value in the base currency, day and total P&L),
+/// and `--totals` is a last row, `TOTAL`, in the base currency.
+#[test]
+fn quotes_csv_carries_positions_and_totals_as_a_last_row() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[[groups]]\nname = \"Mine\"\nsymbols = [\"NVDA\", \"0981.HK\", \"AMD\"]\n\n\
+         [[positions]]\nsymbol = \"NVDA\"\nquantity = 10\nunit_cost = 100\n\n\
+         [[positions]]\nsymbol = \"0981.HK\"\nquantity = 1000\nunit_cost = 40\n",
+    )
+    .unwrap();
+    let c = cfg.to_str().unwrap();
+    let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, "--format", "csv", "--totals", AT]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers = rdr.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name}"));
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4, "three symbols and the totals");
+    let num = |r: &csv::StringRecord, name: &str| r[col(name)].parse::<f64>().unwrap();
+    let (nvda, hk, amd, total) = (&rows[0], &rows[1], &rows[2], &rows[3]);
+    assert!((num(nvda, "value_base") - num(nvda, "value")).abs() < 1e-6, "USD is the base");
+    assert!(num(hk, "value_base") < num(hk, "value"), "HKD converted");
+    assert!((num(nvda, "day_pnl") - 10.0 * num(nvda, "change")).abs() < 1e-6);
+    assert!((num(nvda, "total_pnl") - (num(nvda, "value") - 1000.0)).abs() < 1e-6);
+    col("total_pnl_pct");
+    assert_eq!(&amd[col("value_base")], "", "not held");
+    assert_eq!((&total[0], &total[col("currency")]), ("TOTAL", "USD"));
+    let sum = num(nvda, "value_base") + num(hk, "value_base");
+    assert!((num(total, "value_base") - sum).abs() < 1e-6, "{total:?}");
+    num(total, "day_pnl");
+    num(total, "total_pnl");
+    let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, "--format", "csv", AT]);
+    assert!(!stdout(&o).contains("TOTAL"), "only with --totals");
+}
+
+/// A symbol on no watchlist has no headlines tied to it: said on stderr, exit 2, not an empty list.
+#[test]
+fn news_for_a_symbol_on_no_watchlist_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["news", "--demo", "--symbol", "ZZZ", AT]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let e = stderr(&o);
+    assert!(e.starts_with("chiptape: --symbol ZZZ: not on the watchlist"), "{e}");
+}
+
+#[test]
+fn news_csv_has_the_json_fields_as_columns() {
+    let home = tempfile::tempdir().unwrap();
+    let args = ["news", "--demo", "--symbol", "NVDA", "--limit", "5", AT];
+    let json = chiptape(home.path(), &[&args[..], &["--format", "json"][..]].concat());
+    let v: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let o = chiptape(home.path(), &[&args[..], &["--format", "csv"][..]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(
+        headers,
+        ["title", "link", "source", "published", "symbols", "feed", "highlight", "kind", "form"]
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let arr = v.as_array().unwrap();
+    assert_eq!(rows.len(), arr.len());
+    for (r, h) in rows.iter().zip(arr) {
+        assert_eq!(
+            (&r[0], &r[1], &r[3]),
+            (h["title"].as_str().unwrap(), h["link"].as_str().unwrap(), h["published"].as_str().unwrap())
+        );
+        assert!(r[4].split(';').any(|s| s == "NVDA"), "{r:?}");
+        assert_eq!(&r[7], h["kind"].as_str().unwrap());
+    }
 }
 
 fn check_fails(home: &Path, text: &str, line_col: &str, key: &str) {
