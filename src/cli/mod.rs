@@ -98,7 +98,7 @@ pub enum ConfigCommand {
     Check { path: Option<PathBuf> },
     /// Write the commented example config to the config path.
     Init {
-        /// Overwrite an existing file.
+        /// Replace an existing file; the old one is kept as config.toml.bak (or a timestamped .bak).
         #[arg(long)]
         force: bool,
     },
