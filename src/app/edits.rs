@@ -26,7 +26,7 @@ impl Job {
         let _ = self.inbox.send(Msg::Notice(text));
     }
 
-    /// Apply `change` to the file (the built-in default first when there is none), write it
+    /// Apply `change` to the file (the commented example first when there is none), write it
     /// atomically, and hand the new config to the loop at once instead of waiting for the watcher.
     /// A save made meanwhile (an editor's, between our read and our rename) is never overwritten:
     /// the edit is made again on top of it, once; if the file changes again, nothing is written.
@@ -58,7 +58,7 @@ impl Job {
 
     fn where_note(&self, created: bool) -> String {
         if created {
-            format!(" (wrote {} from the built-in watchlist)", self.path.display())
+            format!(" (wrote {} from the commented example)", self.path.display())
         } else {
             String::new()
         }
@@ -215,6 +215,38 @@ mod tests {
             .unwrap();
         assert!(!created, "the second attempt edited the file that appeared");
         assert!(std::fs::read_to_string(&job.path).unwrap().starts_with("# mine\n"));
+    }
+
+    fn notices(rx: &mut mpsc::UnboundedReceiver<Msg>) -> Vec<String> {
+        let mut notes = Vec::new();
+        while let Ok(m) = rx.try_recv() {
+            if let Msg::Notice(n) = m {
+                notes.push(n);
+            }
+        }
+        notes
+    }
+
+    /// The first `d` (or `a`) with no file writes the commented example with the change made, and
+    /// says where.
+    #[tokio::test]
+    async fn the_first_edit_without_a_file_writes_the_commented_example() {
+        let dir = tempfile::tempdir().unwrap();
+        let (job, mut rx) = job(dir.path());
+        std::fs::remove_file(&job.path).unwrap();
+        let orcl = Symbol::parse("ORCL").unwrap();
+        super::remove(job.clone(), "Cloud".into(), orcl.clone()).await;
+        let text = std::fs::read_to_string(&job.path).unwrap();
+        assert!(text.starts_with("# chiptape configuration\n"), "{text}");
+        let cfg = crate::config::parse_str(&text, "x").unwrap();
+        assert!(!cfg.group("Cloud").unwrap().symbols.contains(&orcl));
+        assert!(cfg.positions.is_empty());
+        let notes = notices(&mut rx);
+        let want =
+            format!("removed ORCL from Cloud (wrote {} from the commented example)", job.path.display());
+        assert_eq!(notes, [want]);
+        super::remove(job.clone(), "Cloud".into(), Symbol::parse("META").unwrap()).await;
+        assert_eq!(notices(&mut rx), ["removed META from Cloud"], "said once, when it was written");
     }
 
     /// Answers `ZZZZ` with "no such code" and `AMD` with a failure of this answer.

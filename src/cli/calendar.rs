@@ -133,7 +133,8 @@ fn table(
             d.name
         )?;
     }
-    // Where each year's built-in days come from.
+    // Whose notice each year's built-in days come from, one line each (the research behind it is
+    // in holidays.toml, for whoever corrects a date, not for every reader of the table).
     writeln!(out)?;
     for t in cfg
         .calendar
@@ -141,7 +142,7 @@ fn table(
         .iter()
         .filter(|t| shown.contains(&t.exchange.as_str()) && years.contains(&t.year))
     {
-        writeln!(out, "{} {}  {}", pad(&t.exchange, 4), rpad(&t.year.to_string(), 4), t.source)?;
+        writeln!(out, "{} {}  {}", pad(&t.exchange, 4), rpad(&t.year.to_string(), 4), t.notice)?;
     }
     Ok(())
 }

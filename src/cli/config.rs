@@ -43,7 +43,7 @@ pub fn config_cmd(cmd: &ConfigCommand, source: &Source, out: &mut dyn Write, err
                     EXIT_OK
                 }
                 Err(e) => {
-                    let _ = writeln!(err, "{e}");
+                    super::config_error(err, &e);
                     EXIT_USAGE
                 }
             }
@@ -54,8 +54,11 @@ pub fn config_cmd(cmd: &ConfigCommand, source: &Source, out: &mut dyn Write, err
                 return EXIT_USAGE;
             };
             match config::init(target, *force) {
-                Ok(()) => {
+                Ok(backup) => {
                     let _ = writeln!(out, "wrote {}", target.display());
+                    if let Some(b) = backup {
+                        let _ = writeln!(out, "the old file is kept as {}", b.display());
+                    }
                     EXIT_OK
                 }
                 Err(e) => {

@@ -45,7 +45,7 @@ pub enum Command {
     Quotes(QuotesArgs),
     /// Fetch headlines once, print them newest first, exit.
     News {
-        /// Only headlines about this symbol.
+        /// Only headlines about this symbol (one on the watchlist: headlines are tied to those).
         #[arg(long)]
         symbol: Option<String>,
         /// At most this many headlines.
@@ -98,7 +98,7 @@ pub enum ConfigCommand {
     Check { path: Option<PathBuf> },
     /// Write the commented example config to the config path.
     Init {
-        /// Overwrite an existing file.
+        /// Replace an existing file; the old one is kept as config.toml.bak (or a timestamped .bak).
         #[arg(long)]
         force: bool,
     },
@@ -127,12 +127,30 @@ pub enum DoctorFormat {
 pub enum NewsFormat {
     Table,
     Json,
+    Csv,
 }
 
 /// Where a command prints: results to `out`, problems to `err`.
 pub struct Io<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
+}
+
+/// A config that cannot be used, on stderr: every line starts `chiptape: `, and a file that is not
+/// there comes with the command that writes one there.
+pub fn config_error(err: &mut dyn Write, e: &crate::config::ConfigError) {
+    if let crate::config::ConfigError::Missing { path } = e {
+        let _ = writeln!(
+            err,
+            "chiptape: no config file at {path} (named by --config or CHIPTAPE_CONFIG); \
+             `chiptape --config {} config init` writes the commented example there",
+            shell_words::quote(path)
+        );
+        return;
+    }
+    for line in e.to_string().lines() {
+        let _ = writeln!(err, "chiptape: {line}");
+    }
 }
 
 pub const EXIT_OK: i32 = 0;

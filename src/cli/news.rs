@@ -44,6 +44,18 @@ pub async fn news(
             return EXIT_USAGE;
         }
     };
+    // Headlines are tied to the watchlist's symbols only: any other would print an empty list that
+    // reads as "no news", so it is refused instead.
+    if let Some(s) = &filter
+        && !cfg.all_symbols().contains(s)
+    {
+        let _ = writeln!(
+            err,
+            "chiptape: --symbol {s}: not on the watchlist, and headlines are only tied to its symbols; \
+             add it to a [[groups]] list (or with `a` in the app) first"
+        );
+        return EXIT_USAGE;
+    }
     let batch = providers.news.headlines(&cfg.all_symbols()).await;
     let mut code = EXIT_OK;
     for (feed, e) in &batch.errors {
@@ -56,6 +68,7 @@ pub async fn news(
     let items: Vec<&Headline> =
         items.iter().filter(|h| filter.as_ref().is_none_or(|s| h.symbols.contains(s))).take(limit).collect();
     let written = match fmt {
+        NewsFormat::Csv => write_csv(out, cfg, &items),
         NewsFormat::Json => {
             let recs: Vec<NewsRecord> = items
                 .iter()
@@ -94,4 +107,29 @@ pub async fn news(
         return EXIT_PARTIAL;
     }
     code
+}
+
+/// The JSON's fields as columns; lists (symbols, highlight) joined by `;`.
+fn write_csv(out: &mut dyn std::io::Write, cfg: &Config, items: &[&Headline]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = ["title", "link", "source", "published", "symbols", "feed", "highlight", "kind", "form"];
+    w.write_record(header).map_err(std::io::Error::other)?;
+    for h in items {
+        let symbols: Vec<&str> = h.symbols.iter().map(|s| s.as_str()).collect();
+        let kind = serde_json::to_value(h.kind).ok().and_then(|v| v.as_str().map(str::to_string));
+        w.write_record([
+            h.title.as_str(),
+            &h.link,
+            &h.source,
+            &h.published.map(rfc3339).unwrap_or_default(),
+            &symbols.join(";"),
+            &h.feed,
+            &crate::market::alerts::phrases_in(&h.title, &cfg.news.highlight).join(";"),
+            &kind.unwrap_or_default(),
+            h.form.as_deref().unwrap_or(""),
+        ])
+        .map_err(std::io::Error::other)?;
+    }
+    let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
+    out.write_all(&bytes)
 }

@@ -174,7 +174,7 @@ pub async fn quotes(
 
     let written = match fmt {
         QuoteFormat::Json => write_json(out, &records, totals.as_ref()),
-        QuoteFormat::Csv => write_csv(out, &records),
+        QuoteFormat::Csv => write_csv(out, &records, totals.as_ref()),
         QuoteFormat::Table => write_table(out, &records, totals.as_ref()),
     };
     if let Err(e) = written {
@@ -207,37 +207,43 @@ fn held(v: Option<f64>) -> String {
     v.map_or(String::new(), |x| Money::SHOWN.exact(x))
 }
 
-fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()> {
+/// The columns of `quotes --format csv`: the JSON's, then the position's; `group` stays last.
+const CSV_HEADER: [&str; 30] = [
+    "symbol",
+    "name",
+    "currency",
+    "price",
+    "change",
+    "change_pct",
+    "previous_close",
+    "open",
+    "day_high",
+    "day_low",
+    "volume",
+    "market_cap",
+    "market_state",
+    "exchange",
+    "time",
+    "stale",
+    "error",
+    "extended_price",
+    "extended_change_pct",
+    "delay_min",
+    "source",
+    "quantity",
+    "avg_cost",
+    "value",
+    "value_base",
+    "day_pnl",
+    "total_pnl",
+    "total_pnl_pct",
+    "name_zh",
+    "group",
+];
+
+fn write_csv(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Totals>) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "symbol",
-        "name",
-        "currency",
-        "price",
-        "change",
-        "change_pct",
-        "previous_close",
-        "open",
-        "day_high",
-        "day_low",
-        "volume",
-        "market_cap",
-        "market_state",
-        "exchange",
-        "time",
-        "stale",
-        "error",
-        "extended_price",
-        "extended_change_pct",
-        "delay_min",
-        "source",
-        "quantity",
-        "avg_cost",
-        "value",
-        "total_pnl",
-        "name_zh",
-        "group",
-    ];
+    let header = CSV_HEADER;
     w.write_record(header).map_err(std::io::Error::other)?;
     for r in records {
         let p = r.position.as_ref();
@@ -266,14 +272,47 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord]) -> std::io::Result<()
             held(p.map(|p| p.quantity)),
             held(p.map(|p| p.avg_cost)),
             held(p.and_then(|p| p.value)),
+            held(p.and_then(|p| p.value_base)),
+            held(p.and_then(|p| p.day_pnl)),
             held(p.and_then(|p| p.total_pnl)),
+            held(p.and_then(|p| p.total_pnl_pct)),
             r.quote.name_zh.clone().unwrap_or_default(),
             r.group.clone(),
         ])
         .map_err(std::io::Error::other)?;
     }
+    if let Some(t) = totals {
+        w.write_record(totals_row(t)).map_err(std::io::Error::other)?;
+    }
     let bytes = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
     out.write_all(&bytes)
+}
+
+/// `--totals` in CSV: a last row under the same header, `TOTAL` for a symbol, the base currency
+/// for its currency, the sums in the base-currency columns, and what was left out in `error`, so a
+/// spreadsheet sums nothing twice and a script finds it by its symbol.
+fn totals_row(t: &Totals) -> Vec<String> {
+    let mut row = vec![String::new(); CSV_HEADER.len()];
+    let mut left_out = Vec::new();
+    if !t.missing_rates.is_empty() {
+        left_out.push(format!("no exchange rate for {}", t.missing_rates.join(", ")));
+    }
+    if !t.missing_prices.is_empty() {
+        left_out.push(format!("no price for {}", t.missing_prices.join(", ")));
+    }
+    let mut set = |column: &str, v: String| {
+        if let Some(i) = CSV_HEADER.iter().position(|c| *c == column) {
+            row[i] = v;
+        }
+    };
+    set("symbol", "TOTAL".into());
+    set("currency", t.currency.clone());
+    set("error", left_out.join("; "));
+    set("value_base", held(Some(t.value)));
+    set("day_pnl", held(Some(t.day_pnl)));
+    set("total_pnl", held(Some(t.total_pnl)));
+    set("total_pnl_pct", held(t.total_pnl_pct));
+    row
 }
 
 fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Totals>) -> std::io::Result<()> {

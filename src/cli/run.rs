@@ -19,11 +19,14 @@ fn source(cli: &Cli) -> Source {
     }
 }
 
+/// What `--fake-now` looks like: a weekday afternoon in New York.
+const FAKE_NOW_EXAMPLE: &str = "2026-11-24T15:00:00Z";
+
 fn clock(cli: &Cli) -> Result<Arc<dyn Clock>, String> {
     match &cli.fake_now {
         Some(t) => DateTime::parse_from_rfc3339(t)
             .map(|t| Arc::new(ShiftedClock::starting_at(t.with_timezone(&Utc))) as Arc<dyn Clock>)
-            .map_err(|e| format!("--fake-now {t:?}: {e}")),
+            .map_err(|e| format!("--fake-now {t:?}: expected RFC 3339, e.g. {FAKE_NOW_EXAMPLE} ({e})")),
         None => Ok(Arc::new(SystemClock)),
     }
 }
@@ -70,7 +73,7 @@ pub fn run(cli: Cli) -> i32 {
     let config: Config = match source.load() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("{e}");
+            crate::cli::config_error(&mut io::stderr(), &e);
             return EXIT_USAGE;
         }
     };

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use super::{DEFAULT_TOML, builtin};
+use super::{EXAMPLE_TOML, builtin};
 use crate::market::Symbol;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -53,9 +53,10 @@ fn parse(text: &str) -> Result<DocumentMut, EditError> {
     text.parse::<DocumentMut>().map_err(|e| EditError::Parse(e.to_string()))
 }
 
-/// The text to start from when there is no file yet: the built-in default.
+/// The text to start from when there is no file yet: the commented example, whose groups are the
+/// built-in ones on screen, so the first edit also leaves the user a file that documents every key.
 pub fn base_text(current: Option<&str>) -> String {
-    current.map_or_else(|| DEFAULT_TOML.to_string(), str::to_string)
+    current.map_or_else(|| EXAMPLE_TOML.to_string(), str::to_string)
 }
 
 /// Add `symbols` (those not already there) to the end of `group`'s list.
@@ -243,11 +244,16 @@ mod tests {
     }
 
     #[test]
-    fn no_file_starts_from_the_builtin_default() {
+    fn no_file_starts_from_the_commented_example() {
         let (out, _) = add_symbols(&base_text(None), "US AI chips", &[sym("QCOM")]).unwrap();
         let cfg = parse_str(&out, "x").unwrap();
         assert!(cfg.group("US AI chips").unwrap().symbols.contains(&sym("QCOM")));
-        assert!(out.contains("# chiptape built-in watchlist"), "the default's comments come along");
+        assert!(out.starts_with("# chiptape configuration\n"), "the example's comments come along");
+        let (plus, minus) = diff(EXAMPLE_TOML, &out);
+        assert!(plus.iter().all(|l| l.contains("QCOM")) && minus.len() <= 1, "{plus:?} {minus:?}");
+        let out = remove_symbol(&base_text(None), "Cloud", &sym("ORCL")).unwrap();
+        assert!(!parse_str(&out, "x").unwrap().group("Cloud").unwrap().symbols.contains(&sym("ORCL")));
+        assert!(out.contains("# Key bindings"), "{out}");
     }
 
     #[test]

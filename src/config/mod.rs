@@ -289,6 +289,9 @@ pub struct Issue {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// No file where one was named: the command line suggests writing the example there.
+    #[error("no config file at {path}")]
+    Missing { path: String },
     #[error("cannot read config file {path}: {source}")]
     Read { path: String, source: std::io::Error },
     #[error("{}", format_issues(.file, .issues))]
@@ -338,8 +341,11 @@ impl fmt::Display for Issue {
 
 /// Read and validate the file at `path`.
 pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ConfigError::Read { path: printable(&path.display().to_string()), source })?;
+    let shown = || printable(&path.display().to_string());
+    let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => ConfigError::Missing { path: shown() },
+        _ => ConfigError::Read { path: shown(), source },
+    })?;
     parse_str(&text, &path.display().to_string())
 }
 
@@ -376,20 +382,58 @@ pub fn default_path() -> Option<PathBuf> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
-    #[error("{0} already exists; use --force to overwrite it")]
+    #[error("{0} already exists; use --force to overwrite it (the old file is kept as a .bak)")]
     Exists(String),
     #[error("cannot write {path}: {source}")]
     Write { path: String, source: std::io::Error },
+    #[error("cannot keep the old file as {path}: {source}; nothing was written")]
+    Backup { path: String, source: std::io::Error },
 }
 
-/// Write the commented example to `path` (atomically, so a crash never leaves half a file).
-pub fn init(path: &Path, force: bool) -> Result<(), InitError> {
-    if path.exists() && !force {
+/// Write the commented example to `path` (atomically, so a crash never leaves half a file). With
+/// `force`, an existing file is copied aside first; returns where, so the caller can say so.
+pub fn init(path: &Path, force: bool) -> Result<Option<PathBuf>, InitError> {
+    let exists = path.exists();
+    if exists && !force {
         return Err(InitError::Exists(path.display().to_string()));
     }
+    let backup = if exists { Some(keep_aside(path)?) } else { None };
     let err = |source| InitError::Write { path: path.display().to_string(), source };
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(err)?;
     }
-    crate::store::atomic::write_atomic(path, EXAMPLE_TOML.as_bytes()).map_err(err)
+    crate::store::atomic::write_atomic(path, EXAMPLE_TOML.as_bytes()).map_err(err)?;
+    Ok(backup)
+}
+
+/// Copy `path` to `config.toml.bak`, or, when that is taken (an earlier backup is never
+/// overwritten), to `config.toml.YYYYMMDD-HHMMSS.bak`. Copied, not renamed: the file stays in
+/// place until the new one replaces it, so the app never sees it missing.
+fn keep_aside(path: &Path) -> Result<PathBuf, InitError> {
+    let name = path.file_name().map_or_else(|| "config.toml".into(), |n| n.to_string_lossy().into_owned());
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+    let candidates = std::iter::once(format!("{name}.bak"))
+        .chain(std::iter::once(format!("{name}.{stamp}.bak")))
+        .chain((1..100).map(|n| format!("{name}.{stamp}-{n}.bak")));
+    let mut last = path.with_file_name(format!("{name}.bak"));
+    for candidate in candidates {
+        last = path.with_file_name(candidate);
+        // create_new: a backup made meanwhile (another init in the same second) is never clobbered.
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&last) {
+            Ok(mut f) => {
+                let copied = std::fs::read(path).and_then(|bytes| std::io::Write::write_all(&mut f, &bytes));
+                return match copied {
+                    Ok(()) => Ok(last),
+                    Err(source) => {
+                        let _ = std::fs::remove_file(&last);
+                        Err(InitError::Backup { path: last.display().to_string(), source })
+                    }
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(source) => return Err(InitError::Backup { path: last.display().to_string(), source }),
+        }
+    }
+    let source = std::io::Error::new(std::io::ErrorKind::AlreadyExists, "every backup name is taken");
+    Err(InitError::Backup { path: last.display().to_string(), source })
 }

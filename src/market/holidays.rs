@@ -17,7 +17,9 @@ pub struct YearTable {
     pub year: i32,
     /// False while the exchange has not published the year: then `days` is empty.
     pub published: bool,
-    /// The exchange's notice these days come from.
+    /// The exchange's notice, in short: what `chiptape calendar` names under its table.
+    pub notice: String,
+    /// Where the days were read and how they were checked, in full: for whoever corrects them.
     pub source: String,
     pub days: Vec<Special>,
 }
@@ -34,6 +36,7 @@ struct RawTable {
     exchange: String,
     year: i32,
     published: bool,
+    notice: String,
     source: String,
     days: Vec<RawDay>,
 }
@@ -82,6 +85,7 @@ pub fn parse(text: &str) -> Result<Vec<YearTable>, String> {
             exchange: t.exchange.clone(),
             year: t.year,
             published: t.published,
+            notice: t.notice.clone(),
             source: t.source.clone(),
             days,
         });
@@ -106,9 +110,19 @@ mod tests {
         assert!(tables.len() >= 36, "{} tables", tables.len());
     }
 
+    /// The notice is one short line to print under a table; the research goes in `source`.
+    #[test]
+    fn every_notice_is_short_and_names_no_address() {
+        for t in parse(DATA).unwrap() {
+            let n = &t.notice;
+            assert!(n.chars().count() <= 72 && !n.contains("://"), "{} {}: {n}", t.exchange, t.year);
+            assert_eq!(!t.published, n.starts_with("not published yet"), "{} {}: {n}", t.exchange, t.year);
+        }
+    }
+
     #[test]
     fn bad_tables_are_refused() {
-        let head = "[[calendar]]\nexchange = \"NY\"\nyear = 2026\nsource = \"x\"\n";
+        let head = "[[calendar]]\nexchange = \"NY\"\nyear = 2026\nnotice = \"n\"\nsource = \"x\"\n";
         let saturday =
             format!("{head}published = true\ndays = [{{ date = \"2026-11-28\", name = \"x\" }}]\n");
         let wrong_year =

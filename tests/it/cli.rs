@@ -122,7 +122,8 @@ fn quotes_group_csv_and_table() {
     let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
     let headers = rdr.headers().unwrap().clone();
     assert_eq!(&headers[0], "symbol");
-    assert_eq!((&headers[25], &headers[26]), ("name_zh", "group"), "group stays last");
+    let n = headers.len();
+    assert_eq!((&headers[n - 2], &headers[n - 1]), ("name_zh", "group"), "group stays last");
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(&rows[0][0], "NVDA");
     assert_eq!(rows.len(), 8);
@@ -199,6 +200,82 @@ fn news_json_is_newest_first_with_symbols() {
     assert!(arr.iter().all(|h| h["symbols"].as_array().unwrap().iter().any(|s| s == "NVDA")));
 }
 
+/// CSV carries what the JSON's `position` holds (value in the base currency, day and total P&L),
+/// and `--totals` is a last row, `TOTAL`, in the base currency.
+#[test]
+fn quotes_csv_carries_positions_and_totals_as_a_last_row() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[[groups]]\nname = \"Mine\"\nsymbols = [\"NVDA\", \"0981.HK\", \"AMD\"]\n\n\
+         [[positions]]\nsymbol = \"NVDA\"\nquantity = 10\nunit_cost = 100\n\n\
+         [[positions]]\nsymbol = \"0981.HK\"\nquantity = 1000\nunit_cost = 40\n",
+    )
+    .unwrap();
+    let c = cfg.to_str().unwrap();
+    let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, "--format", "csv", "--totals", AT]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers = rdr.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name}"));
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4, "three symbols and the totals");
+    let num = |r: &csv::StringRecord, name: &str| r[col(name)].parse::<f64>().unwrap();
+    let (nvda, hk, amd, total) = (&rows[0], &rows[1], &rows[2], &rows[3]);
+    assert!((num(nvda, "value_base") - num(nvda, "value")).abs() < 1e-6, "USD is the base");
+    assert!(num(hk, "value_base") < num(hk, "value"), "HKD converted");
+    assert!((num(nvda, "day_pnl") - 10.0 * num(nvda, "change")).abs() < 1e-6);
+    assert!((num(nvda, "total_pnl") - (num(nvda, "value") - 1000.0)).abs() < 1e-6);
+    col("total_pnl_pct");
+    assert_eq!(&amd[col("value_base")], "", "not held");
+    assert_eq!((&total[0], &total[col("currency")]), ("TOTAL", "USD"));
+    let sum = num(nvda, "value_base") + num(hk, "value_base");
+    assert!((num(total, "value_base") - sum).abs() < 1e-6, "{total:?}");
+    num(total, "day_pnl");
+    num(total, "total_pnl");
+    let o = chiptape(home.path(), &["quotes", "--demo", "--config", c, "--format", "csv", AT]);
+    assert!(!stdout(&o).contains("TOTAL"), "only with --totals");
+}
+
+/// A symbol on no watchlist has no headlines tied to it: said on stderr, exit 2, not an empty list.
+#[test]
+fn news_for_a_symbol_on_no_watchlist_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["news", "--demo", "--symbol", "ZZZ", AT]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let e = stderr(&o);
+    assert!(e.starts_with("chiptape: --symbol ZZZ: not on the watchlist"), "{e}");
+}
+
+#[test]
+fn news_csv_has_the_json_fields_as_columns() {
+    let home = tempfile::tempdir().unwrap();
+    let args = ["news", "--demo", "--symbol", "NVDA", "--limit", "5", AT];
+    let json = chiptape(home.path(), &[&args[..], &["--format", "json"][..]].concat());
+    let v: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let o = chiptape(home.path(), &[&args[..], &["--format", "csv"][..]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut rdr = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(
+        headers,
+        ["title", "link", "source", "published", "symbols", "feed", "highlight", "kind", "form"]
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let arr = v.as_array().unwrap();
+    assert_eq!(rows.len(), arr.len());
+    for (r, h) in rows.iter().zip(arr) {
+        assert_eq!(
+            (&r[0], &r[1], &r[3]),
+            (h["title"].as_str().unwrap(), h["link"].as_str().unwrap(), h["published"].as_str().unwrap())
+        );
+        assert!(r[4].split(';').any(|s| s == "NVDA"), "{r:?}");
+        assert_eq!(&r[7], h["kind"].as_str().unwrap());
+    }
+}
+
 fn check_fails(home: &Path, text: &str, line_col: &str, key: &str) {
     let path = home.join("bad.toml");
     std::fs::write(&path, text).unwrap();
@@ -239,6 +316,57 @@ fn missing_explicit_config_is_an_error() {
     assert!(stderr(&o).contains("/nonexistent/c.toml"));
 }
 
+/// Whatever goes wrong, stderr starts `chiptape: ` and the exit code is 2; a missing file names the
+/// command that writes one; a bad `--fake-now` shows its form with an example.
+#[test]
+fn every_error_starts_with_chiptape_and_says_what_to_do() {
+    let home = tempfile::tempdir().unwrap();
+    let bad = home.path().join("bad.toml");
+    std::fs::write(&bad, "refresh_secs = 1\nrefresh_sec = 20\n").unwrap();
+    let bad = bad.to_str().unwrap();
+    let missing = home.path().join("nowhere/c.toml");
+    let missing = missing.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &["quotes", "--format", "xml"],
+        &["--no-such-flag"],
+        &["frobnicate"],
+        &["quotes", "--config", bad, "--demo"],
+        &["config", "check", bad],
+        &["config", "check", missing],
+        &["--config", missing, "quotes", "--demo"],
+        &["quotes", "--demo", "--fake-now", "tuesday"],
+        &["quotes", "--demo", "--group", "nope", AT],
+        &["calendar", "--exchange", "NYSE", AT],
+    ];
+    for args in cases {
+        let o = chiptape(home.path(), args);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(e.starts_with("chiptape: "), "{args:?}: {e}");
+        assert!(!e.contains("error: "), "{args:?}: {e}");
+    }
+    let o = chiptape(home.path(), &["quotes", "--config", bad, "--demo"]);
+    assert!(stderr(&o).lines().all(|l| l.starts_with("chiptape: ")), "each problem: {}", stderr(&o));
+
+    let o = chiptape(home.path(), &["--config", missing, "quotes", "--demo"]);
+    let e = stderr(&o);
+    assert!(e.contains(missing) && e.contains(&format!("chiptape --config {missing} config init")), "{e}");
+    let o = common::chiptape_cmd(home.path())
+        .env("CHIPTAPE_CONFIG", missing)
+        .args(["news", "--demo"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.starts_with("chiptape: no config file at ") && e.contains("config init"), "{e}");
+    let o = chiptape(home.path(), &["quotes", "--demo", "--fake-now", "tuesday"]);
+    assert!(stderr(&o).contains("expected RFC 3339, e.g. 2026-11-24T15:00:00Z"), "{}", stderr(&o));
+    // Help and version are no errors.
+    let o = chiptape(home.path(), &["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("chiptape "), "{}", stdout(&o));
+}
+
 #[test]
 fn config_init_writes_a_file_that_check_passes() {
     let home = tempfile::tempdir().unwrap();
@@ -272,6 +400,34 @@ fn config_init_writes_a_file_that_check_passes() {
     // The app uses the file at the default path: the example's groups show up in `quotes`.
     let o = chiptape(home.path(), &["quotes", "--demo", "--format", "json", AT]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// `--force` never loses the user's file: it is kept as `config.toml.bak`, then (that name taken)
+/// with a timestamp, and the command says where.
+#[test]
+fn config_init_force_keeps_the_old_file_and_says_where() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("config/chiptape/config.toml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "# mine\nrefresh_secs = 30\n").unwrap();
+    let o = chiptape(home.path(), &["config", "init", "--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bak = path.with_file_name("config.toml.bak");
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), "# mine\nrefresh_secs = 30\n");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), chiptape::config::EXAMPLE_TOML);
+    assert!(stdout(&o).contains(&format!("kept as {}", bak.display())), "{}", stdout(&o));
+
+    std::fs::write(&path, "# mine, again\n").unwrap();
+    let o = chiptape(home.path(), &["config", "init", "--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&bak).unwrap(), "# mine\nrefresh_secs = 30\n", "never overwritten");
+    let said = stdout(&o);
+    let second = said.lines().find_map(|l| l.strip_prefix("the old file is kept as ")).unwrap();
+    let name = Path::new(second).file_name().unwrap().to_str().unwrap();
+    assert!(name.starts_with("config.toml.2") && name.ends_with(".bak") && name.len() == 31, "{name}");
+    assert_eq!(std::fs::read_to_string(second).unwrap(), "# mine, again\n");
+    let o = chiptape(home.path(), &["config", "init"]);
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
 }
 
 #[test]
@@ -388,6 +544,28 @@ fn calendar_says_which_years_are_not_published_and_refuses_unknown_codes() {
     let o = chiptape(home.path(), &["calendar", "--exchange", "NYSE", AT]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("NY, HK, SH"), "{}", stderr(&o));
+}
+
+/// The table is one short line per closure, and under it one line per year naming the exchange's
+/// notice: no addresses, mirrors or cross-checks (those stay in holidays.toml).
+#[test]
+fn calendar_table_is_one_short_line_per_closure_and_names_each_notice() {
+    let home = tempfile::tempdir().unwrap();
+    let o = chiptape(home.path(), &["calendar", AT]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let table = stdout(&o);
+    for l in table.lines() {
+        assert!(l.chars().count() <= 120, "too long: {l}");
+        for research in ["://", "mirror", "Cross-checked", "transcribed", "seen 20"] {
+            assert!(!l.contains(research), "research notes: {l}");
+        }
+    }
+    let json = chiptape(home.path(), &["calendar", "--format", "json", AT]);
+    let days = serde_json::from_str::<Value>(&stdout(&json)).unwrap().as_array().unwrap().len();
+    let rows = table.lines().filter(|l| l.get(6..8) == Some("20")).count();
+    assert_eq!(rows, days, "one line per closure or half day");
+    assert!(table.contains("\nHK   2026  HKEX, Trading Calendar and Holiday Schedule\n"), "{table}");
+    assert!(table.contains("\nSH   2027  not published yet"), "{table}");
 }
 
 /// On a holiday `market_state` is "closed" for that exchange's symbols, and the demo's prices stand.

@@ -62,6 +62,35 @@ fn example_parses() {
     assert!(!c.groups.is_empty());
 }
 
+/// A first start holds nobody's money and no made-up price limits: positions and price alerts are
+/// there to uncomment, and uncommented they parse; the headline alert on the story's words stays on.
+#[test]
+fn example_has_no_active_positions_or_price_alerts() {
+    let c = parse_str(EXAMPLE_TOML, "config.example.toml").unwrap();
+    assert!(c.positions.is_empty(), "{:?}", c.positions);
+    assert!(c.alerts.iter().all(|a| matches!(a, Alert::Headline { .. })), "{:?}", c.alerts);
+    assert!(!c.alerts.is_empty(), "the keyword alert stays active");
+    // The commented blocks that start at `# [[positions]]` or `# [[alerts]]`, uncommented.
+    let mut on = false;
+    let mut uncommented = String::new();
+    for l in EXAMPLE_TOML.lines() {
+        on = l.starts_with("# [[positions]]") || l.starts_with("# [[alerts]]") || (on && l.starts_with('#'));
+        let l = if on { l.strip_prefix("# ").unwrap_or(l.trim_start_matches('#')) } else { l };
+        uncommented.push_str(l);
+        uncommented.push('\n');
+    }
+    let c = parse_str(&uncommented, "uncommented").unwrap();
+    assert_eq!(c.positions.len(), 2);
+    assert_eq!(c.alerts.iter().filter(|a| matches!(a, Alert::Price { .. })).count(), 3);
+}
+
+/// The first `a`/`d` without a file writes the example: its groups must be the ones on screen.
+#[test]
+fn example_groups_are_the_builtin_ones() {
+    let c = parse_str(EXAMPLE_TOML, "config.example.toml").unwrap();
+    assert_eq!(c.groups, builtin().groups);
+}
+
 #[test]
 fn empty_file_is_the_builtin() {
     assert_eq!(parse_str("", "c.toml").unwrap(), builtin());
