@@ -21,8 +21,10 @@ pub enum Msg {
     Data(DataMsg),
     /// A config file change was read: the new config, or why it was refused.
     Config(Box<Result<Config, String>>),
-    /// A one-line message for the status bar (an edit written, a link refused, …).
+    /// A one-line message for the status bar (an edit written, …).
     Notice(String),
+    /// The same, for what went wrong (an edit refused): it stays longer.
+    Warning(String),
     /// The opener could not open `link`: why, in words a person can act on.
     OpenFailed {
         link: String,

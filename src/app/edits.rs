@@ -26,6 +26,10 @@ impl Job {
         let _ = self.inbox.send(Msg::Notice(text));
     }
 
+    fn warn(&self, text: String) {
+        let _ = self.inbox.send(Msg::Warning(text));
+    }
+
     /// Apply `change` to the file (the commented example first when there is none), write it
     /// atomically, and hand the new config to the loop at once instead of waiting for the watcher.
     /// A save made meanwhile (an editor's, between our read and our rename) is never overwritten:
@@ -81,7 +85,7 @@ pub async fn add(job: Job, providers: Providers, group: String, symbols: Vec<Sym
         }
     }
     if names.is_empty() {
-        job.notice(format!("not added: no data for {}", unknown.join(", ")));
+        job.warn(format!("not added: no data for {}", unknown.join(", ")));
         return;
     }
     let to_add: Vec<Symbol> = names.iter().map(|(s, _)| s.clone()).collect();
@@ -113,7 +117,7 @@ pub async fn add(job: Job, providers: Providers, group: String, symbols: Vec<Sym
             }
             job.notice(note);
         }
-        Err(e) => job.notice(e),
+        Err(e) => job.warn(e),
     }
 }
 
@@ -121,7 +125,7 @@ pub async fn remove(job: Job, group: String, symbol: Symbol) {
     let (writer, from, sym) = (job.clone(), group.clone(), symbol.clone());
     match off_the_workers(move || writer.write(|text| edit::remove_symbol(text, &from, &sym))).await {
         Ok(created) => job.notice(format!("removed {symbol} from {group}{}", job.where_note(created))),
-        Err(e) => job.notice(e),
+        Err(e) => job.warn(e),
     }
 }
 
@@ -220,7 +224,7 @@ mod tests {
     fn notices(rx: &mut mpsc::UnboundedReceiver<Msg>) -> Vec<String> {
         let mut notes = Vec::new();
         while let Ok(m) = rx.try_recv() {
-            if let Msg::Notice(n) = m {
+            if let Msg::Notice(n) | Msg::Warning(n) = m {
                 notes.push(n);
             }
         }
@@ -295,7 +299,7 @@ mod tests {
         assert!(text.contains("\"AMD\"") && !text.contains("ZZZZ"), "{text}");
         let mut notes = Vec::new();
         while let Ok(m) = rx.try_recv() {
-            if let Msg::Notice(n) = m {
+            if let Msg::Notice(n) | Msg::Warning(n) = m {
                 notes.push(n);
             }
         }

@@ -30,6 +30,8 @@ pub struct Alerts {
     pub baseline: bool,
     /// The alert log's selected entry (0 = newest).
     pub cursor: usize,
+    /// The log shows its second tab: every message and error of the session.
+    pub messages_tab: bool,
 }
 
 /// One line for the status bar, the log and the alert command.
@@ -48,7 +50,7 @@ impl State {
     fn fire(&mut self, fired: Fired, out: &mut Outcome) {
         let text = message(&fired);
         tracing::info!(alert = %text, "alert fired");
-        self.notice = Some(format!("alert: {text}"));
+        self.notice = Some(super::Notice::warn(format!("alert: {text}")));
         if let Some(s) = &fired.symbol {
             self.alerts.marked.insert(s.clone());
         }

@@ -66,6 +66,6 @@ pub(super) fn note_gaps(s: &mut State, out: &mut Outcome) {
     s.calendar_noted.extend(gaps);
     let note = format!("{}: weekends only from here", notes.join(", "));
     out.effects.push(Effect::Log(note.clone()));
-    s.notice = Some(note);
+    s.notice = Some(note.into());
     out.redraw = true;
 }

@@ -8,6 +8,7 @@ mod data;
 mod input;
 pub mod layout;
 pub mod memo;
+mod notice;
 mod overlay;
 mod portfolio;
 mod rows;
@@ -33,6 +34,7 @@ use crate::state::layout::Layout;
 
 pub use alerts::{Alerts, message as alert_message};
 pub use charts::{Detail, SeriesEntry};
+pub use notice::{Level, Logged, Messages, Notice};
 pub use overlay::{Overlay, Prompt};
 pub use rows::{NewsRows, SortKey};
 pub use status::{SourceKey, SourceStatus, Statuses};
@@ -110,8 +112,10 @@ pub struct State {
     pub paused: bool,
     /// Bumped whenever the set of symbols changes, so late answers to an old plan are dropped.
     pub generation: u64,
-    /// A one-off message in the status bar (a refused link, a feature not there yet).
-    pub notice: Option<String>,
+    /// A one-off message in the status bar (a refused link, an edit saved): it leaves by itself.
+    pub notice: Option<Notice>,
+    /// Every message and error of the session, with its time, for the message log.
+    pub messages: Messages,
     /// The latest config error (a broken edit); the last good config keeps running.
     pub config_error: Option<String>,
     pub alerts: Alerts,
@@ -153,6 +157,7 @@ impl State {
             news_filter: None,
             paused: false,
             generation: 1,
+            messages: Messages::default(),
             notice: None,
             config_error: None,
             alerts: Alerts { baseline: true, ..Alerts::default() },
@@ -269,6 +274,8 @@ impl State {
         for t in &shown.countdowns {
             time::until(*t, now).hash(&mut h);
         }
+        // A notice leaving the bar is a change on screen too.
+        self.notice_shown().is_some().hash(&mut h);
         let sig = h.finish();
         self.shown = shown;
         std::mem::replace(&mut self.time_sig, sig) != sig
@@ -288,6 +295,9 @@ impl State {
         }
         if shown.countdowns.iter().any(|t| *t > now) {
             next = next.min(1000 - i64::from(now.timestamp_subsec_millis()));
+        }
+        if let Some(end) = self.notice.as_ref().and_then(Notice::until).filter(|u| *u > now) {
+            next = next.min((end - now).num_milliseconds());
         }
         // A live symbol whose ticks stop goes back to polling (and its row says so).
         if let Some(end) = self.live_ends() {
@@ -327,6 +337,7 @@ impl State {
 /// The one place state changes. `now` is the message's instant.
 pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
     state.now = now;
+    let errors_before = state.standing_errors();
     let mut out = Outcome::default();
     match msg {
         Msg::Key(k) => input::key(state, k, &mut out),
@@ -344,7 +355,11 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
             charts::arrived(state, generation, (symbol, range), result, now, &mut out)
         }
         Msg::Notice(n) => {
-            state.notice = Some(n);
+            state.notice = Some(n.into());
+            out.redraw = true;
+        }
+        Msg::Warning(n) => {
+            state.notice = Some(Notice::warn(n));
             out.redraw = true;
         }
         Msg::OpenFailed { link, why } => {
@@ -355,12 +370,13 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
             if unmarked > 0 {
                 out.effects.push(Effect::SaveCache);
             }
-            state.notice = Some(format!("cannot open the link: {why}"));
+            state.notice = Some(Notice::warn(format!("cannot open the link: {why}")));
             out.redraw = true;
         }
     }
     charts::request(state, &mut out);
     calendar::note_gaps(state, &mut out);
+    state.log_messages(errors_before, now);
     if state.note_shown_times() {
         out.redraw = true;
     }

@@ -1340,7 +1340,7 @@ fn a_failed_open_leaves_the_headline_unread_and_says_what_to_set() {
     let out = update(&mut s, Msg::OpenFailed { link, why: why.clone() }, t0());
     assert!(!s.read.contains(&id), "not opened, so not read");
     assert!(out.effects.contains(&Effect::SaveCache));
-    assert_eq!(s.notice, Some(format!("cannot open the link: {why}")));
+    assert_eq!(s.notice.as_deref(), Some(format!("cannot open the link: {why}").as_str()));
 }
 
 /// New headlines above the view while the reader is further down (issue 26, item 11): the
@@ -1375,4 +1375,46 @@ fn new_headlines_above_the_view_do_not_move_it() {
     assert_eq!(s.news_above, 3);
     ch(&mut s, 'g');
     assert_eq!(s.news_above, 0, "back at the top, all seen");
+}
+
+/// Notices come and go (issue 26, items 1 and 2): an information leaves after 8 s and a warning
+/// after 30 s, and the loop wakes for it; an information never hides a standing error; every
+/// message and error goes to the session's log with its time.
+#[test]
+fn notices_expire_never_hide_an_error_and_are_logged() {
+    let mut s = loaded();
+    let at = |secs: i64| t0() + chrono::Duration::seconds(secs);
+    update(&mut s, Msg::Notice("added AAPL to Cloud".into()), t0());
+    assert_eq!(s.notice_shown().map(|n| n.text.as_str()), Some("added AAPL to Cloud"));
+    assert!(s.next_time_change() <= std::time::Duration::from_millis(8_005), "wakes to take it down");
+    let out = update(&mut s, Msg::Tick, at(8));
+    assert!(out.redraw && s.notice_shown().is_none(), "gone after 8 s");
+
+    update(&mut s, Msg::Warning("not added: no data for ZZZZ".into()), at(10));
+    update(&mut s, Msg::Tick, at(39));
+    assert!(s.notice_shown().is_some(), "a warning stays 30 s");
+    update(&mut s, Msg::Tick, at(40));
+    assert!(s.notice_shown().is_none());
+
+    let generation = s.generation;
+    let failed = DataKind::QuotesFailed {
+        source: "demo".into(),
+        error: "HTTP 500".into(),
+        retry_in: std::time::Duration::from_secs(30),
+    };
+    update(&mut s, Msg::Data(DataMsg { generation, at: at(50), kind: failed }), at(50));
+    update(&mut s, Msg::Notice("saved".into()), at(51));
+    assert!(s.notice_shown().is_none() && s.notice_held(), "the error stays in view, the notice is +1");
+
+    let log: Vec<(Level, &str)> = s.messages.0.iter().map(|m| (m.level, m.text.as_str())).collect();
+    assert_eq!(
+        log,
+        [
+            (Level::Info, "added AAPL to Cloud"),
+            (Level::Warn, "not added: no data for ZZZZ"),
+            (Level::Error, "quotes: HTTP 500"),
+            (Level::Info, "saved"),
+        ]
+    );
+    assert_eq!(s.messages.0[2].at, at(50));
 }

@@ -9,7 +9,7 @@ use super::theme::Theme;
 use crate::config::Action;
 use crate::present::text::{fit, one_line, width};
 use crate::present::time;
-use crate::state::{Prompt, SourceStatus, State};
+use crate::state::{Level, Prompt, SourceStatus, State};
 
 fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>) -> (String, bool) {
     let label =
@@ -93,8 +93,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else if state.filtering() {
         left.push(Span::styled(format!("/{}▏", state.filter), theme.accent));
         left.push(Span::styled("  Enter keep · Esc clear", theme.dim));
-    } else if let Some(n) = &state.notice {
-        left.push(Span::styled(one_line(n), theme.accent));
+    } else if let Some(n) = state.notice_shown() {
+        let style = if n.level == Level::Info { theme.accent } else { theme.error };
+        left.push(Span::styled(one_line(n), style));
     } else if let Some(e) = &state.config_error {
         left.push(Span::styled(format!("config: {}", one_line(e)), theme.error));
     } else {
@@ -111,6 +112,10 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         left.push(Span::styled(" │ ", theme.dim));
         left.push(Span::styled(n, if nerr { theme.error } else { theme.dim }));
+    }
+    // A message held back by an error is one key away, in the message log.
+    if state.notice_held() {
+        left.push(Span::styled(" +1", theme.accent));
     }
     let left_w: usize = left.iter().map(|s| width(&s.content)).sum();
     let show_hints = left_w + width(&hints) + 2 <= w;

@@ -132,9 +132,9 @@ fn a_price_alert_and_a_keyword_alert_fire_once_each() {
     // The log lists it.
     tui.press("A");
     tui.wait_for("the alert log", |s| {
-        find(s, "alerts · Enter opens").is_some() && find(s, "0981.HK below 40.00 at 39.50").is_some()
+        find(s, "Enter opens a headline").is_some() && find(s, "0981.HK below 40.00 at 39.50").is_some()
     });
-    tui.escape("the log closed", |s| find(s, "alerts · Enter opens").is_none());
+    tui.escape("the log closed", |s| find(s, "Enter opens a headline").is_none());
 
     // A headline with the phrase appears between two fetches.
     market.titles.lock().unwrap().push("US adds SMIC to the Entity List".into());

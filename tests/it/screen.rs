@@ -699,3 +699,23 @@ fn a_stand_in_is_named_in_the_note_column() {
     let detail = text(&draw(&s, 120, 30));
     assert!(detail.contains("Source   tencent (standing in)"), "{detail}");
 }
+
+/// The message log (issue 26, item 2): the alert log's second tab (Tab) lists every message and
+/// error of the session at the reader's clock, newest first, in full: a message longer than the
+/// pane wraps, it is never cut.
+#[test]
+fn the_message_log_keeps_every_message_in_full() {
+    let mut s = loaded(80, 24);
+    let long = "config: TOML parse error at line 12, column 7: expected `=` after the key \
+                `refresh_secs`, found a newline; the last good config keeps running until this is fixed";
+    update(&mut s, Msg::Warning(long.into()), t0());
+    update(&mut s, Msg::Notice("added AAPL to Cloud".into()), t0() + chrono::Duration::minutes(1));
+    update(&mut s, Msg::Key(Key::ch('A')), t0() + chrono::Duration::minutes(2));
+    update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Tab)), t0() + chrono::Duration::minutes(2));
+    let screen = text(&draw(&s, 80, 24));
+    assert!(screen.contains("alerts │ messages (Tab)"), "{screen}");
+    let newest = screen.find("15:01  added AAPL to Cloud").expect("the newest first, at its time");
+    let older = screen.find("15:00  config: TOML parse error").expect("the warning, at its time");
+    assert!(newest < older, "{screen}");
+    assert!(screen.contains("running until this is fixed"), "wrapped, not cut: {screen}");
+}

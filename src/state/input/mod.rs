@@ -7,7 +7,7 @@ mod help;
 mod prompt;
 
 use super::rows::Move;
-use super::{Focus, Overlay, Prompt, State};
+use super::{Focus, Notice, Overlay, Prompt, State};
 use crate::config::{Action, Key};
 use crate::msg::{Effect, Outcome};
 
@@ -60,7 +60,7 @@ fn switch_group(s: &mut State, to: usize, out: &mut Outcome) {
 
 fn open_selected(s: &mut State, out: &mut Outcome) {
     let Some((id, link)) = s.selected_headline().map(|h| (h.id.clone(), h.link.clone())) else {
-        s.notice = Some("no headline selected".to_string());
+        s.notice = Some("no headline selected".into());
         out.redraw = true;
         return;
     };
@@ -69,13 +69,13 @@ fn open_selected(s: &mut State, out: &mut Outcome) {
         // Read by opening it is the only way it would be marked: the feed gave it no link.
         s.read.insert(id);
         out.effects.push(Effect::SaveCache);
-        s.notice = Some("this headline has no link".to_string());
+        s.notice = Some("this headline has no link".into());
     } else if is_web_link(&link) {
         s.read.insert(id);
         out.effects.push(Effect::SaveCache);
         out.effects.push(Effect::OpenLink(link));
     } else {
-        s.notice = Some("refusing to open non-web link".to_string());
+        s.notice = Some(Notice::warn("refusing to open non-web link"));
     }
 }
 
@@ -107,7 +107,7 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
                 let to = if action == GroupNext { s.group + 1 } else { s.group + n - 1 };
                 switch_group(s, to % n, out);
             } else {
-                s.notice = Some("only one group: add [[groups]] to the config for more".to_string());
+                s.notice = Some("only one group: add [[groups]] to the config for more".into());
             }
         }
         Group1 | Group2 | Group3 | Group4 | Group5 | Group6 | Group7 | Group8 | Group9 => {
@@ -115,7 +115,8 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
             match action.group_index() {
                 Some(i) if i < n => switch_group(s, i, out),
                 Some(i) => {
-                    s.notice = Some(format!("no group {}: {n} group{}", i + 1, if n == 1 { "" } else { "s" }))
+                    s.notice =
+                        Some(format!("no group {}: {n} group{}", i + 1, if n == 1 { "" } else { "s" }).into())
                 }
                 None => {}
             }
@@ -147,25 +148,26 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
         }
         Refresh => {
             if s.paused {
-                s.notice = Some("updates are paused (p resumes)".to_string());
+                s.notice = Some("updates are paused (p resumes)".into());
             } else {
                 out.effects.push(Effect::RefreshNow);
-                s.notice = Some(REFRESHING.to_string());
+                s.notice = Some(REFRESHING.into());
             }
         }
         AddSymbol => {
             if s.config.groups.get(s.group).is_some() {
                 s.open(Overlay::Prompt(Prompt::Add(String::new())));
             } else {
-                s.notice = Some("no group to add to: add [[groups]] to the config".to_string());
+                s.notice = Some("no group to add to: add [[groups]] to the config".into());
             }
         }
         RemoveSymbol => match s.selected_symbol() {
             Some(sym) if s.focus == Focus::Watchlist => s.open(Overlay::Prompt(Prompt::Remove(sym))),
             _ if s.config.groups.get(s.group).is_some_and(|g| g.symbols.is_empty()) => {
-                s.notice = Some(format!("nothing to remove: {} is empty", s.config.groups[s.group].name));
+                s.notice =
+                    Some(format!("nothing to remove: {} is empty", s.config.groups[s.group].name).into());
             }
-            _ => s.notice = Some("select a symbol in the watchlist to remove it".to_string()),
+            _ => s.notice = Some("select a symbol in the watchlist to remove it".into()),
         },
         EditConfig => out.effects.push(Effect::EditConfig),
         Pause => {

@@ -52,12 +52,13 @@ fn add(s: &mut State, text: String, group: String, out: &mut Outcome) -> Option<
         }
     }
     if !bad.is_empty() {
-        s.notice = Some(bad.join("; "));
+        s.notice = Some(super::super::Notice::warn(bad.join("; ")));
         return Some(Prompt::Add(text));
     }
     if !symbols.is_empty() {
-        s.notice =
-            Some(format!("adding {}…", symbols.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")));
+        s.notice = Some(
+            format!("adding {}…", symbols.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")).into(),
+        );
         out.effects.push(Effect::AddSymbols { group, symbols });
     }
     None
@@ -66,7 +67,7 @@ fn add(s: &mut State, text: String, group: String, out: &mut Outcome) -> Option<
 fn remove_key(s: &mut State, k: Key, symbol: Symbol, group: String, out: &mut Outcome) -> Option<Prompt> {
     match k.code {
         KeyCode::Char('y' | 'Y') => {
-            s.notice = Some(format!("removing {symbol}…"));
+            s.notice = Some(format!("removing {symbol}…").into());
             out.effects.push(Effect::RemoveSymbol { group, symbol });
             None
         }
