@@ -25,7 +25,8 @@ pub struct Holding {
     pub day_pnl: Option<f64>,
     pub total_pnl: Option<f64>,
     pub total_pnl_pct: Option<f64>,
-    /// Share of the portfolio's value in the base currency, in percent.
+    /// Share of the book's gross value (every |value| in the base currency added up), in percent:
+    /// a short counts by its size, so weights stay between 0 and 100 with shorts in the book.
     pub weight_pct: Option<f64>,
 }
 
@@ -35,6 +36,8 @@ pub struct Totals {
     pub value: f64,
     pub day_pnl: f64,
     pub total_pnl: f64,
+    /// Against the gross cost (every |cost| added up): a long and a short of similar size net to a
+    /// small cost, and a percentage of that would say nothing about the money at risk.
     pub total_pnl_pct: Option<f64>,
     /// Currencies held that could not be converted; their holdings are left out of every sum.
     pub missing_rates: Vec<String>,
@@ -121,7 +124,8 @@ pub fn value_all<'a>(
         missing_rates: Vec::new(),
         missing_prices: Vec::new(),
     };
-    let mut cost_base = 0.0;
+    let mut gross_cost = 0.0;
+    let mut gross_value = 0.0;
     let mut holdings = BTreeMap::new();
     for (sym, (qty, cost)) in lots(positions) {
         let q = quote(&sym);
@@ -145,17 +149,18 @@ pub fn value_all<'a>(
                 t.value += value_base;
                 t.day_pnl += h.day_pnl.unwrap_or(0.0) * k;
                 t.total_pnl += h.total_pnl.unwrap_or(0.0) * k;
-                cost_base += cost * k;
+                gross_cost += (cost * k).abs();
+                gross_value += value_base.abs();
             }
         }
         holdings.insert(sym, h);
     }
-    if cost_base != 0.0 {
-        t.total_pnl_pct = Some(t.total_pnl / cost_base.abs() * 100.0);
+    if gross_cost != 0.0 {
+        t.total_pnl_pct = Some(t.total_pnl / gross_cost * 100.0);
     }
-    if t.value != 0.0 {
+    if gross_value != 0.0 {
         for h in holdings.values_mut() {
-            h.weight_pct = h.value_base.map(|v| v / t.value * 100.0);
+            h.weight_pct = h.value_base.map(|v| v.abs() / gross_value * 100.0);
         }
     }
     Valued { holdings, totals: t }
@@ -219,6 +224,29 @@ mod tests {
         assert_eq!(h.total_pnl, Some(500.0)); // −2000 − (−2500)
         assert_eq!(h.total_pnl_pct, Some(20.0)); // 500 / 2500
         assert_eq!(h.day_pnl, Some(100.0)); // −100 × −1
+    }
+
+    /// A long and a short: P&L % against what is at risk (the gross cost), weights by size. Netted,
+    /// the book showed +141 % and a weight of 724 %.
+    #[test]
+    fn a_book_with_shorts_against_its_gross() {
+        let quotes = [q("NVDA", Some(110.0), 1.0, "USD"), q("INTC", Some(24.0), -0.5, "USD")];
+        let v = value_all(
+            &[lot("NVDA", 100.0, 100.0), lot("INTC", -350.0, 26.0)],
+            "USD",
+            |s| quotes.iter().find(|x| &x.symbol == s),
+            |_| None,
+        );
+        // Long: 11000 − 10000 = +1000; short: −8400 − (−9100) = +700.
+        assert!(close(v.totals.total_pnl, 1700.0));
+        // Gross cost 10000 + 9100; the net cost (900) would have made it +189 %.
+        let pct = v.totals.total_pnl_pct.unwrap();
+        assert!(close(pct, 1700.0 / 19100.0 * 100.0), "{pct}");
+        assert!(close(v.totals.value, 11000.0 - 8400.0)); // the net value stays the sum
+        let w = |s: &str| v.holdings[&Symbol::parse(s).unwrap()].weight_pct.unwrap();
+        assert!(close(w("NVDA"), 11000.0 / 19400.0 * 100.0));
+        assert!(close(w("INTC"), 8400.0 / 19400.0 * 100.0));
+        assert!(close(w("NVDA") + w("INTC"), 100.0));
     }
 
     /// HKD, CNY and EUR at their rates, pence as a hundredth of a pound; weights in USD.
