@@ -19,7 +19,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::state::State;
-use crate::state::layout::{Area, Layout};
+use crate::state::layout::Area;
 use theme::Theme;
 
 pub fn view(state: &State, frame: &mut Frame) {
@@ -29,7 +29,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     let layout = if (area.width, area.height) == state.size {
         state.layout()
     } else {
-        Layout::compute(area.width, area.height)
+        state.layout_at(area.width, area.height)
     };
     let theme = Theme::new(&state.config.theme, state.no_color);
     if layout.too_small {
