@@ -122,6 +122,22 @@ fn pane(frame: &mut Frame, theme: &Theme, area: Rect, title: &str, focused: bool
     (inner.height > 0 && inner.width > 0).then_some(inner)
 }
 
+/// "▼ 12 more" on the pane's bottom border, at the right, when rows lie below the view: on the
+/// border, so it costs no row, and absent when everything fits.
+fn more_below(frame: &mut Frame, theme: &Theme, area: Rect, hidden: usize) {
+    if hidden == 0 || area.height < 2 {
+        return;
+    }
+    let text = format!(" ▼ {hidden} more ");
+    let cells = text.chars().count() as u16;
+    // A corner and one line of border on the right; the left corner stays whole.
+    if area.width < cells + 4 {
+        return;
+    }
+    let x = area.right() - 2 - cells;
+    put_line(frame.buffer_mut(), x, area.bottom() - 1, &Line::styled(text, theme.header), cells);
+}
+
 /// What `Block::bordered().border_style(border).title(title)` draws, cell for cell, without
 /// restyling every cell inside the box first (a tenth of the cost of a frame's panes).
 fn draw_box(buf: &mut Buffer, area: Rect, border: Style, title: &Line) {

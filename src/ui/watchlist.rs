@@ -64,6 +64,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(summary(&v.totals, theme, inner.width as usize));
     }
     super::draw_lines(frame, inner, &lines);
+    let hidden = rows.len().saturating_sub(state.watch.offset + state.watch_page());
+    super::more_below(frame, theme, area, hidden);
 }
 
 /// "Σ 12,345.67 USD · day +123.45 · P&L +1,234.56 (+11.10%)", and what is left out.

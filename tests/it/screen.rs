@@ -617,6 +617,29 @@ fn position_columns_by_priority_at_every_width() {
     }
 }
 
+/// A pane with rows below its view says how many on its bottom border (costing no row), and says
+/// nothing when every row fits.
+#[test]
+fn a_pane_with_more_rows_says_how_many() {
+    let s = loaded(80, 24);
+    let l = s.layout();
+    let buf = draw(&s, 80, 24);
+    let bottom = |a: Area| region(&buf, Area { y: a.bottom() - 1, height: 1, ..a });
+    let hidden = s.watch_rows().len() - s.watch_page();
+    assert!(hidden > 0, "the demo group is longer than an 80x24 watchlist");
+    assert!(bottom(l.watch).contains(&format!("▼ {hidden} more")), "{}", text(&buf));
+    let hidden = s.news_rows().len() - l.news_rows();
+    assert!(bottom(l.news).contains(&format!("▼ {hidden} more")), "{}", text(&buf));
+    // Every row of the group fits a tall watchlist: its border stays a border.
+    let s = loaded(200, 60);
+    let l = s.layout();
+    assert!(s.watch_rows().len() <= s.watch_page());
+    let buf = draw(&s, 200, 60);
+    let border = region(&buf, Area { y: l.watch.bottom() - 1, height: 1, ..l.watch }).trim_end().to_string();
+    assert!(!border.contains("more"), "{border}");
+    assert!(border.trim_start_matches('└').trim_end_matches('┘').chars().all(|c| c == '─'), "{border}");
+}
+
 /// The alert log over the watchlist: newest first, with ages; the marked row and headline.
 #[test]
 fn alert_log_120x40() {
