@@ -23,6 +23,10 @@ pub struct Holding {
     /// In the base currency; unknown without a price or a rate.
     pub value_base: Option<f64>,
     pub day_pnl: Option<f64>,
+    /// The day's P&L in the base currency, beside `value_base`; unknown without a rate. Not in the
+    /// command line's JSON, whose fields are a contract.
+    #[serde(skip)]
+    pub day_pnl_base: Option<f64>,
     pub total_pnl: Option<f64>,
     pub total_pnl_pct: Option<f64>,
     /// Share of the book's gross value (every |value| in the base currency added up), in percent:
@@ -101,9 +105,20 @@ pub fn holding(quantity: f64, cost: f64, quote: Option<&Quote>, rate: Option<f64
     let factor = quote.and_then(|q| q.currency.as_deref()).map_or(1.0, |c| major_currency(c).1);
     let value_base = value.zip(rate).map(|(v, r)| v * factor * r);
     let day_pnl = quote.and_then(|q| q.change).map(|c| c * quantity);
+    let day_pnl_base = day_pnl.zip(rate).map(|(d, r)| d * factor * r);
     let total_pnl = value.map(|v| v - cost);
     let total_pnl_pct = total_pnl.filter(|_| cost != 0.0).map(|t| t / cost.abs() * 100.0);
-    Holding { quantity, avg_cost, value, value_base, day_pnl, total_pnl, total_pnl_pct, weight_pct: None }
+    Holding {
+        quantity,
+        avg_cost,
+        value,
+        value_base,
+        day_pnl,
+        day_pnl_base,
+        total_pnl,
+        total_pnl_pct,
+        weight_pct: None,
+    }
 }
 
 /// Value every position: `quote` gives a symbol's quote, `rate` the price of an FX pair
@@ -275,6 +290,9 @@ mod tests {
         assert!(close(base("688256.SS"), 2240.0)); // 10 × 1600 CNY × 0.14
         assert!(close(base("ASML.AS"), 1470.0)); // 2 × 700 EUR × 1.05
         assert!(close(base("ARM.L"), 1500.0)); // 100 × 1200 p = £1200 × 1.25
+        let day = |s: &str| v.holdings[&Symbol::parse(s).unwrap()].day_pnl_base.unwrap();
+        assert!(close(day("0981.HK"), 128.0)); // 1 HKD × 1000 × 0.128
+        assert!(close(day("ARM.L"), 12.5)); // 10 p × 100 = £10 × 1.25
         let total = 9216.0 + 2240.0 + 1470.0 + 1500.0;
         assert!(close(v.totals.value, total));
         // P&L in USD: (72−40)×1000×0.128 + (1600−1000)×10×0.14 + (700−600)×2×1.05 + (1200−1000)p×100×0.01×1.25

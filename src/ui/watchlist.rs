@@ -38,7 +38,10 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         .enumerate()
         .flat_map(|(i, (c, w))| {
             let sep = if i > 0 { " " } else { "" };
-            [Span::raw(sep), Span::styled(cell(*c, *w, heading(*c)), theme.header)]
+            [
+                Span::raw(sep),
+                Span::styled(cell(*c, *w, &heading(*c, &state.config.base_currency)), theme.header),
+            ]
         })
         .collect();
     lines.push(Line::from(header));
@@ -123,9 +126,14 @@ fn row<'a>(
             }
             Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
             Col::Qty => (held.map_or(String::new(), |h| money.quantity(h.quantity)), theme.text),
-            Col::Value => (held.and_then(|h| h.value).map_or(String::new(), |v| money.amount(v)), theme.text),
+            // In the base currency, as the heading says, so the rows add up to the summary.
+            Col::Value => match held.map(|h| (h.value, h.value_base)) {
+                Some((_, Some(v))) => (money.amount(v), theme.text),
+                Some((Some(_), None)) => ("no rate".to_string(), theme.dim),
+                _ => (String::new(), theme.text),
+            },
             Col::DayPnl => {
-                let d = held.and_then(|h| h.day_pnl);
+                let d = held.and_then(|h| h.day_pnl_base);
                 (d.map_or(String::new(), |d| money.signed_amount(d)), theme.direction(d))
             }
             Col::PnlPct => {
@@ -134,7 +142,10 @@ fn row<'a>(
             }
             Col::Name => (name.clone(), theme.text),
             Col::Last => (q.and_then(|q| q.price).map_or(missing.to_string(), number::price), theme.text),
-            Col::Chg => (q.and_then(|q| q.change).map_or(String::new(), number::change), dir),
+            Col::Chg => {
+                let c = q.and_then(|q| q.change).map(|c| number::change_at(c, q.and_then(|q| q.price)));
+                (c.unwrap_or_default(), dir)
+            }
             Col::Pct => (
                 q.and_then(|q| q.change_pct).map_or(String::new(), |p| {
                     format!("{}{}", number::arrow(q.and_then(|q| q.change)), number::pct(p))
@@ -204,9 +215,10 @@ fn row<'a>(
     if selected { line.style(if focused { theme.selected } else { theme.selected_unfocused }) } else { line }
 }
 
-/// The column's heading.
-fn heading(c: Col) -> &'static str {
-    match c {
+/// The column's heading. The position figures are in the base currency, named once, over the value.
+fn heading(c: Col, base: &str) -> String {
+    let text = match c {
+        Col::Value => return format!("Value {base}"),
         Col::Symbol => "Symbol",
         Col::Name => "Name",
         Col::Last => "Last",
@@ -219,10 +231,10 @@ fn heading(c: Col) -> &'static str {
         Col::Note => "Note",
         Col::Range => "Day range",
         Col::Qty => "Qty",
-        Col::Value => "Value",
         Col::DayPnl => "Day P&L",
         Col::PnlPct => "P&L%",
-    }
+    };
+    text.to_string()
 }
 
 /// Numbers sit on the right.

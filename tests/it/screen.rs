@@ -640,6 +640,37 @@ fn a_pane_with_more_rows_says_how_many() {
     assert!(border.trim_start_matches('└').trim_end_matches('┘').chars().all(|c| c == '─'), "{border}");
 }
 
+/// A change is written at its price's precision (a 12.34 price moves -0.07, not -0.070); position
+/// values are in the base currency, which the Value heading names.
+#[test]
+fn changes_at_price_precision_and_values_in_the_base_currency() {
+    use chiptape::market::{Quote, Symbol};
+    use chiptape::present::money::Money;
+    let mut s = with_positions(200, 60);
+    let smic = Symbol::parse("0981.HK").unwrap();
+    let l = s.layout();
+    let buf = draw(&s, 200, 60);
+    let headings = region(&buf, Area { y: l.watch.y + 1, height: 1, ..l.watch });
+    assert!(headings.contains("Value USD"), "{headings}");
+    let held = s.portfolio().unwrap().holdings[&smic].clone();
+    let row = region(&buf, row_with(&buf, l.watch, "0981.HK"));
+    assert!(row.contains(&Money::SHOWN.amount(held.value_base.unwrap())), "{row}");
+    assert!(!row.contains(&Money::SHOWN.amount(held.value.unwrap())), "not in HKD: {row}");
+    let q = Quote {
+        symbol: smic.clone(),
+        price: Some(12.34),
+        change: Some(-0.07),
+        change_pct: Some(-0.56),
+        currency: Some("HKD".into()),
+        ..Quote::default()
+    };
+    let msg = quotes_msg(&s, vec![(smic, Ok(q))]);
+    update(&mut s, msg, t0());
+    let buf = draw(&s, 200, 60);
+    let row = region(&buf, row_with(&buf, l.watch, "0981.HK"));
+    assert!(row.contains(" -0.07 ") && !row.contains("-0.070"), "{row}");
+}
+
 /// The alert log over the watchlist: newest first, with ages; the marked row and headline.
 #[test]
 fn alert_log_120x40() {
