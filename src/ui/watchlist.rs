@@ -113,7 +113,6 @@ fn row<'a>(
         _ => "no price",
     };
     let unread = state.unread_about(sym);
-    let money = Money::SHOWN;
     let mut spans: Vec<Span> = Vec::new();
     for (i, (c, w)) in cols.iter().enumerate() {
         if i > 0 {
@@ -125,21 +124,7 @@ fn row<'a>(
                 (format!("!{sym}"), theme.error.add_modifier(Modifier::BOLD))
             }
             Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
-            Col::Qty => (held.map_or(String::new(), |h| money.quantity(h.quantity)), theme.text),
-            // In the base currency, as the heading says, so the rows add up to the summary.
-            Col::Value => match held.map(|h| (h.value, h.value_base)) {
-                Some((_, Some(v))) => (money.amount(v), theme.text),
-                Some((Some(_), None)) => ("no rate".to_string(), theme.dim),
-                _ => (String::new(), theme.text),
-            },
-            Col::DayPnl => {
-                let d = held.and_then(|h| h.day_pnl_base);
-                (d.map_or(String::new(), |d| money.signed_amount(d)), theme.direction(d))
-            }
-            Col::PnlPct => {
-                let p = held.and_then(|h| h.total_pnl_pct);
-                (p.map_or(String::new(), |p| money.pct(p)), theme.direction(p))
-            }
+            Col::Qty | Col::Value | Col::DayPnl | Col::PnlPct => position_cell(*c, held, theme),
             Col::Name => (name.clone(), theme.text),
             Col::Last => (q.and_then(|q| q.price).map_or(missing.to_string(), number::price), theme.text),
             Col::Chg => {
@@ -213,6 +198,29 @@ fn row<'a>(
     }
     let line = Line::from(spans);
     if selected { line.style(if focused { theme.selected } else { theme.selected_unfocused }) } else { line }
+}
+
+/// A position figure of a held row; empty on rows not held.
+fn position_cell(c: Col, held: Option<&Holding>, theme: &Theme) -> (String, Style) {
+    let money = Money::SHOWN;
+    match c {
+        Col::Qty => (held.map_or(String::new(), |h| money.quantity(h.quantity)), theme.text),
+        // In the base currency, as the heading says, so the rows add up to the summary.
+        Col::Value => match held.map(|h| (h.value, h.value_base)) {
+            Some((_, Some(v))) => (money.amount(v), theme.text),
+            Some((Some(_), None)) => ("no rate".to_string(), theme.dim),
+            _ => (String::new(), theme.text),
+        },
+        Col::DayPnl => {
+            let d = held.and_then(|h| h.day_pnl_base);
+            (d.map_or(String::new(), |d| money.signed_amount(d)), theme.direction(d))
+        }
+        Col::PnlPct => {
+            let p = held.and_then(|h| h.total_pnl_pct);
+            (p.map_or(String::new(), |p| money.pct(p)), theme.direction(p))
+        }
+        _ => (String::new(), theme.text),
+    }
 }
 
 /// The column's heading. The position figures are in the base currency, named once, over the value.
