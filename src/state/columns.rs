@@ -134,8 +134,12 @@ pub fn columns(inner: usize, shown: Shown) -> Vec<(Col, usize)> {
 pub fn full_width(held: bool) -> usize {
     const NAME_ROOM: usize = 8;
     let shown = Shown { extended: false, held };
-    let cols: Vec<Col> = Col::PRIORITY.into_iter().filter(|&c| shown.offers(c)).collect();
-    cols.iter().map(|c| c.width()).sum::<usize>() + cols.len().saturating_sub(1) + NAME_ROOM
+    // Asked for on every layout, so without allocating.
+    let (cells, count) = Col::PRIORITY
+        .into_iter()
+        .filter(|&c| shown.offers(c))
+        .fold((0, 0), |(w, n), c| (w + c.width(), n + 1));
+    cells + usize::saturating_sub(count, 1) + NAME_ROOM
 }
 
 #[cfg(test)]
