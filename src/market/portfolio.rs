@@ -23,9 +23,14 @@ pub struct Holding {
     /// In the base currency; unknown without a price or a rate.
     pub value_base: Option<f64>,
     pub day_pnl: Option<f64>,
+    /// The day's P&L in the base currency, beside `value_base`; unknown without a rate. Not in the
+    /// command line's JSON, whose fields are a contract.
+    #[serde(skip)]
+    pub day_pnl_base: Option<f64>,
     pub total_pnl: Option<f64>,
     pub total_pnl_pct: Option<f64>,
-    /// Share of the portfolio's value in the base currency, in percent.
+    /// Share of the book's gross value (every |value| in the base currency added up), in percent:
+    /// a short counts by its size, so weights stay between 0 and 100 with shorts in the book.
     pub weight_pct: Option<f64>,
 }
 
@@ -35,6 +40,8 @@ pub struct Totals {
     pub value: f64,
     pub day_pnl: f64,
     pub total_pnl: f64,
+    /// Against the gross cost (every |cost| added up): a long and a short of similar size net to a
+    /// small cost, and a percentage of that would say nothing about the money at risk.
     pub total_pnl_pct: Option<f64>,
     /// Currencies held that could not be converted; their holdings are left out of every sum.
     pub missing_rates: Vec<String>,
@@ -98,9 +105,20 @@ pub fn holding(quantity: f64, cost: f64, quote: Option<&Quote>, rate: Option<f64
     let factor = quote.and_then(|q| q.currency.as_deref()).map_or(1.0, |c| major_currency(c).1);
     let value_base = value.zip(rate).map(|(v, r)| v * factor * r);
     let day_pnl = quote.and_then(|q| q.change).map(|c| c * quantity);
+    let day_pnl_base = day_pnl.zip(rate).map(|(d, r)| d * factor * r);
     let total_pnl = value.map(|v| v - cost);
     let total_pnl_pct = total_pnl.filter(|_| cost != 0.0).map(|t| t / cost.abs() * 100.0);
-    Holding { quantity, avg_cost, value, value_base, day_pnl, total_pnl, total_pnl_pct, weight_pct: None }
+    Holding {
+        quantity,
+        avg_cost,
+        value,
+        value_base,
+        day_pnl,
+        day_pnl_base,
+        total_pnl,
+        total_pnl_pct,
+        weight_pct: None,
+    }
 }
 
 /// Value every position: `quote` gives a symbol's quote, `rate` the price of an FX pair
@@ -121,7 +139,8 @@ pub fn value_all<'a>(
         missing_rates: Vec::new(),
         missing_prices: Vec::new(),
     };
-    let mut cost_base = 0.0;
+    let mut gross_cost = 0.0;
+    let mut gross_value = 0.0;
     let mut holdings = BTreeMap::new();
     for (sym, (qty, cost)) in lots(positions) {
         let q = quote(&sym);
@@ -145,17 +164,18 @@ pub fn value_all<'a>(
                 t.value += value_base;
                 t.day_pnl += h.day_pnl.unwrap_or(0.0) * k;
                 t.total_pnl += h.total_pnl.unwrap_or(0.0) * k;
-                cost_base += cost * k;
+                gross_cost += (cost * k).abs();
+                gross_value += value_base.abs();
             }
         }
         holdings.insert(sym, h);
     }
-    if cost_base != 0.0 {
-        t.total_pnl_pct = Some(t.total_pnl / cost_base.abs() * 100.0);
+    if gross_cost != 0.0 {
+        t.total_pnl_pct = Some(t.total_pnl / gross_cost * 100.0);
     }
-    if t.value != 0.0 {
+    if gross_value != 0.0 {
         for h in holdings.values_mut() {
-            h.weight_pct = h.value_base.map(|v| v / t.value * 100.0);
+            h.weight_pct = h.value_base.map(|v| v.abs() / gross_value * 100.0);
         }
     }
     Valued { holdings, totals: t }
@@ -221,6 +241,29 @@ mod tests {
         assert_eq!(h.day_pnl, Some(100.0)); // −100 × −1
     }
 
+    /// A long and a short: P&L % against what is at risk (the gross cost), weights by size. Netted,
+    /// the book showed +141 % and a weight of 724 %.
+    #[test]
+    fn a_book_with_shorts_against_its_gross() {
+        let quotes = [q("NVDA", Some(110.0), 1.0, "USD"), q("INTC", Some(24.0), -0.5, "USD")];
+        let v = value_all(
+            &[lot("NVDA", 100.0, 100.0), lot("INTC", -350.0, 26.0)],
+            "USD",
+            |s| quotes.iter().find(|x| &x.symbol == s),
+            |_| None,
+        );
+        // Long: 11000 − 10000 = +1000; short: −8400 − (−9100) = +700.
+        assert!(close(v.totals.total_pnl, 1700.0));
+        // Gross cost 10000 + 9100; the net cost (900) would have made it +189 %.
+        let pct = v.totals.total_pnl_pct.unwrap();
+        assert!(close(pct, 1700.0 / 19100.0 * 100.0), "{pct}");
+        assert!(close(v.totals.value, 11000.0 - 8400.0)); // the net value stays the sum
+        let w = |s: &str| v.holdings[&Symbol::parse(s).unwrap()].weight_pct.unwrap();
+        assert!(close(w("NVDA"), 11000.0 / 19400.0 * 100.0));
+        assert!(close(w("INTC"), 8400.0 / 19400.0 * 100.0));
+        assert!(close(w("NVDA") + w("INTC"), 100.0));
+    }
+
     /// HKD, CNY and EUR at their rates, pence as a hundredth of a pound; weights in USD.
     #[test]
     fn fx_and_weights() {
@@ -247,6 +290,9 @@ mod tests {
         assert!(close(base("688256.SS"), 2240.0)); // 10 × 1600 CNY × 0.14
         assert!(close(base("ASML.AS"), 1470.0)); // 2 × 700 EUR × 1.05
         assert!(close(base("ARM.L"), 1500.0)); // 100 × 1200 p = £1200 × 1.25
+        let day = |s: &str| v.holdings[&Symbol::parse(s).unwrap()].day_pnl_base.unwrap();
+        assert!(close(day("0981.HK"), 128.0)); // 1 HKD × 1000 × 0.128
+        assert!(close(day("ARM.L"), 12.5)); // 10 p × 100 = £10 × 1.25
         let total = 9216.0 + 2240.0 + 1470.0 + 1500.0;
         assert!(close(v.totals.value, total));
         // P&L in USD: (72−40)×1000×0.128 + (1600−1000)×10×0.14 + (700−600)×2×1.05 + (1200−1000)p×100×0.01×1.25

@@ -12,6 +12,28 @@ pub fn price(p: f64) -> String {
     }
 }
 
+/// The decimals `price` writes a price of this size with.
+pub fn decimals(p: f64) -> usize {
+    if p.abs() < 1.0 { 3 } else { 2 }
+}
+
+/// A signed change at the precision of the price it moved (`price`; two decimals when unknown):
+/// "-0.07" beside 12.34, "+0.015" beside 0.845. A third decimal beside a price written with two
+/// claimed a precision the price does not have.
+pub fn change_at(c: f64, price: Option<f64>) -> String {
+    let d = price.map_or(2, decimals);
+    let half_unit = 0.5 / 10f64.powi(d as i32);
+    let c = if c.abs() < half_unit { 0.0 } else { c };
+    let body = format!("{:.d$}", c.abs());
+    if c > 0.0 {
+        format!("+{body}")
+    } else if c < 0.0 {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
 /// A signed change: "+1.23", "-0.45", "0.00"; small moves keep a third decimal ("+0.015").
 pub fn change(c: f64) -> String {
     let c = if c.abs() < 0.0005 { 0.0 } else { c };
@@ -112,6 +134,17 @@ mod tests {
         assert_eq!(arrow(Some(1.0)), "▲");
         assert_eq!(arrow(Some(-1.0)), "▼");
         assert_eq!(arrow(Some(0.0)), "·");
+    }
+
+    /// A change is written with its price's decimals.
+    #[test]
+    fn changes_at_their_price_precision() {
+        assert_eq!(change_at(-0.07, Some(12.34)), "-0.07");
+        assert_eq!(change_at(0.015, Some(0.845)), "+0.015");
+        assert_eq!(change_at(0.0049, Some(12.34)), "0.00");
+        assert_eq!(change_at(1.234, Some(912.4)), "+1.23");
+        assert_eq!(change_at(-0.451, None), "-0.45");
+        assert_eq!(change_at(0.0004, Some(0.5)), "0.000");
     }
 
     #[test]

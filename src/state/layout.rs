@@ -56,7 +56,14 @@ fn percent(n: u16, pct: u32) -> u16 {
 }
 
 impl Layout {
+    /// The layout for a watchlist without positions.
     pub fn compute(width: u16, height: u16) -> Layout {
+        Layout::for_table(width, height, super::columns::full_width(false) + 2)
+    }
+
+    /// `table`: the cells the watchlist would take with all its columns, borders included. Beside
+    /// the headlines it never gets more, as more would only pad it.
+    pub fn for_table(width: u16, height: u16, table: usize) -> Layout {
         let area = Area::new(0, 0, width, height);
         let zero = Area::default();
         if width < MIN_WIDTH || height < MIN_HEIGHT {
@@ -75,9 +82,9 @@ impl Layout {
         let status = Area::new(0, height - 1, width, 1);
         let body_h = height - 3;
         let (watch, news) = if width >= SIDE_BY_SIDE {
-            // The table needs about 104 cells with every column; more would only pad it.
             // u32: `width * 56` overflows u16 from 1171 columns.
-            let ww = percent(width, 56).clamp(60, 104).min(width - 36);
+            let table = u16::try_from(table).unwrap_or(u16::MAX).max(60);
+            let ww = percent(width, 56).clamp(60, table).min(width - 36);
             (Area::new(0, 2, ww, body_h), Area::new(ww, 2, width - ww, body_h))
         } else {
             let wh = percent(body_h, 55).max(5).min(body_h - 4);
@@ -150,7 +157,8 @@ mod tests {
             }
             assert!(!l.watch.intersects(l.news), "{w}x{h}");
             if w >= SIDE_BY_SIDE {
-                assert!(l.watch.width >= 60 && l.watch.width <= 104, "{w}x{h}: {:?}", l.watch);
+                let most = super::super::columns::full_width(false) as u16 + 2;
+                assert!(l.watch.width >= 60 && l.watch.width <= most, "{w}x{h}: {:?}", l.watch);
                 assert_eq!(l.watch.height, h - 3, "{w}x{h}");
             } else {
                 // Stacked: the watchlist takes about 55 % of the body.
@@ -159,6 +167,21 @@ mod tests {
                 assert_eq!(u32::from(l.watch.height), want, "{w}x{h}");
             }
         }
+    }
+
+    /// With positions the watchlist beside the headlines grows with the terminal until every column
+    /// fits: it stopped at 104 cells, so Qty and the day's P&L never came back however wide.
+    #[test]
+    fn the_watchlist_beside_grows_to_its_full_table() {
+        let table = super::super::columns::full_width(true) + 2;
+        let mut last = 0;
+        for w in SIDE_BY_SIDE..=400 {
+            let l = Layout::for_table(w, 40, table);
+            assert!(l.watch.width >= last, "{w}: narrower than at {}", w - 1);
+            assert!(l.news.width >= 36, "{w}");
+            last = l.watch.width;
+        }
+        assert_eq!(usize::from(last), table);
     }
 
     #[test]

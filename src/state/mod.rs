@@ -173,7 +173,14 @@ impl State {
     }
 
     pub fn layout(&self) -> Layout {
-        Layout::compute(self.size.0, self.size.1)
+        self.layout_at(self.size.0, self.size.1)
+    }
+
+    /// The layout for a terminal of this size: the watchlist beside the headlines has room for the
+    /// position columns when there are positions.
+    pub fn layout_at(&self, width: u16, height: u16) -> Layout {
+        let held = !self.config.positions.is_empty();
+        Layout::for_table(width, height, columns::full_width(held) + 2)
     }
 
     pub fn group_symbols(&self) -> &[Symbol] {

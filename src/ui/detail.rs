@@ -166,7 +166,12 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
             let last = q.price.map_or("—".to_string(), number::price);
             let chg = match (q.change, q.change_pct) {
                 (Some(c), Some(p)) => {
-                    format!("{}{} ({})", number::arrow(Some(c)), number::change(c), number::pct(p))
+                    format!(
+                        "{}{} ({})",
+                        number::arrow(Some(c)),
+                        number::change_at(c, q.price),
+                        number::pct(p)
+                    )
                 }
                 _ => String::new(),
             };

@@ -19,7 +19,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::state::State;
-use crate::state::layout::{Area, Layout};
+use crate::state::layout::Area;
 use theme::Theme;
 
 pub fn view(state: &State, frame: &mut Frame) {
@@ -29,7 +29,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     let layout = if (area.width, area.height) == state.size {
         state.layout()
     } else {
-        Layout::compute(area.width, area.height)
+        state.layout_at(area.width, area.height)
     };
     let theme = Theme::new(&state.config.theme, state.no_color);
     if layout.too_small {
@@ -120,6 +120,22 @@ fn pane(frame: &mut Frame, theme: &Theme, area: Rect, title: &str, focused: bool
     draw_box(frame.buffer_mut(), area, border, &Line::from(Span::styled(title, theme.header)));
     let inner = Block::default().borders(Borders::ALL).inner(area);
     (inner.height > 0 && inner.width > 0).then_some(inner)
+}
+
+/// "▼ 12 more" on the pane's bottom border, at the right, when rows lie below the view: on the
+/// border, so it costs no row, and absent when everything fits.
+fn more_below(frame: &mut Frame, theme: &Theme, area: Rect, hidden: usize) {
+    if hidden == 0 || area.height < 2 {
+        return;
+    }
+    let text = format!(" ▼ {hidden} more ");
+    let cells = text.chars().count() as u16;
+    // A corner and one line of border on the right; the left corner stays whole.
+    if area.width < cells + 4 {
+        return;
+    }
+    let x = area.right() - 2 - cells;
+    put_line(frame.buffer_mut(), x, area.bottom() - 1, &Line::styled(text, theme.header), cells);
 }
 
 /// What `Block::bordered().border_style(border).title(title)` draws, cell for cell, without

@@ -88,6 +88,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
         lines.extend(wrap(text, w, summary_lines).into_iter().map(|l| Line::styled(l, theme.dim)));
     }
     super::draw_lines(frame, inner, &lines);
+    super::more_below(frame, theme, area, rows.len().saturating_sub(state.news.offset + list_rows));
 }
 
 /// Word-wrap by display width into at most `max` lines, the last cut with "…" if more remains.

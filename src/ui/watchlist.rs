@@ -38,7 +38,10 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         .enumerate()
         .flat_map(|(i, (c, w))| {
             let sep = if i > 0 { " " } else { "" };
-            [Span::raw(sep), Span::styled(cell(*c, *w, heading(*c)), theme.header)]
+            [
+                Span::raw(sep),
+                Span::styled(cell(*c, *w, &heading(*c, &state.config.base_currency)), theme.header),
+            ]
         })
         .collect();
     lines.push(Line::from(header));
@@ -64,6 +67,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         lines.push(summary(&v.totals, theme, inner.width as usize));
     }
     super::draw_lines(frame, inner, &lines);
+    let hidden = rows.len().saturating_sub(state.watch.offset + state.watch_page());
+    super::more_below(frame, theme, area, hidden);
 }
 
 /// "Σ 12,345.67 USD · day +123.45 · P&L +1,234.56 (+11.10%)", and what is left out.
@@ -108,7 +113,6 @@ fn row<'a>(
         _ => "no price",
     };
     let unread = state.unread_about(sym);
-    let money = Money::SHOWN;
     let mut spans: Vec<Span> = Vec::new();
     for (i, (c, w)) in cols.iter().enumerate() {
         if i > 0 {
@@ -120,19 +124,13 @@ fn row<'a>(
                 (format!("!{sym}"), theme.error.add_modifier(Modifier::BOLD))
             }
             Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
-            Col::Qty => (held.map_or(String::new(), |h| money.quantity(h.quantity)), theme.text),
-            Col::Value => (held.and_then(|h| h.value).map_or(String::new(), |v| money.amount(v)), theme.text),
-            Col::DayPnl => {
-                let d = held.and_then(|h| h.day_pnl);
-                (d.map_or(String::new(), |d| money.signed_amount(d)), theme.direction(d))
-            }
-            Col::PnlPct => {
-                let p = held.and_then(|h| h.total_pnl_pct);
-                (p.map_or(String::new(), |p| money.pct(p)), theme.direction(p))
-            }
+            Col::Qty | Col::Value | Col::DayPnl | Col::PnlPct => position_cell(*c, held, theme),
             Col::Name => (name.clone(), theme.text),
             Col::Last => (q.and_then(|q| q.price).map_or(missing.to_string(), number::price), theme.text),
-            Col::Chg => (q.and_then(|q| q.change).map_or(String::new(), number::change), dir),
+            Col::Chg => {
+                let c = q.and_then(|q| q.change).map(|c| number::change_at(c, q.and_then(|q| q.price)));
+                (c.unwrap_or_default(), dir)
+            }
             Col::Pct => (
                 q.and_then(|q| q.change_pct).map_or(String::new(), |p| {
                     format!("{}{}", number::arrow(q.and_then(|q| q.change)), number::pct(p))
@@ -202,9 +200,33 @@ fn row<'a>(
     if selected { line.style(if focused { theme.selected } else { theme.selected_unfocused }) } else { line }
 }
 
-/// The column's heading.
-fn heading(c: Col) -> &'static str {
+/// A position figure of a held row; empty on rows not held.
+fn position_cell(c: Col, held: Option<&Holding>, theme: &Theme) -> (String, Style) {
+    let money = Money::SHOWN;
     match c {
+        Col::Qty => (held.map_or(String::new(), |h| money.quantity(h.quantity)), theme.text),
+        // In the base currency, as the heading says, so the rows add up to the summary.
+        Col::Value => match held.map(|h| (h.value, h.value_base)) {
+            Some((_, Some(v))) => (money.amount(v), theme.text),
+            Some((Some(_), None)) => ("no rate".to_string(), theme.dim),
+            _ => (String::new(), theme.text),
+        },
+        Col::DayPnl => {
+            let d = held.and_then(|h| h.day_pnl_base);
+            (d.map_or(String::new(), |d| money.signed_amount(d)), theme.direction(d))
+        }
+        Col::PnlPct => {
+            let p = held.and_then(|h| h.total_pnl_pct);
+            (p.map_or(String::new(), |p| money.pct(p)), theme.direction(p))
+        }
+        _ => (String::new(), theme.text),
+    }
+}
+
+/// The column's heading. The position figures are in the base currency, named once, over the value.
+fn heading(c: Col, base: &str) -> String {
+    let text = match c {
+        Col::Value => return format!("Value {base}"),
         Col::Symbol => "Symbol",
         Col::Name => "Name",
         Col::Last => "Last",
@@ -217,10 +239,10 @@ fn heading(c: Col) -> &'static str {
         Col::Note => "Note",
         Col::Range => "Day range",
         Col::Qty => "Qty",
-        Col::Value => "Value",
         Col::DayPnl => "Day P&L",
         Col::PnlPct => "P&L%",
-    }
+    };
+    text.to_string()
 }
 
 /// Numbers sit on the right.

@@ -411,10 +411,12 @@ fn huge_terminals_draw_like_large_ones() {
             assert_eq!(rows.len(), h as usize);
             assert!(rows[0].contains("China AI chips"), "{w}x{h}");
             if w >= 100 {
-                // The watchlist's right border, then the headline pane beside it, at 60..=104 columns.
+                // The watchlist's right border, then the headline pane beside it, from 60 columns
+                // to its full table.
                 let top: Vec<char> = rows[2].chars().collect();
                 let edge = top.iter().position(|c| *c == '┐').unwrap();
-                assert!((59..=103).contains(&edge), "{w}x{h}: watchlist {} wide", edge + 1);
+                let most = chiptape::state::columns::full_width(false) + 2;
+                assert!((59..most).contains(&edge), "{w}x{h}: watchlist {} wide", edge + 1);
                 assert!(rows[2].contains("Headlines"), "{w}x{h}");
             }
             assert!(rows[h as usize - 1].contains("quotes"), "{w}x{h}: the status bar");
@@ -564,13 +566,13 @@ fn with_positions(w: u16, h: u16) -> chiptape::state::State {
 #[test]
 fn positions_80x24() {
     let s = with_positions(80, 24);
-    insta::assert_snapshot!("positions_80x24_regions", positions(&draw(&s, 80, 24), 80, 24));
+    insta::assert_snapshot!("positions_80x24_regions", positions(&s, &draw(&s, 80, 24)));
 }
 
 /// The watchlist's headings and first row, with the position columns, and the summary of the
 /// positions under the rows.
-fn positions(buf: &Buffer, w: u16, h: u16) -> String {
-    let l = Layout::compute(w, h);
+fn positions(s: &State, buf: &Buffer) -> String {
+    let l = s.layout();
     regions(buf, &[("watchlist", top(l.watch, 3)), ("summary", row_with(buf, l.watch, "Σ"))])
 }
 
@@ -581,7 +583,92 @@ fn positions_200x60() {
     let t = text(&buf);
     let summary = t.lines().find(|l| l.contains('Σ')).expect("the summary line");
     assert!(summary.contains("USD") && summary.contains("day") && summary.contains("P&L"), "{summary}");
-    insta::assert_snapshot!("positions_200x60_regions", positions(&buf, 200, 60));
+    insta::assert_snapshot!("positions_200x60_regions", positions(&s, &buf));
+}
+
+/// The watchlist's columns, by what their headings say, at the widths people use. With a holding,
+/// 99 columns showed the four position columns and 100 (headlines beside) none; 140 brought back
+/// only value and P&L %. Now what shows is always the head of one priority order, the day's P&L
+/// right after the price and its move, and beside the headlines a wider terminal never shows less.
+#[test]
+fn position_columns_by_priority_at_every_width() {
+    use chiptape::state::columns::Col;
+    let mut beside = 0;
+    for w in [80, 99, 100, 120, 140, 200] {
+        let s = with_positions(w, 30);
+        let l = s.layout();
+        let cols: Vec<Col> =
+            s.watch_columns(l.watch.width as usize - 2).into_iter().map(|(c, _)| c).collect();
+        let offered: Vec<Col> = Col::PRIORITY.into_iter().filter(|c| *c != Col::Ext).collect();
+        let by_priority: Vec<Col> = offered.iter().copied().filter(|c| cols.contains(c)).collect();
+        assert_eq!(by_priority, offered[..cols.len()], "{w}: the head of the priority order");
+        let buf = draw(&s, w, 30);
+        let headings = region(&buf, Area { y: l.watch.y + 1, height: 1, ..l.watch });
+        assert!(headings.contains("Day P&L"), "{w}: the day's P&L always shows\n{}", text(&buf));
+        if w >= 100 {
+            assert!(cols.len() >= beside, "{w}: fewer columns than a narrower terminal ({beside})");
+            beside = cols.len();
+        }
+        if w == 200 {
+            for c in [Col::Qty, Col::Value, Col::DayPnl, Col::PnlPct] {
+                assert!(cols.contains(&c), "{w}: {c:?} with room to spare: {cols:?}");
+            }
+        }
+    }
+}
+
+/// A pane with rows below its view says how many on its bottom border (costing no row), and says
+/// nothing when every row fits.
+#[test]
+fn a_pane_with_more_rows_says_how_many() {
+    let s = loaded(80, 24);
+    let l = s.layout();
+    let buf = draw(&s, 80, 24);
+    let bottom = |a: Area| region(&buf, Area { y: a.bottom() - 1, height: 1, ..a });
+    let hidden = s.watch_rows().len() - s.watch_page();
+    assert!(hidden > 0, "the demo group is longer than an 80x24 watchlist");
+    assert!(bottom(l.watch).contains(&format!("▼ {hidden} more")), "{}", text(&buf));
+    let hidden = s.news_rows().len() - l.news_rows();
+    assert!(bottom(l.news).contains(&format!("▼ {hidden} more")), "{}", text(&buf));
+    // Every row of the group fits a tall watchlist: its border stays a border.
+    let s = loaded(200, 60);
+    let l = s.layout();
+    assert!(s.watch_rows().len() <= s.watch_page());
+    let buf = draw(&s, 200, 60);
+    let border = region(&buf, Area { y: l.watch.bottom() - 1, height: 1, ..l.watch }).trim_end().to_string();
+    assert!(!border.contains("more"), "{border}");
+    assert!(border.trim_start_matches('└').trim_end_matches('┘').chars().all(|c| c == '─'), "{border}");
+}
+
+/// A change is written at its price's precision (a 12.34 price moves -0.07, not -0.070); position
+/// values are in the base currency, which the Value heading names.
+#[test]
+fn changes_at_price_precision_and_values_in_the_base_currency() {
+    use chiptape::market::{Quote, Symbol};
+    use chiptape::present::money::Money;
+    let mut s = with_positions(200, 60);
+    let smic = Symbol::parse("0981.HK").unwrap();
+    let l = s.layout();
+    let buf = draw(&s, 200, 60);
+    let headings = region(&buf, Area { y: l.watch.y + 1, height: 1, ..l.watch });
+    assert!(headings.contains("Value USD"), "{headings}");
+    let held = s.portfolio().unwrap().holdings[&smic].clone();
+    let row = region(&buf, row_with(&buf, l.watch, "0981.HK"));
+    assert!(row.contains(&Money::SHOWN.amount(held.value_base.unwrap())), "{row}");
+    assert!(!row.contains(&Money::SHOWN.amount(held.value.unwrap())), "not in HKD: {row}");
+    let q = Quote {
+        symbol: smic.clone(),
+        price: Some(12.34),
+        change: Some(-0.07),
+        change_pct: Some(-0.56),
+        currency: Some("HKD".into()),
+        ..Quote::default()
+    };
+    let msg = quotes_msg(&s, vec![(smic, Ok(q))]);
+    update(&mut s, msg, t0());
+    let buf = draw(&s, 200, 60);
+    let row = region(&buf, row_with(&buf, l.watch, "0981.HK"));
+    assert!(row.contains(" -0.07 ") && !row.contains("-0.070"), "{row}");
 }
 
 /// The alert log over the watchlist: newest first, with the reader's clock (the day when not
