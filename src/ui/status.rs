@@ -40,6 +40,22 @@ fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>
     }
 }
 
+/// The quotes' freshness. While symbols stream, "2m ago" alone would read as stale prices: it is
+/// when the polled ones last came, and the bar says so (`quotes live · Yahoo polled 2m ago`).
+fn quotes_text(state: &State) -> (String, bool) {
+    let st = state.sources.quotes();
+    let live = state.stream.connected && !state.planned_live.is_empty();
+    match st.last_ok {
+        Some(t) if live && st.error.is_none() && st.note.is_none() => {
+            let label = if st.label.is_empty() { String::new() } else { format!(" {}", st.label) };
+            let age = time::age(t, state.now);
+            let ago = if age == "now" { "just now".to_string() } else { format!("{age} ago") };
+            (format!("quotes live ·{label} polled {ago}"), false)
+        }
+        _ => source_text(st, "quotes", state.now),
+    }
+}
+
 /// The price stream: how many symbols it keeps live, or when it tries again and why.
 fn stream_text(state: &State) -> Option<(String, bool)> {
     let st = &state.stream;
@@ -103,7 +119,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         if !state.filter.is_empty() {
             left.push(Span::styled(format!("/{} ", state.filter), theme.accent));
         }
-        let (q, qerr) = source_text(state.sources.quotes(), "quotes", state.now);
+        let (q, qerr) = quotes_text(state);
         let (n, nerr) = source_text(state.sources.news(), "news", state.now);
         left.push(Span::styled(q, if qerr { theme.error } else { theme.dim }));
         if let Some((text, bad)) = stream_text(state) {

@@ -806,3 +806,21 @@ fn the_message_log_keeps_every_message_in_full() {
     assert!(newest < older, "{screen}");
     assert!(screen.contains("running until this is fixed"), "wrapped, not cut: {screen}");
 }
+
+/// While symbols stream, the quotes' age is when the polled ones came, and the bar says so
+/// (issue 26, item 4): `quotes live · demo polled 4m ago`, not `quotes demo 4m ago`.
+#[test]
+fn streaming_quotes_say_when_they_were_polled() {
+    let mut s = loaded(120, 35);
+    let later = t0() + chrono::Duration::minutes(4);
+    s.stream.on = true;
+    s.stream.connected = true;
+    s.planned_live.insert(chiptape::market::Symbol::parse("NVDA").unwrap());
+    s.now = later;
+    let screen = text(&draw(&s, 120, 35));
+    let status = screen.lines().last().unwrap();
+    assert!(status.contains("quotes live · demo polled 4m ago"), "{status}");
+    s.stream.connected = false;
+    let screen = text(&draw(&s, 120, 35));
+    assert!(screen.lines().last().unwrap().contains("quotes demo 4m ago"));
+}
