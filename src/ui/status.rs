@@ -41,7 +41,7 @@ fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>
 }
 
 /// The quotes' freshness. While symbols stream, "2m ago" alone would read as stale prices: it is
-/// when the polled ones last came, and the bar says so (`quotes live · Yahoo polled 2m ago`).
+/// when the polled ones last came, and the bar says so (`quotes live · demo polled 2m ago`).
 fn quotes_text(state: &State) -> (String, bool) {
     let st = state.sources.quotes();
     let live = state.stream.connected && !state.planned_live.is_empty();
