@@ -40,6 +40,19 @@ fn source_text(st: &SourceStatus, name: &str, now: chrono::DateTime<chrono::Utc>
     }
 }
 
+/// A config error for an 80-column bar: the file by its name, not its whole path, so the line,
+/// column and what is wrong come first (the message log keeps the full text).
+fn short_config_error(e: &str) -> String {
+    let e = one_line(e);
+    match e.find(".toml:") {
+        Some(i) => match e[..i].rfind('/') {
+            Some(slash) => e[slash + 1..].to_string(),
+            None => e,
+        },
+        None => e,
+    }
+}
+
 /// The quotes' freshness. While symbols stream, "2m ago" alone would read as stale prices: it is
 /// when the polled ones last came, and the bar says so (`quotes live · demo polled 2m ago`).
 fn quotes_text(state: &State) -> (String, bool) {
@@ -113,7 +126,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         let style = if n.level == Level::Info { theme.accent } else { theme.error };
         left.push(Span::styled(one_line(n), style));
     } else if let Some(e) = &state.config_error {
-        left.push(Span::styled(format!("config: {}", one_line(e)), theme.error));
+        left.push(Span::styled(format!("config: {}", short_config_error(e)), theme.error));
     } else {
         // A kept filter is named first; the sources' state still shows beside it.
         if !state.filter.is_empty() {

@@ -824,3 +824,16 @@ fn streaming_quotes_say_when_they_were_polled() {
     let screen = text(&draw(&s, 120, 35));
     assert!(screen.lines().last().unwrap().contains("quotes demo 4m ago"));
 }
+
+/// A config error after a reload (issue 26, item 3): the file's name, line, column and what is
+/// wrong fit in the first 80 columns, whatever the path; the message log has the full text.
+#[test]
+fn a_config_error_says_where_and_what_in_80_columns() {
+    let mut s = loaded(80, 24);
+    let e = "/home/someone/.config/chiptape/watchlists/config.toml:3:16: string values must be quoted";
+    update(&mut s, Msg::Config(Box::new(Err(e.to_string()))), t0());
+    let screen = text(&draw(&s, 80, 24));
+    let status = screen.lines().last().unwrap();
+    assert!(status.contains("config: config.toml:3:16: string values must be quoted"), "{status}");
+    assert_eq!(s.messages.0.back().map(|m| m.text.as_str()), Some(format!("config: {e}").as_str()));
+}
