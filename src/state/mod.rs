@@ -116,6 +116,8 @@ pub struct State {
     pub notice: Option<Notice>,
     /// Every message and error of the session, with its time, for the message log.
     pub messages: Messages,
+    /// What is wrong with the text of the open add prompt, shown inside it.
+    pub prompt_error: Option<String>,
     /// The latest config error (a broken edit); the last good config keeps running.
     pub config_error: Option<String>,
     pub alerts: Alerts,
@@ -157,6 +159,7 @@ impl State {
             news_filter: None,
             paused: false,
             generation: 1,
+            prompt_error: None,
             messages: Messages::default(),
             notice: None,
             config_error: None,

@@ -446,7 +446,7 @@ fn add_prompt_takes_text_and_asks_for_the_edit() {
     ch(&mut s, ']');
     ch(&mut s, 'a');
     assert_eq!(s.prompt(), Some(&Prompt::Add(String::new())));
-    for c in "nvda, 0700.hk q".chars() {
+    for c in "nvda, 0700.hk ,q".chars() {
         let out = ch(&mut s, c);
         assert!(out.effects.is_empty(), "keys are text while the prompt is open (even q)");
     }
@@ -470,8 +470,19 @@ fn add_prompt_refuses_bad_symbols_and_esc_cancels() {
     }
     let out = press(&mut s, Key::plain(KeyCode::Enter));
     assert!(out.effects.is_empty());
-    assert!(s.notice.as_deref().unwrap().contains("DA!"), "{:?}", s.notice);
-    assert!(matches!(s.prompt(), Some(Prompt::Add(_))), "the prompt stays open to fix the text");
+    // Issue 26, item 6: the error is inside the prompt, which keeps the text; a space is no
+    // separator, so "NV DA!" is one bad code, not two symbols.
+    let error = s.prompt_error.clone().unwrap();
+    assert!(error.contains("\"NV DA!\": a code has no spaces"), "{error}");
+    assert_eq!(s.prompt(), Some(&Prompt::Add("NV DA!".into())), "the prompt stays open with the text");
+    press(&mut s, Key::plain(KeyCode::Backspace));
+    assert_eq!(s.prompt_error, None, "editing answers the error");
+    for _ in 0..4 {
+        press(&mut s, Key::plain(KeyCode::Backspace));
+    }
+    ch(&mut s, '!');
+    press(&mut s, Key::plain(KeyCode::Enter));
+    assert!(s.prompt_error.as_deref().is_some_and(|e| e.contains("N!")), "{:?}", s.prompt_error);
     press(&mut s, Key::plain(KeyCode::Esc));
     assert_eq!(s.prompt(), None);
 }

@@ -113,7 +113,13 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         match p {
             Prompt::Add(text) => {
                 left.push(Span::styled(format!("add to {group}: {text}▏"), theme.accent));
-                left.push(Span::styled("  e.g. NVDA, 0700.HK · Enter add · Esc cancel", theme.dim));
+                match &state.prompt_error {
+                    // Said inside the prompt, which stays open with the text to correct.
+                    Some(e) => left.push(Span::styled(format!("  {}", one_line(e)), theme.error)),
+                    None => {
+                        left.push(Span::styled("  e.g. NVDA, 0700.HK · Enter add · Esc cancel", theme.dim))
+                    }
+                }
             }
             Prompt::Remove(sym) => {
                 left.push(Span::styled(format!("remove {sym} from {group}? y/n"), theme.accent));

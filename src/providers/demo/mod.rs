@@ -31,6 +31,8 @@ pub struct DemoMarket {
     tagger: Tagger,
     calendar: Calendar,
     mainland_real_time: bool,
+    /// The config's symbols when the market was made: with the catalogue, what it lists.
+    listed: Vec<Symbol>,
 }
 
 struct Company {
@@ -87,7 +89,16 @@ impl DemoMarket {
             tagger: config.tagger(),
             calendar: config.calendar.clone(),
             mainland_real_time: config.provider.mainland == crate::config::Mainland::Tencent,
+            listed: config.all_symbols(),
         }
+    }
+
+    /// A code the demo lists: its catalogue, the config's symbols and exchange rates. Any other is
+    /// refused as a real source refuses a code that does not exist, so `a` behaves as it will.
+    fn lists(&self, sym: &Symbol) -> bool {
+        CATALOG.iter().any(|e| e.symbol == sym.as_str())
+            || self.listed.contains(sym)
+            || sym.as_str().ends_with("=X")
     }
 
     fn profile(&self, sym: &Symbol) -> Profile {
@@ -462,7 +473,11 @@ impl QuoteSource for DemoMarket {
         symbols: &'a [Symbol],
     ) -> BoxFuture<'a, Result<Vec<(Symbol, QuoteOutcome)>, ProviderError>> {
         let now = self.clock.now();
-        Box::pin(async move { Ok(symbols.iter().map(|s| (s.clone(), Ok(self.quote(s, now)))).collect()) })
+        let outcome = move |s: &Symbol| match self.lists(s) {
+            true => Ok(self.quote(s, now)),
+            false => Err(crate::market::QuoteError::Unknown(format!("the demo market lists no {s}"))),
+        };
+        Box::pin(async move { Ok(symbols.iter().map(|s| (s.clone(), outcome(s))).collect()) })
     }
 
     fn label(&self) -> String {
@@ -568,6 +583,25 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    /// A code the demo does not list is refused as a real source refuses it (issue 26, item 6),
+    /// so `a` in the demo says "not added" instead of pricing a made-up company.
+    #[tokio::test]
+    async fn codes_it_does_not_list_are_unknown() {
+        let m = market(1);
+        let asked = [
+            Symbol::parse("NVDA").unwrap(),
+            Symbol::parse("ZZZQ").unwrap(),
+            Symbol::parse("USDCNY=X").unwrap(),
+        ];
+        let got = m.quotes(&asked).await.unwrap();
+        assert!(got[0].1.is_ok() && got[2].1.is_ok());
+        assert!(
+            matches!(&got[1].1, Err(crate::market::QuoteError::Unknown(e)) if e.contains("ZZZQ")),
+            "{:?}",
+            got[1]
+        );
     }
 
     fn sym(s: &str) -> Symbol {

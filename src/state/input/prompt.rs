@@ -23,6 +23,8 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
 
 /// The prompt as it stays open, or `None` when it closed.
 fn add_key(s: &mut State, k: Key, mut text: String, group: String, out: &mut Outcome) -> Option<Prompt> {
+    // Any key answers the error shown: it is about the text as it was.
+    s.prompt_error = None;
     match k.code {
         KeyCode::Esc => return None,
         KeyCode::Enter => return add(s, text, group, out),
@@ -40,11 +42,17 @@ fn add_key(s: &mut State, k: Key, mut text: String, group: String, out: &mut Out
     Some(Prompt::Add(text))
 }
 
-/// Enter on the add prompt: every symbol parsed, or the prompt stays open to fix the text.
+/// Enter on the add prompt: every symbol parsed, or the prompt stays open, the text kept and
+/// what is wrong said inside it. Codes are separated by commas only: "NV DA" is one bad code, not
+/// two symbols.
 fn add(s: &mut State, text: String, group: String, out: &mut Outcome) -> Option<Prompt> {
     let mut symbols = Vec::new();
     let mut bad = Vec::new();
-    for part in text.split([',', ' ']).filter(|p| !p.trim().is_empty()) {
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part.contains(char::is_whitespace) {
+            bad.push(format!("\"{part}\": a code has no spaces (separate codes with commas)"));
+            continue;
+        }
         match Symbol::parse(part) {
             Ok(sym) if !symbols.contains(&sym) => symbols.push(sym),
             Ok(_) => {}
@@ -52,7 +60,7 @@ fn add(s: &mut State, text: String, group: String, out: &mut Outcome) -> Option<
         }
     }
     if !bad.is_empty() {
-        s.notice = Some(super::super::Notice::warn(bad.join("; ")));
+        s.prompt_error = Some(bad.join("; "));
         return Some(Prompt::Add(text));
     }
     if !symbols.is_empty() {
