@@ -110,6 +110,8 @@ pub struct State {
     pub series_inflight: HashSet<(Symbol, ChartRange)>,
     pub news_filter: Option<Symbol>,
     pub paused: bool,
+    /// What arrived while paused (prices, ticks, headlines, series): applied, in order, on resume.
+    pub held: Vec<Msg>,
     /// Bumped whenever the set of symbols changes, so late answers to an old plan are dropped.
     pub generation: u64,
     /// A one-off message in the status bar (a refused link, an edit saved): it leaves by itself.
@@ -158,6 +160,7 @@ impl State {
             series_inflight: HashSet::new(),
             news_filter: None,
             paused: false,
+            held: Vec::new(),
             generation: 1,
             prompt_error: None,
             messages: Messages::default(),
@@ -344,11 +347,23 @@ impl State {
     }
 }
 
+/// Updates held while paused, at most: beyond it the oldest go (newer prices supersede them).
+const HELD_MAX: usize = 5_000;
+
 /// The one place state changes. `now` is the message's instant.
 pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
     state.now = now;
-    let errors_before = state.standing_errors();
     let mut out = Outcome::default();
+    // Paused, the screen stays as it is: what comes in waits, counted in the status bar.
+    if state.paused && matches!(msg, Msg::Data(_) | Msg::Stream(_) | Msg::Series { .. }) {
+        if state.held.len() >= HELD_MAX {
+            state.held.remove(0);
+        }
+        state.held.push(msg);
+        out.redraw = true;
+        return out;
+    }
+    let errors_before = state.standing_errors();
     match msg {
         Msg::Key(k) => input::key(state, k, &mut out),
         Msg::Resize(w, h) => {

@@ -225,6 +225,42 @@ fn pause_replans_and_refresh_asks_for_data() {
     assert!(out.effects.contains(&Effect::RefreshNow));
 }
 
+/// Paused, nothing on screen moves (issue 26, item 7): new prices and headlines wait, counted;
+/// `p` again applies them at once.
+#[test]
+fn pause_holds_what_comes_in_and_resume_applies_it() {
+    let mut s = loaded();
+    let nvda = sym("NVDA");
+    let before = s.quotes.get(&nvda).and_then(|e| e.quote.as_ref()).and_then(|q| q.price);
+    ch(&mut s, 'p');
+    let mut q = s.quotes.get(&nvda).and_then(|e| e.quote.clone()).unwrap();
+    q.price = Some(before.unwrap() + 10.0);
+    let generation = s.generation;
+    let kind = DataKind::Quotes { note: None, source: "demo".into(), results: vec![(nvda.clone(), Ok(q))] };
+    let heads_before = s.headlines.len();
+    let mut fresh = s.headlines[0].clone();
+    fresh.id = "fresh".into();
+    fresh.title = "Fresh while paused".into();
+    fresh.link = "https://news.example.com/fresh".into();
+    fresh.guid = None;
+    update(&mut s, data(generation, kind), t0());
+    update(&mut s, data(generation, DataKind::News { headlines: vec![fresh], errors: vec![] }), t0());
+    assert_eq!(
+        s.quotes.get(&nvda).and_then(|e| e.quote.as_ref()).and_then(|q| q.price),
+        before,
+        "price held"
+    );
+    assert_eq!(s.headlines.len(), heads_before, "headlines held");
+    assert_eq!(s.held.len(), 2);
+    ch(&mut s, 'p');
+    assert!(s.held.is_empty());
+    assert_eq!(
+        s.quotes.get(&nvda).and_then(|e| e.quote.as_ref()).and_then(|q| q.price),
+        before.map(|p| p + 10.0)
+    );
+    assert_eq!(s.headlines.len(), heads_before + 1);
+}
+
 #[test]
 fn help_opens_and_swallows_keys() {
     let mut s = loaded();

@@ -106,7 +106,11 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if state.paused {
         left.push(Span::styled(" PAUSED ", theme.badge));
-        left.push(Span::raw(" "));
+        match state.held.len() {
+            0 => left.push(Span::raw(" ")),
+            1 => left.push(Span::styled(" · 1 update waiting  ", theme.accent)),
+            n => left.push(Span::styled(format!(" · {n} updates waiting  "), theme.accent)),
+        }
     }
     if let Some(p) = state.prompt() {
         let group = state.config.groups.get(state.group).map_or("", |g| g.name.as_str());

@@ -173,6 +173,13 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
         Pause => {
             s.paused = !s.paused;
             out.effects.push(Effect::Replan);
+            if !s.paused {
+                // What waited is applied at once, in the order it came.
+                for m in std::mem::take(&mut s.held) {
+                    let o = super::update(s, m, s.now);
+                    out.effects.extend(o.effects);
+                }
+            }
         }
         AlertLog => s.open_alert_log(),
         Help => s.open(Overlay::Help),
