@@ -82,6 +82,23 @@ impl State {
         rows.into_iter().cloned().collect()
     }
 
+    /// The other groups with symbols the search matches, with how many: `/` looks in every group,
+    /// and the prompt names where else the text is found.
+    pub fn filter_elsewhere(&self) -> Vec<(usize, usize)> {
+        let q = self.filter.trim().to_lowercase();
+        if q.is_empty() {
+            return Vec::new();
+        }
+        self.config
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != self.group)
+            .map(|(i, g)| (i, g.symbols.iter().filter(|s| self.symbol_matches(s, &q)).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
     /// The headline rows: filtered by the row filter and by the `n` symbol filter; kept like the
     /// watchlist's.
     pub fn news_rows(&self) -> NewsRows<'_> {

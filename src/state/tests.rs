@@ -1465,3 +1465,23 @@ fn notices_expire_never_hide_an_error_and_are_logged() {
     );
     assert_eq!(s.messages.0[2].at, at(50));
 }
+
+/// `/` searches every group (issue 26, item 8): the prompt names the other groups where the
+/// text is found, and Enter goes there when the group in view has no match.
+#[test]
+fn search_finds_symbols_in_other_groups_and_enter_goes_there() {
+    let mut s = loaded();
+    let home = s.group;
+    let amd_group = s.config.groups.iter().position(|g| g.symbols.contains(&sym("AMD"))).unwrap();
+    assert_ne!(home, amd_group, "the test needs AMD in another group");
+    ch(&mut s, '/');
+    for c in "AMD".chars() {
+        ch(&mut s, c);
+    }
+    assert!(s.watch_rows().is_empty(), "no AMD in the group in view");
+    assert!(s.filter_elsewhere().iter().any(|(g, n)| *g == amd_group && *n >= 1));
+    press(&mut s, Key::plain(KeyCode::Enter));
+    assert_eq!(s.group, amd_group, "Enter went to the group with the match");
+    assert_eq!(s.filter, "AMD", "the search is kept");
+    assert_eq!(selected(&s), "AMD");
+}

@@ -131,6 +131,15 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     } else if state.filtering() {
         left.push(Span::styled(format!("/{}▏", state.filter), theme.accent));
+        // Every group is searched: where else the text is found, and where Enter goes.
+        let elsewhere: Vec<String> = state
+            .filter_elsewhere()
+            .iter()
+            .map(|(g, n)| format!("{} ({n})", state.config.groups[*g].name))
+            .collect();
+        if !elsewhere.is_empty() {
+            left.push(Span::styled(format!("  also in {}", elsewhere.join(", ")), theme.accent));
+        }
         left.push(Span::styled("  Enter keep · Esc clear", theme.dim));
     } else if let Some(n) = state.notice_shown() {
         let style = if n.level == Level::Info { theme.accent } else { theme.error };

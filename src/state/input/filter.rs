@@ -1,4 +1,5 @@
-//! Keys while the row filter is typed: every key is text, Enter keeps the filter, Esc clears it.
+//! Keys while the row filter is typed: every key is text, Enter keeps the filter (and goes to the
+//! group where it matches when the one in view has nothing), Esc clears it.
 
 use super::super::State;
 use super::super::rows::Move;
@@ -15,7 +16,17 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
             s.filter.clear();
             s.close();
         }
-        KeyCode::Enter => s.close(),
+        KeyCode::Enter => {
+            s.close();
+            // Nothing here but something in another group: Enter goes there, the search kept.
+            if s.watch_rows().is_empty()
+                && let Some(&(to, _)) = s.filter_elsewhere().first()
+            {
+                let filter = std::mem::take(&mut s.filter);
+                super::switch_group(s, to, out);
+                s.filter = filter;
+            }
+        }
         KeyCode::Backspace => {
             s.filter.pop();
         }
