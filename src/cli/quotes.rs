@@ -350,7 +350,7 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
             pad(r.quote.symbol.as_str(), 10),
             pad(r.quote.name.as_deref().unwrap_or(""), 18),
             rpad(&last, 10),
-            rpad(&r.quote.change.map_or(String::new(), number::change), 9),
+            rpad(&r.quote.change.map_or(String::new(), |c| number::change_at(c, r.quote.price)), 9),
             rpad(&r.quote.change_pct.map_or(String::new(), number::pct), 9),
             rpad(&r.quote.volume.map_or(String::new(), |v| number::compact(v as f64)), 8),
             pad(r.quote.currency.as_deref().unwrap_or(""), 4),
