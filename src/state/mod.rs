@@ -5,6 +5,7 @@ mod calendar;
 mod charts;
 pub mod columns;
 mod data;
+mod help;
 mod input;
 pub mod layout;
 pub mod memo;
@@ -33,6 +34,7 @@ use crate::state::layout::Layout;
 
 pub use alerts::{Alerts, message as alert_message};
 pub use charts::{Detail, SeriesEntry};
+pub use help::HelpLine;
 pub use overlay::{Overlay, Prompt};
 pub use rows::{NewsRows, SortKey};
 pub use status::{SourceKey, SourceStatus, Statuses};

@@ -1253,7 +1253,7 @@ fn help_over_the_detail_view_closes_back_to_it() {
     let sym = s.detail().map(|d| d.symbol.clone()).expect("the detail view is open");
     ch(&mut s, '?');
     assert!(s.help_open() && s.detail().is_some());
-    assert_eq!(s.overlay(), Some(&Overlay::Help), "help is on top");
+    assert_eq!(s.overlay(), Some(&Overlay::Help { scroll: 0 }), "help is on top");
     // A range key goes to the help (which ignores it), not to the chart under it.
     ch(&mut s, '3');
     assert_eq!(s.detail().unwrap().range, ChartRange::D1);
@@ -1375,4 +1375,67 @@ fn new_headlines_above_the_view_do_not_move_it() {
     assert_eq!(s.news_above, 3);
     ch(&mut s, 'g');
     assert_eq!(s.news_above, 0, "back at the top, all seen");
+}
+
+/// At 80x24 the help is longer than its box: the list keys scroll it, within its length, and a
+/// resize that makes room never leaves it scrolled past its end.
+#[test]
+fn help_scrolls_at_80x24() {
+    let mut s = loaded();
+    update(&mut s, Msg::Resize(80, 24), t0());
+    ch(&mut s, '?');
+    let max = s.help_max_scroll();
+    assert!(max > 0, "the help is longer than 20 lines");
+    assert_eq!(s.help_scroll(), Some(0));
+    ch(&mut s, 'j');
+    ch(&mut s, 'j');
+    assert_eq!(s.help_scroll(), Some(2));
+    ch(&mut s, 'k');
+    assert_eq!(s.help_scroll(), Some(1));
+    press(&mut s, Key::plain(KeyCode::PageDown));
+    assert_eq!(s.help_scroll(), Some((1 + s.help_page() - 1).min(max)));
+    ch(&mut s, 'G');
+    assert_eq!(s.help_scroll(), Some(max));
+    assert!(!ch(&mut s, 'j').redraw, "nothing below the end");
+    assert_eq!(s.help_scroll(), Some(max));
+    ch(&mut s, 'g');
+    assert_eq!(s.help_scroll(), Some(0));
+    ch(&mut s, 'G');
+    update(&mut s, Msg::Resize(200, 60), t0());
+    let max_then = s.help_max_scroll();
+    assert!(max_then < max && s.help_scroll() == Some(max_then), "the taller box shows the end");
+    ch(&mut s, 'k');
+    assert_eq!(s.help_scroll(), Some(max_then.saturating_sub(1)), "k moves from what is shown");
+    assert_eq!(selected(&s), "0981.HK", "the list under the help did not move");
+}
+
+/// The help is the key map in force, by where the keys work: a remap shows, an unbound key is
+/// gone, and each place has its section.
+#[test]
+fn help_follows_the_key_map_by_place() {
+    let mut cfg = builtin();
+    cfg.keys = crate::config::KeyMap::with_overrides(&[
+        (Key::ctrl('r'), Some(Action::Refresh)),
+        (Key::ch('q'), None),
+        (Key::ch('x'), Some(Action::Quit)),
+    ]);
+    let s = State::new(cfg, true, t0());
+    let lines = s.help_lines();
+    let sections: Vec<&str> =
+        lines.iter().filter_map(|l| if let HelpLine::Section(n) = l { Some(*n) } else { None }).collect();
+    for want in ["watchlist", "headlines", "detail", "prompt", "alert log"] {
+        assert!(sections.iter().any(|n| n.starts_with(want)), "{want}: {sections:?}");
+    }
+    let keys_of = |what: &str| -> Vec<String> {
+        lines
+            .iter()
+            .filter_map(|l| match l {
+                HelpLine::Entry { keys, what: w } if *w == what => Some(keys.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(keys_of("refresh now"), ["r ctrl-r"]);
+    assert_eq!(keys_of("quit"), ["x ctrl-c"]);
+    assert_eq!(keys_of("back to the list"), ["esc x ctrl-c"], "the detail view's close");
 }

@@ -309,6 +309,36 @@ fn help_shows_the_live_key_map() {
     assert!(t.lines().last().unwrap().contains("x quit"), "the hints follow the map too");
 }
 
+/// At 80x24 the help is a page of its sections between the tabs and the status bar, says how much
+/// is below, and `G` brings its last section into view.
+#[test]
+fn help_scrolls_at_80x24() {
+    let mut s = loaded(80, 24);
+    update(&mut s, Msg::Key(Key::ch('?')), t0());
+    let buf = draw(&s, 80, 24);
+    let boxed = popup(&buf, "keys");
+    let t = region(&buf, boxed);
+    assert!(t.contains("watchlist and headlines") && t.contains("more: j/PgDn"), "{t}");
+    assert!(boxed.y >= 1 && boxed.bottom() <= 23, "the tabs and the status bar stay: {boxed:?}");
+    assert!(text(&buf).lines().last().unwrap().contains("? help"), "{}", text(&buf));
+    update(&mut s, Msg::Key(Key::ch('G')), t0());
+    let buf = draw(&s, 80, 24);
+    let t = region(&buf, popup(&buf, "keys"));
+    assert!(t.contains("scroll a page") && t.contains("top: g") && !t.contains("more"), "{t}");
+}
+
+/// However long the status text, at 80 columns it is cut before the `? help` hint is.
+#[test]
+fn the_help_hint_stays_in_the_status_bar() {
+    let mut s = loaded(80, 24);
+    s.notice = Some("a notice far longer than the status bar, which must give way to the hint".repeat(2));
+    let last = text(&draw(&s, 80, 24)).lines().last().unwrap().to_string();
+    assert!(last.trim_end().ends_with("? help"), "{last}");
+    s.notice = None;
+    let last = text(&draw(&s, 80, 24)).lines().last().unwrap().to_string();
+    assert!(last.contains("? help"), "the sources' text at 80 columns: {last}");
+}
+
 fn detail_of(symbol: &str, w: u16, h: u16) -> String {
     text(&detail_screen(symbol, w, h).1)
 }
@@ -431,9 +461,10 @@ fn several_config_errors_fit_the_status_bar() {
     std::fs::write(&path, "refresh_secs = 1\nnews_refresh_secs = 2\n[theme]\nname = \"neon\"\n").unwrap();
     let err = chiptape::app::watcher::read(&path, &Default::default()).unwrap_err();
     assert!(!err.contains('\n'), "{err}");
-    let mut s = loaded(120, 30);
+    // Wide enough for the whole line beside the `? help` hint, which never gives way.
+    let mut s = loaded(130, 30);
     update(&mut s, Msg::Config(Box::new(Err(err))), t0());
-    let t = text(&draw(&s, 120, 30));
+    let t = text(&draw(&s, 130, 30));
     let status = t.lines().last().unwrap();
     assert!(status.contains("c.toml:1:16: key `refresh_secs`"), "{status}");
     assert!(status.contains("(+2 more; `chiptape config check`)"), "{status}");
