@@ -51,6 +51,9 @@ impl Builder<'_> {
 fn lists(b: &mut Builder) {
     use Action::*;
     b.section("watchlist and headlines");
+    // The two a newcomer looks for first, on the first page at any size.
+    b.on(&[Quit], "quit");
+    b.on(&[Help], "this help");
     for (a, what) in [
         (Down, "down"),
         (Up, "up"),
@@ -80,8 +83,6 @@ fn lists(b: &mut Builder) {
         (AddSymbol, "add symbols to this group"),
         (EditConfig, "edit the config in $EDITOR"),
         (AlertLog, "alert log"),
-        (Help, "this help"),
-        (Quit, "quit"),
     ] {
         b.on(&[a], what);
     }

@@ -27,7 +27,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|l| match l {
             HelpLine::Entry { what, .. } => key_w + 2 + width(what),
-            HelpLine::Section(s) => width(s),
+            HelpLine::Section(s) => width(s) + 4,
             HelpLine::Blank => 0,
         })
         .max()
@@ -54,7 +54,12 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         .skip(scroll)
         .take(page)
         .map(|l| match l {
-            HelpLine::Section(s) => Line::styled(fit(s, w), theme.header),
+            // A rule either side, so the sections part in a plain text copy too.
+            HelpLine::Section(s) => {
+                let head = fit(&format!("── {s} "), w);
+                let rule = "─".repeat(w.saturating_sub(width(&head)));
+                Line::styled(format!("{head}{rule}"), theme.header)
+            }
             HelpLine::Entry { keys, what } => Line::from(vec![
                 Span::styled(pad(keys, key_w), theme.accent),
                 Span::raw("  "),
