@@ -33,7 +33,7 @@ use crate::present::time;
 use crate::state::layout::Layout;
 
 pub use alerts::{Alerts, message as alert_message};
-pub use charts::{Detail, SeriesEntry};
+pub use charts::{Detail, SeriesEntry, SessionAxis};
 pub use help::HelpLine;
 pub use overlay::{Overlay, Prompt};
 pub use rows::{NewsRows, SortKey};

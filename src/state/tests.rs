@@ -1439,3 +1439,57 @@ fn help_follows_the_key_map_by_place() {
     assert_eq!(keys_of("quit"), ["x ctrl-c"]);
     assert_eq!(keys_of("back to the list"), ["esc x ctrl-c"], "the detail view's close");
 }
+
+/// A US day chart runs 04:00–20:00 New York by the clock: 10:00 is 6 of its 16 hours in, pre- and
+/// post-market are the shaded ends, and every hour has a tick. Hong Kong's lunch takes no room.
+#[test]
+fn day_chart_axis_follows_the_sessions() {
+    use chrono::TimeZone;
+    let mut s = loaded();
+    let d = Detail { symbol: sym("NVDA"), range: ChartRange::D1 };
+    let ny = chrono_tz::America::New_York;
+    let at = |tz: chrono_tz::Tz, h: u32, m: u32| tz.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap().to_utc();
+    let series = |symbol: &str, t: DateTime<Utc>| crate::market::series::Series {
+        symbol: sym(symbol),
+        points: vec![(t, 1.0)],
+        previous_close: None,
+        currency: None,
+    };
+    for (symbol, t) in [("NVDA", at(ny, 10, 0)), ("0981.HK", at(chrono_tz::Asia::Hong_Kong, 14, 0))] {
+        let entry = SeriesEntry { series: Some(series(symbol, t)), error: None, fetched: t0() };
+        s.series.insert((sym(symbol), ChartRange::D1), entry);
+    }
+    let axis = s.session_axis(&d).expect("a trading day");
+    let hour = 3600.0;
+    assert_eq!(axis.span(), 16.0 * hour);
+    assert_eq!(axis.x(at(ny, 10, 0)), 6.0 * hour);
+    assert_eq!(axis.x(at(ny, 21, 0)), 16.0 * hour, "after the close: the end");
+    assert_eq!(axis.extended(), vec![(0.0, 5.5 * hour), (12.0 * hour, 16.0 * hour)]);
+    let hours: Vec<String> =
+        axis.ticks(ny).iter().map(|(_, t)| t.with_timezone(&ny).format("%H:%M").to_string()).collect();
+    let mut want: Vec<String> = (4..=20).map(|h| format!("{h:02}:00")).collect();
+    want.insert(6, "09:30".to_string());
+    assert_eq!(hours, want);
+    assert!(s.session_axis(&Detail { range: ChartRange::D5, ..d }).is_none(), "5D goes bar by bar");
+    let hk = s.session_axis(&Detail { symbol: sym("0981.HK"), range: ChartRange::D1 }).unwrap();
+    let hk_tz = chrono_tz::Asia::Hong_Kong;
+    assert_eq!(hk.span(), 5.5 * hour);
+    assert_eq!(hk.x(at(hk_tz, 12, 30)), hk.x(at(hk_tz, 13, 0)), "lunch takes no room");
+    assert!(hk.extended().is_empty());
+    let ticks: Vec<String> =
+        hk.ticks(hk_tz).iter().map(|(_, t)| t.with_timezone(&hk_tz).format("%H:%M").to_string()).collect();
+    assert_eq!(ticks, ["09:30", "10:00", "11:00", "13:00", "14:00", "15:00", "16:00"]);
+}
+
+/// The detail view's title: symbol and a name that says more than the symbol, else the symbol.
+#[test]
+fn detail_title_says_the_name_once() {
+    let s = loaded();
+    assert_eq!(
+        s.detail_title(&sym("AMD")),
+        "AMD · Advanced Micro Devices",
+        "the config's name is the symbol"
+    );
+    assert_eq!(s.detail_title(&sym("NVDA")), "NVDA · NVIDIA");
+    assert_eq!(s.detail_title(&sym("ZZZ")), "ZZZ", "nothing known: the symbol alone");
+}
