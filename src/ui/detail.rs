@@ -219,21 +219,21 @@ fn x_axis(state: &State, series: &Series, plot: &Plot, theme: &Theme, frame: &mu
         return;
     }
     let range = state.detail().map_or(ChartRange::D1, |d| d.range);
-    let marks: Vec<(u16, String)> = match axis {
+    let marks: Vec<(u16, Option<String>)> = match axis {
         XAxis::Clock(a) => {
             let ticks = a.ticks(tz);
             // Hours as "14" when "14:00" would crowd them; the half-hour opens then go unlabelled.
             let per_hour = f64::from(plot.area.width) * 3600.0 / plot.span;
             ticks
                 .iter()
-                .filter_map(|(x, t)| {
+                .map(|(x, t)| {
                     let local = t.with_timezone(&tz);
                     let text = match (per_hour >= 7.0, local.minute()) {
-                        (true, _) => local.format("%H:%M").to_string(),
-                        (false, 0) => local.format("%H").to_string(),
-                        (false, _) => return None,
+                        (true, _) => Some(local.format("%H:%M").to_string()),
+                        (false, 0) => Some(local.format("%H").to_string()),
+                        (false, _) => None,
                     };
-                    Some((plot.col(*x), text))
+                    (plot.col(*x), text)
                 })
                 .collect()
         }
@@ -243,7 +243,7 @@ fn x_axis(state: &State, series: &Series, plot: &Plot, theme: &Theme, frame: &mu
             (0..k)
                 .map(|j| {
                     let i = if k > 1 { j * (n - 1) / (k - 1) } else { 0 };
-                    (plot.col(i as f64), time_label(pts[i].0, range, tz, state.now))
+                    (plot.col(i as f64), Some(time_label(pts[i].0, range, tz, state.now)))
                 })
                 .collect()
         }
@@ -253,9 +253,18 @@ fn x_axis(state: &State, series: &Series, plot: &Plot, theme: &Theme, frame: &mu
     for x in plot.area.x..plot.area.right() {
         buf[(x, rule_y)].set_symbol("─").set_style(theme.dim);
     }
+    // Pre- and post-market dotted under the plot: the shading's cue without colour.
+    if let XAxis::Clock(a) = axis {
+        for (from, to) in a.extended() {
+            for x in plot.col(from)..=plot.col(to).min(plot.area.right() - 1) {
+                buf[(x, rule_y)].set_symbol("┄");
+            }
+        }
+    }
     let mut free = plot.area.x.saturating_sub(1);
     for (x, text) in marks {
         buf[(x, rule_y)].set_symbol("┴").set_style(theme.dim);
+        let Some(text) = text else { continue };
         // The last label ends at the edge rather than falling off it.
         let w = width(&text) as u16;
         let at = x.min(plot.area.right().saturating_sub(w));

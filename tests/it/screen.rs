@@ -450,6 +450,11 @@ fn detail_day_chart_spans_the_session() {
     assert_eq!(buf[(x0 + 1, mid)].bg, shade, "04:00, pre-market");
     assert_eq!(buf[(right - 1, mid)].bg, shade, "19:59, post-market");
     assert_ne!(buf[(expected, mid)].bg, shade, "10:00, regular hours");
+    let rule = region(&buf, Area::new(x0, axis_y, width, 1)).trim_end().to_string();
+    assert!(
+        rule.starts_with("┴┄") && rule.ends_with("┄┴") && rule.contains("┴────┴"),
+        "dotted outside: {rule}"
+    );
     let labels = region(&buf, Area::new(x0, axis_y + 1, width, 1));
     let hours: Vec<u32> = labels.split_whitespace().map(|h| h[..2].parse().unwrap()).collect();
     assert_eq!(hours, (4..=20).collect::<Vec<_>>(), "{labels}");
