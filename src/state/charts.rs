@@ -195,7 +195,16 @@ impl State {
         let ex = exchange_for(d.symbol.as_str());
         let (last, _) = series.points.last()?;
         let day = last.with_timezone(&ex.tz).date_naive();
-        let sessions = ex.sessions_on(day, &self.config.calendar);
+        let cal = &self.config.calendar;
+        let within = |s: &Vec<(DateTime<Utc>, DateTime<Utc>, SessionState)>| {
+            s.first().zip(s.last()).is_some_and(|(a, b)| a.0 <= *last && *last <= b.1)
+        };
+        // A session that opens the evening before its date (FX) holds the evening's bars.
+        let sessions = ex.sessions_on(day, cal);
+        let sessions = match day.succ_opt().map(|next| ex.sessions_on(next, cal)) {
+            Some(next) if !within(&sessions) && within(&next) => next,
+            _ => sessions,
+        };
         (!sessions.is_empty()).then_some(SessionAxis { sessions })
     }
 

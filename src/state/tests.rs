@@ -1479,6 +1479,12 @@ fn day_chart_axis_follows_the_sessions() {
     let ticks: Vec<String> =
         hk.ticks(hk_tz).iter().map(|(_, t)| t.with_timezone(&hk_tz).format("%H:%M").to_string()).collect();
     assert_eq!(ticks, ["09:30", "10:00", "11:00", "13:00", "14:00", "15:00", "16:00"]);
+    // 18:00 in New York is in the FX session of the next date, which opened at 17:00.
+    let fx = "EURUSD=X";
+    let entry = SeriesEntry { series: Some(series(fx, at(ny, 18, 0))), error: None, fetched: t0() };
+    s.series.insert((sym(fx), ChartRange::D1), entry);
+    let fx = s.session_axis(&Detail { symbol: sym(fx), range: ChartRange::D1 }).unwrap();
+    assert_eq!(fx.x(at(ny, 18, 0)), hour, "an hour into the session");
 }
 
 /// The detail view's title: symbol and a name that says more than the symbol, else the symbol.
