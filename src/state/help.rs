@@ -93,8 +93,7 @@ fn lists(b: &mut Builder) {
     b.on(&[SortReverse], "reverse the sort");
     b.on(&[RemoveSymbol], "remove the symbol (y/n)");
     b.section("headlines");
-    b.on(&[Activate], "open in the browser");
-    b.on(&[OpenLink], "open in the browser");
+    b.on(&[Activate, OpenLink], "open in the browser");
 }
 
 fn overlays(b: &mut Builder) {
@@ -126,7 +125,45 @@ fn overlays(b: &mut Builder) {
     b.on(&[Help, Close, Quit], "close");
 }
 
+/// Keys wider than this are cut, so a long remap cannot push the words off the box.
+pub const HELP_MAX_KEYS: usize = 18;
+/// Cells between two columns of help.
+pub const HELP_GAP: usize = 3;
+
+/// The widths of the help's key column and of a whole line, in cells.
+pub fn help_widths(lines: &[HelpLine]) -> (usize, usize) {
+    use crate::present::text::width;
+    let keys = lines.iter().map(|l| if let HelpLine::Entry { keys, .. } = l { width(keys) } else { 0 });
+    let key_w = keys.max().unwrap_or(4).min(HELP_MAX_KEYS);
+    let line_w = lines.iter().map(|l| match l {
+        HelpLine::Entry { what, .. } => key_w + 2 + width(what),
+        HelpLine::Section(s) => width(s) + 4,
+        HelpLine::Blank => 0,
+    });
+    (key_w, line_w.max().unwrap_or(10))
+}
+
 impl State {
+    /// Where the second column starts, when the help does not fit one column on screen but fits
+    /// two side by side; each column then ends with a whole section. Two columns never scroll.
+    pub fn help_split(&self) -> Option<usize> {
+        let lines = self.help_lines();
+        let page = self.help_page();
+        let (_, line_w) = help_widths(&lines);
+        if lines.len() <= page || usize::from(self.size.0) < 2 * line_w + HELP_GAP + 2 {
+            return None;
+        }
+        // At a section's heading where one fits (the blank line before it dropped), else inside
+        // a section; then the most even.
+        let first = |i: usize| if matches!(lines[i], HelpLine::Section(_)) { i - 1 } else { i };
+        (1..lines.len())
+            .filter(|i| {
+                !matches!(lines[*i], HelpLine::Blank) && !matches!(lines[*i - 1], HelpLine::Section(_))
+            })
+            .filter(|i| first(*i) <= page && lines.len() - i <= page)
+            .min_by_key(|i| (!matches!(lines[*i], HelpLine::Section(_)), first(*i).max(lines.len() - i)))
+    }
+
     /// The help as it reads with the key map in force.
     pub fn help_lines(&self) -> Vec<HelpLine> {
         let mut b = Builder { km: &self.config.keys, lines: Vec::new() };
@@ -142,6 +179,9 @@ impl State {
 
     /// The furthest the help scrolls: its last line at the bottom of the box.
     pub fn help_max_scroll(&self) -> usize {
+        if self.help_split().is_some() {
+            return 0;
+        }
         self.help_lines().len().saturating_sub(self.help_page())
     }
 

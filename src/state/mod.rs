@@ -34,7 +34,7 @@ use crate::state::layout::Layout;
 
 pub use alerts::{Alerts, message as alert_message};
 pub use charts::{Detail, SeriesEntry, SessionAxis};
-pub use help::HelpLine;
+pub use help::{HELP_GAP, HelpLine, help_widths};
 pub use overlay::{Overlay, Prompt};
 pub use rows::{NewsRows, SortKey};
 pub use status::{SourceKey, SourceStatus, Statuses};

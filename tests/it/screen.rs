@@ -327,6 +327,22 @@ fn help_scrolls_at_80x24() {
     assert!(t.contains("scroll a page") && t.contains("top: g") && !t.contains("more"), "{t}");
 }
 
+/// Where it fits side by side (120x35), the help is two columns and the whole of it, unscrolled.
+#[test]
+fn help_in_two_columns_when_wide() {
+    let mut s = loaded(120, 35);
+    update(&mut s, Msg::Key(Key::ch('?')), t0());
+    let buf = draw(&s, 120, 35);
+    let t = region(&buf, popup(&buf, "keys"));
+    for section in ["── watchlist and headlines", "── detail", "── prompt", "── alert log", "── help"]
+    {
+        assert!(t.contains(section), "{section}:\n{t}");
+    }
+    assert!(!t.contains("more") && s.help_max_scroll() == 0, "{t}");
+    let two = t.lines().find(|l| l.contains("quit")).unwrap();
+    assert!(two.contains("open in the browser"), "side by side: {two}");
+}
+
 /// However long the status text, at 80 columns it is cut before the `? help` hint is.
 #[test]
 fn the_help_hint_stays_in_the_status_bar() {
