@@ -162,11 +162,15 @@ fn render_chart(state: &State, d: &Detail, series: &Series, theme: &Theme, frame
     let span = plot.span;
     let pts: Vec<(f64, f64)> =
         series.points.iter().enumerate().map(|(i, (t, p))| (axis.x(i, *t), *p)).collect();
+    // The previous close dotted, a dot every other cell: told from the price without colour.
+    let cells = usize::from(plot.area.width).max(2);
+    let dots: Vec<(f64, f64)> = series
+        .previous_close
+        .map(|pc| (0..cells).step_by(2).map(|c| (c as f64 * span / (cells - 1) as f64, pc)).collect())
+        .unwrap_or_default();
     let canvas =
         Canvas::default().marker(Marker::Braille).x_bounds([0.0, span]).y_bounds([lo, hi]).paint(|ctx| {
-            if let Some(pc) = series.previous_close {
-                ctx.draw(&CanvasLine { x1: 0.0, y1: pc, x2: span, y2: pc, color: dim });
-            }
+            ctx.draw(&Points { coords: &dots, color: dim });
             for w in pts.windows(2) {
                 ctx.draw(&CanvasLine { x1: w[0].0, y1: w[0].1, x2: w[1].0, y2: w[1].1, color: line });
             }
