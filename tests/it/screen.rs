@@ -466,6 +466,14 @@ fn detail_day_chart_spans_the_session() {
     assert_eq!(buf[(x0 + 1, mid)].bg, shade, "04:00, pre-market");
     assert_eq!(buf[(right - 1, mid)].bg, shade, "19:59, post-market");
     assert_ne!(buf[(expected, mid)].bg, shade, "10:00, regular hours");
+    // The previous close: a dot every other cell, never a solid line.
+    let dotted = plot_rows.clone().any(|y| {
+        let dim =
+            (x0..=right).filter(|x| Some(buf[(*x, y)].fg) == theme.dim.fg && buf[(*x, y)].symbol() != " ");
+        let cols: Vec<u16> = dim.collect();
+        cols.len() > 10 && cols.windows(2).all(|w| w[1] - w[0] >= 2)
+    });
+    assert!(dotted, "{}", text(&buf));
     let rule = region(&buf, Area::new(x0, axis_y, width, 1)).trim_end().to_string();
     assert!(
         rule.starts_with("┴┄") && rule.ends_with("┄┴") && rule.contains("┴────┴"),
