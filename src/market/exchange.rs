@@ -395,6 +395,30 @@ impl Exchange {
         }
     }
 
+    /// Every session of the local date `date` in order, pre- and post-market included, each with
+    /// its state (`Open` for regular hours); empty when the exchange does not trade that day. A
+    /// rolling market's day is its one regular session.
+    pub fn sessions_on(
+        &self,
+        date: NaiveDate,
+        cal: &Calendar,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>, SessionState)> {
+        let Some(d) = self.day(date, cal) else {
+            return self
+                .regular_sessions_on(date, cal)
+                .into_iter()
+                .map(|(a, b)| (a, b, SessionState::Open))
+                .collect();
+        };
+        let at = |minute: u32| local_minute(date, minute).map(|local| first_instant_at(self.tz, local));
+        let spans = d.pre.map(|s| (s, SessionState::Pre)).into_iter();
+        let spans = spans.chain(d.regular.iter().flatten().map(|s| (*s, SessionState::Open)));
+        spans
+            .chain(d.post.map(|s| (s, SessionState::Post)))
+            .filter_map(|((a, b), st)| Some((at(a)?, at(b)?, st)))
+            .collect()
+    }
+
     /// `t` itself when the regular session is open at t; otherwise the end of the most
     /// recent regular session before t.
     pub fn clamp_to_regular(&self, t: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {

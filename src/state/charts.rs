@@ -1,8 +1,10 @@
 //! The detail view and the series behind charts and sparklines: what is wanted, what arrived.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono_tz::Tz;
 
 use super::State;
+use crate::market::exchange::{SessionState, exchange_for};
 use crate::market::series::{ChartRange, Series};
 use crate::market::{MarketState, Symbol};
 use crate::msg::{Effect, Outcome};
@@ -19,6 +21,60 @@ pub struct SeriesEntry {
     pub series: Option<Series>,
     pub error: Option<String>,
     pub fetched: DateTime<Utc>,
+}
+
+/// Where a day chart's instants go across its width: the day's sessions end to end, each as wide
+/// as it lasts, so the line stops where the day has got to; the gaps between sessions (lunch)
+/// take no room.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionAxis {
+    pub sessions: Vec<(DateTime<Utc>, DateTime<Utc>, SessionState)>,
+}
+
+impl SessionAxis {
+    /// Seconds of trading in the day: the axis runs from 0 to this.
+    pub fn span(&self) -> f64 {
+        self.sessions.iter().map(|(a, b, _)| (*b - *a).num_seconds() as f64).sum()
+    }
+
+    /// Seconds of trading before `t`; an instant outside every session sits at the edge of the
+    /// one before it.
+    pub fn x(&self, t: DateTime<Utc>) -> f64 {
+        self.sessions.iter().map(|(a, b, _)| (t.clamp(*a, *b) - *a).num_seconds() as f64).sum()
+    }
+
+    /// The pre- and post-market stretches, as `(from, to)` along the axis.
+    pub fn extended(&self) -> Vec<(f64, f64)> {
+        self.sessions
+            .iter()
+            .filter(|(_, _, st)| matches!(st, SessionState::Pre | SessionState::Post))
+            .map(|(a, b, _)| (self.x(*a), self.x(*b)))
+            .collect()
+    }
+
+    /// Where to mark the exchange's clock: each session's start, each whole hour inside a session,
+    /// the day's last close. One instant per place (the afternoon's open, not the lunch's start).
+    pub fn ticks(&self, tz: Tz) -> Vec<(f64, DateTime<Utc>)> {
+        let mut out: Vec<(f64, DateTime<Utc>)> = Vec::new();
+        let mut push = |x: f64, t: DateTime<Utc>| match out.last_mut() {
+            Some(last) if (last.0 - x).abs() < 1.0 => *last = (x, t),
+            _ => out.push((x, t)),
+        };
+        for (a, b, _) in &self.sessions {
+            push(self.x(*a), *a);
+            let local = a.with_timezone(&tz);
+            let past = 3600 - i64::from(local.minute() * 60 + local.second());
+            let mut t = *a + Duration::seconds(past);
+            while t < *b {
+                push(self.x(t), t);
+                t += Duration::hours(1);
+            }
+        }
+        if let Some((_, end, _)) = self.sessions.last() {
+            push(self.x(*end), *end);
+        }
+        out
+    }
 }
 
 /// Sparklines are refreshed at most this often; a chart in the detail view a little more often.
@@ -127,6 +183,47 @@ impl State {
             }
         }
         out
+    }
+
+    /// The 1D chart's clock axis: the sessions of the day its last bar belongs to. `None` for
+    /// other ranges (drawn bar by bar) and when the exchange has no sessions that day.
+    pub fn session_axis(&self, d: &Detail) -> Option<SessionAxis> {
+        if d.range != ChartRange::D1 {
+            return None;
+        }
+        let series = self.series.get(&(d.symbol.clone(), d.range))?.series.as_ref()?;
+        let ex = exchange_for(d.symbol.as_str());
+        let (last, _) = series.points.last()?;
+        let day = last.with_timezone(&ex.tz).date_naive();
+        let cal = &self.config.calendar;
+        let within = |s: &Vec<(DateTime<Utc>, DateTime<Utc>, SessionState)>| {
+            s.first().zip(s.last()).is_some_and(|(a, b)| a.0 <= *last && *last <= b.1)
+        };
+        // A session that opens the evening before its date (FX) holds the evening's bars.
+        let sessions = ex.sessions_on(day, cal);
+        let sessions = match day.succ_opt().map(|next| ex.sessions_on(next, cal)) {
+            Some(next) if !within(&sessions) && within(&next) => next,
+            _ => sessions,
+        };
+        (!sessions.is_empty()).then_some(SessionAxis { sessions })
+    }
+
+    /// The detail view's title: the symbol, and its name when there is one that says more than the
+    /// symbol (a config name equal to the symbol gives way to the source's name, then an alias).
+    pub fn detail_title(&self, symbol: &Symbol) -> String {
+        let config = self.config.symbols.get(symbol);
+        let quote = self.quotes.get(symbol).and_then(|e| e.quote.as_ref()).and_then(|q| q.name.as_deref());
+        let name = config
+            .and_then(|m| m.name.as_deref())
+            .into_iter()
+            .chain(quote)
+            .chain(config.into_iter().flat_map(|m| m.aliases.iter().map(String::as_str)))
+            .map(str::trim)
+            .find(|n| !n.is_empty() && !n.eq_ignore_ascii_case(symbol.as_str()));
+        match name {
+            Some(n) => format!("{symbol} · {n}"),
+            None => symbol.to_string(),
+        }
     }
 
     pub fn open_detail(&mut self, symbol: Symbol) {

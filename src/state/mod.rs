@@ -5,6 +5,7 @@ mod calendar;
 mod charts;
 pub mod columns;
 mod data;
+mod help;
 mod input;
 pub mod layout;
 pub mod memo;
@@ -33,7 +34,8 @@ use crate::present::time;
 use crate::state::layout::Layout;
 
 pub use alerts::{Alerts, message as alert_message};
-pub use charts::{Detail, SeriesEntry};
+pub use charts::{Detail, SeriesEntry, SessionAxis};
+pub use help::{HELP_GAP, HelpLine, help_widths};
 pub use notice::{Level, Logged, Messages, Notice};
 pub use overlay::{Overlay, Prompt};
 pub use rows::{NewsRows, SortKey};

@@ -17,8 +17,10 @@ pub enum Prompt {
 pub enum Overlay {
     /// The chart and numbers of one symbol, over both lists.
     Detail(Detail),
-    /// The key map (`?`).
-    Help,
+    /// The key map (`?`), scrolled down by `scroll` lines.
+    Help {
+        scroll: usize,
+    },
     /// What fired, newest first (`A`).
     AlertLog,
     Prompt(Prompt),
@@ -57,7 +59,7 @@ impl State {
     }
 
     pub fn help_open(&self) -> bool {
-        self.overlays.contains(&Overlay::Help)
+        self.overlays.iter().any(|o| matches!(o, Overlay::Help { .. }))
     }
 
     pub fn alert_log_open(&self) -> bool {

@@ -1300,7 +1300,7 @@ fn help_over_the_detail_view_closes_back_to_it() {
     let sym = s.detail().map(|d| d.symbol.clone()).expect("the detail view is open");
     ch(&mut s, '?');
     assert!(s.help_open() && s.detail().is_some());
-    assert_eq!(s.overlay(), Some(&Overlay::Help), "help is on top");
+    assert_eq!(s.overlay(), Some(&Overlay::Help { scroll: 0 }), "help is on top");
     // A range key goes to the help (which ignores it), not to the chart under it.
     ch(&mut s, '3');
     assert_eq!(s.detail().unwrap().range, ChartRange::D1);
@@ -1484,4 +1484,127 @@ fn search_finds_symbols_in_other_groups_and_enter_goes_there() {
     assert_eq!(s.group, amd_group, "Enter went to the group with the match");
     assert_eq!(s.filter, "AMD", "the search is kept");
     assert_eq!(selected(&s), "AMD");
+}
+
+/// At 80x24 the help is longer than its box: the list keys scroll it, within its length, and a
+/// resize that makes room never leaves it scrolled past its end.
+#[test]
+fn help_scrolls_at_80x24() {
+    let mut s = loaded();
+    update(&mut s, Msg::Resize(80, 24), t0());
+    ch(&mut s, '?');
+    let max = s.help_max_scroll();
+    assert!(max > 0, "the help is longer than 20 lines");
+    assert_eq!(s.help_scroll(), Some(0));
+    ch(&mut s, 'j');
+    ch(&mut s, 'j');
+    assert_eq!(s.help_scroll(), Some(2));
+    ch(&mut s, 'k');
+    assert_eq!(s.help_scroll(), Some(1));
+    press(&mut s, Key::plain(KeyCode::PageDown));
+    assert_eq!(s.help_scroll(), Some((1 + s.help_page() - 1).min(max)));
+    ch(&mut s, 'G');
+    assert_eq!(s.help_scroll(), Some(max));
+    assert!(!ch(&mut s, 'j').redraw, "nothing below the end");
+    assert_eq!(s.help_scroll(), Some(max));
+    ch(&mut s, 'g');
+    assert_eq!(s.help_scroll(), Some(0));
+    ch(&mut s, 'G');
+    update(&mut s, Msg::Resize(200, 60), t0());
+    let max_then = s.help_max_scroll();
+    assert!(max_then < max && s.help_scroll() == Some(max_then), "the taller box shows the end");
+    ch(&mut s, 'k');
+    assert_eq!(s.help_scroll(), Some(max_then.saturating_sub(1)), "k moves from what is shown");
+    assert_eq!(selected(&s), "0981.HK", "the list under the help did not move");
+}
+
+/// The help is the key map in force, by where the keys work: a remap shows, an unbound key is
+/// gone, and each place has its section.
+#[test]
+fn help_follows_the_key_map_by_place() {
+    let mut cfg = builtin();
+    cfg.keys = crate::config::KeyMap::with_overrides(&[
+        (Key::ctrl('r'), Some(Action::Refresh)),
+        (Key::ch('q'), None),
+        (Key::ch('x'), Some(Action::Quit)),
+    ]);
+    let s = State::new(cfg, true, t0());
+    let lines = s.help_lines();
+    let sections: Vec<&str> =
+        lines.iter().filter_map(|l| if let HelpLine::Section(n) = l { Some(*n) } else { None }).collect();
+    for want in ["watchlist", "headlines", "detail", "prompt", "alert log"] {
+        assert!(sections.iter().any(|n| n.starts_with(want)), "{want}: {sections:?}");
+    }
+    let keys_of = |what: &str| -> Vec<String> {
+        lines
+            .iter()
+            .filter_map(|l| match l {
+                HelpLine::Entry { keys, what: w } if *w == what => Some(keys.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(keys_of("refresh now"), ["r ctrl-r"]);
+    assert_eq!(keys_of("quit"), ["x ctrl-c"]);
+    assert_eq!(keys_of("back to the list"), ["esc x ctrl-c"], "the detail view's close");
+}
+
+/// A US day chart runs 04:00–20:00 New York by the clock: 10:00 is 6 of its 16 hours in, pre- and
+/// post-market are the shaded ends, and every hour has a tick. Hong Kong's lunch takes no room.
+#[test]
+fn day_chart_axis_follows_the_sessions() {
+    use chrono::TimeZone;
+    let mut s = loaded();
+    let d = Detail { symbol: sym("NVDA"), range: ChartRange::D1 };
+    let ny = chrono_tz::America::New_York;
+    let at = |tz: chrono_tz::Tz, h: u32, m: u32| tz.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap().to_utc();
+    let series = |symbol: &str, t: DateTime<Utc>| crate::market::series::Series {
+        symbol: sym(symbol),
+        points: vec![(t, 1.0)],
+        previous_close: None,
+        currency: None,
+    };
+    for (symbol, t) in [("NVDA", at(ny, 10, 0)), ("0981.HK", at(chrono_tz::Asia::Hong_Kong, 14, 0))] {
+        let entry = SeriesEntry { series: Some(series(symbol, t)), error: None, fetched: t0() };
+        s.series.insert((sym(symbol), ChartRange::D1), entry);
+    }
+    let axis = s.session_axis(&d).expect("a trading day");
+    let hour = 3600.0;
+    assert_eq!(axis.span(), 16.0 * hour);
+    assert_eq!(axis.x(at(ny, 10, 0)), 6.0 * hour);
+    assert_eq!(axis.x(at(ny, 21, 0)), 16.0 * hour, "after the close: the end");
+    assert_eq!(axis.extended(), vec![(0.0, 5.5 * hour), (12.0 * hour, 16.0 * hour)]);
+    let hours: Vec<String> =
+        axis.ticks(ny).iter().map(|(_, t)| t.with_timezone(&ny).format("%H:%M").to_string()).collect();
+    let mut want: Vec<String> = (4..=20).map(|h| format!("{h:02}:00")).collect();
+    want.insert(6, "09:30".to_string());
+    assert_eq!(hours, want);
+    assert!(s.session_axis(&Detail { range: ChartRange::D5, ..d }).is_none(), "5D goes bar by bar");
+    let hk = s.session_axis(&Detail { symbol: sym("0981.HK"), range: ChartRange::D1 }).unwrap();
+    let hk_tz = chrono_tz::Asia::Hong_Kong;
+    assert_eq!(hk.span(), 5.5 * hour);
+    assert_eq!(hk.x(at(hk_tz, 12, 30)), hk.x(at(hk_tz, 13, 0)), "lunch takes no room");
+    assert!(hk.extended().is_empty());
+    let ticks: Vec<String> =
+        hk.ticks(hk_tz).iter().map(|(_, t)| t.with_timezone(&hk_tz).format("%H:%M").to_string()).collect();
+    assert_eq!(ticks, ["09:30", "10:00", "11:00", "13:00", "14:00", "15:00", "16:00"]);
+    // 18:00 in New York is in the FX session of the next date, which opened at 17:00.
+    let fx = "EURUSD=X";
+    let entry = SeriesEntry { series: Some(series(fx, at(ny, 18, 0))), error: None, fetched: t0() };
+    s.series.insert((sym(fx), ChartRange::D1), entry);
+    let fx = s.session_axis(&Detail { symbol: sym(fx), range: ChartRange::D1 }).unwrap();
+    assert_eq!(fx.x(at(ny, 18, 0)), hour, "an hour into the session");
+}
+
+/// The detail view's title: symbol and a name that says more than the symbol, else the symbol.
+#[test]
+fn detail_title_says_the_name_once() {
+    let s = loaded();
+    assert_eq!(
+        s.detail_title(&sym("AMD")),
+        "AMD · Advanced Micro Devices",
+        "the config's name is the symbol"
+    );
+    assert_eq!(s.detail_title(&sym("NVDA")), "NVDA · NVIDIA");
+    assert_eq!(s.detail_title(&sym("ZZZ")), "ZZZ", "nothing known: the symbol alone");
 }

@@ -1,13 +1,14 @@
 //! The detail view: one symbol's chart, in its exchange's own time, beside its numbers and news.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::Paragraph;
+use ratatui::widgets::canvas::{Canvas, Line as CanvasLine, Points};
 
 use super::theme::Theme;
 use crate::market::exchange::exchange_for;
@@ -17,15 +18,18 @@ use crate::present::money::Money;
 use crate::present::number;
 use crate::present::text::{fit, pad, width};
 use crate::present::time;
-use crate::state::{Detail, State};
+use crate::state::{Detail, SessionAxis, State};
 
 /// From this width the numbers sit beside the chart.
 const SIDE_PANEL_FROM: u16 = 90;
-const SIDE_PANEL: u16 = 36;
+/// The side panel's width, whatever its figures say.
+const SIDE_PANEL: (u16, u16) = (24, 44);
+/// The price labels' width left of the chart's axis, the same for every symbol and range, so
+/// the chart does not jump sideways when either changes.
+const GUTTER: u16 = 10;
 
 pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let name = state.name_of(&d.symbol).unwrap_or("");
-    let title = format!(" {} {} ", d.symbol, name);
+    let title = format!(" {} ", state.detail_title(&d.symbol));
     let Some(inner) = super::pane(frame, theme, area, &title, true) else { return };
     // The range picker: the current one highlighted, keys in the hint.
     let mut spans: Vec<Span> = Vec::new();
@@ -41,8 +45,11 @@ pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: R
     }
     let quote = state.quotes.get(&d.symbol).and_then(|e| e.quote.as_ref());
     let (chart_area, info_area) = if body.width >= SIDE_PANEL_FROM {
-        let cw = body.width - SIDE_PANEL;
-        (Rect { width: cw, ..body }, Rect { x: body.x + cw + 1, width: SIDE_PANEL - 1, ..body })
+        // As wide as its widest figure (headlines take what is left of it), a gap before it.
+        let want = figure_lines(state, d, quote, theme, usize::MAX).iter().map(Line::width).max();
+        let side = (want.unwrap_or(0) as u16).clamp(SIDE_PANEL.0, SIDE_PANEL.1) + 1;
+        let cw = body.width - side;
+        (Rect { width: cw, ..body }, Rect { x: body.x + cw + 1, width: side - 1, ..body })
     } else {
         // Narrow: the numbers go under the chart, as many lines as the height can spare.
         let info_h = (body.height / 2).min(6);
@@ -71,7 +78,7 @@ fn chart(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect
         return;
     }
     let Some(series) = series else { return };
-    render_chart(series, d.range, exchange_for(d.symbol.as_str()).tz, state.now, theme, frame, area);
+    render_chart(state, d, series, theme, frame, area);
 }
 
 fn time_label(t: DateTime<Utc>, range: ChartRange, tz: Tz, now: DateTime<Utc>) -> String {
@@ -89,18 +96,50 @@ fn time_label(t: DateTime<Utc>, range: ChartRange, tz: Tz, now: DateTime<Utc>) -
     }
 }
 
-/// The price by bar, not by clock: lunch breaks, nights and weekends take no room.
-fn render_chart(
-    series: &Series,
-    range: ChartRange,
-    tz: Tz,
-    now: DateTime<Utc>,
-    theme: &Theme,
-    frame: &mut Frame,
+/// How the chart's instants map across it: by the clock of the day's sessions (1D), else bar by
+/// bar, so nights and weekends take no room.
+enum XAxis {
+    Clock(SessionAxis),
+    Bars(usize),
+}
+
+impl XAxis {
+    fn span(&self) -> f64 {
+        match self {
+            XAxis::Clock(a) => a.span().max(1.0),
+            XAxis::Bars(n) => (n.max(&2) - 1) as f64,
+        }
+    }
+
+    fn x(&self, i: usize, t: DateTime<Utc>) -> f64 {
+        match self {
+            XAxis::Clock(a) => a.x(t),
+            XAxis::Bars(_) => i as f64,
+        }
+    }
+}
+
+/// The plot's cells: where the price labels end, where the plot starts and how wide it is.
+struct Plot {
     area: Rect,
-) {
-    let height = area.height;
-    let data: Vec<(f64, f64)> = series.points.iter().enumerate().map(|(i, (_, p))| (i as f64, *p)).collect();
+    span: f64,
+    axis: XAxis,
+    tz: Tz,
+}
+
+impl Plot {
+    fn col(&self, x: f64) -> u16 {
+        let w = f64::from(self.area.width.saturating_sub(1));
+        self.area.x + ((x / self.span).clamp(0.0, 1.0) * w).round() as u16
+    }
+}
+
+fn render_chart(state: &State, d: &Detail, series: &Series, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let tz = exchange_for(d.symbol.as_str()).tz;
+    let axis = match state.session_axis(d) {
+        Some(a) => XAxis::Clock(a),
+        None => XAxis::Bars(series.points.len()),
+    };
     let (mut lo, mut hi) = series.min_max().unwrap_or((0.0, 1.0));
     if let Some(pc) = series.previous_close {
         lo = lo.min(pc);
@@ -108,45 +147,145 @@ fn render_chart(
     }
     let pad_y = ((hi - lo) * 0.05).max(hi.abs() * 0.001).max(0.0001);
     let (lo, hi) = (lo - pad_y, hi + pad_y);
-    let n = data.len().max(2) as f64 - 1.0;
-    let up = series.last().zip(series.previous_close).map(|(l, p)| l - p);
-    let line_style = theme.direction(up);
-    let reference: Vec<(f64, f64)> =
-        series.previous_close.map(|pc| vec![(0.0, pc), (n, pc)]).unwrap_or_default();
-    let mut datasets = Vec::new();
-    if !reference.is_empty() {
-        datasets.push(
-            Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(theme.dim)
-                .data(&reference),
-        );
-    }
-    datasets.push(
-        Dataset::default().marker(Marker::Braille).graph_type(GraphType::Line).style(line_style).data(&data),
-    );
-    let pts = &series.points;
-    let x_labels: Vec<Line> = if pts.is_empty() {
-        vec![]
-    } else {
-        [0, pts.len() / 2, pts.len() - 1]
-            .iter()
-            .map(|i| Line::from(time_label(pts[*i].0, range, tz, now)))
-            .collect()
+    let gutter = GUTTER.min(area.width / 3);
+    let plot_h = area.height.saturating_sub(2);
+    let plot = Plot {
+        area: Rect { x: area.x + gutter, width: area.width - gutter, height: plot_h, ..area },
+        span: axis.span(),
+        axis,
+        tz,
     };
-    let y_labels: Vec<Line> = if height >= 6 {
-        vec![number::price(lo + pad_y), number::price((lo + hi) / 2.0), number::price(hi - pad_y)]
-    } else {
-        vec![number::price(lo + pad_y), number::price(hi - pad_y)]
+    let axis = &plot.axis;
+    let up = series.last().zip(series.previous_close).map(|(l, p)| l - p);
+    let colour = |st: Style| st.fg.unwrap_or(Color::Reset);
+    let (line, dim) = (colour(theme.direction(up)), colour(theme.dim));
+    let span = plot.span;
+    let pts: Vec<(f64, f64)> =
+        series.points.iter().enumerate().map(|(i, (t, p))| (axis.x(i, *t), *p)).collect();
+    // The previous close dotted, a dot every other cell: told from the price without colour.
+    let cells = usize::from(plot.area.width).max(2);
+    let dots: Vec<(f64, f64)> = series
+        .previous_close
+        .map(|pc| (0..cells).step_by(2).map(|c| (c as f64 * span / (cells - 1) as f64, pc)).collect())
+        .unwrap_or_default();
+    let canvas =
+        Canvas::default().marker(Marker::Braille).x_bounds([0.0, span]).y_bounds([lo, hi]).paint(|ctx| {
+            ctx.draw(&Points { coords: &dots, color: dim });
+            for w in pts.windows(2) {
+                ctx.draw(&CanvasLine { x1: w[0].0, y1: w[0].1, x2: w[1].0, y2: w[1].1, color: line });
+            }
+            if let [only] = pts.as_slice() {
+                ctx.draw(&Points { coords: &[*only], color: line });
+            }
+        });
+    frame.render_widget(canvas, plot.area);
+    if let (XAxis::Clock(a), Some(shade)) = (axis, theme.selected_unfocused.bg) {
+        // Pre- and post-market behind the line, so the regular session stands out.
+        let buf = frame.buffer_mut();
+        for (from, to) in a.extended() {
+            for x in plot.col(from)..=plot.col(to).min(plot.area.right() - 1) {
+                for y in plot.area.y..plot.area.bottom() {
+                    buf[(x, y)].set_bg(shade);
+                }
+            }
+        }
     }
-    .into_iter()
-    .map(Line::from)
-    .collect();
-    let chart = Chart::new(datasets)
-        .x_axis(Axis::default().bounds([0.0, n]).labels(x_labels).style(theme.dim))
-        .y_axis(Axis::default().bounds([lo, hi]).labels(y_labels).style(theme.dim));
-    frame.render_widget(chart, area);
+    y_labels(&plot, gutter, lo + pad_y, hi - pad_y, theme, frame);
+    x_axis(state, series, &plot, theme, frame, area);
+}
+
+/// The prices left of the axis, right-aligned in the gutter: top, bottom, and the middle when
+/// there is room.
+fn y_labels(plot: &Plot, gutter: u16, lo: f64, hi: f64, theme: &Theme, frame: &mut Frame) {
+    let h = plot.area.height;
+    let x = plot.area.x - gutter;
+    let label_w = gutter.saturating_sub(1) as usize;
+    let mut marks = vec![(0, hi), (h.saturating_sub(1), lo)];
+    if h >= 5 {
+        marks.push((h / 2, (lo + hi) / 2.0));
+    }
+    let buf = frame.buffer_mut();
+    for y in 0..h {
+        buf[(plot.area.x - 1, plot.area.y + y)].set_symbol("│").set_style(theme.dim);
+    }
+    for (row, price) in marks {
+        let text = fit(&number::price(price), label_w);
+        let text = format!("{}{text}", " ".repeat(label_w - width(&text)));
+        buf.set_string(x, plot.area.y + row, text, theme.dim);
+    }
+}
+
+/// The time axis under the plot: a tick at each mark, labels where they fit without touching.
+fn x_axis(state: &State, series: &Series, plot: &Plot, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let (axis, tz) = (&plot.axis, plot.tz);
+    let (rule_y, label_y) = (plot.area.bottom(), plot.area.bottom() + 1);
+    if label_y >= area.bottom() {
+        return;
+    }
+    let range = state.detail().map_or(ChartRange::D1, |d| d.range);
+    let marks: Vec<(u16, Option<String>)> = match axis {
+        XAxis::Clock(a) => {
+            let ticks = a.ticks(tz);
+            // Hours as "14" when "14:00" would crowd them; the half-hour opens then go unlabelled.
+            let per_hour = f64::from(plot.area.width) * 3600.0 / plot.span;
+            ticks
+                .iter()
+                .map(|(x, t)| {
+                    let local = t.with_timezone(&tz);
+                    let text = match (per_hour >= 7.0, local.minute()) {
+                        (true, _) => Some(local.format("%H:%M").to_string()),
+                        (false, 0) => Some(local.format("%H").to_string()),
+                        (false, _) => None,
+                    };
+                    (plot.col(*x), text)
+                })
+                .collect()
+        }
+        XAxis::Bars(n) => {
+            let pts = &series.points;
+            let k = (usize::from(plot.area.width) / 16).clamp(2, 8).min(*n);
+            (0..k)
+                .map(|j| {
+                    let i = if k > 1 { j * (n - 1) / (k - 1) } else { 0 };
+                    (plot.col(i as f64), Some(time_label(pts[i].0, range, tz, state.now)))
+                })
+                .collect()
+        }
+    };
+    let buf = frame.buffer_mut();
+    buf[(plot.area.x - 1, rule_y)].set_symbol("└").set_style(theme.dim);
+    for x in plot.area.x..plot.area.right() {
+        buf[(x, rule_y)].set_symbol("─").set_style(theme.dim);
+    }
+    // Pre- and post-market dotted under the plot: the shading's cue without colour.
+    if let XAxis::Clock(a) = axis {
+        for (from, to) in a.extended() {
+            for x in plot.col(from)..=plot.col(to).min(plot.area.right() - 1) {
+                buf[(x, rule_y)].set_symbol("┄");
+            }
+        }
+    }
+    let mut free = plot.area.x.saturating_sub(1);
+    for (x, text) in marks {
+        buf[(x, rule_y)].set_symbol("┴").set_style(theme.dim);
+        let Some(text) = text else { continue };
+        // The last label ends at the edge rather than falling off it.
+        let w = width(&text) as u16;
+        let at = x.min(plot.area.right().saturating_sub(w));
+        if at >= free && at + w <= plot.area.right() {
+            buf.set_string(at, label_y, &text, theme.dim);
+            free = at + w + 1;
+        }
+    }
+    // A day chart of an earlier session says which day, under the prices.
+    if let (XAxis::Clock(_), Some((t, _))) = (axis, series.points.last()) {
+        let day = t.with_timezone(&tz);
+        if day.date_naive() != state.now.with_timezone(&tz).date_naive() {
+            let text =
+                fit(&day.format("%a %d").to_string(), usize::from(plot.area.x - area.x).saturating_sub(1));
+            buf.set_string(area.x, label_y, text, theme.dim);
+        }
+    }
 }
 
 fn kv(k: &str, v: String, style: Style, w: usize) -> Line<'static> {
@@ -156,8 +295,8 @@ fn kv(k: &str, v: String, style: Style, w: usize) -> Line<'static> {
     ])
 }
 
-fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let w = area.width as usize;
+/// The figures of the side panel, each line cut to `w` cells.
+fn figure_lines(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, w: usize) -> Vec<Line<'static>> {
     let mut lines: Vec<Line> = Vec::new();
     let cur = q.and_then(|q| q.currency.clone()).unwrap_or_default();
     match q {
@@ -227,6 +366,12 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
             w,
         ));
     }
+    lines
+}
+
+fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    let mut lines = figure_lines(state, d, q, theme, w);
     let about: Vec<_> = state.detail_headlines(d).collect();
     let room = (area.height as usize).saturating_sub(lines.len() + 1);
     if room > 0 && !about.is_empty() {

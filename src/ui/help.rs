@@ -1,76 +1,64 @@
-//! The help overlay, written from the live key map so remapped keys show as they are.
+//! The help overlay: the state's help lines (the key map in force, by where keys work), one
+//! page of them, between the tabs and the status bar so the `? help` hint stays in sight. Two
+//! columns where the screen is wide enough to show it all that way.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::config::Action;
-use crate::present::text::{fit, pad};
-use crate::state::State;
-
-fn entries(state: &State) -> Vec<(String, &'static str)> {
-    let km = &state.config.keys;
-    let mut out = Vec::new();
-    let groups: Vec<String> =
-        Action::ALL.iter().filter(|a| a.group_index().is_some()).filter_map(|a| km.hint(*a)).collect();
-    for a in Action::ALL {
-        if a.group_index().is_some() {
-            continue;
-        }
-        let keys: Vec<String> = km.keys_for(*a).iter().map(|k| k.to_string()).collect();
-        if keys.is_empty() {
-            continue;
-        }
-        out.push((keys.join(" "), a.help()));
-    }
-    if !groups.is_empty() {
-        let label = if groups.len() > 2 {
-            format!("{}…{}", groups[0], groups[groups.len() - 1])
-        } else {
-            groups.join(" ")
-        };
-        out.push((label, "group by number"));
-    }
-    out
-}
+use crate::present::text::{fit, pad, width};
+use crate::state::{HELP_GAP, HelpLine, State, help_widths};
 
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let items = entries(state);
-    let key_w = items.iter().map(|(k, _)| crate::present::text::width(k)).max().unwrap_or(4).min(18);
-    let desc_w = items.iter().map(|(_, d)| crate::present::text::width(d)).max().unwrap_or(10);
-    let col_w = key_w + 2 + desc_w;
-    let max_w = area.width.saturating_sub(2) as usize;
-    let max_h = area.height.saturating_sub(2) as usize;
-    // Two columns when there is room, so the whole list fits more often.
-    let ncols = if (col_w * 2 + 3) <= max_w.saturating_sub(2) && items.len() > max_h.saturating_sub(2) {
-        2
-    } else {
-        1
+    let lines = state.help_lines();
+    let (key_w, line_w) = help_widths(&lines);
+    // The rows between the tabs and the status bar.
+    let room = Rect { y: area.y + 1, height: area.height.saturating_sub(2), ..area };
+    let split = state.help_split();
+    let columns: Vec<&[HelpLine]> = match split {
+        Some(at) if matches!(lines[at], HelpLine::Section(_)) => vec![&lines[..at - 1], &lines[at..]],
+        Some(at) => vec![&lines[..at], &lines[at..]],
+        None => vec![&lines[..]],
     };
-    let per_col = items.len().div_ceil(ncols);
-    let inner_w = (col_w * ncols + 3 * (ncols - 1)).min(max_w.saturating_sub(2));
-    let inner_h = (per_col + 1).min(max_h);
-    let (popup, block) = super::popup(frame, theme, area, inner_w, inner_h, " keys · Esc closes ");
-    let mut lines: Vec<Line> = Vec::new();
-    for r in 0..per_col {
-        let mut spans = Vec::new();
-        for c in 0..ncols {
-            if let Some((k, d)) = items.get(c * per_col + r) {
-                if c > 0 {
-                    spans.push(Span::raw("   "));
-                }
-                spans.push(Span::styled(pad(k, key_w), theme.accent));
-                spans.push(Span::raw("  "));
-                spans.push(Span::raw(pad(d, desc_w)));
-            }
+    let page = columns.iter().map(|c| c.len()).max().unwrap_or(0).min(state.help_page());
+    let scroll = state.help_scroll().unwrap_or(0);
+    let text_w = line_w * columns.len() + HELP_GAP * (columns.len() - 1);
+    let inner_w = text_w.min(room.width.saturating_sub(2) as usize);
+    let title = " keys · Esc closes ";
+    let (popup, block) = super::popup(frame, theme, room, inner_w.max(width(title)), page, title);
+    let below = lines.len().saturating_sub(scroll + page);
+    let where_ = match (split, scroll, below) {
+        (Some(_), ..) | (None, 0, 0) => String::new(),
+        (None, _, 0) => " ▲ top: g ".to_string(),
+        (None, _, n) => format!(" ▼ {n} more: j/PgDn "),
+    };
+    let block = block.title_bottom(Line::styled(where_, theme.dim).right_aligned());
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    for (i, column) in columns.iter().enumerate() {
+        let x = inner.x + (i * (line_w + HELP_GAP)) as u16;
+        let w = (line_w as u16).min(inner.right().saturating_sub(x));
+        let at = Rect { x, width: w, ..inner };
+        let shown: Vec<Line> =
+            column.iter().skip(scroll).take(page).map(|l| line(l, key_w, w as usize, theme)).collect();
+        super::draw_lines(frame, at, &shown);
+    }
+}
+
+fn line(l: &HelpLine, key_w: usize, w: usize, theme: &Theme) -> Line<'static> {
+    match l {
+        // A rule either side, so the sections part in a plain text copy too.
+        HelpLine::Section(s) => {
+            let head = fit(&format!("── {s} "), w);
+            let rule = "─".repeat(w.saturating_sub(width(&head)));
+            Line::styled(format!("{head}{rule}"), theme.header)
         }
-        lines.push(Line::from(spans));
+        HelpLine::Entry { keys, what } => Line::from(vec![
+            Span::styled(pad(keys, key_w), theme.accent),
+            Span::raw("  "),
+            Span::raw(fit(what, w.saturating_sub(key_w + 2))),
+        ]),
+        HelpLine::Blank => Line::raw(""),
     }
-    if lines.len() > inner_h {
-        lines.truncate(inner_h.saturating_sub(1));
-        lines.push(Line::styled(fit("… (enlarge the terminal to see all)", inner_w), theme.dim));
-    }
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -92,12 +92,9 @@ fn stream_text(state: &State) -> Option<(String, bool)> {
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let hint = |a: Action, what: &str| state.config.keys.hint(a).map(|k| format!("{k} {what}"));
-    let hints: Vec<String> =
-        [hint(Action::Help, "help"), hint(Action::Filter, "search"), hint(Action::Quit, "quit")]
-            .into_iter()
-            .flatten()
-            .collect();
-    let hints = hints.join("  ");
+    let help = hint(Action::Help, "help");
+    let others: Vec<String> =
+        [hint(Action::Filter, "search"), hint(Action::Quit, "quit")].into_iter().flatten().collect();
 
     let mut left: Vec<Span> = Vec::new();
     if state.demo {
@@ -166,7 +163,17 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::styled(" +1", theme.accent));
     }
     let left_w: usize = left.iter().map(|s| width(&s.content)).sum();
-    let show_hints = left_w + width(&hints) + 2 <= w;
+    // The help hint stays whatever the left part says (it is cut instead): the one way to learn
+    // every other key. The others show only where the left part leaves them room.
+    let mut hints: Vec<String> = help.into_iter().collect();
+    for h in others {
+        let with = hints.iter().chain([&h]).map(|x| width(x) + 2).sum::<usize>();
+        if left_w + with <= w {
+            hints.push(h);
+        }
+    }
+    let hints = hints.join("  ");
+    let show_hints = !hints.is_empty() && width(&hints) + 2 <= w;
     let room = if show_hints { w - width(&hints) - 2 } else { w };
     // Cut the left part to its room, span by span.
     let mut spans: Vec<Span> = Vec::new();

@@ -272,7 +272,9 @@ fn config_error_in_a_pty_never_enters_the_alternate_screen() {
 fn detail_view_opens_changes_range_and_closes() {
     let mut tui = start_demo();
     tui.press("\r");
-    tui.wait_for("the detail view", |s| find(s, "0981.HK SMIC").is_some() && find(s, "h/l range").is_some());
+    tui.wait_for("the detail view", |s| {
+        find(s, "0981.HK · SMIC").is_some() && find(s, "h/l range").is_some()
+    });
     tui.wait_for("a chart", |s| find(s, "09:30").is_some() || find(s, "loading chart").is_none());
     let selected_range = |s: &Screen| {
         ["1D", "5D", "1M", "6M", "1Y", "5Y"]

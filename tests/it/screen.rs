@@ -309,6 +309,53 @@ fn help_shows_the_live_key_map() {
     assert!(t.lines().last().unwrap().contains("x quit"), "the hints follow the map too");
 }
 
+/// At 80x24 the help is a page of its sections between the tabs and the status bar, says how much
+/// is below, and `G` brings its last section into view.
+#[test]
+fn help_scrolls_at_80x24() {
+    let mut s = loaded(80, 24);
+    update(&mut s, Msg::Key(Key::ch('?')), t0());
+    let buf = draw(&s, 80, 24);
+    let boxed = popup(&buf, "keys");
+    let t = region(&buf, boxed);
+    assert!(t.contains("watchlist and headlines") && t.contains("more: j/PgDn"), "{t}");
+    assert!(boxed.y >= 1 && boxed.bottom() <= 23, "the tabs and the status bar stay: {boxed:?}");
+    assert!(text(&buf).lines().last().unwrap().contains("? help"), "{}", text(&buf));
+    update(&mut s, Msg::Key(Key::ch('G')), t0());
+    let buf = draw(&s, 80, 24);
+    let t = region(&buf, popup(&buf, "keys"));
+    assert!(t.contains("scroll a page") && t.contains("top: g") && !t.contains("more"), "{t}");
+}
+
+/// Where it fits side by side (120x35), the help is two columns and the whole of it, unscrolled.
+#[test]
+fn help_in_two_columns_when_wide() {
+    let mut s = loaded(120, 35);
+    update(&mut s, Msg::Key(Key::ch('?')), t0());
+    let buf = draw(&s, 120, 35);
+    let t = region(&buf, popup(&buf, "keys"));
+    for section in ["── watchlist and headlines", "── detail", "── prompt", "── alert log", "── help"]
+    {
+        assert!(t.contains(section), "{section}:\n{t}");
+    }
+    assert!(!t.contains("more") && s.help_max_scroll() == 0, "{t}");
+    let two = t.lines().find(|l| l.contains("quit")).unwrap();
+    assert!(two.contains("open in the browser"), "side by side: {two}");
+}
+
+/// However long the status text, at 80 columns it is cut before the `? help` hint is.
+#[test]
+fn the_help_hint_stays_in_the_status_bar() {
+    let mut s = loaded(80, 24);
+    s.notice =
+        Some("a notice far longer than the status bar, which must give way to the hint".repeat(2).into());
+    let last = text(&draw(&s, 80, 24)).lines().last().unwrap().to_string();
+    assert!(last.trim_end().ends_with("? help"), "{last}");
+    s.notice = None;
+    let last = text(&draw(&s, 80, 24)).lines().last().unwrap().to_string();
+    assert!(last.contains("? help"), "the sources' text at 80 columns: {last}");
+}
+
 fn detail_of(symbol: &str, w: u16, h: u16) -> String {
     text(&detail_screen(symbol, w, h).1)
 }
@@ -350,6 +397,106 @@ fn detail_regions(symbol: &str, w: u16, h: u16, rising: bool) -> String {
         if rising { "rising" } else { "falling" }
     );
     regions(&buf, &[("title and ranges", top(boxed, 2)), ("figures", figures)])
+}
+
+/// The box of the detail view, its chart's axis corner (`└` under the prices) and its label row.
+fn chart_axis(buf: &Buffer, symbol: &str) -> (Area, u16, u16) {
+    let boxed = popup(buf, symbol);
+    let inner = Area::new(boxed.x + 1, boxed.y + 1, boxed.width - 2, boxed.height - 2);
+    let (x, y) = find_in(buf, inner, "└");
+    (inner, x, y)
+}
+
+/// The title names the company once: `AMD · Advanced Micro Devices`, not `AMD AMD` (the config's
+/// name is the symbol, so an alias says more).
+#[test]
+fn detail_title_names_the_company() {
+    let t = detail_of("AMD", 120, 40);
+    assert!(t.lines().nth(2).unwrap().contains("┌ AMD · Advanced Micro Devices ─"), "{t}");
+    let t = detail_of("0981.HK", 80, 24);
+    assert!(t.lines().nth(2).unwrap().contains("┌ 0981.HK · SMIC ─"), "{t}");
+}
+
+/// The prices take the same gutter for every symbol and range, so the chart never jumps sideways.
+#[test]
+fn detail_chart_gutter_is_fixed() {
+    let mut seen = Vec::new();
+    for (symbol, w, h) in [("NVDA", 120, 40), ("688256.SS", 120, 40), ("AMD", 80, 24), ("0981.HK", 200, 60)] {
+        let (mut s, buf) = detail_screen(symbol, w, h);
+        let (inner, x, _) = chart_axis(&buf, symbol);
+        seen.push((symbol, "1D", x - inner.x));
+        for range in ['2', '6'] {
+            update(&mut s, Msg::Key(Key::ch(range)), t0());
+            let key = (s.detail().unwrap().symbol.clone(), s.detail().unwrap().range);
+            let demo = chiptape::providers::demo::DemoMarket::new(
+                1,
+                std::sync::Arc::new(chiptape::market::clock::FixedClock(t0())),
+                &s.config,
+            );
+            let series = demo.series(&key.0, key.1, t0());
+            let m = Msg::Series { generation: s.generation, symbol: key.0, range: key.1, result: Ok(series) };
+            update(&mut s, m, t0());
+            let buf = draw(&s, w, h);
+            let (inner, x, _) = chart_axis(&buf, symbol);
+            seen.push((symbol, if range == '2' { "5D" } else { "5Y" }, x - inner.x));
+        }
+    }
+    assert!(seen.iter().all(|(_, _, g)| *g == seen[0].2), "{seen:?}");
+}
+
+/// At 10:00 in New York the day chart's line ends 6 hours into the 16 of the extended day (not at
+/// the right edge), pre- and post-market are shaded, and every hour has its label.
+#[test]
+fn detail_day_chart_spans_the_session() {
+    let (s, buf) = detail_screen("NVDA", 120, 40);
+    let theme = Theme::new(&s.config.theme, false);
+    let (inner, corner, axis_y) = chart_axis(&buf, "NVDA");
+    let right = (corner..inner.right()).take_while(|x| buf[(*x, axis_y)].symbol() != " ").last().unwrap();
+    let (x0, width) = (corner + 1, right - corner);
+    let plot_rows = inner.y + 1..axis_y;
+    let line_cols: Vec<u16> = (x0..=right)
+        .filter(|x| {
+            plot_rows.clone().any(|y| Some(buf[(*x, y)].fg) == theme.up.fg && buf[(*x, y)].symbol() != " ")
+        })
+        .collect();
+    let last = *line_cols.last().unwrap();
+    let expected = x0 + (f64::from(width - 1) * 6.0 / 16.0).round() as u16;
+    assert!(last.abs_diff(expected) <= 1, "the line ends at {last}, 10:00 is at {expected}:\n{}", text(&buf));
+    let shade = theme.selected_unfocused.bg.unwrap();
+    let mid = inner.y + 2;
+    assert_eq!(buf[(x0 + 1, mid)].bg, shade, "04:00, pre-market");
+    assert_eq!(buf[(right - 1, mid)].bg, shade, "19:59, post-market");
+    assert_ne!(buf[(expected, mid)].bg, shade, "10:00, regular hours");
+    // The previous close: a dot every other cell, never a solid line.
+    let dotted = plot_rows.clone().any(|y| {
+        let dim =
+            (x0..=right).filter(|x| Some(buf[(*x, y)].fg) == theme.dim.fg && buf[(*x, y)].symbol() != " ");
+        let cols: Vec<u16> = dim.collect();
+        cols.len() > 10 && cols.windows(2).all(|w| w[1] - w[0] >= 2)
+    });
+    assert!(dotted, "{}", text(&buf));
+    let rule = region(&buf, Area::new(x0, axis_y, width, 1)).trim_end().to_string();
+    assert!(
+        rule.starts_with("┴┄") && rule.ends_with("┄┴") && rule.contains("┴────┴"),
+        "dotted outside: {rule}"
+    );
+    let labels = region(&buf, Area::new(x0, axis_y + 1, width, 1));
+    let hours: Vec<u32> = labels.split_whitespace().map(|h| h[..2].parse().unwrap()).collect();
+    assert_eq!(hours, (4..=20).collect::<Vec<_>>(), "{labels}");
+}
+
+/// The side panel is as wide as its widest figure, not a fixed 36 columns.
+#[test]
+fn detail_side_panel_fits_its_figures() {
+    let (_, buf) = detail_screen("NVDA", 120, 40);
+    let boxed = popup(&buf, "NVDA");
+    let inner = Area::new(boxed.x + 1, boxed.y + 1, boxed.width - 2, boxed.height - 2);
+    let (x, y) = find_in(&buf, inner, "Last ");
+    let widest = (y..y + 6)
+        .map(|r| UnicodeWidthStr::width(region(&buf, Area::new(x, r, inner.right() - x, 1)).trim_end()))
+        .max()
+        .unwrap() as u16;
+    assert_eq!(inner.right() - x, widest.max(24), "{}", text(&buf));
 }
 
 /// NVDA is up on the demo day at this instant, 688981.SS down: one of each direction.
@@ -433,9 +580,10 @@ fn several_config_errors_fit_the_status_bar() {
     std::fs::write(&path, "refresh_secs = 1\nnews_refresh_secs = 2\n[theme]\nname = \"neon\"\n").unwrap();
     let err = chiptape::app::watcher::read(&path, &Default::default()).unwrap_err();
     assert!(!err.contains('\n'), "{err}");
-    let mut s = loaded(120, 30);
+    // Wide enough for the whole line beside the `? help` hint, which never gives way.
+    let mut s = loaded(130, 30);
     update(&mut s, Msg::Config(Box::new(Err(err))), t0());
-    let t = text(&draw(&s, 120, 30));
+    let t = text(&draw(&s, 130, 30));
     let status = t.lines().last().unwrap();
     assert!(status.contains("c.toml:1:16: key `refresh_secs`"), "{status}");
     assert!(status.contains("(+2 more; `chiptape config check`)"), "{status}");
@@ -509,7 +657,7 @@ fn what_is_missing_is_said() {
     assert!(other.contains("no price"), "the source answered, without this one: {other}");
     update(&mut s, Msg::Key(Key::plain(chiptape::config::KeyCode::Enter)), t0());
     let detail = text(&draw(&s, 120, 30));
-    assert!(detail.lines().nth(2).unwrap().contains("ZZZ Zeta Semi"), "{detail}");
+    assert!(detail.lines().nth(2).unwrap().contains("┌ ZZZ · Zeta Semi ─"), "{detail}");
 }
 
 /// With no feeds at all the headline pane says so instead of waiting forever; a retry that is due

@@ -24,7 +24,7 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
     match s.overlay() {
         Some(Overlay::Filter) => return filter::key(s, k, out),
         Some(Overlay::Prompt(_)) => return prompt::key(s, k, out),
-        Some(Overlay::Help) => return help::key(s, k, action, out),
+        Some(Overlay::Help { .. }) => return help::key(s, k, action, out),
         Some(Overlay::AlertLog) => return alert_log::key(s, k, action, out),
         Some(Overlay::Detail(_)) | None => {}
     }
@@ -182,7 +182,7 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
             }
         }
         AlertLog => s.open_alert_log(),
-        Help => s.open(Overlay::Help),
+        Help => s.open(Overlay::Help { scroll: 0 }),
         Close => {
             if s.news_filter.is_some() {
                 s.news_filter = None;

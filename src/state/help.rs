@@ -1,0 +1,195 @@
+//! The help's text, from the key map in force, grouped by where the keys work; and how far it
+//! scrolls. Both the key handler and the view read it, so they agree on its length.
+
+use super::State;
+use crate::config::{Action, KeyMap};
+
+/// One line of the help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpLine {
+    /// Where the keys under it work.
+    Section(&'static str),
+    Entry {
+        keys: String,
+        what: &'static str,
+    },
+    Blank,
+}
+
+/// Rows the help keeps free around its box: the tabs above, the status bar below (its `? help`
+/// stays in sight), and the box's two borders.
+const AROUND: u16 = 4;
+
+struct Builder<'a> {
+    km: &'a KeyMap,
+    lines: Vec<HelpLine>,
+}
+
+impl Builder<'_> {
+    fn section(&mut self, name: &'static str) {
+        if !self.lines.is_empty() {
+            self.lines.push(HelpLine::Blank);
+        }
+        self.lines.push(HelpLine::Section(name));
+    }
+
+    /// The keys bound to `actions` now; an action with no key leaves no line.
+    fn on(&mut self, actions: &[Action], what: &'static str) {
+        let keys: Vec<String> =
+            actions.iter().flat_map(|a| self.km.keys_for(*a)).map(|k| k.to_string()).collect();
+        if !keys.is_empty() {
+            self.lines.push(HelpLine::Entry { keys: keys.join(" "), what });
+        }
+    }
+
+    /// Keys the handler reads itself, whatever the map says.
+    fn fixed(&mut self, keys: &str, what: &'static str) {
+        self.lines.push(HelpLine::Entry { keys: keys.to_string(), what });
+    }
+}
+
+fn lists(b: &mut Builder) {
+    use Action::*;
+    b.section("watchlist and headlines");
+    // The two a newcomer looks for first, on the first page at any size.
+    b.on(&[Quit], "quit");
+    b.on(&[Help], "this help");
+    for (a, what) in [
+        (Down, "down"),
+        (Up, "up"),
+        (Top, "first row"),
+        (Bottom, "last row"),
+        (PageDown, "page down"),
+        (PageUp, "page up"),
+        (FocusNext, "other pane"),
+        (FocusPrev, "other pane"),
+        (GroupNext, "next group"),
+        (GroupPrev, "previous group"),
+    ] {
+        b.on(&[a], what);
+    }
+    let numbers: Vec<String> =
+        Action::ALL.iter().filter(|a| a.group_index().is_some()).filter_map(|a| b.km.hint(*a)).collect();
+    match numbers.as_slice() {
+        [] => {}
+        [one] => b.fixed(one, "group by number"),
+        [first, .., last] => b.fixed(&format!("{first}…{last}"), "group by number"),
+    }
+    for (a, what) in [
+        (Filter, "search both panes"),
+        (Close, "clear the search / filter"),
+        (Refresh, "refresh now"),
+        (Pause, "pause / resume updates"),
+        (AddSymbol, "add symbols to this group"),
+        (EditConfig, "edit the config in $EDITOR"),
+        (AlertLog, "alert log"),
+    ] {
+        b.on(&[a], what);
+    }
+    b.section("watchlist");
+    b.on(&[Activate], "detail view and chart");
+    b.on(&[FilterSymbol], "headlines of this symbol");
+    b.on(&[Sort], "sort: change % / symbol / yours");
+    b.on(&[SortReverse], "reverse the sort");
+    b.on(&[RemoveSymbol], "remove the symbol (y/n)");
+    b.section("headlines");
+    b.on(&[Activate, OpenLink], "open in the browser");
+}
+
+fn overlays(b: &mut Builder) {
+    use Action::*;
+    b.section("detail");
+    b.fixed("1…6", "range: 1D 5D 1M 6M 1Y 5Y");
+    b.fixed("h l left right", "previous / next range");
+    b.on(&[Down], "next symbol");
+    b.on(&[Up], "previous symbol");
+    b.on(&[Refresh], "refresh the chart");
+    b.on(&[Close, Quit], "back to the list");
+    b.section("prompt (add, remove, search)");
+    b.fixed("enter", "add / keep the search");
+    b.fixed("esc", "cancel / clear the search");
+    b.fixed("backspace ctrl-u", "delete a character / all");
+    b.fixed("y n", "answer: remove?");
+    b.fixed("down up", "move while searching");
+    b.section("alert log");
+    b.on(&[Down], "down");
+    b.on(&[Up], "up");
+    b.on(&[Top], "newest");
+    b.on(&[Bottom], "oldest");
+    b.on(&[Activate, OpenLink], "open the alert's headline");
+    b.on(&[AlertLog, Close, Quit], "close");
+    b.section("help");
+    b.on(&[Down, Up], "scroll");
+    b.on(&[PageDown, PageUp], "scroll a page");
+    b.on(&[Top, Bottom], "top / bottom");
+    b.on(&[Help, Close, Quit], "close");
+}
+
+/// Keys wider than this are cut, so a long remap cannot push the words off the box.
+pub const HELP_MAX_KEYS: usize = 18;
+/// Cells between two columns of help.
+pub const HELP_GAP: usize = 3;
+
+/// The widths of the help's key column and of a whole line, in cells.
+pub fn help_widths(lines: &[HelpLine]) -> (usize, usize) {
+    use crate::present::text::width;
+    let keys = lines.iter().map(|l| if let HelpLine::Entry { keys, .. } = l { width(keys) } else { 0 });
+    let key_w = keys.max().unwrap_or(4).min(HELP_MAX_KEYS);
+    let line_w = lines.iter().map(|l| match l {
+        HelpLine::Entry { what, .. } => key_w + 2 + width(what),
+        HelpLine::Section(s) => width(s) + 4,
+        HelpLine::Blank => 0,
+    });
+    (key_w, line_w.max().unwrap_or(10))
+}
+
+impl State {
+    /// Where the second column starts, when the help does not fit one column on screen but fits
+    /// two side by side; each column then ends with a whole section. Two columns never scroll.
+    pub fn help_split(&self) -> Option<usize> {
+        let lines = self.help_lines();
+        let page = self.help_page();
+        let (_, line_w) = help_widths(&lines);
+        if lines.len() <= page || usize::from(self.size.0) < 2 * line_w + HELP_GAP + 2 {
+            return None;
+        }
+        // At a section's heading where one fits (the blank line before it dropped), else inside
+        // a section; then the most even.
+        let first = |i: usize| if matches!(lines[i], HelpLine::Section(_)) { i - 1 } else { i };
+        (1..lines.len())
+            .filter(|i| {
+                !matches!(lines[*i], HelpLine::Blank) && !matches!(lines[*i - 1], HelpLine::Section(_))
+            })
+            .filter(|i| first(*i) <= page && lines.len() - i <= page)
+            .min_by_key(|i| (!matches!(lines[*i], HelpLine::Section(_)), first(*i).max(lines.len() - i)))
+    }
+
+    /// The help as it reads with the key map in force.
+    pub fn help_lines(&self) -> Vec<HelpLine> {
+        let mut b = Builder { km: &self.config.keys, lines: Vec::new() };
+        lists(&mut b);
+        overlays(&mut b);
+        b.lines
+    }
+
+    /// Lines of help on screen at once.
+    pub fn help_page(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(AROUND)).max(1)
+    }
+
+    /// The furthest the help scrolls: its last line at the bottom of the box.
+    pub fn help_max_scroll(&self) -> usize {
+        if self.help_split().is_some() {
+            return 0;
+        }
+        self.help_lines().len().saturating_sub(self.help_page())
+    }
+
+    /// How far the help is scrolled, within what the size allows now.
+    pub fn help_scroll(&self) -> Option<usize> {
+        self.overlays.iter().find_map(|o| match o {
+            super::Overlay::Help { scroll } => Some((*scroll).min(self.help_max_scroll())),
+            _ => None,
+        })
+    }
+}
