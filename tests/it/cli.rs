@@ -593,3 +593,22 @@ fn quotes_json_is_closed_on_a_holiday() {
     let before = json("--fake-now=2026-02-13T02:30:00Z");
     assert_eq!(before.iter().find(|q| q["symbol"] == "0981.HK").unwrap()["market_state"], "regular");
 }
+
+/// The table writes each change at its price's precision (issue 26, item 16), as the watchlist
+/// does: `-0.07` beside `12.34`, never `-0.070`.
+#[test]
+fn quotes_table_changes_at_the_price_precision() {
+    let home = tempfile::tempdir().unwrap();
+    let json = stdout(&chiptape(home.path(), &["quotes", "--demo", "--format", "json", AT]));
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let table = stdout(&chiptape(home.path(), &["quotes", "--demo", AT]));
+    let mut checked = 0;
+    for q in v.as_array().unwrap() {
+        let (Some(symbol), Some(change)) = (q["symbol"].as_str(), q["change"].as_f64()) else { continue };
+        let shown = chiptape::present::number::change_at(change, q["price"].as_f64());
+        let line = table.lines().find(|l| l.split_whitespace().next() == Some(symbol)).unwrap();
+        assert!(line.split_whitespace().any(|w| w == shown), "{symbol}: {shown} in {line}");
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked}");
+}
