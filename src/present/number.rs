@@ -24,7 +24,11 @@ pub fn change_at(c: f64, price: Option<f64>) -> String {
     let d = price.map_or(2, decimals);
     let half_unit = 0.5 / 10f64.powi(d as i32);
     let c = if c.abs() < half_unit { 0.0 } else { c };
-    let body = format!("{:.d$}", c.abs());
+    signed(c, format!("{:.d$}", c.abs()))
+}
+
+/// `body` (the magnitude of `c`, written) with the sign of `c`; none for zero.
+fn signed(c: f64, body: String) -> String {
     if c > 0.0 {
         format!("+{body}")
     } else if c < 0.0 {
@@ -38,13 +42,7 @@ pub fn change_at(c: f64, price: Option<f64>) -> String {
 pub fn change(c: f64) -> String {
     let c = if c.abs() < 0.0005 { 0.0 } else { c };
     let body = if c != 0.0 && c.abs() < 0.1 { format!("{:.3}", c.abs()) } else { format!("{:.2}", c.abs()) };
-    if c > 0.0 {
-        format!("+{body}")
-    } else if c < 0.0 {
-        format!("-{body}")
-    } else {
-        body
-    }
+    signed(c, body)
 }
 
 pub fn pct(p: f64) -> String {
