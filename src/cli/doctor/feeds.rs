@@ -8,7 +8,7 @@ use crate::config::{Feed, NewsConfig};
 use crate::market::Symbol;
 use crate::market::tags::Tagger;
 use crate::providers::feeds::PerSymbol;
-use crate::providers::feeds::parse::{Context, read};
+use crate::providers::feeds::{Job, read_blocking};
 use crate::providers::yahoo::headlines::YahooHeadlines;
 
 /// One GET, then the parser on a blocking thread (a big feed is seconds of CPU).
@@ -28,24 +28,14 @@ async fn fetch_and_count(
     if let Err(e) = r.expect(&[200]) {
         return base.failed(Some(r.status), e);
     }
-    let body = std::mem::take(&mut r.body);
-    let headers = r.headers.clone();
-    let parsed = tokio::task::spawn_blocking(move || {
-        let cx = Context {
-            feed_name: &name,
-            source,
-            feed_url: &url,
-            headers: Some(&headers),
-            tagger: &tagger,
-            tz,
-        };
-        read(body, &cx).map(|items| items.len())
-    })
-    .await;
+    let job = Job { name, id: String::new(), url, source, tz };
+    let parsed = read_blocking(&job, std::mem::take(&mut r.body), r.headers.clone(), tagger).await;
     match parsed {
-        Ok(Ok(n)) => base.passed(r.status, &format!("{n} item{}", if n == 1 { "" } else { "s" })),
-        Ok(Err(why)) => base.failed(Some(r.status), Fail::Unreadable(why)),
-        Err(e) => base.failed(Some(r.status), Fail::Unreadable(format!("the feed parser failed: {e}"))),
+        Ok(items) => {
+            let n = items.len();
+            base.passed(r.status, &format!("{n} item{}", if n == 1 { "" } else { "s" }))
+        }
+        Err(why) => base.failed(Some(r.status), Fail::Unreadable(why)),
     }
 }
 

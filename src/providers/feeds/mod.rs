@@ -47,6 +47,24 @@ pub trait PerSymbol: Send + Sync {
     fn jobs(&self, symbols: &[Symbol]) -> Vec<Job>;
 }
 
+/// One answer of `job`'s, read into headlines on a blocking thread: parsing a big feed is seconds
+/// of CPU, and no async worker (and no quitting) may wait for it.
+pub async fn read_blocking(
+    job: &Job,
+    body: Vec<u8>,
+    headers: reqwest::header::HeaderMap,
+    tagger: Arc<Tagger>,
+) -> Result<Vec<Headline>, String> {
+    let (name, source, url, tz) = (job.name.clone(), job.source, job.url.clone(), job.tz);
+    tokio::task::spawn_blocking(move || {
+        let headers = Some(&headers);
+        let cx = parse::Context { feed_name: &name, source, feed_url: &url, headers, tagger: &tagger, tz };
+        parse::read(body, &cx)
+    })
+    .await
+    .map_err(|e| format!("the feed parser failed: {e}"))?
+}
+
 pub struct Feeds {
     http: Http,
     feeds: Vec<crate::config::Feed>,
@@ -124,31 +142,13 @@ impl Feeds {
             return Ok(known.unwrap_or_default());
         }
         r.expect(&[200]).map_err(|e| e.to_string())?;
-        // Parsing a big feed is seconds of CPU: on a blocking thread, so no async worker (and no
-        // quitting) waits for it.
-        let (tagger, name, id, source, url, tz) =
-            (self.tagger(), job.name.clone(), job.id.clone(), job.source, job.url.clone(), job.tz);
         let header = |name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let (etag, last_modified) = (header("etag"), header("last-modified"));
-        let body = std::mem::take(&mut r.body);
-        let headers = std::mem::take(&mut r.headers);
-        let items = tokio::task::spawn_blocking(move || {
-            let cx = parse::Context {
-                feed_name: &name,
-                source,
-                feed_url: &url,
-                headers: Some(&headers),
-                tagger: &tagger,
-                tz,
-            };
-            let mut items = parse::read(body, &cx)?;
-            for h in &mut items {
-                h.feed_id.clone_from(&id);
-            }
-            Ok::<_, String>(items)
-        })
-        .await
-        .map_err(|e| format!("the feed parser failed: {e}"))??;
+        let (body, headers) = (std::mem::take(&mut r.body), std::mem::take(&mut r.headers));
+        let mut items = read_blocking(job, body, headers, self.tagger()).await?;
+        for h in &mut items {
+            h.feed_id.clone_from(&job.id);
+        }
         if let Ok(mut m) = self.memory.lock() {
             // A feed without validators is never answered 304: a copy of its items would only
             // take memory.
