@@ -56,6 +56,32 @@ pub struct ProviderConfig {
     pub charts: Vec<SourceName>,
     /// How long a source that failed for a symbol rests before it is asked for it again.
     pub fallback_secs: u64,
+    /// Where `a` and `chiptape search` look for a name, in order (local: the catalogue, no request).
+    pub search: Vec<SearchSource>,
+    /// Tencent's suggest service.
+    pub suggest_url: String,
+}
+
+/// A place to look for a listing by its name, as the config names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SearchSource {
+    /// The built-in catalogue and every `[symbols]` entry: no request.
+    Local,
+    Yahoo,
+    Tencent,
+}
+
+impl SearchSource {
+    pub const ALL: [(&'static str, SearchSource); 3] =
+        [("local", SearchSource::Local), ("yahoo", SearchSource::Yahoo), ("tencent", SearchSource::Tencent)];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SearchSource::Local => "local",
+            SearchSource::Yahoo => "yahoo",
+            SearchSource::Tencent => "tencent",
+        }
+    }
 }
 
 /// A source of prices and series, as the config names it.
@@ -240,7 +266,6 @@ impl Config {
         self.groups.iter().find(|g| g.name.eq_ignore_ascii_case(name))
     }
 
-    /// Names used to tie headlines to symbols: the display name and the aliases.
     /// Names that tie headlines to `sym`: its aliases; the display name only when it has none, since
     /// short display names ("Arm", "Meta") are ordinary words that would tag unrelated news.
     pub fn tag_names(&self, sym: &Symbol) -> Vec<&str> {
@@ -259,6 +284,18 @@ impl Config {
             }
             None => Vec::new(),
         }
+    }
+
+    /// The local catalogue's candidates for `query`: every `[symbols]` entry (the built-in ones
+    /// included) and every watchlist symbol, searched with no request.
+    pub fn search_local(&self, query: &str) -> Vec<crate::market::search::Candidate> {
+        use crate::market::search::{Entry, local};
+        let listed = self.all_symbols();
+        let unnamed = listed.iter().filter(|s| !self.symbols.contains_key(*s));
+        let entries = (self.symbols.iter())
+            .map(|(symbol, m)| Entry { symbol, name: m.name.as_deref(), aliases: &m.aliases })
+            .chain(unnamed.map(|symbol| Entry { symbol, name: None, aliases: &[] }));
+        local(entries, query)
     }
 
     pub fn tagger(&self) -> crate::market::tags::Tagger {

@@ -39,6 +39,8 @@ pub struct RawProvider {
     pub quotes: Option<Vec<String>>,
     pub charts: Option<Vec<String>>,
     pub fallback_secs: Option<i64>,
+    pub search: Option<Vec<String>>,
+    pub suggest_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

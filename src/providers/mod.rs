@@ -17,6 +17,7 @@ use futures::future::BoxFuture;
 use crate::config::{Config, ProviderConfig, ProviderKind, SourceName};
 use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
+use crate::market::search::Candidate;
 use crate::market::series::{ChartRange, Series};
 use crate::market::stream::StreamEvent;
 use crate::market::{Headline, QuoteOutcome, Symbol};
@@ -97,6 +98,16 @@ pub trait StreamSource: Send + Sync {
     ) -> BoxFuture<'static, ()>;
 }
 
+/// Where a listing is looked up by its name or code (the local catalogue is searched apart, with
+/// no request).
+pub trait SymbolSearch: Send + Sync {
+    /// The config's name of this source (`provider.search`): the `source` of its candidates.
+    fn name(&self) -> &'static str;
+
+    /// Up to `market::search::MAX` candidates for `query` (already cleaned), in Yahoo form.
+    fn search<'a>(&'a self, query: &'a str) -> BoxFuture<'a, Result<Vec<Candidate>, ProviderError>>;
+}
+
 pub trait NewsSource: Send + Sync {
     fn headlines<'a>(&'a self, symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch>;
 }
@@ -108,6 +119,9 @@ pub struct Providers {
     pub charts: Arc<dyn ChartSource>,
     /// Pushed prices, when streaming is on.
     pub stream: Option<Arc<dyn StreamSource>>,
+    /// Where `a` and `chiptape search` look beyond the local catalogue, in `provider.search`'s
+    /// order (none in the demo: its market is all in the catalogue).
+    pub search: Vec<Arc<dyn SymbolSearch>>,
     /// Names learned from quotes, which the headline tagger uses too.
     pub learned: Learned,
     pub demo: bool,
@@ -128,6 +142,7 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
             news: market.clone(),
             charts: market.clone(),
             stream: config.provider.stream.then_some(market as Arc<dyn StreamSource>),
+            search: Vec::new(),
             learned: Learned::default(),
             demo: true,
             retry_base: RETRY_BASE,
@@ -167,6 +182,7 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
         news: news_source(config, &learned),
         charts,
         stream,
+        search: search_sources(config),
         learned,
         demo: false,
         retry_base: RETRY_BASE,
@@ -304,10 +320,16 @@ pub fn rebuild(
         news: news_source(new, &current.learned),
         charts: current.charts.clone(),
         stream: current.stream.clone(),
+        search: search_sources(new),
         learned: current.learned.clone(),
         demo: false,
         retry_base: current.retry_base,
     }
+}
+
+/// The remote sources of `provider.search`, in its order.
+pub fn search_sources(_config: &Config) -> Vec<Arc<dyn SymbolSearch>> {
+    Vec::new()
 }
 
 fn http_options(config: &Config) -> http::HttpOptions {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chiptape::market::series::{ChartRange, Series};
 use chiptape::market::{Quote, QuoteOutcome, Symbol};
 use chiptape::providers::{
-    ChartSource, NewsBatch, NewsSource, ProviderError, Providers, QuoteSource, RETRY_BASE,
+    ChartSource, NewsBatch, NewsSource, ProviderError, Providers, QuoteSource, RETRY_BASE, SymbolSearch,
 };
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;
@@ -21,6 +21,7 @@ pub fn providers() -> Build {
         news: Arc::new(Silent),
         charts: Arc::new(Silent),
         stream: None,
+        search: Vec::new(),
         learned: Default::default(),
         demo: false,
         retry_base: RETRY_BASE,
@@ -33,6 +34,11 @@ pub fn from(providers: Providers) -> Build {
 }
 
 impl Build {
+    pub fn search(mut self, search: Vec<Arc<dyn SymbolSearch>>) -> Build {
+        self.0.search = search;
+        self
+    }
+
     pub fn quotes(mut self, quotes: Arc<dyn QuoteSource>) -> Build {
         self.0.quotes = quotes;
         self
