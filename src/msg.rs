@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{Config, Key};
+use crate::config::{Config, Key, SymbolMeta};
 use crate::market::calendar::Calendar;
+use crate::market::search::Candidate;
 use crate::market::series::{ChartRange, Series};
 use crate::market::stream::StreamEvent;
 use crate::market::{Headline, QuoteOutcome, Symbol};
@@ -38,6 +39,24 @@ pub enum Msg {
         symbol: Symbol,
         range: ChartRange,
         result: Result<Series, String>,
+    },
+    /// A search source took up the text of the add prompt, or answered it.
+    Search(SearchEvent),
+}
+
+/// From the search tasks, each stamped with the prompt text's number it answers, so an answer to
+/// text since changed is dropped.
+#[derive(Debug, Clone)]
+pub enum SearchEvent {
+    /// `source` (its config name) asked about the text numbered `seq`.
+    Asking {
+        seq: u64,
+        source: &'static str,
+    },
+    Answer {
+        seq: u64,
+        source: &'static str,
+        result: Result<Vec<Candidate>, String>,
     },
 }
 
@@ -91,10 +110,17 @@ pub enum Effect {
     },
     /// The config changed: rebuild the sources and restart the refresh task with it.
     Reconfigure,
-    /// Write these symbols into the group's list in the config file.
+    /// Write these symbols into the group's list in the config file; with them, the names of
+    /// those a search found, for a `[symbols."X"]` table when the file has none.
     AddSymbols {
         group: String,
         symbols: Vec<Symbol>,
+        names: Vec<(Symbol, SymbolMeta)>,
+    },
+    /// The add prompt's text changed: the search tasks take it up (after a pause in typing).
+    Search {
+        seq: u64,
+        query: String,
     },
     /// Take the symbol out of the group's list in the config file.
     RemoveSymbol {

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
 use crate::app::watcher::{self, Known};
+use crate::config::SymbolMeta;
 use crate::config::edit::{self, EditError, WriteError};
 use crate::market::{QuoteError, Symbol};
 use crate::msg::Msg;
@@ -71,41 +72,54 @@ impl Job {
 
 /// Only symbols the source knows go in: a code it says does not exist is refused; one it could not
 /// answer for this time (or at all, offline) goes in anyway.
-pub async fn add(job: Job, providers: Providers, group: String, symbols: Vec<Symbol>) {
-    let mut names: Vec<(Symbol, Option<String>)> = symbols.iter().map(|s| (s.clone(), None)).collect();
+/// `names`: what a search knew of them, written as `[symbols."X"]` where the file has none.
+pub async fn add(
+    job: Job,
+    providers: Providers,
+    group: String,
+    symbols: Vec<Symbol>,
+    names: Vec<(Symbol, SymbolMeta)>,
+) {
+    let mut checked: Vec<(Symbol, Option<String>)> = symbols.iter().map(|s| (s.clone(), None)).collect();
     let mut unknown: Vec<String> = Vec::new();
     if let Ok(results) = providers.quotes.quotes(&symbols).await {
-        names.clear();
+        checked.clear();
         for (sym, outcome) in results {
             match outcome {
-                Ok(q) => names.push((sym, q.name)),
+                Ok(q) => checked.push((sym, q.name)),
                 Err(QuoteError::Unknown(_)) => unknown.push(sym.to_string()),
-                Err(_) => names.push((sym, None)),
+                Err(_) => checked.push((sym, None)),
             }
         }
     }
-    if names.is_empty() {
+    if checked.is_empty() {
         job.warn(format!("not added: no data for {}", unknown.join(", ")));
         return;
     }
-    let to_add: Vec<Symbol> = names.iter().map(|(s, _)| s.clone()).collect();
+    let to_add: Vec<Symbol> = checked.iter().map(|(s, _)| s.clone()).collect();
     let (writer, to) = (job.clone(), group.clone());
+    let names_kept = names.clone();
     let result = off_the_workers(move || {
         let mut added = Vec::new();
         let created = writer.write(|text| {
             let (t, a) = edit::add_symbols(text, &to, &to_add)?;
+            let named: Vec<(Symbol, SymbolMeta)> =
+                names_kept.iter().filter(|(s, _)| a.contains(s)).cloned().collect();
             added = a;
-            Ok(t)
+            edit::add_names(&t, &named)
         })?;
         Ok((created, added))
     })
     .await;
     match result {
         Ok((created, added)) => {
-            let list: Vec<String> = names
+            let list: Vec<String> = checked
                 .iter()
                 .filter(|(s, _)| added.contains(s))
-                .map(|(s, n)| n.as_ref().map_or(s.to_string(), |n| format!("{s} ({n})")))
+                .map(|(s, n)| {
+                    let found = names.iter().find(|(x, _)| x == s).and_then(|(_, m)| m.name.as_ref());
+                    n.as_ref().or(found).map_or(s.to_string(), |n| format!("{s} ({n})"))
+                })
                 .collect();
             let mut note = if list.is_empty() {
                 format!("already in {group}")
@@ -294,7 +308,7 @@ mod tests {
         );
         providers.quotes = Arc::new(Verdicts);
         let (zzzz, amd) = (Symbol::parse("ZZZZ").unwrap(), Symbol::parse("AMD").unwrap());
-        super::add(job.clone(), providers, "US AI chips".into(), vec![zzzz, amd]).await;
+        super::add(job.clone(), providers, "US AI chips".into(), vec![zzzz, amd], vec![]).await;
         let text = std::fs::read_to_string(&job.path).unwrap();
         assert!(text.contains("\"AMD\"") && !text.contains("ZZZZ"), "{text}");
         let mut notes = Vec::new();

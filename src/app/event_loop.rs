@@ -69,6 +69,8 @@ pub(super) struct Loop<'t, B: Backend, E, F> {
     pub inbox: mpsc::UnboundedReceiver<Msg>,
     pub known: Option<watcher::Known>,
     pub edit_lock: Arc<std::sync::Mutex<()>>,
+    /// The add prompt's remote searches, started when it first asks.
+    pub searchers: Option<super::search::Searchers>,
     pub watcher: Option<tokio::task::JoinHandle<()>>,
     /// The config the running sources were built from, to see what an edit changed.
     pub built_from: Config,
@@ -210,6 +212,7 @@ where
         }
         drop(self.refresher);
         drop(self.streamer);
+        drop(self.searchers);
         if let Some(s) = self.saver {
             s.finish(&self.state, self.rt.clock.now()).await;
         }
@@ -261,10 +264,14 @@ where
             Effect::OpenLink(url) => {
                 super::opener::open_link(self.rt.opener.clone(), url, self.inbox_tx.clone())
             }
-            Effect::AddSymbols { group, symbols } => match self.edit_job() {
-                Some(job) => {
-                    drop(tokio::spawn(super::edits::add(job, self.rt.providers.clone(), group, symbols)))
-                }
+            Effect::AddSymbols { group, symbols, names } => match self.edit_job() {
+                Some(job) => drop(tokio::spawn(super::edits::add(
+                    job,
+                    self.rt.providers.clone(),
+                    group,
+                    symbols,
+                    names,
+                ))),
                 None => pending.push_back(Msg::Notice(NO_FILE.to_string())),
             },
             Effect::RemoveSymbol { group, symbol } => match self.edit_job() {
@@ -272,6 +279,12 @@ where
                 None => pending.push_back(Msg::Notice(NO_FILE.to_string())),
             },
             Effect::EditConfig => self.edit_config(pending, owed).await?,
+            Effect::Search { seq, query } => {
+                let (sources, inbox) = (&self.rt.providers.search, &self.inbox_tx);
+                self.searchers
+                    .get_or_insert_with(|| super::search::Searchers::start(sources, inbox))
+                    .ask(seq, query)
+            }
         }
         Ok(Flow::Go)
     }
@@ -295,6 +308,8 @@ where
             self.rt.providers = rebuild(&self.state.config, &self.built_from, &self.rt.providers);
         }
         self.built_from = (*self.state.config).clone();
+        // The next search starts tasks for the sources as they are now.
+        self.searchers = None;
         let plan = self.state.plan(self.refresh_seq);
         // The old task goes first: its late answers carry the old generation anyway.
         self.refresher = Refresher::start(&self.rt.providers, &self.rt.clock, plan, self.data_tx.clone());

@@ -9,6 +9,7 @@ pub mod input;
 mod jump;
 pub mod notify;
 pub mod opener;
+pub mod search;
 mod tasks;
 pub mod watcher;
 
@@ -180,6 +181,7 @@ where
         inbox,
         known,
         edit_lock: Arc::new(std::sync::Mutex::new(())),
+        searchers: None,
         watcher,
         last_draw: Instant::now(),
         draw_at: None,

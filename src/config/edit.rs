@@ -5,7 +5,7 @@ use std::path::Path;
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use super::{EXAMPLE_TOML, builtin};
+use super::{EXAMPLE_TOML, SymbolMeta, builtin};
 use crate::market::Symbol;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -99,6 +99,36 @@ pub fn add_symbols(text: &str, group: &str, symbols: &[Symbol]) -> Result<(Strin
         arr.set_trailing(rest_of_trailing);
     }
     Ok((doc.to_string(), added))
+}
+
+/// A `[symbols."X"]` table with the name and aliases a search found, for each symbol the file has
+/// none for (one the user wrote is never touched). Appended at the end of the file.
+pub fn add_names(text: &str, names: &[(Symbol, SymbolMeta)]) -> Result<String, EditError> {
+    let mut doc = parse(text)?;
+    if doc.get("symbols").is_none() {
+        let mut t = Table::new();
+        t.set_implicit(true);
+        doc.insert("symbols", Item::Table(t));
+    }
+    // `symbols = …` as something else than a table is the user's to fix; the names just wait.
+    let Some(table) = doc.get_mut("symbols").and_then(Item::as_table_mut) else {
+        return Ok(text.to_string());
+    };
+    for (sym, meta) in names {
+        if table.contains_key(sym.as_str()) || meta.name.is_none() && meta.aliases.is_empty() {
+            continue;
+        }
+        let mut t = Table::new();
+        if let Some(n) = &meta.name {
+            t.insert("name", toml_edit::value(n.as_str()));
+        }
+        if !meta.aliases.is_empty() {
+            let arr: Array = meta.aliases.iter().map(String::as_str).collect();
+            t.insert("aliases", toml_edit::value(arr));
+        }
+        table.insert(sym.as_str(), Item::Table(t));
+    }
+    Ok(doc.to_string())
 }
 
 /// Remove `symbol` from `group`'s list. Comment lines above it move to the entry that follows.

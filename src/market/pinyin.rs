@@ -9,13 +9,10 @@ use pinyin::ToPinyinMulti;
 pub fn matches(name: &str, query: &str) -> bool {
     let q: Vec<u8> =
         query.bytes().filter(|b| !b.is_ascii_whitespace()).map(|b| b.to_ascii_lowercase()).collect();
-    if q.is_empty() || !q.iter().all(u8::is_ascii_alphanumeric) {
+    if q.is_empty() || !q.iter().all(u8::is_ascii_alphanumeric) || !super::search::has_han(name) {
         return false;
     }
     let chars: Vec<Reading> = name.chars().map(Reading::of).collect();
-    if !chars.iter().any(|r| matches!(r, Reading::Han(_))) {
-        return false;
-    }
     let mut memo = Memo::new(q.len(), chars.len());
     (0..chars.len()).any(|start| from(&q, 0, &chars, start, &mut memo))
 }

@@ -80,7 +80,7 @@ fn lists(b: &mut Builder) {
         (Close, "clear the search / filter"),
         (Refresh, "refresh now"),
         (Pause, "pause / resume updates"),
-        (AddSymbol, "add symbols to this group"),
+        (AddSymbol, "add by name or code (寒武纪, hwj)"),
         (EditConfig, "edit the config in $EDITOR"),
         (AlertLog, "alert log"),
     ] {
@@ -107,10 +107,11 @@ fn overlays(b: &mut Builder) {
     b.on(&[Close, Quit], "back to the list");
     b.section("prompt (add, remove, search)");
     b.fixed("enter", "add / keep the search");
+    b.fixed("tab", "add, keep searching");
     b.fixed("esc", "cancel / clear the search");
     b.fixed("backspace ctrl-u", "delete a character / all");
+    b.fixed("down up", "pick / move while searching");
     b.fixed("y n", "answer: remove?");
-    b.fixed("down up", "move while searching");
     b.section("alert log");
     b.on(&[Down], "down");
     b.on(&[Up], "up");

@@ -56,6 +56,14 @@ fn percent(n: u16, pct: u32) -> u16 {
 }
 
 impl Layout {
+    /// The add prompt's list of `rows` candidates (and a line about the sources), in a box just
+    /// above the status bar, over the lists; as tall as the screen allows below the tabs.
+    pub fn search_box(&self, rows: usize) -> Area {
+        let room = self.status.y.saturating_sub(self.tabs.bottom());
+        let height = (rows as u16).saturating_add(3).min(room);
+        Area::new(0, self.status.y - height, self.area.width, height)
+    }
+
     /// The layout for a watchlist without positions.
     pub fn compute(width: u16, height: u16) -> Layout {
         Layout::for_table(width, height, super::columns::full_width(false) + 2)

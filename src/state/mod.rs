@@ -13,6 +13,7 @@ mod notice;
 mod overlay;
 mod portfolio;
 mod rows;
+mod search;
 mod status;
 pub mod stream;
 mod versioned;
@@ -39,6 +40,7 @@ pub use help::{HELP_GAP, HelpLine, help_widths};
 pub use notice::{Level, Logged, Messages, Notice};
 pub use overlay::{Overlay, Prompt};
 pub use rows::{NewsRows, SortKey};
+pub use search::{Answer, Search};
 pub use status::{SourceKey, SourceStatus, Statuses};
 pub use stream::StreamStatus;
 pub use versioned::Versioned;
@@ -122,6 +124,8 @@ pub struct State {
     pub messages: Messages,
     /// What is wrong with the text of the open add prompt, shown inside it.
     pub prompt_error: Option<String>,
+    /// The last number given to the add prompt's text (see `Search::seq`).
+    search_seq: u64,
     /// The latest config error (a broken edit); the last good config keeps running.
     pub config_error: Option<String>,
     pub alerts: Alerts,
@@ -165,6 +169,7 @@ impl State {
             held: Vec::new(),
             generation: 1,
             prompt_error: None,
+            search_seq: 0,
             messages: Messages::default(),
             notice: None,
             config_error: None,
@@ -400,6 +405,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
             state.notice = Some(Notice::warn(format!("cannot open the link: {why}")));
             out.redraw = true;
         }
+        Msg::Search(ev) => out.redraw = state.search_event(ev),
     }
     charts::request(state, &mut out);
     calendar::note_gaps(state, &mut out);

@@ -7,8 +7,6 @@ use crate::market::Symbol;
 /// A question in the status bar that takes the keyboard until answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
-    /// Symbols to add to the group in view, typed comma-separated.
-    Add(String),
     /// y/n before a symbol leaves the group in view.
     Remove(Symbol),
 }
@@ -24,6 +22,8 @@ pub enum Overlay {
     /// What fired, newest first (`A`).
     AlertLog,
     Prompt(Prompt),
+    /// The add prompt (`a`): a name or code typed, candidates to pick from.
+    Search(Box<super::search::Search>),
     /// The row filter's text is being typed (`/`); the filter itself stays after Enter.
     Filter,
 }

@@ -42,7 +42,11 @@ impl State {
         if contains_ci(sym.as_str(), q) {
             return true;
         }
-        self.config.search_names(sym).iter().any(|n| contains_ci(n, q))
+        // Chinese names by their pinyin too: `zxgj` finds 中芯国际.
+        self.config
+            .search_names(sym)
+            .iter()
+            .any(|n| contains_ci(n, q) || crate::market::pinyin::matches(n, q))
     }
 
     /// The watchlist rows: the group in view, filtered by the search, in the chosen order. Worked
@@ -118,6 +122,10 @@ impl State {
 
     fn compute_news_rows(&self) -> Arc<[usize]> {
         let q = self.filter.trim().to_lowercase();
+        // Which symbols the text finds, once, rather than once per headline that names them.
+        let all = if q.is_empty() { Vec::new() } else { self.config.all_symbols() };
+        let found: std::collections::HashSet<&Symbol> =
+            all.iter().filter(|s| self.symbol_matches(s, &q)).collect();
         self.headlines
             .iter()
             .enumerate()
@@ -126,7 +134,7 @@ impl State {
                 q.is_empty()
                     || contains_ci(&h.title, &q)
                     || contains_ci(&h.source, &q)
-                    || h.symbols.iter().any(|s| self.symbol_matches(s, &q))
+                    || h.symbols.iter().any(|s| found.contains(s) || contains_ci(s.as_str(), &q))
             })
             .map(|(i, _)| i)
             .collect()

@@ -8,6 +8,8 @@ use super::*;
 use crate::config::{Action, Key, KeyCode, builtin};
 use crate::market::clock::FixedClock;
 use crate::market::exchange::SessionState;
+use crate::market::search::Candidate;
+use crate::msg::SearchEvent;
 use crate::msg::{DataKind, DataMsg};
 use crate::providers::demo::DemoMarket;
 use crate::state::Prompt;
@@ -477,28 +479,32 @@ fn refreshing_notice_gives_way_to_the_answer() {
 }
 
 #[test]
-fn add_prompt_takes_text_and_asks_for_the_edit() {
+fn add_prompt_takes_codes_and_asks_for_the_edit() {
     let mut s = loaded();
     ch(&mut s, ']');
     ch(&mut s, 'a');
-    assert_eq!(s.prompt(), Some(&Prompt::Add(String::new())));
+    assert_eq!(s.search().map(|x| x.text.as_str()), Some(""));
     for c in "nvda, 0700.hk ,q".chars() {
         let out = ch(&mut s, c);
-        assert!(out.effects.is_empty(), "keys are text while the prompt is open (even q)");
+        assert!(
+            out.effects.iter().all(|e| matches!(e, Effect::Search { .. })),
+            "keys are text while the prompt is open (even q)"
+        );
     }
     let out = press(&mut s, Key::plain(KeyCode::Enter));
-    assert_eq!(s.prompt(), None);
+    assert!(s.search().is_none());
     assert_eq!(
         out.effects,
         vec![Effect::AddSymbols {
             group: "China cloud & models".into(),
-            symbols: vec![sym("NVDA"), sym("0700.HK"), sym("Q")]
+            symbols: vec![sym("NVDA"), sym("0700.HK"), sym("Q")],
+            names: vec![],
         }]
     );
 }
 
 #[test]
-fn add_prompt_refuses_bad_symbols_and_esc_cancels() {
+fn add_prompt_refuses_what_it_cannot_find_and_esc_cancels() {
     let mut s = loaded();
     ch(&mut s, 'a');
     for c in "NV DA!".chars() {
@@ -506,21 +512,162 @@ fn add_prompt_refuses_bad_symbols_and_esc_cancels() {
     }
     let out = press(&mut s, Key::plain(KeyCode::Enter));
     assert!(out.effects.is_empty());
-    // Issue 26, item 6: the error is inside the prompt, which keeps the text; a space is no
-    // separator, so "NV DA!" is one bad code, not two symbols.
+    // The error is inside the prompt, which keeps the text.
     let error = s.prompt_error.clone().unwrap();
-    assert!(error.contains("\"NV DA!\": a code has no spaces"), "{error}");
-    assert_eq!(s.prompt(), Some(&Prompt::Add("NV DA!".into())), "the prompt stays open with the text");
+    assert!(error.contains("nothing found for \"NV DA!\""), "{error}");
+    assert_eq!(s.search().map(|x| x.text.as_str()), Some("NV DA!"), "the prompt stays open with the text");
     press(&mut s, Key::plain(KeyCode::Backspace));
     assert_eq!(s.prompt_error, None, "editing answers the error");
-    for _ in 0..4 {
-        press(&mut s, Key::plain(KeyCode::Backspace));
+    // Codes typed as a list are still checked as codes.
+    for c in ", N!".chars() {
+        ch(&mut s, c);
     }
-    ch(&mut s, '!');
     press(&mut s, Key::plain(KeyCode::Enter));
     assert!(s.prompt_error.as_deref().is_some_and(|e| e.contains("N!")), "{:?}", s.prompt_error);
     press(&mut s, Key::plain(KeyCode::Esc));
-    assert_eq!(s.prompt(), None);
+    assert!(s.search().is_none());
+}
+
+fn type_in(s: &mut State, text: &str) -> Vec<Effect> {
+    text.chars().flat_map(|c| ch(s, c).effects).collect()
+}
+
+fn shown(s: &State) -> Vec<String> {
+    s.search().unwrap().shown.iter().map(|c| c.symbol.to_string()).collect()
+}
+
+#[test]
+fn the_add_prompt_finds_a_company_by_name_chinese_or_pinyin_offline() {
+    let mut s = loaded();
+    ch(&mut s, 'a');
+    let effects = type_in(&mut s, "hwj");
+    assert_eq!(shown(&s), ["688256.SS"], "the local catalogue answers at once");
+    // Every change of the text is handed to the search tasks, numbered.
+    let seqs: Vec<u64> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::Search { seq, .. } => *seq,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    assert!(matches!(effects.last(), Some(Effect::Search { query, .. }) if query == "hwj"));
+    let out = press(&mut s, Key::plain(KeyCode::Enter));
+    assert!(s.search().is_none(), "Enter adds and closes");
+    let Some(Effect::AddSymbols { symbols, names, .. }) = out.effects.first() else { panic!("{out:?}") };
+    assert_eq!(symbols, &[sym("688256.SS")]);
+    assert_eq!(names[0].1.name.as_deref(), Some("Cambricon"));
+    assert!(names[0].1.aliases.contains(&"寒武纪".to_string()), "{names:?}");
+    for q in ["中芯", "smic", "zxgj", "zhongxin"] {
+        ch(&mut s, 'a');
+        type_in(&mut s, q);
+        assert_eq!(shown(&s), ["0981.HK", "688981.SS"], "{q}");
+        press(&mut s, Key::plain(KeyCode::Esc));
+    }
+}
+
+fn found(symbol: &str, name: Option<&str>, zh: Option<&str>, source: &'static str) -> Candidate {
+    Candidate {
+        symbol: sym(symbol),
+        name: name.map(str::to_string),
+        name_zh: zh.map(str::to_string),
+        exchange: None,
+        kind: crate::market::search::Kind::Equity,
+        source,
+    }
+}
+
+fn answer(s: &mut State, source: &'static str, result: Result<Vec<Candidate>, String>) -> Outcome {
+    let seq = s.search().unwrap().seq;
+    update(s, Msg::Search(SearchEvent::Answer { seq, source, result }), t0())
+}
+
+#[test]
+fn remote_answers_merge_in_config_order_and_stale_ones_are_dropped() {
+    let mut s = loaded();
+    ch(&mut s, 'a');
+    type_in(&mut s, "sndk");
+    let old = s.search().unwrap().seq;
+    ch(&mut s, 'x');
+    let late = Msg::Search(SearchEvent::Answer {
+        seq: old,
+        source: "yahoo",
+        result: Ok(vec![found("SNDK", None, None, "yahoo")]),
+    });
+    assert!(!update(&mut s, late, t0()).redraw, "an answer to older text is dropped");
+    assert!(shown(&s).is_empty());
+    let seq = s.search().unwrap().seq;
+    update(&mut s, Msg::Search(SearchEvent::Asking { seq, source: "tencent" }), t0());
+    assert_eq!(s.search().unwrap().asking(), ["tencent"]);
+    // Tencent answers first, but Yahoo comes first in `provider.search`.
+    answer(
+        &mut s,
+        "tencent",
+        Ok(vec![
+            found("0700.HK", None, Some("腾讯控股"), "tencent"),
+            found("SNDKX", None, Some("闪迪"), "tencent"),
+        ]),
+    );
+    answer(&mut s, "yahoo", Ok(vec![found("SNDKX", Some("Sandisk"), None, "yahoo")]));
+    assert_eq!(shown(&s), ["SNDKX", "0700.HK"]);
+    let first = &s.search().unwrap().shown[0];
+    assert_eq!(
+        (first.name.as_deref(), first.name_zh.as_deref()),
+        (Some("Sandisk"), Some("闪迪")),
+        "one row, both names"
+    );
+    assert!(s.search().unwrap().asking().is_empty());
+}
+
+#[test]
+fn a_failing_source_is_named_and_the_others_still_show() {
+    let mut s = loaded();
+    ch(&mut s, 'a');
+    type_in(&mut s, "moore");
+    answer(&mut s, "tencent", Err("server answered HTTP 500".into()));
+    answer(&mut s, "yahoo", Ok(vec![found("688795.SS", Some("Moore Threads Technology"), None, "yahoo")]));
+    let search = s.search().unwrap();
+    assert_eq!(search.failed(), [("tencent", "server answered HTTP 500")]);
+    assert!(shown(&s).contains(&"688795.SS".to_string()));
+}
+
+#[test]
+fn arrows_pick_j_and_k_type_until_an_arrow_moves_into_the_list() {
+    let mut s = loaded();
+    ch(&mut s, 'a');
+    type_in(&mut s, "smic");
+    assert_eq!(s.search().unwrap().selected, 0);
+    press(&mut s, Key::plain(KeyCode::Down));
+    assert_eq!(s.search().unwrap().selected, 1);
+    ch(&mut s, 'k');
+    assert_eq!(
+        (s.search().unwrap().selected, s.search().unwrap().text.as_str()),
+        (0, "smic"),
+        "k moves in the list"
+    );
+    press(&mut s, Key::plain(KeyCode::Backspace));
+    ch(&mut s, 'j');
+    assert_eq!(s.search().unwrap().text, "smij", "after an edit, j is a letter again");
+    press(&mut s, Key::ctrl('u'));
+    type_in(&mut s, "smic");
+    press(&mut s, Key::ctrl('n'));
+    let out = press(&mut s, Key::plain(KeyCode::Tab));
+    let Some(Effect::AddSymbols { symbols, .. }) = out.effects.first() else { panic!("{out:?}") };
+    assert_eq!(symbols, &[sym("688981.SS")]);
+    let search = s.search().expect("Tab keeps the prompt open");
+    assert_eq!(search.added, [sym("688981.SS")]);
+}
+
+#[test]
+fn a_code_nothing_lists_is_added_as_typed() {
+    let mut s = loaded();
+    ch(&mut s, 'a');
+    type_in(&mut s, "sndk");
+    assert!(shown(&s).is_empty());
+    let out = press(&mut s, Key::plain(KeyCode::Enter));
+    assert!(
+        matches!(out.effects.first(), Some(Effect::AddSymbols { symbols, names, .. }) if symbols == &[sym("SNDK")] && names.is_empty())
+    );
 }
 
 #[test]

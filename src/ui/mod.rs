@@ -5,6 +5,7 @@ mod detail;
 mod header;
 mod help;
 mod news;
+mod search;
 mod spark;
 mod status;
 
@@ -53,6 +54,9 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
     }
     status::draw(state, &theme, frame, rect(layout.status));
+    if let Some(search) = state.search() {
+        search::draw(state, search, &theme, frame, &layout);
+    }
     if state.alert_log_open() {
         alerts::draw(state, &theme, frame, area);
     }

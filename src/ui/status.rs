@@ -109,23 +109,21 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             n => left.push(Span::styled(format!(" · {n} updates waiting  "), theme.accent)),
         }
     }
-    if let Some(p) = state.prompt() {
+    if let Some(search) = state.search() {
         let group = state.config.groups.get(state.group).map_or("", |g| g.name.as_str());
-        match p {
-            Prompt::Add(text) => {
-                left.push(Span::styled(format!("add to {group}: {text}▏"), theme.accent));
-                match &state.prompt_error {
-                    // Said inside the prompt, which stays open with the text to correct.
-                    Some(e) => left.push(Span::styled(format!("  {}", one_line(e)), theme.error)),
-                    None => {
-                        left.push(Span::styled("  e.g. NVDA, 0700.HK · Enter add · Esc cancel", theme.dim))
-                    }
-                }
-            }
-            Prompt::Remove(sym) => {
-                left.push(Span::styled(format!("remove {sym} from {group}? y/n"), theme.accent));
-            }
+        left.push(Span::styled(format!("add to {group}: {}▏", search.text), theme.accent));
+        match &state.prompt_error {
+            // Said inside the prompt, which stays open with the text to correct.
+            Some(e) => left.push(Span::styled(format!("  {}", one_line(e)), theme.error)),
+            None if search.text.is_empty() => left.push(Span::styled(
+                "  a name or code, any script: Cambricon, 寒武纪, hwj, 0981.HK · Esc cancel",
+                theme.dim,
+            )),
+            None => left.push(Span::styled("  ↑↓ pick · Enter add · Tab add more · Esc close", theme.dim)),
         }
+    } else if let Some(Prompt::Remove(sym)) = state.prompt() {
+        let group = state.config.groups.get(state.group).map_or("", |g| g.name.as_str());
+        left.push(Span::styled(format!("remove {sym} from {group}? y/n"), theme.accent));
     } else if state.filtering() {
         left.push(Span::styled(format!("/{}▏", state.filter), theme.accent));
         // Every group is searched: where else the text is found, and where Enter goes.

@@ -5,6 +5,7 @@ mod detail;
 mod filter;
 mod help;
 mod prompt;
+mod search;
 
 use super::rows::Move;
 use super::{Focus, Notice, Overlay, Prompt, State};
@@ -24,6 +25,7 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
     match s.overlay() {
         Some(Overlay::Filter) => return filter::key(s, k, out),
         Some(Overlay::Prompt(_)) => return prompt::key(s, k, out),
+        Some(Overlay::Search(_)) => return search::key(s, k, out),
         Some(Overlay::Help { .. }) => return help::key(s, k, action, out),
         Some(Overlay::AlertLog) => return alert_log::key(s, k, action, out),
         Some(Overlay::Detail(_)) | None => {}
@@ -156,7 +158,7 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
         }
         AddSymbol => {
             if s.config.groups.get(s.group).is_some() {
-                s.open(Overlay::Prompt(Prompt::Add(String::new())));
+                s.open(Overlay::Search(Box::default()));
             } else {
                 s.notice = Some("no group to add to: add [[groups]] to the config".into());
             }
