@@ -103,7 +103,13 @@ impl State {
         search.seq = self.search_seq;
         search.text = text;
         search.in_list = false;
-        search.answers.clear();
+        // A source still busy with older text is still named as searching: it takes up this text
+        // when it is done (codes typed as a list are not looked up at all).
+        if search.text.contains(',') || !search.has_query() {
+            search.answers.clear();
+        } else {
+            search.answers.retain(|(_, a)| *a == Answer::Asking);
+        }
         search.local = if self.config.provider.search.contains(&SearchSource::Local) {
             self.config.search_local(&search.text)
         } else {

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::theme::Theme;
 use crate::market::search::Candidate;
-use crate::present::text::{fit, one_line, rpad};
+use crate::present::text::{fit, one_line, pad};
 use crate::state::layout::Layout;
 use crate::state::{Search, State};
 
@@ -45,30 +45,20 @@ pub fn draw(state: &State, search: &Search, theme: &Theme, frame: &mut Frame, la
 fn row(mark: &str, c: &Candidate, w: usize) -> String {
     let name = c.name.as_deref().map(one_line).unwrap_or_default();
     let zh = c.name_zh.as_deref().map(one_line).unwrap_or_default();
-    let tail = if w >= 70 {
-        format!(" {} {}", rpad(&fit(c.exchange.as_deref().unwrap_or(""), 12), 12), rpad(c.kind.label(), 8))
-    } else {
-        String::new()
-    };
-    let fixed = 2 + 12 + crate::present::text::width(&tail);
-    let names = w.saturating_sub(fixed);
-    let (name_w, zh_w) = if zh.is_empty() || name.is_empty() {
-        (names, names)
-    } else {
-        (names * 3 / 5, names - names * 3 / 5)
-    };
-    let names = match (name.is_empty(), zh.is_empty()) {
-        (false, false) => {
-            format!("{}{}", rpad(&fit(&name, name_w.saturating_sub(1)), name_w), fit(&zh, zh_w))
-        }
-        (false, true) => fit(&name, name_w),
-        (true, _) => fit(&zh, zh_w),
-    };
-    let line = format!(
-        "{mark}{}{}{tail}",
-        rpad(&fit(c.symbol.as_str(), 11), 12),
-        rpad(&names, w.saturating_sub(fixed))
-    );
+    let wide = w >= 70;
+    let names = w.saturating_sub(2 + 12 + if wide { 13 + 8 } else { 0 });
+    // The same columns on every row, no wider than a long name needs: on a wide screen the rest is
+    // left at the end.
+    let name_w = (names * 3 / 5).min(36);
+    let zh_w = (names - name_w).min(20);
+    let mut line = format!("{mark}{}", pad(c.symbol.as_str(), 12));
+    // A space after a name cut short, before the next column.
+    line.push_str(&pad(&fit(&name, name_w.saturating_sub(1)), name_w));
+    line.push_str(&pad(&zh, zh_w));
+    if wide {
+        line.push_str(&pad(c.exchange.as_deref().map(one_line).unwrap_or_default().as_str(), 13));
+        line.push_str(&pad(c.kind.label(), 8));
+    }
     fit(&line, w)
 }
 

@@ -11,9 +11,10 @@ use std::time::Duration;
 use chiptape::app::{Runtime, Stats, run};
 use chiptape::config::builtin;
 use chiptape::market::clock::{Clock, ShiftedClock};
+use chiptape::market::search::{Candidate, Kind};
 use chiptape::market::{QuoteOutcome, Symbol};
 use chiptape::msg::Msg;
-use chiptape::providers::{ProviderError, QuoteSource};
+use chiptape::providers::{ProviderError, QuoteSource, SymbolSearch};
 use chiptape::state::State;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::Stream;
@@ -548,4 +549,75 @@ async fn a_reload_changes_the_subscription_without_a_reconnect() {
     assert_eq!(stream.runs.load(std::sync::atomic::Ordering::Relaxed), 1, "one connection throughout");
     assert!(!seen[0].contains(&added) && seen[0].len() == builtin().all_symbols().len(), "{seen:?}");
     assert!(seen.last().unwrap().contains(&added), "{seen:?}");
+}
+
+/// A search source that never answers, and counts how often it was asked.
+struct Hanging(Arc<Mutex<Vec<String>>>);
+
+impl SymbolSearch for Hanging {
+    fn name(&self) -> &'static str {
+        "tencent"
+    }
+    fn search<'a>(&'a self, query: &'a str) -> BoxFuture<'a, Result<Vec<Candidate>, ProviderError>> {
+        self.0.lock().unwrap().push(query.to_string());
+        Box::pin(futures::future::pending())
+    }
+}
+
+/// One that answers at once with a listing named after the query.
+struct Quick(Arc<Mutex<Vec<String>>>);
+
+impl SymbolSearch for Quick {
+    fn name(&self) -> &'static str {
+        "yahoo"
+    }
+    fn search<'a>(&'a self, query: &'a str) -> BoxFuture<'a, Result<Vec<Candidate>, ProviderError>> {
+        self.0.lock().unwrap().push(query.to_string());
+        let c = Candidate {
+            symbol: Symbol::parse("ZZCB").unwrap(),
+            name: Some(format!("Found {query}")),
+            name_zh: None,
+            exchange: Some("NASDAQ".into()),
+            kind: Kind::Equity,
+            source: "yahoo",
+        };
+        Box::pin(async move { Ok(vec![c]) })
+    }
+}
+
+/// Issue 21: keys typed while one source hangs are each applied and drawn at once; the sources are
+/// asked once per pause in typing, and the hanging one never twice at a time.
+#[tokio::test(start_paused = true)]
+async fn typing_while_a_search_hangs_costs_what_any_key_costs() {
+    let mut h = harness("2026-11-24T15:00:00Z", 120, 40);
+    let (hung, quick) = (Arc::new(Mutex::new(Vec::new())), Arc::new(Mutex::new(Vec::new())));
+    h.runtime.providers.search = vec![Arc::new(Quick(quick.clone())), Arc::new(Hanging(hung.clone()))];
+    let (tx, rx) = mpsc::unbounded_channel();
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tx.send(key('a')).unwrap();
+        // Faster than the pause the sources wait for: one question for the whole word.
+        for c in "zzcamb".chars() {
+            tokio::time::sleep(Duration::from_millis(60)).await;
+            tx.send(key(c)).unwrap();
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        // The hanging source is still busy with "zzcamb": these keys must not wait for it.
+        for c in "ric".chars() {
+            tokio::time::sleep(Duration::from_millis(60)).await;
+            tx.send(key(c)).unwrap();
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let _ = control.send(Msg::Shutdown);
+        drop(tx);
+    });
+    let (stats, screen) = run_with(h, UnboundedReceiverStream::new(rx)).await;
+    let status = screen.lines().last().unwrap().to_string();
+    assert!(status.contains("zzcambric▏"), "every key applied:\n{screen}");
+    assert!(screen.contains("Found zzcambric"), "the quick source's answer to the latest text:\n{screen}");
+    assert!(screen.contains("searching tencent"), "the hanging one is named as still asking:\n{screen}");
+    assert_eq!(*quick.lock().unwrap(), ["zzcamb", "zzcambric"], "asked once per pause");
+    assert_eq!(*hung.lock().unwrap(), ["zzcamb"], "one question in flight at a time");
+    // Each of the ten keys drew its own frame at once.
+    assert!(stats.draws >= 10, "{stats:?}");
 }

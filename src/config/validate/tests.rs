@@ -329,3 +329,27 @@ fn quote_and_chart_sources_in_order() {
     let is = err("[provider]\nquotes = [\"yahoo\", \"yahoo\"]\n");
     assert!(is[0].message.contains("each source once"), "{}", is[0].message);
 }
+
+#[test]
+fn search_sources_and_the_suggest_url() {
+    let p = parse_str("", "c.toml").unwrap().provider;
+    assert_eq!(p.search, [SearchSource::Local, SearchSource::Yahoo, SearchSource::Tencent]);
+    // Kept without its trailing slash, like every URL: the source writes the path's own.
+    assert_eq!(p.suggest_url, "https://smartbox.gtimg.cn/s3");
+    let p = parse_str(
+        "[provider]\nsearch = [\"tencent\", \"local\"]\nsuggest_url = \"http://127.0.0.1:9/s3/\"\n",
+        "c.toml",
+    )
+    .unwrap()
+    .provider;
+    assert_eq!(
+        (p.search.as_slice(), p.suggest_url.as_str()),
+        (&[SearchSource::Tencent, SearchSource::Local][..], "http://127.0.0.1:9/s3")
+    );
+    let is = err("[provider]\nsearch = [\"local\", \"baidu\"]\nsuggest_url = \"smartbox.gtimg.cn\"\n");
+    let keys: Vec<_> = is.iter().map(|i| (i.key.clone().unwrap_or_default(), i.line)).collect();
+    assert_eq!(keys, [("provider.search[1]".to_string(), 2), ("provider.suggest_url".into(), 3)]);
+    assert!(is[0].message.contains("\"local\", \"yahoo\" or \"tencent\""), "{}", is[0].message);
+    assert!(err("[provider]\nsearch = []\n")[0].message.contains("at least one source"));
+    assert!(err("[provider]\nsearch = [\"local\", \"local\"]\n")[0].message.contains("each source once"));
+}
