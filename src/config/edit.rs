@@ -225,6 +225,32 @@ mod tests {
         (added, removed)
     }
 
+    fn meta(name: &str, aliases: &[&str]) -> SymbolMeta {
+        SymbolMeta { name: Some(name.into()), aliases: aliases.iter().map(|a| a.to_string()).collect() }
+    }
+
+    #[test]
+    fn names_a_search_found_are_written_where_the_file_has_none() {
+        let text = "# mine\n[[groups]]\nname = \"A\"\nsymbols = [\"NVDA\"] # core\n\n[symbols.\"NVDA\"]\nname = \"Mine\"\n";
+        let names = [
+            (sym("688256.SS"), meta("Cambricon Technologies", &["Cambricon Technologies", "寒武纪"])),
+            (sym("NVDA"), meta("NVIDIA Corporation", &[])),
+        ];
+        let out = add_names(text, &names).unwrap();
+        assert!(out.starts_with(text), "everything before stays byte for byte:\n{out}");
+        let cfg = parse_str(&out, "x").unwrap();
+        let m = &cfg.symbols[&sym("688256.SS")];
+        assert_eq!(m.name.as_deref(), Some("Cambricon Technologies"));
+        assert_eq!(m.aliases, ["Cambricon Technologies", "寒武纪"]);
+        assert_eq!(cfg.symbols[&sym("NVDA")].name.as_deref(), Some("Mine"), "the user's own entry is kept");
+        assert!(out.contains("[symbols.\"688256.SS\"]"), "{out}");
+        // A file with no [symbols] at all, or one that is not a table, is no problem.
+        let plain = "[[groups]]\nname = \"A\"\nsymbols = []\n";
+        assert!(add_names(plain, &names).unwrap().contains("寒武纪"));
+        let odd = "symbols = 3\n";
+        assert_eq!(add_names(odd, &names).unwrap(), odd);
+    }
+
     #[test]
     fn add_keeps_everything_else_byte_for_byte() {
         let group = &parse_str(EXAMPLE_TOML, "x").unwrap().groups[0].name;

@@ -1755,3 +1755,47 @@ fn detail_title_says_the_name_once() {
     assert_eq!(s.detail_title(&sym("NVDA")), "NVDA · NVIDIA");
     assert_eq!(s.detail_title(&sym("ZZZ")), "ZZZ", "nothing known: the symbol alone");
 }
+
+#[test]
+fn the_add_prompt_takes_odd_input_calmly() {
+    let mut s = loaded();
+    ch(&mut s, 'a');
+    // Only spaces: nothing to look for, nothing asked, and Enter just closes.
+    let effects = type_in(&mut s, "   ");
+    assert!(!s.search().unwrap().has_query());
+    assert!(effects.iter().all(|e| matches!(e, Effect::Search { .. })));
+    let out = press(&mut s, Key::plain(KeyCode::Enter));
+    assert!(out.effects.is_empty() && s.search().is_none());
+    // 200 characters at most; control characters are not text.
+    ch(&mut s, 'a');
+    type_in(&mut s, &"x".repeat(250));
+    press(&mut s, Key::ch('\u{1b}'));
+    press(&mut s, Key::ch('\u{7}'));
+    assert_eq!(s.search().unwrap().text.chars().count(), 200);
+    assert!(shown(&s).is_empty());
+    let out = press(&mut s, Key::plain(KeyCode::Enter));
+    assert!(out.effects.is_empty());
+    assert!(
+        s.prompt_error.as_deref().is_some_and(|e| e.starts_with("nothing found")),
+        "{:?}",
+        s.prompt_error
+    );
+}
+
+/// Issue 21: `/` finds Chinese names by their pinyin, initials or full, in both panes.
+#[test]
+fn the_filter_matches_pinyin() {
+    let mut s = loaded();
+    for q in ["zxgj", "zhongxin", "ZhongXinGuoJi"] {
+        ch(&mut s, '/');
+        type_in(&mut s, q);
+        let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+        assert_eq!(rows, ["0981.HK", "688981.SS"], "{q}");
+        assert!(s.news_rows().iter().any(|h| h.symbols.iter().any(|x| x.as_str() == "0981.HK")), "{q}");
+        press(&mut s, Key::plain(KeyCode::Esc));
+    }
+    ch(&mut s, '/');
+    type_in(&mut s, "hwj");
+    let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    assert_eq!(rows, ["688256.SS"]);
+}
