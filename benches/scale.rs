@@ -37,6 +37,42 @@ fn key_j_then_frame_200x60(b: Bencher) {
     });
 }
 
+/// Issue 21: a key in the add prompt over 1,000 symbols named in Chinese: the local catalogue
+/// searched (pinyin included) and the frame drawn, then the same for Backspace.
+#[divan::bench]
+fn add_prompt_key_1000_named_then_frame(b: Bencher) {
+    let mut s = scale::state_with(scale::named_config(1000), 5000, 200, 60);
+    let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let now = scale::now();
+    for c in ['a', 'z', 'x'] {
+        update(&mut s, Msg::Key(Key::ch(c)), now);
+    }
+    b.bench_local(|| {
+        for k in [Key::ch('g'), Key::plain(chiptape::config::KeyCode::Backspace)] {
+            black_box(update(&mut s, Msg::Key(k), now));
+            t.draw(|f| chiptape::ui::view(&s, f)).unwrap();
+        }
+    });
+}
+
+/// Issue 21: a key of the `/` filter in pinyin over 1,000 named symbols and 5,000 headlines, then
+/// Backspace, each with its frame.
+#[divan::bench]
+fn filter_pinyin_key_1000x5000_then_frame(b: Bencher) {
+    let mut s = scale::state_with(scale::named_config(1000), 5000, 200, 60);
+    let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let now = scale::now();
+    for c in ['/', 'z', 'x'] {
+        update(&mut s, Msg::Key(Key::ch(c)), now);
+    }
+    b.bench_local(|| {
+        for k in [Key::ch('g'), Key::plain(chiptape::config::KeyCode::Backspace)] {
+            black_box(update(&mut s, Msg::Key(k), now));
+            t.draw(|f| chiptape::ui::view(&s, f)).unwrap();
+        }
+    });
+}
+
 /// Twenty v7 answers of 50 quotes each (as a refresh of 1,000 symbols fetches them), prices moved.
 fn v7_bodies(symbols: &[chiptape::market::Symbol], bump: f64) -> Vec<Vec<u8>> {
     symbols

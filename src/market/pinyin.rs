@@ -1,7 +1,7 @@
 //! Chinese names typed in Latin letters, the way mainland users type them: full pinyin (`zhongxin`),
 //! initials (`zxgj` for 中芯国际) or a mix (`zhongxgj`), any reading of a character with several.
 
-use pinyin::ToPinyinMulti;
+use pinyin::{PinyinMulti, ToPinyinMulti};
 
 /// `name` read aloud in pinyin holds `query` (lower-case ASCII letters and digits; spaces are
 /// ignored). Only names with at least one Han character can match here: a Latin name is matched
@@ -19,8 +19,8 @@ pub fn matches(name: &str, query: &str) -> bool {
 
 /// How one character of a name can be typed.
 enum Reading {
-    /// Every reading of a Han character, plain (no tones), `ü` written `v`.
-    Han(Vec<String>),
+    /// Every reading of a Han character (read plain, without tones, `ü` typed `v`).
+    Han(PinyinMulti),
     /// A letter or digit, typed as itself.
     Literal(u8),
     /// Punctuation and spaces: typed or not, they never stop a match.
@@ -33,7 +33,7 @@ impl Reading {
             return Reading::Literal(c.to_ascii_lowercase() as u8);
         }
         match c.to_pinyin_multi() {
-            Some(multi) => Reading::Han(multi.into_iter().map(|p| p.plain().replace('ü', "v")).collect()),
+            Some(multi) => Reading::Han(multi),
             None => Reading::Skip,
         }
     }
@@ -64,8 +64,15 @@ fn from(q: &[u8], qi: usize, chars: &[Reading], ci: usize, memo: &mut Memo) -> b
     let found = match &chars[ci] {
         Reading::Skip => from(q, qi, chars, ci + 1, memo),
         Reading::Literal(b) => rest[0] == *b && from(q, qi + 1, chars, ci + 1, memo),
-        Reading::Han(readings) => readings.iter().any(|r| {
-            let r = r.as_bytes();
+        Reading::Han(multi) => multi.into_iter().any(|p| {
+            let plain = p.plain();
+            // Only lü, nü and their kin hold a ü: the rest are read without a copy.
+            let typed = if plain.contains('ü') {
+                std::borrow::Cow::Owned(plain.replace('ü', "v"))
+            } else {
+                plain.into()
+            };
+            let r = typed.as_bytes();
             // The whole syllable, then on; or the query ends inside it (`zhongx`, `zhon`).
             if rest.starts_with(r) && from(q, qi + r.len(), chars, ci + 1, memo) || r.starts_with(rest) {
                 return true;

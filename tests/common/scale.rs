@@ -54,9 +54,38 @@ pub fn headlines(m: usize, symbols: &[Symbol], now: DateTime<Utc>) -> Vec<Headli
         .collect()
 }
 
+/// `config(n)` with every symbol named in English and Chinese, as a China watchlist is.
+pub fn named_config(n: usize) -> Config {
+    const ZH: [&str; 10] = [
+        "中芯国际",
+        "华虹半导体",
+        "寒武纪",
+        "海光信息",
+        "摩尔线程",
+        "沐曦股份",
+        "北方华创",
+        "中微公司",
+        "阿里巴巴",
+        "腾讯控股",
+    ];
+    let mut cfg = config(n);
+    for (i, sym) in symbols(n).into_iter().enumerate() {
+        let meta = chiptape::config::SymbolMeta {
+            name: Some(format!("Company {i}")),
+            aliases: vec![format!("Company {i}"), format!("{}{i}", ZH[i % ZH.len()])],
+        };
+        cfg.symbols.insert(sym, meta);
+    }
+    cfg
+}
+
 /// A state of `n` symbols with quotes and `m` headlines, laid out for `w`x`h`.
 pub fn state(n: usize, m: usize, w: u16, h: u16) -> State {
-    let cfg = config(n);
+    state_with(config(n), m, w, h)
+}
+
+/// The same for a config of one's own (its first group is the watchlist).
+pub fn state_with(cfg: Config, m: usize, w: u16, h: u16) -> State {
     let now = now();
     let demo = DemoMarket::new(7, Arc::new(FixedClock(now)), &cfg);
     let mut s = State::new(cfg.clone(), true, now);
