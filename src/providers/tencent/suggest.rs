@@ -8,9 +8,9 @@
 //!
 //! | market | symbol | types kept |
 //! |---|---|---|
-//! | `sh`, `sz`, `bj` | `688256.SS`, `002428.SZ`, `920189.BJ` | `GP…` (A, B, STAR, ChiNext), `ETF`, `LOF`; `ZS` (index) for Shanghai and Shenzhen |
-//! | `hk` | `00700` → `0700.HK` (four digits at least) | `GP…`, `ETF`, `LOF` |
-//! | `us` | `aapl.oq` → `AAPL`, `brk.b.n` → `BRK-B` (the venue dropped) | `GP…`, `ETF`, `LOF` |
+//! | `sh`, `sz`, `bj` | `688256.SS`, `002428.SZ`, `920189.BJ` | `GP…` (A, B, STAR, ChiNext), `ETF…`, `LOF…`; `ZS` (index) for Shanghai and Shenzhen |
+//! | `hk` | `00700` → `0700.HK` (four digits at least) | `GP…`, `ETF…`, `LOF…` |
+//! | `us` | `aapl.oq` → `AAPL`, `brk.b.n` → `BRK-B` (the venue dropped) | `GP…`, `ETF…`, `LOF…` |
 //!
 //! Open-end funds (`jj`), sectors (`BK`), warrants and CBBCs (`QZ…`), futures (`QH`), bonds (`ZQ`)
 //! and anything else are left out: they have no Yahoo symbol we could quote.
@@ -145,7 +145,9 @@ fn kind(t: &str, market: &str, code: &str) -> Option<Kind> {
         // GP-A, GP-A-KCB (STAR), GP-A-CYB (ChiNext), GP-B, GP.
         "GP" => Some(Kind::Equity),
         t if t.starts_with("GP-") => Some(Kind::Equity),
+        // `ETF-A` is seen beside `ETF` in recorded answers.
         "ETF" | "LOF" => Some(Kind::Etf),
+        t if t.starts_with("ETF-") || t.starts_with("LOF-") => Some(Kind::Etf),
         // Only Shanghai's and Shenzhen's indices have a Yahoo symbol of that form (000001.SS).
         "ZS" if matches!(market, "sh" | "sz") && is_digits(code, 6) => Some(Kind::Index),
         _ => None,
@@ -326,6 +328,8 @@ mod tests {
         );
         let body = r#"v_hint="us~tcehy.ps~x~a~GP^us~tme.n~x~a~GP^us~brk.b.n~x~a~GP^us~nvda~x~a~GP";"#;
         assert_eq!(symbols(body), ["TCEHY", "TME", "BRK-B", "NVDA"]);
+        // Hong Kong codes written without their leading zeros are seen too.
+        assert_eq!(symbols(r#"v_hint="hk~700~x~a~GP^hk~9988~x~a~GP";"#), ["0700.HK", "9988.HK"]);
         let exchanges: Vec<Option<String>> = one(
             r#"v_hint="sh~600519~x~a~GP-A^sz~000001~x~a~GP-A^bj~920189~x~a~GP-A^hk~00700~x~a~GP^us~tme.n~x~a~GP";"#,
         )
@@ -351,7 +355,7 @@ mod tests {
             r#"v_hint="sh~510300~x~a~ETF^sz~161725~x~a~LOF^sh~000001~x~a~ZS^sz~399001~x~a~ZS"#,
             r#"^hk~HSI~x~a~ZS^us~.ixic~x~a~ZS^hk~800000~x~a~ZS^sh~000300~x~a~zs"#,
             r#"^sh~113050~x~a~ZQ^hk~12345~x~a~QZ^hk~54321~x~a~QZ-NZ^sh~880491~x~a~BK^sh~au0~x~a~QH"#,
-            r#"^sz~000002~x~a~KJ^sz~000003~x~a~NEW^sh~688256~x~a~GP-A-KCB";"#
+            r#"^sz~000002~x~a~KJ^sz~000003~x~a~NEW^sh~510050~x~a~ETF-A^sh~688256~x~a~GP-A-KCB";"#
         );
         let got: Vec<(String, Kind)> = one(body).into_iter().map(|c| (c.0, c.4)).collect();
         let want = [
@@ -360,6 +364,7 @@ mod tests {
             ("000001.SS", Kind::Index),
             ("399001.SZ", Kind::Index),
             ("000300.SS", Kind::Index),
+            ("510050.SS", Kind::Etf),
             ("688256.SS", Kind::Equity),
         ];
         assert_eq!(got, want.map(|(s, k)| (s.to_string(), k)));
