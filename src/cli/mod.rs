@@ -6,6 +6,7 @@ pub mod doctor;
 pub mod news;
 pub mod quotes;
 pub mod run;
+pub mod search;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -53,6 +54,15 @@ pub enum Command {
         limit: usize,
         #[arg(long, value_enum, default_value_t = NewsFormat::Table)]
         format: NewsFormat,
+    },
+    /// Look a listing up by its name or code, in any script (the local catalogue, Yahoo, Tencent),
+    /// merged in Yahoo form. Exit 1 when nothing is found.
+    Search {
+        /// What to look for; several words are one query (`chiptape search hua hong`).
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        #[arg(long, value_enum, default_value_t = SearchFormat::Table)]
+        format: SearchFormat,
     },
     /// The trading calendar in force: holidays and half days per exchange (built-in and [[holidays]]).
     Calendar {
@@ -119,6 +129,12 @@ pub enum CalendarFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DoctorFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
     Table,
     Json,
 }

@@ -118,6 +118,13 @@ pub fn run(cli: Cli) -> i32 {
             now,
             Io { out: &mut io::stdout(), err: &mut io::stderr() },
         )),
+        Some(Command::Search { query, format }) => rt.block_on(crate::cli::search::search(
+            &config,
+            &providers,
+            query,
+            *format,
+            Io { out: &mut io::stdout(), err: &mut io::stderr() },
+        )),
         Some(Command::Doctor { format }) => rt.block_on(crate::cli::doctor::doctor(
             &config,
             cli.demo,

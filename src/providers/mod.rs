@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use crate::config::{Config, ProviderConfig, ProviderKind, SourceName};
+use crate::config::{Config, ProviderConfig, ProviderKind, SearchSource, SourceName};
 use crate::market::calendar::Calendar;
 use crate::market::clock::Clock;
 use crate::market::search::Candidate;
@@ -103,6 +103,11 @@ pub trait StreamSource: Send + Sync {
 pub trait SymbolSearch: Send + Sync {
     /// The config's name of this source (`provider.search`): the `source` of its candidates.
     fn name(&self) -> &'static str;
+
+    /// How a prompt or a message names it ("Yahoo", "Tencent").
+    fn label(&self) -> &'static str {
+        self.name()
+    }
 
     /// Up to `market::search::MAX` candidates for `query` (already cleaned), in Yahoo form.
     fn search<'a>(&'a self, query: &'a str) -> BoxFuture<'a, Result<Vec<Candidate>, ProviderError>>;
@@ -327,9 +332,30 @@ pub fn rebuild(
     }
 }
 
-/// The remote sources of `provider.search`, in its order.
-pub fn search_sources(_config: &Config) -> Vec<Arc<dyn SymbolSearch>> {
-    Vec::new()
+/// The remote sources of `provider.search`, in its order (the local catalogue is searched apart).
+/// A client that fails to start is left out, and said so.
+pub fn search_sources(config: &Config) -> Vec<Arc<dyn SymbolSearch>> {
+    let opts = http_options(config);
+    let p = &config.provider;
+    let mut out: Vec<Arc<dyn SymbolSearch>> = Vec::new();
+    for &source in &p.search {
+        let built: Result<Arc<dyn SymbolSearch>, ProviderError> = match source {
+            SearchSource::Local => continue,
+            SearchSource::Yahoo => {
+                yahoo::search::YahooSearch::new(&p.query_url, &opts).map(|s| Arc::new(s) as _)
+            }
+            SearchSource::Tencent => {
+                tencent::suggest::TencentSuggest::new(&p.suggest_url, &opts).map(|s| Arc::new(s) as _)
+            }
+        };
+        match built {
+            Ok(s) => out.push(s),
+            Err(e) => {
+                tracing::warn!(source = source.name(), error = %e, "a search client failed to start; it is left out")
+            }
+        }
+    }
+    out
 }
 
 fn http_options(config: &Config) -> http::HttpOptions {

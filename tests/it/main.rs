@@ -28,6 +28,7 @@ mod refresh;
 mod reload;
 mod scale;
 mod screen;
+mod search;
 mod stream;
 mod tencent;
 mod tencent_series;

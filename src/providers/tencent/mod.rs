@@ -4,6 +4,7 @@
 
 pub mod quote;
 pub mod series;
+pub mod suggest;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -6,6 +6,7 @@ mod chart;
 mod fuzz;
 pub mod headlines;
 mod num;
+pub mod search;
 pub mod session;
 pub mod stream;
 pub mod v7;
