@@ -55,6 +55,7 @@ pub fn headlines(m: usize, symbols: &[Symbol], now: DateTime<Utc>) -> Vec<Headli
 }
 
 /// `config(n)` with every symbol named in English and Chinese, as a China watchlist is.
+#[allow(dead_code)] // the benches use it; the harness and the tests that share this file do not
 pub fn named_config(n: usize) -> Config {
     const ZH: [&str; 10] = [
         "中芯国际",
