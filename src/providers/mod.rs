@@ -335,7 +335,9 @@ pub fn rebuild(
 /// The remote sources of `provider.search`, in its order (the local catalogue is searched apart).
 /// A client that fails to start is left out, and said so.
 pub fn search_sources(config: &Config) -> Vec<Arc<dyn SymbolSearch>> {
-    let opts = http_options(config);
+    // An answer is a few kilobytes and someone is waiting at the prompt: a slow one is a failure
+    // to name, not a big body to wait for.
+    let opts = http::HttpOptions { timeout: Duration::from_secs(8), ..http_options(config) };
     let p = &config.provider;
     let mut out: Vec<Arc<dyn SymbolSearch>> = Vec::new();
     for &source in &p.search {

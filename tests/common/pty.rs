@@ -316,3 +316,16 @@ pub fn bg(screen: &Screen, (row, col): (u16, u16)) -> Color {
 pub fn fg(screen: &Screen, (row, col): (u16, u16)) -> Color {
     screen.cell(row, col).map_or(Color::Default, |c| c.fgcolor())
 }
+
+/// Poll the file until `cond` holds (the app writes it from a task); its text then.
+pub fn wait_file(path: &str, what: &str, cond: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if cond(&text) {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "the file never showed {what}:\n{text}");
+        std::thread::sleep(POLL);
+    }
+}

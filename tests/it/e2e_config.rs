@@ -33,19 +33,6 @@ fn setup() -> (TempDir, String) {
     (home, cfg.to_str().unwrap().to_string())
 }
 
-/// Poll the file until `cond` holds (the app writes it from a task).
-fn wait_file(path: &str, what: &str, cond: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        if cond(&text) {
-            return text;
-        }
-        assert!(Instant::now() < deadline, "the file never showed {what}:\n{text}");
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
-
 fn nvda_price(s: &vt100::Screen) -> Option<String> {
     let (r, _) = find(s, "NVDA")?;
     line(s, r).split_whitespace().nth(2).map(str::to_string)

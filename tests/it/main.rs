@@ -15,6 +15,7 @@ mod e2e_config;
 mod e2e_failover;
 mod e2e_news;
 mod e2e_pty;
+mod e2e_search;
 mod e2e_stream;
 mod e2e_yahoo;
 mod faults;

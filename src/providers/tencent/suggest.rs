@@ -15,8 +15,6 @@
 //! Open-end funds (`jj`), sectors (`BK`), warrants and CBBCs (`QZ…`), futures (`QH`), bonds (`ZQ`)
 //! and anything else are left out: they have no Yahoo symbol we could quote.
 
-use std::time::Duration;
-
 use futures::future::BoxFuture;
 
 use crate::market::Symbol;
@@ -33,9 +31,7 @@ pub struct TencentSuggest {
 impl TencentSuggest {
     /// `url` is `provider.suggest_url`; `opts` the same client settings as the quotes'.
     pub fn new(url: &str, opts: &HttpOptions) -> Result<TencentSuggest, ProviderError> {
-        // A suggestion is a few hundred bytes: a slow answer means trouble, not a big body.
-        let opts = HttpOptions { timeout: opts.timeout.min(Duration::from_secs(8)), ..opts.clone() };
-        Ok(TencentSuggest { base: url.trim_end_matches('/').to_string(), http: Http::new(&opts)? })
+        Ok(TencentSuggest { base: url.trim_end_matches('/').to_string(), http: Http::new(opts)? })
     }
 
     /// The service is a folder (`/s3/`), and the config keeps its URLs without the last slash.
