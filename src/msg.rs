@@ -42,6 +42,23 @@ pub enum Msg {
     },
     /// A search source took up the text of the add prompt, or answered it.
     Search(SearchEvent),
+    /// A click or a turn of the wheel, at a cell of the screen.
+    Mouse(Mouse),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mouse {
+    pub kind: MouseKind,
+    pub col: u16,
+    pub row: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseKind {
+    /// The left button went down.
+    Click,
+    WheelUp,
+    WheelDown,
 }
 
 /// From the search tasks, each stamped with the prompt text's number it answers, so an answer to
@@ -131,6 +148,8 @@ pub enum Effect {
     EditConfig,
     /// Something the user should find in the log file too.
     Log(String),
+    /// `mouse` changed in the config: take the mouse (clicks, the wheel) or leave it to the terminal.
+    MouseCapture(bool),
 }
 
 /// What one `update` call produced.

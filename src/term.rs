@@ -1,7 +1,7 @@
 //! Taking the terminal and always giving it back: on quit, on signals, and on panics in any task.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use tokio::sync::mpsc;
 
@@ -63,6 +63,46 @@ pub fn forward_signals(_tx: mpsc::UnboundedSender<Msg>, _caught: Arc<AtomicI32>)
     Ok(())
 }
 
+/// The mouse is wanted (the config's `mouse`) and taken now: every path that gives the terminal
+/// back reads them, the panic and signal paths included.
+static MOUSE_WANTED: AtomicBool = AtomicBool::new(false);
+static MOUSE_ON: AtomicBool = AtomicBool::new(false);
+
+/// Button presses and the wheel (1000), reported in SGR form (1006), which has no limit on the
+/// column. No motion tracking: moving the pointer sends nothing and costs nothing.
+const MOUSE_CAPTURE: &str = "\x1b[?1000h\x1b[?1006h";
+const MOUSE_RELEASE: &str = "\x1b[?1006l\x1b[?1000l";
+
+/// Take the terminal: raw mode, the alternate screen, and the mouse when `mouse`.
+pub fn take(mouse: bool) -> std::io::Result<()> {
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    set_mouse(mouse)
+}
+
+/// Take the mouse or leave it to the terminal (its own selection, copying text).
+pub fn set_mouse(on: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    MOUSE_WANTED.store(on, Ordering::SeqCst);
+    if MOUSE_ON.swap(on, Ordering::SeqCst) == on {
+        return Ok(());
+    }
+    let mut out = std::io::stdout();
+    out.write_all(if on { MOUSE_CAPTURE } else { MOUSE_RELEASE }.as_bytes())?;
+    out.flush()
+}
+
+/// Give the terminal back as it was: the mouse first, then the screen and cooked mode.
+pub fn restore() {
+    use std::io::Write;
+    if MOUSE_ON.swap(false, Ordering::SeqCst) {
+        let mut out = std::io::stdout();
+        let _ = out.write_all(MOUSE_RELEASE.as_bytes());
+        let _ = out.flush();
+    }
+    ratatui::restore();
+}
+
 /// Restore the terminal, save what can be saved (`save`), log and print the panic (on stderr, after
 /// the terminal is back), and exit non-zero: a panicking task must not leave a half-alive UI behind.
 /// The hook owns the log writer's guard: `process::exit` runs no destructors, so the hook flushes
@@ -79,7 +119,7 @@ pub fn install_panic_hook(
             tracing::warn!("contained panic: {info}");
             return;
         }
-        ratatui::restore();
+        restore();
         save();
         tracing::error!("panic: {info}");
         drop(log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take());
@@ -97,6 +137,10 @@ pub fn remove_panic_hook() {
 pub trait Suspend: Send {
     fn suspend(&mut self) -> std::io::Result<()>;
     fn resume(&mut self) -> std::io::Result<()>;
+    /// Take the mouse or give it back (the config's `mouse` changed).
+    fn mouse(&mut self, _on: bool) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The real terminal: leave raw mode and the alternate screen for the editor, then come back.
@@ -104,7 +148,10 @@ pub struct Screen;
 
 impl Suspend for Screen {
     fn suspend(&mut self) -> std::io::Result<()> {
-        ratatui::restore();
+        // The editor gets a plain terminal: its clicks are its own.
+        let wanted = MOUSE_WANTED.load(Ordering::SeqCst);
+        restore();
+        MOUSE_WANTED.store(wanted, Ordering::SeqCst);
         Ok(())
     }
 
@@ -114,7 +161,12 @@ impl Suspend for Screen {
             std::io::stdout(),
             crossterm::terminal::EnterAlternateScreen,
             crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
-        )
+        )?;
+        set_mouse(MOUSE_WANTED.load(Ordering::SeqCst))
+    }
+
+    fn mouse(&mut self, on: bool) -> std::io::Result<()> {
+        set_mouse(on)
     }
 }
 

@@ -122,7 +122,7 @@ where
         while let Some(msg) = pending.pop_front() {
             // What the user did is drawn at once; what came in (ticks, quotes, the clock) at most
             // once a frame, so a tick flood costs ten frames a second and no more.
-            let urgent = matches!(msg, Msg::Key(_) | Msg::Resize(..));
+            let urgent = matches!(msg, Msg::Key(_) | Msg::Resize(..) | Msg::Mouse(_));
             let out = update(&mut self.state, msg, self.rt.clock.now());
             if urgent {
                 owed.now |= out.redraw;
@@ -251,6 +251,13 @@ where
             }
             Effect::Bell => (self.rt.bell)(),
             Effect::Log(line) => tracing::warn!("{line}"),
+            Effect::MouseCapture(on) => {
+                if let Some(s) = self.rt.suspend.as_mut()
+                    && let Err(e) = s.mouse(on)
+                {
+                    tracing::warn!(error = %e, "the mouse could not be switched");
+                }
+            }
             Effect::AlertCommand(message) => super::notify::run_alert_command(
                 &self.state.config.alerts_command,
                 message,

@@ -2,11 +2,13 @@
 
 use std::io;
 
-use crossterm::event::{Event, KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event, KeyCode as CtKey, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use futures::{Stream, StreamExt};
 
 use crate::config::{Key, KeyCode};
-use crate::msg::Msg;
+use crate::msg::{Mouse, MouseKind, Msg};
 
 /// Terminal key event to the app's key; `None` for releases and keys the app has no name for.
 pub fn key_from(ev: KeyEvent) -> Option<Key> {
@@ -42,10 +44,23 @@ pub fn key_from(ev: KeyEvent) -> Option<Key> {
     Some(Key { code, ctrl, alt: ev.modifiers.contains(KeyModifiers::ALT) })
 }
 
+/// Presses of the left button and turns of the wheel; the rest (releases, drags, the other
+/// buttons) the app has no use for.
+fn mouse_msg(m: MouseEvent) -> Option<Msg> {
+    let kind = match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => MouseKind::Click,
+        MouseEventKind::ScrollUp => MouseKind::WheelUp,
+        MouseEventKind::ScrollDown => MouseKind::WheelDown,
+        _ => return None,
+    };
+    Some(Msg::Mouse(Mouse { kind, col: m.column, row: m.row }))
+}
+
 pub fn event_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(k) => key_from(k).map(Msg::Key),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(m) => mouse_msg(m),
         _ => None,
     }
 }

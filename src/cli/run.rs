@@ -183,8 +183,7 @@ async fn tui(
     let (control_tx, control_rx) = mpsc::unbounded_channel();
     crate::term::forward_signals(control_tx.clone(), caught_signal)?;
     // ratatui::try_init, with the size asked once per resize (see `SizedBackend`).
-    crossterm::terminal::enable_raw_mode()?;
-    crossterm::execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    crate::term::take(state.config.mouse)?;
     let resized = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let backend = ratatui::backend::CrosstermBackend::new(io::stdout());
     let mut terminal = ratatui::Terminal::new(crate::term::SizedBackend::new(backend, resized.clone()))?;
@@ -230,7 +229,7 @@ async fn tui(
         })
     };
     let result = crate::app::run(&mut terminal, events, state, runtime).await;
-    ratatui::restore();
+    crate::term::restore();
     drop(control_tx);
     tracing::info!(?result, "exit");
     crate::term::remove_panic_hook();

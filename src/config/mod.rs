@@ -231,6 +231,8 @@ pub struct Config {
     pub base_currency: String,
     pub alerts_bell: bool,
     pub alerts_command: Vec<String>,
+    /// Clicks and the wheel in the TUI; off leaves the terminal's own selection alone.
+    pub mouse: bool,
     pub provider: ProviderConfig,
     pub groups: Vec<Group>,
     /// Built-in names merged under the user's, so a bare ticker still gets its company name.

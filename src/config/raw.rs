@@ -13,6 +13,7 @@ pub struct RawConfig {
     pub base_currency: Option<String>,
     pub alerts_bell: Option<bool>,
     pub alerts_command: Option<Vec<String>>,
+    pub mouse: Option<bool>,
     pub provider: Option<RawProvider>,
     pub groups: Option<Vec<RawGroup>>,
     pub symbols: Option<BTreeMap<String, RawSymbolMeta>>,

@@ -243,6 +243,7 @@ impl Validator {
             base_currency,
             alerts_bell: raw.alerts_bell.unwrap_or(false),
             alerts_command,
+            mouse: raw.mouse.unwrap_or(true),
             provider,
             groups,
             symbols,

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::State;
+use super::layout::Area;
 use crate::market::alerts::{Alert, Fired, FiredHeadline};
 use crate::market::{Headline, Quote, Symbol};
 use crate::msg::{Effect, Outcome};
@@ -158,3 +159,43 @@ impl State {
         self.alerts.marked_headlines.clear();
     }
 }
+/// Where the alert log (or the message log, its second tab) stands and which entries it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogBox {
+    /// The box, its border included.
+    pub area: Area,
+    pub inner_w: usize,
+    /// Newest first: the entries skipped above the view, and at most how many are shown.
+    pub skip: usize,
+    pub take: usize,
+    /// As wide as the widest time stamp in view: "14:05" alone, "Nov 23 14:05" once another day shows.
+    pub stamp_w: usize,
+}
+
+impl State {
+    /// The log's box, centred on `screen`, as tall as what it shows needs; the selected entry in
+    /// view. A message takes the rows its whole text needs at this width.
+    pub fn log_box(&self, screen: Area) -> LogBox {
+        use crate::present::text::{one_line, width};
+        let inner_w = (screen.width as usize).saturating_sub(6).min(100);
+        let room = (screen.height as usize).saturating_sub(4);
+        let stamp = |at| width(&crate::present::time::stamp(at, self.now, self.zone));
+        let cursor = self.alerts.cursor;
+        let (inner_h, skip, take, stamp_w) = if self.alerts.messages_tab {
+            let log = &self.messages.0;
+            let skip = cursor.saturating_sub(room.saturating_sub(1));
+            let shown = || log.iter().rev().skip(skip).take(room);
+            let stamp_w = shown().map(|m| stamp(m.at)).max().unwrap_or(0);
+            let rows = |m: &super::Logged| (stamp_w + 2 + width(&one_line(&m.text))).div_ceil(inner_w.max(1));
+            (shown().map(rows).sum::<usize>().clamp(1, room.max(1)), skip, room, stamp_w)
+        } else {
+            let log = &self.alerts.log;
+            let inner_h = log.len().max(1).min(room);
+            let skip = cursor.saturating_sub(inner_h.saturating_sub(1));
+            let stamp_w = log.iter().rev().skip(skip).take(inner_h).map(|f| stamp(f.at)).max().unwrap_or(0);
+            (inner_h, skip, inner_h, stamp_w)
+        };
+        LogBox { area: screen.centred(inner_w, inner_h), inner_w, skip, take, stamp_w }
+    }
+}
+

@@ -101,6 +101,9 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
     match c {
         Ok(cfg) => {
             let changed = crate::config::changes(&s.config, &cfg);
+            if cfg.mouse != s.config.mouse {
+                out.effects.push(Effect::MouseCapture(cfg.mouse));
+            }
             let group_name = s.config.groups.get(s.group).map(|g| g.name.clone());
             crate::market::news::forget_feeds(&mut s.headlines, &s.config.news.feeds_gone_in(&cfg.news));
             *s.config = cfg;

@@ -1,6 +1,7 @@
 //! The help's text, from the key map in force, grouped by where the keys work; and how far it
 //! scrolls. Both the key handler and the view read it, so they agree on its length.
 
+use super::layout::{Area, Layout};
 use super::State;
 use crate::config::{Action, KeyMap};
 
@@ -144,7 +145,44 @@ pub fn help_widths(lines: &[HelpLine]) -> (usize, usize) {
     (key_w, line_w.max().unwrap_or(10))
 }
 
+/// The help's box title.
+pub const HELP_TITLE: &str = " keys · Esc closes ";
+
+/// Where the help stands and what of it shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HelpBox {
+    /// The box, its border included.
+    pub area: Area,
+    pub lines: Vec<HelpLine>,
+    /// One or two columns, each a range of `lines`.
+    pub columns: Vec<std::ops::Range<usize>>,
+    /// Lines shown of each column, from `scroll` on.
+    pub page: usize,
+    pub scroll: usize,
+    pub key_w: usize,
+    pub line_w: usize,
+}
+
 impl State {
+    /// The help as it is drawn in `layout`: between the tabs and the status bar, so the `? help`
+    /// hint stays in sight; in two columns where it then fits whole.
+    pub fn help_box(&self, layout: &Layout) -> HelpBox {
+        let lines = self.help_lines();
+        let (key_w, line_w) = help_widths(&lines);
+        let n = lines.len();
+        let columns = match self.help_split() {
+            Some(at) if matches!(lines[at], HelpLine::Section(_)) => vec![0..at - 1, at..n],
+            Some(at) => vec![0..at, at..n],
+            None => vec![0..n],
+        };
+        let page = columns.iter().map(|c| c.len()).max().unwrap_or(0).min(self.help_page());
+        let text_w = line_w * columns.len() + HELP_GAP * (columns.len() - 1);
+        let room = layout.popup_room();
+        let inner_w = text_w.min(room.width.saturating_sub(2) as usize);
+        let area = room.centred(inner_w.max(crate::present::text::width(HELP_TITLE)), page);
+        HelpBox { area, lines, columns, page, scroll: self.help_scroll().unwrap_or(0), key_w, line_w }
+    }
+
     /// Where the second column starts, when the help does not fit one column on screen but fits
     /// two side by side; each column then ends with a whole section. Two columns never scroll.
     pub fn help_split(&self) -> Option<usize> {

@@ -27,6 +27,22 @@ impl Area {
         self.x < other.right() && other.x < self.right() && self.y < other.bottom() && other.y < self.bottom()
     }
 
+    pub fn contains(self, col: u16, row: u16) -> bool {
+        (self.x..self.right()).contains(&col) && (self.y..self.bottom()).contains(&row)
+    }
+
+    /// Inside the border.
+    pub fn inner(self) -> Area {
+        Area::new(self.x + 1, self.y + 1, self.width.saturating_sub(2), self.height.saturating_sub(2))
+    }
+
+    /// A box of `inner_w` x `inner_h` cells and its border, centred in this area (at most as large).
+    pub fn centred(self, inner_w: usize, inner_h: usize) -> Area {
+        let w = (inner_w + 2).min(self.width as usize) as u16;
+        let h = (inner_h + 2).min(self.height as usize) as u16;
+        Area::new(self.x + (self.width - w) / 2, self.y + (self.height - h) / 2, w, h)
+    }
+
     /// The smallest area holding both.
     pub fn union(self, other: Area) -> Area {
         let (x, y) = (self.x.min(other.x), self.y.min(other.y));
@@ -55,7 +71,56 @@ fn percent(n: u16, pct: u32) -> u16 {
     (u32::from(n) * pct / 100) as u16
 }
 
+/// What stands before the tabs on their line.
+pub const TABS_LEAD: &str = "chiptape ";
+
+/// Where each group's tab (` 1 China AI chips `) stands on the tab line, a `│` between two, when
+/// every tab fits; `None` when they do not (then only the one in view is named).
+pub fn tab_areas(names: &[&str], line: Area) -> Option<Vec<Area>> {
+    use crate::present::text::width;
+    let avail = line.width.saturating_sub(1) as usize;
+    let mut x = width(TABS_LEAD);
+    let mut out = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        x += usize::from(i > 0);
+        let w = width(&tab_label(i, name));
+        out.push(Area::new(line.x + x.min(avail) as u16, line.y, w as u16, 1));
+        x += w;
+    }
+    (x <= avail).then_some(out)
+}
+
+/// A group's tab as it reads.
+pub fn tab_label(i: usize, name: &str) -> String {
+    format!(" {} {name} ", i + 1)
+}
+
+/// The detail view's range picker on its first inner line: each range's label and where it stands.
+pub fn range_areas(detail: Area) -> Vec<(crate::market::series::ChartRange, String, Area)> {
+    use crate::market::series::ChartRange;
+    let inner = detail.inner();
+    let mut x = inner.x;
+    let mut out = Vec::new();
+    for (i, r) in ChartRange::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, r.label());
+        let w = (label.chars().count() as u16).min(inner.right().saturating_sub(x));
+        out.push((*r, label, Area::new(x, inner.y, w, 1)));
+        x += w;
+    }
+    out
+}
+
 impl Layout {
+    /// The detail view: over both lists.
+    pub fn detail(&self) -> Area {
+        self.watch.union(self.news)
+    }
+
+    /// The rows of the popups (help, logs) between the tabs and the status bar.
+    pub fn popup_room(&self) -> Area {
+        Area::new(self.area.x, self.area.y + 1, self.area.width, self.area.height.saturating_sub(2))
+    }
+
     /// The add prompt's list of `rows` candidates (and a line about the sources), in a box just
     /// above the status bar, over the lists; as tall as the screen allows below the tabs.
     pub fn search_box(&self, rows: usize) -> Area {

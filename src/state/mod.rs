@@ -34,9 +34,9 @@ use crate::msg::{Effect, Msg, Outcome};
 use crate::present::time;
 use crate::state::layout::Layout;
 
-pub use alerts::{Alerts, message as alert_message};
+pub use alerts::{Alerts, LogBox, message as alert_message};
 pub use charts::{Detail, SeriesEntry, SessionAxis};
-pub use help::{HELP_GAP, HelpLine, help_widths};
+pub use help::{HELP_GAP, HELP_TITLE, HelpBox, HelpLine, help_widths};
 pub use notice::{Level, Logged, Messages, Notice};
 pub use overlay::{Overlay, Prompt};
 pub use rows::{NewsRows, SortKey};
@@ -406,6 +406,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Outcome {
             out.redraw = true;
         }
         Msg::Search(ev) => out.redraw = state.search_event(ev),
+        Msg::Mouse(m) => input::mouse(state, m, &mut out),
     }
     charts::request(state, &mut out);
     calendar::note_gaps(state, &mut out);

@@ -71,6 +71,17 @@ impl State {
         self.overlay() == Some(&Overlay::Filter)
     }
 
+    /// The box the overlay on top is drawn in (help, the logs, the add prompt's candidates), in
+    /// `layout`: a click outside it closes it.
+    pub fn overlay_box(&self, layout: &super::layout::Layout) -> Option<super::layout::Area> {
+        match self.overlay()? {
+            Overlay::Help { .. } => Some(self.help_box(layout).area),
+            Overlay::AlertLog => Some(self.log_box(layout.area).area),
+            Overlay::Search(s) if s.has_query() => Some(layout.search_box(s.shown.len().max(1))),
+            _ => None,
+        }
+    }
+
     pub fn prompt(&self) -> Option<&Prompt> {
         match self.overlay() {
             Some(Overlay::Prompt(p)) => Some(p),

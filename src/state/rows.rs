@@ -179,9 +179,25 @@ impl State {
 
     /// Move the focused pane's selection by `delta` rows (clamped), or to an end.
     pub fn move_selection(&mut self, to: Move) {
-        match self.focus {
+        self.move_in(self.focus, to);
+    }
+
+    /// Move in `pane`, whichever has the focus.
+    pub fn move_in(&mut self, pane: Focus, to: Move) {
+        match pane {
             Focus::Watchlist => self.move_watch(to),
             Focus::Headlines => self.move_news(to),
+        }
+    }
+
+    /// The index of `pane`'s selected row among its rows.
+    pub fn selected_row(&self, pane: Focus) -> Option<usize> {
+        match pane {
+            Focus::Watchlist => {
+                let sel = self.selected_symbol()?;
+                self.watch_rows().iter().position(|r| *r == sel)
+            }
+            Focus::Headlines => self.news_rows().position(&self.news.selected.clone()?),
         }
     }
 
@@ -247,6 +263,10 @@ impl<'a> NewsRows<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Move {
     By(isize),
+    /// To this row.
+    To(usize),
+    /// The view and the selection together, by this many rows (the wheel).
+    Scroll(isize),
     Top,
     Bottom,
     PageUp,
@@ -273,8 +293,12 @@ fn move_cursor<K>(
     };
     let last = len - 1;
     let page = page.max(1);
+    if let Move::Scroll(d) = to {
+        c.offset = c.offset.saturating_add_signed(d).min(len.saturating_sub(page));
+    }
     let i = match to {
-        Move::By(d) => cur.saturating_add_signed(d).min(last),
+        Move::By(d) | Move::Scroll(d) => cur.saturating_add_signed(d).min(last),
+        Move::To(i) => i.min(last),
         Move::Top => 0,
         Move::Bottom => last,
         Move::PageUp => cur.saturating_sub(page),

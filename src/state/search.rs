@@ -57,6 +57,11 @@ impl Search {
         !clean_query(&self.text).is_empty()
     }
 
+    /// Candidates above the view when the box shows `rows` of them: the selected one stays in view.
+    pub fn skip(&self, rows: usize) -> usize {
+        self.selected.saturating_sub(rows.saturating_sub(1))
+    }
+
     pub fn move_by(&mut self, by: isize) {
         if self.shown.is_empty() {
             return;

@@ -18,6 +18,7 @@ use crate::present::money::Money;
 use crate::present::number;
 use crate::present::text::{fit, pad, width};
 use crate::present::time;
+use crate::state::layout::{Area, range_areas};
 use crate::state::{Detail, SessionAxis, State};
 
 /// From this width the numbers sit beside the chart.
@@ -28,17 +29,20 @@ const SIDE_PANEL: (u16, u16) = (24, 44);
 /// the chart does not jump sideways when either changes.
 const GUTTER: u16 = 10;
 
-pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, at: Area) {
+    let area = super::rect(at);
     let title = format!(" {} ", state.detail_title(&d.symbol));
     let Some(inner) = super::pane(frame, theme, area, &title, true) else { return };
-    // The range picker: the current one highlighted, keys in the hint.
-    let mut spans: Vec<Span> = Vec::new();
-    for (i, r) in ChartRange::ALL.iter().enumerate() {
+    // The range picker, where the layout (and the mouse) has it: the current one highlighted.
+    let ranges = range_areas(at);
+    let mut end = inner.x;
+    for (r, label, a) in &ranges {
         let style = if *r == d.range { theme.selected } else { theme.dim };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, r.label()), style));
+        frame.render_widget(Paragraph::new(Span::styled(label.clone(), style)), super::rect(*a));
+        end = a.right();
     }
-    spans.push(Span::styled("  h/l range · j/k symbol · Esc back", theme.dim));
-    frame.render_widget(Paragraph::new(Line::from(spans)), Rect { height: 1, ..inner });
+    let hint = Rect { x: end, width: inner.right().saturating_sub(end), height: 1, ..inner };
+    frame.render_widget(Paragraph::new(Span::styled("  h/l range · j/k symbol · Esc back", theme.dim)), hint);
     let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
     if body.height == 0 {
         return;

@@ -10,31 +10,40 @@ use crate::market::exchange::SessionState;
 use crate::present::text::{fit, width};
 use crate::present::time;
 use crate::state::State;
+use crate::state::layout::{Area, TABS_LEAD, tab_areas, tab_label};
 
-pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let avail = (area.width as usize).saturating_sub(1);
-
+pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, line: Area) {
+    let area = super::rect(line);
     let groups = &state.config.groups;
-    let mut spans = vec![Span::styled("chiptape ", theme.accent)];
-    let full: usize =
-        9 + groups.iter().enumerate().map(|(i, g)| width(&g.name) + 4 + (i > 0) as usize).sum::<usize>();
-    if full <= avail {
-        for (i, g) in groups.iter().enumerate() {
-            if i > 0 {
-                spans.push(Span::styled("│", theme.dim));
+    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    frame.render_widget(Paragraph::new(Span::styled(TABS_LEAD, theme.accent)), area);
+    // Where each tab stands comes from the state's layout, which the mouse hits too.
+    match tab_areas(&names, line) {
+        Some(at) => {
+            for (i, a) in at.iter().enumerate() {
+                if i > 0 {
+                    let bar = Rect { x: a.x - 1, width: 1, ..area };
+                    frame.render_widget(Paragraph::new(Span::styled("│", theme.dim)), bar);
+                }
+                let style = if i == state.group { theme.selected } else { theme.dim };
+                let label = Span::styled(tab_label(i, names[i]), style);
+                frame.render_widget(Paragraph::new(label), super::rect(*a));
             }
-            let label = format!(" {} {} ", i + 1, g.name);
-            let style = if i == state.group { theme.selected } else { theme.dim };
-            spans.push(Span::styled(label, style));
         }
-    } else if let Some(g) = groups.get(state.group) {
-        // Too narrow for every tab: show where we are and the one in view.
-        let pos = format!("‹{}/{}› ", state.group + 1, groups.len());
-        let name = fit(&g.name, avail.saturating_sub(9 + width(&pos)));
-        spans.push(Span::styled(pos, theme.dim));
-        spans.push(Span::styled(name, theme.selected));
+        None => {
+            let Some(g) = groups.get(state.group) else { return };
+            // Too narrow for every tab: show where we are and the one in view.
+            let avail = (area.width as usize).saturating_sub(1);
+            let pos = format!("‹{}/{}› ", state.group + 1, groups.len());
+            let name = fit(&g.name, avail.saturating_sub(width(TABS_LEAD) + width(&pos)));
+            let line = Line::from(vec![
+                Span::styled(TABS_LEAD, theme.accent),
+                Span::styled(pos, theme.dim),
+                Span::styled(name, theme.selected),
+            ]);
+            frame.render_widget(Paragraph::new(line), area);
+        }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn mark(s: SessionState) -> &'static str {

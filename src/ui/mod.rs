@@ -44,10 +44,10 @@ pub fn view(state: &State, frame: &mut Frame) {
         }
         return;
     }
-    header::tabs(state, &theme, frame, rect(layout.tabs));
+    header::tabs(state, &theme, frame, layout.tabs);
     header::clocks(state, &theme, frame, rect(layout.clocks));
     match state.detail() {
-        Some(d) => detail::draw(state, d, &theme, frame, rect(layout.watch.union(layout.news))),
+        Some(d) => detail::draw(state, d, &theme, frame, layout.detail()),
         None => {
             watchlist::draw(state, &theme, frame, rect(layout.watch));
             news::draw(state, &theme, frame, &layout);
@@ -58,33 +58,19 @@ pub fn view(state: &State, frame: &mut Frame) {
         search::draw(state, search, &theme, frame, &layout);
     }
     if state.alert_log_open() {
-        alerts::draw(state, &theme, frame, area);
+        alerts::draw(state, &theme, frame, layout.area);
     }
     if state.help_open() {
-        help::draw(state, &theme, frame, area);
+        help::draw(state, &theme, frame, &layout);
     }
 }
 
-/// A bordered box of `inner_w` x `inner_h` cells centred in `area`, cleared, with its title: the
-/// overlays (help, alert log).
-fn popup(
-    frame: &mut Frame,
-    theme: &Theme,
-    area: Rect,
-    inner_w: usize,
-    inner_h: usize,
-    title: &str,
-) -> (Rect, Block<'static>) {
-    let w = (inner_w + 2).min(area.width as usize) as u16;
-    let h = (inner_h + 2).min(area.height as usize) as u16;
-    let popup = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
-    frame.render_widget(ratatui::widgets::Clear, popup);
-    let title = crate::present::text::fit(title, w.saturating_sub(2) as usize);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focused)
-        .title(Span::styled(title, theme.header));
-    (popup, block)
+/// A bordered box where the state's layout puts it, cleared, with its title: the overlays (help,
+/// logs).
+fn popup(frame: &mut Frame, theme: &Theme, area: Area, title: &str) -> Block<'static> {
+    frame.render_widget(ratatui::widgets::Clear, rect(area));
+    let title = crate::present::text::fit(title, area.width.saturating_sub(2) as usize);
+    Block::default().borders(Borders::ALL).border_style(theme.border_focused).title(Span::styled(title, theme.header))
 }
 
 /// A headline's title cut to `cells`, an unseen alert's "!" first, the highlighted phrases marked.

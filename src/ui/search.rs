@@ -26,7 +26,7 @@ pub fn draw(state: &State, search: &Search, theme: &Theme, frame: &mut Frame, la
     let in_group = state.config.groups.get(state.group).map(|g| &g.symbols[..]).unwrap_or(&[]);
     let mut lines: Vec<Line> = Vec::new();
     // Keep the selected one in view when the box is shorter than the list.
-    let skip = search.selected.saturating_sub(rows.saturating_sub(1));
+    let skip = search.skip(rows);
     for (i, c) in search.shown.iter().enumerate().skip(skip).take(rows) {
         let mark =
             if search.added.contains(&c.symbol) || in_group.contains(&c.symbol) { "✓ " } else { "  " };

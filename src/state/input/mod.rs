@@ -4,6 +4,7 @@ mod alert_log;
 mod detail;
 mod filter;
 mod help;
+mod mouse;
 mod prompt;
 mod search;
 
@@ -14,6 +15,8 @@ use crate::msg::{Effect, Outcome};
 
 /// Shown after `r` until the answer arrives.
 pub const REFRESHING: &str = "refreshing…";
+
+pub use mouse::mouse;
 
 pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
     // ctrl-c quits from anywhere, whatever the key map says, so nobody is ever stuck.

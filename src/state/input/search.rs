@@ -122,3 +122,34 @@ fn add_codes(s: &mut State, text: &str, group: String, out: &mut Outcome) -> boo
     }
     true
 }
+
+/// A click or the wheel while the add prompt is open: a click picks the candidate under it, a
+/// click on the picked one adds it (as Enter), a click outside the box closes the prompt; the wheel
+/// moves the pick.
+pub fn mouse(s: &mut State, m: crate::msg::Mouse, step: Option<KeyCode>, inside: bool, out: &mut Outcome) {
+    if let Some(code) = step {
+        return key(s, Key::plain(code), out);
+    }
+    if !inside {
+        s.close();
+        out.redraw = true;
+        return;
+    }
+    let layout = s.layout();
+    let Some(search) = s.search() else { return };
+    let area = layout.search_box(search.shown.len().max(1));
+    let rows = area.height.saturating_sub(3) as usize;
+    let Some(at) = m.row.checked_sub(area.y + 1).map(usize::from).filter(|r| *r < rows) else { return };
+    let i = search.skip(rows) + at;
+    if i >= search.shown.len() {
+        return;
+    }
+    if i == search.selected {
+        return key(s, Key::plain(KeyCode::Enter), out);
+    }
+    if let Some(Overlay::Search(search)) = s.overlays.last_mut() {
+        search.selected = i;
+        search.in_list = true;
+        out.redraw = true;
+    }
+}
