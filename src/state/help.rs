@@ -173,7 +173,7 @@ impl State {
         let columns = match self.help_split() {
             Some(at) if matches!(lines[at], HelpLine::Section(_)) => vec![0..at - 1, at..n],
             Some(at) => vec![0..at, at..n],
-            None => vec![0..n],
+            None => std::iter::once(0..n).collect(),
         };
         let page = columns.iter().map(|c| c.len()).max().unwrap_or(0).min(self.help_page());
         let text_w = line_w * columns.len() + HELP_GAP * (columns.len() - 1);
