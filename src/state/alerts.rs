@@ -198,4 +198,3 @@ impl State {
         LogBox { area: screen.centred(inner_w, inner_h), inner_w, skip, take, stamp_w }
     }
 }
-

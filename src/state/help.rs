@@ -1,8 +1,8 @@
 //! The help's text, from the key map in force, grouped by where the keys work; and how far it
 //! scrolls. Both the key handler and the view read it, so they agree on its length.
 
-use super::layout::{Area, Layout};
 use super::State;
+use super::layout::{Area, Layout};
 use crate::config::{Action, KeyMap};
 
 /// One line of the help.

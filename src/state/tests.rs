@@ -1799,3 +1799,118 @@ fn the_filter_matches_pinyin() {
     let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
     assert_eq!(rows, ["688256.SS"]);
 }
+
+fn click(s: &mut State, col: u16, row: u16) -> Outcome {
+    update(s, Msg::Mouse(crate::msg::Mouse { kind: crate::msg::MouseKind::Click, col, row }), t0())
+}
+
+fn wheel(s: &mut State, down: bool, col: u16, row: u16) -> Outcome {
+    let kind = if down { crate::msg::MouseKind::WheelDown } else { crate::msg::MouseKind::WheelUp };
+    update(s, Msg::Mouse(crate::msg::Mouse { kind, col, row }), t0())
+}
+
+/// Issue 23: a click selects the row under it and focuses its pane; a click on the selected row
+/// of the focused pane opens it.
+#[test]
+fn a_click_selects_and_a_second_opens() {
+    let mut s = loaded();
+    let l = s.layout();
+    // The third data row of the watchlist: under the border and the column headings.
+    let out = click(&mut s, l.watch.x + 3, l.watch.y + 4);
+    assert!(out.redraw && out.effects.is_empty());
+    assert_eq!((s.focus, selected(&s)), (Focus::Watchlist, s.watch_rows()[2].to_string()));
+    assert!(s.detail().is_none());
+    click(&mut s, l.watch.x + 3, l.watch.y + 4);
+    assert_eq!(s.detail().map(|d| d.symbol.to_string()), Some(s.watch_rows()[2].to_string()), "opened");
+    // A headline: the first click focuses the pane and selects it, the second opens its link.
+    let mut s = loaded();
+    let out = click(&mut s, l.news.x + 5, l.news.y + 2);
+    assert_eq!(s.focus, Focus::Headlines);
+    assert!(out.effects.is_empty());
+    let id = s.news_rows().get(1).unwrap().id.clone();
+    assert_eq!(s.news.selected.as_deref(), Some(id.as_str()));
+    let out = click(&mut s, l.news.x + 5, l.news.y + 2);
+    assert!(out.effects.iter().any(|e| matches!(e, Effect::OpenLink(_))), "{:?}", out.effects);
+}
+
+#[test]
+fn borders_headings_the_status_bar_and_empty_rows_take_no_click() {
+    let mut s = loaded();
+    let l = s.layout();
+    let before = (s.focus, s.watch.clone(), s.news.clone());
+    for (col, row) in [
+        (l.watch.x, l.watch.y + 4),            // the left border
+        (l.watch.x + 3, l.watch.y),            // the top border
+        (l.watch.x + 3, l.watch.y + 1),        // the column headings
+        (l.watch.x + 3, l.watch.bottom() - 2), // below the last row
+        (5, l.status.y),                       // the status bar
+        (5, l.clocks.y),                       // the clocks
+    ] {
+        let out = click(&mut s, col, row);
+        assert!(!out.redraw && out.effects.is_empty(), "({col}, {row})");
+    }
+    assert_eq!((s.focus, s.watch.clone(), s.news.clone()), before);
+}
+
+#[test]
+fn the_wheel_scrolls_the_pane_under_the_pointer() {
+    let mut s = loaded();
+    let l = s.layout();
+    assert_eq!(s.focus, Focus::Watchlist);
+    wheel(&mut s, true, l.news.x + 5, l.news.y + 3);
+    assert_eq!(s.news.offset, 3, "the headlines scroll, though the watchlist has the focus");
+    assert_eq!(s.focus, Focus::Watchlist);
+    wheel(&mut s, true, l.news.x + 5, l.news.y + 3);
+    wheel(&mut s, false, l.news.x + 5, l.news.y + 3);
+    assert_eq!(s.news.offset, 3);
+    // A short list does not scroll past its end.
+    for _ in 0..10 {
+        wheel(&mut s, true, l.watch.x + 5, l.watch.y + 3);
+    }
+    assert_eq!(s.watch.offset, s.watch_rows().len().saturating_sub(s.watch_page()));
+}
+
+#[test]
+fn tabs_and_range_labels_switch_on_a_click() {
+    let mut s = loaded();
+    let l = s.layout();
+    let names: Vec<&str> = s.config.groups.iter().map(|g| g.name.as_str()).collect();
+    let tabs = super::layout::tab_areas(&names, l.tabs).unwrap();
+    let out = click(&mut s, tabs[2].x + 2, 0);
+    assert_eq!(s.group, 2);
+    assert!(out.effects.contains(&Effect::Replan));
+    press(&mut s, Key::plain(KeyCode::Enter));
+    assert!(s.detail().is_some());
+    let ranges = super::layout::range_areas(l.detail());
+    let (range, _, at) = &ranges[3];
+    click(&mut s, at.x + 1, at.y);
+    assert_eq!(s.detail().unwrap().range, *range);
+    // A tab while the chart is up: the chart closes and the group switches.
+    click(&mut s, tabs[0].x + 2, 0);
+    assert!(s.detail().is_none());
+    assert_eq!(s.group, 0);
+}
+
+#[test]
+fn a_click_outside_an_overlay_closes_it_inside_does_not() {
+    let mut s = loaded();
+    let l = s.layout();
+    ch(&mut s, '?');
+    let b = s.overlay_box(&l).unwrap();
+    click(&mut s, b.x + 2, b.y + 2);
+    assert!(s.help_open(), "inside");
+    wheel(&mut s, true, b.x + 2, b.y + 2);
+    click(&mut s, 0, l.status.y);
+    assert!(!s.help_open(), "outside");
+    // The add prompt's candidates: a click picks, a click on the pick adds it.
+    ch(&mut s, 'a');
+    type_in(&mut s, "smic");
+    let b = s.overlay_box(&l).unwrap();
+    click(&mut s, b.x + 4, b.y + 2);
+    assert_eq!(s.search().unwrap().selected, 1);
+    let out = click(&mut s, b.x + 4, b.y + 2);
+    assert!(
+        matches!(out.effects.first(), Some(Effect::AddSymbols { symbols, .. }) if symbols == &[sym("688981.SS")])
+    );
+    assert!(s.search().is_none());
+}

@@ -70,7 +70,10 @@ pub fn view(state: &State, frame: &mut Frame) {
 fn popup(frame: &mut Frame, theme: &Theme, area: Area, title: &str) -> Block<'static> {
     frame.render_widget(ratatui::widgets::Clear, rect(area));
     let title = crate::present::text::fit(title, area.width.saturating_sub(2) as usize);
-    Block::default().borders(Borders::ALL).border_style(theme.border_focused).title(Span::styled(title, theme.header))
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focused)
+        .title(Span::styled(title, theme.header))
 }
 
 /// A headline's title cut to `cells`, an unseen alert's "!" first, the highlighted phrases marked.

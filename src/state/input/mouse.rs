@@ -55,7 +55,7 @@ pub fn mouse(s: &mut State, m: Mouse, out: &mut Outcome) {
         out.redraw = true;
         return;
     }
-    let Some(row) = row_under(s, pane, m.row) else { return };
+    let Some(row) = row_under(s, pane, m.col, m.row) else { return };
     out.redraw = true;
     if s.focus == pane && s.selected_row(pane) == Some(row) {
         // Again on the selected row (the second click of a double-click): open it.
@@ -132,14 +132,21 @@ fn click_tab(s: &mut State, col: u16, out: &mut Outcome) {
     super::switch_group(s, i, out);
 }
 
-/// The index in `pane`'s rows of the row drawn on screen line `y`, if one is.
-fn row_under(s: &State, pane: Focus, y: u16) -> Option<usize> {
+/// The index in `pane`'s rows of the row drawn at this cell, if one is (not its border).
+fn row_under(s: &State, pane: Focus, x: u16, y: u16) -> Option<usize> {
     let layout = s.layout();
-    let (first, shown, offset, len) = match pane {
-        // Inside the border, under the column headings.
-        Focus::Watchlist => (layout.watch.y + 2, s.watch_page(), s.watch.offset, s.watch_rows().len()),
-        Focus::Headlines => (layout.news.y + 1, layout.news_rows(), s.news.offset, s.news_rows().len()),
+    let (area, first, shown, offset, len) = match pane {
+        // Under the column headings.
+        Focus::Watchlist => {
+            (layout.watch, layout.watch.y + 2, s.watch_page(), s.watch.offset, s.watch_rows().len())
+        }
+        Focus::Headlines => {
+            (layout.news, layout.news.y + 1, layout.news_rows(), s.news.offset, s.news_rows().len())
+        }
     };
+    if !area.inner().contains(x, y) {
+        return None;
+    }
     let at = usize::from(y.checked_sub(first)?);
     (at < shown).then_some(offset + at).filter(|i| *i < len)
 }
