@@ -48,6 +48,8 @@ pub struct Term {
     parser: vt100::Parser<Bells>,
     /// Sampled after every byte, so entering and leaving within one read is still seen.
     saw_alternate: bool,
+    /// A mouse mode or the SGR mouse encoding was turned on at some point (`\x1b[?1000h`, `?1006h`).
+    saw_mouse: bool,
     /// The child's side is gone: the screen will not change any more.
     closed: bool,
 }
@@ -101,6 +103,7 @@ impl Tui {
                 Bells(0),
             ),
             saw_alternate: false,
+            saw_mouse: false,
             closed: false,
         }));
         let shared = Arc::clone(&term);
@@ -115,6 +118,7 @@ impl Tui {
                         for b in &buf[..n] {
                             t.parser.process(std::slice::from_ref(b));
                             t.saw_alternate |= t.parser.screen().alternate_screen();
+                            t.saw_mouse |= mouse_on(t.parser.screen());
                         }
                     }
                     Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -170,6 +174,21 @@ impl Tui {
 
     pub fn saw_alternate(&self) -> bool {
         lock(&self.term).saw_alternate
+    }
+
+    pub fn saw_mouse(&self) -> bool {
+        lock(&self.term).saw_mouse
+    }
+
+    /// A press of the left button at this cell (0-based), and its release, in SGR form.
+    pub fn click(&mut self, (row, col): (u16, u16)) {
+        self.press(&format!("\x1b[<0;{c};{r}M\x1b[<0;{c};{r}m", c = col + 1, r = row + 1));
+    }
+
+    /// A notch of the wheel at this cell, down or up.
+    pub fn wheel(&mut self, (row, col): (u16, u16), down: bool) {
+        let button = if down { 65 } else { 64 };
+        self.press(&format!("\x1b[<{button};{};{}M", col + 1, row + 1));
     }
 
     /// The child's HOME (its state dir, log and config live under it).
@@ -264,7 +283,8 @@ impl Drop for Tui {
 /// The screen with row numbers, for failure messages.
 pub fn dump(screen: &Screen) -> String {
     let alt = if screen.alternate_screen() { "alternate" } else { "main" };
-    let rows: Vec<String> = screen.rows(0, COLS).enumerate().map(|(i, r)| format!("{i:2}│{r}")).collect();
+    let rows: Vec<String> =
+        screen.rows(0, screen.size().1.get()).enumerate().map(|(i, r)| format!("{i:2}│{r}")).collect();
     format!("{alt} screen:\n{}", rows.join("\n"))
 }
 
@@ -272,7 +292,7 @@ pub fn dump(screen: &Screen) -> String {
 pub fn row_cells(screen: &Screen, row: u16) -> (String, Vec<u16>) {
     let mut text = String::new();
     let mut cols = Vec::new();
-    for col in 0..COLS {
+    for col in 0..screen.size().1.get() {
         let Some(cell) = screen.cell(row, col) else { break };
         if cell.is_wide_continuation() {
             continue;
@@ -286,7 +306,7 @@ pub fn row_cells(screen: &Screen, row: u16) -> (String, Vec<u16>) {
 
 /// Where `needle` first appears at or below `from_row`, as (row, col).
 pub fn find_from(screen: &Screen, from_row: u16, needle: &str) -> Option<(u16, u16)> {
-    (from_row..ROWS).find_map(|row| {
+    (from_row..screen.size().0.get()).find_map(|row| {
         let (text, cols) = row_cells(screen, row);
         text.find(needle).map(|i| (row, cols[i]))
     })
@@ -302,7 +322,7 @@ pub fn text_at(screen: &Screen, row: u16, from: u16, width: u16) -> String {
 }
 
 pub fn line(screen: &Screen, row: u16) -> String {
-    text_at(screen, row, 0, COLS)
+    text_at(screen, row, 0, screen.size().1.get())
 }
 
 pub fn status_line(screen: &Screen) -> String {
@@ -328,4 +348,10 @@ pub fn wait_file(path: &str, what: &str, cond: impl Fn(&str) -> bool) -> String 
         assert!(Instant::now() < deadline, "the file never showed {what}:\n{text}");
         std::thread::sleep(POLL);
     }
+}
+
+/// The terminal reports the mouse to the app: a tracking mode or the SGR encoding is on.
+pub fn mouse_on(screen: &Screen) -> bool {
+    screen.mouse_protocol_mode() != vt100::MouseProtocolMode::None
+        || screen.mouse_protocol_encoding() == vt100::MouseProtocolEncoding::Sgr
 }

@@ -13,6 +13,7 @@ mod e2e_alerts;
 mod e2e_cache;
 mod e2e_config;
 mod e2e_failover;
+mod e2e_mouse;
 mod e2e_news;
 mod e2e_pty;
 mod e2e_search;
