@@ -177,3 +177,15 @@ fn help_ends_with_three_examples_and_every_subcommand_has_one() {
         assert!(example.contains(last.as_str()), "{args:?}: the example is not of {last}: {example}");
     }
 }
+
+#[test]
+fn completions_and_man_read_no_config() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("broken.toml"), "refresh_secs = \"soon\"\n").unwrap();
+    for args in [&["completions", "zsh"][..], &["man"]] {
+        for config in ["broken.toml", "missing.toml"] {
+            let o = chiptape(home.path(), &[&["--config", config][..], args].concat());
+            assert!(!stdout(&o).is_empty(), "{args:?} with {config}");
+        }
+    }
+}
