@@ -1,8 +1,10 @@
 //! The command line: the TUI by default, and one-shot subcommands.
 
 pub mod calendar;
+pub mod completions;
 pub mod config;
 pub mod doctor;
+pub mod man;
 pub mod news;
 pub mod quotes;
 pub mod run;
@@ -13,8 +15,40 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// `chiptape --version`: the package's version, and the commit when built from a git checkout
+/// (`build.rs` reads it from `.git`): `0.1.0 (31a2ba6)`, else `0.1.0`.
+pub fn version() -> &'static str {
+    static VERSION: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| match option_env!("CHIPTAPE_COMMIT") {
+            Some(commit) => format!("{} ({commit})", env!("CARGO_PKG_VERSION")),
+            None => env!("CARGO_PKG_VERSION").to_string(),
+        });
+    &VERSION
+}
+
+/// Commands that work as they are, and what each does: the end of `chiptape --help` and the man
+/// page's EXAMPLES.
+pub const EXAMPLES: [(&str, &str); 3] = [
+    ("chiptape --demo", "the watchlist on a simulated market, no network needed"),
+    ("chiptape quotes --format json", "every watchlist quote once, as JSON"),
+    ("chiptape search 寒武纪", "a listing by its name or code, in any script"),
+];
+
+/// `EXAMPLES` as the help shows them: the commands in one column, whatever their width in cells.
+fn examples_help() -> String {
+    use crate::present::text::{pad, width};
+    let cells = EXAMPLES.iter().map(|(cmd, _)| width(cmd)).max().unwrap_or(0);
+    let lines = EXAMPLES.iter().map(|(cmd, what)| format!("  {}  {what}", pad(cmd, cells)));
+    std::iter::once("Examples:".to_string()).chain(lines).collect::<Vec<_>>().join("\n")
+}
+
 #[derive(Debug, Parser)]
-#[command(name = "chiptape", version, about = "A terminal watchlist for the AI-chip and cloud race")]
+#[command(
+    name = "chiptape",
+    version = version(),
+    about = "A terminal watchlist for the AI-chip and cloud race",
+    after_help = examples_help()
+)]
 pub struct Cli {
     /// Config file to use (default: the per-user config path; see `chiptape config path`).
     #[arg(long, global = true, env = "CHIPTAPE_CONFIG", value_name = "PATH")]
@@ -43,8 +77,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fetch quotes once, print them, exit.
+    #[command(after_help = "Example:\n  chiptape quotes --group \"US AI chips\" --format csv")]
     Quotes(QuotesArgs),
     /// Fetch headlines once, print them newest first, exit.
+    #[command(after_help = "Example:\n  chiptape news --symbol NVDA --limit 10")]
     News {
         /// Only headlines about this symbol (one on the watchlist: headlines are tied to those).
         #[arg(long)]
@@ -57,6 +93,7 @@ pub enum Command {
     },
     /// Look a listing up by its name or code, in any script (the local catalogue, Yahoo, Tencent),
     /// merged in Yahoo form. Exit 1 when nothing is found.
+    #[command(after_help = "Example:\n  chiptape search hua hong --format json")]
     Search {
         /// What to look for; several words are one query (`chiptape search hua hong`).
         #[arg(required = true, value_name = "QUERY")]
@@ -65,6 +102,7 @@ pub enum Command {
         format: SearchFormat,
     },
     /// The trading calendar in force: holidays and half days per exchange (built-in and [[holidays]]).
+    #[command(after_help = "Example:\n  chiptape calendar --exchange HK --year 2026")]
     Calendar {
         /// Only this exchange, by the code its clock shows (HK, SH, NY, …).
         #[arg(long, value_name = "CODE")]
@@ -77,15 +115,29 @@ pub enum Command {
     },
     /// One check per configured source: reachable, HTTP status, latency, a sample, and what to do.
     /// Exit 0 when some source gives quotes, 1 when none does.
+    #[command(after_help = "Example:\n  chiptape doctor --format json")]
     Doctor {
         #[arg(long, value_enum, default_value_t = DoctorFormat::Table)]
         format: DoctorFormat,
     },
     /// Where the config file is; check it; write the commented example.
+    #[command(after_help = "Example:\n  chiptape config check")]
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Print a completion script for a shell to stdout (see the README for where it goes).
+    #[command(
+        after_help = "Example:\n  chiptape completions bash > ~/.local/share/bash-completion/completions/chiptape"
+    )]
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to stdout: every command and option, the keys, the files.
+    #[command(after_help = "Example:\n  chiptape man > ~/.local/share/man/man1/chiptape.1")]
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -103,10 +155,16 @@ pub struct QuotesArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the config file's path.
+    #[command(after_help = "Example:\n  chiptape config path")]
     Path,
     /// Validate a config file (default: the one in use).
-    Check { path: Option<PathBuf> },
+    #[command(after_help = "Example:\n  chiptape config check ./config.toml")]
+    Check {
+        /// The file to check.
+        path: Option<PathBuf>,
+    },
     /// Write the commented example config to the config path.
+    #[command(after_help = "Example:\n  chiptape --config ./config.toml config init")]
     Init {
         /// Replace an existing file; the old one is kept as config.toml.bak (or a timestamped .bak).
         #[arg(long)]

@@ -67,6 +67,14 @@ fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
 pub fn run(cli: Cli) -> i32 {
     tune_malloc();
     let source = source(&cli);
+    match &cli.command {
+        // Made from the command line alone: no config is read.
+        Some(Command::Completions { shell }) => {
+            return crate::cli::completions::completions(*shell, &mut io::stdout());
+        }
+        Some(Command::Man) => return crate::cli::man::man(&mut io::stdout()),
+        _ => {}
+    }
     if let Some(Command::Config { command }) = &cli.command {
         return crate::cli::config::config_cmd(command, &source, &mut io::stdout(), &mut io::stderr());
     }
@@ -132,7 +140,9 @@ pub fn run(cli: Cli) -> i32 {
             &crate::cli::doctor::Options::default(),
             Io { out: &mut io::stdout(), err: &mut io::stderr() },
         )),
-        Some(Command::Config { .. } | Command::Calendar { .. }) => EXIT_OK,
+        Some(
+            Command::Config { .. } | Command::Calendar { .. } | Command::Completions { .. } | Command::Man,
+        ) => EXIT_OK,
         None => {
             if !io::stdout().is_terminal() {
                 eprintln!(

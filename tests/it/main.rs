@@ -8,6 +8,7 @@ mod common;
 mod app_loop;
 mod charts;
 mod cli;
+mod cli_term;
 mod doctor;
 mod e2e_alerts;
 mod e2e_cache;
