@@ -49,7 +49,7 @@ impl Builder<'_> {
     }
 }
 
-fn lists(b: &mut Builder) {
+fn lists(b: &mut Builder, mouse: bool) {
     use Action::*;
     b.section("watchlist and headlines");
     // The two a newcomer looks for first, on the first page at any size.
@@ -62,13 +62,12 @@ fn lists(b: &mut Builder) {
         (Bottom, "last row"),
         (PageDown, "page down"),
         (PageUp, "page up"),
-        (FocusNext, "other pane"),
-        (FocusPrev, "other pane"),
         (GroupNext, "next group"),
         (GroupPrev, "previous group"),
     ] {
         b.on(&[a], what);
     }
+    b.on(&[FocusNext, FocusPrev], "other pane");
     let numbers: Vec<String> =
         Action::ALL.iter().filter(|a| a.group_index().is_some()).filter_map(|a| b.km.hint(*a)).collect();
     match numbers.as_slice() {
@@ -86,6 +85,9 @@ fn lists(b: &mut Builder) {
         (AlertLog, "alert log"),
     ] {
         b.on(&[a], what);
+    }
+    if mouse {
+        b.fixed("click, wheel", "select (again: open), scroll");
     }
     b.section("watchlist");
     b.on(&[Activate], "detail view and chart");
@@ -206,7 +208,7 @@ impl State {
     /// The help as it reads with the key map in force.
     pub fn help_lines(&self) -> Vec<HelpLine> {
         let mut b = Builder { km: &self.config.keys, lines: Vec::new() };
-        lists(&mut b);
+        lists(&mut b, self.config.mouse);
         overlays(&mut b);
         b.lines
     }

@@ -99,8 +99,8 @@ fn e_runs_the_editor_and_comes_back_with_its_change() {
         "#!/bin/sh\nprintf '\\n[[groups]]\\nname = \"Edited\"\\nsymbols = [\"ASML\"]\\n' >> \"$1\"\n",
     );
     tui.press("e");
-    tui.wait_for("the new group after the editor", |s| {
-        s.alternate_screen() && find(s, " 2 Edited ").is_some()
+    tui.wait_for("the new group after the editor, the mouse taken again", |s| {
+        s.alternate_screen() && find(s, " 2 Edited ").is_some() && mouse_on(s)
     });
     tui.press("2");
     tui.wait_for("its symbol", |s| find(s, "ASML").is_some());
@@ -125,12 +125,17 @@ fn a_signal_during_the_editor_hangs_it_up_and_exits() {
             log = signals.display()
         );
         let mut tui = with_editor(home, &cfg, &editor, &script);
+        tui.with_screen(|s| assert!(mouse_on(s), "the app takes the mouse"));
         tui.press("e");
         let deadline = Instant::now() + Duration::from_secs(10);
         while !std::fs::read_to_string(&signals).unwrap_or_default().contains("started") {
             assert!(Instant::now() < deadline, "the editor never started");
             std::thread::sleep(Duration::from_millis(25));
         }
+        // The editor gets the terminal as the shell had it: its clicks are its own.
+        tui.with_screen(|s| {
+            assert!(!mouse_on(s) && !s.alternate_screen(), "SIG{name}: the mouse is the editor's")
+        });
         tui.signal(sig);
         let status = tui.wait_exit();
         assert!(status.success(), "SIG{name}: a clean exit, got {status:?}");
