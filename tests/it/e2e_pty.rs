@@ -214,8 +214,10 @@ fn panic_in_a_task_restores_the_terminal_and_exits_non_zero() {
     assert!(!status.success(), "a panic must exit non-zero, got {status:?}");
     tui.with_screen(|s| {
         assert!(!s.alternate_screen(), "the alternate screen was not left:\n{}", dump(s));
+        assert!(!mouse_on(s), "the mouse was left reporting:\n{}", dump(s));
         assert!(s.contents().contains("--panic-for-test"), "the panic is reported:\n{}", dump(s));
     });
+    assert!(tui.saw_mouse(), "the mouse was taken before the panic");
     // The log is flushed before the hook exits (process::exit runs no destructors).
     let log = std::fs::read_to_string(tui.home().join("state/chiptape/chiptape.log")).unwrap_or_default();
     assert!(log.contains("panic:") && log.contains("--panic-for-test"), "the log says why: {log:?}");
