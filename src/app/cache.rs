@@ -26,9 +26,10 @@ fn snapshot(state: &State, now: DateTime<Utc>) -> Contents {
 
 /// All of it but the headlines and read marks: what `cache.json` holds.
 fn prices(state: &State, now: DateTime<Utc>) -> Contents {
-    let quotes = state
-        .config
-        .all_symbols()
+    // The exchange rates of the positions too: at the next start the totals have a rate at once.
+    let mut kept = state.config.all_symbols();
+    kept.extend(state.fx_symbols());
+    let quotes = kept
         .iter()
         .filter_map(|s| {
             let e = state.quotes.get(s)?;
@@ -77,16 +78,23 @@ fn news_key(state: &State) -> (u64, usize) {
 /// age) until the source answers. Symbols no longer watched are left out.
 pub fn restore(state: &mut State, contents: Contents) {
     let watched: HashSet<_> = state.config.all_symbols().into_iter().collect();
-    for c in contents.quotes {
-        if !watched.contains(&c.quote.symbol) {
-            continue;
-        }
+    // The watched symbols first: their currencies say which exchange rates the positions need.
+    let (mine, rest): (Vec<_>, Vec<_>) =
+        contents.quotes.into_iter().partition(|c| watched.contains(&c.quote.symbol));
+    let put = |state: &mut State, c: crate::store::cache::CachedQuote| {
         let updated = Some(c.fetched);
         let quote = c.into_quote();
         state.quotes.insert(
             quote.symbol.clone(),
             QuoteEntry { quote: Some(quote), error: None, updated, cached: true, tick_at: None },
         );
+    };
+    for c in mine {
+        put(state, c);
+    }
+    let rates: HashSet<_> = state.fx_symbols().into_iter().collect();
+    for c in rest.into_iter().filter(|c| rates.contains(&c.quote.symbol)) {
+        put(state, c);
     }
     // Feeds taken out of the config since take their headlines with them, as a reload would.
     let news = &state.config.news;
@@ -356,5 +364,39 @@ mod tests {
         saver.save(&s, now);
         wait(&mut saver).await;
         assert_eq!(cache.load().read, vec![s.headlines[0].id.clone()]);
+    }
+
+    /// Issue 27, item 1: the positions' exchange rates are kept, so the next start values them at
+    /// once, marked as the cache's until this run's come.
+    #[test]
+    fn the_positions_rates_are_kept_and_come_back_marked_cached() {
+        let cfg = crate::config::parse_str(
+            "[[groups]]\nname = \"A\"\nsymbols = [\"0981.HK\"]\n[[positions]]\nsymbol = \"0981.HK\"\nquantity = 10\nunit_cost = 60\n",
+            "c.toml",
+        )
+        .unwrap();
+        let now = Utc::now();
+        let mut s = State::new(cfg.clone(), false, now);
+        let smic = Symbol::parse("0981.HK").unwrap();
+        let hkd = Symbol::parse("HKDUSD=X").unwrap();
+        for (sym, cur, price) in [(&smic, "HKD", 70.0), (&hkd, "USD", 0.1285)] {
+            let q = Quote {
+                symbol: sym.clone(),
+                price: Some(price),
+                currency: Some(cur.into()),
+                ..Quote::default()
+            };
+            s.quotes.insert(
+                sym.clone(),
+                QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false, tick_at: None },
+            );
+        }
+        let snap = snapshot(&s, now);
+        assert!(snap.quotes.iter().any(|q| q.quote.symbol == hkd), "the rate is kept");
+        let mut fresh = State::new(cfg, false, now + Duration::hours(3));
+        restore(&mut fresh, snap);
+        assert_eq!(fresh.fx_cached_since(), Some(now));
+        assert!(fresh.portfolio().unwrap().totals.missing_rates.is_empty(), "valued with the cached rate");
+        assert_eq!(fresh.fx_pending(), [hkd], "and asked for again with the first refresh");
     }
 }

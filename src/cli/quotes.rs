@@ -156,7 +156,8 @@ pub async fn quotes(
         if with_totals && !extra.is_empty() {
             fetch_into(providers, &extra, &mut known).await;
         }
-        let fx = portfolio::fx_pairs(known.values(), &cfg.base_currency);
+        let fx =
+            portfolio::fx_pairs(known.values().filter_map(|q| q.currency.as_deref()), &cfg.base_currency);
         if !fx.is_empty() {
             fetch_into(providers, &fx, &mut known).await;
         }

@@ -75,15 +75,35 @@ pub fn fx_symbol(cur: &str, base: &str) -> Option<Symbol> {
     Symbol::parse(&format!("{major}{base}=X")).ok()
 }
 
-/// The FX pairs that convert these quotes' currencies into `base`, each once and in order (a
-/// quote's currency is its own to say, so a pair is known once the quote has come).
-pub fn fx_pairs<'a>(quotes: impl IntoIterator<Item = &'a Quote>, base: &str) -> Vec<Symbol> {
-    quotes
-        .into_iter()
-        .filter_map(|q| fx_symbol(q.currency.as_deref()?, base))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
+/// The currency a listing usually trades in, told by its suffix: what a quote will most likely say
+/// before one has come (the quote's own currency wins once it has). `None` where the suffix says
+/// nothing (an index, a future, an exchange not in this table).
+pub fn listing_currency(sym: &Symbol) -> Option<&'static str> {
+    let s = sym.as_str();
+    if s.starts_with('^') || s.ends_with("=X") || s.ends_with("=F") || s.contains('-') && !s.contains('.') {
+        return None;
+    }
+    Some(match sym.suffix() {
+        None => "USD",
+        Some("HK") => "HKD",
+        Some("SS" | "SZ") => "CNY",
+        Some("T") => "JPY",
+        Some("TW" | "TWO") => "TWD",
+        Some("KS" | "KQ") => "KRW",
+        Some("L") => "GBp",
+        Some("AS" | "PA" | "DE" | "F" | "MI" | "BR") => "EUR",
+        Some("TO" | "V") => "CAD",
+        Some("AX") => "AUD",
+        Some("SI") => "SGD",
+        Some("BO" | "NS") => "INR",
+        Some("SW") => "CHF",
+        _ => return None,
+    })
+}
+
+/// The FX pairs that convert these currencies into `base`, each once and in order.
+pub fn fx_pairs<'a>(currencies: impl IntoIterator<Item = &'a str>, base: &str) -> Vec<Symbol> {
+    currencies.into_iter().filter_map(|c| fx_symbol(c, base)).collect::<BTreeSet<_>>().into_iter().collect()
 }
 
 /// Lots of each symbol added up.
@@ -344,7 +364,18 @@ mod tests {
             q("0700.HK", Some(500.0), 1.0, "HKD"),
             Quote { currency: None, ..q("ZZZ", None, 0.0, "USD") },
         ];
-        let pairs: Vec<String> = fx_pairs(&quotes, "USD").iter().map(|s| s.to_string()).collect();
+        let currencies = quotes.iter().filter_map(|q| q.currency.as_deref());
+        let pairs: Vec<String> = fx_pairs(currencies, "USD").iter().map(|s| s.to_string()).collect();
         assert_eq!(pairs, ["GBPUSD=X", "HKDUSD=X"]);
+    }
+
+    #[test]
+    fn a_listing_currency_by_its_suffix() {
+        let cur = |s: &str| listing_currency(&Symbol::parse(s).unwrap());
+        assert_eq!(
+            [cur("0981.HK"), cur("688981.SS"), cur("NVDA"), cur("ASML.AS")],
+            [Some("HKD"), Some("CNY"), Some("USD"), Some("EUR")]
+        );
+        assert_eq!([cur("^HSI"), cur("EURUSD=X"), cur("GC=F"), cur("BTC-USD"), cur("X.ZZ")], [None; 5]);
     }
 }

@@ -19,7 +19,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
     }
     match d.kind {
         DataKind::Quotes { source, note, results } => {
-            let fx_before = s.fx_symbols();
+            let fx_before = (s.fx_symbols(), s.fx_pending());
             let fresh: Vec<crate::market::Quote> =
                 results.iter().filter_map(|(_, o)| o.as_ref().ok().cloned()).collect();
             for (sym, outcome) in results {
@@ -38,8 +38,9 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             *s.sources.entry(SourceKey::Quotes) =
                 SourceStatus { label: source, note, last_ok: Some(d.at), error: None, retry_at: None };
             s.fix_offsets();
-            // A held quote's currency is first known now: its exchange rate joins the plan.
-            if s.fx_symbols() != fx_before {
+            // A held quote's currency is first known now (its rate joins the plan), or a pending
+            // rate came (it goes with the slow batch from now on).
+            if (s.fx_symbols(), s.fx_pending()) != fx_before {
                 out.effects.push(Effect::Replan);
             }
             let fresh: Vec<&crate::market::Quote> = fresh.iter().collect();

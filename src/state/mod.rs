@@ -332,13 +332,17 @@ impl State {
         // Streamed symbols need polling only to correct what ticks lack: the slow rate.
         let fast: Vec<Symbol> =
             self.group_symbols().iter().filter(|s| !self.planned_live.contains(*s)).cloned().collect();
-        // Exchange rates for the positions go with the slow batch.
+        // Exchange rates for the positions go with the slow batch once this run has one; until then
+        // with the next refresh, so the totals never wait a slow interval for them.
+        let mut fast = fast;
+        let pending = self.fx_pending();
         let mut slow: Vec<Symbol> =
             self.config.all_symbols().into_iter().filter(|s| !fast.contains(s)).collect();
         for fx in self.fx_symbols() {
-            if !fast.contains(&fx) && !slow.contains(&fx) {
-                slow.push(fx);
+            if fast.contains(&fx) || slow.contains(&fx) {
+                continue;
             }
+            if pending.contains(&fx) { fast.push(fx) } else { slow.push(fx) }
         }
         crate::msg::Plan {
             generation: self.generation,

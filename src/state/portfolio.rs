@@ -2,7 +2,7 @@
 
 use super::State;
 use crate::market::Symbol;
-use crate::market::portfolio::{Valued, fx_pairs, lots, value_all};
+use crate::market::portfolio::{Valued, fx_pairs, listing_currency, lots, value_all};
 
 impl State {
     /// The positions valued with what is on hand; `None` when there are no positions.
@@ -20,11 +20,34 @@ impl State {
         if self.config.positions.is_empty() { rows } else { rows.saturating_sub(1) }
     }
 
-    /// The FX pairs that convert the held quotes' currencies into the base currency. Known once
-    /// those quotes have come (their currency is theirs to say).
+    /// The FX pairs that convert the held quotes' currencies into the base currency: a quote's
+    /// own currency once it has come, the listing's usual one before (so the rates are asked for
+    /// in the same refresh as the first prices).
     pub fn fx_symbols(&self) -> Vec<Symbol> {
         let held = lots(&self.config.positions);
-        let quotes = held.keys().filter_map(|s| self.quotes.get(s)?.quote.as_ref());
-        fx_pairs(quotes, &self.config.base_currency)
+        let currencies = held.keys().filter_map(|s| {
+            let quoted =
+                self.quotes.get(s).and_then(|e| e.quote.as_ref()).and_then(|q| q.currency.as_deref());
+            quoted.or_else(|| listing_currency(s))
+        });
+        fx_pairs(currencies, &self.config.base_currency)
+    }
+
+    /// The pairs with no rate from this run yet (none at all, or only the cache's), nor an error:
+    /// they go with the next refresh, whatever the group in view.
+    pub fn fx_pending(&self) -> Vec<Symbol> {
+        let pending = |e: &super::QuoteEntry| e.error.is_none() && e.quote.as_ref().is_none_or(|_| e.cached);
+        self.fx_symbols().into_iter().filter(|fx| self.quotes.get(fx).is_none_or(pending)).collect()
+    }
+
+    /// When the oldest rate the positions are valued with from the cache (not yet this run's) was
+    /// fetched: the summary line says how old it is.
+    pub fn fx_cached_since(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let fx = self.fx_symbols();
+        fx.iter()
+            .filter_map(|s| self.quotes.get(s))
+            .filter(|e| e.cached && e.quote.is_some())
+            .filter_map(|e| e.updated)
+            .min()
     }
 }

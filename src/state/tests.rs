@@ -1914,3 +1914,36 @@ fn a_click_outside_an_overlay_closes_it_inside_does_not() {
     );
     assert!(s.search().is_none());
 }
+
+/// Issue 27, item 1: the rates of the held currencies are in the first plan, with the group in
+/// view, until this run has them; then they go with the slow batch.
+#[test]
+fn exchange_rates_are_asked_with_the_first_prices_then_slowly() {
+    let cfg = crate::config::parse_str(
+        "[[groups]]\nname = \"A\"\nsymbols = [\"NVDA\"]\n[[groups]]\nname = \"B\"\nsymbols = [\"0981.HK\"]\n\
+         [[positions]]\nsymbol = \"0981.HK\"\nquantity = 1000\nunit_cost = 60\n",
+        "c.toml",
+    )
+    .unwrap();
+    let mut s = State::new(cfg, false, t0());
+    update(&mut s, Msg::Resize(120, 35), t0());
+    let hkd = sym("HKDUSD=X");
+    let plan = s.plan(0);
+    assert!(plan.fast.contains(&hkd), "asked at once, though its holding is not in view: {plan:?}");
+    // The rate comes: from now on it is refreshed with the rest, not the group in view.
+    let demo = DemoMarket::new(1, Arc::new(FixedClock(t0())), &s.config);
+    let results = vec![
+        (sym("0981.HK"), Ok(demo.quote(&sym("0981.HK"), t0()))),
+        (hkd.clone(), Ok(demo.quote(&hkd, t0()))),
+    ];
+    let generation = s.generation;
+    let out = update(
+        &mut s,
+        data(generation, DataKind::Quotes { source: "demo".into(), note: None, results }),
+        t0(),
+    );
+    assert!(out.effects.contains(&Effect::Replan));
+    let plan = s.plan(0);
+    assert!(!plan.fast.contains(&hkd) && plan.slow.contains(&hkd), "{plan:?}");
+    assert_eq!(s.fx_cached_since(), None);
+}

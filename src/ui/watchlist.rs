@@ -64,15 +64,20 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(v) = &valued {
         // The summary sits on the pane's last line.
         lines.resize(inner.height.saturating_sub(1) as usize, Line::default());
-        lines.push(summary(&v.totals, theme, inner.width as usize));
+        lines.push(summary(&v.totals, cached_rates(state), theme, inner.width as usize));
     }
     super::draw_lines(frame, inner, &lines);
     let hidden = rows.len().saturating_sub(state.watch.offset + state.watch_page());
     super::more_below(frame, theme, area, hidden);
 }
 
-/// "Σ 12,345.67 USD · day +123.45 · P&L +1,234.56 (+11.10%)", and what is left out.
-fn summary(t: &Totals, theme: &Theme, w: usize) -> Line<'static> {
+/// How old the cached exchange rates the totals use are, until this run has its own ("3h").
+fn cached_rates(state: &State) -> Option<String> {
+    state.fx_cached_since().map(|t| crate::present::time::age(t, state.now))
+}
+
+/// "Σ 12,345.67 USD · day +123.45 · P&L +1,234.56 (+11.10%)", and what is left out or old.
+fn summary(t: &Totals, rates_age: Option<String>, theme: &Theme, w: usize) -> Line<'static> {
     let money = Money::SHOWN;
     let pct = t.total_pnl_pct.map(|p| format!(" ({})", money.pct(p))).unwrap_or_default();
     let mut text = format!(
@@ -87,6 +92,9 @@ fn summary(t: &Totals, theme: &Theme, w: usize) -> Line<'static> {
     }
     if !t.missing_rates.is_empty() {
         text.push_str(&format!(" · no rate: {}", t.missing_rates.join(", ")));
+    }
+    if let Some(age) = rates_age {
+        text.push_str(&format!(" · rates of {age} ago"));
     }
     Line::styled(fit(&text, w), theme.direction(Some(t.total_pnl)).add_modifier(Modifier::BOLD))
 }

@@ -32,9 +32,12 @@ struct Harness {
 }
 
 fn harness(start: &str, w: u16, h: u16) -> Harness {
+    harness_with(builtin(), start, w, h)
+}
+
+fn harness_with(cfg: chiptape::config::Config, start: &str, w: u16, h: u16) -> Harness {
     let now = start.parse().unwrap();
     let clock: Arc<dyn Clock> = Arc::new(ShiftedClock::starting_at(now));
-    let cfg = builtin();
     let mut providers = chiptape::providers::build(&cfg, true, 7, clock.clone());
     // Polling alone, so the schedules below are the refresh task's; the stream tests add one.
     providers.stream = None;
@@ -620,4 +623,26 @@ async fn typing_while_a_search_hangs_costs_what_any_key_costs() {
     assert_eq!(*hung.lock().unwrap(), ["zzcamb"], "one question in flight at a time");
     // Each of the ten keys drew its own frame at once.
     assert!(stats.draws >= 10, "{stats:?}");
+}
+
+/// Issue 27, item 1: positions in HKD and EUR valued in USD have their rates with the first
+/// prices, on a Saturday when the slow batch waits five minutes: never "no rate" once the prices show.
+#[tokio::test(start_paused = true)]
+async fn exchange_rates_come_with_the_first_prices() {
+    let cfg = chiptape::config::parse_str(
+        "base_currency = \"USD\"\n[[groups]]\nname = \"Held\"\nsymbols = [\"0981.HK\", \"ASML.AS\"]\n\
+         [[positions]]\nsymbol = \"0981.HK\"\nquantity = 1000\nunit_cost = 60\n\
+         [[positions]]\nsymbol = \"ASML.AS\"\nquantity = 10\nunit_cost = 600\n",
+        "c.toml",
+    )
+    .unwrap();
+    let h = harness_with(cfg, "2026-11-28T10:00:00.250Z", 120, 40);
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    let (_, screen) = run_with(h, futures::stream::pending()).await;
+    assert!(screen.contains("Σ "), "the totals line:\n{screen}");
+    assert!(!screen.contains("no rate"), "a rate waited for the slow batch:\n{screen}");
 }

@@ -111,16 +111,7 @@ impl DemoMarket {
             };
         }
         let h = mix(hash_str(sym.as_str()));
-        let currency = match sym.suffix() {
-            Some("HK") => "HKD",
-            Some("SS" | "SZ") => "CNY",
-            Some("T") => "JPY",
-            Some("TW" | "TWO") => "TWD",
-            Some("KS" | "KQ") => "KRW",
-            Some("L") => "GBp",
-            Some("AS" | "PA" | "DE" | "F" | "MI" | "BR") => "EUR",
-            _ => "USD",
-        };
+        let currency = crate::market::portfolio::listing_currency(sym).unwrap_or("USD");
         let price = 5.0 * (100f64).powf(unit(h));
         Profile { price, currency, volume: 1e6 + 2e7 * unit(mix(h)), market_cap: None }
     }
