@@ -139,7 +139,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn save(&self, cache: &Cache) {
-        write(cache, &self.prices, self.news.as_deref());
+        let _ = write(cache, &self.prices, self.news.as_deref());
     }
 }
 
@@ -152,13 +152,18 @@ pub struct Saver {
     due: Option<Instant>,
     last_write: Option<Instant>,
     writing: Option<tokio::task::JoinHandle<()>>,
-    /// What the news file was last written from.
-    news_saved: Option<(u64, usize)>,
+    /// What the news file was last written from: set by the write once it has landed, so a write
+    /// that failed leaves it as it was and the next save tries the headlines again.
+    news_saved: Arc<Mutex<Option<(u64, usize)>>>,
 }
 
 impl Saver {
     pub fn new(cache: Cache, last: LastSnapshot) -> Saver {
-        Saver { cache, last, due: None, last_write: None, writing: None, news_saved: None }
+        Saver { cache, last, due: None, last_write: None, writing: None, news_saved: Arc::default() }
+    }
+
+    fn news_saved(&self) -> Option<(u64, usize)> {
+        *self.news_saved.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Something kept in the cache changed: save it when the interval allows.
@@ -182,25 +187,31 @@ impl Saver {
             self.due = Some(at + std::time::Duration::from_secs(1));
             return;
         }
-        let news_changed = self.news_saved != Some(news_key(state));
+        let key = news_key(state);
+        let news_changed = self.news_saved() != Some(key);
         if !news_changed && let Some(t) = self.last_write.map(|t| t + PRICES_EVERY).filter(|t| *t > at) {
             self.due = Some(t);
             return;
         }
         let news = news_changed.then(|| Arc::new(stories(state, now)));
-        self.news_saved = Some(news_key(state));
         let snap = Snapshot { prices: Arc::new(prices(state, now)), news };
         if let Ok(mut last) = self.last.lock() {
             *last = Some(snap.clone());
         }
-        let (cache, last) = (self.cache.clone(), self.last.clone());
+        let (cache, last, saved) = (self.cache.clone(), self.last.clone(), self.news_saved.clone());
         self.writing = Some(tokio::task::spawn_blocking(move || {
-            write(&cache, &snap.prices, snap.news.as_deref());
-            if let (Some(written), Ok(mut last)) = (&snap.news, last.lock())
-                && let Some(l) = last.as_mut()
-                && l.news.as_ref().is_some_and(|n| Arc::ptr_eq(n, written))
-            {
-                l.news = None;
+            // Not written: the record stays, and so does the copy the panic hook may still save.
+            if !write(&cache, &snap.prices, snap.news.as_deref()) {
+                return;
+            }
+            if let Some(written) = &snap.news {
+                *saved.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(key);
+                if let Ok(mut last) = last.lock()
+                    && let Some(l) = last.as_mut()
+                    && l.news.as_ref().is_some_and(|n| Arc::ptr_eq(n, written))
+                {
+                    l.news = None;
+                }
             }
         }));
         self.last_write = Some(at);
@@ -212,19 +223,21 @@ impl Saver {
         if let Some(w) = self.writing.take() {
             let _ = w.await;
         }
-        let news_changed = self.news_saved != Some(news_key(state));
+        let news_changed = self.news_saved() != Some(news_key(state));
         let (cache, prices) = (self.cache.clone(), prices(state, now));
         let news = news_changed.then(|| stories(state, now));
         let _ = tokio::task::spawn_blocking(move || write(&cache, &prices, news.as_ref())).await;
     }
 }
 
-/// Write the prices, and the headlines when given; a failure is logged, never in the way.
-fn write(cache: &Cache, prices: &Contents, news: Option<&Stories>) {
+/// Write the prices, and the headlines when given; a failure is logged, never in the way. Whether
+/// all of it was written.
+fn write(cache: &Cache, prices: &Contents, news: Option<&Stories>) -> bool {
     let result = cache.save_prices(prices).and_then(|()| news.map_or(Ok(()), |n| cache.save_news(n)));
-    if let Err(e) = result {
+    if let Err(e) = &result {
         tracing::warn!(path = %cache.path().display(), error = %e, "cannot save the cache");
     }
+    result.is_ok()
 }
 
 #[cfg(test)]
@@ -255,6 +268,13 @@ mod tests {
             guid: None,
             kind: crate::market::HeadlineKind::News,
             form: None,
+        }
+    }
+
+    /// Until the write in flight has landed.
+    async fn wait(saver: &mut Saver) {
+        if let Some(w) = saver.writing.take() {
+            w.await.unwrap();
         }
     }
 
@@ -314,11 +334,6 @@ mod tests {
     /// headlines are copied and written again only when they or their read marks change.
     #[tokio::test(start_paused = true)]
     async fn prices_alone_leave_the_headlines_file_alone() {
-        async fn wait(saver: &mut Saver) {
-            if let Some(w) = saver.writing.take() {
-                w.await.unwrap();
-            }
-        }
         let now = t("2026-11-24T15:00:00Z");
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::at(dir.path().join("cache.json"));
@@ -398,5 +413,54 @@ mod tests {
         assert_eq!(fresh.fx_cached_since(), Some(now));
         assert!(fresh.portfolio().unwrap().totals.missing_rates.is_empty(), "valued with the cached rate");
         assert_eq!(fresh.fx_pending(), [hkd], "and asked for again with the first refresh");
+    }
+
+    /// Issue 27, item 4: a headlines file that could not be written is not recorded as written.
+    /// The next save, even one for prices alone, writes it; meanwhile the panic hook keeps the copy.
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_headlines_write_is_tried_again_at_the_next_save() {
+        let now = t("2026-11-24T15:00:00Z");
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("cache.json"));
+        // A directory where the file goes: no rename replaces it, even as root.
+        std::fs::create_dir(cache.news_path()).unwrap();
+        let mut s = State::new(builtin(), false, now);
+        *s.headlines = vec![story(1, "Wire"), story(2, "Wire")];
+        let last = LastSnapshot::default();
+        let mut saver = Saver::new(cache.clone(), last.clone());
+        saver.changed();
+        saver.save(&s, now);
+        wait(&mut saver).await;
+        assert!(cache.news_path().is_dir(), "the headlines could not be written");
+        assert!(
+            last.lock().unwrap().as_ref().unwrap().news.is_some(),
+            "not written: the panic hook keeps the headlines to save"
+        );
+
+        // The obstacle goes; a price changes: the headlines go out with it, at the shorter interval.
+        std::fs::remove_dir(cache.news_path()).unwrap();
+        let nvda = Symbol::parse("NVDA").unwrap();
+        let q = Quote { symbol: nvda.clone(), price: Some(10.0), ..Quote::default() };
+        s.quotes.insert(
+            nvda,
+            QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false, tick_at: None },
+        );
+        saver.changed();
+        assert_eq!(saver.due(), Some(Instant::now() + EVERY));
+        tokio::time::advance(EVERY).await;
+        saver.save(&s, now);
+        wait(&mut saver).await;
+        let loaded = cache.load();
+        assert_eq!(loaded.quotes.len(), 1, "the price is written");
+        assert_eq!(loaded.headlines.len(), 2, "and the headlines, this time");
+        assert!(last.lock().unwrap().as_ref().unwrap().news.is_none(), "written: the copy is let go");
+
+        // Recorded now: a price alone leaves the file alone again.
+        std::fs::remove_file(cache.news_path()).unwrap();
+        saver.changed();
+        tokio::time::advance(PRICES_EVERY).await;
+        saver.save(&s, now);
+        wait(&mut saver).await;
+        assert!(!cache.news_path().exists(), "written once, not again");
     }
 }

@@ -82,6 +82,7 @@ impl From<ProviderError> for Fail {
             ProviderError::Decode(s) | ProviderError::NoData(s) => Fail::Unreadable(s),
             e @ ProviderError::TooLarge(_) => Fail::Unreadable(e.to_string()),
             ProviderError::Unsupported(s) | ProviderError::Sources(s) => Fail::Net(s),
+            ProviderError::Step { cause, .. } => Fail::from(*cause),
         }
     }
 }

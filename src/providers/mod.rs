@@ -44,6 +44,10 @@ pub enum ProviderError {
     /// Every source in line failed, each for its own reason (named in the text).
     #[error("{0}")]
     Sources(String),
+    /// A step before the request proper failed (a session's cookie host): which step, and how.
+    /// Classified as its cause.
+    #[error("{step}: {cause}")]
+    Step { step: &'static str, cause: Box<ProviderError> },
 }
 
 pub trait QuoteSource: Send + Sync {

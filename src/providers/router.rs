@@ -53,6 +53,7 @@ impl Why {
             }
             ProviderError::Decode(_) | ProviderError::TooLarge(_) => Why::Unreadable,
             ProviderError::NoData(_) => Why::NoSymbol,
+            ProviderError::Step { cause, .. } => Why::of(cause),
         }
     }
 

@@ -13,6 +13,10 @@ use crate::msg::{Effect, Outcome};
 /// A symbol is live while its last tick is this recent (and its market trades).
 pub const LIVE_FOR: Duration = Duration::seconds(60);
 
+/// The status bar names unreadable frames once this many arrived on one connection: one or two
+/// can be a hiccup, more say the source changed its format.
+pub const UNREADABLE_SHOWN: u64 = 5;
+
 /// The stream connection, for the status bar.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StreamStatus {
@@ -25,6 +29,21 @@ pub struct StreamStatus {
     pub error: Option<String>,
     /// Frames that could not be read since the start.
     pub undecodable: u64,
+    /// `undecodable` when the connection was made: the count it starts from.
+    pub undecodable_at_connect: u64,
+}
+
+impl StreamStatus {
+    /// Frames that could not be read on this connection.
+    pub fn unreadable(&self) -> u64 {
+        self.undecodable.saturating_sub(self.undecodable_at_connect)
+    }
+
+    /// How many the status bar names: `UNREADABLE_SHOWN` or more on a live connection.
+    pub fn unreadable_shown(&self) -> Option<u64> {
+        let n = self.unreadable();
+        (self.connected && n >= UNREADABLE_SHOWN).then_some(n)
+    }
 }
 
 impl State {
@@ -146,6 +165,8 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
                 connected: true,
                 subscribed,
                 undecodable: s.stream.undecodable,
+                // A new connection starts counting again.
+                undecodable_at_connect: s.stream.undecodable,
                 ..StreamStatus::default()
             };
             out.redraw = true;
@@ -156,8 +177,12 @@ pub fn apply(s: &mut State, ev: StreamEvent, out: &mut Outcome) {
                 StreamStatus { on: true, connected: false, retry_at, error: Some(error), ..s.stream.clone() };
             out.redraw = true;
         }
-        // The stream task logs them; the count is kept for the status bar.
-        StreamEvent::Undecodable { total } => s.stream.undecodable = total,
+        // The stream task logs them; the status bar names them once there are a few.
+        StreamEvent::Undecodable { total } => {
+            let shown = s.stream.unreadable_shown();
+            s.stream.undecodable = total;
+            out.redraw |= s.stream.unreadable_shown() != shown;
+        }
     }
     s.replan_if_live_changed(out);
 }

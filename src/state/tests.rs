@@ -1947,3 +1947,33 @@ fn exchange_rates_are_asked_with_the_first_prices_then_slowly() {
     assert!(!plan.fast.contains(&hkd) && plan.slow.contains(&hkd), "{plan:?}");
     assert_eq!(s.fx_cached_since(), None);
 }
+
+/// Unreadable stream frames (issue 27, item 5): counted from the connection, named from
+/// `UNREADABLE_SHOWN` on (a redraw when that changes what the bar says), and never while
+/// reconnecting.
+#[test]
+fn unreadable_frames_count_from_the_connection() {
+    use crate::market::stream::StreamEvent;
+    use stream::UNREADABLE_SHOWN;
+    let mut s = us_streaming();
+    let out = stream(&mut s, StreamEvent::Undecodable { total: UNREADABLE_SHOWN - 1 }, t0());
+    assert!(!out.redraw, "a few: nothing to say yet");
+    assert_eq!(s.stream.unreadable_shown(), None);
+    let out = stream(&mut s, StreamEvent::Undecodable { total: UNREADABLE_SHOWN }, t0());
+    assert!(out.redraw, "now the status bar says it");
+    assert_eq!(s.stream.unreadable_shown(), Some(UNREADABLE_SHOWN));
+    let out = stream(&mut s, StreamEvent::Undecodable { total: UNREADABLE_SHOWN + 1 }, t0());
+    assert!(out.redraw, "the count it shows moved");
+
+    let lost =
+        StreamEvent::Reconnecting { retry_in: std::time::Duration::from_secs(8), error: "reset".into() };
+    stream(&mut s, lost, t0());
+    assert_eq!(s.stream.unreadable_shown(), None, "reconnecting says why instead");
+    connected(&mut s);
+    assert_eq!(s.stream.unreadable(), 0, "a new connection counts from none");
+    assert_eq!(s.stream.undecodable, UNREADABLE_SHOWN + 1, "the total since the start is kept");
+    stream(&mut s, StreamEvent::Undecodable { total: 2 * UNREADABLE_SHOWN }, t0());
+    assert_eq!((s.stream.unreadable(), s.stream.unreadable_shown()), (UNREADABLE_SHOWN - 1, None));
+    stream(&mut s, StreamEvent::Undecodable { total: 2 * UNREADABLE_SHOWN + 1 }, t0());
+    assert_eq!(s.stream.unreadable_shown(), Some(UNREADABLE_SHOWN));
+}

@@ -76,9 +76,14 @@ fn stream_text(state: &State) -> Option<(String, bool)> {
         return None;
     }
     if st.connected {
-        return Some(match state.planned_live.len() {
-            0 => ("stream connected".to_string(), false),
-            n => (format!("stream live ({n})"), false),
+        let live = match state.planned_live.len() {
+            0 => "stream connected".to_string(),
+            n => format!("stream live ({n})"),
+        };
+        // Said beside the live count, not instead of it: the stream still works for the rest.
+        return Some(match st.unreadable_shown() {
+            Some(n) => (format!("{live} · {n} unreadable frames"), true),
+            None => (live, false),
         });
     }
     let when = match st.retry_at {

@@ -985,3 +985,48 @@ fn a_config_error_says_where_and_what_in_80_columns() {
     assert!(status.contains("config: config.toml:3:16: string values must be quoted"), "{status}");
     assert_eq!(s.messages.0.back().map(|m| m.text.as_str()), Some(format!("config: {e}").as_str()));
 }
+
+/// Frames the stream cannot read (issue 27, item 5) are said beside the live count once a few
+/// came on this connection, and a new connection counts from none again.
+#[test]
+fn unreadable_stream_frames_are_said_beside_the_live_count() {
+    use chiptape::market::stream::{StreamEvent, Tick};
+    let mut s = loaded(120, 35);
+    let status = |s: &State| text(&draw(s, 120, 35)).lines().last().unwrap().to_string();
+    // Connected, and NVDA pushed: one symbol live (New York trades at t0).
+    let connect = |s: &mut State| {
+        update(s, Msg::Stream(StreamEvent::Connected { subscribed: 16 }), t0());
+        let tick = Tick {
+            symbol: chiptape::market::Symbol::parse("NVDA").unwrap(),
+            price: 201.25,
+            time: Some(t0()),
+            change: None,
+            change_pct: None,
+            day_high: None,
+            day_low: None,
+            volume: None,
+            source: chiptape::market::PriceSource::YahooStream,
+        };
+        update(s, Msg::Stream(StreamEvent::Ticks(vec![tick])), t0());
+    };
+    connect(&mut s);
+    update(&mut s, Msg::Stream(StreamEvent::Undecodable { total: 4 }), t0());
+    let bar = status(&s);
+    assert!(bar.contains("stream live (1) │") && !bar.contains("unreadable"), "a few are a hiccup: {bar}");
+    let out = update(&mut s, Msg::Stream(StreamEvent::Undecodable { total: 7 }), t0());
+    assert!(out.redraw, "the status bar changes");
+    let bar = status(&s);
+    assert!(bar.contains("stream live (1) · 7 unreadable frames"), "{bar}");
+
+    // Reconnected: the count starts again from the new connection.
+    let lost =
+        StreamEvent::Reconnecting { retry_in: std::time::Duration::from_secs(5), error: "reset".into() };
+    update(&mut s, Msg::Stream(lost), t0());
+    connect(&mut s);
+    update(&mut s, Msg::Stream(StreamEvent::Undecodable { total: 10 }), t0());
+    let bar = status(&s);
+    assert!(bar.contains("stream live (1) │") && !bar.contains("unreadable"), "3 since connecting: {bar}");
+    update(&mut s, Msg::Stream(StreamEvent::Undecodable { total: 12 }), t0());
+    let bar = status(&s);
+    assert!(bar.contains("stream live (1) · 5 unreadable frames"), "{bar}");
+}

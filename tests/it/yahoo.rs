@@ -514,6 +514,68 @@ async fn unusable_crumb_is_never_sent() {
     }
 }
 
+/// Issue 27, item 3: a cookie host that answers 5xx is broken, not refusing. The fetch fails with
+/// the session's error (the refresh task retries it with its backoff), the chart fallback is not
+/// entered, and the next fetch asks for a session again.
+#[tokio::test]
+async fn a_cookie_host_5xx_is_a_failure_to_retry_not_a_refusal() {
+    for status in [500, 503] {
+        let server = MockServer::start().await;
+        // Down once (no cookie, as a broken server answers), then itself again.
+        Mock::given(method("GET"))
+            .and(path("/cookie"))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_raw("<html>Service down</html>", "text/html"),
+            )
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        mount_session(&server, CRUMB).await;
+        mount_quote(&server, json_body(fixture("quote.json"))).await;
+        mount_charts(&server).await;
+
+        let y = provider(&server);
+        let err = y.quotes(&syms(&CHARTED)).await.expect_err("a broken cookie host is a failure");
+        assert_eq!(err.to_string(), format!("Yahoo session: server answered HTTP {status}"));
+        assert_eq!(y.label(), "Yahoo", "HTTP {status} is no refusal: no chart fallback");
+        assert!(requests_to(&server, CHART).await.is_empty(), "HTTP {status}: no chart requests");
+        assert!(requests_to(&server, CRUMB_PATH).await.is_empty(), "no cookie to ask a crumb with");
+
+        // The retry: a session now, and the quote endpoint answers.
+        let results = y.quotes(&syms(&CHARTED)).await.expect("the cookie host is back");
+        assert_eq!(quote(&results, "ASML.AS").price, Some(912.4));
+        assert_eq!(requests_to(&server, "/cookie").await.len(), 2, "HTTP {status}");
+        assert_eq!(requests_to(&server, QUOTE).await.len(), 1, "HTTP {status}");
+        assert!(requests_to(&server, CHART).await.is_empty(), "HTTP {status}");
+        assert_eq!(y.label(), "Yahoo");
+    }
+}
+
+/// The same for a cookie host that cannot be reached: a network failure, named as the session's.
+#[tokio::test]
+async fn an_unreachable_cookie_host_is_named_as_the_sessions() {
+    let server = MockServer::start().await;
+    mount_charts(&server).await;
+    // A port that was just free: nothing listens there.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let cfg = ProviderConfig {
+        kind: ProviderKind::Yahoo,
+        query_url: server.uri(),
+        cookie_url: format!("http://{closed}/cookie"),
+        user_agent: None,
+        stream: false,
+        mainland: Mainland::Yahoo,
+        ..chiptape::config::builtin().provider
+    };
+    let clock = Arc::new(FixedClock(NOW.parse().unwrap()));
+    let y = Yahoo::new(&cfg, HttpOptions::default(), Store::at(None), clock).unwrap();
+    let err = y.quotes(&syms(&CHARTED)).await.expect_err("no session, no quotes");
+    let text = err.to_string();
+    assert!(text.starts_with("Yahoo session: network error"), "{text}");
+    assert_eq!(y.label(), "Yahoo");
+    assert!(requests_to(&server, CHART).await.is_empty());
+}
+
 // ---------------------------------------------------------------- rate limits
 
 #[tokio::test]

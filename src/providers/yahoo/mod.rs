@@ -212,7 +212,11 @@ impl Yahoo {
                         return Err(ProviderError::RateLimited { retry_after });
                     }
                     // Offline or a broken server: a plain failure, retried later as it is.
-                    Err(e @ (ProviderError::Network(_) | ProviderError::TooLarge(_))) => return Err(e),
+                    Err(
+                        e @ (ProviderError::Step { .. }
+                        | ProviderError::Network(_)
+                        | ProviderError::TooLarge(_)),
+                    ) => return Err(e),
                     Err(ProviderError::Status(st)) if st >= 500 => return Err(ProviderError::Status(st)),
                     // Yahoo will not give us a session: the chart endpoint needs none.
                     Err(e) => {

@@ -27,24 +27,46 @@ pub fn looks_like_crumb(s: &str) -> bool {
         && !s.eq_ignore_ascii_case("Too Many Requests")
 }
 
+/// How a broken session host is named: "Yahoo session: server answered HTTP 503".
+pub const STEP: &str = "Yahoo session";
+
+/// A failure of the session's requests that is worth retrying as it is (offline, a timeout, a
+/// broken server), named as the session's. Anything else (a refusal, a rate limit) is left as it is.
+fn failed(e: ProviderError) -> ProviderError {
+    match e {
+        ProviderError::Network(_) | ProviderError::TooLarge(_) => {
+            ProviderError::Step { step: STEP, cause: Box::new(e) }
+        }
+        ProviderError::Status(s) if s >= 500 => ProviderError::Step { step: STEP, cause: Box::new(e) },
+        other => other,
+    }
+}
+
+/// A fresh session. Offline, a timeout or a 5xx from either host is a `ProviderError::Step` (a
+/// failure to retry); no cookie, a refused or unusable crumb is a refusal (the chart endpoint
+/// needs no session).
 pub async fn fetch(
     http: &Http,
     cookie_url: &str,
     query_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Session, ProviderError> {
-    // The real cookie host answers 404 with the cookie: take it whatever the status.
-    let r = http.get_no_redirect(cookie_url).await?;
+    // The real cookie host answers 404 with the cookie: take it whatever the status, but a 5xx,
+    // which is a broken server, not a refusal.
+    let r = http.get_no_redirect(cookie_url).await.map_err(failed)?;
     if r.status == 429 {
         return Err(ProviderError::RateLimited { retry_after: r.retry_after() });
+    }
+    if r.status >= 500 {
+        return Err(failed(ProviderError::Status(r.status)));
     }
     let cookies = r.cookies();
     if cookies.is_empty() {
         return Err(ProviderError::Decode("Yahoo set no session cookie".to_string()));
     }
     let cookie = cookies.join("; ");
-    let r = http.get(&format!("{query_url}/v1/test/getcrumb"), Some(&cookie)).await?;
-    r.expect(&[200])?;
+    let r = http.get(&format!("{query_url}/v1/test/getcrumb"), Some(&cookie)).await.map_err(failed)?;
+    r.expect(&[200]).map_err(failed)?;
     let crumb = r.text().trim().to_string();
     if !looks_like_crumb(&crumb) {
         return Err(ProviderError::Decode("Yahoo gave no usable crumb".to_string()));
