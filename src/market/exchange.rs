@@ -336,8 +336,13 @@ impl Exchange {
         let first = spans.iter().flatten().map(|s| s.0).next()?;
         let last = spans.iter().flatten().map(|s| s.1).next_back().unwrap_or(first);
         let pre = pre.and_then(|(a, b)| (a < b.min(first)).then_some((a, b.min(first))));
-        // After an early close the post-market session starts then.
-        let post = post.and_then(|(a, b)| (a.min(last) < b).then_some((a.min(last), b)));
+        // After an early close the post-market session starts then, and lasts as long as on a full
+        // day (New York's: 13:00 to 17:00).
+        let post = post.and_then(|(a, b)| {
+            let start = a.min(last);
+            let end = b - (a - start);
+            (start < end).then_some((start, end))
+        });
         Some(Day { regular: spans, pre, post })
     }
 

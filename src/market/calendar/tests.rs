@@ -76,6 +76,10 @@ fn new_york() {
     // The day after Thanksgiving: after-hours trading starts at the early close.
     assert_eq!(ny.state_at(local(ny, "2026-11-27", 13, 30), &cal), SessionState::Post);
     assert_eq!(ny.state_at(local(ny, "2026-11-27", 8, 0), &cal), SessionState::Pre);
+    // …and ends four hours later, at 17:00, not at the usual 20:00 (issue 27, item 5).
+    assert_eq!(ny.state_at(local(ny, "2026-11-27", 16, 59), &cal), SessionState::Post);
+    assert_eq!(ny.state_at(local(ny, "2026-11-27", 17, 0), &cal), SessionState::Closed);
+    assert_eq!(ny.state_at(local(ny, "2026-12-24", 19, 0), &cal), SessionState::Closed);
 }
 
 #[test]
