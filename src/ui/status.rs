@@ -72,7 +72,8 @@ fn quotes_text(state: &State) -> (String, bool) {
 /// The price stream: how many symbols it keeps live, or when it tries again and why.
 fn stream_text(state: &State) -> Option<(String, bool)> {
     let st = &state.stream;
-    if !st.on {
+    // Nothing to follow (an empty watchlist, or only symbols polled in real time): no claim.
+    if !st.on || state.stream_symbols().is_empty() {
         return None;
     }
     if st.connected {

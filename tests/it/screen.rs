@@ -1030,3 +1030,20 @@ fn unreadable_stream_frames_are_said_beside_the_live_count() {
     let bar = status(&s);
     assert!(bar.contains("stream live (1) · 5 unreadable frames"), "{bar}");
 }
+
+/// Issue 27, item 5: with nothing to follow (an empty watchlist, or only symbols polled in real
+/// time) the bar claims no stream at all, connected or not.
+#[test]
+fn an_empty_watchlist_claims_no_stream() {
+    use chiptape::market::stream::StreamEvent;
+    let cfg = chiptape::config::parse_str("[[groups]]\nname = \"Empty\"\nsymbols = []\n", "c.toml").unwrap();
+    let mut s = common::loaded_with(cfg, t0(), 120, 35);
+    update(&mut s, Msg::Stream(StreamEvent::Connected { subscribed: 0 }), t0());
+    let bar = text(&draw(&s, 120, 35)).lines().last().unwrap().to_string();
+    assert!(!bar.contains("stream"), "{bar}");
+    // The same app with a symbol to follow says it.
+    let mut s = loaded(120, 35);
+    update(&mut s, Msg::Stream(StreamEvent::Connected { subscribed: 16 }), t0());
+    let bar = text(&draw(&s, 120, 35)).lines().last().unwrap().to_string();
+    assert!(bar.contains("stream connected") || bar.contains("stream live"), "{bar}");
+}
