@@ -322,7 +322,13 @@ pub fn rebuild(
 ) -> Providers {
     let demo_now = demo || new.provider.kind == ProviderKind::Demo;
     if demo_now || current.demo || crate::config::changes(old, new).quote_sources {
-        return build(new, demo, seed, clock);
+        let mut built = build(new, demo, seed, clock);
+        // The simulated stream prices whatever it is asked to follow: kept, it takes up the new list
+        // the way Yahoo's does, without a new connection (a/d in the demo restarted it).
+        if built.demo && current.demo && built.stream.is_some() {
+            built.stream = current.stream.clone().or(built.stream);
+        }
+        return built;
     }
     Providers {
         quotes: current.quotes.clone(),

@@ -203,3 +203,19 @@ async fn a_holiday_added_while_the_market_trades_slows_the_polling_to_the_closed
     control_tx.send(Msg::Shutdown).unwrap();
     app.await.unwrap();
 }
+
+/// Issue 27, item 5: in the demo, `a` and `d` (a config change of the watchlist) keep the simulated
+/// stream, which then follows the new list, as Yahoo's does; it is not started again.
+#[test]
+fn the_demo_keeps_its_stream_across_a_watchlist_edit() {
+    use chiptape::market::clock::FixedClock;
+    let clock: std::sync::Arc<dyn chiptape::market::clock::Clock> =
+        std::sync::Arc::new(FixedClock("2026-11-24T15:00:00Z".parse().unwrap()));
+    let old = chiptape::config::builtin();
+    let providers = chiptape::providers::build(&old, true, 1, clock.clone());
+    let mut new = old.clone();
+    new.groups[0].symbols.push(chiptape::market::Symbol::parse("NVDA").unwrap());
+    let rebuilt = chiptape::providers::rebuild(&new, &old, &providers, true, 1, clock);
+    let (a, b) = (providers.stream.unwrap(), rebuilt.stream.unwrap());
+    assert!(std::sync::Arc::ptr_eq(&a, &b), "the stream was replaced");
+}
