@@ -351,23 +351,44 @@ pub fn search_sources(config: &Config) -> Vec<Arc<dyn SymbolSearch>> {
     let p = &config.provider;
     let mut out: Vec<Arc<dyn SymbolSearch>> = Vec::new();
     for &source in &p.search {
-        let built: Result<Arc<dyn SymbolSearch>, ProviderError> = match source {
+        let build: Box<dyn Fn() -> Result<Arc<dyn SymbolSearch>, ProviderError> + Send + Sync> = match source {
             SearchSource::Local => continue,
             SearchSource::Yahoo => {
-                yahoo::search::YahooSearch::new(&p.query_url, &opts).map(|s| Arc::new(s) as _)
+                let (url, opts) = (p.query_url.clone(), opts.clone());
+                Box::new(move || yahoo::search::YahooSearch::new(&url, &opts).map(|s| Arc::new(s) as _))
             }
             SearchSource::Tencent => {
-                tencent::suggest::TencentSuggest::new(&p.suggest_url, &opts).map(|s| Arc::new(s) as _)
+                let (url, opts) = (p.suggest_url.clone(), opts.clone());
+                Box::new(move || tencent::suggest::TencentSuggest::new(&url, &opts).map(|s| Arc::new(s) as _))
             }
         };
-        match built {
-            Ok(s) => out.push(s),
+        out.push(Arc::new(OnFirstUse { name: source.name(), build, built: std::sync::OnceLock::new() }));
+    }
+    out
+}
+
+/// A search source built when it is first asked: most runs never search, and every HTTP client
+/// holds its own parsed TLS roots (see docs/PERFORMANCE.md for what that costs resident).
+struct OnFirstUse {
+    name: &'static str,
+    build: Box<dyn Fn() -> Result<Arc<dyn SymbolSearch>, ProviderError> + Send + Sync>,
+    built: std::sync::OnceLock<Result<Arc<dyn SymbolSearch>, String>>,
+}
+
+impl SymbolSearch for OnFirstUse {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn search<'a>(&'a self, query: &'a str) -> BoxFuture<'a, Result<Vec<Candidate>, ProviderError>> {
+        match self.built.get_or_init(|| (self.build)().map_err(|e| e.to_string())) {
+            Ok(source) => source.search(query),
             Err(e) => {
-                tracing::warn!(source = source.name(), error = %e, "a search client failed to start; it is left out")
+                let e = format!("the search client failed to start: {e}");
+                Box::pin(async move { Err(ProviderError::Network(e)) })
             }
         }
     }
-    out
 }
 
 fn http_options(config: &Config) -> http::HttpOptions {
