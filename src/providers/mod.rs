@@ -351,7 +351,8 @@ pub fn search_sources(config: &Config) -> Vec<Arc<dyn SymbolSearch>> {
     let p = &config.provider;
     let mut out: Vec<Arc<dyn SymbolSearch>> = Vec::new();
     for &source in &p.search {
-        let build: Box<dyn Fn() -> Result<Arc<dyn SymbolSearch>, ProviderError> + Send + Sync> = match source {
+        let build: Box<dyn Fn() -> Result<Arc<dyn SymbolSearch>, ProviderError> + Send + Sync> = match source
+        {
             SearchSource::Local => continue,
             SearchSource::Yahoo => {
                 let (url, opts) = (p.query_url.clone(), opts.clone());
