@@ -41,28 +41,22 @@ fn key_j_then_frame_200x60(b: Bencher) {
 /// searched (pinyin included) and the frame drawn, then the same for Backspace.
 #[divan::bench]
 fn add_prompt_key_1000_named_then_frame(b: Bencher) {
-    let mut s = scale::state_with(scale::named_config(1000), 5000, 200, 60);
-    let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
-    let now = scale::now();
-    for c in ['a', 'z', 'x'] {
-        update(&mut s, Msg::Key(Key::ch(c)), now);
-    }
-    b.bench_local(|| {
-        for k in [Key::ch('g'), Key::plain(chiptape::config::KeyCode::Backspace)] {
-            black_box(update(&mut s, Msg::Key(k), now));
-            t.draw(|f| chiptape::ui::view(&s, f)).unwrap();
-        }
-    });
+    prompt_key_then_frame(b, 'a');
 }
 
 /// Issue 21: a key of the `/` filter in pinyin over 1,000 named symbols and 5,000 headlines, then
 /// Backspace, each with its frame.
 #[divan::bench]
 fn filter_pinyin_key_1000x5000_then_frame(b: Bencher) {
+    prompt_key_then_frame(b, '/');
+}
+
+/// `open` opens a prompt, `zx` is typed; each sample types `g` then Backspace, each with its frame.
+fn prompt_key_then_frame(b: Bencher, open: char) {
     let mut s = scale::state_with(scale::named_config(1000), 5000, 200, 60);
     let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
     let now = scale::now();
-    for c in ['/', 'z', 'x'] {
+    for c in [open, 'z', 'x'] {
         update(&mut s, Msg::Key(Key::ch(c)), now);
     }
     b.bench_local(|| {
