@@ -295,3 +295,28 @@ fn joiners_are_kept_and_overrides_are_not() {
     let items = read(&rss2("<item><title>👩&#x200D;💻 می&#x200C;خواهم &#x202E;evil&#x200B;</title></item>"));
     assert_eq!(items[0].title, "👩\u{200D}💻 می\u{200C}خواهم evil");
 }
+
+/// JSON Feed 1.0 and 1.1: titles, links (`url`, else `external_url`), summaries, dates; an item
+/// with a numeric id or no title still counts; a JSON document that is no feed says so.
+#[test]
+fn json_feeds_are_read() {
+    let feed = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "Chip wire",
+        "items": [
+          {"id": "a1", "url": "https://wire.example/a1", "title": "SMIC <b>raises</b> capex",
+           "summary": "Fabs in Beijing", "date_published": "2026-11-24T08:00:00+08:00"},
+          {"id": 2, "external_url": "https://other.example/b2", "content_text": "Hua Hong reports",
+           "date_modified": "2026-11-24T01:00:00Z"},
+          {"id": "c3", "url": "https://wire.example/c3", "title": "Cambricon \u001b[31mred", "content_html": "<p>Body</p>"}
+        ]}"#;
+    let items = read(feed);
+    assert_eq!(titles(&items), ["SMIC raises capex", "Hua Hong reports", "Cambricon red"]);
+    assert_eq!(
+        links(&items),
+        ["https://wire.example/a1", "https://other.example/b2", "https://wire.example/c3"]
+    );
+    assert_eq!(dates(&items)[..2], ["2026-11-24T00:00:00+00:00", "2026-11-24T01:00:00+00:00"]);
+    assert_eq!(items[0].summary.as_deref(), Some("Fabs in Beijing"));
+    assert_eq!(items[2].summary.as_deref(), Some("Body"));
+    assert!(read_at(br#"{"version": 1, "items": 3}"#, "https://x.example/f.json").is_err());
+    assert!(read_at(b"{ not json", "https://x.example/f.json").is_err());
+}
