@@ -272,6 +272,18 @@ mod tests {
     }
 
     /// Until the write in flight has landed.
+    /// A fresh quote of `q.symbol`, fetched at `now`, into the state.
+    fn put(s: &mut State, q: Quote, now: DateTime<Utc>) {
+        let entry = QuoteEntry {
+            quote: Some(q.clone()),
+            error: None,
+            updated: Some(now),
+            cached: false,
+            tick_at: None,
+        };
+        s.quotes.insert(q.symbol, entry);
+    }
+
     async fn wait(saver: &mut Saver) {
         if let Some(w) = saver.writing.take() {
             w.await.unwrap();
@@ -305,10 +317,7 @@ mod tests {
         for sym in [&nvda, &zzz] {
             let q =
                 Quote { symbol: sym.clone(), price: Some(10.0), year_high: Some(12.0), ..Quote::default() };
-            s.quotes.insert(
-                sym.clone(),
-                QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false, tick_at: None },
-            );
+            put(&mut s, q, now);
         }
         *s.headlines = vec![story(1, "Wire"), story(2, "Gone feed"), story(3, crate::config::YAHOO_FEED)];
         s.read = s.headlines.iter().map(|h| h.id.clone()).chain(["stray".to_string()]).collect();
@@ -353,11 +362,7 @@ mod tests {
         // Prices change: not before PRICES_EVERY, and then without the headlines.
         std::fs::remove_file(cache.news_path()).unwrap();
         let nvda = Symbol::parse("NVDA").unwrap();
-        let q = Quote { symbol: nvda.clone(), price: Some(10.0), ..Quote::default() };
-        s.quotes.insert(
-            nvda,
-            QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false, tick_at: None },
-        );
+        put(&mut s, Quote { symbol: nvda, price: Some(10.0), ..Quote::default() }, now);
         saver.changed();
         tokio::time::advance(EVERY).await;
         saver.save(&s, now);
@@ -401,10 +406,7 @@ mod tests {
                 currency: Some(cur.into()),
                 ..Quote::default()
             };
-            s.quotes.insert(
-                sym.clone(),
-                QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false, tick_at: None },
-            );
+            put(&mut s, q, now);
         }
         let snap = snapshot(&s, now);
         assert!(snap.quotes.iter().any(|q| q.quote.symbol == hkd), "the rate is kept");
@@ -440,11 +442,7 @@ mod tests {
         // The obstacle goes; a price changes: the headlines go out with it, at the shorter interval.
         std::fs::remove_dir(cache.news_path()).unwrap();
         let nvda = Symbol::parse("NVDA").unwrap();
-        let q = Quote { symbol: nvda.clone(), price: Some(10.0), ..Quote::default() };
-        s.quotes.insert(
-            nvda,
-            QuoteEntry { quote: Some(q), error: None, updated: Some(now), cached: false, tick_at: None },
-        );
+        put(&mut s, Quote { symbol: nvda, price: Some(10.0), ..Quote::default() }, now);
         saver.changed();
         assert_eq!(saver.due(), Some(Instant::now() + EVERY));
         tokio::time::advance(EVERY).await;
