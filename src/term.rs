@@ -87,9 +87,11 @@ pub fn set_mouse(on: bool) -> std::io::Result<()> {
     if MOUSE_ON.swap(on, Ordering::SeqCst) == on {
         return Ok(());
     }
-    let mut out = std::io::stdout();
-    out.write_all(if on { MOUSE_CAPTURE } else { MOUSE_RELEASE }.as_bytes())?;
-    out.flush()
+    screen_write(|| {
+        let mut out = std::io::stdout();
+        out.write_all(if on { MOUSE_CAPTURE } else { MOUSE_RELEASE }.as_bytes())?;
+        out.flush()
+    })
 }
 
 /// Give the terminal back as it was: the mouse first, then the screen and cooked mode.
@@ -119,6 +121,7 @@ pub fn install_panic_hook(
             tracing::warn!("contained panic: {info}");
             return;
         }
+        stop_drawing();
         restore();
         save();
         tracing::error!("panic: {info}");
@@ -126,6 +129,39 @@ pub fn install_panic_hook(
         previous(info);
         std::process::exit(101);
     }));
+}
+
+/// The loop's writes to the screen and the panic hook's giving it back take turns: a panic in a
+/// task runs its hook on another thread while the loop may be drawing, and a frame drawn after the
+/// terminal is given back lands on the user's screen, over the panic's message.
+static SCREEN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static GIVEN_BACK: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// This thread is inside a write: a panic there must not wait for itself.
+    static WRITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// One write to the screen, skipped once the terminal is given back for good.
+fn screen_write<E>(write: impl FnOnce() -> Result<(), E>) -> Result<(), E> {
+    let _turn = SCREEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if GIVEN_BACK.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    WRITING.set(true);
+    let out = write();
+    WRITING.set(false);
+    out
+}
+
+/// No frame is written after this: waits for a write under way on another thread to end.
+fn stop_drawing() {
+    if WRITING.get() {
+        GIVEN_BACK.store(true, Ordering::SeqCst);
+        return;
+    }
+    let _turn = SCREEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    GIVEN_BACK.store(true, Ordering::SeqCst);
 }
 
 /// Put the default panic hook back; dropping ours flushes the log it holds.
@@ -196,19 +232,19 @@ impl<B: ratatui::backend::Backend> ratatui::backend::Backend for SizedBackend<B>
     where
         I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
     {
-        self.inner.draw(content)
+        screen_write(|| self.inner.draw(content))
     }
 
     fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
-        self.inner.append_lines(n)
+        screen_write(|| self.inner.append_lines(n))
     }
 
     fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.hide_cursor()
+        screen_write(|| self.inner.hide_cursor())
     }
 
     fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.show_cursor()
+        screen_write(|| self.inner.show_cursor())
     }
 
     fn get_cursor_position(&mut self) -> Result<ratatui::layout::Position, Self::Error> {
@@ -219,15 +255,15 @@ impl<B: ratatui::backend::Backend> ratatui::backend::Backend for SizedBackend<B>
         &mut self,
         position: P,
     ) -> Result<(), Self::Error> {
-        self.inner.set_cursor_position(position)
+        screen_write(|| self.inner.set_cursor_position(position))
     }
 
     fn clear(&mut self) -> Result<(), Self::Error> {
-        self.inner.clear()
+        screen_write(|| self.inner.clear())
     }
 
     fn clear_region(&mut self, clear_type: ratatui::backend::ClearType) -> Result<(), Self::Error> {
-        self.inner.clear_region(clear_type)
+        screen_write(|| self.inner.clear_region(clear_type))
     }
 
     fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
@@ -248,6 +284,27 @@ impl<B: ratatui::backend::Backend> ratatui::backend::Backend for SizedBackend<B>
     }
 
     fn flush(&mut self) -> Result<(), Self::Error> {
-        self.inner.flush()
+        screen_write(|| self.inner.flush())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Once the panic hook has given the terminal back, the loop's next frame writes nothing.
+    #[test]
+    fn nothing_is_drawn_after_the_terminal_is_given_back() {
+        let backend = SizedBackend::new(ratatui::backend::TestBackend::new(20, 2), Arc::default());
+        let mut terminal = ratatui::Terminal::new(backend).expect("terminal");
+        let say = |t: &mut ratatui::Terminal<SizedBackend<ratatui::backend::TestBackend>>,
+                   text: &'static str| {
+            t.draw(|f| f.render_widget(ratatui::widgets::Paragraph::new(text), f.area())).expect("draw");
+        };
+        say(&mut terminal, "before");
+        stop_drawing();
+        say(&mut terminal, "after");
+        let shown: String = terminal.backend().inner.buffer().content().iter().map(|c| c.symbol()).collect();
+        assert!(shown.starts_with("before") && !shown.contains("after"), "{shown:?}");
     }
 }
