@@ -22,21 +22,27 @@ fn main() {
 }
 
 #[cfg(target_os = "linux")]
+#[path = "support/pty.rs"]
+mod pty;
+#[cfg(target_os = "linux")]
+#[path = "support/standins.rs"]
+mod standins;
+
+#[cfg(target_os = "linux")]
 mod linux {
-    use std::io::{ErrorKind, Read, Write};
-    use std::num::NonZeroU16;
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-    use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+    use std::path::PathBuf;
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
     use std::time::{Duration, Instant};
 
     use chrono::{DateTime, Utc};
     use clap::Parser;
-    use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-    use serde_json::json;
     use tempfile::TempDir;
+
+    use super::pty::{Tui, clock_ticks, fine_delta, private_env, sleep_until};
+    use super::standins::{Feed, NotFound, Quotes, Seen, base_price, feed_xml};
     use wiremock::matchers::{any, method, path, path_regex};
-    use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
 
     const ROWS: u16 = 35;
     const COLS: u16 = 120;
@@ -86,326 +92,6 @@ mod linux {
         screens: bool,
     }
 
-    // ------------------------------------------------------------------ the local server
-
-    /// What the server saw.
-    #[derive(Default)]
-    struct Seen {
-        /// Arrival time and symbol count of each quote request.
-        quotes: Mutex<Vec<(Instant, usize)>>,
-        feed: AtomicUsize,
-        charts: AtomicUsize,
-        other: AtomicUsize,
-        /// Every quote answer is held this long (the warm start).
-        delay_ms: AtomicU64,
-        /// Moves prices a little with each request.
-        seq: AtomicU64,
-    }
-
-    impl Seen {
-        fn quotes(&self) -> MutexGuard<'_, Vec<(Instant, usize)>> {
-            self.quotes.lock().unwrap_or_else(PoisonError::into_inner)
-        }
-    }
-
-    /// A price around which a symbol's quotes move; the harness finds it on screen.
-    fn base_price(sym: &str) -> f64 {
-        let h = sym.bytes().fold(2166136261u32, |h, b| (h ^ b as u32).wrapping_mul(16777619));
-        20.0 + (h % 480) as f64
-    }
-
-    fn currency(sym: &str) -> &'static str {
-        if sym.ends_with(".HK") {
-            "HKD"
-        } else if sym.ends_with(".SS") || sym.ends_with(".SZ") {
-            "CNY"
-        } else {
-            "USD"
-        }
-    }
-
-    struct Quotes(Arc<Seen>);
-
-    impl Respond for Quotes {
-        fn respond(&self, req: &Request) -> ResponseTemplate {
-            let symbols: Vec<String> = req
-                .url
-                .query_pairs()
-                .filter(|(k, _)| k == "symbols")
-                .flat_map(|(_, v)| v.split(',').map(str::to_string).collect::<Vec<_>>())
-                .filter(|s| !s.is_empty())
-                .collect();
-            self.0.quotes().push((Instant::now(), symbols.len()));
-            let seq = self.0.seq.fetch_add(1, Ordering::Relaxed);
-            let result: Vec<_> = symbols
-                .iter()
-                .map(|s| {
-                    let prev = base_price(s);
-                    // Within ±0.5 % of the base, different on each request.
-                    let price = prev * (1.0 + 0.001 * ((seq % 11) as f64 - 5.0));
-                    json!({
-                        "symbol": s, "currency": currency(s),
-                        "regularMarketPrice": price, "regularMarketPreviousClose": prev,
-                        "regularMarketChange": price - prev,
-                        "regularMarketChangePercent": (price - prev) / prev * 100.0,
-                        "marketState": "REGULAR"
-                    })
-                })
-                .collect();
-            let body = json!({"quoteResponse": {"error": null, "result": result}});
-            let t = ResponseTemplate::new(200).set_body_json(body);
-            match self.0.delay_ms.load(Ordering::Relaxed) {
-                0 => t,
-                ms => t.set_delay(Duration::from_millis(ms)),
-            }
-        }
-    }
-
-    struct Feed(Arc<Seen>, String);
-
-    impl Respond for Feed {
-        fn respond(&self, _: &Request) -> ResponseTemplate {
-            self.0.feed.fetch_add(1, Ordering::Relaxed);
-            ResponseTemplate::new(200).set_body_raw(self.1.clone(), "application/rss+xml; charset=utf-8")
-        }
-    }
-
-    /// Charts (sparklines) and anything else: counted, answered "not found".
-    struct NotFound(Arc<Seen>, bool);
-
-    impl Respond for NotFound {
-        fn respond(&self, _: &Request) -> ResponseTemplate {
-            if self.1 {
-                self.0.charts.fetch_add(1, Ordering::Relaxed);
-                let body = r#"{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}"#;
-                ResponseTemplate::new(404).set_body_raw(body, "application/json")
-            } else {
-                self.0.other.fetch_add(1, Ordering::Relaxed);
-                ResponseTemplate::new(404)
-            }
-        }
-    }
-
-    fn xml_escape(s: &str) -> String {
-        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-    }
-
-    /// An RSS 2.0 feed of `m` items about `symbols`, spread over the three days before `now`.
-    fn feed_xml(m: usize, symbols: &[String], names: &[String], now: DateTime<Utc>, base: &str) -> String {
-        let mut out = String::with_capacity(m * 300 + 200);
-        out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>");
-        out.push_str("<title>Local wire</title><link>");
-        out.push_str(base);
-        out.push_str("/</link><description>harness</description>\n");
-        let span = 3 * 24 * 3600;
-        for i in 0..m {
-            let k = i % symbols.len().max(1);
-            let (sym, name) =
-                (symbols.get(k).map_or("", String::as_str), names.get(k).map_or("", String::as_str));
-            let ago = (i as i64 * span) / m.max(1) as i64;
-            let date = (now - chrono::Duration::seconds(ago + 30)).to_rfc2822();
-            let title = format!("{name} ({sym}) shares move as chip demand shifts, report {i}");
-            out.push_str(&format!(
-                "<item><title>{}</title><link>{base}/news/{i}.html</link><guid>{base}/news/{i}.html</guid><pubDate>{date}</pubDate><description>Story {i} about {}.</description></item>\n",
-                xml_escape(&title),
-                xml_escape(name)
-            ));
-        }
-        out.push_str("</channel></rss>\n");
-        out
-    }
-
-    // ------------------------------------------------------------------ the app in a PTY
-
-    struct Term {
-        parser: vt100::Parser,
-        closed: bool,
-    }
-
-    fn lock(t: &Mutex<Term>) -> MutexGuard<'_, Term> {
-        t.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    struct Tui {
-        child: Box<dyn Child + Send + Sync>,
-        writer: Box<dyn Write + Send>,
-        term: Arc<Mutex<Term>>,
-        _master: Box<dyn MasterPty + Send>,
-        spawned: Instant,
-        pid: i32,
-    }
-
-    fn private_env(home: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
-        let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into());
-        vec![
-            ("PATH", path),
-            ("HOME", home.into()),
-            ("TERM", "xterm-256color".into()),
-            ("XDG_CONFIG_HOME", home.join("config").into()),
-            ("XDG_STATE_HOME", home.join("state").into()),
-            ("XDG_DATA_HOME", home.join("data").into()),
-            ("XDG_CACHE_HOME", home.join("cache").into()),
-            // Links are never opened; if one were, nothing would run.
-            ("BROWSER", "true".into()),
-        ]
-    }
-
-    impl Tui {
-        fn start(bin: &Path, home: &Path, args: &[&str]) -> Result<Tui, String> {
-            let pair = native_pty_system()
-                .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
-                .map_err(|e| format!("open a pty: {e}"))?;
-            let mut cmd = CommandBuilder::new(bin);
-            cmd.args(args);
-            cmd.env_clear();
-            for (k, v) in private_env(home) {
-                cmd.env(k, v);
-            }
-            cmd.cwd(home);
-            let mut reader = pair.master.try_clone_reader().map_err(|e| format!("pty reader: {e}"))?;
-            let writer = pair.master.take_writer().map_err(|e| format!("pty writer: {e}"))?;
-            let term = Arc::new(Mutex::new(Term {
-                parser: vt100::Parser::new(
-                    NonZeroU16::new(ROWS).expect("rows"),
-                    NonZeroU16::new(COLS).expect("cols"),
-                    0,
-                ),
-                closed: false,
-            }));
-            let spawned = Instant::now();
-            let child = pair.slave.spawn_command(cmd).map_err(|e| format!("spawn {}: {e}", bin.display()))?;
-            drop(pair.slave);
-            let pid = child.process_id().map_or(0, |p| p as i32);
-            let shared = Arc::clone(&term);
-            // Read all the time: a child blocked on a full PTY buffer would look like a slow app.
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 16384];
-                loop {
-                    match reader.read(&mut buf) {
-                        Ok(0) => break,
-                        Ok(n) => lock(&shared).parser.process(&buf[..n]),
-                        Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                        Err(_) => break,
-                    }
-                }
-                lock(&shared).closed = true;
-            });
-            Ok(Tui { child, writer, term, _master: pair.master, spawned, pid })
-        }
-
-        fn press(&mut self, keys: &str) {
-            let _ = self.writer.write_all(keys.as_bytes()).and_then(|()| self.writer.flush());
-        }
-
-        /// Polls every `poll` until `cond` holds: the time since spawn, or `None` on timeout or exit.
-        fn wait_for(
-            &self,
-            timeout: Duration,
-            poll: Duration,
-            cond: impl Fn(&vt100::Screen) -> bool,
-        ) -> Option<Duration> {
-            let deadline = Instant::now() + timeout;
-            loop {
-                let (ok, closed) = {
-                    let t = lock(&self.term);
-                    (cond(t.parser.screen()), t.closed)
-                };
-                if ok {
-                    return Some(self.spawned.elapsed());
-                }
-                if closed || Instant::now() >= deadline {
-                    return None;
-                }
-                std::thread::sleep(poll);
-            }
-        }
-
-        fn screen_text(&self) -> String {
-            let t = lock(&self.term);
-            let s = t.parser.screen();
-            s.rows(0, COLS).enumerate().map(|(i, r)| format!("{i:2}│{r}\n")).collect()
-        }
-
-        fn status_line(&self) -> String {
-            let t = lock(&self.term);
-            t.parser.screen().rows(0, COLS).nth(ROWS as usize - 1).unwrap_or_default().trim_end().to_string()
-        }
-
-        /// utime + stime of the whole process (every thread), in seconds.
-        fn cpu(&self) -> Option<f64> {
-            let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)).ok()?;
-            // Fields after the last ')' start at field 3 (state); utime and stime are fields 14 and 15.
-            let tail = stat.rsplit_once(')')?.1;
-            let f: Vec<&str> = tail.split_whitespace().collect();
-            let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
-            Some(ticks as f64 / clock_ticks())
-        }
-
-        /// Nanoseconds on a CPU of each thread alive now, from `/proc/<pid>/task/*/schedstat`.
-        fn cpu_fine(&self) -> Option<Fine> {
-            let mut out = Fine::new();
-            for t in std::fs::read_dir(format!("/proc/{}/task", self.pid)).ok()?.flatten() {
-                let Some(tid) = t.file_name().to_str().and_then(|s| s.parse::<u64>().ok()) else { continue };
-                let s = std::fs::read_to_string(t.path().join("schedstat")).unwrap_or_default();
-                if let Some(ns) = s.split_whitespace().next().and_then(|v| v.parse::<u64>().ok()) {
-                    out.insert(tid, ns);
-                }
-            }
-            Some(out)
-        }
-
-        /// Peak resident set (VmHWM), in MB.
-        fn peak_rss_mb(&self) -> Option<f64> {
-            let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).ok()?;
-            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-            let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            Some(kb / 1024.0)
-        }
-
-        fn running(&mut self) -> bool {
-            matches!(self.child.try_wait(), Ok(None))
-        }
-
-        /// `q`, then wait for the exit; killed if it does not come.
-        fn quit(&mut self, timeout: Duration) -> bool {
-            self.press("q");
-            let deadline = Instant::now() + timeout;
-            while Instant::now() < deadline {
-                if !self.running() {
-                    return true;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            false
-        }
-    }
-
-    impl Drop for Tui {
-        fn drop(&mut self) {
-            if self.running() {
-                // SAFETY: kill(2) on our own child, not yet reaped, so the pid is still its own.
-                unsafe { libc::kill(self.pid, libc::SIGKILL) };
-                let _ = self.child.wait();
-            }
-        }
-    }
-
-    type Fine = std::collections::HashMap<u64, u64>;
-
-    /// Seconds of CPU between two schedstat samples: each thread's own difference (a thread that
-    /// started in between counts whole). A thread that exited in between is missing: a lower bound.
-    fn fine_delta(a: &Option<Fine>, b: &Option<Fine>) -> Option<f64> {
-        let (a, b) = (a.as_ref()?, b.as_ref()?);
-        let ns: u64 = b.iter().map(|(tid, end)| end.saturating_sub(a.get(tid).copied().unwrap_or(0))).sum();
-        Some(ns as f64 / 1e9)
-    }
-
-    fn clock_ticks() -> f64 {
-        // SAFETY: sysconf has no preconditions.
-        let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-        if t > 0 { t as f64 } else { 100.0 }
-    }
-
     /// The row holding `needle` shows a price near `price` (±2 %), in any of its words.
     fn row_shows_price(screen: &vt100::Screen, needle: &str, price: f64) -> bool {
         screen.rows(0, COLS).any(|row| {
@@ -453,13 +139,6 @@ mod linux {
             last = Some(*t);
         }
         (n, times.len(), times.iter().map(|(_, s)| s).sum())
-    }
-
-    fn sleep_until(t: Instant) {
-        let now = Instant::now();
-        if t > now {
-            std::thread::sleep(t - now);
-        }
     }
 
     fn note_screen(notes: &mut Vec<String>, args: &Args, what: &str, tui: &Tui) {
@@ -627,7 +306,8 @@ mod linux {
         // 1. Warm start: a first run fills the cache; the second is timed to its first priced row.
         {
             eprintln!("[1/4] warm start: first run to fill the cache");
-            let mut tui = Tui::start(&bin, home.path(), &["--config", &cfg_arg, "--fake-now", OPEN])?;
+            let mut tui =
+                Tui::start(&bin, home.path(), &["--config", &cfg_arg, "--fake-now", OPEN], (COLS, ROWS))?;
             let cold = tui.wait_for(timeout, poll, priced);
             // Headlines too, so the cache holds them.
             let news = tui.wait_for(timeout, Duration::from_millis(50), |s| {
@@ -659,7 +339,8 @@ mod linux {
             eprintln!("[1/4] warm start: timed run, quote answers held {} ms", args.quote_delay_ms);
             seen.delay_ms.store(args.quote_delay_ms, Ordering::Relaxed);
             let before = seen.quotes().len();
-            let tui = Tui::start(&bin, home.path(), &["--config", &cfg_arg, "--fake-now", OPEN])?;
+            let tui =
+                Tui::start(&bin, home.path(), &["--config", &cfg_arg, "--fake-now", OPEN], (COLS, ROWS))?;
             let warm = tui.wait_for(timeout, poll, priced);
             let first_req = seen.quotes().get(before).map(|(t, _)| t.saturating_duration_since(tui.spawned));
             let from_cache = match (warm, first_req) {
@@ -691,7 +372,8 @@ mod linux {
         // 2. Idle with every market closed.
         {
             eprintln!("[2/4] idle, markets closed, {} s window", args.idle_secs);
-            let tui = Tui::start(&bin, home.path(), &["--config", &cfg_arg, "--fake-now", CLOSED])?;
+            let tui =
+                Tui::start(&bin, home.path(), &["--config", &cfg_arg, "--fake-now", CLOSED], (COLS, ROWS))?;
             let up = tui.wait_for(timeout, Duration::from_millis(20), priced);
             std::thread::sleep(Duration::from_secs(args.settle_secs));
             let (q0, t0, c0, f0) = (seen.quotes().len(), Instant::now(), tui.cpu(), tui.cpu_fine());
@@ -724,7 +406,8 @@ mod linux {
         // 3-6. Refreshing with the market open, then keys while paused.
         {
             eprintln!("[3/4] refreshing, market open, {} s window", args.window_secs);
-            let mut tui = Tui::start(&bin, home.path(), &["--config", &cfg_arg, "--fake-now", OPEN])?;
+            let mut tui =
+                Tui::start(&bin, home.path(), &["--config", &cfg_arg, "--fake-now", OPEN], (COLS, ROWS))?;
             let up = tui.wait_for(timeout, Duration::from_millis(20), priced);
             if let Some(k) = view_key {
                 tui.press(k);

@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use super::jump::ClockJump;
 use super::tasks::{Refresher, Streamer};
-use super::{Runtime, Stats, cache, input, watcher};
+use super::{Runtime, Stats, cache, input, stats, watcher};
 use crate::config::Config;
 use crate::msg::{Effect, Msg};
 use crate::state::{State, update};
@@ -56,7 +56,7 @@ pub(super) struct Loop<'t, B: Backend, E, F> {
     pub input_open: bool,
     pub state: State,
     pub rt: Runtime,
-    pub stats: Stats,
+    pub meter: stats::Meter,
     pub saver: Option<cache::Saver>,
     /// Bumped by `r` and by a clock jump: the refresh task fetches everything when it changes.
     pub refresh_seq: u64,
@@ -77,6 +77,8 @@ pub(super) struct Loop<'t, B: Backend, E, F> {
     pub last_draw: Instant,
     /// Data changed what is shown but the last frame is too recent: draw at this instant.
     pub draw_at: Option<Instant>,
+    /// When the turn under way woke: a frame it owes is due from then.
+    pub turn_began: Instant,
     /// When the next time on screen changes.
     pub tick_at: Instant,
     pub jump: ClockJump,
@@ -115,7 +117,8 @@ where
 
     /// One wake-up's messages: `first`, then whatever is already queued behind it, as one frame.
     pub async fn turn(&mut self, first: Msg) -> io::Result<Flow> {
-        self.stats.wakeups += 1;
+        self.meter.woke();
+        self.turn_began = Instant::now();
         self.check_clock_jump();
         let mut pending = VecDeque::from([first]);
         let mut owed = Owed::default();
@@ -192,10 +195,11 @@ where
     }
 
     pub fn draw(&mut self) -> io::Result<()> {
-        self.stats.draws += 1;
         let state = &self.state;
         self.terminal.draw(|f| crate::ui::view(state, f)).map_err(|e| io::Error::other(e.to_string()))?;
-        (self.last_draw, self.draw_at) = (Instant::now(), None);
+        let now = Instant::now();
+        self.meter.drew(self.draw_at.unwrap_or(self.turn_began), now);
+        (self.last_draw, self.draw_at) = (now, None);
         Ok(())
     }
 
@@ -216,7 +220,7 @@ where
         if let Some(s) = self.saver {
             s.finish(&self.state, self.rt.clock.now()).await;
         }
-        self.stats
+        self.meter.stats
     }
 }
 
@@ -359,6 +363,8 @@ where
             futures::future::pending().await
         };
         let outcome = super::editor::edit_in_editor(&path, suspend.as_mut(), stop).await;
+        // The time in the editor is the user's, not a late frame.
+        self.turn_began = Instant::now();
         self.events = Some((self.make_events)());
         // Resizes while the editor had the terminal were not seen: ask again.
         if let Ok(size) = self.terminal.size() {

@@ -10,6 +10,7 @@ mod jump;
 pub mod notify;
 pub mod opener;
 pub mod search;
+mod stats;
 mod tasks;
 pub mod watcher;
 
@@ -36,14 +37,8 @@ use crate::state::{State, update};
 use crate::term::Suspend;
 use event_loop::{Flow, Loop, Wake};
 use jump::ClockJump;
+pub use stats::Stats;
 use tasks::{Refresher, Streamer};
-
-/// Counters for tests and benchmarks: how often the loop woke and drew.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Stats {
-    pub wakeups: u64,
-    pub draws: u64,
-}
 
 /// Builds the sources for a (new) config; gets the old config and sources so it can keep what did
 /// not change (a Yahoo session and its rate-limit state survive an edit of the watchlist).
@@ -170,7 +165,7 @@ where
         built_from: (*state.config).clone(),
         state,
         rt,
-        stats: Stats::default(),
+        meter: stats::Meter::new(Instant::now()),
         saver,
         refresh_seq: 0,
         data_tx,
@@ -184,6 +179,7 @@ where
         searchers: None,
         watcher,
         last_draw: Instant::now(),
+        turn_began: Instant::now(),
         draw_at: None,
         tick_at: Instant::now(),
         jump,
