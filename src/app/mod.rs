@@ -51,7 +51,7 @@ pub struct Runtime {
     pub control: mpsc::UnboundedReceiver<Msg>,
     /// The config file to watch and to write `a`/`d` edits into.
     pub config_path: Option<PathBuf>,
-    pub watch_every: Duration,
+    pub watch: watcher::Watch,
     pub rebuild: Option<Rebuild>,
     pub suspend: Option<Box<dyn Suspend>>,
     pub opener: opener::Opener,
@@ -73,8 +73,9 @@ impl Runtime {
             clock,
             control,
             config_path: None,
-            // A stat a second: a save shows within a second, and an idle pane wakes little for it.
-            watch_every: Duration::from_secs(1),
+            // A stat a second: a save shows within a second. The app also asks the kernel (see
+            // `cli::run`); tests keep to the poll, which the paused clock drives.
+            watch: watcher::Watch { every: Duration::from_secs(1), notify: false },
             rebuild: None,
             suspend: None,
             opener: opener::system_opener(),
@@ -146,7 +147,7 @@ where
     let known = rt.config_path.as_deref().map(watcher::known);
     let watcher = match (&rt.config_path, &known) {
         (Some(p), Some(k)) => {
-            Some(tokio::spawn(watcher::run(p.clone(), rt.watch_every, k.clone(), inbox_tx.clone())))
+            Some(tokio::spawn(watcher::run(p.clone(), rt.watch, k.clone(), inbox_tx.clone())))
         }
         _ => None,
     };

@@ -94,23 +94,77 @@ pub fn read(path: &Path, known: &Known) -> Result<crate::config::Config, String>
 
 pub const DELETED: &str = "the config file was deleted; the last good config stays in use";
 
-/// Poll `path` every `every` until the receiver is gone.
-pub async fn run(path: PathBuf, every: Duration, known: Known, tx: mpsc::UnboundedSender<Msg>) {
+/// How the watcher learns of a save.
+#[derive(Debug, Clone, Copy)]
+pub struct Watch {
+    /// Look at the file this often.
+    pub every: Duration,
+    /// Also ask the kernel to tell when the file's directory changes (Linux), and then look only
+    /// when told, or every `UNSEEN_EVERY` in case a change went unseen (a network file system): a
+    /// save shows at once, and an idle app does not wake every second for it.
+    pub notify: bool,
+}
+
+/// With the kernel's word, the file is still looked at this often.
+pub const UNSEEN_EVERY: Duration = Duration::from_secs(30);
+
+/// What woke the watcher.
+enum Look {
+    Tick,
+    /// The kernel told of a change, and the directory has been quiet since.
+    Told,
+    /// The kernel stopped telling (the directory went away): poll from now on.
+    Deaf,
+}
+
+fn interval(every: Duration) -> tokio::time::Interval {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick
+}
+
+/// Watch `path` until the receiver is gone. The kernel is asked before this returns (call it
+/// within the runtime): a save after the call is seen.
+pub fn run(
+    path: PathBuf,
+    watch: Watch,
+    known: Known,
+    tx: mpsc::UnboundedSender<Msg>,
+) -> impl Future<Output = ()> + Send + 'static {
+    let notes = if watch.notify { notes::watch(&path) } else { None };
+    looking(path, watch, notes, known, tx)
+}
+
+async fn looking(
+    path: PathBuf,
+    watch: Watch,
+    mut notes: Option<notes::Notes>,
+    known: Known,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    let mut tick = interval(if notes.is_some() { watch.every.max(UNSEEN_EVERY) } else { watch.every });
     // Nothing seen yet: the first look reads the file, and applies it only if it is not the text
     // the app started with (it may have changed before this task first ran).
     let mut seen: Option<Stamp> = None;
     let mut pending: Option<Stamp> = None;
     loop {
-        tick.tick().await;
+        let look = tokio::select! {
+            _ = tick.tick() => Look::Tick,
+            told = notes::changed(notes.as_mut()) => if told { Look::Told } else { Look::Deaf },
+        };
+        if let Look::Deaf = look {
+            notes = None;
+            tick = interval(watch.every);
+            continue;
+        }
         let now = stamp(&path);
         if Some(now) == seen {
             pending = None;
             continue;
         }
-        // Read only once the file held still for a poll: never half of an editor's write.
-        if pending != Some(now) {
+        // Read only once the file held still for a poll (or the directory was quiet after the
+        // kernel's word): never half of an editor's write.
+        if matches!(look, Look::Tick) && pending != Some(now) {
             pending = Some(now);
             continue;
         }
@@ -139,5 +193,88 @@ pub async fn run(path: PathBuf, every: Duration, known: Known, tx: mpsc::Unbound
         if tx.send(Msg::Config(Box::new(msg))).is_err() {
             return;
         }
+    }
+}
+
+/// The kernel's word on changes in the file's directory (editors save by rename, so the directory
+/// is watched, not the file).
+#[cfg(target_os = "linux")]
+mod notes {
+    use std::ffi::OsString;
+    use std::path::Path;
+    use std::time::Duration;
+
+    use futures::StreamExt;
+    use inotify::{EventMask, Inotify, WatchMask};
+
+    /// A change is looked at once the directory has been quiet this long.
+    const QUIET: Duration = Duration::from_millis(100);
+
+    pub struct Notes {
+        events: inotify::EventStream<Vec<u8>>,
+        name: OsString,
+        /// The file changed and the directory has not been quiet since: kept here, not in the
+        /// future that waits, because the watcher drops that future when its tick comes first.
+        touched: bool,
+    }
+
+    /// `None` where the kernel cannot tell (no inotify, no directory): the watcher polls.
+    pub fn watch(path: &Path) -> Option<Notes> {
+        let name = path.file_name()?.to_owned();
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let inotify = Inotify::init().ok()?;
+        let mask = WatchMask::CLOSE_WRITE
+            | WatchMask::MODIFY
+            | WatchMask::ATTRIB
+            | WatchMask::CREATE
+            | WatchMask::DELETE
+            | WatchMask::MOVED_FROM
+            | WatchMask::MOVED_TO
+            | WatchMask::DELETE_SELF
+            | WatchMask::MOVE_SELF;
+        inotify.watches().add(dir, mask).ok()?;
+        let events = inotify.into_event_stream(vec![0u8; 4096]).ok()?;
+        Some(Notes { events, name, touched: false })
+    }
+
+    /// True once the file changed and the directory has been quiet for `QUIET` since; false when
+    /// the kernel stopped telling (the directory went away). Never ends without notes. Safe to
+    /// drop at any await: what it has read is kept in `Notes`.
+    pub async fn changed(notes: Option<&mut Notes>) -> bool {
+        let Some(n) = notes else { return std::future::pending().await };
+        loop {
+            let next = if n.touched {
+                match tokio::time::timeout(QUIET, n.events.next()).await {
+                    Ok(next) => next,
+                    Err(_quiet) => {
+                        n.touched = false;
+                        return true;
+                    }
+                }
+            } else {
+                n.events.next().await
+            };
+            let Some(Ok(e)) = next else { return false };
+            if e.mask.intersects(EventMask::IGNORED | EventMask::DELETE_SELF | EventMask::MOVE_SELF) {
+                return false;
+            }
+            n.touched |=
+                e.name.as_deref() == Some(n.name.as_os_str()) || e.mask.contains(EventMask::Q_OVERFLOW);
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod notes {
+    use std::path::Path;
+
+    pub struct Notes;
+
+    pub fn watch(_: &Path) -> Option<Notes> {
+        None
+    }
+
+    pub async fn changed(_: Option<&mut Notes>) -> bool {
+        std::future::pending().await
     }
 }

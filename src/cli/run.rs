@@ -234,6 +234,7 @@ async fn tui(
     });
     let mut runtime = crate::app::Runtime::new(providers, clock, control_rx);
     runtime.config_path = config_path;
+    runtime.watch.notify = true;
     runtime.rebuild = Some(rebuild);
     runtime.suspend = Some(Box::new(crate::term::Screen));
     runtime.cache = cache;

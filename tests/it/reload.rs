@@ -18,6 +18,7 @@ use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
 const EVERY: Duration = Duration::from_millis(250);
+const POLL: watcher::Watch = watcher::Watch { every: EVERY, notify: false };
 
 fn group_file(symbols: &[&str]) -> String {
     let list: Vec<String> = symbols.iter().map(|s| format!("{s:?}")).collect();
@@ -40,7 +41,7 @@ fn symbols(c: &chiptape::config::Config) -> Vec<String> {
 fn start_watcher(path: &Path) -> mpsc::UnboundedReceiver<Msg> {
     let (tx, rx) = mpsc::unbounded_channel();
     let known = watcher::known(path);
-    tokio::spawn(watcher::run(path.to_path_buf(), EVERY, known, tx));
+    tokio::spawn(watcher::run(path.to_path_buf(), POLL, known, tx));
     rx
 }
 
@@ -78,6 +79,27 @@ async fn rewrite_rename_broken_fixed_deleted() {
     assert_eq!(symbols(&next_config(&mut rx).await.unwrap()), ["MU"]);
 }
 
+/// Told by the kernel, the watcher sees a save at once (rewritten in place, or renamed over the
+/// file), though it looks on its own only once an hour. Real time: the kernel's word is real I/O.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_save_is_seen_at_once_when_the_kernel_tells() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, group_file(&["NVDA"])).unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let hourly = watcher::Watch { every: Duration::from_secs(3600), notify: true };
+    tokio::spawn(watcher::run(path.to_path_buf(), hourly, watcher::known(&path), tx));
+    // Another file in the directory is no save.
+    std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
+    std::fs::write(&path, group_file(&["NVDA", "AMD"])).unwrap();
+    assert_eq!(symbols(&next_config(&mut rx).await.unwrap()), ["NVDA", "AMD"]);
+    let tmp = dir.path().join("config.toml.swp");
+    std::fs::write(&tmp, group_file(&["TSM"])).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    assert_eq!(symbols(&next_config(&mut rx).await.unwrap()), ["TSM"]);
+}
+
 /// `a` writes the file; a save lands right after, with the same size and the same modification
 /// time (a coarse clock, or an editor that keeps times). It is reloaded, and our own write is not
 /// applied a second time by the watcher.
@@ -88,7 +110,7 @@ async fn a_save_right_after_our_own_write_is_reloaded() {
     std::fs::write(&path, group_file(&["NVDA"])).unwrap();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let known = watcher::known(&path);
-    tokio::spawn(watcher::run(path.to_path_buf(), EVERY, known.clone(), tx));
+    tokio::spawn(watcher::run(path.to_path_buf(), POLL, known.clone(), tx));
     let (inbox, mut applied) = mpsc::unbounded_channel();
     let job = chiptape::app::edits::Job { path: path.clone(), known, inbox, one_at_a_time: Arc::default() };
     job.write(|t| {
@@ -134,7 +156,7 @@ async fn a_valid_change_fetches_the_new_symbol_once_at_once_and_a_broken_one_kee
     let (control_tx, control_rx) = mpsc::unbounded_channel();
     let mut rt = Runtime::new(providers.clone(), clock.clone(), control_rx);
     rt.config_path = Some(path.clone());
-    rt.watch_every = EVERY;
+    rt.watch = POLL;
     rt.rebuild = Some(Arc::new(move |_, _, current| current.clone()));
     let state = State::new(config, false, chrono::Utc::now());
     let app = tokio::spawn(async move {
@@ -181,7 +203,7 @@ async fn a_holiday_added_while_the_market_trades_slows_the_polling_to_the_closed
     let (control_tx, control_rx) = mpsc::unbounded_channel();
     let mut rt = Runtime::new(providers, clock.clone(), control_rx);
     rt.config_path = Some(path.clone());
-    rt.watch_every = EVERY;
+    rt.watch = POLL;
     rt.rebuild = Some(Arc::new(move |_, _, current| current.clone()));
     let state = State::new(config, false, "2026-11-24T15:00:00Z".parse().unwrap());
     let app = tokio::spawn(async move {
