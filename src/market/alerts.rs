@@ -90,23 +90,45 @@ impl Alert {
 }
 
 /// `phrase` in `text`, any case for Latin letters, exactly for everything else (CJK has no case).
-fn occurrences(text: &str, phrase: &str) -> Vec<Range<usize>> {
-    if phrase.is_empty() {
+/// `phrase` as it is looked for in text lowered by `to_ascii_lowercase` (which keeps byte offsets,
+/// so what is found fits the original text). The text is lowered once for all the phrases.
+fn needle(phrase: &str) -> std::borrow::Cow<'_, str> {
+    if phrase.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(phrase.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(phrase)
+    }
+}
+
+/// Where `phrase` stands in `hay`, the text already lowered.
+fn occurrences(hay: &str, phrase: &str) -> Vec<Range<usize>> {
+    let needle = needle(phrase);
+    if needle.is_empty() {
         return Vec::new();
     }
-    // ASCII lowering keeps byte offsets, so the ranges fit the original text.
-    let (hay, needle) = (text.to_ascii_lowercase(), phrase.to_ascii_lowercase());
-    hay.match_indices(&needle).map(|(i, m)| i..i + m.len()).collect()
+    hay.match_indices(needle.as_ref()).map(|(i, m)| i..i + m.len()).collect()
 }
 
 /// The phrases found in `text`, in the order given.
 pub fn phrases_in<'a>(text: &str, phrases: &'a [String]) -> Vec<&'a str> {
-    phrases.iter().filter(|p| !occurrences(text, p).is_empty()).map(String::as_str).collect()
+    let hay = text.to_ascii_lowercase();
+    phrases
+        .iter()
+        .filter(|p| {
+            let n = needle(p);
+            !n.is_empty() && hay.contains(n.as_ref())
+        })
+        .map(String::as_str)
+        .collect()
 }
 
 /// Where any of `phrases` stands in `text`, merged and in order: what to mark.
 pub fn phrase_ranges(text: &str, phrases: &[String]) -> Vec<Range<usize>> {
-    let mut all: Vec<Range<usize>> = phrases.iter().flat_map(|p| occurrences(text, p)).collect();
+    if phrases.is_empty() {
+        return Vec::new();
+    }
+    let hay = text.to_ascii_lowercase();
+    let mut all: Vec<Range<usize>> = phrases.iter().flat_map(|p| occurrences(&hay, p)).collect();
     all.sort_by_key(|r| r.start);
     let mut merged: Vec<Range<usize>> = Vec::new();
     for r in all {

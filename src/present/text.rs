@@ -7,10 +7,19 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+/// Printable ASCII only: one byte is one cell and nothing needs dropping (most symbols, prices
+/// and English headlines), so the text is copied once, not rebuilt a character at a time.
+fn plain_ascii(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
 /// At most `max` cells, with "…" when cut; control characters dropped.
 pub fn fit(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
+    }
+    if plain_ascii(s) {
+        return fit_plain(s, max);
     }
     let clean: String = s.chars().filter(|c| !c.is_control()).collect();
     // Printable ASCII is one cell a byte: most symbols, prices and English headlines.
@@ -44,8 +53,25 @@ pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `fit` of printable ASCII, `max` > 0.
+fn fit_plain(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(max + 2);
+    out.push_str(&s[..max - 1]);
+    out.push('…');
+    out
+}
+
 /// `fit`, then padded with spaces to exactly `cells` (left-aligned) .
 pub fn pad(s: &str, cells: usize) -> String {
+    if plain_ascii(s) && s.len() <= cells {
+        let mut out = String::with_capacity(cells);
+        out.push_str(s);
+        out.extend(std::iter::repeat_n(' ', cells - s.len()));
+        return out;
+    }
     let mut t = fit(s, cells);
     let w = width(&t);
     t.extend(std::iter::repeat_n(' ', cells.saturating_sub(w)));
@@ -54,9 +80,11 @@ pub fn pad(s: &str, cells: usize) -> String {
 
 /// Right-aligned in `cells`.
 pub fn rpad(s: &str, cells: usize) -> String {
-    let t = fit(s, cells);
+    let t =
+        if plain_ascii(s) && s.len() <= cells { std::borrow::Cow::Borrowed(s) } else { fit(s, cells).into() };
     let w = width(&t);
-    let mut out: String = std::iter::repeat_n(' ', cells.saturating_sub(w)).collect();
+    let mut out = String::with_capacity(cells.max(t.len()));
+    out.extend(std::iter::repeat_n(' ', cells.saturating_sub(w)));
     out.push_str(&t);
     out
 }
