@@ -253,8 +253,10 @@ impl QuoteSource for Router {
             };
             loop {
                 let mut rounds: Vec<Vec<Symbol>> = vec![Vec::new(); self.sources.len()];
+                // Each symbol once (a symbol has one next source); a set, not a search of the round.
+                let mut placed: std::collections::HashSet<&Symbol> = std::collections::HashSet::new();
                 for s in symbols.iter().filter(|s| !got.contains_key(*s)) {
-                    if let Some(i) = next(s, &tried).filter(|i| !rounds[*i].contains(s)) {
+                    if let Some(i) = next(s, &tried).filter(|_| placed.insert(s)) {
                         rounds[i].push(s.clone());
                     }
                 }
