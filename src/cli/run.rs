@@ -45,10 +45,21 @@ fn tune_malloc() {
     }
 }
 
-/// Logs go to a file in the state (or data) dir; never to the terminal.
 /// Longer than any idle gap between two uses of the blocking pool (the closed-market refresh).
 const BLOCKING_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(3600);
 
+/// The app's runtime: two workers, and blocking threads kept between uses. DNS lookups, cache and
+/// headline writes run on the blocking pool every few minutes while idle; threads that outlive
+/// those gaps are reused instead of made and ended each time.
+pub fn runtime() -> io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_keep_alive(BLOCKING_KEEP_ALIVE)
+        .enable_all()
+        .build()
+}
+
+/// Logs go to a file in the state (or data) dir; never to the terminal.
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dirs = directories::ProjectDirs::from("", "", "chiptape")?;
     let dir = dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf();
@@ -101,14 +112,7 @@ pub fn run(cli: Cli) -> i32 {
     }
     // Held until the end of `run`, or handed to the TUI's panic hook (see `term::install_panic_hook`).
     let mut log = init_logging();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        // DNS lookups, cache and headline writes run on the blocking pool every few minutes while
-        // idle; threads that outlive those gaps are reused instead of made and ended each time.
-        .thread_keep_alive(BLOCKING_KEEP_ALIVE)
-        .enable_all()
-        .build()
-    {
+    let rt = match runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("chiptape: cannot start the runtime: {e}");
