@@ -25,6 +25,9 @@ fn main() {
 #[path = "support/pty.rs"]
 mod pty;
 #[cfg(target_os = "linux")]
+#[path = "../tests/common/session.rs"]
+mod session;
+#[cfg(target_os = "linux")]
 #[path = "support/standins.rs"]
 mod standins;
 
@@ -39,10 +42,11 @@ mod linux {
     use clap::Parser;
     use tempfile::TempDir;
 
-    use super::pty::{Tui, clock_ticks, fine_delta, private_env, sleep_until};
-    use super::standins::{Feed, NotFound, Quotes, Seen, base_price, feed_xml};
-    use wiremock::matchers::{any, method, path, path_regex};
-    use wiremock::{Mock, MockServer, ResponseTemplate};
+    use super::pty::{Tui, check_config, clock_ticks, fine_delta, release_bin, sleep_until};
+    use super::session::mount_yahoo_session;
+    use super::standins::{Feed, Quotes, Seen, base_price, feed_xml, mount_the_rest};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer};
 
     const ROWS: u16 = 35;
     const COLS: u16 = 120;
@@ -161,13 +165,7 @@ mod linux {
     }
 
     fn run(args: &Args) -> Result<(), String> {
-        let bin = args.bin.clone().unwrap_or_else(|| {
-            let dir =
-                std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
-            dir.join("release/chiptape")
-        });
-        let bin = std::fs::canonicalize(&bin)
-            .map_err(|e| format!("{}: {e} (build it with `cargo build --release`)", bin.display()))?;
+        let bin = release_bin(args.bin.clone())?;
         let bin_size = std::fs::metadata(&bin).map(|m| m.len()).unwrap_or(0);
         let timeout = Duration::from_secs(args.timeout_secs);
 
@@ -220,18 +218,7 @@ mod linux {
         let open: DateTime<Utc> = OPEN.parse().map_err(|e| format!("{e}"))?;
         let feed = feed_xml(args.headlines, &symbols, &names, open, &base);
         rt.block_on(async {
-            Mock::given(method("GET"))
-                .and(path("/cookie"))
-                .respond_with(
-                    ResponseTemplate::new(404).insert_header("set-cookie", "A3=d=test; Max-Age=3600; Path=/"),
-                )
-                .mount(&server)
-                .await;
-            Mock::given(method("GET"))
-                .and(path("/v1/test/getcrumb"))
-                .respond_with(ResponseTemplate::new(200).set_body_string("crumbHarness1"))
-                .mount(&server)
-                .await;
+            mount_yahoo_session(&server, "crumbHarness1").await;
             Mock::given(method("GET"))
                 .and(path("/v7/finance/quote"))
                 .respond_with(Quotes(seen.clone()))
@@ -242,16 +229,7 @@ mod linux {
                 .respond_with(Feed(seen.clone(), feed))
                 .mount(&server)
                 .await;
-            Mock::given(method("GET"))
-                .and(path_regex("^/v8/finance/chart/"))
-                .respond_with(NotFound(seen.clone(), true))
-                .mount(&server)
-                .await;
-            Mock::given(any())
-                .respond_with(NotFound(seen.clone(), false))
-                .with_priority(10)
-                .mount(&server)
-                .await;
+            mount_the_rest(&server, &seen).await;
         });
 
         let home = TempDir::new().map_err(|e| format!("temp dir: {e}"))?;
@@ -265,20 +243,7 @@ mod linux {
             ws = base.replacen("http://", "ws://", 1),
         );
         std::fs::write(&cfg_path, cfg).map_err(|e| format!("write config: {e}"))?;
-        let check = std::process::Command::new(&bin)
-            .args(["config", "check"])
-            .arg(&cfg_path)
-            .env_clear()
-            .envs(private_env(home.path()))
-            .output()
-            .map_err(|e| format!("run {}: {e}", bin.display()))?;
-        if !check.status.success() {
-            return Err(format!(
-                "the generated config is refused:\n{}{}",
-                String::from_utf8_lossy(&check.stdout),
-                String::from_utf8_lossy(&check.stderr)
-            ));
-        }
+        check_config(&bin, &cfg_path, home.path())?;
         let cfg_arg = cfg_path.to_string_lossy().to_string();
 
         let model = std::fs::read_to_string("/proc/cpuinfo")

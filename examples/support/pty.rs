@@ -6,7 +6,7 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::num::NonZeroU16;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -249,4 +249,33 @@ pub fn sleep_until(t: Instant) {
     if t > now {
         std::thread::sleep(t - now);
     }
+}
+
+/// The binary to run: `arg`, else `$CARGO_TARGET_DIR/release/chiptape`, else `target/release/chiptape`.
+pub fn release_bin(arg: Option<PathBuf>) -> Result<PathBuf, String> {
+    let bin = arg.unwrap_or_else(|| {
+        let dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+        dir.join("release/chiptape")
+    });
+    std::fs::canonicalize(&bin)
+        .map_err(|e| format!("{}: {e} (build it with `cargo build --release`)", bin.display()))
+}
+
+/// `chiptape config check` of a generated config, in the app's private environment.
+pub fn check_config(bin: &Path, config: &Path, home: &Path) -> Result<(), String> {
+    let check = std::process::Command::new(bin)
+        .args(["config", "check"])
+        .arg(config)
+        .env_clear()
+        .envs(private_env(home))
+        .output()
+        .map_err(|e| format!("run {}: {e}", bin.display()))?;
+    if check.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "the generated config is refused:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    ))
 }

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::matchers::{any, method, path_regex};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// What the server saw.
 #[derive(Default)]
@@ -137,4 +138,14 @@ pub fn feed_xml(m: usize, symbols: &[String], names: &[String], now: DateTime<Ut
     }
     out.push_str("</channel></rss>\n");
     out
+}
+
+/// Charts answered "not found" and anything else 404, each counted in `seen`.
+pub async fn mount_the_rest(server: &MockServer, seen: &Arc<Seen>) {
+    Mock::given(method("GET"))
+        .and(path_regex("^/v8/finance/chart/"))
+        .respond_with(NotFound(seen.clone(), true))
+        .mount(server)
+        .await;
+    Mock::given(any()).respond_with(NotFound(seen.clone(), false)).with_priority(10).mount(server).await;
 }

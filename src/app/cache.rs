@@ -284,6 +284,12 @@ mod tests {
         s.quotes.insert(q.symbol, entry);
     }
 
+    /// A price moves (NVDA to 10), and the saver is told.
+    fn a_price_moves(s: &mut State, saver: &mut Saver, now: DateTime<Utc>) {
+        put(s, Quote { symbol: Symbol::parse("NVDA").unwrap(), price: Some(10.0), ..Quote::default() }, now);
+        saver.changed();
+    }
+
     async fn wait(saver: &mut Saver) {
         if let Some(w) = saver.writing.take() {
             w.await.unwrap();
@@ -361,9 +367,7 @@ mod tests {
 
         // Prices change: not before PRICES_EVERY, and then without the headlines.
         std::fs::remove_file(cache.news_path()).unwrap();
-        let nvda = Symbol::parse("NVDA").unwrap();
-        put(&mut s, Quote { symbol: nvda, price: Some(10.0), ..Quote::default() }, now);
-        saver.changed();
+        a_price_moves(&mut s, &mut saver, now);
         tokio::time::advance(EVERY).await;
         saver.save(&s, now);
         assert!(saver.writing.is_none(), "only prices changed: put off");
@@ -441,9 +445,7 @@ mod tests {
 
         // The obstacle goes; a price changes: the headlines go out with it, at the shorter interval.
         std::fs::remove_dir(cache.news_path()).unwrap();
-        let nvda = Symbol::parse("NVDA").unwrap();
-        put(&mut s, Quote { symbol: nvda, price: Some(10.0), ..Quote::default() }, now);
-        saver.changed();
+        a_price_moves(&mut s, &mut saver, now);
         assert_eq!(saver.due(), Some(Instant::now() + EVERY));
         tokio::time::advance(EVERY).await;
         saver.save(&s, now);

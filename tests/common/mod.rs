@@ -5,9 +5,11 @@ pub mod backend;
 #[cfg(unix)]
 pub mod pty;
 pub mod scale;
+pub mod session;
 pub mod sources;
 pub mod ws;
 
+pub use session::mount_yahoo_session;
 use std::sync::Arc;
 
 use chiptape::config::{Config, builtin};
@@ -92,22 +94,4 @@ pub fn chiptape_cmd(home: &std::path::Path) -> std::process::Command {
         .env("XDG_DATA_HOME", home.join("data"))
         .current_dir(home);
     cmd
-}
-
-/// A Yahoo fake's session: the cookie host (404 with the cookie, as the real one) and the crumb.
-pub async fn mount_yahoo_session(server: &wiremock::MockServer, crumb: &str) {
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, ResponseTemplate};
-    Mock::given(method("GET"))
-        .and(path("/cookie"))
-        .respond_with(
-            ResponseTemplate::new(404).insert_header("set-cookie", "A3=d=test; Max-Age=3600; Path=/"),
-        )
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/test/getcrumb"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(crumb.to_string()))
-        .mount(server)
-        .await;
 }
