@@ -22,6 +22,9 @@ fn main() {
 }
 
 #[cfg(target_os = "linux")]
+#[path = "../tests/common/env.rs"]
+mod env;
+#[cfg(target_os = "linux")]
 #[path = "support/pty.rs"]
 mod pty;
 #[cfg(target_os = "linux")]

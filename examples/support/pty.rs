@@ -32,19 +32,11 @@ pub struct Tui {
     pub size: (u16, u16),
 }
 
+/// The tests' private environment, and links never opened (if one were, nothing would run).
 pub fn private_env(home: &Path) -> Vec<(&'static str, std::ffi::OsString)> {
-    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into());
-    vec![
-        ("PATH", path),
-        ("HOME", home.into()),
-        ("TERM", "xterm-256color".into()),
-        ("XDG_CONFIG_HOME", home.join("config").into()),
-        ("XDG_STATE_HOME", home.join("state").into()),
-        ("XDG_DATA_HOME", home.join("data").into()),
-        ("XDG_CACHE_HOME", home.join("cache").into()),
-        // Links are never opened; if one were, nothing would run.
-        ("BROWSER", "true".into()),
-    ]
+    let mut env = crate::env::private_env(home);
+    env.push(("BROWSER", "true".into()));
+    env
 }
 
 impl Tui {

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod backend;
+pub mod env;
 #[cfg(unix)]
 pub mod pty;
 pub mod scale;

@@ -2,7 +2,6 @@
 //!
 //! Every wait polls the screen against a deadline and, on timeout, panics with the screen it saw.
 
-use std::ffi::OsString;
 use std::io::{ErrorKind, Read, Write};
 use std::num::NonZeroU16;
 use std::path::Path;
@@ -20,19 +19,7 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 pub const POLL: Duration = Duration::from_millis(25);
 pub const ESC: &str = "\x1b";
 
-/// A child that sees none of the user's config, state or environment.
-pub fn private_env(home: &Path) -> Vec<(&'static str, OsString)> {
-    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into());
-    vec![
-        ("PATH", path),
-        ("HOME", home.into()),
-        ("TERM", "xterm-256color".into()),
-        ("XDG_CONFIG_HOME", home.join("config").into()),
-        ("XDG_STATE_HOME", home.join("state").into()),
-        ("XDG_DATA_HOME", home.join("data").into()),
-        ("XDG_CACHE_HOME", home.join("cache").into()),
-    ]
-}
+pub use super::env::private_env;
 
 /// Counts the terminal bells the app rings.
 pub struct Bells(pub usize);
