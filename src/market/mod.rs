@@ -1,6 +1,7 @@
 //! Domain types shared by providers, state and output: no I/O, no terminal.
 
 pub mod alerts;
+pub mod basket;
 pub mod calendar;
 pub mod clock;
 pub mod exchange;

@@ -102,7 +102,7 @@ fn lists(b: &mut Builder, mouse: bool) {
 fn overlays(b: &mut Builder) {
     use Action::*;
     b.section("detail");
-    b.fixed("1…6", "range: 1D 5D 1M 6M 1Y 5Y");
+    b.fixed("1…7", "range: 1D 5D 1M 6M YTD 1Y 5Y");
     b.fixed("h l left right", "previous / next range");
     b.on(&[Down], "next symbol");
     b.on(&[Up], "previous symbol");

@@ -94,7 +94,7 @@ fn time_label(t: DateTime<Utc>, range: ChartRange, tz: Tz, now: DateTime<Utc>) -
         }
         ChartRange::D1 => local.format("%H:%M").to_string(),
         ChartRange::D5 => local.format("%a %H:%M").to_string(),
-        ChartRange::M1 | ChartRange::M6 => local.format("%b %d").to_string(),
+        ChartRange::M1 | ChartRange::M6 | ChartRange::Ytd => local.format("%b %d").to_string(),
         ChartRange::Y1 => local.format("%b %Y").to_string(),
         ChartRange::Y5 => local.format("%Y").to_string(),
     }
