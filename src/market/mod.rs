@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod basket;
 pub mod calendar;
 pub mod clock;
+pub mod compare;
 pub mod exchange;
 pub mod holidays;
 pub mod news;

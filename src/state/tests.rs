@@ -1874,9 +1874,8 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
 fn tabs_and_range_labels_switch_on_a_click() {
     let mut s = loaded();
     let l = s.layout();
-    let names: Vec<&str> = s.config.groups.iter().map(|g| g.name.as_str()).collect();
-    let tabs = super::layout::tab_areas(&names, l.tabs).unwrap();
-    let out = click(&mut s, tabs[2].x + 2, 0);
+    let tabs = s.tabs(l.tabs).unwrap();
+    let out = click(&mut s, tabs[2].area.x + 2, 0);
     assert_eq!(s.group, 2);
     assert!(out.effects.contains(&Effect::Replan));
     press(&mut s, Key::plain(KeyCode::Enter));

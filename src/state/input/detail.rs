@@ -44,7 +44,7 @@ pub fn key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) -> 
             }
             return false;
         }
-        Some(Action::Help | Action::Pause | Action::EditConfig) => return false,
+        Some(Action::Help | Action::Pause | Action::EditConfig | Action::Compare) => return false,
         _ => out.redraw = false,
     }
     true
