@@ -9,6 +9,9 @@ use super::basket::{self, Axis, Line, Track};
 use super::exchange::exchange_for;
 use super::series::{ChartRange, Series};
 
+/// The holdings line's name: it is weighted by value, unlike the groups.
+pub const HOLDINGS: &str = "Holdings (by value)";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LineKind {

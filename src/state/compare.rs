@@ -5,7 +5,7 @@ use super::State;
 use super::layout::{Area, tab_areas, tab_label};
 use crate::market::Symbol;
 use crate::market::basket::{DayMove, day_move};
-use crate::market::compare::{Comparison, LineKind, LineSpec, compare};
+use crate::market::compare::{Comparison, HOLDINGS, LineKind, LineSpec, compare};
 use crate::market::series::ChartRange;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +24,6 @@ pub struct Tab {
     pub figure: Option<(String, f64)>,
     pub area: Area,
 }
-
-/// The holdings line's name: it is weighted by value, unlike the groups.
-pub const HOLDINGS: &str = "Holdings (by value)";
 
 impl State {
     /// Today's move of group `i` as a basket: the mean of its members' change %.
@@ -99,14 +96,29 @@ impl State {
         self.open(super::Overlay::Compare(Compare { range, marked }));
     }
 
-    /// `space` on a watchlist row: marked for the comparison, or unmarked.
-    pub fn toggle_mark(&mut self) -> Option<(Symbol, bool)> {
-        let sym = self.selected_symbol()?;
+    /// `space` on a watchlist row: marked for the comparison, or unmarked; the status bar says
+    /// how many are marked and what `c` will draw.
+    pub fn mark_selected(&mut self) {
+        let sym = match self.selected_symbol() {
+            Some(sym) if self.focus == super::Focus::Watchlist => sym,
+            _ => {
+                self.notice = Some("space marks a watchlist row for the comparison".into());
+                return;
+            }
+        };
         let on = !self.compare_marks.remove(&sym);
         if on {
             self.compare_marks.insert(sym.clone());
         }
-        Some((sym, on))
+        let n = self.compare_marks.len();
+        self.notice = Some(
+            match (on, n) {
+                (true, _) => format!("{sym} marked ({n}): c compares the marked rows"),
+                (false, 0) => format!("{sym} unmarked: c compares the groups"),
+                (false, _) => format!("{sym} unmarked ({n} marked)"),
+            }
+            .into(),
+        );
     }
 
     /// The marked symbols in watchlist order (every group, each once).

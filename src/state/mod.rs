@@ -37,7 +37,7 @@ use crate::state::layout::Layout;
 
 pub use alerts::{Alerts, LogBox, message as alert_message};
 pub use charts::{Detail, SeriesEntry, SessionAxis};
-pub use compare::{Compare, HOLDINGS};
+pub use compare::{Compare, Tab};
 pub use help::{HELP_GAP, HELP_TITLE, HelpBox, HelpLine, help_widths};
 pub use notice::{Level, Logged, Messages, Notice};
 pub use overlay::{Overlay, Prompt};

@@ -194,23 +194,7 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
         }
         AlertLog => s.open_alert_log(),
         Compare => s.open_compare(),
-        Mark if s.focus != Focus::Watchlist => {
-            s.notice = Some("space marks a watchlist row for the comparison".into())
-        }
-        Mark => match s.toggle_mark() {
-            Some((sym, on)) => {
-                let n = s.compare_marks.len();
-                s.notice = Some(
-                    match (on, n) {
-                        (true, _) => format!("{sym} marked ({n}): c compares the marked rows"),
-                        (false, 0) => format!("{sym} unmarked: c compares the groups"),
-                        (false, _) => format!("{sym} unmarked ({n} marked)"),
-                    }
-                    .into(),
-                );
-            }
-            None => s.notice = Some("no row to mark".into()),
-        },
+        Mark => s.mark_selected(),
         Help => s.open(Overlay::Help { scroll: 0 }),
         Close => {
             if s.news_filter.is_some() {
