@@ -140,6 +140,10 @@ fn row<'a>(
             Col::Symbol if state.alerts.marked.contains(sym) => {
                 (format!("!{sym}"), theme.error.add_modifier(Modifier::BOLD))
             }
+            // Marked with space for the comparison: "•" before the symbol.
+            Col::Symbol if state.compare_marks.contains(sym) => {
+                (format!("•{sym}"), theme.accent.add_modifier(Modifier::BOLD))
+            }
             Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
             Col::Qty | Col::Value | Col::DayPnl | Col::PnlPct => position_cell(*c, held, theme),
             Col::Name => (name.clone(), theme.text),

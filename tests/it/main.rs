@@ -9,6 +9,8 @@ mod app_loop;
 mod charts;
 mod cli;
 mod cli_term;
+mod compare_cli;
+mod compare_screen;
 mod doctor;
 mod e2e_alerts;
 mod e2e_cache;
