@@ -14,6 +14,7 @@ mod compare_screen;
 mod doctor;
 mod e2e_alerts;
 mod e2e_cache;
+mod e2e_compare;
 mod e2e_config;
 mod e2e_failover;
 mod e2e_mouse;
