@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io};
 use crate::config::Config;
-use crate::market::compare::{Comparison, HOLDINGS, LineKind, LineSpec, compare};
+use crate::market::compare::{Comparison, HOLDINGS, LineKind, LineSpec, compare, track_of};
 use crate::market::portfolio::{self, fx_pairs, listing_currency, lots};
 use crate::market::series::{ChartRange, Series};
 use crate::market::{Quote, Symbol};
@@ -221,7 +221,7 @@ pub async fn run(cfg: &Config, providers: &Providers, args: &CompareArgs, io: Io
             }
         }
     }
-    let c = compare(&specs, range, |s| series.get(s));
+    let c = compare(&specs, range, |s| Some(std::sync::Arc::new(track_of(s, series.get(s)?, range)?)));
     let printed = match args.format {
         CompareFormat::Json => serde_json::to_writer_pretty(&mut *out, &output(&c))
             .map_err(std::io::Error::other)
@@ -256,7 +256,7 @@ fn csv(c: &Comparison, out: &mut dyn Write) -> std::io::Result<()> {
 /// The final figures, best first, each with a small line of its course.
 fn table(c: &Comparison, out: &mut dyn Write) -> std::io::Result<()> {
     let names = c.lines.iter().map(|l| width(&l.name)).max().unwrap_or(4).max(4);
-    writeln!(out, "{}  {:>9}  {:>9}  {}", pad("Line", names), c.range.label(), "Priced", "Course")?;
+    writeln!(out, "{}  {:>9}     Priced  Course", pad("Line", names), c.range.label())?;
     for l in &c.lines {
         let fig = l.final_pct().map_or("no data".to_string(), crate::present::number::pct);
         let priced = format!("{} of {}", l.line.priced, l.members);

@@ -29,23 +29,31 @@ pub fn day_move(changes: impl IntoIterator<Item = Option<f64>>) -> Option<DayMov
     (priced > 0).then(|| DayMove { pct: sum / priced as f64, priced, members })
 }
 
-/// One member's prices for a line, with its weight (1 for an equal-weighted basket).
-#[derive(Debug, Clone, Copy)]
-pub struct Track<'a> {
-    pub points: &'a [(DateTime<Utc>, f64)],
+/// One member's prices for a line, each bar with its key on the axis: worked out once per series
+/// (a timestamp's arithmetic is most of the cost at five years of 160 members).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Track {
+    pub bars: Vec<(i64, f64)>,
     /// The close before the range: the 1D reference.
     pub previous_close: Option<f64>,
-    /// The member's exchange's offset from UTC, in seconds: a daily bar's date is local.
-    pub offset_secs: i64,
-    pub weight: f64,
 }
 
-impl Track<'_> {
-    fn keyed(&self, daily: bool) -> impl Iterator<Item = (i64, f64)> + '_ {
-        self.points.iter().filter(|(_, p)| p.is_finite() && *p > 0.0).map(move |(t, p)| {
-            let s = t.timestamp();
-            (if daily { (s + self.offset_secs).div_euclid(86_400) } else { s }, *p)
-        })
+/// A line's member: its track and its weight (1 for an equal-weighted basket).
+pub type Member<'a> = (&'a Track, f64);
+
+impl Track {
+    /// `offset_secs`: the member's exchange's offset from UTC, so a daily bar's date is local.
+    /// Prices that are not positive numbers are left out (a gap, not a zero).
+    pub fn new(points: &[(DateTime<Utc>, f64)], offset_secs: i64, daily: bool) -> Track {
+        let bars = points
+            .iter()
+            .filter(|(_, p)| p.is_finite() && *p > 0.0)
+            .map(|(t, p)| {
+                let s = t.timestamp();
+                (if daily { (s + offset_secs).div_euclid(86_400) } else { s }, *p)
+            })
+            .collect();
+        Track { bars, previous_close: None }
     }
 }
 
@@ -55,42 +63,78 @@ impl Track<'_> {
 pub struct Axis {
     pub keys: Vec<i64>,
     pub daily: bool,
+    /// For a daily axis, each day's place on it from the first key on (`u32::MAX`: not on it): a
+    /// bar finds its place without a search (5 years are under 2,000 days).
+    places: Vec<u32>,
 }
 
+/// Days a dense table may span: far more than any range asks (5 years are 1,826).
+const DENSE_DAYS: i64 = 8_192;
+
 impl Axis {
-    pub fn of<'a>(tracks: impl IntoIterator<Item = &'a Track<'a>>, daily: bool) -> Axis {
-        let mut keys: Vec<i64> = Vec::new();
-        let mut merged = Vec::new();
-        for t in tracks {
-            // Each track is in order: merging keeps the union sorted without sorting it.
-            merged.clear();
-            let (mut a, mut b) = (keys.iter().copied().peekable(), t.keyed(daily).map(|(k, _)| k).peekable());
-            loop {
-                let next = match (a.peek(), b.peek()) {
-                    (Some(x), Some(y)) if x < y => a.next(),
-                    (Some(x), Some(y)) if x > y => b.next(),
-                    (Some(_), Some(_)) => {
-                        b.next();
-                        a.next()
-                    }
-                    (Some(_), None) => a.next(),
-                    (None, Some(_)) => b.next(),
-                    (None, None) => break,
-                };
-                if let Some(k) = next
-                    && merged.last() != Some(&k)
-                {
-                    merged.push(k);
+    pub fn of<'a>(tracks: impl IntoIterator<Item = &'a Track> + Clone, daily: bool) -> Axis {
+        let bounds = tracks.clone().into_iter().filter_map(|t| Some((t.bars.first()?.0, t.bars.last()?.0)));
+        let (lo, hi) = bounds.fold((i64::MAX, i64::MIN), |(lo, hi), (a, b)| (lo.min(a), hi.max(b)));
+        if daily && lo <= hi && hi - lo < DENSE_DAYS {
+            // Days: mark each one any track has, then read them off in order.
+            let mut places = vec![u32::MAX; (hi - lo + 1) as usize];
+            for t in tracks {
+                for (k, _) in &t.bars {
+                    places[(k - lo) as usize] = 0;
                 }
             }
-            std::mem::swap(&mut keys, &mut merged);
+            let mut keys = Vec::new();
+            for (i, p) in places.iter_mut().enumerate() {
+                if *p == 0 {
+                    *p = keys.len() as u32;
+                    keys.push(lo + i as i64);
+                }
+            }
+            return Axis { keys, daily, places };
         }
-        Axis { keys, daily }
+        Axis { keys: merged(tracks), daily, places: Vec::new() }
     }
 
     fn index(&self, key: i64) -> Option<usize> {
-        self.keys.binary_search(&key).ok()
+        match (self.places.is_empty(), self.keys.first()) {
+            (false, Some(first)) => {
+                let p = *self.places.get(usize::try_from(key - first).ok()?)?;
+                (p != u32::MAX).then_some(p as usize)
+            }
+            _ => self.keys.binary_search(&key).ok(),
+        }
     }
+}
+
+/// The union of the tracks' keys, in order: each track is in order, so merging keeps the union
+/// sorted without sorting it.
+fn merged<'a>(tracks: impl IntoIterator<Item = &'a Track>) -> Vec<i64> {
+    let mut keys: Vec<i64> = Vec::new();
+    let mut merged = Vec::new();
+    for t in tracks {
+        merged.clear();
+        let (mut a, mut b) = (keys.iter().copied().peekable(), t.bars.iter().map(|(k, _)| *k).peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x < y => a.next(),
+                (Some(x), Some(y)) if x > y => b.next(),
+                (Some(_), Some(_)) => {
+                    b.next();
+                    a.next()
+                }
+                (Some(_), None) => a.next(),
+                (None, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            if let Some(k) = next
+                && merged.last() != Some(&k)
+            {
+                merged.push(k);
+            }
+        }
+        std::mem::swap(&mut keys, &mut merged);
+    }
+    keys
 }
 
 /// A line on the axis: its value in % at each key from `start` to `end` (inclusive), `NaN` outside.
@@ -124,27 +168,35 @@ impl Line {
 /// first key. A member listed mid-range joins at its first bar; one without a bar on a date (a
 /// holiday, a missing price) sits that step out and its next return spans the gap. One member
 /// alone is its own price rebased.
-pub fn rebalanced(tracks: &[Track], axis: &Axis) -> Line {
+pub fn rebalanced(members: &[Member], axis: &Axis) -> Line {
     let n = axis.keys.len();
     let mut line = Line::empty(n);
     let mut sum = vec![0.0; n];
     let mut weight = vec![0.0; n];
-    for t in tracks {
+    for &(t, w) in members {
+        // The close before the bar in hand, and that bar's return as counted so far.
+        let mut base: Option<f64> = None;
+        let mut counted: Option<f64> = None;
         let mut prev: Option<f64> = None;
         let mut first = None;
         let mut last = 0;
-        let mut cursor = 0;
-        for (k, p) in t.keyed(axis.daily) {
-            // Keys come in order: walk the axis forward instead of searching it.
-            while cursor < n && axis.keys[cursor] < k {
-                cursor += 1;
+        for &(k, p) in &t.bars {
+            let Some(cursor) = axis.index(k) else { continue };
+            if first.is_some() && cursor == last {
+                // A second bar on the same day (a source's live bar beside the close): it
+                // replaces the first, measured from the same close.
+                if let Some(r) = counted.take() {
+                    sum[cursor] -= w * r;
+                    weight[cursor] -= w;
+                }
+            } else {
+                base = prev;
             }
-            if cursor >= n || axis.keys[cursor] != k {
-                continue;
-            }
-            if let Some(prev) = prev {
-                sum[cursor] += t.weight * (p / prev - 1.0);
-                weight[cursor] += t.weight;
+            if let Some(b) = base {
+                let r = p / b - 1.0;
+                sum[cursor] += w * r;
+                weight[cursor] += w;
+                counted = Some(r);
             }
             first.get_or_insert(cursor);
             last = cursor;
@@ -170,17 +222,17 @@ pub fn rebalanced(tracks: &[Track], axis: &Axis) -> Line {
 /// A day's line against the previous close: at each key, the weighted mean of every member's
 /// change since its previous close as of its latest bar (a member yet to trade counts as
 /// unchanged). Its last value is then the mean of the members' change %.
-pub fn from_previous_close(tracks: &[Track], axis: &Axis) -> Line {
+pub fn from_previous_close(members: &[Member], axis: &Axis) -> Line {
     let n = axis.keys.len();
     let mut line = Line::empty(n);
     let mut sum = vec![0.0; n];
     let mut total = 0.0;
-    for t in tracks {
+    for &(t, w) in members {
         let keyed: Vec<(usize, f64)> =
-            t.keyed(axis.daily).filter_map(|(k, p)| Some((axis.index(k)?, p))).collect();
+            t.bars.iter().filter_map(|&(k, p)| Some((axis.index(k)?, p))).collect();
         let Some(&(first, p0)) = keyed.first() else { continue };
         let reference = t.previous_close.filter(|p| p.is_finite() && *p > 0.0).unwrap_or(p0);
-        total += t.weight;
+        total += w;
         line.priced += 1;
         line.span(first, keyed.last().map_or(first, |k| k.0));
         let mut at = keyed.iter().peekable();
@@ -189,14 +241,14 @@ pub fn from_previous_close(tracks: &[Track], axis: &Axis) -> Line {
             while let Some((_, p)) = at.next_if(|(j, _)| *j <= i) {
                 pct = (p / reference - 1.0) * 100.0;
             }
-            *s += t.weight * pct;
+            *s += w * pct;
         }
     }
     if let (Some(start), Some(end)) = (line.start, line.end)
         && total > 0.0
     {
-        for i in start..=end {
-            line.values[i] = sum[i] / total;
+        for (v, s) in line.values[start..=end].iter_mut().zip(&sum[start..=end]) {
+            *v = s / total;
         }
     }
     line
@@ -216,8 +268,14 @@ mod tests {
         prices.iter().map(|(d, p)| (close(2026, 3, *d, hour), *p)).collect()
     }
 
-    fn track(points: &[(DateTime<Utc>, f64)], offset_hours: i64) -> Track<'_> {
-        Track { points, previous_close: None, offset_secs: offset_hours * 3600, weight: 1.0 }
+    /// Every track at weight 1.
+    fn eq(tracks: &[Track]) -> Vec<Member<'_>> {
+        tracks.iter().map(|t| (t, 1.0)).collect()
+    }
+
+    /// Daily bars in an exchange `offset_hours` from UTC.
+    fn track(points: &[(DateTime<Utc>, f64)], offset_hours: i64) -> Track {
+        Track::new(points, offset_hours * 3600, true)
     }
 
     fn round(v: f64) -> f64 {
@@ -237,7 +295,7 @@ mod tests {
         let a = days(21, &[(2, 100.0), (3, 110.0), (4, 99.0)]);
         let t = [track(&a, -5)];
         let axis = Axis::of(&t, true);
-        let line = rebalanced(&t, &axis);
+        let line = rebalanced(&eq(&t), &axis);
         let v: Vec<f64> = line.values.iter().map(|v| round(*v)).collect();
         assert_eq!(v, vec![0.0, 10.0, -1.0]);
         assert_eq!(line.final_pct().map(round), Some(-1.0));
@@ -250,7 +308,7 @@ mod tests {
         let b = days(21, &[(2, 50.0), (3, 45.0), (4, 54.0)]);
         let t = [track(&a, -5), track(&b, -5)];
         let axis = Axis::of(&t, true);
-        let line = rebalanced(&t, &axis);
+        let line = rebalanced(&eq(&t), &axis);
         assert_eq!(line.values.iter().map(|v| round(*v)).collect::<Vec<_>>(), vec![0.0, 0.0, 10.0]);
         assert_eq!(line.priced, 2);
     }
@@ -263,8 +321,8 @@ mod tests {
         let (tu, th) = ([track(&us, -5)], [track(&hk, 8)]);
         let axis = Axis::of(tu.iter().chain(th.iter()), true);
         assert_eq!(axis.keys.len(), 3, "dates, not bar positions: {:?}", axis.keys);
-        let us_line = rebalanced(&tu, &axis);
-        let hk_line = rebalanced(&th, &axis);
+        let us_line = rebalanced(&eq(&tu), &axis);
+        let hk_line = rebalanced(&eq(&th), &axis);
         assert_eq!(us_line.values.iter().map(|v| round(*v)).collect::<Vec<_>>(), vec![0.0, 2.0, 4.04]);
         // The holiday holds the line where it was; the next bar's return spans it.
         assert_eq!(hk_line.values.iter().map(|v| round(*v)).collect::<Vec<_>>(), vec![0.0, 0.0, 10.0]);
@@ -289,7 +347,7 @@ mod tests {
         let b = days(21, &[(3, 20.0), (4, 40.0)]);
         let t = [track(&a, -5), track(&b, -5)];
         let axis = Axis::of(&t, true);
-        let line = rebalanced(&t, &axis);
+        let line = rebalanced(&eq(&t), &axis);
         // Day 3: A alone +1 %; day 4: mean of +1 % and +100 % = +50.5 %.
         let v: Vec<f64> = line.values.iter().map(|v| round(*v)).collect();
         assert_eq!(v, vec![0.0, 1.0, round((1.01 * 1.505 - 1.0) * 100.0)]);
@@ -305,11 +363,11 @@ mod tests {
         let b = days(21, &[(2, 10.0), (3, 11.0), (4, 12.1)]);
         let t = [track(&a, -5), track(&b, -5)];
         let axis = Axis::of(&t, true);
-        let line = rebalanced(&t, &axis);
+        let line = rebalanced(&eq(&t), &axis);
         // A has one good bar only: it is priced, but B alone moves the line.
         assert_eq!(line.values.iter().map(|v| round(*v)).collect::<Vec<_>>(), vec![0.0, 10.0, 21.0]);
         let none: [Track; 0] = [];
-        let empty = rebalanced(&none, &Axis::of(&none, true));
+        let empty = rebalanced(&eq(&none), &Axis::of(&none, true));
         assert_eq!((empty.final_pct(), empty.priced), (None, 0));
     }
 
@@ -320,22 +378,38 @@ mod tests {
         let a = vec![(at(0), 101.0), (at(5), 102.0), (at(10), 103.0)];
         // B trades later (another market): unchanged until its first bar.
         let b = vec![(at(10), 9.0)];
-        let ta = Track { previous_close: Some(100.0), ..track(&a, 0) };
-        let tb = Track { previous_close: Some(10.0), ..track(&b, 0) };
+        let ta = Track { previous_close: Some(100.0), ..Track::new(&a, 0, false) };
+        let tb = Track { previous_close: Some(10.0), ..Track::new(&b, 0, false) };
         let t = [ta, tb];
         let axis = Axis::of(&t, false);
-        let line = from_previous_close(&t, &axis);
+        let line = from_previous_close(&eq(&t), &axis);
         let v: Vec<f64> = line.values.iter().map(|v| round(*v)).collect();
         assert_eq!(v, vec![0.5, 1.0, -3.5]);
         assert_eq!(line.final_pct().map(round), Some(round((3.0 - 10.0) / 2.0)));
     }
 
     #[test]
+    fn a_second_bar_on_a_day_replaces_the_first() {
+        let a = vec![
+            (close(2026, 3, 2, 21), 100.0),
+            (close(2026, 3, 3, 15), 101.0),
+            (close(2026, 3, 3, 20), 105.0),
+        ];
+        let t = [track(&a, -5)];
+        let axis = Axis::of(&t, true);
+        assert_eq!(axis.keys.len(), 2);
+        assert_eq!(
+            rebalanced(&eq(&t), &axis).values.iter().map(|v| round(*v)).collect::<Vec<_>>(),
+            vec![0.0, 5.0]
+        );
+    }
+
+    #[test]
     fn weights_tilt_the_mean() {
         let a = days(21, &[(2, 100.0), (3, 110.0)]);
         let b = days(21, &[(2, 100.0), (3, 90.0)]);
-        let t = [Track { weight: 3.0, ..track(&a, -5) }, Track { weight: 1.0, ..track(&b, -5) }];
+        let t = [track(&a, -5), track(&b, -5)];
         let axis = Axis::of(&t, true);
-        assert_eq!(rebalanced(&t, &axis).final_pct().map(round), Some(5.0));
+        assert_eq!(rebalanced(&[(&t[0], 3.0), (&t[1], 1.0)], &axis).final_pct().map(round), Some(5.0));
     }
 }

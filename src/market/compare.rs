@@ -5,7 +5,9 @@
 use chrono::{DateTime, NaiveDate, Offset, TimeZone, Utc};
 
 use super::Symbol;
-use super::basket::{self, Axis, Line, Track};
+use std::sync::Arc;
+
+use super::basket::{self, Axis, Line, Member, Track};
 use super::exchange::exchange_for;
 use super::series::{ChartRange, Series};
 
@@ -52,39 +54,41 @@ pub struct Comparison {
     pub lines: Vec<CompareLine>,
 }
 
-/// The comparison of `specs` over `range`, from the series `series` has for it.
-pub fn compare<'a>(
+/// The comparison of `specs` over `range`, from each member's track (`track_of` its series).
+pub fn compare(
     specs: &[LineSpec],
     range: ChartRange,
-    series: impl Fn(&Symbol) -> Option<&'a Series>,
+    track: impl Fn(&Symbol) -> Option<Arc<Track>>,
 ) -> Comparison {
-    let tracks: Vec<Vec<Track<'a>>> = specs
+    let tracks: Vec<Vec<(Arc<Track>, f64)>> = specs
         .iter()
         .map(|spec| {
             spec.members
                 .iter()
                 .filter(|(_, w)| w.is_finite() && *w > 0.0)
-                .filter_map(|(sym, w)| track(sym, series(sym)?, *w))
+                .filter_map(|(sym, w)| Some((track(sym)?, *w)))
                 .collect()
         })
         .collect();
-    let daily = !range.intraday();
-    let axis = Axis::of(tracks.iter().flatten(), daily);
+    let axis = Axis::of(tracks.iter().flatten().map(|(t, _)| &**t), !range.intraday());
     let mut lines: Vec<CompareLine> = specs
         .iter()
         .zip(&tracks)
         .enumerate()
-        .map(|(index, (spec, t))| CompareLine {
-            index,
-            name: spec.name.clone(),
-            kind: spec.kind,
-            members: spec.members.len(),
-            // A day is measured from the previous close, so a basket ends at its members' mean move.
-            line: if range == ChartRange::D1 {
-                basket::from_previous_close(t, &axis)
-            } else {
-                basket::rebalanced(t, &axis)
-            },
+        .map(|(index, (spec, t))| {
+            let members: Vec<Member> = t.iter().map(|(t, w)| (&**t, *w)).collect();
+            CompareLine {
+                index,
+                name: spec.name.clone(),
+                kind: spec.kind,
+                members: spec.members.len(),
+                // A day is measured from the previous close, so a basket ends at its members' mean move.
+                line: if range == ChartRange::D1 {
+                    basket::from_previous_close(&members, &axis)
+                } else {
+                    basket::rebalanced(&members, &axis)
+                },
+            }
         })
         .collect();
     // Stable: equal figures and lines without data keep the order asked.
@@ -97,14 +101,16 @@ pub fn compare<'a>(
     Comparison { range, axis, lines }
 }
 
-fn track<'a>(sym: &Symbol, series: &'a Series, weight: f64) -> Option<Track<'a>> {
+/// `series` of `sym` as a track on a `range` axis: bars keyed by date in the symbol's exchange
+/// for daily ranges, by instant for the others. `None` without a bar.
+pub fn track_of(sym: &Symbol, series: &Series, range: ChartRange) -> Option<Track> {
     let (last, _) = series.points.last()?;
     // One offset per series: a daily bar is far from midnight, so a DST change inside the
     // range cannot move it to another date.
-    let offset_secs = i64::from(
-        exchange_for(sym.as_str()).tz.offset_from_utc_datetime(&last.naive_utc()).fix().local_minus_utc(),
-    );
-    Some(Track { points: &series.points, previous_close: series.previous_close, offset_secs, weight })
+    let tz = exchange_for(sym.as_str()).tz;
+    let offset_secs = i64::from(tz.offset_from_utc_datetime(&last.naive_utc()).fix().local_minus_utc());
+    let t = Track::new(&series.points, offset_secs, !range.intraday());
+    Some(Track { previous_close: series.previous_close, ..t })
 }
 
 /// Where a key of the axis is in time: a trading date for daily bars, an instant for the others.
@@ -161,7 +167,7 @@ mod tests {
             LineSpec { name: "empty".into(), kind: LineKind::Group, members: vec![(sym("X"), 1.0)] },
             LineSpec { name: "China".into(), kind: LineKind::Group, members: vec![(sym("0981.HK"), 1.0)] },
         ];
-        let c = compare(&specs, ChartRange::M6, find);
+        let c = compare(&specs, ChartRange::M6, |s| Some(Arc::new(track_of(s, find(s)?, ChartRange::M6)?)));
         let names: Vec<&str> = c.lines.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["China", "US", "empty"]);
         assert_eq!(c.lines[2].final_pct(), None);
@@ -182,7 +188,7 @@ mod tests {
         };
         let spec =
             [LineSpec { name: "AMD".into(), kind: LineKind::Symbol, members: vec![(sym("AMD"), 1.0)] }];
-        let c = compare(&spec, ChartRange::D1, |_| Some(&s));
+        let c = compare(&spec, ChartRange::D1, |x| Some(Arc::new(track_of(x, &s, ChartRange::D1)?)));
         assert_eq!(c.lines[0].final_pct().map(|v| (v * 1e6).round() / 1e6), Some(3.0));
         assert_eq!(c.axis.at(0).map(|a| a.to_string()).as_deref(), Some("2026-03-02T15:00:00Z"));
     }

@@ -1,8 +1,11 @@
 //! The comparison chart (`c`) and the basket figures: which lines it draws (the groups as baskets
 //! and the holdings, or the rows marked with `space`), the series it needs, each group's move today.
 
+use std::sync::Arc;
+
 use super::State;
 use super::layout::{Area, tab_areas, tab_label};
+use super::memo::CompareKey;
 use crate::market::Symbol;
 use crate::market::basket::{DayMove, day_move};
 use crate::market::compare::{Comparison, HOLDINGS, LineKind, LineSpec, compare};
@@ -162,9 +165,25 @@ impl State {
         specs
     }
 
-    pub fn comparison(&self, c: &Compare) -> Comparison {
-        let specs = self.compare_specs(c);
-        compare(&specs, c.range, |s| self.series.get(&(s.clone(), c.range))?.series.as_ref())
+    /// The comparison `c` draws, kept until what it is made from changes.
+    pub fn comparison(&self, c: &Compare) -> Arc<Comparison> {
+        let holdings = !c.marked && !self.config.positions.is_empty();
+        let key = CompareKey {
+            range: c.range,
+            marked: c.marked.then(|| self.marked_symbols()),
+            config: self.config.version(),
+            series: self.series.version(),
+            quotes: if holdings { self.quotes.version() } else { 0 },
+        };
+        self.rows.comparison(key, || {
+            let specs = self.compare_specs(c);
+            self.rows.keep_tracks(|k| self.series.contains_key(k));
+            compare(&specs, c.range, |s| {
+                let key = (s.clone(), c.range);
+                let e = self.series.get(&key)?;
+                self.rows.track(&key, e.fetched, e.series.as_ref()?)
+            })
+        })
     }
 
     /// The series the comparison needs, each member once, in the order of the lines.

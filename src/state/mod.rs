@@ -111,7 +111,7 @@ pub struct State {
     /// Open overlays, the top one last: it takes the keys.
     pub overlays: Vec<Overlay>,
     /// Series by (symbol, range): sparklines and charts.
-    pub series: HashMap<(Symbol, ChartRange), SeriesEntry>,
+    pub series: Versioned<HashMap<(Symbol, ChartRange), SeriesEntry>>,
     /// Series asked for and not answered yet: each is asked for once.
     pub series_inflight: HashSet<(Symbol, ChartRange)>,
     pub news_filter: Option<Symbol>,
@@ -166,7 +166,7 @@ impl State {
             sort_reverse: false,
             filter: String::new(),
             overlays: Vec::new(),
-            series: HashMap::new(),
+            series: Versioned::default(),
             series_inflight: HashSet::new(),
             news_filter: None,
             compare_marks: Default::default(),

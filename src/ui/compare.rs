@@ -175,8 +175,7 @@ fn braille(cmp: &Comparison, theme: &Theme, plot: &Plot, frame: &mut Frame) {
                 for l in cmp.lines.iter().rev() {
                     let (style, _) = look(theme, l);
                     let color = style.fg.unwrap_or(Color::Reset);
-                    let (Some(start), Some(end)) = (l.line.start, l.line.end) else { continue };
-                    let pts: Vec<(f64, f64)> = (start..=end).map(|i| (i as f64, l.line.values[i])).collect();
+                    let pts = thinned(&l.line, plot);
                     for w in pts.windows(2) {
                         ctx.draw(&CanvasLine { x1: w[0].0, y1: w[0].1, x2: w[1].0, y2: w[1].1, color });
                     }
@@ -187,6 +186,50 @@ fn braille(cmp: &Comparison, theme: &Theme, plot: &Plot, frame: &mut Frame) {
             },
         );
     frame.render_widget(canvas, plot.area);
+}
+
+/// A line's points as the braille grid can show them: in each column of dots, the lowest and the
+/// highest value in the order they came, so five years of days cost what the width costs and a
+/// spike still shows.
+fn thinned(line: &crate::market::basket::Line, plot: &Plot) -> Vec<(f64, f64)> {
+    type Column = (usize, (usize, f64), (usize, f64));
+    fn flush(c: Option<Column>, out: &mut Vec<(f64, f64)>) {
+        if let Some((_, lo, hi)) = c {
+            let (a, b) = if lo.0 <= hi.0 { (lo, hi) } else { (hi, lo) };
+            out.push((a.0 as f64, a.1));
+            if b.0 != a.0 {
+                out.push((b.0 as f64, b.1));
+            }
+        }
+    }
+    let (Some(start), Some(end)) = (line.start, line.end) else { return Vec::new() };
+    let dots = usize::from(plot.area.width) * 2;
+    let span = (plot.n - 1).max(1);
+    let mut out = Vec::new();
+    let mut column: Option<Column> = None;
+    for i in start..=end {
+        let v = line.values[i];
+        if !v.is_finite() {
+            continue;
+        }
+        let dc = i * (dots - 1) / span;
+        match &mut column {
+            Some((c, lo, hi)) if *c == dc => {
+                if v < lo.1 {
+                    *lo = (i, v);
+                }
+                if v > hi.1 {
+                    *hi = (i, v);
+                }
+            }
+            _ => {
+                flush(column.take(), &mut out);
+                column = Some((dc, (i, v), (i, v)));
+            }
+        }
+    }
+    flush(column, &mut out);
+    out
 }
 
 /// Mono: a glyph per column for each line, so the lines are told apart without colour.
