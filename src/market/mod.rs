@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod calendar;
 pub mod clock;
+pub mod events;
 pub mod exchange;
 pub mod holidays;
 pub mod news;
@@ -137,6 +138,9 @@ pub struct Quote {
     /// Where the price came from (a cache written before this field reads as Yahoo).
     #[serde(default)]
     pub source: PriceSource,
+    /// Coming earnings and dividend dates, where the source reports them.
+    #[serde(default)]
+    pub events: events::Events,
     #[serde(skip)]
     pub year_high: Option<f64>,
     #[serde(skip)]

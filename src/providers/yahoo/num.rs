@@ -33,6 +33,15 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
     Ok(number(&Value::deserialize(d)?).map(|x| x as i64))
 }
 
+/// `true` or `false`, plain or as `{"raw": …}`; anything else is unknown.
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => Some(b),
+        Value::Object(o) => o.get("raw").and_then(Value::as_bool),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
