@@ -105,8 +105,10 @@ pub fn restore(state: &mut State, contents: Contents) {
     *state.headlines = headlines;
     state.read.extend(contents.read.into_iter().filter(|id| ids.contains(id)));
     // What fired before the restart and still held then is not fired again by the same condition.
-    let keys: HashSet<String> = state.config.alerts.iter().map(crate::market::alerts::Alert::key).collect();
-    for k in contents.alerts_fired.into_iter().filter(|k| keys.contains(k)) {
+    let alerts = &state.config.alerts;
+    let kept: Vec<String> =
+        contents.alerts_fired.into_iter().filter(|k| alerts.iter().any(|a| a.owns(k))).collect();
+    for k in kept {
         state.alerts.armed.insert(k, false);
     }
     state.alerts.log = contents.alert_log;

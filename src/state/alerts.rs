@@ -133,11 +133,37 @@ impl State {
         }
     }
 
+    /// Fresh quotes: each earnings date of a watched symbol fires once, when it comes within the
+    /// alert's days (counted in the exchange's local dates). Its key is never re-armed: an event
+    /// passes once.
+    pub(super) fn check_earnings_alerts(&mut self, quotes: &[&Quote], at: DateTime<Utc>, out: &mut Outcome) {
+        let mut fired = Vec::new();
+        for alert in &self.config.alerts {
+            let Alert::Earnings { within_days, .. } = alert else { continue };
+            for q in quotes.iter().filter(|q| alert.watches(&q.symbol)) {
+                let tz = crate::market::exchange::exchange_for(q.symbol.as_str()).tz;
+                let Some(next) = q.events.next_earnings(tz, at) else { continue };
+                if next.days > i64::from(*within_days) {
+                    continue;
+                }
+                let key = alert.event_key(&q.symbol, next.date);
+                if self.alerts.armed.insert(key, false) == Some(false) {
+                    continue;
+                }
+                let what = format!("earnings {}", next.words());
+                fired.push(Fired { at, symbol: Some(q.symbol.clone()), what, price: None, headline: None });
+            }
+        }
+        for f in fired {
+            self.fire(f, out);
+        }
+    }
+
     /// A config change (alerts, symbols or feeds): alerts that are gone forget their state, and
     /// the next headlines are a baseline again.
     pub(super) fn alerts_reconfigured(&mut self) {
-        let keys: HashSet<String> = self.config.alerts.iter().map(Alert::key).collect();
-        self.alerts.armed.retain(|k, _| keys.contains(k));
+        let alerts = &self.config.alerts;
+        self.alerts.armed.retain(|k, _| alerts.iter().any(|a| a.owns(k)));
         self.alerts.baseline = true;
     }
 

@@ -45,6 +45,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             }
             let fresh: Vec<&crate::market::Quote> = fresh.iter().collect();
             s.check_price_alerts(&fresh, d.at, out);
+            s.check_earnings_alerts(&fresh, d.at, out);
         }
         DataKind::QuotesFailed { source, error, retry_in } => {
             let st = s.sources.entry(SourceKey::Quotes);

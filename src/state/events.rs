@@ -1,0 +1,86 @@
+//! Coming events on screen: the next earnings of a row, and how its badge shares the Note column
+//! with the freshness note.
+
+use crate::market::Symbol;
+use crate::market::events::NextEarnings;
+use crate::market::exchange::exchange_for;
+use crate::state::State;
+use crate::state::stream::Freshness;
+
+/// What the Note column of a row shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowNote {
+    pub text: String,
+    /// The freshness note is in the text (it decides the style).
+    pub freshness: Option<Freshness>,
+    /// The earnings badge is in the text.
+    pub badge: bool,
+}
+
+/// The freshness note and the earnings badge in `width` cells. Both when they fit ("rt E 3d").
+/// Otherwise a note that doubts the price (an error, an old price, a stand-in source) wins, since
+/// the row's figures depend on it; the badge wins over a routine one (live, rt, 15m), which the
+/// detail view still spells out.
+pub fn compose(note: Option<(String, bool)>, badge: Option<String>, width: usize) -> (String, bool, bool) {
+    use crate::present::text::width as cells;
+    match (note, badge) {
+        (None, None) => (String::new(), false, false),
+        (Some((n, _)), None) => (n, true, false),
+        (None, Some(b)) => (b, false, true),
+        (Some((n, doubts)), Some(b)) => {
+            if cells(&n) + 1 + cells(&b) <= width {
+                (format!("{n} {b}"), true, true)
+            } else if doubts {
+                (n, true, false)
+            } else {
+                (b, false, true)
+            }
+        }
+    }
+}
+
+impl State {
+    /// The symbol's next earnings as of now, in its exchange's local dates.
+    pub fn next_earnings(&self, sym: &Symbol) -> Option<NextEarnings> {
+        let q = self.quotes.get(sym)?.quote.as_ref()?;
+        q.events.next_earnings(exchange_for(sym.as_str()).tz, self.now)
+    }
+
+    /// The Note column of a row `width` cells wide: its freshness and its earnings badge.
+    pub fn row_note(&self, sym: &Symbol, width: usize) -> RowNote {
+        let fresh = self.freshness(sym);
+        let stand_in = self.stand_in(sym);
+        let note = fresh.map(|f| match (stand_in, f) {
+            // A stand-in serving the row says so in one word before the freshness ("tc rt").
+            (Some(src), Freshness::RealTime | Freshness::Live | Freshness::Delayed(_)) => {
+                (format!("{} {}", src.short(), f.note(self.now)), true)
+            }
+            (_, Freshness::Error | Freshness::Old(_)) => (f.note(self.now), true),
+            _ => (f.note(self.now), false),
+        });
+        let badge = self.next_earnings(sym).and_then(|e| e.badge());
+        let (text, with_note, badge) = compose(note, badge, width);
+        RowNote { text, freshness: fresh.filter(|_| with_note), badge }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(note: Option<(&str, bool)>, badge: Option<&str>, w: usize) -> String {
+        compose(note.map(|(n, d)| (n.to_string(), d)), badge.map(str::to_string), w).0
+    }
+
+    #[test]
+    fn the_badge_shares_the_note_column_by_priority() {
+        assert_eq!(c(Some(("rt", false)), Some("E 3d"), 7), "rt E 3d", "both fit");
+        assert_eq!(c(Some(("15m", false)), Some("E~3d"), 7), "E~3d", "over a routine note");
+        assert_eq!(c(Some(("error", true)), Some("E 3d"), 7), "error", "never over an error");
+        assert_eq!(c(Some(("old 12m", true)), Some("E today"), 7), "old 12m", "nor over an old price");
+        assert_eq!(c(Some(("tc rt", true)), Some("E 3d"), 7), "tc rt", "nor over a stand-in");
+        assert_eq!(c(Some(("15m", false)), Some("E~3d"), 12), "15m E~3d", "a wider column has both");
+        assert_eq!(c(None, Some("E 3d"), 7), "E 3d");
+        assert_eq!(c(Some(("live", false)), None, 7), "live");
+    }
+}
