@@ -140,6 +140,14 @@ pub fn run(cli: Cli) -> i32 {
             now,
             Io { out: &mut io::stdout(), err: &mut io::stderr() },
         )),
+        Some(Command::Events { days, format }) => rt.block_on(crate::cli::events::events(
+            &config,
+            &providers,
+            *days,
+            *format,
+            now,
+            Io { out: &mut io::stdout(), err: &mut io::stderr() },
+        )),
         Some(Command::Search { query, format }) => rt.block_on(crate::cli::search::search(
             &config,
             &providers,

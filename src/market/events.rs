@@ -120,6 +120,51 @@ impl NextEarnings {
     }
 }
 
+/// What kind of date a coming event is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Earnings,
+    ExDividend,
+    Dividend,
+}
+
+impl EventKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Earnings => "earnings",
+            EventKind::ExDividend => "ex-dividend",
+            EventKind::Dividend => "dividend",
+        }
+    }
+}
+
+/// One coming date of one listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coming {
+    pub date: NaiveDate,
+    pub kind: EventKind,
+    pub estimate: bool,
+    pub time: Option<DateTime<Utc>>,
+}
+
+/// The listing's dates from today to `days` days ahead (exchange-local), earliest first.
+pub fn coming(ev: &Events, tz: Tz, now: DateTime<Utc>, days: i64) -> Vec<Coming> {
+    let today = local_date(now, tz);
+    let within = |d: NaiveDate| (0..=days).contains(&(d - today).num_days());
+    let mut out = Vec::new();
+    if let Some(e) = ev.next_earnings(tz, now).filter(|e| e.days <= days) {
+        out.push(Coming { date: e.date, kind: EventKind::Earnings, estimate: e.estimate, time: e.time });
+    }
+    for (kind, date) in [(EventKind::ExDividend, ev.ex_dividend), (EventKind::Dividend, ev.dividend)] {
+        if let Some(date) = date.filter(|d| within(*d)) {
+            out.push(Coming { date, kind, estimate: false, time: None });
+        }
+    }
+    out.sort_by_key(|c| (c.date, c.kind));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +256,25 @@ mod tests {
         assert_eq!(time_of(i64::MAX), None);
         assert_eq!(time_of(9_999_999_999_999), None);
         assert_eq!(date_of(1_755_129_600).map(|d| d.to_string()).as_deref(), Some("2025-08-14"));
+    }
+
+    #[test]
+    fn coming_dates_within_the_days_asked_earliest_first() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let ev = Events {
+            ex_dividend: d("2026-12-07"),
+            dividend: d("2027-01-20"),
+            ..confirmed("2026-12-08T21:30:00Z")
+        };
+        let now = at("2026-12-06T15:00:00Z");
+        let kinds = |days| coming(&ev, NY, now, days).iter().map(|c| c.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(30), [EventKind::ExDividend, EventKind::Earnings]);
+        assert_eq!(kinds(60), [EventKind::ExDividend, EventKind::Earnings, EventKind::Dividend]);
+        assert_eq!(kinds(1), [EventKind::ExDividend]);
+        assert_eq!(kinds(0), Vec::<EventKind>::new());
+        let later = at("2026-12-08T15:00:00Z");
+        assert_eq!(coming(&ev, NY, later, 30).len(), 1, "a past ex-dividend date is not coming");
+        assert_eq!(coming(&ev, NY, later, 30)[0].time, Some(at("2026-12-08T21:30:00Z")));
     }
 
     /// Old cache files have no `events`; a partial object fills the rest with unknowns.

@@ -1,0 +1,124 @@
+//! `chiptape events`: the watchlist's coming earnings and dividends by date, from one fetch of its
+//! quotes through the same sources as `chiptape quotes`.
+
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{EXIT_OK, EXIT_PARTIAL, EventsFormat, Io};
+use crate::config::Config;
+use crate::market::events::{Coming, EventKind, coming};
+use crate::market::exchange::exchange_for;
+use crate::market::{Quote, Symbol, rfc3339};
+use crate::present::sanitize::clean;
+use crate::present::text::pad;
+use crate::providers::Providers;
+
+/// One line of `events --format json`.
+#[derive(Debug, Serialize)]
+pub struct EventRecord {
+    /// The exchange-local date, YYYY-MM-DD.
+    pub date: String,
+    pub symbol: Symbol,
+    pub name: Option<String>,
+    pub kind: EventKind,
+    pub estimate: bool,
+    /// The announced time (RFC 3339); null for dates without one and for estimates.
+    pub time: Option<String>,
+}
+
+/// Every watchlist symbol's coming dates, earliest first; on one date, in config order.
+fn records(cfg: &Config, quotes: &[(usize, &Quote)], now: DateTime<Utc>, days: i64) -> Vec<EventRecord> {
+    let mut all: Vec<(usize, &Quote, Coming)> = quotes
+        .iter()
+        .flat_map(|&(i, q)| {
+            let tz = exchange_for(q.symbol.as_str()).tz;
+            coming(&q.events, tz, now, days).into_iter().map(move |c| (i, q, c))
+        })
+        .collect();
+    all.sort_by_key(|(i, _, c)| (c.date, *i, c.kind));
+    all.into_iter()
+        .map(|(_, q, c)| EventRecord {
+            date: c.date.format("%Y-%m-%d").to_string(),
+            symbol: q.symbol.clone(),
+            name: cfg.name_of(&q.symbol).map(str::to_string).or_else(|| q.name.clone()),
+            kind: c.kind,
+            estimate: c.estimate,
+            time: c.time.map(rfc3339),
+        })
+        .collect()
+}
+
+pub async fn events(
+    cfg: &Config,
+    providers: &Providers,
+    days: u16,
+    fmt: EventsFormat,
+    now: DateTime<Utc>,
+    io: Io<'_>,
+) -> i32 {
+    let Io { out, err } = io;
+    let symbols = cfg.all_symbols();
+    let mut code = EXIT_OK;
+    let results = match providers.quotes.quotes(&symbols).await {
+        Ok(r) => r,
+        Err(e) => {
+            // Nothing came: the (empty) list is still printed, so a script reads valid output.
+            code = super::quotes::fail(err, &e);
+            Vec::new()
+        }
+    };
+    let mut quotes: Vec<(usize, &Quote)> = Vec::new();
+    for (i, sym) in symbols.iter().enumerate() {
+        match results.iter().find(|(s, _)| s == sym).map(|(_, o)| o) {
+            Some(Ok(q)) => quotes.push((i, q)),
+            Some(Err(e)) => {
+                let _ = writeln!(err, "chiptape: {sym}: {}", clean(&e.to_string()));
+                code = code.max(EXIT_PARTIAL);
+            }
+            None if !results.is_empty() => {
+                let _ = writeln!(err, "chiptape: {sym}: no data");
+                code = code.max(EXIT_PARTIAL);
+            }
+            None => {}
+        }
+    }
+    let list = records(cfg, &quotes, now, i64::from(days));
+    let written = match fmt {
+        EventsFormat::Json => serde_json::to_string_pretty(&list)
+            .map_err(std::io::Error::other)
+            .and_then(|text| writeln!(out, "{text}")),
+        EventsFormat::Table => write_table(out, &list, days),
+    };
+    if let Err(e) = written {
+        let _ = writeln!(err, "chiptape: cannot write output: {e}");
+        return EXIT_PARTIAL;
+    }
+    code
+}
+
+fn write_table(out: &mut dyn Write, list: &[EventRecord], days: u16) -> std::io::Result<()> {
+    if list.is_empty() {
+        return writeln!(out, "no earnings or dividends known in the next {days} days");
+    }
+    writeln!(out, "{} {} {} EVENT", pad("DATE", 10), pad("SYMBOL", 10), pad("NAME", 18))?;
+    for r in list {
+        let mut what = r.kind.label().to_string();
+        if r.estimate {
+            what.push_str(" (estimated)");
+        }
+        if let Some(t) = r.time.as_deref().and_then(|t| DateTime::parse_from_rfc3339(t).ok()) {
+            let tz = exchange_for(r.symbol.as_str()).tz;
+            what.push_str(&t.with_timezone(&tz).format(" %H:%M %Z").to_string());
+        }
+        writeln!(
+            out,
+            "{} {} {} {what}",
+            pad(&r.date, 10),
+            pad(r.symbol.as_str(), 10),
+            pad(r.name.as_deref().unwrap_or(""), 18)
+        )?;
+    }
+    Ok(())
+}
