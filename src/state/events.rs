@@ -5,6 +5,7 @@ use crate::market::Symbol;
 use crate::market::events::NextEarnings;
 use crate::market::exchange::exchange_for;
 use crate::state::State;
+use crate::state::columns::Col;
 use crate::state::stream::Freshness;
 
 /// What the Note column of a row shows.
@@ -39,7 +40,37 @@ pub fn compose(note: Option<(String, bool)>, badge: Option<String>, width: usize
     }
 }
 
+/// Widen the Note column to `need` cells out of the name's spare room (what it has beyond its
+/// own width), so a badge sits beside the freshness note instead of taking its place; no other
+/// column moves. Without spare room the priority of `compose` decides.
+pub fn widen_note(cols: &mut [(Col, usize)], need: usize) {
+    let note = cols.iter().position(|(c, _)| *c == Col::Note);
+    let name = cols.iter().position(|(c, _)| *c == Col::Name);
+    if let (Some(note), Some(name)) = (note, name) {
+        let spare = cols[name].1.saturating_sub(Col::Name.width());
+        let take = need.saturating_sub(cols[note].1).min(spare);
+        cols[name].1 -= take;
+        cols[note].1 += take;
+    }
+}
+
 impl State {
+    /// The watchlist's columns, the Note column widened for the badges of the rows in view.
+    pub fn watch_columns_noted(&self, inner: usize) -> Vec<(Col, usize)> {
+        let mut cols = self.watch_columns(inner);
+        let need = self
+            .watch_rows()
+            .iter()
+            .skip(self.watch.offset)
+            .take(self.watch_page())
+            .filter(|s| self.next_earnings(s).and_then(|e| e.badge()).is_some())
+            .map(|s| crate::present::text::width(&self.row_note(s, usize::MAX).text))
+            .max()
+            .unwrap_or(0);
+        widen_note(&mut cols, need);
+        cols
+    }
+
     /// The symbol's next earnings as of now, in its exchange's local dates.
     pub fn next_earnings(&self, sym: &Symbol) -> Option<NextEarnings> {
         let q = self.quotes.get(sym)?.quote.as_ref()?;
@@ -82,5 +113,17 @@ mod tests {
         assert_eq!(c(Some(("15m", false)), Some("E~3d"), 12), "15m E~3d", "a wider column has both");
         assert_eq!(c(None, Some("E 3d"), 7), "E 3d");
         assert_eq!(c(Some(("live", false)), None, 7), "live");
+    }
+
+    #[test]
+    fn the_note_widens_out_of_the_names_spare_room_only() {
+        let mut cols = vec![(Col::Symbol, 10), (Col::Name, 12), (Col::Note, 7), (Col::Volume, 7)];
+        widen_note(&mut cols, 9);
+        assert_eq!(cols, [(Col::Symbol, 10), (Col::Name, 10), (Col::Note, 9), (Col::Volume, 7)]);
+        widen_note(&mut cols, 20);
+        assert_eq!(cols[1..3], [(Col::Name, 8), (Col::Note, 11)], "never below the name's own width");
+        let mut narrow = vec![(Col::Symbol, 10), (Col::Name, 8), (Col::Note, 7)];
+        widen_note(&mut narrow, 9);
+        assert_eq!(narrow[2], (Col::Note, 7));
     }
 }

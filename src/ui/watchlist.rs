@@ -31,7 +31,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let Some(inner) = super::pane(frame, theme, area, &title, focused) else { return };
     let rows = state.watch_rows();
-    let cols = state.watch_columns(inner.width as usize);
+    let cols = state.watch_columns_noted(inner.width as usize);
     let mut lines: Vec<Line> = Vec::new();
     let header: Vec<Span> = cols
         .iter()

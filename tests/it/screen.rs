@@ -492,8 +492,11 @@ fn detail_side_panel_fits_its_figures() {
     let boxed = popup(&buf, "NVDA");
     let inner = Area::new(boxed.x + 1, boxed.y + 1, boxed.width - 2, boxed.height - 2);
     let (x, y) = find_in(&buf, inner, "Last ");
-    let widest = (y..y + 6)
-        .map(|r| UnicodeWidthStr::width(region(&buf, Area::new(x, r, inner.right() - x, 1)).trim_end()))
+    // The figures end where the headlines start (the event dates are figures too).
+    let widest = (y..inner.bottom())
+        .map(|r| region(&buf, Area::new(x, r, inner.right() - x, 1)))
+        .take_while(|line| !line.starts_with("Headlines"))
+        .map(|line| UnicodeWidthStr::width(line.trim_end()))
         .max()
         .unwrap() as u16;
     assert_eq!(inner.right() - x, widest.max(24), "{}", text(&buf));
