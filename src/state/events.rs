@@ -126,4 +126,108 @@ mod tests {
         widen_note(&mut narrow, 9);
         assert_eq!(narrow[2], (Col::Note, 7));
     }
+
+    use crate::config::{Alert, builtin};
+    use crate::market::events::Events;
+    use crate::market::{Quote, Symbol};
+    use crate::msg::{DataKind, DataMsg, Effect, Msg, Outcome};
+    use crate::state::update;
+    use chrono::{DateTime, Duration, Utc};
+
+    fn t0() -> DateTime<Utc> {
+        "2026-11-24T15:00:00Z".parse().unwrap()
+    }
+
+    fn nvda() -> Symbol {
+        Symbol::parse("NVDA").unwrap()
+    }
+
+    /// NVDA reporting at `at` (confirmed).
+    fn reporting(at: &str) -> Quote {
+        let t: DateTime<Utc> = at.parse().unwrap();
+        let events = Events {
+            earnings: Some(t),
+            earnings_start: Some(t),
+            earnings_end: Some(t),
+            earnings_estimate: Some(false),
+            ..Events::default()
+        };
+        Quote { symbol: nvda(), price: Some(180.0), events, ..Quote::default() }
+    }
+
+    fn quotes(s: &mut State, q: Quote, at: DateTime<Utc>) -> Outcome {
+        let results = vec![(q.symbol.clone(), Ok(q))];
+        let kind = DataKind::Quotes { note: None, source: "yahoo".into(), results };
+        update(s, Msg::Data(DataMsg { generation: s.generation, at, kind }), at)
+    }
+
+    fn fired(out: &Outcome) -> Vec<String> {
+        out.effects
+            .iter()
+            .filter_map(|e| if let Effect::AlertCommand(m) = e { Some(m.clone()) } else { None })
+            .collect()
+    }
+
+    fn with_alerts(alerts: Vec<Alert>) -> State {
+        let mut cfg = builtin();
+        cfg.alerts = alerts;
+        cfg.alerts_command = vec!["notify-send".into()];
+        State::new(cfg, false, t0())
+    }
+
+    #[test]
+    fn an_earnings_alert_fires_once_per_event() {
+        let mut s = with_alerts(vec![Alert::Earnings { within_days: 1, symbols: vec![] }]);
+        let q = reporting("2026-11-26T21:20:00Z");
+        assert!(fired(&quotes(&mut s, q.clone(), t0())).is_empty(), "two days ahead: not yet");
+        let day = Duration::days(1);
+        let out = quotes(&mut s, q.clone(), t0() + day);
+        assert_eq!(fired(&out), ["NVDA earnings 2026-11-26 (tomorrow)"]);
+        assert!(out.effects.contains(&Effect::SaveCache), "the fired set is saved");
+        assert!(s.notice.as_deref().unwrap().starts_with("alert: NVDA earnings 2026-11-26"));
+        assert!(s.alerts.marked.contains(&nvda()), "the row is marked");
+        assert_eq!(s.alerts.log.len(), 1);
+        assert!(fired(&quotes(&mut s, q.clone(), t0() + day + Duration::hours(1))).is_empty(), "once");
+        assert!(fired(&quotes(&mut s, q, t0() + day * 2)).is_empty(), "on the day: the same event");
+        // The report moves a day: a new event.
+        let moved = reporting("2026-11-27T21:20:00Z");
+        assert_eq!(fired(&quotes(&mut s, moved, t0() + day * 2)), ["NVDA earnings 2026-11-27 (tomorrow)"]);
+        // A config change keeps what fired.
+        let cfg = (*s.config).clone();
+        update(&mut s, Msg::Config(Box::new(Ok(cfg))), t0() + day * 2);
+        let again = reporting("2026-11-27T21:20:00Z");
+        assert!(fired(&quotes(&mut s, again, t0() + day * 2)).is_empty());
+    }
+
+    #[test]
+    fn an_earnings_alert_on_other_symbols_or_with_no_dates_stays_quiet() {
+        let amd = Symbol::parse("AMD").unwrap();
+        let mut s = with_alerts(vec![Alert::Earnings { within_days: 3, symbols: vec![amd] }]);
+        assert!(fired(&quotes(&mut s, reporting("2026-11-25T21:20:00Z"), t0())).is_empty());
+        let mut s = with_alerts(vec![Alert::Earnings { within_days: 3, symbols: vec![] }]);
+        let bare = Quote { symbol: nvda(), price: Some(1.0), ..Quote::default() };
+        assert!(fired(&quotes(&mut s, bare, t0())).is_empty());
+        assert_eq!(
+            fired(&quotes(&mut s, reporting("2026-11-24T21:20:00Z"), t0())),
+            ["NVDA earnings 2026-11-24 (today)"]
+        );
+    }
+
+    /// The row's note: the badge beside the freshness, or over a routine note where it does not fit.
+    #[test]
+    fn a_row_shows_its_badge_in_the_note() {
+        let mut s = with_alerts(vec![]);
+        quotes(&mut s, reporting("2026-11-27T21:20:00Z"), t0());
+        let wide = s.row_note(&nvda(), 12);
+        assert_eq!((wide.text.as_str(), wide.badge), ("rt E 3d", true));
+        assert_eq!(s.row_note(&nvda(), 7).text, "rt E 3d");
+        let mut delayed = reporting("2026-11-27T21:20:00Z");
+        delayed.delay_min = 15;
+        quotes(&mut s, delayed, t0());
+        assert_eq!(s.row_note(&nvda(), 7).text, "E 3d", "no room: the badge over a routine note");
+        assert_eq!(s.row_note(&nvda(), 8).text, "15m E 3d");
+        quotes(&mut s, reporting("2026-12-09T21:20:00Z"), t0());
+        let far = s.row_note(&nvda(), 12);
+        assert_eq!((far.text.as_str(), far.badge), ("rt", false), "more than a week away");
+    }
 }
