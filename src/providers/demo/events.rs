@@ -7,9 +7,22 @@ use chrono_tz::Tz;
 use crate::market::Symbol;
 use crate::market::events::Events;
 
-/// Symbol, cycle in days, offset, estimated, local report time (HH, MM).
-const CYCLES: [(&str, i64, i64, bool, (u32, u32)); 3] =
-    [("NVDA", 9, 2, false, (16, 20)), ("0981.HK", 11, 5, true, (12, 0)), ("BABA", 13, 0, false, (6, 30))];
+/// A symbol that reports on a cycle.
+struct Cycle {
+    symbol: &'static str,
+    /// Days between reports, and where in the cycle day 0 (1970-01-01) falls.
+    every: i64,
+    offset: i64,
+    estimate: bool,
+    /// The report's local time, hours and minutes.
+    at: (u32, u32),
+}
+
+const CYCLES: [Cycle; 3] = [
+    Cycle { symbol: "NVDA", every: 9, offset: 2, estimate: false, at: (16, 20) },
+    Cycle { symbol: "0981.HK", every: 11, offset: 5, estimate: true, at: (12, 0) },
+    Cycle { symbol: "BABA", every: 13, offset: 0, estimate: false, at: (6, 30) },
+];
 
 /// The first date on or after `today` on the cycle: it counts down and then jumps a cycle ahead,
 /// the same for every run on the same day.
@@ -20,10 +33,11 @@ fn next_on_cycle(today: NaiveDate, cycle: i64, offset: i64) -> NaiveDate {
 }
 
 pub fn events(sym: &Symbol, tz: Tz, now: DateTime<Utc>) -> Events {
-    let Some(&(_, cycle, offset, estimate, (h, m))) = CYCLES.iter().find(|c| c.0 == sym.as_str()) else {
+    let Some(c) = CYCLES.iter().find(|c| c.symbol == sym.as_str()) else {
         return Events::default();
     };
-    let date = next_on_cycle(now.with_timezone(&tz).date_naive(), cycle, offset);
+    let (estimate, (h, m)) = (c.estimate, c.at);
+    let date = next_on_cycle(now.with_timezone(&tz).date_naive(), c.every, c.offset);
     let local = date.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default());
     let Some(at) = tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc)) else {
         return Events::default();
