@@ -37,7 +37,11 @@ pub fn events(sym: &Symbol, tz: Tz, now: DateTime<Utc>) -> Events {
         return Events::default();
     };
     let (estimate, (h, m)) = (c.estimate, c.at);
-    let date = next_on_cycle(now.with_timezone(&tz).date_naive(), c.every, c.offset);
+    // As Yahoo does, the last report stays a day after it (after its window, for an estimate):
+    // the quote changes at a local midnight a day later, never on the evening of the report.
+    let window = if estimate { 2 } else { 0 };
+    let today = now.with_timezone(&tz).date_naive();
+    let date = next_on_cycle(today - Duration::days(window + 1), c.every, c.offset);
     let local = date.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default());
     let Some(at) = tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc)) else {
         return Events::default();
@@ -46,7 +50,7 @@ pub fn events(sym: &Symbol, tz: Tz, now: DateTime<Utc>) -> Events {
         earnings: Some(at),
         earnings_start: Some(at),
         // An estimate is a window of two days.
-        earnings_end: Some(if estimate { at + Duration::days(2) } else { at }),
+        earnings_end: Some(at + Duration::days(window)),
         earnings_estimate: Some(estimate),
         ex_dividend: (!estimate).then(|| date + Duration::days(14)),
         dividend: (!estimate).then(|| date + Duration::days(28)),
@@ -65,6 +69,17 @@ mod tests {
             .next_earnings(chrono_tz::America::New_York, now)
             .unwrap();
         assert!((0..9).contains(&next.days), "{next:?}");
+        // The day after the report, the quote still has it (and nothing is coming); then the next.
+        let report = events(&nvda, chrono_tz::America::New_York, now).earnings.unwrap();
+        let after = report + Duration::days(1);
+        assert_eq!(events(&nvda, chrono_tz::America::New_York, after).earnings, Some(report));
+        assert_eq!(
+            events(&nvda, chrono_tz::America::New_York, after)
+                .next_earnings(chrono_tz::America::New_York, after),
+            None
+        );
+        let later = events(&nvda, chrono_tz::America::New_York, report + Duration::days(2)).earnings.unwrap();
+        assert_eq!(later - report, Duration::days(9));
         assert!(!next.estimate);
         let smic = Symbol::parse("0981.HK").unwrap();
         assert!(
