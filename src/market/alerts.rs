@@ -89,6 +89,13 @@ impl Alert {
         key == own || key.strip_prefix(own.as_str()).is_some_and(|rest| rest.starts_with(" | "))
     }
 
+    /// The date of an event's key (`event_key`); `None` for an alert's own key.
+    pub fn event_date(key: &str) -> Option<chrono::NaiveDate> {
+        let (_, event) = key.rsplit_once(" | ")?;
+        let (_, date) = event.rsplit_once(' ')?;
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+    }
+
     /// Whether an earnings alert watches `sym`.
     pub fn watches(&self, sym: &Symbol) -> bool {
         match self {
@@ -229,6 +236,9 @@ mod tests {
         assert!(all.owns(&k) && all.owns(&all.key()));
         let two = Alert::Earnings { within_days: 2, symbols: vec![] };
         assert!(!two.owns(&k), "another alert's events");
+        assert_eq!(Alert::event_date(&k), Some(date));
+        assert_eq!(Alert::event_date(&all.key()), None);
+        assert_eq!(Alert::event_date("NVDA below 40"), None);
         assert!(all.watches(&nvda));
         let amd_only = Alert::Earnings { within_days: 1, symbols: vec![Symbol::parse("AMD").unwrap()] };
         assert!(!amd_only.watches(&nvda));

@@ -16,6 +16,9 @@ use crate::present::number;
 /// Entries the log keeps.
 const LOG_MAX: usize = 200;
 
+/// How long after its date an event's fired mark is kept (a date moved back stays quiet).
+const EVENTS_KEPT_DAYS: i64 = 30;
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Alerts {
     /// Per alert (its key): `false` once it fired while its condition still holds; it re-arms when
@@ -137,6 +140,9 @@ impl State {
     /// alert's days (counted in the exchange's local dates). Its key is never re-armed: an event
     /// passes once.
     pub(super) fn check_earnings_alerts(&mut self, quotes: &[&Quote], at: DateTime<Utc>, out: &mut Outcome) {
+        // Events long past are done with: their keys would only grow the cache.
+        let done = at.date_naive() - chrono::Duration::days(EVENTS_KEPT_DAYS);
+        self.alerts.armed.retain(|k, _| Alert::event_date(k).is_none_or(|d| d >= done));
         let mut fired = Vec::new();
         for alert in &self.config.alerts {
             let Alert::Earnings { within_days, .. } = alert else { continue };

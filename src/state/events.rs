@@ -197,6 +197,10 @@ mod tests {
         update(&mut s, Msg::Config(Box::new(Ok(cfg))), t0() + day * 2);
         let again = reporting("2026-11-27T21:20:00Z");
         assert!(fired(&quotes(&mut s, again, t0() + day * 2)).is_empty());
+        assert_eq!(s.alerts.armed.len(), 2);
+        // A month after the events, their marks are let go.
+        quotes(&mut s, reporting("2027-02-26T21:20:00Z"), t0() + day * 40);
+        assert!(s.alerts.armed.is_empty(), "{:?}", s.alerts.armed);
     }
 
     #[test]

@@ -75,6 +75,22 @@ mod tests {
         t: Option<i64>,
     }
 
+    #[derive(Deserialize)]
+    struct B {
+        #[serde(default, deserialize_with = "opt_bool")]
+        b: Option<bool>,
+    }
+
+    #[test]
+    fn flags_plain_raw_and_unknown() {
+        let b = |json: &str| serde_json::from_str::<B>(json).unwrap().b;
+        assert_eq!(b(r#"{"b": true}"#), Some(true));
+        assert_eq!(b(r#"{"b": {"raw": false, "fmt": "false"}}"#), Some(false));
+        assert_eq!(b(r#"{"b": "yes"}"#), None);
+        assert_eq!(b(r#"{"b": 1}"#), None);
+        assert_eq!(b(r#"{}"#), None);
+    }
+
     /// 1e30 used to print as 18446744073709551615: out of range is unknown, never clamped.
     #[test]
     fn out_of_range_is_unknown() {
