@@ -1,6 +1,7 @@
 //! The command line: the TUI by default, and one-shot subcommands.
 
 pub mod calendar;
+pub mod compare;
 pub mod completions;
 pub mod config;
 pub mod doctor;
@@ -124,6 +125,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = CalendarFormat::Table)]
         format: CalendarFormat,
     },
+    /// Groups as equal-weighted baskets, symbols, or the holdings, rebased to 0 % at the start of
+    /// the range: the series and the final figures, best first. Exit 1 when a series could not be
+    /// fetched (the lines are still printed, counting what came).
+    #[command(
+        after_help = "Example:\n  chiptape compare --range 1y --group \"China AI chips\" --group \"US AI chips\""
+    )]
+    Compare(compare::CompareArgs),
     /// One check per configured source: reachable, HTTP status, latency, a sample, and what to do.
     /// Exit 0 when some source gives quotes, 1 when none does.
     #[command(after_help = "Example:\n  chiptape doctor --format json")]

@@ -155,6 +155,12 @@ pub fn run(cli: Cli) -> i32 {
             *format,
             Io { out: &mut io::stdout(), err: &mut io::stderr() },
         )),
+        Some(Command::Compare(args)) => rt.block_on(crate::cli::compare::run(
+            &config,
+            &providers,
+            args,
+            Io { out: &mut io::stdout(), err: &mut io::stderr() },
+        )),
         Some(Command::Doctor { format }) => rt.block_on(crate::cli::doctor::doctor(
             &config,
             cli.demo,

@@ -1,8 +1,10 @@
 //! Domain types shared by providers, state and output: no I/O, no terminal.
 
 pub mod alerts;
+pub mod basket;
 pub mod calendar;
 pub mod clock;
+pub mod compare;
 pub mod events;
 pub mod exchange;
 pub mod holidays;

@@ -33,16 +33,7 @@ pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, at: Are
     let area = super::rect(at);
     let title = format!(" {} ", state.detail_title(&d.symbol));
     let Some(inner) = super::pane(frame, theme, area, &title, true) else { return };
-    // The range picker, where the layout (and the mouse) has it: the current one highlighted.
-    let ranges = range_areas(at);
-    let mut end = inner.x;
-    for (r, label, a) in &ranges {
-        let style = if *r == d.range { theme.selected } else { theme.dim };
-        frame.render_widget(Paragraph::new(Span::styled(label.clone(), style)), super::rect(*a));
-        end = a.right();
-    }
-    let hint = Rect { x: end, width: inner.right().saturating_sub(end), height: 1, ..inner };
-    frame.render_widget(Paragraph::new(Span::styled("  h/l range · j/k symbol · Esc back", theme.dim)), hint);
+    range_picker(frame, theme, at, inner, d.range, "  h/l range · j/k symbol · Esc back");
     let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
     if body.height == 0 {
         return;
@@ -94,10 +85,30 @@ fn time_label(t: DateTime<Utc>, range: ChartRange, tz: Tz, now: DateTime<Utc>) -
         }
         ChartRange::D1 => local.format("%H:%M").to_string(),
         ChartRange::D5 => local.format("%a %H:%M").to_string(),
-        ChartRange::M1 | ChartRange::M6 => local.format("%b %d").to_string(),
+        ChartRange::M1 | ChartRange::M6 | ChartRange::Ytd => local.format("%b %d").to_string(),
         ChartRange::Y1 => local.format("%b %Y").to_string(),
         ChartRange::Y5 => local.format("%Y").to_string(),
     }
+}
+
+/// The range picker on the first inner line, where the layout (and the mouse) has it: the current
+/// range highlighted, then `hint`.
+pub(super) fn range_picker(
+    frame: &mut Frame,
+    theme: &Theme,
+    at: Area,
+    inner: Rect,
+    current: ChartRange,
+    hint: &str,
+) {
+    let mut end = inner.x;
+    for (r, label, a) in &range_areas(at) {
+        let style = if *r == current { theme.selected } else { theme.dim };
+        frame.render_widget(Paragraph::new(Span::styled(label.clone(), style)), super::rect(*a));
+        end = a.right();
+    }
+    let rest = Rect { x: end, width: inner.right().saturating_sub(end), height: 1, ..inner };
+    frame.render_widget(Paragraph::new(Span::styled(fit(hint, rest.width as usize), theme.dim)), rest);
 }
 
 /// How the chart's instants map across it: by the clock of the day's sessions (1D), else bar by

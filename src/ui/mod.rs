@@ -1,6 +1,7 @@
 //! `view`: draws the state, changes nothing.
 
 mod alerts;
+mod compare;
 mod detail;
 mod header;
 mod help;
@@ -19,8 +20,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::state::State;
 use crate::state::layout::Area;
+use crate::state::{Overlay, State};
 use theme::Theme;
 
 pub fn view(state: &State, frame: &mut Frame) {
@@ -46,9 +47,10 @@ pub fn view(state: &State, frame: &mut Frame) {
     }
     header::tabs(state, &theme, frame, layout.tabs);
     header::clocks(state, &theme, frame, rect(layout.clocks));
-    match state.detail() {
-        Some(d) => detail::draw(state, d, &theme, frame, layout.detail()),
-        None => {
+    match state.view_overlay() {
+        Some(Overlay::Detail(d)) => detail::draw(state, d, &theme, frame, layout.detail()),
+        Some(Overlay::Compare(c)) => compare::draw(state, c, &theme, frame, layout.detail()),
+        _ => {
             watchlist::draw(state, &theme, frame, rect(layout.watch));
             news::draw(state, &theme, frame, &layout);
         }

@@ -64,7 +64,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(v) = &valued {
         // The summary sits on the pane's last line.
         lines.resize(inner.height.saturating_sub(1) as usize, Line::default());
-        lines.push(summary(&v.totals, cached_rates(state), theme, inner.width as usize));
+        let day_pct = state.holdings_move();
+        lines.push(summary(&v.totals, day_pct, cached_rates(state), theme, inner.width as usize));
     }
     super::draw_lines(frame, inner, &lines);
     let hidden = rows.len().saturating_sub(state.watch.offset + state.watch_page());
@@ -76,12 +77,20 @@ fn cached_rates(state: &State) -> Option<String> {
     state.fx_cached_since().map(|t| crate::present::time::age(t, state.now))
 }
 
-/// "Σ 12,345.67 USD · day +123.45 · P&L +1,234.56 (+11.10%)", and what is left out or old.
-fn summary(t: &Totals, rates_age: Option<String>, theme: &Theme, w: usize) -> Line<'static> {
+/// "Σ 12,345.67 USD · day +123.45 (+1.01% by value) · P&L +1,234.56 (+11.10%)", and what is left
+/// out or old. The day's % is the held basket's move, weighted by value.
+fn summary(
+    t: &Totals,
+    day_pct: Option<f64>,
+    rates_age: Option<String>,
+    theme: &Theme,
+    w: usize,
+) -> Line<'static> {
     let money = Money::SHOWN;
     let pct = t.total_pnl_pct.map(|p| format!(" ({})", money.pct(p))).unwrap_or_default();
+    let day_pct = day_pct.map(|p| format!(" ({} by value)", money.pct(p))).unwrap_or_default();
     let mut text = format!(
-        "Σ {} {} · day {} · P&L {}{pct}",
+        "Σ {} {} · day {}{day_pct} · P&L {}{pct}",
         money.amount(t.value),
         t.currency,
         money.signed_amount(t.day_pnl),
@@ -130,6 +139,10 @@ fn row<'a>(
             // An alert fired on this row and has not been seen: "!" before the symbol.
             Col::Symbol if state.alerts.marked.contains(sym) => {
                 (format!("!{sym}"), theme.error.add_modifier(Modifier::BOLD))
+            }
+            // Marked with space for the comparison: "•" before the symbol.
+            Col::Symbol if state.compare_marks.contains(sym) => {
+                (format!("•{sym}"), theme.accent.add_modifier(Modifier::BOLD))
             }
             Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
             Col::Qty | Col::Value | Col::DayPnl | Col::PnlPct => position_cell(*c, held, theme),
