@@ -256,7 +256,7 @@ fn csv(c: &Comparison, out: &mut dyn Write) -> std::io::Result<()> {
 /// The final figures, best first, each with a small line of its course.
 fn table(c: &Comparison, out: &mut dyn Write) -> std::io::Result<()> {
     let names = c.lines.iter().map(|l| width(&l.name)).max().unwrap_or(4).max(4);
-    writeln!(out, "{}  {:>9}  {:>9}  {}", pad("Line", names), c.range.label(), "Priced", "Course")?;
+    writeln!(out, "{}  {:>9}     Priced  Course", pad("Line", names), c.range.label())?;
     for l in &c.lines {
         let fig = l.final_pct().map_or("no data".to_string(), crate::present::number::pct);
         let priced = format!("{} of {}", l.line.priced, l.members);

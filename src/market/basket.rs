@@ -195,8 +195,8 @@ pub fn from_previous_close(tracks: &[Track], axis: &Axis) -> Line {
     if let (Some(start), Some(end)) = (line.start, line.end)
         && total > 0.0
     {
-        for i in start..=end {
-            line.values[i] = sum[i] / total;
+        for (v, s) in line.values[start..=end].iter_mut().zip(&sum[start..=end]) {
+            *v = s / total;
         }
     }
     line
