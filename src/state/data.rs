@@ -25,7 +25,14 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             for (sym, outcome) in results {
                 let e: &mut QuoteEntry = s.quotes.entry(sym).or_default();
                 match outcome {
-                    Ok(q) => {
+                    Ok(mut q) => {
+                        // A source without event dates (a stand-in, the chart fallback) does not
+                        // erase those the first source gave: the dates outlive the price's source.
+                        if q.events.is_empty()
+                            && let Some(old) = &e.quote
+                        {
+                            q.events = old.events;
+                        }
                         e.quote = Some(q);
                         e.error = None;
                         e.updated = Some(d.at);

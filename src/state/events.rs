@@ -217,6 +217,19 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_source_without_dates_keeps_the_last_ones_known() {
+        let mut s = with_alerts(vec![]);
+        quotes(&mut s, reporting("2026-11-27T21:20:00Z"), t0());
+        let stand_in = Quote { symbol: nvda(), price: Some(181.0), ..Quote::default() };
+        quotes(&mut s, stand_in, t0());
+        let q = s.quotes[&nvda()].quote.clone().unwrap();
+        assert_eq!(q.price, Some(181.0), "the new price");
+        assert_eq!(s.next_earnings(&nvda()).map(|e| e.days), Some(3), "the known date stays");
+        quotes(&mut s, reporting("2026-12-01T21:20:00Z"), t0());
+        assert_eq!(s.next_earnings(&nvda()).map(|e| e.days), Some(7), "new dates replace them");
+    }
+
     /// The row's note: the badge beside the freshness, or over a routine note where it does not fit.
     #[test]
     fn a_row_shows_its_badge_in_the_note() {
