@@ -14,6 +14,7 @@ use crate::market::{Quote, Symbol, rfc3339};
 use crate::present::sanitize::clean;
 use crate::present::text::pad;
 use crate::providers::Providers;
+use crate::store::cache::CachedQuote;
 
 /// One line of `events --format json`.
 #[derive(Debug, Serialize)]
@@ -50,9 +51,12 @@ fn records(cfg: &Config, quotes: &[(usize, &Quote)], now: DateTime<Utc>, days: i
         .collect()
 }
 
+/// `cached` (the last run's quotes) stands in, as for `chiptape quotes`, for a symbol the source
+/// cannot give now: event dates change rarely, so the last known ones are still worth printing.
 pub async fn events(
     cfg: &Config,
     providers: &Providers,
+    cached: &[CachedQuote],
     days: u16,
     fmt: EventsFormat,
     now: DateTime<Utc>,
@@ -63,27 +67,31 @@ pub async fn events(
     let mut code = EXIT_OK;
     let results = match providers.quotes.quotes(&symbols).await {
         Ok(r) => r,
-        Err(e) => {
+        Err(e) if !cached.iter().any(|c| symbols.contains(&c.quote.symbol)) => {
             // Nothing came: the (empty) list is still printed, so a script reads valid output.
             code = super::quotes::fail(err, &e);
             Vec::new()
         }
+        Err(e) => symbols.iter().map(|s| (s.clone(), Err(clean(&e.to_string()).into()))).collect(),
     };
-    let mut quotes: Vec<(usize, &Quote)> = Vec::new();
+    let mut quotes: Vec<(usize, Quote)> = Vec::new();
     for (i, sym) in symbols.iter().enumerate() {
-        match results.iter().find(|(s, _)| s == sym).map(|(_, o)| o) {
-            Some(Ok(q)) => quotes.push((i, q)),
-            Some(Err(e)) => {
-                let _ = writeln!(err, "chiptape: {sym}: {}", clean(&e.to_string()));
-                code = code.max(EXIT_PARTIAL);
+        let why = match results.iter().find(|(s, _)| s == sym).map(|(_, o)| o) {
+            Some(Ok(q)) => {
+                quotes.push((i, q.clone()));
+                continue;
             }
-            None if !results.is_empty() => {
-                let _ = writeln!(err, "chiptape: {sym}: no data");
-                code = code.max(EXIT_PARTIAL);
-            }
-            None => {}
-        }
+            Some(Err(e)) => clean(&e.to_string()),
+            None if results.is_empty() => continue,
+            None => "no data".to_string(),
+        };
+        code = code.max(EXIT_PARTIAL);
+        let last = cached.iter().find(|c| &c.quote.symbol == sym).map(|c| c.clone().into_quote());
+        let note = if last.is_some() { " (its dates from the last run)" } else { "" };
+        let _ = writeln!(err, "chiptape: {sym}: {why}{note}");
+        quotes.extend(last.map(|q| (i, q)));
     }
+    let quotes: Vec<(usize, &Quote)> = quotes.iter().map(|(i, q)| (*i, q)).collect();
     let list = records(cfg, &quotes, now, i64::from(days));
     let written = match fmt {
         EventsFormat::Json => serde_json::to_string_pretty(&list)

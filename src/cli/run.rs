@@ -191,7 +191,16 @@ async fn fetch_once(
             crate::cli::news::news(providers, config, symbol.as_deref(), *limit, *format, now, io).await
         }
         Command::Events { days, format } => {
-            crate::cli::events::events(config, providers, *days, *format, now, io).await
+            crate::cli::events::events(
+                config,
+                providers,
+                &cached_quotes(providers.demo),
+                *days,
+                *format,
+                now,
+                io,
+            )
+            .await
         }
         Command::Search { query, format } => {
             crate::cli::search::search(config, providers, query, *format, io).await

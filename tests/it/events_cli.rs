@@ -131,3 +131,50 @@ async fn events_days_narrows_and_widens_the_window_and_the_table_says_estimated(
     let o = run(&["NVDA"], &["events", "--days", "-3"]).await;
     assert_eq!(o.status.code(), Some(2), "a usage error");
 }
+
+/// With the source down, the last run's quotes stand in, as for `quotes`: their dates are printed,
+/// the failure is said, and the exit code is 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_source_with_a_warm_cache_prints_the_last_known_dates() {
+    use chiptape::market::events::Events;
+    use chiptape::market::{Quote, Symbol};
+    use chiptape::store::cache::{Cache, CachedQuote, Contents, SCHEMA};
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
+             [[groups]]\nname = \"Mine\"\nsymbols = [\"NVDA\", \"AMD\"]\n"
+        ),
+    )
+    .unwrap();
+    let report = "2026-12-09T21:20:00Z".parse().unwrap();
+    let events = Events { earnings: Some(report), earnings_start: Some(report), ..Events::default() };
+    let nvda = Quote { symbol: Symbol::parse("NVDA").unwrap(), events, ..Quote::default() };
+    Cache::at(home.path().join("data/chiptape/cache.json"))
+        .save(&Contents {
+            schema: SCHEMA,
+            quotes: vec![CachedQuote::new(&nvda, "2026-12-06T12:00:00Z".parse().unwrap())],
+            ..Contents::default()
+        })
+        .unwrap();
+    let h = home.path().to_path_buf();
+    let o = tokio::task::spawn_blocking(move || {
+        common::chiptape_cmd(&h)
+            .args(["--config", cfg.to_str().unwrap(), "--fake-now", NOW, "events", "--format", "json"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("NVDA: ") && stderr.contains("(its dates from the last run)"), "{stderr}");
+    let amd = stderr.lines().find(|l| l.starts_with("chiptape: AMD: ")).expect("AMD's failure is said");
+    assert!(!amd.contains("last run"), "nothing cached for AMD: {amd}");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!((v[0]["symbol"].as_str(), v[0]["date"].as_str()), (Some("NVDA"), Some("2026-12-09")));
+}
