@@ -5,6 +5,7 @@ pub mod compare;
 pub mod completions;
 pub mod config;
 pub mod doctor;
+pub mod events;
 pub mod man;
 pub mod news;
 pub mod quotes;
@@ -91,6 +92,16 @@ pub enum Command {
         limit: usize,
         #[arg(long, value_enum, default_value_t = NewsFormat::Table)]
         format: NewsFormat,
+    },
+    /// The watchlist's coming earnings and dividends by date (from one fetch of its quotes).
+    /// Exit 1 when some quotes could not be fetched (what came is still printed).
+    #[command(after_help = "Example:\n  chiptape events --days 14 --format json")]
+    Events {
+        /// From today to this many days ahead (each exchange's local date).
+        #[arg(long, default_value_t = 30, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=366))]
+        days: u16,
+        #[arg(long, value_enum, default_value_t = EventsFormat::Table)]
+        format: EventsFormat,
     },
     /// Look a listing up by its name or code, in any script (the local catalogue, Yahoo, Tencent),
     /// merged in Yahoo form. Exit 1 when nothing is found.
@@ -189,6 +200,12 @@ pub enum QuoteFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CalendarFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventsFormat {
     Table,
     Json,
 }

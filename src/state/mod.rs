@@ -6,6 +6,7 @@ mod charts;
 pub mod columns;
 mod compare;
 mod data;
+pub mod events;
 mod help;
 mod input;
 pub mod layout;

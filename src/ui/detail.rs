@@ -13,7 +13,7 @@ use ratatui::widgets::canvas::{Canvas, Line as CanvasLine, Points};
 use super::theme::Theme;
 use crate::market::exchange::exchange_for;
 use crate::market::series::{ChartRange, Series};
-use crate::market::{MarketState, Quote};
+use crate::market::{MarketState, Quote, Symbol};
 use crate::present::money::Money;
 use crate::present::number;
 use crate::present::text::{fit, pad, width};
@@ -47,7 +47,7 @@ pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, at: Are
         (Rect { width: cw, ..body }, Rect { x: body.x + cw + 1, width: side - 1, ..body })
     } else {
         // Narrow: the numbers go under the chart, as many lines as the height can spare.
-        let info_h = (body.height / 2).min(6);
+        let info_h = (body.height / 2).min(6 + event_line_count(state, &d.symbol, quote));
         let ch = body.height - info_h;
         (Rect { height: ch, ..body }, Rect { y: body.y + ch, height: info_h, ..body })
     };
@@ -365,6 +365,7 @@ fn figure_lines(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, w: 
                 q.market_state.label().to_string()
             };
             lines.push(kv("Market", format!("{st} {ex}{delay}"), theme.text, w));
+            lines.extend(event_lines(state, &d.symbol, q, theme, w));
         }
         None => lines.push(Line::styled("waiting for a quote…", theme.dim)),
     }
@@ -382,6 +383,31 @@ fn figure_lines(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, w: 
         ));
     }
     lines
+}
+
+/// The next earnings ("estimated" where so) and the dividend dates, where the source gives them.
+fn event_lines(state: &State, sym: &Symbol, q: &Quote, theme: &Theme, w: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if let Some(next) = state.next_earnings(sym) {
+        let style = if next.badge().is_some() { theme.accent } else { theme.text };
+        lines.push(kv("Earnings", next.words(), style, w));
+    }
+    let dividend: Vec<String> = [("ex", q.events.ex_dividend), ("pay", q.events.dividend)]
+        .into_iter()
+        .filter_map(|(k, d)| d.map(|d| format!("{k} {d}")))
+        .collect();
+    if !dividend.is_empty() {
+        lines.push(kv("Dividend", dividend.join(" · "), theme.text, w));
+    }
+    lines
+}
+
+/// How many lines `event_lines` takes: the narrow layout makes room for them under the chart.
+fn event_line_count(state: &State, sym: &Symbol, q: Option<&Quote>) -> u16 {
+    let Some(q) = q else { return 0 };
+    let earnings = state.next_earnings(sym).is_some();
+    let dividend = q.events.ex_dividend.is_some() || q.events.dividend.is_some();
+    u16::from(earnings) + u16::from(dividend)
 }
 
 fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -31,7 +31,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let Some(inner) = super::pane(frame, theme, area, &title, focused) else { return };
     let rows = state.watch_rows();
-    let cols = state.watch_columns(inner.width as usize);
+    let cols = state.watch_columns_noted(inner.width as usize);
     let mut lines: Vec<Line> = Vec::new();
     let header: Vec<Span> = cols
         .iter()
@@ -168,25 +168,17 @@ fn row<'a>(
                 },
                 theme.dim,
             ),
-            // Words, not colours, say how fresh the price is.
-            Col::Note => match state.freshness(sym) {
-                Some(f) => {
-                    let style = match f {
-                        Freshness::Error => theme.error,
-                        Freshness::Live => theme.accent,
-                        _ => theme.dim,
-                    };
-                    // A stand-in serving the row says so in one word before the freshness ("tc rt").
-                    let note = match (state.stand_in(sym), f) {
-                        (Some(src), Freshness::RealTime | Freshness::Live | Freshness::Delayed(_)) => {
-                            format!("{} {}", src.short(), f.note(state.now))
-                        }
-                        _ => f.note(state.now),
-                    };
-                    (note, style)
-                }
-                None => (String::new(), theme.dim),
-            },
+            // Words, not colours, say how fresh the price is; a report within a week adds its badge.
+            Col::Note => {
+                let note = state.row_note(sym, *w);
+                let style = match note.freshness {
+                    Some(Freshness::Error) => theme.error,
+                    Some(Freshness::Live) => theme.accent,
+                    None if note.badge => theme.accent,
+                    _ => theme.dim,
+                };
+                (note.text, style)
+            }
             Col::Ext => {
                 match q.and_then(|q| q.extended_price.map(|p| (q.market_state, p, q.extended_change_pct))) {
                     Some((st, _, Some(pct))) if matches!(st, MarketState::Pre | MarketState::Post) => {

@@ -23,6 +23,7 @@ mod e2e_pty;
 mod e2e_search;
 mod e2e_stream;
 mod e2e_yahoo;
+mod events_cli;
 mod faults;
 mod faults_tencent;
 mod feeds;

@@ -4,6 +4,7 @@
 //! regular session was open, so a closed market stands still and reopens with a gap, as real ones do.
 
 pub mod catalog;
+mod events;
 
 use std::sync::Arc;
 
@@ -252,6 +253,7 @@ impl DemoMarket {
             extended_change_pct,
             delay_min,
             source: PriceSource::Demo,
+            events: events::events(sym, ex.tz, now),
             year_high: Some(round_price(year_hi)),
             year_low: Some(round_price(year_lo)),
         }
