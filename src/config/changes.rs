@@ -34,7 +34,7 @@ pub fn changes(old: &Config, new: &Config) -> Changes {
     Changes {
         symbols: old.all_symbols() != new.all_symbols(),
         quote_sources: old.provider != new.provider || calendar,
-        news_sources: old.news != new.news || old.symbols != new.symbols,
+        news_sources: old.news != new.news || old.symbols != new.symbols || old.filings != new.filings,
         plan: old.refresh_secs != new.refresh_secs
             || old.closed_refresh_secs != new.closed_refresh_secs
             || old.news_refresh_secs != new.news_refresh_secs

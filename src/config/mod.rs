@@ -223,6 +223,32 @@ pub struct ThemeConfig {
     pub flat: Option<ColorSpec>,
 }
 
+/// `[filings]`: the official sources beside the headlines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FilingsConfig {
+    pub sec: bool,
+    /// The contact EDGAR requires ("Name you@example.com"); without it EDGAR is not asked.
+    pub sec_user_agent: Option<String>,
+    pub federal_register: bool,
+    pub hkex: bool,
+    pub cninfo: bool,
+    /// SEC forms to show, as EDGAR spells them (an amendment, "/A", goes with its form).
+    pub forms: Vec<String>,
+    pub language: FilingsLanguage,
+    pub refresh_secs: u64,
+    pub sec_url: String,
+    pub sec_files_url: String,
+    pub federal_register_url: String,
+    pub hkex_url: String,
+    pub cninfo_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilingsLanguage {
+    En,
+    Zh,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub refresh_secs: u64,
@@ -244,6 +270,7 @@ pub struct Config {
     pub calendar: Calendar,
     pub keys: KeyMap,
     pub theme: ThemeConfig,
+    pub filings: FilingsConfig,
 }
 
 /// The built-in configuration (the embedded default file, checked by tests). Parsed when asked

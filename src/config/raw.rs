@@ -23,6 +23,7 @@ pub struct RawConfig {
     pub holidays: Option<Vec<RawHoliday>>,
     pub keys: Option<BTreeMap<String, String>>,
     pub theme: Option<RawTheme>,
+    pub filings: Option<RawFilings>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -114,4 +115,22 @@ pub struct RawTheme {
     pub up: Option<String>,
     pub down: Option<String>,
     pub flat: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFilings {
+    pub sec: Option<bool>,
+    pub sec_user_agent: Option<String>,
+    pub federal_register: Option<bool>,
+    pub hkex: Option<bool>,
+    pub cninfo: Option<bool>,
+    pub forms: Option<Vec<String>>,
+    pub language: Option<String>,
+    pub refresh_secs: Option<i64>,
+    pub sec_url: Option<String>,
+    pub sec_files_url: Option<String>,
+    pub federal_register_url: Option<String>,
+    pub hkex_url: Option<String>,
+    pub cninfo_url: Option<String>,
 }

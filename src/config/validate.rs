@@ -235,6 +235,7 @@ impl Validator {
         let calendar = Calendar::with(self.holidays(raw.holidays.unwrap_or_default()));
         let keys = self.keys(raw.keys.unwrap_or_default());
         let theme = self.theme(raw.theme.unwrap_or_default());
+        let filings = self.filings(raw.filings.unwrap_or_default());
 
         Config {
             refresh_secs,
@@ -253,6 +254,7 @@ impl Validator {
             calendar,
             keys,
             theme,
+            filings,
         }
     }
 
@@ -504,6 +506,7 @@ impl Validator {
 }
 
 mod alerts;
+mod filings;
 mod provider;
 #[cfg(test)]
 mod tests;

@@ -391,3 +391,41 @@ fn search_sources_and_the_suggest_url() {
     assert!(err("[provider]\nsearch = []\n")[0].message.contains("at least one source"));
     assert!(err("[provider]\nsearch = [\"local\", \"local\"]\n")[0].message.contains("each source once"));
 }
+
+/// `[filings]`: defaults without the table, an empty contact means "EDGAR not asked", and each bad
+/// value is reported at its key.
+#[test]
+fn filings_table() {
+    let c = parse_str("", "c.toml").unwrap();
+    assert!(c.filings.sec && c.filings.federal_register);
+    assert_eq!(c.filings.sec_user_agent, None);
+    assert!(c.filings.forms.contains(&"8-K".to_string()));
+    assert_eq!(c.filings.refresh_secs, 1800);
+    let c = parse_str(
+        "[filings]\nsec_user_agent = \" Ann Example ann@example.com \"\nforms = [\"8-k\", \"6-K\"]\nsec_url = \"http://127.0.0.1:9/\"\n",
+        "c.toml",
+    )
+    .unwrap();
+    assert_eq!(c.filings.sec_user_agent.as_deref(), Some("Ann Example ann@example.com"));
+    assert_eq!(c.filings.forms, ["8-K", "6-K"]);
+    assert_eq!(c.filings.sec_url, "http://127.0.0.1:9");
+    let c = parse_str("[filings]\nsec_user_agent = \"\"\n", "c.toml").unwrap();
+    assert_eq!(c.filings.sec_user_agent, None);
+    let is = err(
+        "[filings]\nsec_user_agent = \"just a name\"\nrefresh_secs = 10\nlanguage = \"fr\"\nforms = [\"8-K\", \"\"]\nsec_url = \"ftp://x\"\n",
+    );
+    let keys: Vec<&str> = is.iter().filter_map(|i| i.key.as_deref()).collect();
+    assert_eq!(
+        keys,
+        [
+            "filings.sec_user_agent",
+            "filings.forms[1]",
+            "filings.language",
+            "filings.refresh_secs",
+            "filings.sec_url"
+        ],
+        "{is:?}"
+    );
+    assert!(is[0].line == 2 && is[0].message.contains("you@example.com"), "{is:?}");
+    assert!(err("[filings]\nsecs = true\n")[0].message.contains("unknown field"));
+}
