@@ -3,7 +3,7 @@
 
 use super::{Feed, NewsConfig, YAHOO_FEED, YAHOO_FEED_ID};
 use crate::market::Headline;
-use crate::market::news::{FeedRef, adopt_feed_ids, retain_feeds};
+use crate::market::news::{FeedRef, OFFICIAL_ID_PREFIX, adopt_feed_ids, retain_feeds};
 
 impl Feed {
     /// The feed's id: its address hashed (FNV-1a, 64 bits), the same in every build and version.
@@ -53,7 +53,10 @@ impl NewsConfig {
     pub fn keep_configured(&self, headlines: &mut Vec<Headline>) {
         let refs = self.feed_refs();
         adopt_feed_ids(headlines, |name| refs.iter().find(|r| r.name == name).map(|r| r.id.clone()));
-        retain_feeds(headlines, |id, name| refs.iter().any(|r| r.matches(id, name)));
+        // Official items are not from a feed: they stay, as the official sources keep them.
+        retain_feeds(headlines, |id, name| {
+            id.starts_with(OFFICIAL_ID_PREFIX) || refs.iter().any(|r| r.matches(id, name))
+        });
     }
 }
 

@@ -93,6 +93,9 @@ impl Index {
     }
 }
 
+/// The feed id of every official source's items ("official:sec"): they are not feeds of the config.
+pub const OFFICIAL_ID_PREFIX: &str = "official:";
+
 /// A headline's identity for selection and read marks: its link with its title, so stories that
 /// share a link (or have none) stay apart.
 pub fn identity(link: &str, title: &str) -> String {

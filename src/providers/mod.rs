@@ -4,6 +4,7 @@ pub mod demo;
 pub mod feeds;
 pub mod http;
 pub mod names;
+pub mod official;
 pub mod router;
 pub mod series_router;
 pub mod tencent;
@@ -302,10 +303,53 @@ fn news_source(config: &Config, learned: &Learned) -> Arc<dyn NewsSource> {
         Ok(http) => {
             let yahoo = yahoo::headlines::YahooHeadlines::from_config(&config.news);
             let feeds = feeds::Feeds::new(config, http, learned.clone());
-            Arc::new(feeds.with_per_symbol(yahoo.map(|y| Box::new(y) as Box<dyn feeds::PerSymbol>)))
+            let feeds: Arc<dyn NewsSource> =
+                Arc::new(feeds.with_per_symbol(yahoo.map(|y| Box::new(y) as Box<dyn feeds::PerSymbol>)));
+            let official = official_sources(config, learned);
+            if official.is_empty() {
+                return feeds;
+            }
+            Arc::new(official::WithOfficial { feeds, official })
         }
         Err(e) => Arc::new(Broken(e.to_string())),
     }
+}
+
+/// The official sources `[filings]` turns on, each asked at most once per `filings.refresh_secs`.
+/// EDGAR is among them without a contact too: it asks nothing then, and says what to set.
+pub fn official_sources(config: &Config, learned: &Learned) -> Vec<Arc<dyn NewsSource>> {
+    let f = &config.filings;
+    let every = Duration::from_secs(f.refresh_secs);
+    let mut out: Vec<Arc<dyn NewsSource>> = Vec::new();
+    let scheduled =
+        |s: Box<dyn NewsSource>| Arc::new(official::Scheduled::new(s, every)) as Arc<dyn NewsSource>;
+    if f.federal_register {
+        match http::Http::new(&http_options(config)) {
+            Ok(http) => {
+                let tagger = Arc::new(config.tagger_with(&learned.names()));
+                let fr =
+                    official::federal_register::FederalRegister::new(http, &f.federal_register_url, tagger);
+                out.push(scheduled(Box::new(fr)));
+            }
+            Err(e) => out.push(Arc::new(Broken(e.to_string()))),
+        }
+    }
+    if f.sec {
+        let http = f.sec_user_agent.as_ref().and_then(|ua| {
+            http::Http::new(&http::HttpOptions { user_agent: ua.clone(), ..http_options(config) }).ok()
+        });
+        let map_path = directories::ProjectDirs::from("", "", "chiptape")
+            .map(|d| d.data_dir().join("sec_company_tickers_exchange.json"));
+        let opts = official::sec::SecOptions {
+            user_agent: f.sec_user_agent.clone(),
+            data_url: f.sec_url.clone(),
+            files_url: f.sec_files_url.clone(),
+            forms: f.forms.clone(),
+            map_path,
+        };
+        out.push(scheduled(Box::new(official::sec::Sec::new(opts, http))));
+    }
+    out
 }
 
 /// Sources after a config change. The quote source is kept when its settings did not change, so a

@@ -31,6 +31,7 @@ mod feeds_read;
 mod layers;
 mod mainland;
 mod news_cli;
+mod official;
 mod refresh;
 mod reload;
 mod scale;

@@ -1,0 +1,94 @@
+//! Official sources beside the headlines: filings and rules, straight from the publisher. Each is
+//! a `NewsSource` whose items carry a kind and a form; each is asked at most once per
+//! `filings.refresh_secs` however often the news refresh runs, and keeps its last good items when
+//! a later answer fails, so a failing source never blanks what was shown.
+
+pub mod federal_register;
+pub mod sec;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use tokio::time::Instant;
+
+use super::{NewsBatch, NewsSource};
+use crate::market::Symbol;
+
+/// A failed answer is asked again this soon (or at the source's interval, when shorter): a
+/// network hiccup should not hide a source for half an hour.
+const RETRY: Duration = Duration::from_secs(300);
+
+/// What the status bar and the headlines call each source.
+pub const FEDERAL_REGISTER: &str = "Federal Register";
+pub const SEC_EDGAR: &str = "SEC EDGAR";
+
+/// One source, asked at most once per `every`.
+pub struct Scheduled {
+    source: Box<dyn NewsSource>,
+    every: Duration,
+    last: tokio::sync::Mutex<Option<(Instant, Duration, NewsBatch)>>,
+}
+
+impl Scheduled {
+    pub fn new(source: Box<dyn NewsSource>, every: Duration) -> Scheduled {
+        Scheduled { source, every, last: tokio::sync::Mutex::new(None) }
+    }
+
+    async fn fetch(&self, symbols: &[Symbol]) -> NewsBatch {
+        // Held across the request: two refreshes at once must not both ask.
+        let mut last = self.last.lock().await;
+        if let Some((at, wait, batch)) = last.as_ref()
+            && at.elapsed() < *wait
+        {
+            return batch.clone();
+        }
+        let mut fresh = self.source.headlines(symbols).await;
+        if let Some((_, _, old)) = last.as_ref()
+            && fresh.headlines.is_empty()
+            && !fresh.errors.is_empty()
+        {
+            fresh.headlines.clone_from(&old.headlines);
+        }
+        let wait = if fresh.errors.is_empty() { self.every } else { self.every.min(RETRY) };
+        *last = Some((Instant::now(), wait, fresh.clone()));
+        fresh
+    }
+}
+
+impl NewsSource for Scheduled {
+    fn headlines<'a>(&'a self, symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
+        Box::pin(self.fetch(symbols))
+    }
+}
+
+/// The feeds and the official sources together: asked at once, merged, each one's errors named.
+pub struct WithOfficial {
+    pub feeds: Arc<dyn NewsSource>,
+    pub official: Vec<Arc<dyn NewsSource>>,
+}
+
+impl WithOfficial {
+    async fn fetch(&self, symbols: &[Symbol]) -> NewsBatch {
+        let official = futures::future::join_all(self.official.iter().map(|s| s.headlines(symbols)));
+        let (mut batch, official) = futures::join!(self.feeds.headlines(symbols), official);
+        for b in official {
+            crate::market::news::merge(&mut batch.headlines, b.headlines, usize::MAX, None);
+            batch.errors.extend(b.errors);
+        }
+        batch
+    }
+}
+
+impl NewsSource for WithOfficial {
+    fn headlines<'a>(&'a self, symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
+        Box::pin(self.fetch(symbols))
+    }
+}
+
+/// Midnight of `date` in New York, the zone both US sources date their documents in.
+pub fn new_york_day(date: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let d = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+    let local = d.and_hms_opt(0, 0, 0)?.and_local_timezone(chrono_tz::America::New_York).earliest()?;
+    Some(local.with_timezone(&chrono::Utc))
+}

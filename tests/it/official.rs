@@ -1,0 +1,270 @@
+//! The official sources against a local server serving fixtures modelled on the recordings: the
+//! Federal Register's BIS rules and public inspection, SEC EDGAR's submissions. No internet.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chiptape::market::{HeadlineKind, Symbol};
+use chiptape::providers::NewsSource;
+use chiptape::providers::http::{Http, HttpOptions};
+use chiptape::providers::official::federal_register::FederalRegister;
+use chiptape::providers::official::sec::{BACKOFF, Sec, SecOptions};
+use chiptape::providers::official::{FEDERAL_REGISTER, SEC_EDGAR, Scheduled};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const UA: &str = "Chiptape Tests tests@example.com";
+
+fn fixture(name: &str) -> String {
+    let p = format!("{}/tests/fixtures/official/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+}
+
+fn json(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json")
+}
+
+fn sym(s: &str) -> Symbol {
+    Symbol::parse(s).unwrap()
+}
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    s.parse().unwrap()
+}
+
+fn federal_register(server: &MockServer) -> FederalRegister {
+    let tagger = Arc::new(chiptape::config::builtin().tagger());
+    FederalRegister::new(Http::new(&HttpOptions::default()).unwrap(), &server.uri(), tagger)
+}
+
+async fn mount_fr(
+    server: &MockServer,
+    rules: ResponseTemplate,
+    page2: ResponseTemplate,
+    pi: ResponseTemplate,
+) {
+    Mock::given(method("GET")).and(path("/api/v1/documents.json")).respond_with(rules).mount(server).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/documents"))
+        .and(query_param("page", "2"))
+        .respond_with(page2)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/public-inspection-documents.json"))
+        .respond_with(pi)
+        .mount(server)
+        .await;
+}
+
+fn page1(server: &MockServer) -> ResponseTemplate {
+    json(fixture("fr-rules-page1.json").replace("{{BASE}}", &server.uri()))
+}
+
+/// Both pages of rules (the cursor followed as given) and the BIS rule on public inspection;
+/// each tagged to the names it mentions, in English or Chinese; dated in Washington's zone.
+#[tokio::test]
+async fn federal_register_rules_are_tagged_by_name() {
+    let server = MockServer::start().await;
+    let (p1, p2, pi) =
+        (page1(&server), json(fixture("fr-rules-page2.json")), json(fixture("fr-inspection.json")));
+    mount_fr(&server, p1, p2, pi).await;
+    let batch = federal_register(&server).headlines(&[]).await;
+    assert!(batch.errors.is_empty(), "{:?}", batch.errors);
+    let titles: Vec<&str> = batch.headlines.iter().map(|h| h.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Additions to the Entity List: Hua Hong Semiconductor and Others",
+            "Additions to the Entity List",
+            "Revisions to License Exception ACA for Advanced Computing Items",
+            "Entity List Additions; Corrections",
+        ],
+        "newest first; the other agency's notice left out"
+    );
+    let [pi, smic, aca, fix] = &batch.headlines[..] else { panic!() };
+    assert_eq!(smic.symbols, [sym("0981.HK"), sym("688981.SS")]);
+    assert_eq!((smic.kind, smic.form.as_deref()), (HeadlineKind::Rule, Some("RULE")));
+    assert_eq!(smic.published, Some(at("2026-12-03T05:00:00Z")), "midnight in New York (EST)");
+    assert!(smic.link.starts_with("https://www.federalregister.gov/documents/2026/12/03/"));
+    assert_eq!(smic.source, FEDERAL_REGISTER);
+    assert!(aca.symbols.is_empty());
+    assert_eq!(fix.symbols, [sym("0981.HK"), sym("688981.SS"), sym("688256.SS")], "中芯国际 and Cambricon");
+    assert_eq!(pi.symbols, [sym("1347.HK"), sym("688347.SS")]);
+    assert_eq!((pi.kind, pi.form.as_deref()), (HeadlineKind::Rule, Some("PI")));
+    assert_eq!(pi.published, Some(at("2026-12-04T13:45:00Z")), "filed_at is UTC");
+}
+
+/// No match answers without a `results` key: nothing, and no error.
+#[tokio::test]
+async fn federal_register_zero_match_is_empty_not_an_error() {
+    let server = MockServer::start().await;
+    let zero = || json(fixture("fr-zero.json"));
+    mount_fr(&server, zero(), zero(), zero()).await;
+    let batch = federal_register(&server).headlines(&[]).await;
+    assert!(batch.headlines.is_empty() && batch.errors.is_empty(), "{batch:?}");
+}
+
+/// A stale cursor answers 400: the first page is kept, and the error is this source's alone.
+#[tokio::test]
+async fn federal_register_cursor_400_keeps_the_first_page() {
+    let server = MockServer::start().await;
+    let bad = ResponseTemplate::new(400)
+        .set_body_raw(fixture("fr-cursor-400.json").into_bytes(), "application/json");
+    mount_fr(&server, page1(&server), bad, json(fixture("fr-zero.json"))).await;
+    let batch = federal_register(&server).headlines(&[]).await;
+    assert_eq!(batch.headlines.len(), 2);
+    assert_eq!(batch.errors.len(), 1);
+    let (name, e) = &batch.errors[0];
+    assert_eq!(name, FEDERAL_REGISTER);
+    assert!(e.contains("rules") && e.contains("400"), "{e}");
+}
+
+/// A 500, garbage, and a web page where JSON was expected: a named error, never a panic.
+#[tokio::test]
+async fn federal_register_faults_are_errors() {
+    let answers = [
+        ResponseTemplate::new(500),
+        ResponseTemplate::new(200).set_body_raw(b"\x00\xff{{{garbage".to_vec(), "application/json"),
+        ResponseTemplate::new(200).set_body_raw(fixture("sec-rate-limit.html").into_bytes(), "text/html"),
+        ResponseTemplate::new(200).set_body_raw(b"\"a string, not a page\"".to_vec(), "application/json"),
+    ];
+    for answer in answers {
+        let server = MockServer::start().await;
+        mount_fr(&server, answer.clone(), answer.clone(), answer).await;
+        let batch = federal_register(&server).headlines(&[]).await;
+        assert!(batch.headlines.is_empty());
+        assert_eq!(batch.errors.len(), 1, "{batch:?}");
+        assert!(batch.errors[0].1.contains("rules:") && batch.errors[0].1.contains("public inspection:"));
+    }
+}
+
+fn sec(server: &MockServer, contact: Option<&str>, map_path: Option<std::path::PathBuf>) -> Sec {
+    let opts = SecOptions {
+        user_agent: contact.map(str::to_string),
+        data_url: server.uri(),
+        files_url: server.uri(),
+        forms: ["8-K", "10-K", "4", "SC 13G"].map(String::from).to_vec(),
+        map_path,
+    };
+    let http = contact
+        .map(|ua| Http::new(&HttpOptions { user_agent: ua.into(), ..HttpOptions::default() }).unwrap());
+    Sec::new(opts, http)
+}
+
+async fn mount_nvda(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/submissions/CIK0001045810.json"))
+        .and(header("user-agent", UA))
+        .respond_with(json(fixture("sec-submissions-nvda.json")))
+        .mount(server)
+        .await;
+}
+
+/// The configured forms only (an amendment with its form), tagged by CIK, linked to the document,
+/// and dated by `filingDate`: the 8-K whose `acceptanceDateTime` reads 16:31Z (New York's wall
+/// clock with a Z) is dated 2026-02-25 at midnight in New York, not at 16:31 UTC.
+#[tokio::test]
+async fn sec_filings_dodge_the_time_trap() {
+    let server = MockServer::start().await;
+    mount_nvda(&server).await;
+    let batch = sec(&server, Some(UA), None).headlines(&[sym("NVDA"), sym("0981.HK")]).await;
+    assert!(batch.errors.is_empty(), "{:?}", batch.errors);
+    let forms: Vec<&str> = batch.headlines.iter().filter_map(|h| h.form.as_deref()).collect();
+    assert_eq!(forms, ["4", "10-K", "8-K", "8-K", "SC 13G/A"], "no 144");
+    let k8 = &batch.headlines[2];
+    assert_eq!(k8.published, Some(at("2026-02-25T05:00:00Z")));
+    assert_ne!(k8.published, Some(at("2026-02-25T16:31:25Z")));
+    assert_eq!(
+        k8.link,
+        "https://www.sec.gov/Archives/edgar/data/1045810/000104581026000019/nvda-20260225.htm"
+    );
+    assert_eq!(k8.title, "NVIDIA CORP: 8-K (results)");
+    assert_eq!((k8.kind, k8.symbols.clone()), (HeadlineKind::Filing, vec![sym("NVDA")]));
+    assert_eq!(k8.source, SEC_EDGAR);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "one request per CIK; none for 0981.HK");
+}
+
+/// Without a contact EDGAR is not asked at all, and the error says what to set.
+#[tokio::test]
+async fn sec_without_a_contact_asks_nothing() {
+    let server = MockServer::start().await;
+    mount_nvda(&server).await;
+    let batch = sec(&server, None, None).headlines(&[sym("NVDA")]).await;
+    assert!(batch.headlines.is_empty());
+    assert_eq!(batch.errors.len(), 1);
+    assert!(batch.errors[0].1.contains("sec_user_agent"), "{:?}", batch.errors);
+    assert!(server.received_requests().await.unwrap().is_empty());
+    // Nothing US-listed: nothing to say either.
+    assert!(sec(&server, None, None).headlines(&[sym("0981.HK")]).await.errors.is_empty());
+}
+
+/// The SEC's "rate threshold" page (served with 200 or 403/429) blocks EDGAR for ten minutes: it
+/// says so, asks nothing meanwhile, and asks again after.
+#[tokio::test]
+async fn sec_rate_limit_page_backs_off_ten_minutes() {
+    for status in [200, 403, 429] {
+        let server = MockServer::start().await;
+        let page = ResponseTemplate::new(status)
+            .set_body_raw(fixture("sec-rate-limit.html").into_bytes(), "text/html");
+        Mock::given(method("GET")).respond_with(page).mount(&server).await;
+        let source = sec(&server, Some(UA), None);
+        let requests = || async { server.received_requests().await.unwrap().len() };
+        let batch = source.headlines(&[sym("NVDA"), sym("AMD")]).await;
+        assert!(batch.errors[0].1.contains("limiting requests"), "{status}: {:?}", batch.errors);
+        assert_eq!(requests().await, 1, "the block stops the round");
+        tokio::time::pause();
+        tokio::time::advance(BACKOFF - Duration::from_secs(1)).await;
+        let batch = source.headlines(&[sym("NVDA")]).await;
+        assert!(batch.errors[0].1.contains("limiting requests"));
+        assert_eq!(requests().await, 1, "nothing asked while blocked");
+        tokio::time::advance(Duration::from_secs(2)).await;
+        tokio::time::resume();
+        source.headlines(&[sym("NVDA")]).await;
+        assert_eq!(requests().await, 2, "asked again after ten minutes");
+    }
+}
+
+/// A name without a built-in CIK is looked up in the exchange's ticker map, which is kept on disk
+/// and read from there next time; a name not in it is no filer, not an error. Faults of the
+/// submissions JSON are that symbol's error only.
+#[tokio::test]
+async fn sec_ticker_map_is_cached_on_disk() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/files/company_tickers_exchange.json"))
+        .respond_with(json(fixture("sec-tickers-exchange.json")))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/submissions/CIK0000050863.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(b"<html>oops</html>".to_vec(), "text/html"))
+        .mount(&server)
+        .await;
+    mount_nvda(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("data/sec.json");
+    let syms = [sym("NVDA"), sym("INTC"), sym("QQQX")];
+    let batch = sec(&server, Some(UA), Some(map.clone())).headlines(&syms).await;
+    assert_eq!(batch.headlines.len(), 5, "NVDA's filings still come");
+    assert_eq!(batch.errors.len(), 1);
+    assert!(batch.errors[0].1.starts_with("INTC: unreadable answer"), "{:?}", batch.errors);
+    assert!(map.exists());
+    let asked_map =
+        |r: &Vec<wiremock::Request>| r.iter().filter(|r| r.url.path().starts_with("/files/")).count();
+    sec(&server, Some(UA), Some(map)).headlines(&syms).await;
+    assert_eq!(asked_map(&server.received_requests().await.unwrap()), 1, "the second run read the disk");
+}
+
+/// However often the news refresh asks, a source is asked once per `filings.refresh_secs`; a
+/// failure later keeps the items already had.
+#[tokio::test]
+async fn scheduled_asks_once_per_interval() {
+    let server = MockServer::start().await;
+    mount_nvda(&server).await;
+    let s = Scheduled::new(Box::new(sec(&server, Some(UA), None)), Duration::from_secs(1800));
+    let first = s.headlines(&[sym("NVDA")]).await;
+    let second = s.headlines(&[sym("NVDA")]).await;
+    assert_eq!(first, second);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
