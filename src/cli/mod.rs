@@ -6,6 +6,7 @@ pub mod completions;
 pub mod config;
 pub mod doctor;
 pub mod events;
+pub mod filings;
 pub mod man;
 pub mod news;
 pub mod quotes;
@@ -90,6 +91,27 @@ pub enum Command {
         /// At most this many headlines.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        #[arg(long, value_enum, default_value_t = NewsFormat::Table)]
+        format: NewsFormat,
+        /// Only this kind: stories, filings (SEC EDGAR) or rules (the Federal Register).
+        #[arg(long, value_enum)]
+        kind: Option<NewsKind>,
+    },
+    /// Official items once, newest first: filings (SEC EDGAR) and rules (the Federal Register's
+    /// BIS rules). Exit 1 when a source failed (what came is still printed).
+    #[command(
+        after_help = "Example:\n  chiptape filings --symbol NVDA --form 8-K,10-Q --days 90 --format json"
+    )]
+    Filings {
+        /// Only items tagged to this symbol (one on the watchlist).
+        #[arg(long)]
+        symbol: Option<String>,
+        /// Only these forms, comma-separated ("8-K,6-K", "RULE"); an amendment goes with its form.
+        #[arg(long, value_delimiter = ',')]
+        form: Vec<String>,
+        /// Published within this many days.
+        #[arg(long, default_value_t = 30, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=3660))]
+        days: u16,
         #[arg(long, value_enum, default_value_t = NewsFormat::Table)]
         format: NewsFormat,
     },
@@ -220,6 +242,23 @@ pub enum DoctorFormat {
 pub enum SearchFormat {
     Table,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewsKind {
+    News,
+    Filing,
+    Rule,
+}
+
+impl NewsKind {
+    pub fn kind(self) -> crate::market::HeadlineKind {
+        match self {
+            NewsKind::News => crate::market::HeadlineKind::News,
+            NewsKind::Filing => crate::market::HeadlineKind::Filing,
+            NewsKind::Rule => crate::market::HeadlineKind::Rule,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,8 @@
 //! `chiptape news`: fetch headlines once, print them newest first, exit.
 
 use chrono::{DateTime, Utc};
+use std::io::Write;
+
 use serde::Serialize;
 
 use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, NewsFormat};
@@ -27,21 +29,56 @@ pub struct NewsRecord<'a> {
     pub form: Option<&'a str>,
 }
 
+/// What `news` narrows the list to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Only<'a> {
+    pub symbol: Option<&'a str>,
+    pub kind: Option<HeadlineKind>,
+}
+
 pub async fn news(
     providers: &Providers,
     cfg: &Config,
-    symbol: Option<&str>,
+    only: Only<'_>,
     limit: usize,
     fmt: NewsFormat,
     now: DateTime<Utc>,
     io: Io<'_>,
 ) -> i32 {
     let Io { out, err } = io;
-    let filter = match symbol.map(Symbol::parse).transpose() {
+    let filter = match watchlist_symbol(cfg, only.symbol, err) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let batch = providers.news.headlines(&cfg.all_symbols()).await;
+    let mut code = EXIT_OK;
+    for (feed, e) in &batch.errors {
+        let _ = writeln!(err, "chiptape: feed {feed:?}: {}", clean(e));
+        code = EXIT_PARTIAL;
+    }
+    // Merged as the TUI merges them: a date from a clock hours ahead counts from now.
+    let mut items: Vec<Headline> = Vec::new();
+    crate::market::news::merge(&mut items, batch.headlines, usize::MAX, Some(now));
+    let items: Vec<&Headline> = items
+        .iter()
+        .filter(|h| filter.as_ref().is_none_or(|s| h.symbols.contains(s)))
+        .filter(|h| only.kind.is_none_or(|k| h.kind == k))
+        .take(limit)
+        .collect();
+    if let Err(e) = print(out, cfg, &items, fmt, now) {
+        let _ = writeln!(err, "chiptape: cannot write output: {e}");
+        return EXIT_PARTIAL;
+    }
+    code
+}
+
+/// `--symbol`, parsed and on the watchlist; else the exit code, the reason said on `err`.
+pub fn watchlist_symbol(cfg: &Config, raw: Option<&str>, err: &mut dyn Write) -> Result<Option<Symbol>, i32> {
+    let filter = match raw.map(Symbol::parse).transpose() {
         Ok(f) => f,
         Err(e) => {
             let _ = writeln!(err, "chiptape: --symbol: {e}");
-            return EXIT_USAGE;
+            return Err(EXIT_USAGE);
         }
     };
     // Headlines are tied to the watchlist's symbols only: any other would print an empty list that
@@ -54,21 +91,21 @@ pub async fn news(
             "chiptape: --symbol {s}: not on the watchlist, and headlines are only tied to its symbols; \
              add it to a [[groups]] list (or with `a` in the app) first"
         );
-        return EXIT_USAGE;
+        return Err(EXIT_USAGE);
     }
-    let batch = providers.news.headlines(&cfg.all_symbols()).await;
-    let mut code = EXIT_OK;
-    for (feed, e) in &batch.errors {
-        let _ = writeln!(err, "chiptape: feed {feed:?}: {}", clean(e));
-        code = EXIT_PARTIAL;
-    }
-    // Merged as the TUI merges them: a date from a clock hours ahead counts from now.
-    let mut items: Vec<Headline> = Vec::new();
-    crate::market::news::merge(&mut items, batch.headlines, usize::MAX, Some(now));
-    let items: Vec<&Headline> =
-        items.iter().filter(|h| filter.as_ref().is_none_or(|s| h.symbols.contains(s))).take(limit).collect();
-    let written = match fmt {
-        NewsFormat::Csv => write_csv(out, cfg, &items),
+    Ok(filter)
+}
+
+/// The list in `fmt`: `news` and `filings` print the same records.
+pub fn print(
+    out: &mut dyn Write,
+    cfg: &Config,
+    items: &[&Headline],
+    fmt: NewsFormat,
+    now: DateTime<Utc>,
+) -> std::io::Result<()> {
+    match fmt {
+        NewsFormat::Csv => write_csv(out, cfg, items),
         NewsFormat::Json => {
             let recs: Vec<NewsRecord> = items
                 .iter()
@@ -92,21 +129,20 @@ pub async fn news(
             use crate::present::text::{fit, pad, rpad};
             let age = h.published.map_or(String::new(), |p| time::age(p, now));
             let syms: Vec<&str> = h.symbols.iter().map(|s| s.as_str()).collect();
+            let source = match &h.form {
+                Some(f) => format!("{} {f}", h.source),
+                None => h.source.clone(),
+            };
             writeln!(
                 out,
                 "{} {} {} {}",
                 rpad(&age, 4),
-                pad(&h.source, 14),
+                pad(&source, 14),
                 pad(&syms.join(","), 18),
                 fit(&h.title, 120)
             )
         }),
-    };
-    if let Err(e) = written {
-        let _ = writeln!(err, "chiptape: cannot write output: {e}");
-        return EXIT_PARTIAL;
     }
-    code
 }
 
 /// The JSON's fields as columns; lists (symbols, highlight) joined by `;`.

@@ -125,6 +125,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(
             cmd @ (Command::Quotes(_)
             | Command::News { .. }
+            | Command::Filings { .. }
             | Command::Events { .. }
             | Command::Search { .. }
             | Command::Compare(_)
@@ -187,8 +188,13 @@ async fn fetch_once(
             )
             .await
         }
-        Command::News { symbol, limit, format } => {
-            crate::cli::news::news(providers, config, symbol.as_deref(), *limit, *format, now, io).await
+        Command::News { symbol, limit, format, kind } => {
+            let only = crate::cli::news::Only { symbol: symbol.as_deref(), kind: kind.map(|k| k.kind()) };
+            crate::cli::news::news(providers, config, only, *limit, *format, now, io).await
+        }
+        Command::Filings { symbol, form, days, format } => {
+            let ask = crate::cli::filings::Ask { symbol: symbol.as_deref(), forms: form, days: *days };
+            crate::cli::filings::filings(providers, config, ask, *format, now, io).await
         }
         Command::Events { days, format } => {
             crate::cli::events::events(

@@ -268,3 +268,82 @@ async fn scheduled_asks_once_per_interval() {
     assert_eq!(first, second);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+/// A config whose official sources all point at `server`, and nothing else asked.
+fn cli_config(home: &std::path::Path, server: &MockServer) -> std::path::PathBuf {
+    let uri = server.uri();
+    let text = format!(
+        "[filings]\nsec_user_agent = \"{UA}\"\nsec_url = \"{uri}\"\nsec_files_url = \"{uri}\"\n\
+         federal_register_url = \"{uri}\"\n\n[news]\nyahoo_symbols = false\nfeeds = []\n\n\
+         [[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\", \"0981.HK\", \"688981.SS\"]\n"
+    );
+    let file = home.join("chiptape.toml");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+async fn run(home: &std::path::Path, config: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = crate::common::chiptape_cmd(home);
+    cmd.arg("--config").arg(config).args(["--fake-now=2026-12-05T12:00:00Z"]).args(args);
+    tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
+}
+
+fn records(o: &std::process::Output) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}\nstderr: {}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    });
+    v.as_array().expect("an array").clone()
+}
+
+/// `filings --format json`: rules and filings newest first, each with `kind` and `form`; narrowed
+/// by symbol, form and days; a failing source exits 1 with what came still printed.
+#[tokio::test]
+async fn filings_cli_json() {
+    let server = MockServer::start().await;
+    let (p1, p2, pi) =
+        (page1(&server), json(fixture("fr-rules-page2.json")), json(fixture("fr-inspection.json")));
+    mount_fr(&server, p1, p2, pi).await;
+    mount_nvda(&server).await;
+    let home = tempfile::tempdir().unwrap();
+    let config = cli_config(home.path(), &server);
+    let o = run(home.path(), &config, &["filings", "--format", "json", "--days", "300"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let recs = records(&o);
+    let got: Vec<(&str, &str)> =
+        recs.iter().map(|r| (r["kind"].as_str().unwrap(), r["form"].as_str().unwrap())).collect();
+    assert_eq!(
+        got,
+        [
+            ("rule", "PI"),
+            ("rule", "RULE"),
+            ("rule", "RULE"),
+            ("rule", "RULE"),
+            ("filing", "4"),
+            ("filing", "10-K"),
+            ("filing", "8-K")
+        ]
+    );
+    assert_eq!(recs[4]["symbols"], serde_json::json!(["NVDA"]));
+    assert_eq!(recs[6]["published"], "2026-02-25T05:00:00Z");
+
+    let o =
+        run(home.path(), &config, &["filings", "--format", "json", "--symbol", "0981.hk", "--form", "rule"])
+            .await;
+    let titles: Vec<String> = records(&o).iter().map(|r| r["title"].as_str().unwrap().to_string()).collect();
+    assert_eq!(titles, ["Additions to the Entity List", "Entity List Additions; Corrections"]);
+
+    let o = run(home.path(), &config, &["news", "--format", "json", "--kind", "filing"]).await;
+    let recs = records(&o);
+    assert!(!recs.is_empty() && recs.iter().all(|r| r["kind"] == "filing"), "{recs:?}");
+
+    server.reset().await;
+    mount_fr(&server, page1(&server), ResponseTemplate::new(500), json(fixture("fr-zero.json"))).await;
+    let o = run(home.path(), &config, &["filings", "--format", "json"]).await;
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("chiptape: SEC EDGAR: NVDA") && err.contains("chiptape: Federal Register: rules"),
+        "{err}"
+    );
+    assert_eq!(records(&o).len(), 2, "the first page of rules still printed");
+}
