@@ -40,7 +40,7 @@ async fn good_feeds(server: &MockServer) {
 /// A config whose `[news]` names only `feeds` (name, path on `server`): no Yahoo, no Google.
 fn write_config(home: &Path, server: &MockServer, feeds: &[(&str, &str)]) -> PathBuf {
     let mut t = String::from(
-        "[filings]\nsec = false\nfederal_register = false\n\n[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\nhighlight = [\"WAFER\", \"Hua Hong\"]\n",
+        "[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\nhighlight = [\"WAFER\", \"Hua Hong\"]\n",
     );
     for (name, p) in feeds {
         t.push_str(&format!("\n[[news.feeds]]\nname = {name:?}\nurl = \"{}{p}\"\n", server.uri()));
@@ -193,7 +193,7 @@ async fn yahoo_symbol_headlines_are_asked_20_symbols_at_a_time_like_a_browser() 
     let cfg = home.path().join("chiptape.toml");
     std::fs::write(
         &cfg,
-        format!("[filings]\nsec = false\nfederal_register = false\n\n[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = true\nyahoo_rss_url = \"{}/rss\"\nfeeds = []\n", server.uri()),
+        format!("[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = true\nyahoo_rss_url = \"{}/rss\"\nfeeds = []\n", server.uri()),
     )
     .unwrap();
     let o = news(home.path(), &cfg, &[]).await;
