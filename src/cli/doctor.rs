@@ -3,6 +3,7 @@
 //! Exit 0 when some source gives quotes, 1 when none does.
 
 mod feeds;
+mod official;
 mod report;
 mod tencent;
 mod yahoo;
@@ -55,6 +56,8 @@ pub enum Kind {
     TencentSeries,
     Feed,
     YahooHeadlines,
+    SecEdgar,
+    FederalRegister,
 }
 
 /// Why a check failed.
@@ -226,6 +229,7 @@ pub async fn run(cfg: &Config, opts: &Options) -> Report {
     };
     let cx = Ctx { http, timeout: opts.timeout, deadline: Instant::now() + opts.budget };
     let (p, cx) = (&cfg.provider, &cx);
+    let symbols = cfg.all_symbols();
     let mut jobs: Vec<BoxFuture<'_, Vec<Check>>> = Vec::new();
     if p.quotes.contains(&SourceName::Yahoo) {
         jobs.push(Box::pin(yahoo::quote_chain(cx, p)));
@@ -248,6 +252,12 @@ pub async fn run(cfg: &Config, opts: &Options) -> Report {
     }
     if cfg.news.yahoo_symbols {
         jobs.push(Box::pin(feeds::yahoo_headlines(cx, &cfg.news, tagger.clone())));
+    }
+    if cfg.filings.federal_register {
+        jobs.push(Box::pin(official::federal_register(cx, &cfg.filings)));
+    }
+    if cfg.filings.sec && symbols.iter().any(crate::providers::official::sec::is_us_listing) {
+        jobs.push(Box::pin(official::sec(cx, &cfg.filings, &symbols)));
     }
     report::finish(join_all(jobs).await.into_iter().flatten().collect())
 }

@@ -347,3 +347,42 @@ async fn filings_cli_json() {
     );
     assert_eq!(records(&o).len(), 2, "the first page of rules still printed");
 }
+
+/// `doctor` checks each official source: the Federal Register's newest rule, and EDGAR only with a
+/// contact; without one it is not asked, and the advice says what to set.
+#[tokio::test]
+async fn doctor_checks_the_official_sources() {
+    use chiptape::cli::doctor::{Options, run};
+    let server = MockServer::start().await;
+    mount_fr(&server, page1(&server), json(fixture("fr-zero.json")), json(fixture("fr-zero.json"))).await;
+    mount_nvda(&server).await;
+    let uri = server.uri();
+    let text = |contact: &str| {
+        format!(
+            "[provider]\nquotes = [\"tencent\"]\ncharts = [\"tencent\"]\nstream = false\ntencent_url = \"{uri}\"\n\
+             tencent_series_url = \"{uri}\"\n\n[filings]\nsec_user_agent = \"{contact}\"\nsec_url = \"{uri}\"\n\
+             federal_register_url = \"{uri}\"\n\n[news]\nyahoo_symbols = false\nfeeds = []\n\n\
+             [[groups]]\nname = \"W\"\nsymbols = [\"AMD\", \"NVDA\"]\n"
+        )
+    };
+    let opts = Options::with_timeout(Duration::from_secs(5));
+    let check = |rep: &chiptape::cli::doctor::Report, name: &str| {
+        rep.checks.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("{name}: {rep:?}")).clone()
+    };
+    let cfg = chiptape::config::parse_str(&text(""), "d.toml").unwrap();
+    let rep = run(&cfg, &opts).await;
+    let fr = check(&rep, "federal register");
+    assert!(fr.ok && fr.sample.as_deref().unwrap().contains("3 BIS rules"), "{fr:?}");
+    let sec = check(&rep, "sec edgar");
+    assert!(!sec.ok && sec.advice.as_deref().unwrap().contains("sec_user_agent"), "{sec:?}");
+    let asked = server.received_requests().await.unwrap();
+    assert!(asked.iter().all(|r| !r.url.path().starts_with("/submissions")), "EDGAR not asked");
+
+    let cfg = chiptape::config::parse_str(&text(UA), "d.toml").unwrap();
+    let sec = check(&run(&cfg, &opts).await, "sec edgar");
+    assert!(!sec.ok, "AMD's CIK is asked first, and the server has only NVIDIA's: {sec:?}");
+    assert!(sec.url.ends_with("/submissions/CIK0000002488.json"));
+    let cfg = chiptape::config::parse_str(&text(UA).replace("\"AMD\", ", ""), "d.toml").unwrap();
+    let sec = check(&run(&cfg, &opts).await, "sec edgar");
+    assert!(sec.ok && sec.sample.as_deref() == Some("NVIDIA CORP: 6 recent filings"), "{sec:?}");
+}

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use super::{Check, Fail, Kind, Report};
+use super::{Check, Fail, Kind, Report, official};
 use crate::present::sanitize::clean;
 use crate::present::text::{pad, rpad};
 
@@ -109,11 +109,14 @@ fn instead(kind: Kind, up: &Up) -> Option<&'static str> {
         Kind::TencentSeries => "or take charts from Yahoo: charts = [\"yahoo\"] in [provider]",
         Kind::Feed => "check the feed's url in [[news.feeds]]",
         Kind::YahooHeadlines => "news.yahoo_symbols = false stops asking",
+        Kind::SecEdgar => "sec = false in [filings] stops asking",
+        Kind::FederalRegister => "federal_register = false in [filings] stops asking",
     })
 }
 
 fn advice(c: &Check, f: &Fail, up: &Up) -> String {
     match f {
+        Fail::Skipped(_) if c.kind == Kind::SecEdgar => official::NO_CONTACT_ADVICE.to_string(),
         Fail::Skipped(_) => cause(f, ""),
         _ => match instead(c.kind, up) {
             Some(then) => format!("{}; {then}", cause(f, &host(&c.url))),

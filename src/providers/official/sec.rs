@@ -147,15 +147,7 @@ impl Sec {
             *last = Some(Instant::now());
         }
         let r = http.get(url, None).await?;
-        let head = String::from_utf8_lossy(&r.body[..r.body.len().min(4096)]).to_string();
-        let err = if head.contains("Undeclared Automated Tool") {
-            Some(SecError::Undeclared)
-        } else if matches!(r.status, 403 | 429) || head.contains("Request Rate Threshold Exceeded") {
-            Some(SecError::Blocked)
-        } else {
-            None
-        };
-        if let Some(e) = err {
+        if let Some(e) = refusal_in(r.status, &r.body) {
             *self.blocked_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
                 Some(Instant::now() + BACKOFF);
             return Err(e);
@@ -197,7 +189,7 @@ impl Sec {
     /// The CIK of each US listing among `symbols`, the built-in ones without asking.
     async fn ciks(&self, http: &Http, symbols: &[Symbol]) -> (Vec<(Symbol, u64)>, Option<String>) {
         let us: Vec<&Symbol> = symbols.iter().filter(|s| is_us_listing(s)).collect();
-        let builtin = |s: &Symbol| BUILT_IN.iter().find(|(t, _)| *t == s.as_str()).map(|(_, c)| *c);
+        let builtin = |s: &Symbol| builtin_cik(s.as_str());
         let mut out: Vec<(Symbol, u64)> = Vec::new();
         let missing: Vec<&Symbol> = us.iter().filter(|s| builtin(s).is_none()).copied().collect();
         let map = if missing.is_empty() { None } else { Some(self.ticker_map(http).await) };
@@ -271,6 +263,23 @@ pub const NO_CONTACT: &str = "not asked: EDGAR serves only clients that declare 
 impl NewsSource for Sec {
     fn headlines<'a>(&'a self, symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
         Box::pin(self.fetch(symbols))
+    }
+}
+
+/// The built-in CIK of a ticker of the default watchlist.
+pub fn builtin_cik(ticker: &str) -> Option<u64> {
+    BUILT_IN.iter().find(|(t, _)| *t == ticker).map(|(_, c)| *c)
+}
+
+/// The SEC's block or its page for undeclared tools, recognised in an answer's first bytes.
+pub fn refusal_in(status: u16, body: &[u8]) -> Option<SecError> {
+    let head = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    if head.contains("Undeclared Automated Tool") {
+        Some(SecError::Undeclared)
+    } else if matches!(status, 403 | 429) || head.contains("Request Rate Threshold Exceeded") {
+        Some(SecError::Blocked)
+    } else {
+        None
     }
 }
 
