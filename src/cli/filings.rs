@@ -52,7 +52,10 @@ pub async fn filings(
     for b in batches {
         for (source, e) in &b.errors {
             let _ = writeln!(err, "chiptape: {source}: {}", clean(e));
-            code = EXIT_PARTIAL;
+            // EDGAR left alone for want of a contact is a setting, not data that failed to come.
+            if e != crate::providers::official::sec::NO_CONTACT {
+                code = EXIT_PARTIAL;
+            }
         }
         crate::market::news::merge(&mut items, b.headlines, usize::MAX, Some(now));
     }

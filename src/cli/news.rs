@@ -54,7 +54,10 @@ pub async fn news(
     let mut code = EXIT_OK;
     for (feed, e) in &batch.errors {
         let _ = writeln!(err, "chiptape: feed {feed:?}: {}", clean(e));
-        code = EXIT_PARTIAL;
+        // EDGAR left alone for want of a contact is a setting, not data that failed to come.
+        if e != crate::providers::official::sec::NO_CONTACT {
+            code = EXIT_PARTIAL;
+        }
     }
     // Merged as the TUI merges them: a date from a clock hours ahead counts from now.
     let mut items: Vec<Headline> = Vec::new();

@@ -386,3 +386,23 @@ async fn doctor_checks_the_official_sources() {
     let sec = check(&run(&cfg, &opts).await, "sec edgar");
     assert!(sec.ok && sec.sample.as_deref() == Some("NVIDIA CORP: 6 recent filings"), "{sec:?}");
 }
+
+/// Without a contact, `filings` says what to set and still prints the rules: a setting, not a
+/// failure (exit 0).
+#[tokio::test]
+async fn filings_cli_without_a_contact() {
+    let server = MockServer::start().await;
+    mount_fr(&server, page1(&server), json(fixture("fr-zero.json")), json(fixture("fr-zero.json"))).await;
+    let home = tempfile::tempdir().unwrap();
+    let config = cli_config(home.path(), &server);
+    let text = std::fs::read_to_string(&config).unwrap().replace(UA, "");
+    std::fs::write(&config, text).unwrap();
+    let o = run(home.path(), &config, &["filings", "--format", "json"]).await;
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("sec_user_agent = \"Your Name you@example.com\""), "{err}");
+    assert_eq!(records(&o).len(), 2);
+    assert!(
+        server.received_requests().await.unwrap().iter().all(|r| !r.url.path().starts_with("/submissions"))
+    );
+}
