@@ -139,4 +139,16 @@ mod tests {
         let desk = cfg.feeds[1].id();
         assert_eq!(kept, [("s0", renamed.id.as_str()), ("s2", desk.as_str())]);
     }
+
+    /// The official sources' items are not from a configured feed: the cache keeps them at start.
+    #[test]
+    fn cached_official_items_are_kept() {
+        let cfg = news(&[("Desk", "https://desk.example/rss")]);
+        let sec = FeedRef::new(format!("{}sec", crate::market::news::OFFICIAL_ID_PREFIX), "SEC EDGAR");
+        let gone = FeedRef::new("0123456789abcdef", "Gone");
+        let mut have = vec![story("8-K", &sec), story("old", &gone)];
+        cfg.keep_configured(&mut have);
+        let kept: Vec<&str> = have.iter().map(|h| h.title.as_str()).collect();
+        assert_eq!(kept, ["8-K"]);
+    }
 }

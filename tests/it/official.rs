@@ -406,3 +406,59 @@ async fn filings_cli_without_a_contact() {
         server.received_requests().await.unwrap().iter().all(|r| !r.url.path().starts_with("/submissions"))
     );
 }
+
+/// Feeds that answer.
+struct Wire;
+
+impl NewsSource for Wire {
+    fn headlines<'a>(
+        &'a self,
+        _: &'a [Symbol],
+    ) -> futures::future::BoxFuture<'a, chiptape::providers::NewsBatch> {
+        let story = chiptape::market::Headline {
+            id: "wire".into(),
+            title: "Chip story".into(),
+            link: "https://wire.example/1".into(),
+            source: "Wire".into(),
+            published: Some(at("2026-12-05T10:00:00Z")),
+            symbols: vec![],
+            feed: "Wire".into(),
+            also_in: vec![],
+            feed_id: String::new(),
+            also_in_ids: vec![],
+            summary: None,
+            guid: None,
+            kind: HeadlineKind::News,
+            form: None,
+        };
+        Box::pin(async move { chiptape::providers::NewsBatch { headlines: vec![story], errors: vec![] } })
+    }
+}
+
+/// An official source that starts failing never blanks the news, nor its own items from before:
+/// the feeds' stories and its last good items come with its error.
+#[tokio::test]
+async fn a_failing_official_source_blanks_nothing() {
+    use chiptape::providers::official::WithOfficial;
+    let server = MockServer::start().await;
+    let (p1, p2, pi) = (page1(&server), json(fixture("fr-rules-page2.json")), json(fixture("fr-zero.json")));
+    mount_fr(&server, p1, p2, pi).await;
+    let fr = Arc::new(Scheduled::new(Box::new(federal_register(&server)), Duration::from_secs(1800)));
+    let news = WithOfficial { feeds: Arc::new(Wire), official: vec![fr] };
+    let first = news.headlines(&[]).await;
+    assert_eq!((first.headlines.len(), first.errors.len()), (4, 0));
+    server.reset().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(1801)).await;
+    tokio::time::resume();
+    let later = news.headlines(&[]).await;
+    assert_eq!(later.headlines, first.headlines, "the rules from before, and the feed's story");
+    assert_eq!(later.errors.len(), 1);
+    assert!(
+        later.errors[0].0 == FEDERAL_REGISTER && later.errors[0].1.contains("HTTP 500"),
+        "{:?}",
+        later.errors
+    );
+    assert!(!server.received_requests().await.unwrap().is_empty(), "asked again after the interval");
+}
