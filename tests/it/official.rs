@@ -462,3 +462,13 @@ async fn a_failing_official_source_blanks_nothing() {
     );
     assert!(!server.received_requests().await.unwrap().is_empty(), "asked again after the interval");
 }
+
+/// A block met on the ticker map holds for the companies of the same round: nothing more is asked.
+#[tokio::test]
+async fn sec_block_on_the_ticker_map_stops_the_round() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(429)).mount(&server).await;
+    let batch = sec(&server, Some(UA), None).headlines(&[sym("INTC"), sym("NVDA"), sym("AMD")]).await;
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert!(batch.errors[0].1.contains("limiting requests"), "{:?}", batch.errors);
+}

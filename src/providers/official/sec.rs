@@ -139,6 +139,10 @@ impl Sec {
 
     /// One GET at the SEC's pace; a block, by status or by page, is its own error.
     async fn get(&self, http: &Http, url: &str) -> Result<Fetched, SecError> {
+        // A block met by an earlier request of this round (the ticker map's) holds for the rest.
+        if self.blocked() {
+            return Err(SecError::Blocked);
+        }
         {
             let mut last = self.last_request.lock().await;
             if let Some(at) = *last {
