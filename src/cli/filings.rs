@@ -40,8 +40,13 @@ pub async fn filings(
         Err(code) => return code,
     };
     // The same sources the TUI asks, built from the same config; the demo has none.
-    let sources =
-        if providers.demo { Vec::new() } else { crate::providers::official_sources(cfg, &providers.learned) };
+    let sources = if providers.demo {
+        Vec::new()
+    } else {
+        let mut s = crate::providers::official_sources(cfg, &providers.learned);
+        s.extend(providers.sec.clone());
+        s
+    };
     if sources.is_empty() {
         let _ = writeln!(err, "chiptape: no official source is on (see [filings]; none in the demo)");
     }

@@ -135,6 +135,9 @@ pub struct Providers {
     /// Names learned from quotes, which the headline tagger uses too.
     pub learned: Learned,
     pub demo: bool,
+    /// SEC EDGAR, kept across config edits while `[filings]` is unchanged, so each company is
+    /// still asked once per `filings.refresh_secs` (none in the demo, or with `sec = false`).
+    pub sec: Option<Arc<dyn NewsSource>>,
     /// The shortest first wait before a failed quote fetch is tried again (the refresh interval
     /// when that is longer; it doubles with each failure): `RETRY_BASE`, shorter only in tests.
     pub retry_base: Duration,
@@ -155,6 +158,7 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
             search: Vec::new(),
             learned: Learned::default(),
             demo: true,
+            sec: None,
             retry_base: RETRY_BASE,
         };
     }
@@ -187,14 +191,16 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
     let stream = (config.provider.stream && config.provider.quotes_from(SourceName::Yahoo)).then(|| {
         Arc::new(yahoo::stream::YahooStream::new(config.provider.stream_url.clone())) as Arc<dyn StreamSource>
     });
+    let sec = sec_source(config);
     Providers {
         quotes,
-        news: news_source(config, &learned),
+        news: news_source(config, &learned, sec.clone()),
         charts,
         stream,
         search: search_sources(config),
         learned,
         demo: false,
+        sec,
         retry_base: RETRY_BASE,
     }
 }
@@ -298,14 +304,15 @@ pub fn display_name(s: SourceName) -> &'static str {
     }
 }
 
-fn news_source(config: &Config, learned: &Learned) -> Arc<dyn NewsSource> {
+fn news_source(config: &Config, learned: &Learned, sec: Option<Arc<dyn NewsSource>>) -> Arc<dyn NewsSource> {
     match http::Http::new(&http_options(config)) {
         Ok(http) => {
             let yahoo = yahoo::headlines::YahooHeadlines::from_config(&config.news);
             let feeds = feeds::Feeds::new(config, http, learned.clone());
             let feeds: Arc<dyn NewsSource> =
                 Arc::new(feeds.with_per_symbol(yahoo.map(|y| Box::new(y) as Box<dyn feeds::PerSymbol>)));
-            let official = official_sources(config, learned);
+            let mut official = official_sources(config, learned);
+            official.extend(sec);
             if official.is_empty() {
                 return feeds;
             }
@@ -315,41 +322,47 @@ fn news_source(config: &Config, learned: &Learned) -> Arc<dyn NewsSource> {
     }
 }
 
-/// The official sources `[filings]` turns on, each asked at most once per `filings.refresh_secs`.
-/// EDGAR is among them without a contact too: it asks nothing then, and says what to set.
+/// The official sources `[filings]` turns on but EDGAR (see `sec_source`), each asked at most
+/// once per `filings.refresh_secs`.
 pub fn official_sources(config: &Config, learned: &Learned) -> Vec<Arc<dyn NewsSource>> {
     let f = &config.filings;
     let every = Duration::from_secs(f.refresh_secs);
     let mut out: Vec<Arc<dyn NewsSource>> = Vec::new();
-    let scheduled =
-        |s: Box<dyn NewsSource>| Arc::new(official::Scheduled::new(s, every)) as Arc<dyn NewsSource>;
     if f.federal_register {
         match http::Http::new(&http_options(config)) {
             Ok(http) => {
                 let tagger = Arc::new(config.tagger_with(&learned.names()));
                 let fr =
                     official::federal_register::FederalRegister::new(http, &f.federal_register_url, tagger);
-                out.push(scheduled(Box::new(fr)));
+                out.push(Arc::new(official::Scheduled::new(Box::new(fr), every)));
             }
             Err(e) => out.push(Arc::new(Broken(e.to_string()))),
         }
     }
-    if f.sec {
-        let http = f.sec_user_agent.as_ref().and_then(|ua| {
-            http::Http::new(&http::HttpOptions { user_agent: ua.clone(), ..http_options(config) }).ok()
-        });
-        let map_path = directories::ProjectDirs::from("", "", "chiptape")
-            .map(|d| d.data_dir().join("sec_company_tickers_exchange.json"));
-        let opts = official::sec::SecOptions {
-            user_agent: f.sec_user_agent.clone(),
-            data_url: f.sec_url.clone(),
-            files_url: f.sec_files_url.clone(),
-            forms: f.forms.clone(),
-            map_path,
-        };
-        out.push(scheduled(Box::new(official::sec::Sec::new(opts, http))));
-    }
     out
+}
+
+/// SEC EDGAR when `[filings] sec` is on, each company asked at most once per
+/// `filings.refresh_secs`. Without a contact it is built too: it asks nothing, and says what to set.
+pub fn sec_source(config: &Config) -> Option<Arc<dyn NewsSource>> {
+    let f = &config.filings;
+    if !f.sec {
+        return None;
+    }
+    let http = f.sec_user_agent.as_ref().and_then(|ua| {
+        http::Http::new(&http::HttpOptions { user_agent: ua.clone(), ..http_options(config) }).ok()
+    });
+    let map_path = directories::ProjectDirs::from("", "", "chiptape")
+        .map(|d| d.data_dir().join("sec_company_tickers_exchange.json"));
+    let opts = official::sec::SecOptions {
+        user_agent: f.sec_user_agent.clone(),
+        data_url: f.sec_url.clone(),
+        files_url: f.sec_files_url.clone(),
+        forms: f.forms.clone(),
+        map_path,
+        every: Duration::from_secs(f.refresh_secs),
+    };
+    Some(Arc::new(official::sec::Sec::new(opts, http)))
 }
 
 /// Sources after a config change. The quote source is kept when its settings did not change, so a
@@ -374,14 +387,19 @@ pub fn rebuild(
         }
         return built;
     }
+    let sec = match &current.sec {
+        Some(s) if old.filings == new.filings => Some(s.clone()),
+        _ => sec_source(new),
+    };
     Providers {
         quotes: current.quotes.clone(),
-        news: news_source(new, &current.learned),
+        news: news_source(new, &current.learned, sec.clone()),
         charts: current.charts.clone(),
         stream: current.stream.clone(),
         search: search_sources(new),
         learned: current.learned.clone(),
         demo: false,
+        sec,
         retry_base: current.retry_base,
     }
 }

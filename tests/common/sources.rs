@@ -24,6 +24,7 @@ pub fn providers() -> Build {
         search: Vec::new(),
         learned: Default::default(),
         demo: false,
+        sec: None,
         retry_base: RETRY_BASE,
     })
 }

@@ -146,6 +146,7 @@ fn sec(server: &MockServer, contact: Option<&str>, map_path: Option<std::path::P
         files_url: server.uri(),
         forms: ["8-K", "10-K", "4", "SC 13G"].map(String::from).to_vec(),
         map_path,
+        every: Duration::from_secs(1800),
     };
     let http = contact
         .map(|ua| Http::new(&HttpOptions { user_agent: ua.into(), ..HttpOptions::default() }).unwrap());
@@ -471,4 +472,52 @@ async fn sec_block_on_the_ticker_map_stops_the_round() {
     let batch = sec(&server, Some(UA), None).headlines(&[sym("INTC"), sym("NVDA"), sym("AMD")]).await;
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
     assert!(batch.errors[0].1.contains("limiting requests"), "{:?}", batch.errors);
+}
+
+/// Each company at most once per interval, however the watchlist changes: adding a name asks for
+/// that one alone, and a company that fails later keeps the filings it gave.
+#[tokio::test]
+async fn sec_asks_each_company_once_per_interval() {
+    let server = MockServer::start().await;
+    mount_nvda(&server).await;
+    let source = sec(&server, Some(UA), None);
+    let asked = |p: &'static str| {
+        let server = &server;
+        async move { server.received_requests().await.unwrap().iter().filter(|r| r.url.path() == p).count() }
+    };
+    let first = source.headlines(&[sym("NVDA")]).await;
+    let second = source.headlines(&[sym("NVDA"), sym("AMD")]).await;
+    assert_eq!(asked("/submissions/CIK0001045810.json").await, 1);
+    assert_eq!(asked("/submissions/CIK0000002488.json").await, 1);
+    assert_eq!(second.headlines, first.headlines, "AMD's 404 adds nothing");
+    assert!(second.errors[0].1.starts_with("AMD: server answered HTTP 404"), "{:?}", second.errors);
+    server.reset().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(1801)).await;
+    tokio::time::resume();
+    let later = source.headlines(&[sym("NVDA")]).await;
+    assert_eq!(later.headlines, first.headlines, "kept through the failure");
+    assert_eq!(asked("/submissions/CIK0001045810.json").await, 1, "asked again after the interval");
+}
+
+/// A config edit that leaves `[filings]` alone keeps EDGAR (and what it knows of each company);
+/// one that changes it builds EDGAR anew.
+#[tokio::test]
+async fn rebuild_keeps_edgar_while_filings_are_unchanged() {
+    let clock: Arc<dyn chiptape::market::clock::Clock> = Arc::new(chiptape::market::clock::SystemClock);
+    let text = |groups: &str, forms: &str| {
+        format!(
+            "[filings]\nsec_user_agent = \"{UA}\"\nforms = [{forms}]\n\n[news]\nyahoo_symbols = false\nfeeds = []\n\n\
+             [[groups]]\nname = \"W\"\nsymbols = [{groups}]\n"
+        )
+    };
+    let old = chiptape::config::parse_str(&text("\"NVDA\"", "\"8-K\""), "a.toml").unwrap();
+    let built = chiptape::providers::build(&old, false, 1, clock.clone());
+    let more = chiptape::config::parse_str(&text("\"NVDA\", \"AMD\"", "\"8-K\""), "a.toml").unwrap();
+    let kept = chiptape::providers::rebuild(&more, &old, &built, false, 1, clock.clone());
+    assert!(Arc::ptr_eq(built.sec.as_ref().unwrap(), kept.sec.as_ref().unwrap()));
+    let other = chiptape::config::parse_str(&text("\"NVDA\"", "\"10-K\""), "a.toml").unwrap();
+    let anew = chiptape::providers::rebuild(&other, &old, &built, false, 1, clock);
+    assert!(!Arc::ptr_eq(built.sec.as_ref().unwrap(), anew.sec.as_ref().unwrap()));
 }

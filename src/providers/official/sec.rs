@@ -58,6 +58,8 @@ pub struct SecOptions {
     pub forms: Vec<String>,
     /// Where the ticker map is kept between runs (none: asked each run that needs it).
     pub map_path: Option<PathBuf>,
+    /// Each company is asked at most this often (`filings.refresh_secs`).
+    pub every: Duration,
 }
 
 pub struct Sec {
@@ -67,6 +69,8 @@ pub struct Sec {
     last_request: tokio::sync::Mutex<Option<Instant>>,
     blocked_until: Mutex<Option<Instant>>,
     map: Mutex<Option<HashMap<String, u64>>>,
+    /// Per CIK: when it was last asked, and the filings it gave last (kept through a failure).
+    seen: Mutex<HashMap<u64, (Instant, Vec<Headline>)>>,
 }
 
 /// Why EDGAR gave nothing, where the caller must tell the cases apart.
@@ -129,6 +133,16 @@ impl Sec {
             last_request: tokio::sync::Mutex::new(None),
             blocked_until: Mutex::new(None),
             map: Mutex::new(None),
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The filings `cik` gave last, and whether they are recent enough not to ask again.
+    fn remembered(&self, cik: u64) -> (Vec<Headline>, bool) {
+        let seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match seen.get(&cik) {
+            Some((at, items)) => (items.clone(), at.elapsed() < self.opts.every),
+            None => (Vec::new(), false),
         }
     }
 
@@ -243,14 +257,28 @@ impl Sec {
         }
         let (ciks, map_error) = self.ciks(http, symbols).await;
         let mut errors: Vec<String> = map_error.into_iter().collect();
+        let mut stopped = false;
         for (sym, cik) in ciks {
+            let (known, fresh) = self.remembered(cik);
+            if fresh || stopped {
+                batch.headlines.extend(known);
+                continue;
+            }
             match self.company(http, &sym, cik).await {
-                Ok(items) => batch.headlines.extend(items),
-                Err(e @ (SecError::Blocked | SecError::Undeclared)) => {
-                    errors.push(e.to_string());
-                    break;
+                Ok(items) => {
+                    let mut seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    seen.insert(cik, (Instant::now(), items.clone()));
+                    batch.headlines.extend(items);
                 }
-                Err(e) => errors.push(format!("{sym}: {e}")),
+                Err(e) => {
+                    batch.headlines.extend(known);
+                    if matches!(e, SecError::Blocked | SecError::Undeclared) {
+                        errors.push(e.to_string());
+                        stopped = true;
+                    } else {
+                        errors.push(format!("{sym}: {e}"));
+                    }
+                }
             }
         }
         if !errors.is_empty() {
