@@ -216,6 +216,7 @@ mod tests {
         for sub in [
             "quotes",
             "news",
+            "filings",
             "events",
             "search",
             "calendar",
