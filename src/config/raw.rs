@@ -113,4 +113,5 @@ pub struct RawTheme {
     pub up: Option<String>,
     pub down: Option<String>,
     pub flat: Option<String>,
+    pub heat_cap: Option<f64>,
 }

@@ -83,6 +83,8 @@ fn lists(b: &mut Builder, mouse: bool) {
         (AddSymbol, "add by name or code (寒武纪, hwj)"),
         (EditConfig, "edit the config in $EDITOR"),
         (AlertLog, "alert log"),
+        (HeatMap, "heat map of every group"),
+        (HeatMapSized, "heat map sized by position value"),
     ] {
         b.on(&[a], what);
     }
@@ -108,6 +110,11 @@ fn overlays(b: &mut Builder) {
     b.on(&[Up], "previous symbol");
     b.on(&[Refresh], "refresh the chart");
     b.on(&[Close, Quit], "back to the list");
+    b.section("heat map");
+    b.fixed("h j k l arrows", "move between tiles");
+    b.on(&[Activate], "detail view of the tile");
+    b.on(&[HeatMapSized], "sized: equal / by position value");
+    b.on(&[HeatMap, Close, Quit], "close");
     b.section("prompt (add, remove, search)");
     b.fixed("enter", "add / keep the search");
     b.fixed("tab", "add, keep searching");

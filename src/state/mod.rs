@@ -5,6 +5,7 @@ mod calendar;
 mod charts;
 pub mod columns;
 mod data;
+pub mod heat;
 mod help;
 mod input;
 pub mod layout;

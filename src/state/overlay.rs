@@ -26,6 +26,8 @@ pub enum Overlay {
     Search(Box<super::search::Search>),
     /// The row filter's text is being typed (`/`); the filter itself stays after Enter.
     Filter,
+    /// A tile per symbol of every group, coloured by the day's change (`m`, `M`).
+    Heat(super::heat::Heat),
 }
 
 impl State {

@@ -3,6 +3,7 @@
 mod alerts;
 mod detail;
 mod header;
+mod heat;
 mod help;
 mod news;
 mod search;
@@ -47,6 +48,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     header::tabs(state, &theme, frame, layout.tabs);
     header::clocks(state, &theme, frame, rect(layout.clocks));
     match state.detail() {
+        _ if state.heat().is_some() => heat::draw(state, &theme, frame, &layout),
         Some(d) => detail::draw(state, d, &theme, frame, layout.detail()),
         None => {
             watchlist::draw(state, &theme, frame, rect(layout.watch));

@@ -3,6 +3,7 @@
 mod alert_log;
 mod detail;
 mod filter;
+mod heat;
 mod help;
 mod mouse;
 mod prompt;
@@ -31,6 +32,7 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
         Some(Overlay::Search(_)) => return search::key(s, k, out),
         Some(Overlay::Help { .. }) => return help::key(s, k, action, out),
         Some(Overlay::AlertLog) => return alert_log::key(s, k, action, out),
+        Some(Overlay::Heat(_)) => return heat::key(s, k, action, out),
         Some(Overlay::Detail(_)) | None => {}
     }
     if s.notice.take().is_some() {
@@ -187,6 +189,10 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
             }
         }
         AlertLog => s.open_alert_log(),
+        HeatMap | HeatMapSized => {
+            let selected = s.selected_symbol();
+            s.open(Overlay::Heat(super::heat::Heat { sized: action == HeatMapSized, selected }));
+        }
         Help => s.open(Overlay::Help { scroll: 0 }),
         Close => {
             if s.news_filter.is_some() {
