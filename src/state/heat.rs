@@ -435,7 +435,8 @@ impl State {
         let name = self.name_of(&t.symbol).map(|n| format!(" · {n}")).unwrap_or_default();
         let old = if t.stale { " (old price)" } else { "" };
         let km = &self.config.keys;
-        let mut keys = Vec::new();
+        // The help has one line for the map: its keys are here.
+        let mut keys = vec!["hjkl move".to_string()];
         if let Some(k) = km.hint(Action::Activate) {
             keys.push(format!("{k} detail"));
         }

@@ -83,11 +83,11 @@ fn lists(b: &mut Builder, mouse: bool) {
         (AddSymbol, "add by name or code (寒武纪, hwj)"),
         (EditConfig, "edit the config in $EDITOR"),
         (AlertLog, "alert log"),
-        (HeatMap, "heat map of every group"),
-        (HeatMapSized, "heat map sized by position value"),
     ] {
         b.on(&[a], what);
     }
+    // One line: the map's own keys are on its bottom border, and the help must stay two columns.
+    b.on(&[HeatMap, HeatMapSized], "heat map / sized by position");
     if mouse {
         b.fixed("click, wheel", "select (again: open), scroll");
     }
@@ -110,11 +110,6 @@ fn overlays(b: &mut Builder) {
     b.on(&[Up], "previous symbol");
     b.on(&[Refresh], "refresh the chart");
     b.on(&[Close, Quit], "back to the list");
-    b.section("heat map");
-    b.fixed("h j k l arrows", "move between tiles");
-    b.on(&[Activate], "detail view of the tile");
-    b.on(&[HeatMapSized], "sized: equal / by position value");
-    b.on(&[HeatMap, Close, Quit], "close");
     b.section("prompt (add, remove, search)");
     b.fixed("enter", "add / keep the search");
     b.fixed("tab", "add, keep searching");
@@ -123,10 +118,9 @@ fn overlays(b: &mut Builder) {
     b.fixed("down up", "pick / move while searching");
     b.fixed("y n", "answer: remove?");
     b.section("alert log");
-    b.on(&[Down], "down");
-    b.on(&[Up], "up");
-    b.on(&[Top], "newest");
-    b.on(&[Bottom], "oldest");
+    // In pairs, so the whole help still fits two columns at 120x35.
+    b.on(&[Down, Up], "down / up");
+    b.on(&[Top, Bottom], "newest / oldest");
     b.on(&[Activate, OpenLink], "open the alert's headline");
     b.on(&[AlertLog, Close, Quit], "close");
     b.section("help");

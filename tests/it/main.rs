@@ -31,6 +31,7 @@ mod refresh;
 mod reload;
 mod scale;
 mod screen;
+mod screen_heat;
 mod search;
 mod stream;
 mod tencent;

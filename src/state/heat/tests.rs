@@ -226,3 +226,14 @@ fn every_size_lays_out() {
         let _ = sized;
     }
 }
+
+/// The help, with the heat map's keys in it, still fits two columns at 120x35 (with a line to spare).
+#[test]
+fn the_help_stays_two_columns_at_120x35() {
+    let mut s = loaded();
+    update(&mut s, Msg::Resize(120, 35), T0);
+    let lines = s.help_lines();
+    assert!(lines.iter().any(|l| matches!(l, crate::state::HelpLine::Entry { keys, .. } if keys == "m M")));
+    assert!(s.help_split().is_some(), "{}", lines.len());
+    assert!(lines.len() < 2 * s.help_page(), "{}", lines.len());
+}
