@@ -14,6 +14,7 @@ mod e2e_alerts;
 mod e2e_cache;
 mod e2e_config;
 mod e2e_failover;
+mod e2e_heat;
 mod e2e_mouse;
 mod e2e_news;
 mod e2e_pty;
