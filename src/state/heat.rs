@@ -96,7 +96,16 @@ fn labels(e: &Entry) -> [String; 3] {
         Some(p) if p.abs() < 0.05 => "0.0%".to_string(),
         Some(p) => format!("{p:+.1}%"),
     };
-    [format!("{} {pct}", e.symbol), format!("{} {mark}", e.symbol), mark.to_string()]
+    // Built by hand: a thousand tiles' labels are laid out on every frame.
+    let sym = e.symbol.as_str();
+    let join = |tail: &str| {
+        let mut l = String::with_capacity(sym.len() + 1 + tail.len());
+        l.push_str(sym);
+        l.push(' ');
+        l.push_str(tail);
+        l
+    };
+    [join(&pct), join(mark), mark.to_string()]
 }
 
 fn level_index(level: LabelLevel) -> usize {
@@ -125,7 +134,14 @@ fn tile(e: &Entry, labels: &[String; 3], area: Area, level: LabelLevel, cap: f64
         symbol: e.symbol.clone(),
         area,
         level,
-        label: crate::present::text::fit(&labels[level_index(level)], area.width as usize),
+        label: {
+            let l = &labels[level_index(level)];
+            if width(l) <= usize::from(area.width) {
+                l.clone()
+            } else {
+                crate::present::text::fit(l, area.width as usize)
+            }
+        },
         heat: e.change_pct.map(|p| (p / cap).clamp(-1.0, 1.0)),
         stale: e.stale,
     }
@@ -141,14 +157,13 @@ pub fn equal_layout(inner: Area, groups: &[GroupEntries], cap: f64) -> Placed {
     }
     let labels: Vec<Vec<[String; 3]>> =
         groups.iter().map(|g| g.entries.iter().map(labels).collect()).collect();
-    let widest = |level: LabelLevel| {
-        labels.iter().flatten().map(|l| width(&l[level_index(level)])).max().unwrap_or(1).max(1)
-    };
+    let widest: [usize; 3] =
+        std::array::from_fn(|i| labels.iter().flatten().map(|l| width(&l[i])).max().unwrap_or(1).max(1));
     let most = groups.iter().map(|g| g.entries.len()).max().unwrap_or(0).max(1);
     let (w, h) = (usize::from(inner.width), usize::from(inner.height));
     let fits = |level: LabelLevel, titled: bool| -> Option<(usize, usize, usize)> {
         // A gap column after each tile but the last of a row.
-        let cols = ((w + 1) / (widest(level) + 1)).min(most);
+        let cols = ((w + 1) / (widest[level_index(level)] + 1)).min(most);
         if cols == 0 {
             return None;
         }
@@ -362,6 +377,24 @@ impl State {
     pub fn heat_entries(&self, sized: bool) -> Vec<GroupEntries> {
         let valued = if sized { self.portfolio() } else { None };
         let mut seen: HashSet<&Symbol> = HashSet::new();
+        // Whether each exchange trades now, asked once per exchange rather than once per symbol.
+        let mut trading: Vec<(&'static str, bool)> = Vec::new();
+        let mut stale = |s: &Symbol| -> bool {
+            let Some(e) = self.quotes.get(s) else { return false };
+            let Some(updated) = e.updated else { return false };
+            let ex = crate::market::exchange::exchange_for(s.as_str());
+            let open = match trading.iter().find(|(l, _)| *l == ex.label) {
+                Some((_, open)) => *open,
+                None => {
+                    let open = ex.state_at(self.now, &self.config.calendar).is_trading();
+                    trading.push((ex.label, open));
+                    open
+                }
+            };
+            let interval = if open { self.config.refresh_secs } else { self.config.closed_refresh_secs };
+            // As `stale_since` judges it.
+            e.cached || (self.now - updated).num_seconds() > 2 * interval as i64
+        };
         self.config
             .groups
             .iter()
@@ -378,7 +411,7 @@ impl State {
                             .get(s)
                             .and_then(|e| e.quote.as_ref())
                             .and_then(|q| q.change_pct),
-                        stale: self.stale_since(s).is_some(),
+                        stale: stale(s),
                         weight: valued
                             .as_ref()
                             .and_then(|v| v.holdings.get(s))
