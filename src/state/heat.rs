@@ -186,9 +186,15 @@ pub fn equal_layout(inner: Area, groups: &[GroupEntries], cap: f64) -> Placed {
     let tile_w = pitch_w.saturating_sub(1).max(1) as u16;
     let pitch_h = (room / rows.max(1)).clamp(1, usize::from(MAX_ROW_PITCH)) as u16;
     let tile_h = if pitch_h >= 3 { pitch_h - 1 } else { pitch_h };
+    // A blank row before each heading but the first, where the rows leave that much room over.
+    let spare = room.saturating_sub(rows.saturating_mul(usize::from(pitch_h)));
+    let apart = titled && pitch_h < 3 && spare >= groups.len().saturating_sub(1);
     let mut out = Placed::default();
     let mut y = inner.y;
     for (g, group) in groups.iter().enumerate() {
+        if apart && g > 0 {
+            y += 1;
+        }
         if titled {
             out.sections
                 .push(Section { name: group.name.clone(), at: Area::new(inner.x, y, inner.width, 1) });
