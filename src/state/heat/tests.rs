@@ -179,6 +179,14 @@ fn keys_open_move_enter_and_close() {
     key(&mut s, Key::plain(KeyCode::Enter));
     assert_eq!(s.detail().unwrap().symbol, chosen);
     assert!(s.heat().is_none(), "the detail is over the map");
+    // The watchlist behind rests on it, so j in the detail view goes to its next row.
+    assert_eq!(s.selected_symbol().as_ref(), Some(&chosen));
+    key(&mut s, Key::ch('j'));
+    let next = s.detail().unwrap().symbol.clone();
+    assert_eq!(s.selected_symbol().as_ref(), Some(&next));
+    assert_ne!(next, chosen);
+    key(&mut s, Key::ch('k'));
+    assert_eq!(s.detail().unwrap().symbol, chosen);
     key(&mut s, Key::plain(KeyCode::Esc));
     assert_eq!(s.heat().unwrap().selected.as_ref(), Some(&chosen));
     key(&mut s, Key::ch('M'));
@@ -236,4 +244,26 @@ fn the_help_stays_two_columns_at_120x35() {
     assert!(lines.iter().any(|l| matches!(l, crate::state::HelpLine::Entry { keys, .. } if keys == "m M")));
     assert!(s.help_split().is_some(), "{}", lines.len());
     assert!(lines.len() < 2 * s.help_page(), "{}", lines.len());
+}
+
+/// The map's keys are remappable: `[keys]` moves `m` elsewhere and the footer follows the map.
+#[test]
+fn keys_remap() {
+    let cfg = crate::config::parse_str(
+        "[keys]\nm = \"none\"\nM = \"none\"\nf2 = \"heat_map\"\nz = \"heat_map_sized\"\n",
+        "t",
+    )
+    .unwrap();
+    let mut s = State::new(cfg, true, T0);
+    update(&mut s, Msg::Resize(80, 24), T0);
+    key(&mut s, Key::ch('m'));
+    assert!(s.heat().is_none());
+    key(&mut s, Key::plain(KeyCode::F(2)));
+    assert!(s.heat().is_some_and(|h| !h.sized));
+    key(&mut s, Key::ch('z'));
+    assert!(s.heat().is_some_and(|h| h.sized));
+    let map = s.heat_map(&s.layout()).unwrap();
+    assert!(map.footer.contains("z sizes"), "{}", map.footer);
+    key(&mut s, Key::plain(KeyCode::F(2)));
+    assert!(s.overlays.is_empty(), "its own key closes it");
 }

@@ -31,8 +31,7 @@ pub fn key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) {
         (None, Some(Action::Bottom)) => map.tiles.len().checked_sub(1),
         (None, Some(Action::Activate)) => {
             if let Some(t) = map.selected.and_then(|i| map.tiles.get(i)) {
-                s.open_detail(t.symbol.clone());
-                out.redraw = true;
+                open(s, t.symbol.clone(), out);
             }
             return;
         }
@@ -61,6 +60,19 @@ pub fn key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) {
     select(s, to.and_then(|i| map.tiles.get(i)).map(|t| t.symbol.clone()), out);
 }
 
+/// The detail view of `symbol`, with the watchlist behind it on its group and row, so `j`/`k` in
+/// the detail view walk that group from there (as they do from the lists).
+fn open(s: &mut State, symbol: crate::market::Symbol, out: &mut Outcome) {
+    if let Some(g) = s.config.groups.iter().position(|g| g.symbols.contains(&symbol)) {
+        super::switch_group(s, g, out);
+    }
+    s.focus = super::super::Focus::Watchlist;
+    s.watch.selected = Some(symbol.clone());
+    s.fix_offsets();
+    s.open_detail(symbol);
+    out.redraw = true;
+}
+
 /// Rest the selection on `symbol`, when there is one to move to.
 fn select(s: &mut State, symbol: Option<crate::market::Symbol>, out: &mut Outcome) {
     let Some(symbol) = symbol else { return };
@@ -76,8 +88,7 @@ pub fn click(s: &mut State, col: u16, row: u16, out: &mut Outcome) {
     let Some(map) = s.heat_map(&s.layout()) else { return };
     let Some(i) = super::super::heat::tile_at(&map.tiles, col, row) else { return };
     if map.selected == Some(i) {
-        s.open_detail(map.tiles[i].symbol.clone());
-        out.redraw = true;
+        open(s, map.tiles[i].symbol.clone(), out);
     } else {
         select(s, Some(map.tiles[i].symbol.clone()), out);
     }
