@@ -163,7 +163,10 @@ fn no_price_and_stale() {
 /// Every size from the smallest up, and below it: the map or the notice, never a panic.
 #[test]
 fn every_size_draws() {
-    let cfg = parse_str("", "t").unwrap();
+    let held = "[[positions]]\nsymbol = \"NVDA\"\nquantity = 1000\nunit_cost = 1\n\
+                [[positions]]\nsymbol = \"AMD\"\nquantity = 1\nunit_cost = 1\n\
+                [[positions]]\nsymbol = \"0981.HK\"\nquantity = 10\nunit_cost = 1\n";
+    let cfg = parse_str(held, "t").unwrap();
     let mut s = common::loaded_with(cfg, t0(), 80, 24);
     update(&mut s, Msg::Key(Key::ch('m')), t0());
     for sized in [false, true] {
