@@ -193,16 +193,16 @@ pub fn equal_layout(inner: Area, groups: &[GroupEntries], cap: f64) -> Placed {
     let mut y = inner.y;
     for (g, group) in groups.iter().enumerate() {
         if apart && g > 0 {
-            y += 1;
+            y = y.saturating_add(1);
         }
         if titled {
             out.sections
                 .push(Section { name: group.name.clone(), at: Area::new(inner.x, y, inner.width, 1) });
-            y += 1;
+            y = y.saturating_add(1);
         }
         for (row, chunk) in group.entries.chunks(cols).enumerate() {
-            let top = y + row as u16 * pitch_h;
-            if top + tile_h > inner.bottom() {
+            let top = y.saturating_add(u16::try_from(row).unwrap_or(u16::MAX).saturating_mul(pitch_h));
+            if top.saturating_add(tile_h) > inner.bottom() {
                 out.hidden += chunk.len();
                 continue;
             }
@@ -212,7 +212,8 @@ pub fn equal_layout(inner: Area, groups: &[GroupEntries], cap: f64) -> Placed {
                 out.tiles.push(tile(e, &labels[g][row * cols + c], area, level, cap));
             }
         }
-        y = y.saturating_add(group.entries.len().div_ceil(cols) as u16 * pitch_h).min(inner.bottom());
+        let rows_here = u16::try_from(group.entries.len().div_ceil(cols)).unwrap_or(u16::MAX);
+        y = y.saturating_add(rows_here.saturating_mul(pitch_h)).min(inner.bottom());
     }
     out
 }

@@ -230,6 +230,12 @@ fn every_size_lays_out() {
                 assert_eq!(map.tiles.len(), 32, "{w}x{h}");
             }
         }
+        // Far past any screen: the arithmetic must not wrap.
+        for (w, h) in [(u16::MAX, u16::MAX), (u16::MAX, 12), (40, u16::MAX), (2000, 1500)] {
+            update(&mut s, Msg::Resize(w, h), T0);
+            let map = s.heat_map(&s.layout()).unwrap();
+            no_overlaps(&map.tiles, map.area.inner());
+        }
         key(&mut s, Key::ch('M'));
         let _ = sized;
     }
