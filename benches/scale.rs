@@ -160,3 +160,87 @@ fn stream_1000_ticks_then_frame(b: Bencher) {
         t.draw(|f| chiptape::ui::view(&s, f)).unwrap();
     });
 }
+
+/// Issue 22: 4 baskets of 40 symbols (half New York, half Hong Kong, so the dates differ) with 5Y
+/// of daily bars each, the comparison open on 5Y at 200x60.
+fn compare_state() -> chiptape::state::State {
+    use chiptape::market::Symbol;
+    use chiptape::market::series::{ChartRange, Series};
+    use chiptape::state::{SeriesEntry, State};
+    let now = scale::now();
+    let mut cfg = chiptape::config::builtin();
+    cfg.groups = (0..4)
+        .map(|g| chiptape::config::Group {
+            name: format!("Basket {g}"),
+            symbols: (0..40)
+                .map(|i| {
+                    let s = if i % 2 == 0 { format!("B{g}{i:02}") } else { format!("{:04}.HK", g * 100 + i) };
+                    Symbol::parse(&s).unwrap()
+                })
+                .collect(),
+        })
+        .collect();
+    let mut s = State::new(cfg.clone(), true, now);
+    update(&mut s, Msg::Resize(200, 60), now);
+    for (k, sym) in cfg.all_symbols().into_iter().enumerate() {
+        // 1,260 weekdays back from today; Hong Kong's close at 08:00 UTC, New York's at 21:00.
+        let hour = if sym.as_str().ends_with(".HK") { 8 } else { 21 };
+        let mut t = now.date_naive().and_hms_opt(hour, 0, 0).unwrap().and_utc() - chrono::Duration::days(1);
+        let mut points = Vec::with_capacity(1260);
+        let mut p = 100.0;
+        while points.len() < 1260 {
+            if chrono::Datelike::weekday(&t).number_from_monday() <= 5 {
+                p *= 1.0 + (((points.len() * 31 + k * 17) % 41) as f64 - 20.0) / 1000.0;
+                points.push((t, p));
+            }
+            t -= chrono::Duration::days(1);
+        }
+        points.reverse();
+        let series = Series { symbol: sym.clone(), points, previous_close: None, currency: None };
+        s.series
+            .insert((sym, ChartRange::Y5), SeriesEntry { series: Some(series), error: None, fetched: now });
+    }
+    update(&mut s, Msg::Key(Key::ch('c')), now);
+    update(&mut s, Msg::Key(Key::ch('7')), now);
+    assert_eq!(s.comparison(s.compare_view().unwrap()).lines.len(), 4);
+    s
+}
+
+/// The lines worked out again (from the tracks kept per series) and drawn: what a new series'
+/// arrival costs with the chart open.
+#[divan::bench]
+fn compare_4_baskets_of_40_over_5y_daily_then_frame(b: Bencher) {
+    let mut s = compare_state();
+    let any = s.series.keys().next().unwrap().clone();
+    let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    b.bench_local(|| {
+        // A write to the series: the comparison is worked out again.
+        s.series.get_mut(&any);
+        t.draw(|f| chiptape::ui::view(black_box(&s), f)).unwrap();
+    });
+}
+
+/// Redrawn with nothing changed (a key, a tick): the comparison kept.
+#[divan::bench]
+fn compare_4_baskets_of_40_over_5y_daily_frame_only(b: Bencher) {
+    let s = compare_state();
+    let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    b.bench_local(|| {
+        t.draw(|f| chiptape::ui::view(black_box(&s), f)).unwrap();
+    });
+}
+
+/// From nothing kept: every series made a track, then the lines (`chiptape compare`'s path).
+#[divan::bench]
+fn compare_4_baskets_of_40_over_5y_daily_from_series(b: Bencher) {
+    use chiptape::market::compare::{compare, track_of};
+    use chiptape::market::series::ChartRange;
+    let s = compare_state();
+    let specs = s.compare_specs(s.compare_view().unwrap());
+    b.bench_local(|| {
+        black_box(compare(&specs, ChartRange::Y5, |sym| {
+            let e = s.series.get(&(sym.clone(), ChartRange::Y5))?;
+            Some(std::sync::Arc::new(track_of(sym, e.series.as_ref()?, ChartRange::Y5)?))
+        }))
+    });
+}

@@ -105,8 +105,10 @@ pub fn restore(state: &mut State, contents: Contents) {
     *state.headlines = headlines;
     state.read.extend(contents.read.into_iter().filter(|id| ids.contains(id)));
     // What fired before the restart and still held then is not fired again by the same condition.
-    let keys: HashSet<String> = state.config.alerts.iter().map(crate::market::alerts::Alert::key).collect();
-    for k in contents.alerts_fired.into_iter().filter(|k| keys.contains(k)) {
+    let alerts = &state.config.alerts;
+    let kept: Vec<String> =
+        contents.alerts_fired.into_iter().filter(|k| alerts.iter().any(|a| a.owns(k))).collect();
+    for k in kept {
         state.alerts.armed.insert(k, false);
     }
     state.alerts.log = contents.alert_log;
@@ -343,6 +345,49 @@ mod tests {
         assert_eq!(fresh.alerts.armed.get(&alert.key()), Some(&false), "fired, and kept from firing again");
         assert!(!fresh.alerts.armed.contains_key("gone alert"), "an alert no longer configured is forgotten");
         assert_eq!(fresh.alerts.log.len(), 1);
+    }
+
+    /// Issue 22, item 4: an earnings alert's fired events are kept like the other alerts' state,
+    /// and the same event does not fire again after a restart; those of a removed alert are dropped.
+    #[test]
+    fn an_earnings_event_that_fired_does_not_fire_again_after_a_restart() {
+        use crate::msg::{DataKind, DataMsg, Msg};
+        let now = t("2026-11-25T15:00:00Z");
+        let alert = crate::config::Alert::Earnings { within_days: 1, symbols: vec![] };
+        let mut cfg = builtin();
+        cfg.alerts = vec![alert.clone()];
+        let report = t("2026-11-26T21:20:00Z");
+        let nvda = Symbol::parse("NVDA").unwrap();
+        let q = Quote {
+            symbol: nvda.clone(),
+            price: Some(180.0),
+            events: crate::market::events::Events {
+                earnings: Some(report),
+                earnings_start: Some(report),
+                earnings_end: Some(report),
+                ..Default::default()
+            },
+            ..Quote::default()
+        };
+        let feed = |s: &mut State| {
+            let results = vec![(nvda.clone(), Ok(q.clone()))];
+            let kind = DataKind::Quotes { note: None, source: "yahoo".into(), results };
+            crate::state::update(s, Msg::Data(DataMsg { generation: s.generation, at: now, kind }), now);
+        };
+        let mut s = State::new(cfg.clone(), false, now);
+        feed(&mut s);
+        assert_eq!(s.alerts.log.len(), 1, "it fires the first time");
+        let snap = snapshot(&s, now);
+        assert_eq!(snap.alerts_fired, [alert.event_key(&nvda, report.date_naive())]);
+        let mut restarted = State::new(cfg.clone(), false, now);
+        restore(&mut restarted, snap.clone());
+        feed(&mut restarted);
+        assert_eq!(restarted.alerts.log.len(), 1, "the logged one only, nothing new");
+        let mut other = cfg;
+        other.alerts = vec![crate::config::Alert::Earnings { within_days: 2, symbols: vec![] }];
+        let mut changed = State::new(other, false, now);
+        restore(&mut changed, snap);
+        assert!(changed.alerts.armed.is_empty(), "another alert's events are not kept");
     }
 
     /// A refresh that changes prices rewrites only `cache.json`, at most every `PRICES_EVERY`; the

@@ -32,7 +32,7 @@ mod tests {
         for shell in Shell::value_variants() {
             let text = String::from_utf8(script(*shell)).unwrap();
             assert!(text.contains("chiptape"), "{shell}");
-            for sub in ["quotes", "search", "completions", "man"] {
+            for sub in ["quotes", "events", "search", "completions", "man"] {
                 assert!(text.contains(sub), "{shell}: {sub}");
             }
         }

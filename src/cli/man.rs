@@ -213,9 +213,18 @@ mod tests {
         {
             assert!(page.contains(&format!(".SH {section}\n")), "{section}");
         }
-        for sub in
-            ["quotes", "news", "search", "calendar", "doctor", "config", "config path", "completions", "man"]
-        {
+        for sub in [
+            "quotes",
+            "news",
+            "events",
+            "search",
+            "calendar",
+            "doctor",
+            "config",
+            "config path",
+            "completions",
+            "man",
+        ] {
             assert!(
                 page.contains(&format!(".SS \"chiptape {sub}\"\n"))
                     || page.contains(&format!(".SS chiptape {sub}\n")),

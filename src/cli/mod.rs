@@ -1,9 +1,11 @@
 //! The command line: the TUI by default, and one-shot subcommands.
 
 pub mod calendar;
+pub mod compare;
 pub mod completions;
 pub mod config;
 pub mod doctor;
+pub mod events;
 pub mod man;
 pub mod news;
 pub mod quotes;
@@ -91,6 +93,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = NewsFormat::Table)]
         format: NewsFormat,
     },
+    /// The watchlist's coming earnings and dividends by date (from one fetch of its quotes).
+    /// Exit 1 when some quotes could not be fetched (what came is still printed).
+    #[command(after_help = "Example:\n  chiptape events --days 14 --format json")]
+    Events {
+        /// From today to this many days ahead (each exchange's local date).
+        #[arg(long, default_value_t = 30, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=366))]
+        days: u16,
+        #[arg(long, value_enum, default_value_t = EventsFormat::Table)]
+        format: EventsFormat,
+    },
     /// Look a listing up by its name or code, in any script (the local catalogue, Yahoo, Tencent),
     /// merged in Yahoo form. Exit 1 when nothing is found.
     #[command(after_help = "Example:\n  chiptape search hua hong --format json")]
@@ -113,6 +125,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = CalendarFormat::Table)]
         format: CalendarFormat,
     },
+    /// Groups as equal-weighted baskets, symbols, or the holdings, rebased to 0 % at the start of
+    /// the range: the series and the final figures, best first. Exit 1 when a series could not be
+    /// fetched (the lines are still printed, counting what came).
+    #[command(
+        after_help = "Example:\n  chiptape compare --range 1y --group \"China AI chips\" --group \"US AI chips\""
+    )]
+    Compare(compare::CompareArgs),
     /// One check per configured source: reachable, HTTP status, latency, a sample, and what to do.
     /// Exit 0 when some source gives quotes, 1 when none does.
     #[command(after_help = "Example:\n  chiptape doctor --format json")]
@@ -181,6 +200,12 @@ pub enum QuoteFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CalendarFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventsFormat {
     Table,
     Json,
 }

@@ -82,7 +82,8 @@ async fn fetch_into(providers: &Providers, symbols: &[Symbol], known: &mut HashM
     }
 }
 
-fn fail(err: &mut dyn Write, e: &ProviderError) -> i32 {
+/// A request that failed as a whole: said on stderr, with the exit code it means.
+pub(super) fn fail(err: &mut dyn Write, e: &ProviderError) -> i32 {
     let _ = writeln!(err, "chiptape: {e}");
     if matches!(e, ProviderError::Unsupported(_)) { EXIT_USAGE } else { EXIT_PARTIAL }
 }

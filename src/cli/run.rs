@@ -122,38 +122,14 @@ pub fn run(cli: Cli) -> i32 {
     let providers = crate::providers::build(&config, cli.demo, cli.seed, clock.clone());
     let now = clock.now();
     let code = match &cli.command {
-        Some(Command::Quotes(args)) => rt.block_on(crate::cli::quotes::quotes(
-            &config,
-            &providers,
-            // The last run's quotes stand in (marked stale) for those the source cannot give now.
-            &cached_quotes(providers.demo),
-            args,
-            now,
-            Io { out: &mut io::stdout(), err: &mut io::stderr() },
-        )),
-        Some(Command::News { symbol, limit, format }) => rt.block_on(crate::cli::news::news(
-            &providers,
-            &config,
-            symbol.as_deref(),
-            *limit,
-            *format,
-            now,
-            Io { out: &mut io::stdout(), err: &mut io::stderr() },
-        )),
-        Some(Command::Search { query, format }) => rt.block_on(crate::cli::search::search(
-            &config,
-            &providers,
-            query,
-            *format,
-            Io { out: &mut io::stdout(), err: &mut io::stderr() },
-        )),
-        Some(Command::Doctor { format }) => rt.block_on(crate::cli::doctor::doctor(
-            &config,
-            cli.demo,
-            *format,
-            &crate::cli::doctor::Options::default(),
-            Io { out: &mut io::stdout(), err: &mut io::stderr() },
-        )),
+        Some(
+            cmd @ (Command::Quotes(_)
+            | Command::News { .. }
+            | Command::Events { .. }
+            | Command::Search { .. }
+            | Command::Compare(_)
+            | Command::Doctor { .. }),
+        ) => rt.block_on(fetch_once(cmd, cli.demo, &config, &providers, now)),
         Some(
             Command::Config { .. } | Command::Calendar { .. } | Command::Completions { .. } | Command::Man,
         ) => EXIT_OK,
@@ -186,6 +162,56 @@ pub fn run(cli: Cli) -> i32 {
     // worker) must not keep us from exiting.
     rt.shutdown_timeout(std::time::Duration::from_millis(100));
     code
+}
+
+/// The commands that fetch once, print and exit: each with the sources built for this run.
+async fn fetch_once(
+    cmd: &Command,
+    demo: bool,
+    config: &Config,
+    providers: &crate::providers::Providers,
+    now: DateTime<Utc>,
+) -> i32 {
+    let (mut out, mut err) = (io::stdout(), io::stderr());
+    let io = Io { out: &mut out, err: &mut err };
+    match cmd {
+        Command::Quotes(args) => {
+            crate::cli::quotes::quotes(
+                config,
+                providers,
+                // The last run's quotes stand in (marked stale) for those the source cannot give now.
+                &cached_quotes(providers.demo),
+                args,
+                now,
+                io,
+            )
+            .await
+        }
+        Command::News { symbol, limit, format } => {
+            crate::cli::news::news(providers, config, symbol.as_deref(), *limit, *format, now, io).await
+        }
+        Command::Events { days, format } => {
+            crate::cli::events::events(
+                config,
+                providers,
+                &cached_quotes(providers.demo),
+                *days,
+                *format,
+                now,
+                io,
+            )
+            .await
+        }
+        Command::Search { query, format } => {
+            crate::cli::search::search(config, providers, query, *format, io).await
+        }
+        Command::Compare(args) => crate::cli::compare::run(config, providers, args, io).await,
+        Command::Doctor { format } => {
+            crate::cli::doctor::doctor(config, demo, *format, &crate::cli::doctor::Options::default(), io)
+                .await
+        }
+        _ => EXIT_OK,
+    }
 }
 
 /// The cached quotes, unless the market is the demo's (its prices are never cached).

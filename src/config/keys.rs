@@ -176,6 +176,8 @@ actions! {
     EditConfig => "edit_config", "edit config in $EDITOR";
     Pause => "pause", "pause / resume updates";
     AlertLog => "alert_log", "alert log";
+    Compare => "compare", "compare groups (or marked rows)";
+    Mark => "mark", "mark row for comparison";
     Help => "help", "this help";
     Close => "close", "close / clear";
     HeatMap => "heat_map", "heat map";
@@ -222,6 +224,8 @@ fn default_bindings() -> Vec<(Key, Action)> {
         (Key::ch('e'), EditConfig),
         (Key::ch('p'), Pause),
         (Key::ch('A'), AlertLog),
+        (Key::ch('c'), Compare),
+        (Key::ch(' '), Mark),
         (Key::ch('?'), Help),
         (Key::plain(K::Esc), Close),
         (Key::ch('m'), HeatMap),

@@ -94,6 +94,7 @@ pub struct RawAlert {
     pub move_pct: Option<f64>,
     pub keywords: Option<Vec<String>>,
     pub symbols: Option<Vec<String>>,
+    pub earnings_within_days: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -459,85 +459,6 @@ impl Validator {
         out
     }
 
-    fn alerts(&mut self, raw: Vec<raw::RawAlert>) -> Vec<Alert> {
-        let p = KeyPath::root().key("alerts");
-        let mut out = Vec::new();
-        for (i, r) in raw.into_iter().enumerate() {
-            let ap = p.index(i);
-            let prices = [("above", r.above), ("below", r.below), ("move_pct", r.move_pct)];
-            let has_price = prices.iter().any(|(_, v)| v.is_some());
-            match (r.symbol, r.keywords) {
-                (Some(_), Some(_)) => {
-                    self.bad(
-                        ap.key("keywords"),
-                        "an alert is on a symbol's price or on headlines' keywords, not both",
-                    );
-                }
-                (None, None) => self.bad(
-                    ap.clone(),
-                    "an alert needs a symbol with above, below or move_pct, or headline keywords",
-                ),
-                (Some(raw_sym), None) => {
-                    if r.symbols.is_some() {
-                        self.bad(
-                            ap.key("symbols"),
-                            "`symbols` narrows a keyword alert; a price alert has `symbol`",
-                        );
-                    }
-                    if !has_price {
-                        self.bad(ap.clone(), "an alert needs at least one of above, below, move_pct");
-                    }
-                    for (k, v) in prices {
-                        if let Some(v) = v {
-                            self.check(ap.key(k), v.is_finite() && v > 0.0, "a positive number", v);
-                        }
-                    }
-                    if let (Some(a), Some(b)) = (r.above, r.below)
-                        && a <= b
-                    {
-                        self.bad(ap.key("above"), format!("must be greater than below ({a} <= {b})"));
-                    }
-                    if let Some(symbol) = self.symbol(ap.key("symbol"), &raw_sym) {
-                        let rules = [
-                            r.above.map(Rule::Above),
-                            r.below.map(Rule::Below),
-                            r.move_pct.map(Rule::MovePct),
-                        ];
-                        out.extend(
-                            rules
-                                .into_iter()
-                                .flatten()
-                                .map(|rule| Alert::Price { symbol: symbol.clone(), rule }),
-                        );
-                    }
-                }
-                (None, Some(words)) => {
-                    for (k, v) in prices {
-                        if v.is_some() {
-                            self.bad(
-                                ap.key(k),
-                                "a keyword alert fires on headlines; price limits need a `symbol`",
-                            );
-                        }
-                    }
-                    let keywords = self.phrases(ap.key("keywords"), words);
-                    if keywords.is_empty() {
-                        self.bad(ap.key("keywords"), "give at least one phrase");
-                    }
-                    let symbols = r
-                        .symbols
-                        .unwrap_or_default()
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(j, s)| self.symbol(ap.key("symbols").index(j), s))
-                        .collect();
-                    out.push(Alert::Headline { keywords, symbols });
-                }
-            }
-        }
-        out
-    }
-
     fn keys(&mut self, raw: BTreeMap<String, String>) -> KeyMap {
         let p = KeyPath::root().key("keys");
         let mut overrides = Vec::new();
@@ -590,6 +511,7 @@ impl Validator {
     }
 }
 
+mod alerts;
 mod provider;
 #[cfg(test)]
 mod tests;

@@ -53,6 +53,12 @@ pub enum Alert {
         keywords: Vec<String>,
         symbols: Vec<Symbol>,
     },
+    /// Each coming earnings date once, when it is at most `within_days` away (exchange-local days;
+    /// 0 = on the day); on every watchlist symbol, or on `symbols` when it is not empty.
+    Earnings {
+        within_days: u32,
+        symbols: Vec<Symbol>,
+    },
 }
 
 impl Alert {
@@ -64,6 +70,37 @@ impl Alert {
                 let on: Vec<&str> = symbols.iter().map(Symbol::as_str).collect();
                 format!("headline {} {}", keywords.join("|"), on.join(","))
             }
+            Alert::Earnings { within_days, symbols } => {
+                let on: Vec<&str> = symbols.iter().map(Symbol::as_str).collect();
+                format!("earnings within {within_days}d {}", on.join(",")).trim_end().to_string()
+            }
+        }
+    }
+
+    /// The key one event of an earnings alert is kept under: fired once per symbol and date, so a
+    /// restart or the next quote does not fire it again, and a moved date is a new event.
+    pub fn event_key(&self, symbol: &Symbol, date: chrono::NaiveDate) -> String {
+        format!("{} | {symbol} {date}", self.key())
+    }
+
+    /// Whether a kept key belongs to this alert (its own, or one of its events').
+    pub fn owns(&self, key: &str) -> bool {
+        let own = self.key();
+        key == own || key.strip_prefix(own.as_str()).is_some_and(|rest| rest.starts_with(" | "))
+    }
+
+    /// The date of an event's key (`event_key`); `None` for an alert's own key.
+    pub fn event_date(key: &str) -> Option<chrono::NaiveDate> {
+        let (_, event) = key.rsplit_once(" | ")?;
+        let (_, date) = event.rsplit_once(' ')?;
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+    }
+
+    /// Whether an earnings alert watches `sym`.
+    pub fn watches(&self, sym: &Symbol) -> bool {
+        match self {
+            Alert::Earnings { symbols, .. } => symbols.is_empty() || symbols.contains(sym),
+            _ => false,
         }
     }
 
@@ -187,5 +224,23 @@ mod tests {
         assert_eq!(Rule::Above(1.0).holds(&Quote::default()), None, "no price: cannot tell");
         assert_eq!(Rule::Below(40.0).to_string(), "below 40");
         assert_eq!(Rule::MovePct(7.5).to_string(), "moves 7.5%");
+    }
+
+    #[test]
+    fn an_earnings_alert_owns_its_events_keys() {
+        let nvda = Symbol::parse("NVDA").unwrap();
+        let all = Alert::Earnings { within_days: 1, symbols: vec![] };
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+        let k = all.event_key(&nvda, date);
+        assert_eq!(k, "earnings within 1d | NVDA 2026-12-08");
+        assert!(all.owns(&k) && all.owns(&all.key()));
+        let two = Alert::Earnings { within_days: 2, symbols: vec![] };
+        assert!(!two.owns(&k), "another alert's events");
+        assert_eq!(Alert::event_date(&k), Some(date));
+        assert_eq!(Alert::event_date(&all.key()), None);
+        assert_eq!(Alert::event_date("NVDA below 40"), None);
+        assert!(all.watches(&nvda));
+        let amd_only = Alert::Earnings { within_days: 1, symbols: vec![Symbol::parse("AMD").unwrap()] };
+        assert!(!amd_only.watches(&nvda));
     }
 }

@@ -1,8 +1,11 @@
 //! Domain types shared by providers, state and output: no I/O, no terminal.
 
 pub mod alerts;
+pub mod basket;
 pub mod calendar;
 pub mod clock;
+pub mod compare;
+pub mod events;
 pub mod exchange;
 pub mod holidays;
 pub mod news;
@@ -137,6 +140,9 @@ pub struct Quote {
     /// Where the price came from (a cache written before this field reads as Yahoo).
     #[serde(default)]
     pub source: PriceSource,
+    /// Coming earnings and dividend dates, where the source reports them.
+    #[serde(default)]
+    pub events: events::Events,
     #[serde(skip)]
     pub year_high: Option<f64>,
     #[serde(skip)]

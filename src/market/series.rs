@@ -13,13 +13,22 @@ pub enum ChartRange {
     D5,
     M1,
     M6,
+    /// From the first trading day of the calendar year.
+    Ytd,
     Y1,
     Y5,
 }
 
 impl ChartRange {
-    pub const ALL: [ChartRange; 6] =
-        [ChartRange::D1, ChartRange::D5, ChartRange::M1, ChartRange::M6, ChartRange::Y1, ChartRange::Y5];
+    pub const ALL: [ChartRange; 7] = [
+        ChartRange::D1,
+        ChartRange::D5,
+        ChartRange::M1,
+        ChartRange::M6,
+        ChartRange::Ytd,
+        ChartRange::Y1,
+        ChartRange::Y5,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -27,6 +36,7 @@ impl ChartRange {
             ChartRange::D5 => "5D",
             ChartRange::M1 => "1M",
             ChartRange::M6 => "6M",
+            ChartRange::Ytd => "YTD",
             ChartRange::Y1 => "1Y",
             ChartRange::Y5 => "5Y",
         }
@@ -39,6 +49,7 @@ impl ChartRange {
             ChartRange::D5 => ("5d", "15m"),
             ChartRange::M1 => ("1mo", "1h"),
             ChartRange::M6 => ("6mo", "1d"),
+            ChartRange::Ytd => ("ytd", "1d"),
             ChartRange::Y1 => ("1y", "1d"),
             ChartRange::Y5 => ("5y", "1wk"),
         }
@@ -53,7 +64,7 @@ impl ChartRange {
     }
 
     pub fn next(self) -> ChartRange {
-        ChartRange::ALL[(self.index() + 1).min(5)]
+        ChartRange::ALL[(self.index() + 1).min(ChartRange::ALL.len() - 1)]
     }
 
     pub fn prev(self) -> ChartRange {

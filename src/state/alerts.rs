@@ -16,6 +16,9 @@ use crate::present::number;
 /// Entries the log keeps.
 const LOG_MAX: usize = 200;
 
+/// How long after its date an event's fired mark is kept (a date moved back stays quiet).
+const EVENTS_KEPT_DAYS: i64 = 30;
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Alerts {
     /// Per alert (its key): `false` once it fired while its condition still holds; it re-arms when
@@ -133,11 +136,40 @@ impl State {
         }
     }
 
+    /// Fresh quotes: each earnings date of a watched symbol fires once, when it comes within the
+    /// alert's days (counted in the exchange's local dates). Its key is never re-armed: an event
+    /// passes once.
+    pub(super) fn check_earnings_alerts(&mut self, quotes: &[&Quote], at: DateTime<Utc>, out: &mut Outcome) {
+        // Events long past are done with: their keys would only grow the cache.
+        let done = at.date_naive() - chrono::Duration::days(EVENTS_KEPT_DAYS);
+        self.alerts.armed.retain(|k, _| Alert::event_date(k).is_none_or(|d| d >= done));
+        let mut fired = Vec::new();
+        for alert in &self.config.alerts {
+            let Alert::Earnings { within_days, .. } = alert else { continue };
+            for q in quotes.iter().filter(|q| alert.watches(&q.symbol)) {
+                let tz = crate::market::exchange::exchange_for(q.symbol.as_str()).tz;
+                let Some(next) = q.events.next_earnings(tz, at) else { continue };
+                if next.days > i64::from(*within_days) {
+                    continue;
+                }
+                let key = alert.event_key(&q.symbol, next.date);
+                if self.alerts.armed.insert(key, false) == Some(false) {
+                    continue;
+                }
+                let what = format!("earnings {}", next.words());
+                fired.push(Fired { at, symbol: Some(q.symbol.clone()), what, price: None, headline: None });
+            }
+        }
+        for f in fired {
+            self.fire(f, out);
+        }
+    }
+
     /// A config change (alerts, symbols or feeds): alerts that are gone forget their state, and
     /// the next headlines are a baseline again.
     pub(super) fn alerts_reconfigured(&mut self) {
-        let keys: HashSet<String> = self.config.alerts.iter().map(Alert::key).collect();
-        self.alerts.armed.retain(|k, _| keys.contains(k));
+        let alerts = &self.config.alerts;
+        self.alerts.armed.retain(|k, _| alerts.iter().any(|a| a.owns(k)));
         self.alerts.baseline = true;
     }
 

@@ -80,6 +80,8 @@ impl SessionAxis {
 /// Sparklines are refreshed at most this often; a chart in the detail view a little more often.
 const SPARK_FRESH: i64 = 300;
 const DETAIL_FRESH: i64 = 60;
+/// The comparison asks for a series per member: as seldom as the sparklines.
+const COMPARE_FRESH: i64 = SPARK_FRESH;
 /// Series requests in flight at once.
 const CONCURRENCY: usize = 4;
 
@@ -149,7 +151,7 @@ impl State {
 
     pub fn shows_sparklines(&self) -> bool {
         let inner = self.layout().watch.width.saturating_sub(2) as usize;
-        self.detail().is_none() && self.watch_columns(inner).iter().any(|(c, _)| *c == Col::Trend)
+        self.view_overlay().is_none() && self.watch_columns(inner).iter().any(|(c, _)| *c == Col::Trend)
     }
 
     /// Fetched within `secs`. A fetch "in the future" (the wall clock went back) is not fresh: it
@@ -165,6 +167,15 @@ impl State {
     /// sparklines of the rows in view. Nothing is fetched for rows off screen.
     pub fn wanted_series(&self) -> Vec<(Symbol, ChartRange)> {
         let mut out = Vec::new();
+        if let Some(c) = self.compare_view() {
+            for sym in self.compare_wanted(c) {
+                let key = (sym, c.range);
+                if !self.is_fresh(&key, COMPARE_FRESH) {
+                    out.push(key);
+                }
+            }
+            return out;
+        }
         if let Some(d) = self.detail() {
             let key = (d.symbol.clone(), d.range);
             if !self.is_fresh(&key, DETAIL_FRESH) {

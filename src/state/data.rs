@@ -25,7 +25,14 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             for (sym, outcome) in results {
                 let e: &mut QuoteEntry = s.quotes.entry(sym).or_default();
                 match outcome {
-                    Ok(q) => {
+                    Ok(mut q) => {
+                        // A source without event dates (a stand-in, the chart fallback) does not
+                        // erase those the first source gave: the dates outlive the price's source.
+                        if q.events.is_empty()
+                            && let Some(old) = &e.quote
+                        {
+                            q.events = old.events;
+                        }
                         e.quote = Some(q);
                         e.error = None;
                         e.updated = Some(d.at);
@@ -45,6 +52,7 @@ pub fn apply(s: &mut State, d: DataMsg, out: &mut Outcome) {
             }
             let fresh: Vec<&crate::market::Quote> = fresh.iter().collect();
             s.check_price_alerts(&fresh, d.at, out);
+            s.check_earnings_alerts(&fresh, d.at, out);
         }
         DataKind::QuotesFailed { source, error, retry_in } => {
             let st = s.sources.entry(SourceKey::Quotes);

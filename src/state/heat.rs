@@ -360,16 +360,13 @@ pub fn tile_at(tiles: &[Tile], col: u16, row: u16) -> Option<usize> {
 }
 
 impl State {
-    /// The heat map overlay, when it is what shows: open and not under a detail view opened from it.
+    /// The heat map overlay, when it is the view drawn in place of the lists (not under a detail
+    /// view opened from it).
     pub fn heat(&self) -> Option<&Heat> {
-        for o in self.overlays.iter().rev() {
-            match o {
-                super::Overlay::Heat(h) => return Some(h),
-                super::Overlay::Detail(_) => return None,
-                _ => {}
-            }
+        match self.view_overlay()? {
+            super::Overlay::Heat(h) => Some(h),
+            _ => None,
         }
-        None
     }
 
     pub(super) fn heat_mut(&mut self) -> Option<&mut Heat> {

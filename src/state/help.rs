@@ -56,16 +56,12 @@ fn lists(b: &mut Builder, mouse: bool) {
     b.on(&[Quit], "quit");
     b.on(&[Help], "this help");
     for (a, what) in [
-        (Down, "down"),
-        (Up, "up"),
-        (Top, "first row"),
-        (Bottom, "last row"),
-        (PageDown, "page down"),
-        (PageUp, "page up"),
-        (GroupNext, "next group"),
-        (GroupPrev, "previous group"),
+        ([Down, Up], "down / up"),
+        ([Top, Bottom], "first / last row"),
+        ([PageDown, PageUp], "page down / up"),
+        ([GroupNext, GroupPrev], "next / previous group"),
     ] {
-        b.on(&[a], what);
+        b.on(&a, what);
     }
     b.on(&[FocusNext, FocusPrev], "other pane");
     let numbers: Vec<String> =
@@ -83,6 +79,7 @@ fn lists(b: &mut Builder, mouse: bool) {
         (AddSymbol, "add by name or code (寒武纪, hwj)"),
         (EditConfig, "edit the config in $EDITOR"),
         (AlertLog, "alert log"),
+        (Compare, "compare groups / marked rows"),
     ] {
         b.on(&[a], what);
     }
@@ -97,17 +94,18 @@ fn lists(b: &mut Builder, mouse: bool) {
     b.on(&[Sort], "sort: change % / symbol / yours");
     b.on(&[SortReverse], "reverse the sort");
     b.on(&[RemoveSymbol], "remove the symbol (y/n)");
+    b.on(&[Mark], "mark for the comparison");
     b.section("headlines");
     b.on(&[Activate, OpenLink], "open in the browser");
 }
 
 fn overlays(b: &mut Builder) {
     use Action::*;
-    b.section("detail");
-    b.fixed("1…6", "range: 1D 5D 1M 6M 1Y 5Y");
+    b.section("detail and compare");
+    b.fixed("1…7", "range: 1D 5D 1M 6M YTD 1Y 5Y");
     b.fixed("h l left right", "previous / next range");
-    b.on(&[Down], "next symbol");
-    b.on(&[Up], "previous symbol");
+    b.on(&[Down, Up], "next / previous symbol");
+    b.fixed("tab", "compare: groups / marked rows");
     b.on(&[Refresh], "refresh the chart");
     b.on(&[Close, Quit], "back to the list");
     b.section("prompt (add, remove, search)");
@@ -118,9 +116,10 @@ fn overlays(b: &mut Builder) {
     b.fixed("down up", "pick / move while searching");
     b.fixed("y n", "answer: remove?");
     b.section("alert log");
-    // In pairs, so the whole help still fits two columns at 120x35.
-    b.on(&[Down, Up], "down / up");
-    b.on(&[Top, Bottom], "newest / oldest");
+    b.on(&[Down], "down");
+    b.on(&[Up], "up");
+    b.on(&[Top], "newest");
+    b.on(&[Bottom], "oldest");
     b.on(&[Activate, OpenLink], "open the alert's headline");
     b.on(&[AlertLog, Close, Quit], "close");
     b.section("help");

@@ -76,14 +76,13 @@ pub const TABS_LEAD: &str = "chiptape ";
 
 /// Where each group's tab (` 1 China AI chips `) stands on the tab line, a `│` between two, when
 /// every tab fits; `None` when they do not (then only the one in view is named).
-pub fn tab_areas(names: &[&str], line: Area) -> Option<Vec<Area>> {
+pub fn tab_areas(widths: impl IntoIterator<Item = usize>, line: Area) -> Option<Vec<Area>> {
     use crate::present::text::width;
     let avail = line.width.saturating_sub(1) as usize;
     let mut x = width(TABS_LEAD);
     let mut out = Vec::new();
-    for (i, name) in names.iter().enumerate() {
+    for (i, w) in widths.into_iter().enumerate() {
         x += usize::from(i > 0);
-        let w = width(&tab_label(i, name));
         out.push(Area::new(line.x + x.min(avail) as u16, line.y, w as u16, 1));
         x += w;
     }

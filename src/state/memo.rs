@@ -5,9 +5,14 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use chrono::{DateTime, Utc};
+
 use super::rows::SortKey;
 use crate::market::Symbol;
+use crate::market::basket::Track;
+use crate::market::compare::Comparison;
 use crate::market::exchange::Exchange;
+use crate::market::series::{ChartRange, Series};
 
 /// What the watchlist rows are worked out from.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +34,20 @@ pub struct NewsKey {
     pub symbol: Option<Symbol>,
 }
 
+/// What a comparison is worked out from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareKey {
+    pub range: ChartRange,
+    pub marked: Option<Vec<Symbol>>,
+    pub config: u64,
+    pub series: u64,
+    /// The quotes' version when the holdings are a line (their weights are values), else 0.
+    pub quotes: u64,
+}
+
 type Kept<K, V> = Mutex<Option<(K, V)>>;
+/// A thing made from a series, with the fetch it was made from.
+type Made<T> = (DateTime<Utc>, Arc<T>);
 
 /// How much listing work was done: symbols and headlines looked at to build lists. Tests compare
 /// it across list lengths.
@@ -46,6 +64,9 @@ pub struct RowCache {
     unread: Kept<(u64, usize), Arc<HashMap<Symbol, usize>>>,
     streamed: Kept<u64, Arc<HashSet<Symbol>>>,
     exchanges: Kept<(u64, usize), Arc<[&'static Exchange]>>,
+    /// Each series as a comparison's track, with the fetch it was made from.
+    tracks: Mutex<HashMap<(Symbol, ChartRange), Made<Track>>>,
+    comparison: Kept<CompareKey, Arc<Comparison>>,
     symbols: AtomicU64,
     headlines: AtomicU64,
 }
@@ -98,6 +119,33 @@ impl RowCache {
         make: impl FnOnce() -> Arc<[&'static Exchange]>,
     ) -> Arc<[&'static Exchange]> {
         kept(&self.exchanges, key, make)
+    }
+
+    pub fn comparison(&self, key: CompareKey, make: impl FnOnce() -> Comparison) -> Arc<Comparison> {
+        kept(&self.comparison, key, || Arc::new(make()))
+    }
+
+    /// `series` as a track, made again only when it was fetched again.
+    pub fn track(
+        &self,
+        key: &(Symbol, ChartRange),
+        fetched: DateTime<Utc>,
+        series: &Series,
+    ) -> Option<Arc<Track>> {
+        let mut g = self.tracks.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((at, t)) = g.get(key)
+            && *at == fetched
+        {
+            return Some(t.clone());
+        }
+        let t = Arc::new(crate::market::compare::track_of(&key.0, series, key.1)?);
+        g.insert(key.clone(), (fetched, t.clone()));
+        Some(t)
+    }
+
+    /// Forget the tracks of series no longer held.
+    pub fn keep_tracks(&self, held: impl Fn(&(Symbol, ChartRange)) -> bool) {
+        self.tracks.lock().unwrap_or_else(PoisonError::into_inner).retain(|k, _| held(k));
     }
 
     pub fn count_symbols(&self, n: usize) {

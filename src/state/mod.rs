@@ -4,7 +4,9 @@ mod alerts;
 mod calendar;
 mod charts;
 pub mod columns;
+mod compare;
 mod data;
+pub mod events;
 pub mod heat;
 mod help;
 mod input;
@@ -37,6 +39,7 @@ use crate::state::layout::Layout;
 
 pub use alerts::{Alerts, LogBox, message as alert_message};
 pub use charts::{Detail, SeriesEntry, SessionAxis};
+pub use compare::{Compare, Tab};
 pub use help::{HELP_GAP, HELP_TITLE, HelpBox, HelpLine, help_widths};
 pub use notice::{Level, Logged, Messages, Notice};
 pub use overlay::{Overlay, Prompt};
@@ -110,10 +113,12 @@ pub struct State {
     /// Open overlays, the top one last: it takes the keys.
     pub overlays: Vec<Overlay>,
     /// Series by (symbol, range): sparklines and charts.
-    pub series: HashMap<(Symbol, ChartRange), SeriesEntry>,
+    pub series: Versioned<HashMap<(Symbol, ChartRange), SeriesEntry>>,
     /// Series asked for and not answered yet: each is asked for once.
     pub series_inflight: HashSet<(Symbol, ChartRange)>,
     pub news_filter: Option<Symbol>,
+    /// Rows marked with `space`: the comparison draws them instead of the groups.
+    pub compare_marks: std::collections::BTreeSet<Symbol>,
     pub paused: bool,
     /// What arrived while paused (prices, ticks, headlines, series): applied, in order, on resume.
     pub held: Vec<Msg>,
@@ -163,9 +168,10 @@ impl State {
             sort_reverse: false,
             filter: String::new(),
             overlays: Vec::new(),
-            series: HashMap::new(),
+            series: Versioned::default(),
             series_inflight: HashSet::new(),
             news_filter: None,
+            compare_marks: Default::default(),
             paused: false,
             held: Vec::new(),
             generation: 1,
@@ -257,12 +263,14 @@ impl State {
             countdowns.extend(self.stream.retry_at);
         }
         let layout = self.layout();
-        match self.detail() {
+        match self.view_overlay() {
+            // The comparison and the heat map show no time that ages.
+            Some(Overlay::Compare(_) | Overlay::Heat(_)) => {}
             // The detail view lists the symbol's headlines under its numbers: at most a pane's height.
-            Some(d) => ages.extend(
+            Some(Overlay::Detail(d)) => ages.extend(
                 self.detail_headlines(d).take(layout.watch.height as usize).filter_map(|h| h.published),
             ),
-            None => {
+            _ => {
                 ages.extend(
                     self.news_rows()
                         .iter()

@@ -26,8 +26,17 @@ pub enum Overlay {
     Search(Box<super::search::Search>),
     /// The row filter's text is being typed (`/`); the filter itself stays after Enter.
     Filter,
+    /// The comparison chart (`c`), over both lists.
+    Compare(super::compare::Compare),
     /// A tile per symbol of every group, coloured by the day's change (`m`, `M`).
     Heat(super::heat::Heat),
+}
+
+impl Overlay {
+    /// Drawn in place of the lists (the others are boxes or lines over them).
+    pub fn is_view(&self) -> bool {
+        matches!(self, Overlay::Detail(_) | Overlay::Compare(_) | Overlay::Heat(_))
+    }
 }
 
 impl State {
@@ -51,6 +60,20 @@ impl State {
             Overlay::Detail(d) => Some(d),
             _ => None,
         })
+    }
+
+    /// The range of the chart in view (the detail view's or the comparison's).
+    pub(super) fn view_range_mut(&mut self) -> Option<&mut crate::market::series::ChartRange> {
+        match self.overlays.iter_mut().rev().find(|o| o.is_view())? {
+            Overlay::Detail(d) => Some(&mut d.range),
+            Overlay::Compare(c) => Some(&mut c.range),
+            _ => None,
+        }
+    }
+
+    /// The view drawn in place of the lists: the top one of the detail view and the comparison.
+    pub fn view_overlay(&self) -> Option<&Overlay> {
+        self.overlays.iter().rev().find(|o| o.is_view())
     }
 
     pub(super) fn detail_mut(&mut self) -> Option<&mut Detail> {

@@ -109,8 +109,13 @@ impl State {
     /// What a change of price can show on: the detail view's symbol, or the rows in view and
     /// everything the positions' summary is computed from.
     fn in_view(&self) -> Vec<Symbol> {
-        if let Some(d) = self.detail() {
-            return vec![d.symbol.clone()];
+        match self.view_overlay() {
+            Some(super::Overlay::Detail(d)) => return vec![d.symbol.clone()],
+            // The chart draws from series, not ticks; the tab figures are redrawn with the next frame.
+            Some(super::Overlay::Compare(_)) => return Vec::new(),
+            // The heat map has a tile for every symbol.
+            Some(super::Overlay::Heat(_)) => return self.config.all_symbols(),
+            _ => {}
         }
         let mut shown: Vec<Symbol> =
             self.watch_rows().iter().skip(self.watch.offset).take(self.watch_page()).cloned().collect();

@@ -1874,9 +1874,8 @@ fn the_wheel_scrolls_the_pane_under_the_pointer() {
 fn tabs_and_range_labels_switch_on_a_click() {
     let mut s = loaded();
     let l = s.layout();
-    let names: Vec<&str> = s.config.groups.iter().map(|g| g.name.as_str()).collect();
-    let tabs = super::layout::tab_areas(&names, l.tabs).unwrap();
-    let out = click(&mut s, tabs[2].x + 2, 0);
+    let tabs = s.tabs(l.tabs).unwrap();
+    let out = click(&mut s, tabs[2].area.x + 2, 0);
     assert_eq!(s.group, 2);
     assert!(out.effects.contains(&Effect::Replan));
     press(&mut s, Key::plain(KeyCode::Enter));
@@ -1886,7 +1885,7 @@ fn tabs_and_range_labels_switch_on_a_click() {
     click(&mut s, at.x + 1, at.y);
     assert_eq!(s.detail().unwrap().range, *range);
     // A tab while the chart is up: the chart closes and the group switches.
-    click(&mut s, tabs[0].x + 2, 0);
+    click(&mut s, tabs[0].area.x + 2, 0);
     assert!(s.detail().is_none());
     assert_eq!(s.group, 0);
 }
@@ -1977,3 +1976,5 @@ fn unreadable_frames_count_from_the_connection() {
     stream(&mut s, StreamEvent::Undecodable { total: 2 * UNREADABLE_SHOWN + 1 }, t0());
     assert_eq!(s.stream.unreadable_shown(), Some(UNREADABLE_SHOWN));
 }
+
+mod compare;

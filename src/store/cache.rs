@@ -294,6 +294,12 @@ mod tests {
             delay_min: 0,
             year_high: Some(212.0),
             year_low: Some(86.6),
+            events: crate::market::events::Events {
+                earnings: Some(t("2026-11-26T21:20:00Z")),
+                earnings_estimate: Some(false),
+                ex_dividend: chrono::NaiveDate::from_ymd_opt(2026, 12, 4),
+                ..Default::default()
+            },
             ..Quote::default()
         };
         let headlines = vec![headline(1, 10), headline(2, 10)];
@@ -321,6 +327,16 @@ mod tests {
         }
     }
 
+    /// A cache written before quotes carried event dates loads, with none known.
+    #[test]
+    fn a_quote_cached_without_events_loads() {
+        let mut v = serde_json::to_value(sample()).unwrap();
+        v["quotes"][0].as_object_mut().unwrap().remove("events").expect("written with events");
+        let back: Contents = serde_json::from_value(v).unwrap();
+        assert_eq!(back.quotes[0].quote.events, crate::market::events::Events::default());
+        assert_eq!(back.quotes[0].quote.price, Some(181.25));
+    }
+
     #[test]
     fn round_trip_owner_only() {
         let dir = tempfile::tempdir().unwrap();
@@ -330,6 +346,7 @@ mod tests {
         let back = cache.load();
         assert_eq!(back, sample());
         assert_eq!(back.quotes[0].clone().into_quote().year_high, Some(212.0));
+        assert!(back.quotes[0].quote.events.ex_dividend.is_some(), "the event dates are kept");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -13,7 +13,7 @@ use ratatui::widgets::canvas::{Canvas, Line as CanvasLine, Points};
 use super::theme::Theme;
 use crate::market::exchange::exchange_for;
 use crate::market::series::{ChartRange, Series};
-use crate::market::{MarketState, Quote};
+use crate::market::{MarketState, Quote, Symbol};
 use crate::present::money::Money;
 use crate::present::number;
 use crate::present::text::{fit, pad, width};
@@ -33,16 +33,7 @@ pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, at: Are
     let area = super::rect(at);
     let title = format!(" {} ", state.detail_title(&d.symbol));
     let Some(inner) = super::pane(frame, theme, area, &title, true) else { return };
-    // The range picker, where the layout (and the mouse) has it: the current one highlighted.
-    let ranges = range_areas(at);
-    let mut end = inner.x;
-    for (r, label, a) in &ranges {
-        let style = if *r == d.range { theme.selected } else { theme.dim };
-        frame.render_widget(Paragraph::new(Span::styled(label.clone(), style)), super::rect(*a));
-        end = a.right();
-    }
-    let hint = Rect { x: end, width: inner.right().saturating_sub(end), height: 1, ..inner };
-    frame.render_widget(Paragraph::new(Span::styled("  h/l range · j/k symbol · Esc back", theme.dim)), hint);
+    range_picker(frame, theme, at, inner, d.range, "  h/l range · j/k symbol · Esc back");
     let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
     if body.height == 0 {
         return;
@@ -56,7 +47,7 @@ pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, at: Are
         (Rect { width: cw, ..body }, Rect { x: body.x + cw + 1, width: side - 1, ..body })
     } else {
         // Narrow: the numbers go under the chart, as many lines as the height can spare.
-        let info_h = (body.height / 2).min(6);
+        let info_h = (body.height / 2).min(6 + event_line_count(state, &d.symbol, quote));
         let ch = body.height - info_h;
         (Rect { height: ch, ..body }, Rect { y: body.y + ch, height: info_h, ..body })
     };
@@ -94,10 +85,30 @@ fn time_label(t: DateTime<Utc>, range: ChartRange, tz: Tz, now: DateTime<Utc>) -
         }
         ChartRange::D1 => local.format("%H:%M").to_string(),
         ChartRange::D5 => local.format("%a %H:%M").to_string(),
-        ChartRange::M1 | ChartRange::M6 => local.format("%b %d").to_string(),
+        ChartRange::M1 | ChartRange::M6 | ChartRange::Ytd => local.format("%b %d").to_string(),
         ChartRange::Y1 => local.format("%b %Y").to_string(),
         ChartRange::Y5 => local.format("%Y").to_string(),
     }
+}
+
+/// The range picker on the first inner line, where the layout (and the mouse) has it: the current
+/// range highlighted, then `hint`.
+pub(super) fn range_picker(
+    frame: &mut Frame,
+    theme: &Theme,
+    at: Area,
+    inner: Rect,
+    current: ChartRange,
+    hint: &str,
+) {
+    let mut end = inner.x;
+    for (r, label, a) in &range_areas(at) {
+        let style = if *r == current { theme.selected } else { theme.dim };
+        frame.render_widget(Paragraph::new(Span::styled(label.clone(), style)), super::rect(*a));
+        end = a.right();
+    }
+    let rest = Rect { x: end, width: inner.right().saturating_sub(end), height: 1, ..inner };
+    frame.render_widget(Paragraph::new(Span::styled(fit(hint, rest.width as usize), theme.dim)), rest);
 }
 
 /// How the chart's instants map across it: by the clock of the day's sessions (1D), else bar by
@@ -354,6 +365,7 @@ fn figure_lines(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, w: 
                 q.market_state.label().to_string()
             };
             lines.push(kv("Market", format!("{st} {ex}{delay}"), theme.text, w));
+            lines.extend(event_lines(state, &d.symbol, q, theme, w));
         }
         None => lines.push(Line::styled("waiting for a quote…", theme.dim)),
     }
@@ -371,6 +383,31 @@ fn figure_lines(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, w: 
         ));
     }
     lines
+}
+
+/// The next earnings ("estimated" where so) and the dividend dates, where the source gives them.
+fn event_lines(state: &State, sym: &Symbol, q: &Quote, theme: &Theme, w: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if let Some(next) = state.next_earnings(sym) {
+        let style = if next.badge().is_some() { theme.accent } else { theme.text };
+        lines.push(kv("Earnings", next.words(), style, w));
+    }
+    let dividend: Vec<String> = [("ex", q.events.ex_dividend), ("pay", q.events.dividend)]
+        .into_iter()
+        .filter_map(|(k, d)| d.map(|d| format!("{k} {d}")))
+        .collect();
+    if !dividend.is_empty() {
+        lines.push(kv("Dividend", dividend.join(" · "), theme.text, w));
+    }
+    lines
+}
+
+/// How many lines `event_lines` takes: the narrow layout makes room for them under the chart.
+fn event_line_count(state: &State, sym: &Symbol, q: Option<&Quote>) -> u16 {
+    let Some(q) = q else { return 0 };
+    let earnings = state.next_earnings(sym).is_some();
+    let dividend = q.events.ex_dividend.is_some() || q.events.dividend.is_some();
+    u16::from(earnings) + u16::from(dividend)
 }
 
 fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -10,24 +10,27 @@ use crate::market::exchange::SessionState;
 use crate::present::text::{fit, width};
 use crate::present::time;
 use crate::state::State;
-use crate::state::layout::{Area, TABS_LEAD, tab_areas, tab_label};
+use crate::state::layout::{Area, TABS_LEAD};
 
 pub fn tabs(state: &State, theme: &Theme, frame: &mut Frame, line: Area) {
     let area = super::rect(line);
     let groups = &state.config.groups;
-    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
     frame.render_widget(Paragraph::new(Span::styled(TABS_LEAD, theme.accent)), area);
-    // Where each tab stands comes from the state's layout, which the mouse hits too.
-    match tab_areas(&names, line) {
-        Some(at) => {
-            for (i, a) in at.iter().enumerate() {
+    // Where each tab stands comes from the state, which the mouse hits too.
+    match state.tabs(line) {
+        Some(tabs) => {
+            for (i, t) in tabs.iter().enumerate() {
                 if i > 0 {
-                    let bar = Rect { x: a.x - 1, width: 1, ..area };
+                    let bar = Rect { x: t.area.x - 1, width: 1, ..area };
                     frame.render_widget(Paragraph::new(Span::styled("│", theme.dim)), bar);
                 }
                 let style = if i == state.group { theme.selected } else { theme.dim };
-                let label = Span::styled(tab_label(i, names[i]), style);
-                frame.render_widget(Paragraph::new(label), super::rect(*a));
+                let mut spans = vec![Span::styled(t.label.as_str(), style)];
+                if let Some((text, pct)) = &t.figure {
+                    // The basket's move in its direction's colour; its sign says it without colour.
+                    spans.push(Span::styled(text.as_str(), style.patch(theme.direction(Some(*pct)))));
+                }
+                frame.render_widget(Paragraph::new(Line::from(spans)), super::rect(t.area));
             }
         }
         None => {

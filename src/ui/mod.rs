@@ -1,6 +1,7 @@
 //! `view`: draws the state, changes nothing.
 
 mod alerts;
+mod compare;
 mod detail;
 mod header;
 mod heat;
@@ -20,8 +21,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::state::State;
 use crate::state::layout::Area;
+use crate::state::{Overlay, State};
 use theme::Theme;
 
 pub fn view(state: &State, frame: &mut Frame) {
@@ -47,10 +48,11 @@ pub fn view(state: &State, frame: &mut Frame) {
     }
     header::tabs(state, &theme, frame, layout.tabs);
     header::clocks(state, &theme, frame, rect(layout.clocks));
-    match state.detail() {
-        _ if state.heat().is_some() => heat::draw(state, &theme, frame, &layout),
-        Some(d) => detail::draw(state, d, &theme, frame, layout.detail()),
-        None => {
+    match state.view_overlay() {
+        Some(Overlay::Heat(_)) => heat::draw(state, &theme, frame, &layout),
+        Some(Overlay::Detail(d)) => detail::draw(state, d, &theme, frame, layout.detail()),
+        Some(Overlay::Compare(c)) => compare::draw(state, c, &theme, frame, layout.detail()),
+        _ => {
             watchlist::draw(state, &theme, frame, rect(layout.watch));
             news::draw(state, &theme, frame, &layout);
         }

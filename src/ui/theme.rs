@@ -21,6 +21,9 @@ pub struct Theme {
     pub border_focused: Style,
     /// A phrase of `news.highlight` in a headline.
     pub highlight: Style,
+    /// The comparison's line colours, told apart from each other and from up/down; `None` in mono,
+    /// where the lines' glyphs tell them apart.
+    pub lines: Option<[Color; 8]>,
     /// The heat map's scale; `None` in mono, where shade glyphs carry it.
     pub heat: Option<HeatScale>,
 }
@@ -94,6 +97,7 @@ impl Theme {
                 border: Style::new(),
                 border_focused: bold,
                 highlight: Style::new().add_modifier(Modifier::UNDERLINED),
+                lines: None,
                 heat: None,
             };
         }
@@ -142,6 +146,29 @@ impl Theme {
             highlight: Style::new()
                 .fg(if light { Color::Rgb(150, 80, 0) } else { Color::Yellow })
                 .add_modifier(Modifier::UNDERLINED),
+            lines: Some(if light {
+                [
+                    Color::Rgb(0, 100, 170),
+                    Color::Rgb(160, 0, 160),
+                    Color::Rgb(140, 100, 0),
+                    Color::Rgb(60, 60, 60),
+                    Color::Rgb(210, 90, 0),
+                    Color::Rgb(0, 140, 140),
+                    Color::Rgb(110, 60, 200),
+                    Color::Rgb(150, 60, 60),
+                ]
+            } else {
+                [
+                    Color::Cyan,
+                    Color::Magenta,
+                    Color::Yellow,
+                    Color::White,
+                    Color::Rgb(255, 150, 0),
+                    Color::LightBlue,
+                    Color::Rgb(190, 150, 255),
+                    Color::Rgb(255, 150, 180),
+                ]
+            }),
             heat: Some(heat),
         }
     }

@@ -31,7 +31,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let Some(inner) = super::pane(frame, theme, area, &title, focused) else { return };
     let rows = state.watch_rows();
-    let cols = state.watch_columns(inner.width as usize);
+    let cols = state.watch_columns_noted(inner.width as usize);
     let mut lines: Vec<Line> = Vec::new();
     let header: Vec<Span> = cols
         .iter()
@@ -64,7 +64,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(v) = &valued {
         // The summary sits on the pane's last line.
         lines.resize(inner.height.saturating_sub(1) as usize, Line::default());
-        lines.push(summary(&v.totals, cached_rates(state), theme, inner.width as usize));
+        let day_pct = state.holdings_move();
+        lines.push(summary(&v.totals, day_pct, cached_rates(state), theme, inner.width as usize));
     }
     super::draw_lines(frame, inner, &lines);
     let hidden = rows.len().saturating_sub(state.watch.offset + state.watch_page());
@@ -76,12 +77,20 @@ fn cached_rates(state: &State) -> Option<String> {
     state.fx_cached_since().map(|t| crate::present::time::age(t, state.now))
 }
 
-/// "Σ 12,345.67 USD · day +123.45 · P&L +1,234.56 (+11.10%)", and what is left out or old.
-fn summary(t: &Totals, rates_age: Option<String>, theme: &Theme, w: usize) -> Line<'static> {
+/// "Σ 12,345.67 USD · day +123.45 (+1.01% by value) · P&L +1,234.56 (+11.10%)", and what is left
+/// out or old. The day's % is the held basket's move, weighted by value.
+fn summary(
+    t: &Totals,
+    day_pct: Option<f64>,
+    rates_age: Option<String>,
+    theme: &Theme,
+    w: usize,
+) -> Line<'static> {
     let money = Money::SHOWN;
     let pct = t.total_pnl_pct.map(|p| format!(" ({})", money.pct(p))).unwrap_or_default();
+    let day_pct = day_pct.map(|p| format!(" ({} by value)", money.pct(p))).unwrap_or_default();
     let mut text = format!(
-        "Σ {} {} · day {} · P&L {}{pct}",
+        "Σ {} {} · day {}{day_pct} · P&L {}{pct}",
         money.amount(t.value),
         t.currency,
         money.signed_amount(t.day_pnl),
@@ -131,6 +140,10 @@ fn row<'a>(
             Col::Symbol if state.alerts.marked.contains(sym) => {
                 (format!("!{sym}"), theme.error.add_modifier(Modifier::BOLD))
             }
+            // Marked with space for the comparison: "•" before the symbol.
+            Col::Symbol if state.compare_marks.contains(sym) => {
+                (format!("•{sym}"), theme.accent.add_modifier(Modifier::BOLD))
+            }
             Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
             Col::Qty | Col::Value | Col::DayPnl | Col::PnlPct => position_cell(*c, held, theme),
             Col::Name => (name.clone(), theme.text),
@@ -155,25 +168,17 @@ fn row<'a>(
                 },
                 theme.dim,
             ),
-            // Words, not colours, say how fresh the price is.
-            Col::Note => match state.freshness(sym) {
-                Some(f) => {
-                    let style = match f {
-                        Freshness::Error => theme.error,
-                        Freshness::Live => theme.accent,
-                        _ => theme.dim,
-                    };
-                    // A stand-in serving the row says so in one word before the freshness ("tc rt").
-                    let note = match (state.stand_in(sym), f) {
-                        (Some(src), Freshness::RealTime | Freshness::Live | Freshness::Delayed(_)) => {
-                            format!("{} {}", src.short(), f.note(state.now))
-                        }
-                        _ => f.note(state.now),
-                    };
-                    (note, style)
-                }
-                None => (String::new(), theme.dim),
-            },
+            // Words, not colours, say how fresh the price is; a report within a week adds its badge.
+            Col::Note => {
+                let note = state.row_note(sym, *w);
+                let style = match note.freshness {
+                    Some(Freshness::Error) => theme.error,
+                    Some(Freshness::Live) => theme.accent,
+                    None if note.badge => theme.accent,
+                    _ => theme.dim,
+                };
+                (note.text, style)
+            }
             Col::Ext => {
                 match q.and_then(|q| q.extended_price.map(|p| (q.market_state, p, q.extended_change_pct))) {
                     Some((st, _, Some(pct))) if matches!(st, MarketState::Pre | MarketState::Post) => {

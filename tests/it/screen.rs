@@ -492,8 +492,11 @@ fn detail_side_panel_fits_its_figures() {
     let boxed = popup(&buf, "NVDA");
     let inner = Area::new(boxed.x + 1, boxed.y + 1, boxed.width - 2, boxed.height - 2);
     let (x, y) = find_in(&buf, inner, "Last ");
-    let widest = (y..y + 6)
-        .map(|r| UnicodeWidthStr::width(region(&buf, Area::new(x, r, inner.right() - x, 1)).trim_end()))
+    // The figures end where the headlines start (the event dates are figures too).
+    let widest = (y..inner.bottom())
+        .map(|r| region(&buf, Area::new(x, r, inner.right() - x, 1)))
+        .take_while(|line| !line.starts_with("Headlines"))
+        .map(|line| UnicodeWidthStr::width(line.trim_end()))
         .max()
         .unwrap() as u16;
     assert_eq!(inner.right() - x, widest.max(24), "{}", text(&buf));
@@ -1046,4 +1049,24 @@ fn an_empty_watchlist_claims_no_stream() {
     update(&mut s, Msg::Stream(StreamEvent::Connected { subscribed: 16 }), t0());
     let bar = text(&draw(&s, 120, 35)).lines().last().unwrap().to_string();
     assert!(bar.contains("stream connected") || bar.contains("stream live"), "{bar}");
+}
+
+/// Issue 22, item 4: the detail view lists the next earnings ("estimated" where so) and the
+/// dividend dates under the figures, and at 80x24 the chart gives up the rows they need rather
+/// than hiding them or the market line.
+#[test]
+fn detail_lists_the_coming_dates_at_80x24() {
+    let (_, buf) = detail_screen("NVDA", 80, 24);
+    let screen = text(&buf);
+    for line in
+        ["Market   regular", "Earnings 2026-12-01 (in 7 days)", "Dividend ex 2026-12-15 · pay 2026-12-29"]
+    {
+        assert!(screen.contains(line), "{line:?}:\n{screen}");
+    }
+    let (_, buf) = detail_screen("0981.HK", 80, 24);
+    let screen = text(&buf);
+    assert!(screen.contains("Earnings 2026-11-28 (in 4 days, estimated)"), "{screen}");
+    assert!(!screen.contains("Dividend"), "no dividend dates known: no line\n{screen}");
+    let (_, buf) = detail_screen("AMD", 80, 24);
+    assert!(!text(&buf).contains("Earnings"), "nothing known, nothing said");
 }

@@ -344,6 +344,36 @@ async fn plain_and_formatted_numbers_agree_and_missing_is_none() {
     }
 }
 
+/// Issue 22, item 4: the event dates, as recorded for a listing between reports (the report time
+/// is the last one, past; the window is the next, estimated), in both number shapes; a listing
+/// without them has none.
+#[tokio::test]
+async fn earnings_and_dividend_dates_are_read() {
+    use chiptape::market::events::Events;
+    let results = quotes_from_body(fixture("quote.json"), &["NVDA", "0981.HK"]).await;
+    let at = |s: &str| Some(s.parse::<chrono::DateTime<chrono::Utc>>().unwrap());
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let nvda = quote(&results, "NVDA");
+    assert_eq!(
+        nvda.events,
+        Events {
+            earnings: at("2026-11-19T21:20:00Z"),
+            earnings_start: at("2027-02-25T10:59:00Z"),
+            earnings_end: at("2027-03-02T12:00:00Z"),
+            earnings_estimate: Some(true),
+            ex_dividend: day("2026-12-04"),
+            dividend: day("2026-12-26"),
+        }
+    );
+    let next = nvda.events.next_earnings(chrono_tz::America::New_York, NOW.parse().unwrap()).unwrap();
+    assert_eq!(
+        (next.date, next.estimate),
+        (day("2027-02-25").unwrap(), true),
+        "the window, not the past report"
+    );
+    assert_eq!(quote(&results, "0981.HK").events, Events::default());
+}
+
 #[tokio::test]
 async fn unknown_symbol_gets_its_own_error() {
     // Yahoo leaves an unknown symbol out of `result`; it is not an error status.

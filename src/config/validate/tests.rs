@@ -82,6 +82,44 @@ fn example_has_no_active_positions_or_price_alerts() {
     let c = parse_str(&uncommented, "uncommented").unwrap();
     assert_eq!(c.positions.len(), 2);
     assert_eq!(c.alerts.iter().filter(|a| matches!(a, Alert::Price { .. })).count(), 3);
+    assert!(c.alerts.contains(&Alert::Earnings { within_days: 1, symbols: vec![] }), "{:?}", c.alerts);
+}
+
+/// `earnings_within_days`: a whole number of days from 0 to 90, alone or with `symbols`; anything
+/// else beside it, a negative, absurd or non-integer value is refused where it is written.
+#[test]
+fn earnings_alerts() {
+    let c = parse_str(
+        "[[alerts]]\nearnings_within_days = 1\n\n[[alerts]]\nearnings_within_days = 0\nsymbols = [\"nvda\"]\n",
+        "c.toml",
+    )
+    .unwrap();
+    assert_eq!(
+        c.alerts,
+        [
+            Alert::Earnings { within_days: 1, symbols: vec![] },
+            Alert::Earnings { within_days: 0, symbols: vec![Symbol::parse("NVDA").unwrap()] },
+        ]
+    );
+    let is = err(
+        "[[alerts]]\nearnings_within_days = -1\n\n[[alerts]]\nearnings_within_days = 400\n\n[[alerts]]\nearnings_within_days = 2\nsymbol = \"NVDA\"\nabove = 3\n",
+    );
+    let keys: Vec<&str> = is.iter().filter_map(|i| i.key.as_deref()).collect();
+    assert_eq!(
+        keys,
+        [
+            "alerts[0].earnings_within_days",
+            "alerts[1].earnings_within_days",
+            "alerts[2].symbol",
+            "alerts[2].above"
+        ],
+        "{is:?}"
+    );
+    assert!(is[0].to_string().contains("a whole number of days from 0 (on the day) to 90"), "{}", is[0]);
+    let is = err("[[alerts]]\nearnings_within_days = 1.5\n");
+    assert!(is[0].to_string().contains("earnings_within_days"), "{}", is[0]);
+    let is = err("[[alerts]]\nearnings_within_days = \"1\"\n");
+    assert!(!is.is_empty());
 }
 
 /// The first `a`/`d` without a file writes the example: its groups must be the ones on screen.

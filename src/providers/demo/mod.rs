@@ -4,6 +4,7 @@
 //! regular session was open, so a closed market stands still and reopens with a gap, as real ones do.
 
 pub mod catalog;
+mod events;
 
 use std::sync::Arc;
 
@@ -252,6 +253,7 @@ impl DemoMarket {
             extended_change_pct,
             delay_min,
             source: PriceSource::Demo,
+            events: events::events(sym, ex.tz, now),
             year_high: Some(round_price(year_hi)),
             year_low: Some(round_price(year_lo)),
         }
@@ -307,6 +309,12 @@ impl DemoMarket {
             ChartRange::D5 => Self::trading_dates(ex, cal, now, 5),
             ChartRange::M1 => Self::trading_dates(ex, cal, now, 22),
             ChartRange::M6 => Self::trading_dates(ex, cal, now, 126),
+            ChartRange::Ytd => {
+                let mut d = Self::trading_dates(ex, cal, now, 260);
+                let year = d.last().map(chrono::Datelike::year);
+                d.retain(|d| Some(chrono::Datelike::year(d)) == year);
+                d
+            }
             ChartRange::Y1 => Self::trading_dates(ex, cal, now, 252),
             // Weekly, counted back from today so the last bar is today's.
             ChartRange::Y5 => {

@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Months, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value};
@@ -400,7 +400,8 @@ enum Ask {
     Minutes,
     /// Five sessions of minutes.
     FiveDays,
-    /// Bars of `period` (`day`, `week`), `count` of them, cut to the last `months`.
+    /// Bars of `period` (`day`, `week`), `count` of them, cut to the last `months` (0: to the
+    /// year's start).
     Bars { period: &'static str, count: u32, months: u32 },
 }
 
@@ -412,6 +413,7 @@ fn ask(range: ChartRange) -> Ask {
         ChartRange::D5 => Ask::FiveDays,
         ChartRange::M1 => Ask::Bars { period: "day", count: 40, months: 1 },
         ChartRange::M6 => Ask::Bars { period: "day", count: 160, months: 6 },
+        ChartRange::Ytd => Ask::Bars { period: "day", count: 280, months: 0 },
         ChartRange::Y1 => Ask::Bars { period: "day", count: 280, months: 12 },
         ChartRange::Y5 => Ask::Bars { period: "week", count: 280, months: 60 },
     }
@@ -545,7 +547,10 @@ impl TencentSeries {
             }
             Ask::Bars { period, count, months } => {
                 let bars = self.bars(sym, market, &code, period, count).await?;
-                let start = today.checked_sub_months(Months::new(months)).unwrap_or(today);
+                let start = match months {
+                    0 => today.with_ordinal(1).unwrap_or(today),
+                    m => today.checked_sub_months(Months::new(m)).unwrap_or(today),
+                };
                 cut(market, &bars, start)
             }
         };

@@ -177,6 +177,8 @@ pub fn decode(
         extended_change_pct,
         delay_min: 0,
         source: PriceSource::Yahoo,
+        // The chart carries no event dates.
+        events: Default::default(),
         year_high: m.fifty_two_week_high,
         year_low: m.fifty_two_week_low,
         symbol,

@@ -33,6 +33,15 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
     Ok(number(&Value::deserialize(d)?).map(|x| x as i64))
 }
 
+/// `true` or `false`, plain or as `{"raw": …}`; anything else is unknown.
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => Some(b),
+        Value::Object(o) => o.get("raw").and_then(Value::as_bool),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +73,22 @@ mod tests {
         v: Option<u64>,
         #[serde(default, deserialize_with = "opt_i64")]
         t: Option<i64>,
+    }
+
+    #[derive(Deserialize)]
+    struct B {
+        #[serde(default, deserialize_with = "opt_bool")]
+        b: Option<bool>,
+    }
+
+    #[test]
+    fn flags_plain_raw_and_unknown() {
+        let b = |json: &str| serde_json::from_str::<B>(json).unwrap().b;
+        assert_eq!(b(r#"{"b": true}"#), Some(true));
+        assert_eq!(b(r#"{"b": {"raw": false, "fmt": "false"}}"#), Some(false));
+        assert_eq!(b(r#"{"b": "yes"}"#), None);
+        assert_eq!(b(r#"{"b": 1}"#), None);
+        assert_eq!(b(r#"{}"#), None);
     }
 
     /// 1e30 used to print as 18446744073709551615: out of range is unknown, never clamped.

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::num;
 use crate::market::calendar::Calendar;
+use crate::market::events::{self, Events};
 use crate::market::exchange::exchange_for;
 use crate::market::{MarketState, PriceSource, Quote, Symbol};
 use crate::present::sanitize::clean;
@@ -80,6 +81,18 @@ struct Raw {
     fifty_two_week_high: Option<f64>,
     #[serde(deserialize_with = "num::opt")]
     fifty_two_week_low: Option<f64>,
+    #[serde(deserialize_with = "num::opt_i64")]
+    earnings_timestamp: Option<i64>,
+    #[serde(deserialize_with = "num::opt_i64")]
+    earnings_timestamp_start: Option<i64>,
+    #[serde(deserialize_with = "num::opt_i64")]
+    earnings_timestamp_end: Option<i64>,
+    #[serde(deserialize_with = "num::opt_bool")]
+    is_earnings_date_estimate: Option<bool>,
+    #[serde(deserialize_with = "num::opt_i64")]
+    ex_dividend_date: Option<i64>,
+    #[serde(deserialize_with = "num::opt_i64")]
+    dividend_date: Option<i64>,
 }
 
 /// What a v7 body says.
@@ -134,6 +147,14 @@ fn convert(r: Raw, now: DateTime<Utc>, cal: &Calendar) -> Option<Quote> {
         // Not said, or not a believable delay (over a day): not known to be delayed.
         delay_min: r.exchange_data_delayed_by.filter(|d| (0.0..=1440.0).contains(d)).map_or(0, |d| d as u32),
         source: PriceSource::Yahoo,
+        events: Events {
+            earnings: r.earnings_timestamp.and_then(events::time_of),
+            earnings_start: r.earnings_timestamp_start.and_then(events::time_of),
+            earnings_end: r.earnings_timestamp_end.and_then(events::time_of),
+            earnings_estimate: r.is_earnings_date_estimate,
+            ex_dividend: r.ex_dividend_date.and_then(events::date_of),
+            dividend: r.dividend_date.and_then(events::date_of),
+        },
         year_high: r.fifty_two_week_high,
         year_low: r.fifty_two_week_low,
         symbol,

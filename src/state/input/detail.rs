@@ -12,7 +12,9 @@ pub fn key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) -> 
     let Some(d) = s.detail_mut() else { return false };
     out.redraw = true;
     let range = match k.code {
-        KeyCode::Char(c @ '1'..='6') if !k.ctrl && !k.alt => Some(ChartRange::ALL[(c as u8 - b'1') as usize]),
+        KeyCode::Char(c @ '1'..='9') if !k.ctrl && !k.alt => {
+            ChartRange::ALL.get((c as u8 - b'1') as usize).copied()
+        }
         KeyCode::Char('h') | KeyCode::Left => Some(d.range.prev()),
         KeyCode::Char('l') | KeyCode::Right => Some(d.range.next()),
         _ => None,
@@ -42,7 +44,7 @@ pub fn key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) -> 
             }
             return false;
         }
-        Some(Action::Help | Action::Pause | Action::EditConfig) => return false,
+        Some(Action::Help | Action::Pause | Action::EditConfig | Action::Compare) => return false,
         _ => out.redraw = false,
     }
     true

@@ -1,6 +1,7 @@
 //! Keys: the overlay on top sees them first (one file each), then the key map.
 
 mod alert_log;
+mod compare;
 mod detail;
 mod filter;
 mod heat;
@@ -32,6 +33,11 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
         Some(Overlay::Search(_)) => return search::key(s, k, out),
         Some(Overlay::Help { .. }) => return help::key(s, k, action, out),
         Some(Overlay::AlertLog) => return alert_log::key(s, k, action, out),
+        Some(Overlay::Compare(_)) => {
+            if compare::key(s, k, action, out) {
+                return;
+            }
+        }
         Some(Overlay::Heat(_)) => return heat::key(s, k, action, out),
         Some(Overlay::Detail(_)) | None => {}
     }
@@ -189,6 +195,8 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
             }
         }
         AlertLog => s.open_alert_log(),
+        Compare => s.open_compare(),
+        Mark => s.mark_selected(),
         HeatMap | HeatMapSized => {
             let selected = s.selected_symbol();
             s.open(Overlay::Heat(super::heat::Heat { sized: action == HeatMapSized, selected }));

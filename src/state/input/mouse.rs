@@ -4,7 +4,7 @@
 //! pointer, a tab or a range label switches, a click outside an overlay closes it. Borders, the
 //! status bar and empty space take no click.
 
-use super::super::layout::{range_areas, tab_areas};
+use super::super::layout::range_areas;
 use super::super::rows::Move;
 use super::super::{Focus, Overlay, State};
 use crate::config::{Action, Key, KeyCode};
@@ -32,14 +32,12 @@ pub fn mouse(s: &mut State, m: Mouse, out: &mut Outcome) {
         }
         return;
     }
-    if s.detail().is_some() {
+    if s.view_overlay().is_some() {
         // The chart covers both lists: only its range labels take a click.
         let hit = range_areas(layout.detail()).into_iter().find(|(_, _, a)| a.contains(m.col, m.row));
-        if let (Some((range, ..)), 0) = (hit, wheel)
-            && let Some(d) = s.detail_mut()
-        {
-            out.redraw = d.range != range;
-            d.range = range;
+        if let (Some((to, ..)), 0, Some(range)) = (hit, wheel, s.view_range_mut()) {
+            out.redraw = *range != to;
+            *range = to;
         }
         return;
     }
@@ -122,16 +120,16 @@ fn overlay(s: &mut State, m: Mouse, out: &mut Outcome) -> bool {
             }
             true
         }
-        Some(Overlay::Detail(_)) | None => false,
+        Some(Overlay::Detail(_) | Overlay::Compare(_)) | None => false,
     }
 }
 
 fn click_tab(s: &mut State, col: u16, out: &mut Outcome) {
     let layout = s.layout();
-    let names: Vec<&str> = s.config.groups.iter().map(|g| g.name.as_str()).collect();
-    let Some(at) = tab_areas(&names, layout.tabs) else { return };
-    let Some(i) = at.iter().position(|a| a.contains(col, layout.tabs.y)) else { return };
-    if s.detail().is_some() {
+    let Some(tabs) = s.tabs(layout.tabs) else { return };
+    let Some(i) = tabs.iter().position(|t| t.area.contains(col, layout.tabs.y)) else { return };
+    // A tab click goes back to the lists, on that group.
+    while s.view_overlay().is_some() {
         s.close();
         out.redraw = true;
     }
