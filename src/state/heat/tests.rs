@@ -273,3 +273,27 @@ fn keys_remap() {
     key(&mut s, Key::plain(KeyCode::F(2)));
     assert!(s.overlays.is_empty(), "its own key closes it");
 }
+
+/// A streamed price of a symbol outside the group in view redraws the map (a tile shows it), not
+/// the lists (no row does).
+#[test]
+fn ticks_of_any_symbol_redraw_the_map() {
+    let mut s = loaded();
+    s.demo = false;
+    let tick = |price: f64| {
+        Msg::Stream(crate::market::stream::StreamEvent::Ticks(vec![crate::market::stream::Tick {
+            symbol: sym("NVDA"),
+            price,
+            time: Some(T0),
+            change: Some(1.5),
+            change_pct: Some(0.8),
+            day_high: None,
+            day_low: None,
+            volume: None,
+            source: crate::market::PriceSource::YahooStream,
+        }]))
+    };
+    assert!(!update(&mut s, tick(100.0), T0).redraw, "NVDA is not in the first group");
+    key(&mut s, Key::ch('m'));
+    assert!(update(&mut s, tick(101.0), T0).redraw, "NVDA has a tile");
+}
