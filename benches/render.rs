@@ -57,6 +57,12 @@ fn main() {
         });
     }
     update(&mut state, Msg::Resize(120, 40), now);
+    // The heat map of the built-in list: a key in it lays the map out again.
+    update(&mut state, Msg::Key(Key::ch('m')), now);
+    time("update: key l in the heat map (built-in list)", || {
+        black_box(update(&mut state, Msg::Key(Key::ch('l')), now));
+    });
+    update(&mut state, Msg::Key(Key::ch('m')), now);
     time("update: key j (move down)", || {
         black_box(update(&mut state, Msg::Key(Key::ch('j')), now));
     });
