@@ -105,3 +105,46 @@ fn mono_tells_the_lines_apart_by_their_glyphs() {
 }
 
 use unicode_width::UnicodeWidthStr as UnicodeWidth;
+
+/// Every size from the smallest the app draws to a wide one, with series, without any, and with a
+/// single bar: never a panic, always the box.
+#[test]
+fn compare_draws_at_every_size() {
+    let empty = {
+        let mut s = common::loaded(120, 35);
+        update(&mut s, Msg::Key(Key::ch('c')), t0());
+        update(&mut s, Msg::Key(Key::ch('7')), t0());
+        s
+    };
+    let (full, _) = compare_screen(false, 120, 35);
+    let (mono, _) = compare_screen(true, 120, 35);
+    for s in [empty, full, mono] {
+        for w in (40..=200).step_by(7) {
+            for h in (12..=60).step_by(5) {
+                let mut s = s.clone();
+                update(&mut s, Msg::Resize(w, h), t0());
+                let buf = draw(&s, w, h);
+                assert!(text(&buf).contains("Compare ·"), "{w}x{h}:\n{}", text(&buf));
+            }
+        }
+    }
+}
+
+/// The lines' colours: eight, told apart from each other and from the up, down and dim colours,
+/// in the dark and the light theme.
+#[test]
+fn line_colours_are_distinct_in_dark_and_light() {
+    for name in [ThemeName::Dark, ThemeName::Light] {
+        let mut cfg = builtin().theme;
+        cfg.name = name;
+        let theme = Theme::new(&cfg, false);
+        let lines = theme.lines.expect("colours outside mono");
+        for (i, a) in lines.iter().enumerate() {
+            assert!(lines[i + 1..].iter().all(|b| b != a), "{name:?}: {a:?} twice");
+            for other in [theme.up.fg, theme.down.fg, theme.dim.fg, theme.flat.fg] {
+                assert_ne!(Some(*a), other, "{name:?}: {a:?} means something else");
+            }
+        }
+    }
+    assert!(Theme::new(&builtin().theme, true).lines.is_none(), "NO_COLOR: glyphs only");
+}
