@@ -50,7 +50,12 @@ pub fn key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) {
         (
             None,
             Some(
-                a @ (Action::Help | Action::Refresh | Action::Pause | Action::EditConfig | Action::AlertLog),
+                a @ (Action::Help
+                | Action::Refresh
+                | Action::Pause
+                | Action::EditConfig
+                | Action::AlertLog
+                | Action::Compare),
             ),
         ) => {
             return super::act(s, a, out);
