@@ -57,6 +57,12 @@ fn main() {
         });
     }
     update(&mut state, Msg::Resize(120, 40), now);
+    // The heat map of the built-in list: a key in it lays the map out again.
+    update(&mut state, Msg::Key(Key::ch('m')), now);
+    time("update: key l in the heat map (built-in list)", || {
+        black_box(update(&mut state, Msg::Key(Key::ch('l')), now));
+    });
+    update(&mut state, Msg::Key(Key::ch('m')), now);
     time("update: key j (move down)", || {
         black_box(update(&mut state, Msg::Key(Key::ch('j')), now));
     });
@@ -152,6 +158,38 @@ fn main() {
                     terminal.draw(|f| chiptape::ui::view(&st, f)).unwrap();
                 }
             }
+        });
+    }
+    // The heat map of 1,000 symbols in 20 groups, with prices: laid out and drawn, a whole frame.
+    {
+        let mut cfg = builtin();
+        cfg.groups = (0..20)
+            .map(|g| chiptape::config::Group {
+                name: format!("Group {g}"),
+                symbols: (0..50)
+                    .map(|i| chiptape::market::Symbol::parse(&format!("H{g:02}X{i:02}")).unwrap())
+                    .collect(),
+            })
+            .collect();
+        let demo = DemoMarket::new(7, Arc::new(FixedClock(now)), &cfg);
+        let mut st = State::new(cfg.clone(), true, now);
+        let results = cfg.all_symbols().iter().map(|s| (s.clone(), Ok(demo.quote(s, now)))).collect();
+        let generation = st.generation;
+        let kind = DataKind::Quotes { note: None, source: "demo".into(), results };
+        update(&mut st, Msg::Data(DataMsg { generation, at: now, kind }), now);
+        update(&mut st, Msg::Key(Key::ch('m')), now);
+        for (w, h) in [(200, 60), (80, 24)] {
+            update(&mut st, Msg::Resize(w, h), now);
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            time(&format!("heat map: 1000 symbols, laid out and drawn {w}x{h}"), || {
+                terminal.draw(|f| chiptape::ui::view(black_box(&st), f)).unwrap();
+            });
+        }
+        time("heat map: 1000 symbols, laid out", || {
+            black_box(st.heat_map(&st.layout()));
+        });
+        time("heat map: 1000 symbols, key l (move right)", || {
+            black_box(update(&mut st, Msg::Key(Key::ch('l')), now));
         });
     }
     // Peak resident memory of this whole run (Linux), for a rough ceiling of the app's own footprint.

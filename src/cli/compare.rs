@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io};
 use crate::config::Config;
-use crate::market::compare::{Comparison, HOLDINGS, LineKind, LineSpec, compare, track_of};
+use crate::market::compare::{Comparison, HOLDINGS, LineKind, LineSpec, compare, members, track_of};
 use crate::market::portfolio::{self, fx_pairs, listing_currency, lots};
 use crate::market::series::{ChartRange, Series};
 use crate::market::{Quote, Symbol};
@@ -136,14 +136,14 @@ fn specs(cfg: &Config, args: &CompareArgs, held: &HashMap<Symbol, f64>) -> Resul
             let names: Vec<&str> = cfg.groups.iter().map(|g| g.name.as_str()).collect();
             format!("no group named {name:?}; groups: {}", names.join(", "))
         })?;
-        out.push(group_spec(&g.name, &g.symbols));
+        out.push(LineSpec::group(&g.name, &g.symbols));
     }
     for raw in &args.symbols {
         let s = Symbol::parse(raw).map_err(|e| format!("{raw:?}: {e}"))?;
         out.push(LineSpec { name: s.to_string(), kind: LineKind::Symbol, members: vec![(s, 1.0)] });
     }
     if out.is_empty() {
-        out.extend(cfg.groups.iter().map(|g| group_spec(&g.name, &g.symbols)));
+        out.extend(cfg.groups.iter().map(|g| LineSpec::group(&g.name, &g.symbols)));
         if !cfg.positions.is_empty() {
             let members = lots(&cfg.positions)
                 .into_keys()
@@ -153,16 +153,6 @@ fn specs(cfg: &Config, args: &CompareArgs, held: &HashMap<Symbol, f64>) -> Resul
         }
     }
     Ok(out)
-}
-
-fn group_spec(name: &str, symbols: &[Symbol]) -> LineSpec {
-    let mut members: Vec<(Symbol, f64)> = Vec::new();
-    for s in symbols {
-        if !members.iter().any(|(m, _)| m == s) {
-            members.push((s.clone(), 1.0));
-        }
-    }
-    LineSpec { name: name.to_string(), kind: LineKind::Group, members }
 }
 
 /// The holdings' values in the base currency (longs only), from one quote request.
@@ -194,12 +184,7 @@ pub async fn run(cfg: &Config, providers: &Providers, args: &CompareArgs, io: Io
             return EXIT_USAGE;
         }
     };
-    let mut wanted: Vec<Symbol> = Vec::new();
-    for (s, _) in specs.iter().flat_map(|l| &l.members) {
-        if !wanted.contains(s) {
-            wanted.push(s.clone());
-        }
-    }
+    let wanted = members(&specs);
     let answers: Vec<(Symbol, Result<Series, String>)> = futures::stream::iter(wanted)
         .map(|s| async move {
             let r = providers.charts.series(&s, range).await.map_err(|e| e.to_string());

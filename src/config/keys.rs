@@ -180,6 +180,8 @@ actions! {
     Mark => "mark", "mark row for comparison";
     Help => "help", "this help";
     Close => "close", "close / clear";
+    HeatMap => "heat_map", "heat map";
+    HeatMapSized => "heat_map_sized", "heat map sized by position";
 }
 
 impl Action {
@@ -226,6 +228,8 @@ fn default_bindings() -> Vec<(Key, Action)> {
         (Key::ch(' '), Mark),
         (Key::ch('?'), Help),
         (Key::plain(K::Esc), Close),
+        (Key::ch('m'), HeatMap),
+        (Key::ch('M'), HeatMapSized),
     ];
     for (i, a) in
         [Group1, Group2, Group3, Group4, Group5, Group6, Group7, Group8, Group9].into_iter().enumerate()

@@ -28,6 +28,8 @@ pub const EXAMPLE_TOML: &str = include_str!("../../config.example.toml");
 
 pub const MIN_REFRESH_SECS: u64 = 5;
 pub const MIN_NEWS_REFRESH_SECS: u64 = 60;
+/// `[theme] heat_cap` when the file says nothing: a 5 % day is a big one for these names.
+pub const DEFAULT_HEAT_CAP: f64 = 5.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProviderKind {
@@ -221,6 +223,8 @@ pub struct ThemeConfig {
     pub up: Option<ColorSpec>,
     pub down: Option<ColorSpec>,
     pub flat: Option<ColorSpec>,
+    /// The heat map's colour scale saturates at ± this change, in percent.
+    pub heat_cap: f64,
 }
 
 /// `[filings]`: the official sources beside the headlines.

@@ -115,6 +115,7 @@ pub struct RawTheme {
     pub up: Option<String>,
     pub down: Option<String>,
     pub flat: Option<String>,
+    pub heat_cap: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -501,7 +501,15 @@ impl Validator {
             up: self.color(p.key("up"), raw.up),
             down: self.color(p.key("down"), raw.down),
             flat: self.color(p.key("flat"), raw.flat),
+            heat_cap: self.heat_cap(p.key("heat_cap"), raw.heat_cap),
         }
+    }
+
+    fn heat_cap(&mut self, path: KeyPath, raw: Option<f64>) -> f64 {
+        let Some(cap) = raw else { return DEFAULT_HEAT_CAP };
+        // A zero, negative or infinite cap leaves no scale to colour by.
+        self.check(path, cap.is_finite() && cap > 0.0, "a positive number of percent, like 5.0", cap);
+        if cap.is_finite() && cap > 0.0 { cap } else { DEFAULT_HEAT_CAP }
     }
 }
 

@@ -54,6 +54,21 @@ pub struct Comparison {
     pub lines: Vec<CompareLine>,
 }
 
+impl LineSpec {
+    /// A group as an equal-weighted basket, each symbol once.
+    pub fn group(name: &str, symbols: &[Symbol]) -> LineSpec {
+        let mut seen = std::collections::HashSet::new();
+        let members = symbols.iter().filter(|s| seen.insert(*s)).map(|s| (s.clone(), 1.0)).collect();
+        LineSpec { name: name.to_string(), kind: LineKind::Group, members }
+    }
+}
+
+/// Every member of `specs` once, in the order of the lines: the series to fetch.
+pub fn members(specs: &[LineSpec]) -> Vec<Symbol> {
+    let mut seen = std::collections::HashSet::new();
+    specs.iter().flat_map(|l| &l.members).filter(|(s, _)| seen.insert(s)).map(|(s, _)| s.clone()).collect()
+}
+
 /// The comparison of `specs` over `range`, from each member's track (`track_of` its series).
 pub fn compare(
     specs: &[LineSpec],

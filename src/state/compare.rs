@@ -8,7 +8,7 @@ use super::layout::{Area, tab_areas, tab_label};
 use super::memo::CompareKey;
 use crate::market::Symbol;
 use crate::market::basket::{DayMove, day_move};
-use crate::market::compare::{Comparison, HOLDINGS, LineKind, LineSpec, compare};
+use crate::market::compare::{Comparison, HOLDINGS, LineKind, LineSpec, compare, members};
 use crate::market::series::ChartRange;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,20 +139,8 @@ impl State {
                 .map(|s| LineSpec { name: s.to_string(), kind: LineKind::Symbol, members: vec![(s, 1.0)] })
                 .collect();
         }
-        let mut specs: Vec<LineSpec> = self
-            .config
-            .groups
-            .iter()
-            .map(|g| {
-                let mut members: Vec<(Symbol, f64)> = Vec::new();
-                for s in &g.symbols {
-                    if !members.iter().any(|(m, _)| m == s) {
-                        members.push((s.clone(), 1.0));
-                    }
-                }
-                LineSpec { name: g.name.clone(), kind: LineKind::Group, members }
-            })
-            .collect();
+        let mut specs: Vec<LineSpec> =
+            self.config.groups.iter().map(|g| LineSpec::group(&g.name, &g.symbols)).collect();
         if let Some(v) = self.portfolio() {
             // Longs by their value in the base currency; a short has no place in a basket's mean.
             let members = v
@@ -188,15 +176,7 @@ impl State {
 
     /// The series the comparison needs, each member once, in the order of the lines.
     pub(super) fn compare_wanted(&self, c: &Compare) -> Vec<Symbol> {
-        let mut out: Vec<Symbol> = Vec::new();
-        for spec in self.compare_specs(c) {
-            for (s, _) in spec.members {
-                if !out.contains(&s) {
-                    out.push(s);
-                }
-            }
-        }
-        out
+        members(&self.compare_specs(c))
     }
 
     /// Members whose series has not come yet (asked, or about to be): the title says so.

@@ -83,6 +83,8 @@ fn lists(b: &mut Builder, mouse: bool) {
     ] {
         b.on(&[a], what);
     }
+    // One line: the map's own keys are on its bottom border, and the help must stay two columns.
+    b.on(&[HeatMap, HeatMapSized], "heat map / sized by position");
     if mouse {
         b.fixed("click, wheel", "select (again: open), scroll");
     }

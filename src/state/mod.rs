@@ -7,6 +7,7 @@ pub mod columns;
 mod compare;
 mod data;
 pub mod events;
+pub mod heat;
 mod help;
 mod input;
 pub mod layout;
@@ -263,8 +264,8 @@ impl State {
         }
         let layout = self.layout();
         match self.view_overlay() {
-            // The comparison shows no time that ages.
-            Some(Overlay::Compare(_)) => {}
+            // The comparison and the heat map show no time that ages.
+            Some(Overlay::Compare(_) | Overlay::Heat(_)) => {}
             // The detail view lists the symbol's headlines under its numbers: at most a pane's height.
             Some(Overlay::Detail(d)) => ages.extend(
                 self.detail_headlines(d).take(layout.watch.height as usize).filter_map(|h| h.published),

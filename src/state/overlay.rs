@@ -28,12 +28,14 @@ pub enum Overlay {
     Filter,
     /// The comparison chart (`c`), over both lists.
     Compare(super::compare::Compare),
+    /// A tile per symbol of every group, coloured by the day's change (`m`, `M`).
+    Heat(super::heat::Heat),
 }
 
 impl Overlay {
     /// Drawn in place of the lists (the others are boxes or lines over them).
     pub fn is_view(&self) -> bool {
-        matches!(self, Overlay::Detail(_) | Overlay::Compare(_))
+        matches!(self, Overlay::Detail(_) | Overlay::Compare(_) | Overlay::Heat(_))
     }
 }
 

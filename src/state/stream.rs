@@ -113,6 +113,8 @@ impl State {
             Some(super::Overlay::Detail(d)) => return vec![d.symbol.clone()],
             // The chart draws from series, not ticks; the tab figures are redrawn with the next frame.
             Some(super::Overlay::Compare(_)) => return Vec::new(),
+            // The heat map has a tile for every symbol.
+            Some(super::Overlay::Heat(_)) => return self.config.all_symbols(),
             _ => {}
         }
         let mut shown: Vec<Symbol> =

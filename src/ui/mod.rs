@@ -4,6 +4,7 @@ mod alerts;
 mod compare;
 mod detail;
 mod header;
+mod heat;
 mod help;
 mod news;
 mod search;
@@ -48,6 +49,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     header::tabs(state, &theme, frame, layout.tabs);
     header::clocks(state, &theme, frame, rect(layout.clocks));
     match state.view_overlay() {
+        Some(Overlay::Heat(_)) => heat::draw(state, &theme, frame, &layout),
         Some(Overlay::Detail(d)) => detail::draw(state, d, &theme, frame, layout.detail()),
         Some(Overlay::Compare(c)) => compare::draw(state, c, &theme, frame, layout.detail()),
         _ => {

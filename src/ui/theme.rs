@@ -24,6 +24,49 @@ pub struct Theme {
     /// The comparison's line colours, told apart from each other and from up/down; `None` in mono,
     /// where the lines' glyphs tell them apart.
     pub lines: Option<[Color; 8]>,
+    /// The heat map's scale; `None` in mono, where shade glyphs carry it.
+    pub heat: Option<HeatScale>,
+}
+
+/// The heat map's diverging scale: neutral at no change, the full colours at the cap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeatScale {
+    pub neutral: (u8, u8, u8),
+    pub up: (u8, u8, u8),
+    pub down: (u8, u8, u8),
+}
+
+impl HeatScale {
+    /// The tile's colour for `heat` (the change over the cap, -1..=1); neutral without a price.
+    pub fn colour(&self, heat: Option<f64>) -> Color {
+        let Some(t) = heat.filter(|t| t.is_finite()) else { return rgb(self.neutral) };
+        let end = if t >= 0.0 { self.up } else { self.down };
+        let t = t.abs().min(1.0);
+        let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+        Color::Rgb(mix(self.neutral.0, end.0), mix(self.neutral.1, end.1), mix(self.neutral.2, end.2))
+    }
+
+    /// Text that reads on `bg`: dark on light tiles, light on dark ones.
+    pub fn text_on(bg: Color) -> Color {
+        match bg {
+            Color::Rgb(r, g, b) if 299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b) > 140_000 => {
+                Color::Rgb(0, 0, 0)
+            }
+            _ => Color::Rgb(240, 240, 240),
+        }
+    }
+}
+
+fn rgb((r, g, b): (u8, u8, u8)) -> Color {
+    Color::Rgb(r, g, b)
+}
+
+/// An override's own red, green and blue, when it gives them (a name has no fixed shade to blend).
+fn spec_rgb(spec: Option<&ColorSpec>) -> Option<(u8, u8, u8)> {
+    match spec {
+        Some(ColorSpec::Rgb(r, g, b)) => Some((*r, *g, *b)),
+        _ => None,
+    }
 }
 
 fn color(spec: &ColorSpec) -> Color {
@@ -55,6 +98,7 @@ impl Theme {
                 border_focused: bold,
                 highlight: Style::new().add_modifier(Modifier::UNDERLINED),
                 lines: None,
+                heat: None,
             };
         }
         let light = name == ThemeName::Light;
@@ -76,6 +120,11 @@ impl Theme {
                 Color::Rgb(40, 60, 100),
                 Color::Rgb(45, 45, 45),
             )
+        };
+        let heat = HeatScale {
+            neutral: if light { (214, 214, 214) } else { (58, 58, 58) },
+            up: spec_rgb(cfg.up.as_ref()).unwrap_or(if light { (60, 170, 90) } else { (20, 150, 60) }),
+            down: spec_rgb(cfg.down.as_ref()).unwrap_or(if light { (220, 70, 70) } else { (185, 35, 35) }),
         };
         let up = cfg.up.as_ref().map_or(up, color);
         let down = cfg.down.as_ref().map_or(down, color);
@@ -120,6 +169,7 @@ impl Theme {
                     Color::Rgb(255, 150, 180),
                 ]
             }),
+            heat: Some(heat),
         }
     }
 

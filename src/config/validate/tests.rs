@@ -429,3 +429,24 @@ fn filings_table() {
     assert!(is[0].line == 2 && is[0].message.contains("you@example.com"), "{is:?}");
     assert!(err("[filings]\nsecs = true\n")[0].message.contains("unknown field"));
 }
+
+/// `[theme] heat_cap`: 5 % unless set; a positive, finite number of percent, or a located error.
+#[test]
+fn heat_cap_is_a_positive_finite_percent() {
+    assert_eq!(builtin().theme.heat_cap, 5.0);
+    assert_eq!(parse_str("[theme]\nheat_cap = 2.5\n", "c").unwrap().theme.heat_cap, 2.5);
+    assert_eq!(parse_str("[theme]\nheat_cap = 10\n", "c").unwrap().theme.heat_cap, 10.0);
+    assert_eq!(parse_str(EXAMPLE_TOML, "config.example.toml").unwrap().theme.heat_cap, 5.0);
+    for bad in ["0", "-3", "inf", "nan"] {
+        let issues = err(&format!("[theme]\nheat_cap = {bad}\n"));
+        assert_eq!(issues.len(), 1, "{bad}: {issues:?}");
+        assert_eq!(issues[0].key.as_deref(), Some("theme.heat_cap"), "{bad}");
+        assert_eq!(issues[0].line, 2, "{bad}");
+        assert!(
+            issues[0].message.starts_with("must be a positive number of percent"),
+            "{bad}: {:?}",
+            issues[0]
+        );
+    }
+    assert!(!err("[theme]\nheat_cap = \"5%\"\n").is_empty(), "text is no number");
+}

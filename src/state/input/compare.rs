@@ -41,7 +41,15 @@ pub fn key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) -> 
             }
             return false;
         }
-        Some(Action::Help | Action::Pause | Action::EditConfig | Action::AlertLog) => return false,
+        // The other views open over this one; Esc comes back here.
+        Some(
+            Action::Help
+            | Action::Pause
+            | Action::EditConfig
+            | Action::AlertLog
+            | Action::HeatMap
+            | Action::HeatMapSized,
+        ) => return false,
         _ => out.redraw = false,
     }
     true

@@ -4,6 +4,7 @@ mod alert_log;
 mod compare;
 mod detail;
 mod filter;
+mod heat;
 mod help;
 mod mouse;
 mod prompt;
@@ -37,6 +38,7 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
                 return;
             }
         }
+        Some(Overlay::Heat(_)) => return heat::key(s, k, action, out),
         Some(Overlay::Detail(_)) | None => {}
     }
     if s.notice.take().is_some() {
@@ -195,6 +197,10 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
         AlertLog => s.open_alert_log(),
         Compare => s.open_compare(),
         Mark => s.mark_selected(),
+        HeatMap | HeatMapSized => {
+            let selected = s.selected_symbol();
+            s.open(Overlay::Heat(super::heat::Heat { sized: action == HeatMapSized, selected }));
+        }
         Help => s.open(Overlay::Help { scroll: 0 }),
         Close => {
             if s.news_filter.is_some() {

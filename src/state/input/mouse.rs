@@ -114,6 +114,12 @@ fn overlay(s: &mut State, m: Mouse, out: &mut Outcome) -> bool {
             }
             false
         }
+        Some(Overlay::Heat(_)) => {
+            if step.is_none() {
+                super::heat::click(s, m.col, m.row, out);
+            }
+            true
+        }
         Some(Overlay::Detail(_) | Overlay::Compare(_)) | None => false,
     }
 }

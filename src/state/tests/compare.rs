@@ -169,3 +169,17 @@ fn the_holdings_are_a_line_weighted_by_value() {
     let m = s.holdings_move().unwrap();
     assert!((m - 1.0 / 0.99).abs() < 1e-9, "{m}");
 }
+
+#[test]
+fn the_comparison_and_the_heat_map_open_over_each_other() {
+    let mut s = loaded();
+    ch(&mut s, 'c');
+    ch(&mut s, 'm');
+    assert!(matches!(s.view_overlay(), Some(Overlay::Heat(_))), "{:?}", s.overlays);
+    ch(&mut s, 'c');
+    assert!(s.compare_view().is_some(), "{:?}", s.overlays);
+    press(&mut s, Key::plain(KeyCode::Esc));
+    assert!(matches!(s.view_overlay(), Some(Overlay::Heat(_))), "Esc goes back to what was under it");
+    press(&mut s, Key::plain(KeyCode::Esc));
+    assert!(s.view_overlay().is_none());
+}
