@@ -182,6 +182,7 @@ actions! {
     Close => "close", "close / clear";
     HeatMap => "heat_map", "heat map";
     HeatMapSized => "heat_map_sized", "heat map sized by position";
+    HeadlineKind => "headline_kind", "headlines: all / news / official";
 }
 
 impl Action {
@@ -230,6 +231,7 @@ fn default_bindings() -> Vec<(Key, Action)> {
         (Key::plain(K::Esc), Close),
         (Key::ch('m'), HeatMap),
         (Key::ch('M'), HeatMapSized),
+        (Key::ch('f'), HeadlineKind),
     ];
     for (i, a) in
         [Group1, Group2, Group3, Group4, Group5, Group6, Group7, Group8, Group9].into_iter().enumerate()

@@ -177,6 +177,20 @@ fn same_feed(a: (&str, &str), b: (&str, &str)) -> bool {
 }
 
 impl Headline {
+    /// The short badge an official item carries in a list: its form or category, else what it is.
+    /// `None` for news.
+    pub fn badge(&self) -> Option<&str> {
+        match self.kind {
+            super::HeadlineKind::News => None,
+            super::HeadlineKind::Filing => {
+                Some(self.form.as_deref().filter(|f| !f.is_empty()).unwrap_or("FILING"))
+            }
+            super::HeadlineKind::Rule => {
+                Some(self.form.as_deref().filter(|f| !f.is_empty()).unwrap_or("RULE"))
+            }
+        }
+    }
+
     /// Every feed that carries the story as (id, name), its own first; the id is empty where a
     /// headline was cached before feeds had ids.
     pub fn feeds(&self) -> impl Iterator<Item = (&str, &str)> {

@@ -97,6 +97,7 @@ fn lists(b: &mut Builder, mouse: bool) {
     b.on(&[Mark], "mark for the comparison");
     b.section("headlines");
     b.on(&[Activate, OpenLink], "open in the browser");
+    b.on(&[HeadlineKind], "all / news / official");
 }
 
 fn overlays(b: &mut Builder) {

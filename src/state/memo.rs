@@ -32,6 +32,7 @@ pub struct NewsKey {
     pub news: u64,
     pub filter: String,
     pub symbol: Option<Symbol>,
+    pub kind: super::rows::PaneKind,
 }
 
 /// What a comparison is worked out from.

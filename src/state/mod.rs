@@ -43,7 +43,7 @@ pub use compare::{Compare, Tab};
 pub use help::{HELP_GAP, HELP_TITLE, HelpBox, HelpLine, help_widths};
 pub use notice::{Level, Logged, Messages, Notice};
 pub use overlay::{Overlay, Prompt};
-pub use rows::{NewsRows, SortKey};
+pub use rows::{NewsRows, PaneKind, SortKey};
 pub use search::{Answer, Search};
 pub use status::{SourceKey, SourceStatus, Statuses};
 pub use stream::StreamStatus;
@@ -117,6 +117,8 @@ pub struct State {
     /// Series asked for and not answered yet: each is asked for once.
     pub series_inflight: HashSet<(Symbol, ChartRange)>,
     pub news_filter: Option<Symbol>,
+    /// What the headline pane lists (`f`).
+    pub news_kind: PaneKind,
     /// Rows marked with `space`: the comparison draws them instead of the groups.
     pub compare_marks: std::collections::BTreeSet<Symbol>,
     pub paused: bool,
@@ -171,6 +173,7 @@ impl State {
             series: Versioned::default(),
             series_inflight: HashSet::new(),
             news_filter: None,
+            news_kind: PaneKind::All,
             compare_marks: Default::default(),
             paused: false,
             held: Vec::new(),

@@ -7,6 +7,43 @@ use super::memo::{NewsKey, WatchKey};
 use super::{Cursor, Focus, State};
 use crate::market::{Headline, Symbol, known_first};
 
+/// Which headlines the pane lists (`f`): everything, the news, or the official items (filings,
+/// rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PaneKind {
+    #[default]
+    All,
+    News,
+    Official,
+}
+
+impl PaneKind {
+    pub fn next(self) -> PaneKind {
+        match self {
+            PaneKind::All => PaneKind::News,
+            PaneKind::News => PaneKind::Official,
+            PaneKind::Official => PaneKind::All,
+        }
+    }
+
+    /// The pane's title word for it; `None` for everything.
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            PaneKind::All => None,
+            PaneKind::News => Some("news"),
+            PaneKind::Official => Some("official"),
+        }
+    }
+
+    pub fn admits(self, h: &Headline) -> bool {
+        match self {
+            PaneKind::All => true,
+            PaneKind::News => h.kind.is_news(),
+            PaneKind::Official => !h.kind.is_news(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
     /// The order of the config file.
@@ -105,12 +142,22 @@ impl State {
 
     /// The headline rows: filtered by the row filter and by the `n` symbol filter; kept like the
     /// watchlist's.
+    /// `f`: the headline pane lists the next kind (all, news, official), from its top.
+    pub fn next_news_kind(&mut self) {
+        self.news_kind = self.news_kind.next();
+        self.news = Default::default();
+        self.fix_offsets();
+        let what = self.news_kind.label().map_or("all headlines".to_string(), |k| format!("{k} only"));
+        self.notice = Some(format!("headlines: {what} (f: next)").into());
+    }
+
     pub fn news_rows(&self) -> NewsRows<'_> {
         let key = NewsKey {
             config: self.config.version(),
             news: self.headlines.version(),
             filter: self.filter.clone(),
             symbol: self.news_filter.clone(),
+            kind: self.news_kind,
         };
         let idx = self.rows.news(key, || {
             self.rows.count_headlines(self.headlines.len());
@@ -129,6 +176,7 @@ impl State {
         self.headlines
             .iter()
             .enumerate()
+            .filter(|(_, h)| self.news_kind.admits(h))
             .filter(|(_, h)| self.news_filter.as_ref().is_none_or(|s| h.symbols.contains(s)))
             .filter(|(_, h)| {
                 q.is_empty()

@@ -94,6 +94,16 @@ fn headline_title(
         spans.push(Span::styled("!", theme.error.add_modifier(Modifier::BOLD)));
         cells -= 1;
     }
+    // An official item says what it is before its title: its form (`8-K`) or `RULE`.
+    if let Some(badge) = h.badge() {
+        let badge = crate::present::text::fit(badge, 8);
+        let w = crate::present::text::width(&badge) + 1;
+        if cells > w + 8 {
+            spans.push(Span::styled(badge, theme.badge));
+            spans.push(Span::raw(" "));
+            cells -= w;
+        }
+    }
     let title = crate::present::text::fit(&h.title, cells);
     let mut at = 0;
     for r in crate::market::alerts::phrase_ranges(&title, &state.config.news.highlight) {

@@ -15,8 +15,11 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
     let focused = state.focus == Focus::Headlines;
     let rows = state.news_rows();
     let mut title = " Headlines ".to_string();
+    if let Some(k) = state.news_kind.label() {
+        title = format!(" Headlines · {k} ");
+    }
     if let Some(s) = &state.news_filter {
-        title = format!(" Headlines · {s} ");
+        title = format!("{title}· {s} ");
     }
     if state.news_above > 0 {
         title = format!("{title}· {} new ↑ ", state.news_above);
@@ -36,6 +39,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
             }
         } else if let Some(s) = &state.news_filter {
             format!("no headlines about {s} (n or Esc shows all)")
+        } else if let Some(k) = state.news_kind.label() {
+            format!("no {k} items yet (f shows all)")
         } else {
             format!("no headline matches \"{}\"", state.filter)
         };

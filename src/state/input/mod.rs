@@ -196,6 +196,7 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
         }
         AlertLog => s.open_alert_log(),
         Compare => s.open_compare(),
+        HeadlineKind => s.next_news_kind(),
         Mark => s.mark_selected(),
         HeatMap | HeatMapSized => {
             let selected = s.selected_symbol();
