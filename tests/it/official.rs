@@ -191,10 +191,13 @@ async fn sec_filings_dodge_the_time_trap() {
 async fn sec_without_a_contact_asks_nothing() {
     let server = MockServer::start().await;
     mount_nvda(&server).await;
-    let batch = sec(&server, None, None).headlines(&[sym("NVDA")]).await;
+    let source = sec(&server, None, None);
+    let batch = source.headlines(&[sym("NVDA")]).await;
     assert!(batch.headlines.is_empty());
     assert_eq!(batch.errors.len(), 1);
     assert!(batch.errors[0].1.contains("sec_user_agent"), "{:?}", batch.errors);
+    // Said once: the next refresh leaves the status bar to the sources that are asked.
+    assert!(source.headlines(&[sym("NVDA")]).await.errors.is_empty());
     assert!(server.received_requests().await.unwrap().is_empty());
     // Nothing US-listed: nothing to say either.
     assert!(sec(&server, None, None).headlines(&[sym("0981.HK")]).await.errors.is_empty());

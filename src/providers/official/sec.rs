@@ -71,6 +71,9 @@ pub struct Sec {
     map: Mutex<Option<HashMap<String, u64>>>,
     /// Per CIK: when it was last asked, and the filings it gave last (kept through a failure).
     seen: Mutex<HashMap<u64, (Instant, Vec<Headline>)>>,
+    /// The missing contact was said: once, so a first run's status bar tells what to set and the
+    /// default config does not keep a standing error there all day (`doctor` says it every time).
+    told: std::sync::atomic::AtomicBool,
 }
 
 /// Why EDGAR gave nothing, where the caller must tell the cases apart.
@@ -134,6 +137,7 @@ impl Sec {
             blocked_until: Mutex::new(None),
             map: Mutex::new(None),
             seen: Mutex::new(HashMap::new()),
+            told: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -244,7 +248,9 @@ impl Sec {
             return batch;
         }
         if self.opts.user_agent.is_none() {
-            batch.errors.push((SEC_EDGAR.to_string(), NO_CONTACT.to_string()));
+            if !self.told.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                batch.errors.push((SEC_EDGAR.to_string(), NO_CONTACT.to_string()));
+            }
             return batch;
         }
         let Some(http) = &self.http else {
