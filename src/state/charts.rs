@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use super::State;
 use crate::market::exchange::{SessionState, exchange_for};
 use crate::market::series::{ChartRange, Series};
+use crate::market::since;
 use crate::market::{MarketState, Symbol};
 use crate::msg::{Effect, Outcome};
 use crate::state::columns::{Col, Shown, columns};
@@ -14,6 +15,9 @@ use crate::state::columns::{Col, Shown, columns};
 pub struct Detail {
     pub symbol: Symbol,
     pub range: ChartRange,
+    /// The headline picked in the detail view's list (`J`/`K`), an index into `detail_headlines`:
+    /// its marker on the chart is drawn highlighted.
+    pub headline: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -238,6 +242,34 @@ impl State {
     }
 
     pub fn open_detail(&mut self, symbol: Symbol) {
-        self.open(super::Overlay::Detail(Detail { symbol, range: ChartRange::D1 }));
+        self.open(super::Overlay::Detail(Detail { symbol, range: ChartRange::D1, headline: None }));
+    }
+
+    /// The move since `published` for `sym`, from a series already loaded: the finest range that
+    /// reaches back to it. Nothing is fetched for it.
+    pub fn move_since(&self, sym: &Symbol, published: Option<DateTime<Utc>>) -> Option<f64> {
+        ChartRange::ALL.iter().find_map(|r| {
+            let series = self.series.get(&(sym.clone(), *r))?.series.as_ref()?;
+            since::move_since_pct(series, published)
+        })
+    }
+
+    /// The chart's headline markers: the instant of each headline about the symbol that falls
+    /// inside the chart (from its first bar to now), and whether it is the one picked in the list.
+    pub fn detail_markers(&self, d: &Detail) -> Vec<(DateTime<Utc>, bool)> {
+        let Some(series) = self.series.get(&(d.symbol.clone(), d.range)).and_then(|e| e.series.as_ref())
+        else {
+            return Vec::new();
+        };
+        let Some((first, _)) = series.points.first() else { return Vec::new() };
+        let mut out: Vec<(DateTime<Utc>, bool)> = self
+            .detail_headlines(d)
+            .enumerate()
+            .filter_map(|(i, h)| h.published.map(|t| (t, d.headline == Some(i))))
+            .filter(|(t, _)| first <= t && *t <= self.now)
+            .collect();
+        // The picked one drawn last, so a neighbour in the same cell cannot hide it.
+        out.sort_by_key(|(_, picked)| *picked);
+        out
     }
 }

@@ -1702,7 +1702,7 @@ fn help_follows_the_key_map_by_place() {
 fn day_chart_axis_follows_the_sessions() {
     use chrono::TimeZone;
     let mut s = loaded();
-    let d = Detail { symbol: sym("NVDA"), range: ChartRange::D1 };
+    let d = Detail { symbol: sym("NVDA"), range: ChartRange::D1, headline: None };
     let ny = chrono_tz::America::New_York;
     let at = |tz: chrono_tz::Tz, h: u32, m: u32| tz.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap().to_utc();
     let series = |symbol: &str, t: DateTime<Utc>| crate::market::series::Series {
@@ -1727,7 +1727,8 @@ fn day_chart_axis_follows_the_sessions() {
     want.insert(6, "09:30".to_string());
     assert_eq!(hours, want);
     assert!(s.session_axis(&Detail { range: ChartRange::D5, ..d }).is_none(), "5D goes bar by bar");
-    let hk = s.session_axis(&Detail { symbol: sym("0981.HK"), range: ChartRange::D1 }).unwrap();
+    let hk =
+        s.session_axis(&Detail { symbol: sym("0981.HK"), range: ChartRange::D1, headline: None }).unwrap();
     let hk_tz = chrono_tz::Asia::Hong_Kong;
     assert_eq!(hk.span(), 5.5 * hour);
     assert_eq!(hk.x(at(hk_tz, 12, 30)), hk.x(at(hk_tz, 13, 0)), "lunch takes no room");
@@ -1739,7 +1740,7 @@ fn day_chart_axis_follows_the_sessions() {
     let fx = "EURUSD=X";
     let entry = SeriesEntry { series: Some(series(fx, at(ny, 18, 0))), error: None, fetched: t0() };
     s.series.insert((sym(fx), ChartRange::D1), entry);
-    let fx = s.session_axis(&Detail { symbol: sym(fx), range: ChartRange::D1 }).unwrap();
+    let fx = s.session_axis(&Detail { symbol: sym(fx), range: ChartRange::D1, headline: None }).unwrap();
     assert_eq!(fx.x(at(ny, 18, 0)), hour, "an hour into the session");
 }
 

@@ -38,6 +38,7 @@ mod reload;
 mod scale;
 mod screen;
 mod screen_heat;
+mod screen_markers;
 mod search;
 mod stream;
 mod tencent;

@@ -1,0 +1,103 @@
+//! Headlines on the chart: a marker on the time axis for each headline about the symbol inside the
+//! chart's range, the move since each in the detail view's list, `J`/`K` picking one (its marker
+//! highlighted). Demo data at a fixed clock, as the other detail snapshots.
+
+use crate::common;
+
+use chiptape::config::{Key, KeyCode};
+use chiptape::msg::Msg;
+use chiptape::state::layout::Area;
+use chiptape::state::{State, update};
+use chiptape::ui::theme::Theme;
+use common::{draw, loaded, region, t0, text};
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+
+/// NVDA's detail view, with `keys` pressed in it.
+fn nvda(w: u16, h: u16, keys: &[Key]) -> (State, Buffer) {
+    let mut s = loaded(w, h);
+    let sym = chiptape::market::Symbol::parse("NVDA").unwrap();
+    s.open_detail(sym);
+    for k in keys {
+        update(&mut s, Msg::Key(*k), t0());
+    }
+    let buf = draw(&s, w, h);
+    (s, buf)
+}
+
+/// The row of the axis rule under the plot (ticks `┴` on it) and the columns of the markers on it.
+fn rule(buf: &Buffer) -> (u16, Vec<u16>) {
+    let (w, h) = (buf.area.width, buf.area.height);
+    let y = (0..h)
+        .find(|y| (0..w).any(|x| buf[(x, *y)].symbol() == "┴"))
+        .unwrap_or_else(|| panic!("no axis rule:\n{}", text(buf)));
+    let marks = (0..w).filter(|x| buf[(*x, y)].symbol() == "▲").collect();
+    (y, marks)
+}
+
+#[test]
+fn markers_80x24() {
+    let (_, buf) = nvda(80, 24, &[]);
+    insta::assert_snapshot!("markers_80x24", text(&buf));
+}
+
+#[test]
+fn markers_160x48() {
+    let (_, buf) = nvda(160, 48, &[]);
+    insta::assert_snapshot!("markers_160x48", text(&buf));
+}
+
+/// `J` picks the newest headline: its marker is drawn reversed and bold, the others are not, and
+/// its row in the list is drawn selected; `K` then holds at the newest, `J` moves to the next.
+#[test]
+fn the_picked_headlines_marker_is_highlighted() {
+    let (s, plain) = nvda(160, 48, &[]);
+    let theme = Theme::new(&s.config.theme, false);
+    let (y, marks) = rule(&plain);
+    assert!(marks.len() >= 2, "two of the demo's NVDA headlines fall inside the day:\n{}", text(&plain));
+    assert!(marks.iter().all(|x| !plain[(*x, y)].modifier.contains(Modifier::REVERSED)), "none picked yet");
+
+    let (s, buf) = nvda(160, 48, &[Key::ch('J')]);
+    assert_eq!(s.detail().unwrap().headline, Some(0));
+    let picked: Vec<u16> =
+        marks.iter().copied().filter(|x| buf[(*x, y)].modifier.contains(Modifier::REVERSED)).collect();
+    // The newest headline is the later instant: the rightmost marker.
+    assert_eq!(picked, vec![*marks.last().unwrap()], "{}", region(&buf, Area::new(0, y, 160, 1)));
+    assert!(buf[(picked[0], y)].modifier.contains(Modifier::BOLD));
+    assert_eq!(buf[(picked[0], y)].fg, theme.accent.fg.unwrap_or(buf[(picked[0], y)].fg));
+    // Its row in the list: the row under "Headlines", drawn in the selection's colours.
+    let (hx, hy) = (0..48)
+        .find_map(|r| {
+            let line = region(&buf, Area::new(0, r, 160, 1));
+            line.find("Headlines").map(|b| (unicode_width::UnicodeWidthStr::width(&line[..b]) as u16, r))
+        })
+        .unwrap();
+    assert_eq!(buf[(hx + 1, hy + 1)].bg, theme.selected.bg.unwrap_or_default(), "{}", text(&buf));
+
+    let (s, buf) = nvda(160, 48, &[Key::ch('J'), Key::ch('J')]);
+    assert_eq!(s.detail().unwrap().headline, Some(1));
+    let picked: Vec<u16> =
+        marks.iter().copied().filter(|x| buf[(*x, y)].modifier.contains(Modifier::REVERSED)).collect();
+    assert_eq!(picked, vec![marks[0]], "the second newest is the earlier marker");
+    let (s, _) = nvda(160, 48, &[Key::ch('J'), Key::ch('K'), Key::ch('K')]);
+    assert_eq!(s.detail().unwrap().headline, Some(0), "K holds at the newest");
+}
+
+/// `j` walks to another symbol: the pick is let go, it was about the last one.
+#[test]
+fn walking_the_watchlist_drops_the_pick() {
+    let (s, _) = nvda(120, 40, &[Key::ch('J'), Key::ch('j')]);
+    let d = s.detail().unwrap();
+    assert!(d.symbol.as_str() != "NVDA" || d.headline.is_some());
+    if d.symbol.as_str() != "NVDA" {
+        assert_eq!(d.headline, None);
+    }
+}
+
+/// Enter opens the picked headline, as in the headline pane.
+#[test]
+fn enter_opens_the_picked_headline() {
+    let (mut s, _) = nvda(120, 40, &[Key::ch('J')]);
+    let out = update(&mut s, Msg::Key(Key::plain(KeyCode::Enter)), t0());
+    assert!(out.effects.iter().any(|e| matches!(e, chiptape::msg::Effect::OpenLink(_))), "{:?}", out.effects);
+}
