@@ -101,3 +101,24 @@ fn enter_opens_the_picked_headline() {
     let out = update(&mut s, Msg::Key(Key::plain(KeyCode::Enter)), t0());
     assert!(out.effects.iter().any(|e| matches!(e, chiptape::msg::Effect::OpenLink(_))), "{:?}", out.effects);
 }
+
+/// The headline pane filtered to NVDA (`n`) shows the move since at the end of each of its rows,
+/// from the day's series already loaded for the sparkline: the same figure as the detail list.
+#[test]
+fn the_headline_pane_shows_the_move_since_for_the_filtered_symbol() {
+    let mut s = loaded(160, 48);
+    let rows: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    let group = s.config.groups.iter().position(|g| g.symbols.iter().any(|x| x.as_str() == "NVDA")).unwrap();
+    update(&mut s, Msg::Key(Key::ch(char::from(b'1' + group as u8))), t0());
+    let rows_now: Vec<String> = s.watch_rows().iter().map(|x| x.to_string()).collect();
+    for _ in 0..rows_now.iter().position(|x| x == "NVDA").unwrap() {
+        update(&mut s, Msg::Key(Key::ch('j')), t0());
+    }
+    update(&mut s, Msg::Key(Key::ch('n')), t0());
+    assert_eq!(s.news_filter.as_ref().map(|x| x.as_str()), Some("NVDA"), "{rows:?}");
+    let buf = draw(&s, 160, 48);
+    let screen = text(&buf);
+    let line =
+        screen.lines().find(|l| l.contains("Nvidia slides after")).unwrap_or_else(|| panic!("{screen}"));
+    assert!(line.trim_end().trim_end_matches('│').trim_end().ends_with("+0.3%"), "{line}");
+}
