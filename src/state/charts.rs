@@ -15,9 +15,9 @@ use crate::state::columns::{Col, Shown, columns};
 pub struct Detail {
     pub symbol: Symbol,
     pub range: ChartRange,
-    /// The headline picked in the detail view's list (`J`/`K`), an index into `detail_headlines`:
-    /// its marker on the chart is drawn highlighted.
-    pub headline: Option<usize>,
+    /// The id of the headline picked in the detail view's list (`J`/`K`): its marker on the chart
+    /// is drawn highlighted. An id, so the pick stays on its story when newer ones arrive.
+    pub headline: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -254,6 +254,12 @@ impl State {
         })
     }
 
+    /// Where the picked headline is in the detail view's list, if it is still there.
+    pub fn detail_picked(&self, d: &Detail) -> Option<usize> {
+        let id = d.headline.as_ref()?;
+        self.detail_headlines(d).position(|h| &h.id == id)
+    }
+
     /// The chart's headline markers: the instant of each headline about the symbol that falls
     /// inside the chart (from its first bar to now), and whether it is the one picked in the list.
     pub fn detail_markers(&self, d: &Detail) -> Vec<(DateTime<Utc>, bool)> {
@@ -264,8 +270,7 @@ impl State {
         let Some((first, _)) = series.points.first() else { return Vec::new() };
         let mut out: Vec<(DateTime<Utc>, bool)> = self
             .detail_headlines(d)
-            .enumerate()
-            .filter_map(|(i, h)| h.published.map(|t| (t, d.headline == Some(i))))
+            .filter_map(|h| h.published.map(|t| (t, d.headline.as_ref() == Some(&h.id))))
             .filter(|(t, _)| first <= t && *t <= self.now)
             .collect();
         // The picked one drawn last, so a neighbour in the same cell cannot hide it.

@@ -461,16 +461,16 @@ fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut
 /// (computed for these rows only), the picked one marked and kept in view.
 fn headline_lines(state: &State, d: &Detail, theme: &Theme, w: usize, rows: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    let skip = d.headline.map_or(0, |p| (p + 1).saturating_sub(rows));
-    let about: Vec<_> = state.detail_headlines(d).enumerate().skip(skip).take(rows).collect();
+    let skip = state.detail_picked(d).map_or(0, |p| (p + 1).saturating_sub(rows));
+    let about: Vec<_> = state.detail_headlines(d).skip(skip).take(rows).collect();
     if about.is_empty() {
         return lines;
     }
     lines.push(Line::styled(fit("Headlines", w), theme.header));
-    for (i, h) in about {
+    for h in about {
         let age = h.published.map_or(String::new(), |p| time::age(p, state.now));
         let age = format!("{age:>3} ");
-        let picked = d.headline == Some(i);
+        let picked = d.headline.as_ref() == Some(&h.id);
         let style = match (picked, state.read.contains(&h.id)) {
             (true, _) => theme.selected,
             (false, true) => theme.dim,

@@ -58,7 +58,7 @@ fn the_picked_headlines_marker_is_highlighted() {
     assert!(marks.iter().all(|x| !plain[(*x, y)].modifier.contains(Modifier::REVERSED)), "none picked yet");
 
     let (s, buf) = nvda(160, 48, &[Key::ch('J')]);
-    assert_eq!(s.detail().unwrap().headline, Some(0));
+    assert_eq!(s.detail_picked(s.detail().unwrap()), Some(0));
     let picked: Vec<u16> =
         marks.iter().copied().filter(|x| buf[(*x, y)].modifier.contains(Modifier::REVERSED)).collect();
     // The newest headline is the later instant: the rightmost marker.
@@ -75,12 +75,12 @@ fn the_picked_headlines_marker_is_highlighted() {
     assert_eq!(buf[(hx + 1, hy + 1)].bg, theme.selected.bg.unwrap_or_default(), "{}", text(&buf));
 
     let (s, buf) = nvda(160, 48, &[Key::ch('J'), Key::ch('J')]);
-    assert_eq!(s.detail().unwrap().headline, Some(1));
+    assert_eq!(s.detail_picked(s.detail().unwrap()), Some(1));
     let picked: Vec<u16> =
         marks.iter().copied().filter(|x| buf[(*x, y)].modifier.contains(Modifier::REVERSED)).collect();
     assert_eq!(picked, vec![marks[0]], "the second newest is the earlier marker");
     let (s, _) = nvda(160, 48, &[Key::ch('J'), Key::ch('K'), Key::ch('K')]);
-    assert_eq!(s.detail().unwrap().headline, Some(0), "K holds at the newest");
+    assert_eq!(s.detail_picked(s.detail().unwrap()), Some(0), "K holds at the newest");
 }
 
 /// `j` walks to another symbol: the pick is let go, it was about the last one.
@@ -121,4 +121,29 @@ fn the_headline_pane_shows_the_move_since_for_the_filtered_symbol() {
     let line =
         screen.lines().find(|l| l.contains("Nvidia slides after")).unwrap_or_else(|| panic!("{screen}"));
     assert!(line.trim_end().trim_end_matches('│').trim_end().ends_with("+0.3%"), "{line}");
+}
+
+/// The pick holds on to its story: a newer headline about the symbol arriving above it does not
+/// move the highlight to another marker.
+#[test]
+fn the_pick_stays_on_its_headline_when_newer_ones_arrive() {
+    use chiptape::msg::{DataKind, DataMsg};
+    let (mut s, _) = nvda(160, 48, &[Key::ch('J')]);
+    let picked = s.detail().unwrap().headline.clone().unwrap();
+    let mut fresh = s.detail_headlines(s.detail().unwrap()).next().unwrap().clone();
+    fresh.id = "fresh".into();
+    fresh.title = "NVDA: a newer story".into();
+    fresh.link = "https://news.example.com/fresh".into();
+    fresh.guid = None;
+    fresh.published = Some(t0() - chrono::Duration::minutes(5));
+    let mut all = s.headlines.to_vec();
+    all.insert(0, fresh);
+    let generation = s.generation;
+    let kind = DataKind::News { headlines: all, errors: vec![] };
+    update(&mut s, Msg::Data(DataMsg { generation, at: t0(), kind }), t0());
+    let d = s.detail().unwrap();
+    assert_eq!(d.headline.as_ref(), Some(&picked));
+    assert_eq!(s.detail_picked(d), Some(1), "one newer above it now");
+    let picked_marks: Vec<_> = s.detail_markers(d).into_iter().filter(|(_, p)| *p).collect();
+    assert_eq!(picked_marks.len(), 1);
 }

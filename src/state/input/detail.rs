@@ -70,12 +70,13 @@ pub fn key(s: &mut State, k: Key, action: Option<Action>, out: &mut Outcome) -> 
 fn pick_headline(s: &mut State, step: isize) {
     let Some(d) = s.detail() else { return };
     let count = s.detail_headlines(d).count();
-    let picked = match (d.headline, count) {
+    let picked = match (s.detail_picked(d), count) {
         (_, 0) => None,
         (None, _) if step > 0 => Some(0),
         (None, _) => Some(count - 1),
         (Some(i), _) => Some(i.saturating_add_signed(step).min(count - 1)),
     };
+    let picked = picked.and_then(|i| s.detail_headlines(d).nth(i)).map(|h| h.id.clone());
     if let Some(d) = s.detail_mut() {
         d.headline = picked;
     }
@@ -88,7 +89,7 @@ fn key_picked(s: &State) -> bool {
 /// Open the picked headline in the browser, as the headline pane does.
 fn open_picked(s: &mut State, out: &mut Outcome) {
     let Some(d) = s.detail() else { return };
-    let Some(h) = d.headline.and_then(|i| s.detail_headlines(d).nth(i)) else { return };
+    let Some(h) = s.detail_picked(d).and_then(|i| s.detail_headlines(d).nth(i)) else { return };
     let (id, link) = (h.id.clone(), h.link.clone());
     if is_web_link(&link) {
         s.read.insert(id);
