@@ -147,3 +147,41 @@ fn the_pick_stays_on_its_headline_when_newer_ones_arrive() {
     let picked_marks: Vec<_> = s.detail_markers(d).into_iter().filter(|(_, p)| *p).collect();
     assert_eq!(picked_marks.len(), 1);
 }
+
+/// Past 1D the chart goes bar by bar, and so do the markers: a headline sits at the bar at or
+/// before it. Four hand-made 5D bars spread over the plot's width at columns 0, ⅓, ⅔ and the end.
+#[test]
+fn on_a_bar_chart_a_marker_sits_at_the_bar_at_or_before_it() {
+    use chiptape::market::series::{ChartRange, Series};
+    let (mut s, _) = nvda(160, 48, &[]);
+    let h = chrono::Duration::hours;
+    let bars = [t0() - h(72), t0() - h(48), t0() - h(24), t0() - h(2)];
+    let symbol = chiptape::market::Symbol::parse("NVDA").unwrap();
+    let series = Series {
+        symbol: symbol.clone(),
+        points: bars.iter().zip([100.0, 101.0, 102.0, 103.0]).map(|(t, p)| (*t, p)).collect(),
+        previous_close: Some(99.0),
+        currency: None,
+    };
+    let generation = s.generation;
+    update(&mut s, Msg::Series { generation, symbol, range: ChartRange::D5, result: Ok(series) }, t0());
+    update(&mut s, Msg::Key(Key::ch('2')), t0());
+    let buf = draw(&s, 160, 48);
+    let (y, marks) = rule(&buf);
+    let corner = (0..160).find(|x| buf[(*x, y)].symbol() == "└").unwrap();
+    let right = (corner..160).rev().find(|x| ["─", "┴", "▲"].contains(&buf[(*x, y)].symbol())).unwrap();
+    let (x0, w) = (corner + 1, right - corner);
+    let d = s.detail().unwrap();
+    let mut want: Vec<u16> = s
+        .detail_markers(d)
+        .iter()
+        .map(|(t, _)| {
+            let i = bars.iter().filter(|b| *b <= t).count() - 1;
+            x0 + (f64::from(w - 1) * i as f64 / 3.0).round() as u16
+        })
+        .collect();
+    want.sort();
+    want.dedup();
+    assert!(!want.is_empty(), "{}", text(&buf));
+    assert_eq!(marks, want, "{}", region(&buf, Area::new(0, y, 160, 1)));
+}
