@@ -185,6 +185,11 @@ impl State {
             if !self.is_fresh(&key, DETAIL_FRESH) {
                 out.push(key);
             }
+            // The move since a headline older than the day chart comes from five days of bars.
+            let five = (d.symbol.clone(), ChartRange::D5);
+            if self.wants_older_moves(d) && !self.is_fresh(&five, SPARK_FRESH) {
+                out.push(five);
+            }
             return out;
         }
         if self.layout().too_small || !self.shows_sparklines() {
@@ -198,6 +203,17 @@ impl State {
             }
         }
         out
+    }
+
+    /// On the 1D chart, some headline about the symbol is older than the day's first bar: its move
+    /// since needs a longer series.
+    fn wants_older_moves(&self, d: &Detail) -> bool {
+        if d.range != ChartRange::D1 {
+            return false;
+        }
+        let day = self.series.get(&(d.symbol.clone(), ChartRange::D1)).and_then(|e| e.series.as_ref());
+        let Some((first, _)) = day.and_then(|s| s.points.first()) else { return false };
+        self.detail_headlines(d).any(|h| h.published.is_some_and(|p| p < *first))
     }
 
     /// The 1D chart's clock axis: the sessions of the day its last bar belongs to. `None` for

@@ -1979,3 +1979,38 @@ fn unreadable_frames_count_from_the_connection() {
 }
 
 mod compare;
+
+/// The detail view's day chart asks for five days of bars too when a headline about the symbol is
+/// older than the day's first bar, so its move since can be shown; the finest series that reaches
+/// back to a headline gives its move.
+#[test]
+fn older_headlines_in_the_detail_view_ask_for_five_days() {
+    let mut s = loaded();
+    s.open_detail(sym("NVDA"));
+    let series = |first: DateTime<Utc>, prices: [f64; 2]| crate::market::series::Series {
+        symbol: sym("NVDA"),
+        points: vec![(first, prices[0]), (t0(), prices[1])],
+        previous_close: None,
+        currency: None,
+    };
+    let answer = |s: &mut State, range, x| {
+        let generation = s.generation;
+        update(s, Msg::Series { generation, symbol: sym("NVDA"), range, result: Ok(x) }, t0());
+    };
+    let d = s.detail().unwrap().clone();
+    let oldest = s.detail_headlines(&d).filter_map(|h| h.published).min().unwrap();
+    // The day starts after the oldest headline: five days are wanted.
+    answer(&mut s, ChartRange::D1, series(oldest + chrono::Duration::minutes(1), [100.0, 110.0]));
+    assert_eq!(s.wanted_series(), vec![(sym("NVDA"), ChartRange::D5)]);
+    assert_eq!(s.move_since(&sym("NVDA"), Some(oldest)), None, "the day does not reach back");
+    answer(&mut s, ChartRange::D5, series(oldest - chrono::Duration::days(3), [80.0, 120.0]));
+    assert!(s.wanted_series().is_empty(), "both fresh");
+    assert_eq!(s.move_since(&sym("NVDA"), Some(oldest)), Some(50.0), "80 → 120 over five days");
+    // A day that reaches back to every headline needs no more.
+    let mut s = loaded();
+    s.open_detail(sym("NVDA"));
+    answer(&mut s, ChartRange::D1, series(oldest, [100.0, 110.0]));
+    assert!(s.wanted_series().is_empty());
+    let m = s.move_since(&sym("NVDA"), Some(oldest)).unwrap();
+    assert!((m - 10.0).abs() < 1e-9, "{m}");
+}
