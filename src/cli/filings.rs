@@ -72,7 +72,8 @@ pub async fn filings(
         .filter(|h| form_matches(h.form.as_deref(), ask.forms))
         .filter(|h| h.published.is_some_and(|p| p >= since))
         .collect();
-    if let Err(e) = print(out, cfg, &items, fmt, now) {
+    // The move since is left null here: official items need no series to be read.
+    if let Err(e) = print(out, cfg, &items, &[], fmt, now) {
         let _ = writeln!(err, "chiptape: cannot write output: {e}");
         return EXIT_PARTIAL;
     }

@@ -1,6 +1,8 @@
 //! `chiptape news`: fetch headlines once, print them newest first, exit.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
+use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -8,6 +10,8 @@ use serde::Serialize;
 use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, NewsFormat};
 use crate::config::Config;
 use crate::market::rfc3339;
+use crate::market::series::{ChartRange, Series};
+use crate::market::since::move_since_pct;
 use crate::market::{Headline, HeadlineKind, Symbol};
 use crate::present::sanitize::clean;
 use crate::present::time;
@@ -27,6 +31,41 @@ pub struct NewsRecord<'a> {
     pub kind: HeadlineKind,
     /// The filing's form or category ("8-K"), or null.
     pub form: Option<&'a str>,
+    /// The first symbol's price now against the last at or before `published`, in percent; null
+    /// when no series covers that time.
+    pub move_since_pct: Option<f64>,
+}
+
+/// Series asked for at once for the move since.
+const SERIES_CONCURRENCY: usize = 4;
+/// A symbol whose oldest headline is younger than this gets a five-day series (finer bars), else
+/// a month: five trading days reach back at least this far.
+const FIVE_DAYS_REACH: i64 = 4;
+
+/// The move since each headline, for its first symbol: one series per distinct symbol, `5D` or
+/// `1M` by its oldest headline's age, a few at a time. A series that fails leaves its moves null.
+pub async fn moves_since(providers: &Providers, items: &[&Headline], now: DateTime<Utc>) -> Vec<Option<f64>> {
+    let mut oldest: Vec<(Symbol, DateTime<Utc>)> = Vec::new();
+    for h in items {
+        let (Some(sym), Some(at)) = (h.symbols.first(), h.published) else { continue };
+        match oldest.iter_mut().find(|(s, _)| s == sym) {
+            Some((_, t)) => *t = (*t).min(at),
+            None => oldest.push((sym.clone(), at)),
+        }
+    }
+    let jobs = oldest.into_iter().map(|(sym, at)| {
+        let range = if now - at <= Duration::days(FIVE_DAYS_REACH) { ChartRange::D5 } else { ChartRange::M1 };
+        async move {
+            let series = providers.charts.series(&sym, range).await.ok();
+            (sym, series)
+        }
+    });
+    let series: HashMap<Symbol, Series> = futures::stream::iter(jobs)
+        .buffer_unordered(SERIES_CONCURRENCY)
+        .filter_map(|(sym, s)| async move { s.map(|s| (sym, s)) })
+        .collect()
+        .await;
+    items.iter().map(|h| move_since_pct(series.get(h.symbols.first()?)?, h.published)).collect()
 }
 
 /// What `news` narrows the list to.
@@ -68,7 +107,12 @@ pub async fn news(
         .filter(|h| only.kind.is_none_or(|k| h.kind == k))
         .take(limit)
         .collect();
-    if let Err(e) = print(out, cfg, &items, fmt, now) {
+    // The table has no room for it: only the machine formats wait for the series.
+    let moves = match fmt {
+        NewsFormat::Table => Vec::new(),
+        NewsFormat::Json | NewsFormat::Csv => moves_since(providers, &items, now).await,
+    };
+    if let Err(e) = print(out, cfg, &items, &moves, fmt, now) {
         let _ = writeln!(err, "chiptape: cannot write output: {e}");
         return EXIT_PARTIAL;
     }
@@ -99,20 +143,23 @@ pub fn watchlist_symbol(cfg: &Config, raw: Option<&str>, err: &mut dyn Write) ->
     Ok(filter)
 }
 
-/// The list in `fmt`: `news` and `filings` print the same records.
+/// The list in `fmt`: `news` and `filings` print the same records. `moves` are the items' moves
+/// since, in their order (missing ones null).
 pub fn print(
     out: &mut dyn Write,
     cfg: &Config,
     items: &[&Headline],
+    moves: &[Option<f64>],
     fmt: NewsFormat,
     now: DateTime<Utc>,
 ) -> std::io::Result<()> {
     match fmt {
-        NewsFormat::Csv => write_csv(out, cfg, items),
+        NewsFormat::Csv => write_csv(out, cfg, items, moves),
         NewsFormat::Json => {
             let recs: Vec<NewsRecord> = items
                 .iter()
-                .map(|h| NewsRecord {
+                .enumerate()
+                .map(|(i, h)| NewsRecord {
                     title: &h.title,
                     link: &h.link,
                     source: &h.source,
@@ -122,6 +169,7 @@ pub fn print(
                     highlight: crate::market::alerts::phrases_in(&h.title, &cfg.news.highlight),
                     kind: h.kind,
                     form: h.form.as_deref(),
+                    move_since_pct: moves.get(i).copied().flatten(),
                 })
                 .collect();
             serde_json::to_string_pretty(&recs)
@@ -149,11 +197,27 @@ pub fn print(
 }
 
 /// The JSON's fields as columns; lists (symbols, highlight) joined by `;`.
-fn write_csv(out: &mut dyn std::io::Write, cfg: &Config, items: &[&Headline]) -> std::io::Result<()> {
+fn write_csv(
+    out: &mut dyn std::io::Write,
+    cfg: &Config,
+    items: &[&Headline],
+    moves: &[Option<f64>],
+) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header = ["title", "link", "source", "published", "symbols", "feed", "highlight", "kind", "form"];
+    let header = [
+        "title",
+        "link",
+        "source",
+        "published",
+        "symbols",
+        "feed",
+        "highlight",
+        "kind",
+        "form",
+        "move_since_pct",
+    ];
     w.write_record(header).map_err(std::io::Error::other)?;
-    for h in items {
+    for (i, h) in items.iter().enumerate() {
         let symbols: Vec<&str> = h.symbols.iter().map(|s| s.as_str()).collect();
         let kind = serde_json::to_value(h.kind).ok().and_then(|v| v.as_str().map(str::to_string));
         w.write_record([
@@ -166,6 +230,7 @@ fn write_csv(out: &mut dyn std::io::Write, cfg: &Config, items: &[&Headline]) ->
             &crate::market::alerts::phrases_in(&h.title, &cfg.news.highlight).join(";"),
             &kind.unwrap_or_default(),
             h.form.as_deref().unwrap_or(""),
+            &moves.get(i).copied().flatten().map(|m| m.to_string()).unwrap_or_default(),
         ])
         .map_err(std::io::Error::other)?;
     }

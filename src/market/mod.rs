@@ -14,6 +14,7 @@ pub mod pinyin;
 pub mod portfolio;
 pub mod search;
 pub mod series;
+pub mod since;
 pub mod stream;
 pub mod symbol;
 pub mod tags;

@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use super::State;
 use crate::market::exchange::{SessionState, exchange_for};
 use crate::market::series::{ChartRange, Series};
+use crate::market::since;
 use crate::market::{MarketState, Symbol};
 use crate::msg::{Effect, Outcome};
 use crate::state::columns::{Col, Shown, columns};
@@ -14,6 +15,9 @@ use crate::state::columns::{Col, Shown, columns};
 pub struct Detail {
     pub symbol: Symbol,
     pub range: ChartRange,
+    /// The id of the headline picked in the detail view's list (`J`/`K`): its marker on the chart
+    /// is drawn highlighted. An id, so the pick stays on its story when newer ones arrive.
+    pub headline: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +185,11 @@ impl State {
             if !self.is_fresh(&key, DETAIL_FRESH) {
                 out.push(key);
             }
+            // The move since a headline older than the day chart comes from five days of bars.
+            let five = (d.symbol.clone(), ChartRange::D5);
+            if self.wants_older_moves(d) && !self.is_fresh(&five, SPARK_FRESH) {
+                out.push(five);
+            }
             return out;
         }
         if self.layout().too_small || !self.shows_sparklines() {
@@ -194,6 +203,17 @@ impl State {
             }
         }
         out
+    }
+
+    /// On the 1D chart, some headline about the symbol is older than the day's first bar: its move
+    /// since needs a longer series.
+    fn wants_older_moves(&self, d: &Detail) -> bool {
+        if d.range != ChartRange::D1 {
+            return false;
+        }
+        let day = self.series.get(&(d.symbol.clone(), ChartRange::D1)).and_then(|e| e.series.as_ref());
+        let Some((first, _)) = day.and_then(|s| s.points.first()) else { return false };
+        self.detail_headlines(d).any(|h| h.published.is_some_and(|p| p < *first))
     }
 
     /// The 1D chart's clock axis: the sessions of the day its last bar belongs to. `None` for
@@ -238,6 +258,39 @@ impl State {
     }
 
     pub fn open_detail(&mut self, symbol: Symbol) {
-        self.open(super::Overlay::Detail(Detail { symbol, range: ChartRange::D1 }));
+        self.open(super::Overlay::Detail(Detail { symbol, range: ChartRange::D1, headline: None }));
+    }
+
+    /// The move since `published` for `sym`, from a series already loaded: the finest range that
+    /// reaches back to it. Nothing is fetched for it.
+    pub fn move_since(&self, sym: &Symbol, published: Option<DateTime<Utc>>) -> Option<f64> {
+        ChartRange::ALL.iter().find_map(|r| {
+            let series = self.series.get(&(sym.clone(), *r))?.series.as_ref()?;
+            since::move_since_pct(series, published)
+        })
+    }
+
+    /// Where the picked headline is in the detail view's list, if it is still there.
+    pub fn detail_picked(&self, d: &Detail) -> Option<usize> {
+        let id = d.headline.as_ref()?;
+        self.detail_headlines(d).position(|h| &h.id == id)
+    }
+
+    /// The chart's headline markers: the instant of each headline about the symbol that falls
+    /// inside the chart (from its first bar to now), and whether it is the one picked in the list.
+    pub fn detail_markers(&self, d: &Detail) -> Vec<(DateTime<Utc>, bool)> {
+        let Some(series) = self.series.get(&(d.symbol.clone(), d.range)).and_then(|e| e.series.as_ref())
+        else {
+            return Vec::new();
+        };
+        let Some((first, _)) = series.points.first() else { return Vec::new() };
+        let mut out: Vec<(DateTime<Utc>, bool)> = self
+            .detail_headlines(d)
+            .filter_map(|h| h.published.map(|t| (t, d.headline.as_ref() == Some(&h.id))))
+            .filter(|(t, _)| first <= t && *t <= self.now)
+            .collect();
+        // The picked one drawn last, so a neighbour in the same cell cannot hide it.
+        out.sort_by_key(|(_, picked)| *picked);
+        out
     }
 }

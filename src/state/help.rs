@@ -106,6 +106,7 @@ fn overlays(b: &mut Builder) {
     b.fixed("1…7", "range: 1D 5D 1M 6M YTD 1Y 5Y");
     b.fixed("h l left right", "previous / next range");
     b.on(&[Down, Up], "next / previous symbol");
+    b.fixed("J K, enter", "headline: pick (marked) / open");
     b.fixed("tab", "compare: groups / marked rows");
     b.on(&[Refresh], "refresh the chart");
     b.on(&[Close, Quit], "back to the list");

@@ -1702,7 +1702,7 @@ fn help_follows_the_key_map_by_place() {
 fn day_chart_axis_follows_the_sessions() {
     use chrono::TimeZone;
     let mut s = loaded();
-    let d = Detail { symbol: sym("NVDA"), range: ChartRange::D1 };
+    let d = Detail { symbol: sym("NVDA"), range: ChartRange::D1, headline: None };
     let ny = chrono_tz::America::New_York;
     let at = |tz: chrono_tz::Tz, h: u32, m: u32| tz.with_ymd_and_hms(2026, 11, 24, h, m, 0).unwrap().to_utc();
     let series = |symbol: &str, t: DateTime<Utc>| crate::market::series::Series {
@@ -1727,7 +1727,8 @@ fn day_chart_axis_follows_the_sessions() {
     want.insert(6, "09:30".to_string());
     assert_eq!(hours, want);
     assert!(s.session_axis(&Detail { range: ChartRange::D5, ..d }).is_none(), "5D goes bar by bar");
-    let hk = s.session_axis(&Detail { symbol: sym("0981.HK"), range: ChartRange::D1 }).unwrap();
+    let hk =
+        s.session_axis(&Detail { symbol: sym("0981.HK"), range: ChartRange::D1, headline: None }).unwrap();
     let hk_tz = chrono_tz::Asia::Hong_Kong;
     assert_eq!(hk.span(), 5.5 * hour);
     assert_eq!(hk.x(at(hk_tz, 12, 30)), hk.x(at(hk_tz, 13, 0)), "lunch takes no room");
@@ -1739,7 +1740,7 @@ fn day_chart_axis_follows_the_sessions() {
     let fx = "EURUSD=X";
     let entry = SeriesEntry { series: Some(series(fx, at(ny, 18, 0))), error: None, fetched: t0() };
     s.series.insert((sym(fx), ChartRange::D1), entry);
-    let fx = s.session_axis(&Detail { symbol: sym(fx), range: ChartRange::D1 }).unwrap();
+    let fx = s.session_axis(&Detail { symbol: sym(fx), range: ChartRange::D1, headline: None }).unwrap();
     assert_eq!(fx.x(at(ny, 18, 0)), hour, "an hour into the session");
 }
 
@@ -1978,3 +1979,38 @@ fn unreadable_frames_count_from_the_connection() {
 }
 
 mod compare;
+
+/// The detail view's day chart asks for five days of bars too when a headline about the symbol is
+/// older than the day's first bar, so its move since can be shown; the finest series that reaches
+/// back to a headline gives its move.
+#[test]
+fn older_headlines_in_the_detail_view_ask_for_five_days() {
+    let mut s = loaded();
+    s.open_detail(sym("NVDA"));
+    let series = |first: DateTime<Utc>, prices: [f64; 2]| crate::market::series::Series {
+        symbol: sym("NVDA"),
+        points: vec![(first, prices[0]), (t0(), prices[1])],
+        previous_close: None,
+        currency: None,
+    };
+    let answer = |s: &mut State, range, x| {
+        let generation = s.generation;
+        update(s, Msg::Series { generation, symbol: sym("NVDA"), range, result: Ok(x) }, t0());
+    };
+    let d = s.detail().unwrap().clone();
+    let oldest = s.detail_headlines(&d).filter_map(|h| h.published).min().unwrap();
+    // The day starts after the oldest headline: five days are wanted.
+    answer(&mut s, ChartRange::D1, series(oldest + chrono::Duration::minutes(1), [100.0, 110.0]));
+    assert_eq!(s.wanted_series(), vec![(sym("NVDA"), ChartRange::D5)]);
+    assert_eq!(s.move_since(&sym("NVDA"), Some(oldest)), None, "the day does not reach back");
+    answer(&mut s, ChartRange::D5, series(oldest - chrono::Duration::days(3), [80.0, 120.0]));
+    assert!(s.wanted_series().is_empty(), "both fresh");
+    assert_eq!(s.move_since(&sym("NVDA"), Some(oldest)), Some(50.0), "80 → 120 over five days");
+    // A day that reaches back to every headline needs no more.
+    let mut s = loaded();
+    s.open_detail(sym("NVDA"));
+    answer(&mut s, ChartRange::D1, series(oldest, [100.0, 110.0]));
+    assert!(s.wanted_series().is_empty());
+    let m = s.move_since(&sym("NVDA"), Some(oldest)).unwrap();
+    assert!((m - 10.0).abs() < 1e-9, "{m}");
+}

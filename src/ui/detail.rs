@@ -13,6 +13,7 @@ use ratatui::widgets::canvas::{Canvas, Line as CanvasLine, Points};
 use super::theme::Theme;
 use crate::market::exchange::exchange_for;
 use crate::market::series::{ChartRange, Series};
+use crate::market::since::bar_at_or_before;
 use crate::market::{MarketState, Quote, Symbol};
 use crate::present::money::Money;
 use crate::present::number;
@@ -28,6 +29,8 @@ const SIDE_PANEL: (u16, u16) = (24, 44);
 /// The price labels' width left of the chart's axis, the same for every symbol and range, so
 /// the chart does not jump sideways when either changes.
 const GUTTER: u16 = 10;
+/// A headline's mark on the time axis, pointing up at the price it was published at.
+const MARKER: &str = "▲";
 
 pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, at: Area) {
     let area = super::rect(at);
@@ -207,6 +210,40 @@ fn render_chart(state: &State, d: &Detail, series: &Series, theme: &Theme, frame
     }
     y_labels(&plot, gutter, lo + pad_y, hi - pad_y, theme, frame);
     x_axis(state, series, &plot, theme, frame, area);
+    markers(state, d, series, &plot, theme, frame, area);
+}
+
+/// A mark on the axis rule at each headline's instant, mapped as the line is (by the session
+/// clock on 1D, else to the bar at or before it); the one picked in the list reversed and bold.
+fn markers(
+    state: &State,
+    d: &Detail,
+    series: &Series,
+    plot: &Plot,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let rule_y = plot.area.bottom();
+    if rule_y >= area.bottom() {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for (t, picked) in state.detail_markers(d) {
+        let x = match &plot.axis {
+            XAxis::Clock(a) => a.x(t),
+            XAxis::Bars(_) => match bar_at_or_before(&series.points, t) {
+                Some(i) => i as f64,
+                None => continue,
+            },
+        };
+        let style = if picked {
+            theme.accent.add_modifier(Modifier::REVERSED | Modifier::BOLD)
+        } else {
+            theme.accent
+        };
+        buf[(plot.col(x), rule_y)].set_symbol(MARKER).set_style(style);
+    }
 }
 
 /// The prices left of the axis, right-aligned in the gutter: top, bottom, and the middle when
@@ -413,19 +450,41 @@ fn event_line_count(state: &State, sym: &Symbol, q: Option<&Quote>) -> u16 {
 fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut Frame, area: Rect) {
     let w = area.width as usize;
     let mut lines = figure_lines(state, d, q, theme, w);
-    let about: Vec<_> = state.detail_headlines(d).collect();
     let room = (area.height as usize).saturating_sub(lines.len() + 1);
-    if room > 0 && !about.is_empty() {
-        lines.push(Line::styled(fit("Headlines", w), theme.header));
-        for h in about.iter().take(room - 1) {
-            let age = h.published.map_or(String::new(), |p| time::age(p, state.now));
-            let age = format!("{age:>3} ");
-            let style =
-                if state.read.contains(&h.id) { theme.dim } else { theme.text.add_modifier(Modifier::BOLD) };
-            let mut spans = vec![Span::styled(age.clone(), theme.dim)];
-            spans.extend(super::headline_title(state, h, w.saturating_sub(width(&age)), style, theme));
-            lines.push(Line::from(spans));
-        }
+    if room > 0 {
+        lines.extend(headline_lines(state, d, theme, w, room - 1));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The symbol's headlines under a heading, `rows` of them: each with its age and the move since
+/// (computed for these rows only), the picked one marked and kept in view.
+fn headline_lines(state: &State, d: &Detail, theme: &Theme, w: usize, rows: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let skip = state.detail_picked(d).map_or(0, |p| (p + 1).saturating_sub(rows));
+    let about: Vec<_> = state.detail_headlines(d).skip(skip).take(rows).collect();
+    if about.is_empty() {
+        return lines;
+    }
+    lines.push(Line::styled(fit("Headlines", w), theme.header));
+    for h in about {
+        let age = h.published.map_or(String::new(), |p| time::age(p, state.now));
+        let age = format!("{age:>3} ");
+        let picked = d.headline.as_ref() == Some(&h.id);
+        let style = match (picked, state.read.contains(&h.id)) {
+            (true, _) => theme.selected,
+            (false, true) => theme.dim,
+            (false, false) => theme.text.add_modifier(Modifier::BOLD),
+        };
+        let since = state.move_since(&d.symbol, h.published);
+        let since_text = format!("{:>6} ", super::since_text(since));
+        let mut spans = vec![
+            Span::styled(age.clone(), if picked { theme.selected } else { theme.dim }),
+            Span::styled(since_text.clone(), theme.direction(since)),
+        ];
+        let rest = w.saturating_sub(width(&age) + width(&since_text));
+        spans.extend(super::headline_title(state, h, rest, style, theme));
+        lines.push(Line::from(spans));
+    }
+    lines
 }

@@ -115,6 +115,15 @@ fn headline_title(
     spans
 }
 
+/// The move since a headline, short: "+2.3%", or "—" where no series covers it.
+fn since_text(pct: Option<f64>) -> String {
+    match pct {
+        Some(p) if p.abs() < 0.05 => "0.0%".to_string(),
+        Some(p) => format!("{p:+.1}%"),
+        None => "—".to_string(),
+    }
+}
+
 /// The layout's cells as ratatui's rectangle.
 fn rect(a: Area) -> Rect {
     Rect::new(a.x, a.y, a.width, a.height)

@@ -50,6 +50,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
     let show_syms = w >= 60;
     let show_source = w >= 44;
     let selected = state.selected_headline().map(|h| h.id.clone());
+    // The move since, beside headlines about the symbol the pane is filtered to (else the selected
+    // row's), from a series already loaded: worked out for the rows in view only.
+    let about = state.news_filter.clone().or_else(|| state.selected_symbol());
     let summary_lines = layout.summary_lines();
     let list_rows = if summary_lines > 0 { layout.news_rows() } else { inner.height as usize };
     for h in rows.iter().skip(state.news.offset).take(list_rows) {
@@ -74,10 +77,20 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, layout: &Layout) {
         } else {
             style = theme.dim;
         }
-        let title = super::headline_title(state, h, w.saturating_sub(used), style, theme);
+        let since = about
+            .as_ref()
+            .filter(|a| h.symbols.contains(a))
+            .and_then(|a| state.move_since(a, h.published))
+            .map(|m| (format!(" {}", super::since_text(Some(m))), m))
+            .filter(|(t, _)| w >= used + width(t) + 10);
+        let since_w = since.as_ref().map_or(0, |(t, _)| width(t));
+        let title = super::headline_title(state, h, w.saturating_sub(used + since_w), style, theme);
         let tw: usize = title.iter().map(|s| width(&s.content)).sum();
         spans.extend(title);
-        spans.push(Span::raw(" ".repeat(w.saturating_sub(used + tw))));
+        spans.push(Span::raw(" ".repeat(w.saturating_sub(used + tw + since_w))));
+        if let Some((t, m)) = since {
+            spans.push(Span::styled(t, theme.direction(Some(m))));
+        }
         let mut line = Line::from(spans);
         if selected.as_ref() == Some(&h.id) {
             line = line.style(if focused { theme.selected } else { theme.selected_unfocused });

@@ -261,7 +261,18 @@ fn news_csv_has_the_json_fields_as_columns() {
     let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
     assert_eq!(
         headers,
-        ["title", "link", "source", "published", "symbols", "feed", "highlight", "kind", "form"]
+        [
+            "title",
+            "link",
+            "source",
+            "published",
+            "symbols",
+            "feed",
+            "highlight",
+            "kind",
+            "form",
+            "move_since_pct"
+        ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     let arr = v.as_array().unwrap();

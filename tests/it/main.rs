@@ -39,6 +39,7 @@ mod reload;
 mod scale;
 mod screen;
 mod screen_heat;
+mod screen_markers;
 mod search;
 mod stream;
 mod tencent;

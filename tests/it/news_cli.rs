@@ -14,8 +14,27 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// The fixtures' dates are around this instant.
 const AT: &str = "--fake-now=2026-11-24T15:00:00Z";
 
-const FIELDS: [&str; 9] =
-    ["title", "link", "source", "published", "symbols", "feed", "highlight", "kind", "form"];
+const FIELDS: [&str; 10] = [
+    "title",
+    "link",
+    "source",
+    "published",
+    "symbols",
+    "feed",
+    "highlight",
+    "kind",
+    "form",
+    "move_since_pct",
+];
+
+/// Charts asked of the fake server too (the move since): nothing leaves the machine.
+fn provider(server: &MockServer) -> String {
+    format!(
+        "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\n\
+         quotes = [\"yahoo\"]\ncharts = [\"yahoo\"]\n\n",
+        uri = server.uri()
+    )
+}
 
 fn fixture(name: &str) -> Vec<u8> {
     let p = format!("{}/tests/fixtures/feeds/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -39,7 +58,8 @@ async fn good_feeds(server: &MockServer) {
 
 /// A config whose `[news]` names only `feeds` (name, path on `server`): no Yahoo, no Google.
 fn write_config(home: &Path, server: &MockServer, feeds: &[(&str, &str)]) -> PathBuf {
-    let mut t = String::from(
+    let mut t = provider(server);
+    t.push_str(
         "[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\nhighlight = [\"WAFER\", \"Hua Hong\"]\n",
     );
     for (name, p) in feeds {
@@ -143,6 +163,8 @@ async fn json_is_deduplicated_newest_first_and_failing_feeds_are_named() {
             "highlight": [],
             "kind": "news",
             "form": null,
+            // NVDA's chart is not served here.
+            "move_since_pct": null,
         })
     );
     assert!(recs.iter().all(|r| r["kind"] == "news" && r["form"].is_null()), "feeds give news, no form");
@@ -193,7 +215,7 @@ async fn yahoo_symbol_headlines_are_asked_20_symbols_at_a_time_like_a_browser() 
     let cfg = home.path().join("chiptape.toml");
     std::fs::write(
         &cfg,
-        format!("[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = true\nyahoo_rss_url = \"{}/rss\"\nfeeds = []\n", server.uri()),
+        format!("{}[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = true\nyahoo_rss_url = \"{}/rss\"\nfeeds = []\n", provider(&server), server.uri()),
     )
     .unwrap();
     let o = news(home.path(), &cfg, &[]).await;
@@ -206,7 +228,9 @@ async fn yahoo_symbol_headlines_are_asked_20_symbols_at_a_time_like_a_browser() 
     let all: Vec<String> = chiptape::config::builtin().all_symbols().iter().map(|s| s.to_string()).collect();
     assert!(all.len() > 20, "the built-in watchlist needs more than one batch");
     let mut batches: Vec<Vec<String>> = Vec::new();
-    for r in server.received_requests().await.unwrap() {
+    // The charts asked for the move since are not headline batches.
+    let asked = server.received_requests().await.unwrap();
+    for r in asked.iter().filter(|r| r.url.path() == "/rss") {
         let q: Vec<(String, String)> =
             r.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
         let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
@@ -222,4 +246,70 @@ async fn yahoo_symbol_headlines_are_asked_20_symbols_at_a_time_like_a_browser() 
     batches.sort_by_key(|b| all.iter().position(|s| *s == b[0]));
     assert_eq!(batches.len(), all.len().div_ceil(20));
     assert_eq!(batches.concat(), all);
+}
+
+/// One RSS item.
+fn item(title: &str, slug: &str, date: &str) -> String {
+    format!(
+        "<item><title>{title}</title><link>https://wire.example/{slug}</link><pubDate>{date}</pubDate></item>"
+    )
+}
+
+/// `move_since_pct` against a hand computation: NVDA's five-day series has bars at 14:30 (100),
+/// 15:00 (110) and 15:30 (120) on the 24th. A headline at 14:45 moved +20 % since (100 → 120);
+/// one at 15:00 exactly +9.0909 % (110 → 120); one before the first bar, one about a symbol whose
+/// chart fails, and one about no symbol are null. One series per symbol, however many headlines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn move_since_pct_is_the_move_from_the_bar_at_or_before_each_headline() {
+    let server = MockServer::start().await;
+    let rss = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title>{}{}{}{}{}</channel></rss>",
+        item("NVDA slips on export talk", "a", "Tue, 24 Nov 2026 14:45:00 GMT"),
+        item("NVDA on the hour", "b", "Tue, 24 Nov 2026 15:00:00 GMT"),
+        item("NVDA last week", "c", "Fri, 20 Nov 2026 18:00:00 GMT"),
+        item("AMD answers", "d", "Tue, 24 Nov 2026 15:10:00 GMT"),
+        item("Chip stocks at large", "e", "Tue, 24 Nov 2026 15:20:00 GMT"),
+    );
+    serve(&server, "/wire", ResponseTemplate::new(200).set_body_raw(rss, "application/rss+xml")).await;
+    let bars = ["2026-11-24T14:30:00Z", "2026-11-24T15:00:00Z", "2026-11-24T15:30:00Z"];
+    let ts: Vec<i64> =
+        bars.iter().map(|b| b.parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp()).collect();
+    let c = [100.0, 110.0, 120.0];
+    let chart = json!({"chart": {"result": [{
+        "meta": {"symbol": "NVDA", "currency": "USD", "chartPreviousClose": 99.0},
+        "timestamp": ts,
+        "indicators": {"quote": [{"close": c, "open": c, "high": c, "low": c, "volume": c}]}
+    }], "error": null}});
+    Mock::given(method("GET"))
+        .and(path("/v8/finance/chart/NVDA"))
+        .and(wiremock::matchers::query_param("range", "5d"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(chart))
+        .expect(1)
+        .mount(&server)
+        .await;
+    serve(&server, "/v8/finance/chart/AMD", ResponseTemplate::new(500)).await;
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("chiptape.toml");
+    let text = format!(
+        "{}[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\n\n\
+         [[news.feeds]]\nname = \"Wire\"\nurl = \"{}/wire\"\n\n[[groups]]\nname = \"US\"\nsymbols = [\"NVDA\", \"AMD\"]\n",
+        provider(&server),
+        server.uri()
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let mut cmd = common::chiptape_cmd(home.path());
+    cmd.arg("--config").arg(&cfg).args(["news", "--format", "json", "--fake-now=2026-11-24T16:00:00Z"]);
+    let o = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let recs = records(&o);
+    let moves: Vec<(&str, Option<f64>)> =
+        recs.iter().map(|r| (r["title"].as_str().unwrap(), r["move_since_pct"].as_f64())).collect();
+    let by = |t: &str| moves.iter().find(|(x, _)| *x == t).unwrap_or_else(|| panic!("{t}: {moves:?}")).1;
+    assert!((by("NVDA slips on export talk").unwrap() - 20.0).abs() < 1e-9, "{moves:?}");
+    assert!((by("NVDA on the hour").unwrap() - 100.0 / 11.0).abs() < 1e-9, "{moves:?}");
+    assert_eq!(by("NVDA last week"), None, "before the series' first bar");
+    assert_eq!(by("AMD answers"), None, "its chart failed");
+    assert_eq!(by("Chip stocks at large"), None, "about no symbol");
+    let nulls = recs.iter().filter(|r| r["move_since_pct"].is_null()).count();
+    assert_eq!(nulls, 3, "null, not missing: {recs:?}");
 }

@@ -277,7 +277,10 @@ async fn scheduled_asks_once_per_interval() {
 fn cli_config(home: &std::path::Path, server: &MockServer) -> std::path::PathBuf {
     let uri = server.uri();
     let text = format!(
-        "[filings]\nsec_user_agent = \"{UA}\"\nsec_url = \"{uri}\"\nsec_files_url = \"{uri}\"\n\
+        // Charts (the move since in `news --format json`) asked of the fake server too.
+        "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\n\
+         quotes = [\"yahoo\"]\ncharts = [\"yahoo\"]\n\n\
+         [filings]\nsec_user_agent = \"{UA}\"\nsec_url = \"{uri}\"\nsec_files_url = \"{uri}\"\n\
          federal_register_url = \"{uri}\"\n\n[news]\nyahoo_symbols = false\nfeeds = []\n\n\
          [[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\", \"0981.HK\", \"688981.SS\"]\n"
     );
