@@ -118,10 +118,8 @@ fn overlays(b: &mut Builder) {
     b.fixed("down up", "pick / move while searching");
     b.fixed("y n", "answer: remove?");
     b.section("alert log");
-    b.on(&[Down], "down");
-    b.on(&[Up], "up");
-    b.on(&[Top], "newest");
-    b.on(&[Bottom], "oldest");
+    b.on(&[Down, Up], "down / up");
+    b.on(&[Top, Bottom], "newest / oldest");
     b.on(&[Activate, OpenLink], "open the alert's headline");
     b.on(&[AlertLog, Close, Quit], "close");
     b.section("help");

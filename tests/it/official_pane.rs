@@ -33,8 +33,8 @@ fn official(id: &str, kind: HeadlineKind, form: Option<&str>, title: &str) -> He
 fn official_items_carry_a_badge_and_f_cycles_the_pane() {
     let mut s = loaded(120, 35);
     let items = vec![
-        official("a", HeadlineKind::Filing, Some("8-K"), "Current report: results of operations"),
-        official("b", HeadlineKind::Rule, None, "Additions to the Entity List"),
+        official("a", HeadlineKind::Filing, Some("8-K"), "Q3 results"),
+        official("b", HeadlineKind::Rule, None, "Entity List"),
     ];
     let generation = s.generation;
     let msg = Msg::Data(DataMsg {
@@ -47,7 +47,7 @@ fn official_items_carry_a_badge_and_f_cycles_the_pane() {
     let buf = draw(&s, 120, 35);
     let screen = text(&buf);
     let theme = Theme::new(&s.config.theme, false);
-    for (badge, title) in [("8-K", "Current report"), ("RULE", "Additions to the Entity List")] {
+    for (badge, title) in [("8-K", "Current report"), ("RULE", "Entity List")] {
         let row =
             screen.lines().position(|l| l.contains(title)).unwrap_or_else(|| panic!("{title}:\n{screen}"));
         let line = screen.lines().nth(row).unwrap();
