@@ -47,7 +47,7 @@ fn official_items_carry_a_badge_and_f_cycles_the_pane() {
     let buf = draw(&s, 120, 35);
     let screen = text(&buf);
     let theme = Theme::new(&s.config.theme, false);
-    for (badge, title) in [("8-K", "Current report"), ("RULE", "Entity List")] {
+    for (badge, title) in [("8-K", "Q3 results"), ("RULE", "Entity List")] {
         let row =
             screen.lines().position(|l| l.contains(title)).unwrap_or_else(|| panic!("{title}:\n{screen}"));
         let line = screen.lines().nth(row).unwrap();
