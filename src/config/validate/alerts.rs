@@ -79,18 +79,18 @@ impl Validator {
                     if keywords.is_empty() {
                         self.bad(ap.key("keywords"), "give at least one phrase");
                     }
-                    let symbols = r
-                        .symbols
-                        .unwrap_or_default()
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(j, s)| self.symbol(ap.key("symbols").index(j), s))
-                        .collect();
+                    let symbols = self.alert_symbols(&ap, r.symbols);
                     out.push(Alert::Headline { keywords, symbols });
                 }
             }
         }
         out
+    }
+
+    /// An alert's `symbols`, each checked where it stands.
+    fn alert_symbols(&mut self, ap: &KeyPath, raw: Option<Vec<String>>) -> Vec<crate::market::Symbol> {
+        let raw = raw.unwrap_or_default();
+        raw.iter().enumerate().filter_map(|(j, s)| self.symbol(ap.key("symbols").index(j), s)).collect()
     }
 
     /// `earnings_within_days = N`, with `symbols` to narrow it: nothing else goes with it.
@@ -115,13 +115,7 @@ impl Validator {
             &format!("a whole number of days from 0 (on the day) to {EARNINGS_MAX_DAYS}"),
             days,
         );
-        let symbols = r
-            .symbols
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .filter_map(|(j, s)| self.symbol(ap.key("symbols").index(j), s))
-            .collect();
+        let symbols = self.alert_symbols(ap, r.symbols);
         let within_days = u32::try_from(days).ok().filter(|_| ok)?;
         Some(Alert::Earnings { within_days, symbols })
     }
