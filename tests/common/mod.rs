@@ -96,3 +96,28 @@ pub fn chiptape_cmd(home: &std::path::Path) -> std::process::Command {
         .current_dir(home);
     cmd
 }
+
+/// A config in `home` whose Yahoo is a port nobody listens on (watching NVDA and AMD), and the
+/// last run's cache holding `cached` fetched at `fetched`: the commands' "source down, warm cache" case.
+pub fn dead_yahoo_with_cache(
+    home: &std::path::Path,
+    cached: &chiptape::market::Quote,
+    fetched: DateTime<Utc>,
+) -> std::path::PathBuf {
+    use chiptape::store::cache::{Cache, CachedQuote, Contents, SCHEMA};
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let cfg = home.join("c.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
+             [[groups]]\nname = \"Mine\"\nsymbols = [\"NVDA\", \"AMD\"]\n"
+        ),
+    )
+    .unwrap();
+    // Where the binary, with the private home, keeps its cache.
+    let contents =
+        Contents { schema: SCHEMA, quotes: vec![CachedQuote::new(cached, fetched)], ..Contents::default() };
+    Cache::at(home.join("data/chiptape/cache.json")).save(&contents).unwrap();
+    cfg
+}

@@ -138,28 +138,11 @@ async fn events_days_narrows_and_widens_the_window_and_the_table_says_estimated(
 async fn a_dead_source_with_a_warm_cache_prints_the_last_known_dates() {
     use chiptape::market::events::Events;
     use chiptape::market::{Quote, Symbol};
-    use chiptape::store::cache::{Cache, CachedQuote, Contents, SCHEMA};
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let home = tempfile::tempdir().unwrap();
-    let cfg = home.path().join("c.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
-             [[groups]]\nname = \"Mine\"\nsymbols = [\"NVDA\", \"AMD\"]\n"
-        ),
-    )
-    .unwrap();
     let report = "2026-12-09T21:20:00Z".parse().unwrap();
     let events = Events { earnings: Some(report), earnings_start: Some(report), ..Events::default() };
     let nvda = Quote { symbol: Symbol::parse("NVDA").unwrap(), events, ..Quote::default() };
-    Cache::at(home.path().join("data/chiptape/cache.json"))
-        .save(&Contents {
-            schema: SCHEMA,
-            quotes: vec![CachedQuote::new(&nvda, "2026-12-06T12:00:00Z".parse().unwrap())],
-            ..Contents::default()
-        })
-        .unwrap();
+    let cfg = common::dead_yahoo_with_cache(home.path(), &nvda, "2026-12-06T12:00:00Z".parse().unwrap());
     let h = home.path().to_path_buf();
     let o = tokio::task::spawn_blocking(move || {
         common::chiptape_cmd(&h)

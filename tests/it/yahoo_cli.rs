@@ -150,29 +150,9 @@ async fn a_dead_server_is_exit_1_with_a_message() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dead_server_with_a_warm_cache_prints_stale_quotes() {
     use chiptape::market::{Quote, Symbol};
-    use chiptape::store::cache::{Cache, CachedQuote, Contents, SCHEMA};
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let home = tempfile::tempdir().unwrap();
-    let cfg = home.path().join("c.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
-             [[groups]]\nname = \"Mine\"\nsymbols = [\"NVDA\", \"AMD\"]\n"
-        ),
-    )
-    .unwrap();
-    // Where the binary, with the private home, keeps its cache.
-    let cache = Cache::at(home.path().join("data/chiptape/cache.json"));
     let nvda = Quote { symbol: Symbol::parse("NVDA").unwrap(), price: Some(181.25), ..Quote::default() };
-    let fetched = "2026-11-24T12:00:00Z".parse().unwrap();
-    cache
-        .save(&Contents {
-            schema: SCHEMA,
-            quotes: vec![CachedQuote::new(&nvda, fetched)],
-            ..Contents::default()
-        })
-        .unwrap();
+    let cfg = common::dead_yahoo_with_cache(home.path(), &nvda, "2026-11-24T12:00:00Z".parse().unwrap());
     let (h, c) = (home.path().to_path_buf(), cfg.clone());
     let o = tokio::task::spawn_blocking(move || run(&h, &c, &["quotes", "--format", "json"])).await.unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
