@@ -527,3 +527,27 @@ async fn rebuild_keeps_edgar_while_filings_are_unchanged() {
     let anew = chiptape::providers::rebuild(&other, &old, &built, false, 1, clock);
     assert!(!Arc::ptr_eq(built.sec.as_ref().unwrap(), anew.sec.as_ref().unwrap()));
 }
+
+/// A hostile answer: escape sequences and control characters in a rule's title and abstract never
+/// reach the screen, and an item whose link is not https is not kept with that link.
+#[tokio::test]
+async fn federal_register_text_is_made_safe() {
+    let server = MockServer::start().await;
+    let mut body: serde_json::Value =
+        serde_json::from_str(&fixture("fr-rules-page1.json").replace("{{BASE}}", &server.uri())).unwrap();
+    body.as_object_mut().unwrap().remove("next_page_url");
+    body["results"][0]["title"] = "Entity List\u{1b}[2J\u{1b}]0;pwned\u{7} additions: SMIC\r\n\u{0}".into();
+    body["results"][0]["abstract"] = "\u{1b}[31mred\u{1b}[0m".into();
+    body["results"][1]["html_url"] = "javascript:alert(1)".into();
+    let zero = || json(fixture("fr-zero.json"));
+    mount_fr(&server, json(body.to_string()), zero(), zero()).await;
+    let batch = federal_register(&server).headlines(&[]).await;
+    for h in &batch.headlines {
+        for text in [&h.title, &h.link, h.summary.as_deref().unwrap_or("")] {
+            assert!(!text.chars().any(char::is_control), "{text:?}");
+            assert!(!text.contains("[2J") && !text.contains("]0;"), "{text:?}");
+        }
+        assert!(h.link.is_empty() || h.link.starts_with("https://"), "{:?}", h.link);
+    }
+    assert!(batch.headlines.iter().any(|h| h.title.contains("Entity List")), "{batch:?}");
+}
