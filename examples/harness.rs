@@ -242,7 +242,7 @@ mod linux {
             "refresh_secs = 5\n\n[provider]\nquery_url = \"{base}\"\ncookie_url = \"{base}/cookie\"\n\
              stream = false\nstream_url = \"{ws}/stream\"\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\ntencent_url = \"{base}/tencent\"\n\n\
              {groups_toml}[news]\nyahoo_symbols = false\nyahoo_rss_url = \"{base}/rss\"\nmax_items = {max_items}\n\n\
-             [filings]\nsec = false\nfederal_register = false\n\n[[news.feeds]]\nname = \"{FEED_NAME}\"\nurl = \"{base}/feed.xml\"\n",
+             [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[[news.feeds]]\nname = \"{FEED_NAME}\"\nurl = \"{base}/feed.xml\"\n",
             ws = base.replacen("http://", "ws://", 1),
         );
         std::fs::write(&cfg_path, cfg).map_err(|e| format!("write config: {e}"))?;

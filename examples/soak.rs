@@ -211,7 +211,7 @@ mod linux {
              stream_url = \"{ws}\"\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\ntencent_url = \"{base}/tencent\"\n\n\
              [[groups]]\nname = \"Soak\"\nsymbols = [{list}]\n\n\
              [news]\nyahoo_symbols = false\nyahoo_rss_url = \"{base}/rss\"\nmax_items = {headlines}\n\n\
-             [filings]\nsec = false\nfederal_register = false\n\n[[news.feeds]]\nname = \"Local wire\"\nurl = \"{base}/feed.xml\"\n"
+             [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[[news.feeds]]\nname = \"Local wire\"\nurl = \"{base}/feed.xml\"\n"
         )
     }
 

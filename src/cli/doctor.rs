@@ -19,7 +19,7 @@ use super::{DoctorFormat, EXIT_OK, EXIT_PARTIAL, Io};
 use crate::config::{Config, Mainland, ProviderKind, SourceName};
 use crate::present::sanitize::{clean, printable};
 use crate::providers::ProviderError;
-use crate::providers::http::{BROWSER_UA, Http, HttpOptions};
+use crate::providers::http::{BROWSER_UA, Fetched, Http, HttpOptions};
 
 /// How long the checks may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,8 @@ pub enum Kind {
     YahooHeadlines,
     SecEdgar,
     FederalRegister,
+    Hkex,
+    Cninfo,
 }
 
 /// Why a check failed.
@@ -190,22 +192,26 @@ impl Ctx {
         &self,
         base: Check,
         url: &str,
-        sample: fn(&[u8]) -> Result<String, String>,
+        sample: impl Fn(&[u8]) -> Result<String, String>,
     ) -> Check {
         self.check(base.clone(), async {
-            let r = match self.http.get(url, None).await {
-                Ok(r) => r,
-                Err(e) => return base.failed(None, e),
-            };
-            if let Err(e) = r.expect(&[200]) {
-                return base.failed(Some(r.status), e);
-            }
-            match sample(&r.body) {
-                Ok(sample) => base.passed(r.status, &sample),
-                Err(why) => base.failed(Some(r.status), Fail::Unreadable(why)),
+            match self.http.get(url, None).await {
+                Ok(r) => verdict(base, &r, sample),
+                Err(e) => base.failed(None, e),
             }
         })
         .await
+    }
+}
+
+/// A 200 whose body `sample` can read passes, with what it read.
+pub(crate) fn verdict(base: Check, r: &Fetched, sample: impl Fn(&[u8]) -> Result<String, String>) -> Check {
+    if let Err(e) = r.expect(&[200]) {
+        return base.failed(Some(r.status), e);
+    }
+    match sample(&r.body) {
+        Ok(s) => base.passed(r.status, &s),
+        Err(why) => base.failed(Some(r.status), Fail::Unreadable(why)),
     }
 }
 
@@ -258,6 +264,16 @@ pub async fn run(cfg: &Config, opts: &Options) -> Report {
     }
     if cfg.filings.sec && symbols.iter().any(crate::providers::official::sec::is_us_listing) {
         jobs.push(Box::pin(official::sec(cx, &cfg.filings, &symbols)));
+    }
+    if cfg.filings.hkex
+        && let Some(code) = symbols.iter().find_map(crate::providers::official::hkex::code_of)
+    {
+        jobs.push(Box::pin(official::hkex(cx, &cfg.filings, code)));
+    }
+    if cfg.filings.cninfo
+        && let Some((code, ..)) = symbols.iter().find_map(crate::providers::official::cninfo::listing_of)
+    {
+        jobs.push(Box::pin(official::cninfo(cx, &cfg.filings, code)));
     }
     report::finish(join_all(jobs).await.into_iter().flatten().collect())
 }

@@ -138,6 +138,16 @@ impl Http {
         self.send(&self.no_redirect, url, None, &[]).await
     }
 
+    /// A POST of `form`, url-encoded, as a search page's script sends it.
+    pub async fn post_form(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, String)],
+    ) -> Result<Fetched, ProviderError> {
+        self.read(self.client.post(url).form(form), None, headers).await
+    }
+
     async fn send(
         &self,
         client: &reqwest::Client,
@@ -145,7 +155,15 @@ impl Http {
         cookie: Option<&str>,
         headers: &[(&str, String)],
     ) -> Result<Fetched, ProviderError> {
-        let mut req = client.get(url);
+        self.read(client.get(url), cookie, headers).await
+    }
+
+    async fn read(
+        &self,
+        mut req: reqwest::RequestBuilder,
+        cookie: Option<&str>,
+        headers: &[(&str, String)],
+    ) -> Result<Fetched, ProviderError> {
         if let Some(c) = cookie {
             req = req.header(reqwest::header::COOKIE, c);
         }

@@ -339,7 +339,40 @@ pub fn official_sources(config: &Config, learned: &Learned) -> Vec<Arc<dyn NewsS
             Err(e) => out.push(Arc::new(Broken(e.to_string()))),
         }
     }
+    let kept = |file: &str| data_file(file);
+    if f.hkex {
+        out.push(match http::Http::new(&http_options(config)) {
+            Ok(http) => Arc::new(official::hkex::Hkex::new(
+                http,
+                official::hkex::HkexOptions {
+                    base: f.hkex_url.clone(),
+                    language: f.language,
+                    every,
+                    ids_path: kept("hkex_stock_ids.json"),
+                },
+            )),
+            Err(e) => Arc::new(Broken(e.to_string())),
+        });
+    }
+    if f.cninfo {
+        out.push(match http::Http::new(&http_options(config)) {
+            Ok(http) => Arc::new(official::cninfo::Cninfo::new(
+                http,
+                official::cninfo::CninfoOptions {
+                    base: f.cninfo_url.clone(),
+                    every,
+                    ids_path: kept("cninfo_org_ids.json"),
+                },
+            )),
+            Err(e) => Arc::new(Broken(e.to_string())),
+        });
+    }
     out
+}
+
+/// A file in the program's data folder, where what was learned from a source is kept.
+fn data_file(name: &str) -> Option<std::path::PathBuf> {
+    directories::ProjectDirs::from("", "", "chiptape").map(|d| d.data_dir().join(name))
 }
 
 /// SEC EDGAR when `[filings] sec` is on, each company asked at most once per
@@ -352,8 +385,7 @@ pub fn sec_source(config: &Config) -> Option<Arc<dyn NewsSource>> {
     let http = f.sec_user_agent.as_ref().and_then(|ua| {
         http::Http::new(&http::HttpOptions { user_agent: ua.clone(), ..http_options(config) }).ok()
     });
-    let map_path = directories::ProjectDirs::from("", "", "chiptape")
-        .map(|d| d.data_dir().join("sec_company_tickers_exchange.json"));
+    let map_path = data_file("sec_company_tickers_exchange.json");
     let opts = official::sec::SecOptions {
         user_agent: f.sec_user_agent.clone(),
         data_url: f.sec_url.clone(),

@@ -44,7 +44,7 @@ fn config_text(u: &Urls, provider: &str) -> String {
     format!(
         "[provider]\nquery_url = \"{y}\"\ncookie_url = \"{y}/cookie\"\nstream = true\nstream_url = \"{s}\"\n\
          tencent_url = \"{t}\"\ntencent_series_url = \"{t}\"\n{provider}\n\n\
-         [filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = true\nyahoo_rss_url = \"{f}/rss\"\n\n\
+         [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = true\nyahoo_rss_url = \"{f}/rss\"\n\n\
          [[news.feeds]]\nname = \"Chip wire\"\nurl = \"{f}/feed.xml\"\n",
         y = u.yahoo,
         s = u.stream,

@@ -96,7 +96,7 @@ fn a_price_alert_and_a_keyword_alert_fire_once_each() {
             "refresh_secs = 5\nalerts_bell = true\nalerts_command = [\"{script}\", \"chiptape\"]\n\n\
              [provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
              [[groups]]\nname = \"Watch\"\nsymbols = [\"0981.HK\"]\n\n\
-             [filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Wire\"\nurl = \"{uri}/feed.xml\"\n\n\
+             [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Wire\"\nurl = \"{uri}/feed.xml\"\n\n\
              [[alerts]]\nsymbol = \"0981.HK\"\nbelow = 40\n\n[[alerts]]\nkeywords = [\"Entity List\"]\n",
             script = script.display(),
             uri = server.uri()

@@ -51,7 +51,7 @@ fn warm_place(port: u16) -> TempDir {
         format!(
             "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
              [[groups]]\nname = \"Watch\"\nsymbols = [\"0981.HK\", \"NVDA\"]\n\n\
-             [filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Chip wire\"\nurl = \"http://127.0.0.1:{port}/feed.xml\"\n"
+             [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Chip wire\"\nurl = \"http://127.0.0.1:{port}/feed.xml\"\n"
         ),
     )
     .unwrap();

@@ -75,7 +75,7 @@ fn rows_move_on_with_tencent_when_yahoo_fails_and_come_back_after_its_rest() {
         format!(
             "refresh_secs = 5\n[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\n\
              tencent_url = \"{uri}\"\ntencent_series_url = \"{uri}\"\nquotes = [\"yahoo\", \"tencent\"]\nfallback_secs = 1\n\n\
-             [[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\", \"AMD\"]\n\n[filings]\nsec = false\nfederal_register = false\n\n[news]\nfeeds = []\nyahoo_symbols = false\n",
+             [[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\", \"AMD\"]\n\n[filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nfeeds = []\nyahoo_symbols = false\n",
             uri = server.uri()
         ),
     )

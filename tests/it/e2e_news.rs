@@ -78,7 +78,7 @@ fn headlines_beside_quotes_tab_j_n_and_open() {
         format!(
             "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
              [[groups]]\nname = \"Watch\"\nsymbols = [\"0981.HK\", \"NVDA\"]\n\n\
-             [filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Chip wire\"\nurl = \"{uri}/feed.xml\"\n",
+             [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Chip wire\"\nurl = \"{uri}/feed.xml\"\n",
             uri = server.uri()
         ),
     )
@@ -179,7 +179,7 @@ fn quitting_during_a_huge_feed_is_immediate() {
         format!(
             "[provider]\nquery_url = \"http://127.0.0.1:{port}\"\ncookie_url = \"http://127.0.0.1:{port}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
              [[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\"]\n\n\
-             [filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Wire\"\nurl = \"http://127.0.0.1:{port}/feed.xml\"\n"
+             [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Wire\"\nurl = \"http://127.0.0.1:{port}/feed.xml\"\n"
         ),
     )
     .unwrap();
@@ -219,7 +219,7 @@ fn a_feed_that_panics_the_parser_leaves_the_app_up_and_names_it() {
         format!(
             "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
              [[groups]]\nname = \"Watch\"\nsymbols = [\"0981.HK\", \"NVDA\"]\n\n\
-             [filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Wide\"\nurl = \"{uri}/wide.xml\"\n\n\
+             [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\n\n[[news.feeds]]\nname = \"Wide\"\nurl = \"{uri}/wide.xml\"\n\n\
              [[news.feeds]]\nname = \"Bad\"\nurl = \"{uri}/panic.xml\"\n\n\
              [[news.feeds]]\nname = \"Chip wire\"\nurl = \"{uri}/feed.xml\"\n",
             uri = server.uri()

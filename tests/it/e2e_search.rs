@@ -88,7 +88,7 @@ fn a_company_is_added_by_its_english_name_its_chinese_name_or_its_pinyin() {
         format!(
             "# searched watchlist\n[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\n\
              quotes = [\"yahoo\"]\nmainland = \"yahoo\"\nsuggest_url = \"{uri}/s3/\"\n{groups}\n\
-             [filings]\nsec = false\nfederal_register = false\n\n[news]\nfeeds = []\nyahoo_symbols = false\n",
+             [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nfeeds = []\nyahoo_symbols = false\n",
             uri = server.uri()
         ),
     )

@@ -47,7 +47,7 @@ fn a_tick_is_on_screen_within_a_second_and_a_lost_stream_goes_back_to_polling() 
         format!(
             "refresh_secs = 5\n[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\n\
              stream_url = \"{ws}\"\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
-             [[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\", \"AMD\"]\n\n[filings]\nsec = false\nfederal_register = false\n\n[news]\nfeeds = []\nyahoo_symbols = false\n",
+             [[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\", \"AMD\"]\n\n[filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nfeeds = []\nyahoo_symbols = false\n",
             uri = yahoo.uri(),
             ws = streamer.url
         ),

@@ -53,7 +53,7 @@ fn prices_survive_an_outage_and_recover_on_their_own() {
         &cfg,
         format!(
             "refresh_secs = 5\n[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\n\n\
-             [[groups]]\nname = \"Watch\"\nsymbols = [\"0981.HK\", \"NVDA\"]\n\n[filings]\nsec = false\nfederal_register = false\n\n[news]\nfeeds = []\nyahoo_symbols = false\n",
+             [[groups]]\nname = \"Watch\"\nsymbols = [\"0981.HK\", \"NVDA\"]\n\n[filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nfeeds = []\nyahoo_symbols = false\n",
             uri = server.uri()
         ),
     )

@@ -567,8 +567,9 @@ fn config(toml: &str) -> chiptape::config::Config {
 
 /// A `[news]` section with only these feeds (no Yahoo, no built-in Google feeds).
 fn feeds_config(server: &MockServer, feeds: &[(&str, &str)]) -> chiptape::config::Config {
-    let mut t =
-        String::from("[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\n");
+    let mut t = String::from(
+        "[filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\n",
+    );
     for (name, p) in feeds {
         t.push_str(&format!("\n[[news.feeds]]\nname = {name:?}\nurl = \"{}{p}\"\n", server.uri()));
     }

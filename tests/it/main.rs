@@ -33,6 +33,7 @@ mod layers;
 mod mainland;
 mod news_cli;
 mod official;
+mod official_exchanges;
 mod official_pane;
 mod refresh;
 mod reload;

@@ -60,7 +60,7 @@ async fn good_feeds(server: &MockServer) {
 fn write_config(home: &Path, server: &MockServer, feeds: &[(&str, &str)]) -> PathBuf {
     let mut t = provider(server);
     t.push_str(
-        "[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\nhighlight = [\"WAFER\", \"Hua Hong\"]\n",
+        "[filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\nhighlight = [\"WAFER\", \"Hua Hong\"]\n",
     );
     for (name, p) in feeds {
         t.push_str(&format!("\n[[news.feeds]]\nname = {name:?}\nurl = \"{}{p}\"\n", server.uri()));
@@ -215,7 +215,7 @@ async fn yahoo_symbol_headlines_are_asked_20_symbols_at_a_time_like_a_browser() 
     let cfg = home.path().join("chiptape.toml");
     std::fs::write(
         &cfg,
-        format!("{}[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = true\nyahoo_rss_url = \"{}/rss\"\nfeeds = []\n", provider(&server), server.uri()),
+        format!("{}[filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = true\nyahoo_rss_url = \"{}/rss\"\nfeeds = []\n", provider(&server), server.uri()),
     )
     .unwrap();
     let o = news(home.path(), &cfg, &[]).await;
@@ -291,7 +291,7 @@ async fn move_since_pct_is_the_move_from_the_bar_at_or_before_each_headline() {
     let home = tempfile::tempdir().unwrap();
     let cfg = home.path().join("chiptape.toml");
     let text = format!(
-        "{}[filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\n\n\
+        "{}[filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\n\n\
          [[news.feeds]]\nname = \"Wire\"\nurl = \"{}/wire\"\n\n[[groups]]\nname = \"US\"\nsymbols = [\"NVDA\", \"AMD\"]\n",
         provider(&server),
         server.uri()

@@ -281,7 +281,7 @@ fn cli_config(home: &std::path::Path, server: &MockServer) -> std::path::PathBuf
         "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\n\
          quotes = [\"yahoo\"]\ncharts = [\"yahoo\"]\n\n\
          [filings]\nsec_user_agent = \"{UA}\"\nsec_url = \"{uri}\"\nsec_files_url = \"{uri}\"\n\
-         federal_register_url = \"{uri}\"\n\n[news]\nyahoo_symbols = false\nfeeds = []\n\n\
+         federal_register_url = \"{uri}\"\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\nfeeds = []\n\n\
          [[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\", \"0981.HK\", \"688981.SS\"]\n"
     );
     let file = home.join("chiptape.toml");
@@ -368,7 +368,7 @@ async fn doctor_checks_the_official_sources() {
         format!(
             "[provider]\nquotes = [\"tencent\"]\ncharts = [\"tencent\"]\nstream = false\ntencent_url = \"{uri}\"\n\
              tencent_series_url = \"{uri}\"\n\n[filings]\nsec_user_agent = \"{contact}\"\nsec_url = \"{uri}\"\n\
-             federal_register_url = \"{uri}\"\n\n[news]\nyahoo_symbols = false\nfeeds = []\n\n\
+             federal_register_url = \"{uri}\"\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\nfeeds = []\n\n\
              [[groups]]\nname = \"W\"\nsymbols = [\"AMD\", \"NVDA\"]\n"
         )
     };

@@ -324,7 +324,7 @@ async fn quotes_json_from_tencent_alone_has_every_field_and_asks_yahoo_nothing()
             "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = true\n\
              stream_url = \"{ws}/stream\"\ntencent_url = \"{uri}\"\ntencent_series_url = \"{uri}\"\n\
              quotes = [\"tencent\"]\n\n[[groups]]\nname = \"Race\"\nsymbols = [\"NVDA\", \"0981.HK\", \"688256.SS\"]\n\n\
-             [filings]\nsec = false\nfederal_register = false\n\n[news]\nyahoo_symbols = false\nyahoo_rss_url = \"{uri}/rss\"\nfeeds = []\n",
+             [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[news]\nyahoo_symbols = false\nyahoo_rss_url = \"{uri}/rss\"\nfeeds = []\n",
             uri = server.uri(),
             ws = server.uri().replacen("http://", "ws://", 1)
         ),

@@ -1,10 +1,11 @@
 //! The official sources' checks: one request each, as the app asks them.
 
-use super::{Check, Ctx, Fail, Kind};
+use super::{Check, Ctx, Fail, Kind, verdict};
 use crate::config::FilingsConfig;
 use crate::market::Symbol;
 use crate::providers::official::federal_register::BIS;
 use crate::providers::official::sec::{builtin_cik, is_us_listing, refusal_in};
+use crate::providers::official::{cninfo as cn, hkex as hk};
 
 /// What doctor says when EDGAR has no contact to be asked with.
 pub const NO_CONTACT_ADVICE: &str = "set sec_user_agent = \"Your Name you@example.com\" in [filings]: \
@@ -44,13 +45,7 @@ pub async fn sec(cx: &Ctx, f: &FilingsConfig, symbols: &[Symbol]) -> Vec<Check> 
         if let Some(e) = refusal_in(r.status, &r.body) {
             return base.clone().failed(Some(r.status), Fail::Refused(e.to_string()));
         }
-        if let Err(e) = r.expect(&[200]) {
-            return base.clone().failed(Some(r.status), e);
-        }
-        match submissions_sample(&r.body) {
-            Ok(s) => base.clone().passed(r.status, &s),
-            Err(why) => base.clone().failed(Some(r.status), Fail::Unreadable(why)),
-        }
+        verdict(base.clone(), &r, submissions_sample)
     };
     vec![cx.check(base.clone(), run).await]
 }
@@ -60,4 +55,30 @@ fn submissions_sample(body: &[u8]) -> Result<String, String> {
     let name = v.get("name").and_then(serde_json::Value::as_str).ok_or("no company name in the answer")?;
     let n = v.pointer("/filings/recent/form").and_then(serde_json::Value::as_array).map_or(0, Vec::len);
     Ok(format!("{name}: {n} recent filings"))
+}
+
+/// The stock id of the watchlist's first Hong Kong listing, as the app looks it up.
+pub async fn hkex(cx: &Ctx, f: &FilingsConfig, code: String) -> Vec<Check> {
+    let url = hk::lookup_url(&f.hkex_url, &code);
+    let base = Check::new("hkexnews", "filings", Kind::Hkex, &url);
+    let sample = |body: &[u8]| {
+        hk::stock_id_in(body, &code).map(|id| format!("{code}: stock id {id}")).map_err(|e| e.to_string())
+    };
+    vec![cx.sampled(base, &url, sample).await]
+}
+
+/// The orgId of the watchlist's first Shanghai or Shenzhen listing, as the app looks it up.
+pub async fn cninfo(cx: &Ctx, f: &FilingsConfig, code: String) -> Vec<Check> {
+    let url = cn::lookup_url(&f.cninfo_url);
+    let base = Check::new("cninfo", "filings", Kind::Cninfo, &url);
+    let sample = |body: &[u8]| {
+        cn::org_id_in(body, &code).map(|id| format!("{code}: orgId {id}")).map_err(|e| e.to_string())
+    };
+    let run = async {
+        match cx.http.post_form(&url, &cn::lookup_form(&code), &[]).await {
+            Ok(r) => verdict(base.clone(), &r, sample),
+            Err(e) => base.clone().failed(None, e),
+        }
+    };
+    vec![cx.check(base.clone(), run).await]
 }

@@ -111,6 +111,8 @@ fn instead(kind: Kind, up: &Up) -> Option<&'static str> {
         Kind::YahooHeadlines => "news.yahoo_symbols = false stops asking",
         Kind::SecEdgar => "sec = false in [filings] stops asking",
         Kind::FederalRegister => "federal_register = false in [filings] stops asking",
+        Kind::Hkex => "hkex = false in [filings] stops asking",
+        Kind::Cninfo => "cninfo = false in [filings] stops asking",
     })
 }
 

@@ -11,7 +11,6 @@ use serde::Deserialize;
 use super::super::http::Http;
 use super::super::{NewsBatch, NewsSource, ProviderError};
 use super::FEDERAL_REGISTER;
-use crate::market::news::OFFICIAL_ID_PREFIX;
 use crate::market::tags::Tagger;
 use crate::market::{Headline, HeadlineKind, Symbol};
 use crate::present::sanitize::clean;
@@ -123,22 +122,17 @@ impl FederalRegister {
         };
         let symbols = self.tagger.tag(&[&title, summary.as_deref().unwrap_or("")]);
         let form = if inspection { "PI" } else { "RULE" };
-        Some(Headline {
-            id: crate::market::news::identity(&link, &title),
+        let item = super::Item {
             title,
             link,
-            source: FEDERAL_REGISTER.to_string(),
             published,
             symbols,
-            feed: FEDERAL_REGISTER.to_string(),
-            also_in: Vec::new(),
-            feed_id: format!("{OFFICIAL_ID_PREFIX}federal-register"),
-            also_in_ids: Vec::new(),
             summary,
             guid: d.document_number,
             kind: HeadlineKind::Rule,
-            form: Some(form.to_string()),
-        })
+            form: form.to_string(),
+        };
+        Some(item.into_headline(FEDERAL_REGISTER, "federal-register"))
     }
 
     pub async fn fetch(&self) -> NewsBatch {

@@ -3,8 +3,13 @@
 //! `filings.refresh_secs` however often the news refresh runs, and keeps its last good items when
 //! a later answer fails, so a failing source never blanks what was shown.
 
+pub mod cninfo;
 pub mod federal_register;
+pub mod hkex;
+mod ids;
+mod pace;
 pub mod sec;
+mod seen;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +27,8 @@ const RETRY: Duration = Duration::from_secs(300);
 /// What the status bar and the headlines call each source.
 pub const FEDERAL_REGISTER: &str = "Federal Register";
 pub const SEC_EDGAR: &str = "SEC EDGAR";
+pub const HKEXNEWS: &str = "HKEXnews";
+pub const CNINFO: &str = "cninfo";
 
 /// One source, asked at most once per `every`.
 pub struct Scheduled {
@@ -91,4 +98,50 @@ pub fn new_york_day(date: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     let d = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
     let local = d.and_hms_opt(0, 0, 0)?.and_local_timezone(chrono_tz::America::New_York).earliest()?;
     Some(local.with_timezone(&chrono::Utc))
+}
+
+/// What one official item says; `Item::into_headline` gives it the fields every official item
+/// shares.
+pub(super) struct Item {
+    pub title: String,
+    pub link: String,
+    pub published: Option<chrono::DateTime<chrono::Utc>>,
+    pub symbols: Vec<Symbol>,
+    pub summary: Option<String>,
+    /// The publisher's own id for the document.
+    pub guid: Option<String>,
+    pub kind: crate::market::HeadlineKind,
+    pub form: String,
+}
+
+impl Item {
+    /// As a headline of `source`, whose feed id is `key` under the official prefix.
+    pub fn into_headline(self, source: &str, key: &str) -> crate::market::Headline {
+        crate::market::Headline {
+            id: crate::market::news::identity(&self.link, &self.title),
+            title: self.title,
+            link: self.link,
+            source: source.to_string(),
+            published: self.published,
+            symbols: self.symbols,
+            feed: source.to_string(),
+            also_in: Vec::new(),
+            feed_id: format!("{}{key}", crate::market::news::OFFICIAL_ID_PREFIX),
+            also_in_ids: Vec::new(),
+            summary: self.summary,
+            guid: self.guid,
+            kind: self.kind,
+            form: Some(self.form),
+        }
+    }
+}
+
+/// A link on the publisher's own site: `path` when it is a plain absolute path there, else none.
+pub(super) fn link_on(site: &str, path: &str) -> Option<String> {
+    let path = path.trim();
+    let plain = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains("..")
+        && path.bytes().all(|b| b.is_ascii_graphic());
+    plain.then(|| format!("{site}{path}"))
 }

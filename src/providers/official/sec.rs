@@ -18,7 +18,8 @@ use tokio::time::Instant;
 use super::super::http::{Fetched, Http};
 use super::super::{NewsBatch, NewsSource, ProviderError};
 use super::SEC_EDGAR;
-use crate::market::news::OFFICIAL_ID_PREFIX;
+use super::pace::Pace;
+use super::seen::Seen;
 use crate::market::{Headline, HeadlineKind, Symbol};
 use crate::present::sanitize::clean;
 
@@ -65,12 +66,11 @@ pub struct SecOptions {
 pub struct Sec {
     http: Option<Http>,
     opts: SecOptions,
-    /// When the last request went out, for the pace.
-    last_request: tokio::sync::Mutex<Option<Instant>>,
+    pace: Pace,
     blocked_until: Mutex<Option<Instant>>,
     map: Mutex<Option<HashMap<String, u64>>>,
-    /// Per CIK: when it was last asked, and the filings it gave last (kept through a failure).
-    seen: Mutex<HashMap<u64, (Instant, Vec<Headline>)>>,
+    /// Per CIK: the filings it gave last, and when it may be asked again.
+    seen: Seen<u64>,
     /// The missing contact was said: once, so a first run's status bar tells what to set and the
     /// default config does not keep a standing error there all day (`doctor` says it every time).
     told: std::sync::atomic::AtomicBool,
@@ -130,23 +130,15 @@ struct TickerMap {
 impl Sec {
     pub fn new(opts: SecOptions, http: Option<Http>) -> Sec {
         let http = if opts.user_agent.is_some() { http } else { None };
+        let every = opts.every;
         Sec {
             http,
             opts,
-            last_request: tokio::sync::Mutex::new(None),
+            pace: Pace::new(MIN_GAP),
             blocked_until: Mutex::new(None),
             map: Mutex::new(None),
-            seen: Mutex::new(HashMap::new()),
+            seen: Seen::new(every),
             told: std::sync::atomic::AtomicBool::new(false),
-        }
-    }
-
-    /// The filings `cik` gave last, and whether they are recent enough not to ask again.
-    fn remembered(&self, cik: u64) -> (Vec<Headline>, bool) {
-        let seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match seen.get(&cik) {
-            Some((at, items)) => (items.clone(), at.elapsed() < self.opts.every),
-            None => (Vec::new(), false),
         }
     }
 
@@ -161,13 +153,7 @@ impl Sec {
         if self.blocked() {
             return Err(SecError::Blocked);
         }
-        {
-            let mut last = self.last_request.lock().await;
-            if let Some(at) = *last {
-                tokio::time::sleep_until(at + MIN_GAP).await;
-            }
-            *last = Some(Instant::now());
-        }
+        self.pace.wait().await;
         let r = http.get(url, None).await?;
         if let Some(e) = refusal_in(r.status, &r.body) {
             *self.blocked_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
@@ -265,18 +251,18 @@ impl Sec {
         let mut errors: Vec<String> = map_error.into_iter().collect();
         let mut stopped = false;
         for (sym, cik) in ciks {
-            let (known, fresh) = self.remembered(cik);
+            let (known, fresh) = self.seen.remembered(&cik);
             if fresh || stopped {
                 batch.headlines.extend(known);
                 continue;
             }
             match self.company(http, &sym, cik).await {
                 Ok(items) => {
-                    let mut seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                    seen.insert(cik, (Instant::now(), items.clone()));
+                    self.seen.keep(cik, items.clone());
                     batch.headlines.extend(items);
                 }
                 Err(e) => {
+                    self.seen.failed(cik);
                     batch.headlines.extend(known);
                     if matches!(e, SecError::Blocked | SecError::Undeclared) {
                         errors.push(e.to_string());
@@ -399,22 +385,17 @@ fn filings(r: &Recent, name: &str, sym: &Symbol, cik: u64, forms: &[String]) -> 
                 title.push_str(&format!(" ({})", items.join(", ")));
             }
         }
-        out.push(Headline {
-            id: crate::market::news::identity(&link, &title),
+        let item = super::Item {
             title,
             link,
-            source: SEC_EDGAR.to_string(),
             published: super::new_york_day(at(&r.filing_date, i)),
             symbols: vec![sym.clone()],
-            feed: SEC_EDGAR.to_string(),
-            also_in: Vec::new(),
-            feed_id: format!("{OFFICIAL_ID_PREFIX}sec"),
-            also_in_ids: Vec::new(),
             summary: None,
             guid: Some(accession.to_string()),
             kind: HeadlineKind::Filing,
-            form: Some(form),
-        });
+            form,
+        };
+        out.push(item.into_headline(SEC_EDGAR, "sec"));
         if out.len() == PER_COMPANY {
             break;
         }
