@@ -354,3 +354,42 @@ async fn filings_cli_lists_both_exchanges() {
     assert!(std::fs::read_to_string(kept.join("hkex_stock_ids.json")).unwrap().contains("31347"));
     assert!(std::fs::read_to_string(kept.join("cninfo_org_ids.json")).unwrap().contains("gshk0000981"));
 }
+
+/// `doctor` looks up the first Hong Kong and the first mainland listing's ids as the app does;
+/// a code the exchange does not know fails with advice on turning the source off.
+#[tokio::test]
+async fn doctor_looks_up_each_exchanges_id() {
+    use chiptape::cli::doctor::{Options, run};
+    let server = MockServer::start().await;
+    mount_hkex_lookup(&server).await;
+    mount_cninfo(&server, "cninfo-announcements-688981.json").await;
+    Mock::given(method("GET"))
+        .and(path("/search/prefix.do"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"callback({"more":"0","stockInfo":[]});"#))
+        .mount(&server)
+        .await;
+    let text = |symbols: &str| {
+        format!(
+            "[provider]\nquotes = [\"tencent\"]\ncharts = [\"tencent\"]\nstream = false\ntencent_url = \"{uri}\"\n\
+             tencent_series_url = \"{uri}\"\n\n[filings]\nsec = false\nfederal_register = false\n\
+             hkex_url = \"{uri}\"\ncninfo_url = \"{uri}\"\n\n[news]\nyahoo_symbols = false\nfeeds = []\n\n\
+             [[groups]]\nname = \"W\"\nsymbols = [{symbols}]\n",
+            uri = server.uri()
+        )
+    };
+    let opts = Options::with_timeout(Duration::from_secs(5));
+    let cfg = chiptape::config::parse_str(&text("\"NVDA\", \"0981.HK\", \"688981.SS\""), "d.toml").unwrap();
+    let rep = run(&cfg, &opts).await;
+    let check = |name: &str| rep.checks.iter().find(|c| c.name == name).cloned();
+    let hk = check("hkexnews").unwrap();
+    assert!(hk.ok && hk.sample.as_deref() == Some("00981: stock id 31347"), "{hk:?}");
+    let cn = check("cninfo").unwrap();
+    assert!(cn.ok && cn.sample.as_deref() == Some("688981: orgId gshk0000981"), "{cn:?}");
+
+    let cfg = chiptape::config::parse_str(&text("\"1347.HK\""), "d.toml").unwrap();
+    let rep = run(&cfg, &opts).await;
+    let hk = rep.checks.iter().find(|c| c.name == "hkexnews").unwrap();
+    assert!(!hk.ok && hk.error.as_deref().unwrap().contains("knows no stock 01347"), "{hk:?}");
+    assert!(hk.advice.as_deref().unwrap().contains("hkex = false"), "{hk:?}");
+    assert!(rep.checks.iter().all(|c| c.name != "cninfo"), "no mainland listing, no check");
+}
