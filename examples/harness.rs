@@ -25,6 +25,9 @@ fn main() {
 #[path = "../tests/common/env.rs"]
 mod env;
 #[cfg(target_os = "linux")]
+#[path = "support/official.rs"]
+mod official;
+#[cfg(target_os = "linux")]
 #[path = "support/pty.rs"]
 mod pty;
 #[cfg(target_os = "linux")]
@@ -45,6 +48,7 @@ mod linux {
     use clap::Parser;
     use tempfile::TempDir;
 
+    use super::official::{Asked, mount_official, us_tickers};
     use super::pty::{Tui, check_config, clock_ticks, fine_delta, release_bin, sleep_until};
     use super::session::mount_yahoo_session;
     use super::standins::{Feed, Quotes, Seen, base_price, feed_xml, mount_the_rest};
@@ -97,6 +101,10 @@ mod linux {
         /// Print the screen at the end of each phase.
         #[arg(long)]
         screens: bool,
+        /// Every official source on (the Federal Register, EDGAR with a contact, HKEXnews, cninfo),
+        /// answered by local stand-ins; without it, all four are off.
+        #[arg(long)]
+        official: bool,
     }
 
     /// The row holding `needle` shows a price near `price` (±2 %), in any of its words.
@@ -213,6 +221,7 @@ mod linux {
 
         let rt = tokio::runtime::Runtime::new().map_err(|e| format!("tokio: {e}"))?;
         let seen = Arc::new(Seen::default());
+        let asked = Arc::new(Asked::default());
         let server = rt.block_on(async {
             let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("bind: {e}"))?;
             Ok::<_, String>(MockServer::builder().listener(listener).start().await)
@@ -232,6 +241,9 @@ mod linux {
                 .respond_with(Feed(seen.clone(), feed))
                 .mount(&server)
                 .await;
+            if args.official {
+                mount_official(&server, &asked, &us_tickers(&symbols)).await;
+            }
             mount_the_rest(&server, &seen).await;
         });
 
@@ -242,8 +254,17 @@ mod linux {
             "refresh_secs = 5\n\n[provider]\nquery_url = \"{base}\"\ncookie_url = \"{base}/cookie\"\n\
              stream = false\nstream_url = \"{ws}/stream\"\nmainland = \"yahoo\"\nquotes = [\"yahoo\"]\ntencent_url = \"{base}/tencent\"\n\n\
              {groups_toml}[news]\nyahoo_symbols = false\nyahoo_rss_url = \"{base}/rss\"\nmax_items = {max_items}\n\n\
-             [filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n\n[[news.feeds]]\nname = \"{FEED_NAME}\"\nurl = \"{base}/feed.xml\"\n",
+             {filings}\n[[news.feeds]]\nname = \"{FEED_NAME}\"\nurl = \"{base}/feed.xml\"\n",
             ws = base.replacen("http://", "ws://", 1),
+            filings = if args.official {
+                format!(
+                    "[filings]\nsec_user_agent = \"Harness harness@example.com\"\nsec_url = \"{base}\"\n\
+                     sec_files_url = \"{base}\"\nfederal_register_url = \"{base}\"\nhkex_url = \"{base}\"\n\
+                     cninfo_url = \"{base}\"\n"
+                )
+            } else {
+                "[filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n".to_string()
+            },
         );
         std::fs::write(&cfg_path, cfg).map_err(|e| format!("write config: {e}"))?;
         check_config(&bin, &cfg_path, home.path())?;
@@ -258,10 +279,11 @@ mod linux {
         println!("machine: {nproc} CPUs, {model}");
         println!("binary:  {} ({:.1} MB)", bin.display(), bin_size as f64 / 1e6);
         println!(
-            "config:  {} symbols ({}), {} headlines in the feed (max_items {max_items}), terminal {COLS}x{ROWS}, server {base}",
+            "config:  {} symbols ({}), {} headlines in the feed (max_items {max_items}), official sources {}, terminal {COLS}x{ROWS}, server {base}",
             symbols.len(),
             if args.symbols.is_some() { "generated, one group" } else { "built-in watchlist" },
             args.headlines,
+            if args.official { "on" } else { "off" },
         );
         println!();
 
@@ -520,6 +542,9 @@ mod linux {
             seen.charts.load(Ordering::Relaxed),
             seen.other.load(Ordering::Relaxed)
         );
+        for line in asked.summary() {
+            println!("official: {line}");
+        }
         for n in notes {
             println!("note: {n}");
         }
