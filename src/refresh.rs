@@ -28,6 +28,10 @@ fn any_trading(symbols: &[Symbol], clock: &dyn Clock, cal: &Calendar) -> bool {
 
 /// A task that is aborted when its handle is dropped: the news fetch dies with the refresh task
 /// that started it, so a config reload leaves no fetch of the old feed list running.
+/// How long a headline round waits for official sources beyond the feeds: enough for a watchlist's
+/// companies, not for a crawl of a thousand, whose items come with a later round.
+const OFFICIAL_PATIENCE: Duration = Duration::from_secs(10);
+
 struct Owned(tokio::task::JoinHandle<()>);
 
 impl Drop for Owned {
@@ -105,7 +109,8 @@ pub async fn run_counted(
                 let (news, clock, tx, generation) =
                     (providers.news.clone(), clock.clone(), tx.clone(), plan.generation);
                 news_task = Some(Owned(tokio::spawn(async move {
-                    let batch = news.headlines(&all).await;
+                    // A slow official source leaves its part for a later round.
+                    let batch = news.headlines_by(&all, Instant::now() + OFFICIAL_PATIENCE).await;
                     let errors =
                         batch.errors.into_iter().map(|(feed, e)| (clean(&feed), clean(&e))).collect();
                     let kind = DataKind::News { headlines: batch.headlines, errors };

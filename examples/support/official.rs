@@ -41,11 +41,10 @@ fn json_body(body: String) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json")
 }
 
-struct Counted(
-    std::sync::Arc<Asked>,
-    &'static str,
-    Box<dyn Fn(&Request) -> (String, ResponseTemplate) + Send + Sync>,
-);
+/// What a stand-in answers a request with, and the company the request was about.
+type Answer = Box<dyn Fn(&Request) -> (String, ResponseTemplate) + Send + Sync>;
+
+struct Counted(std::sync::Arc<Asked>, &'static str, Answer);
 
 impl Respond for Counted {
     fn respond(&self, req: &Request) -> ResponseTemplate {
@@ -70,11 +69,7 @@ fn form(req: &Request, key: &str) -> String {
 /// 1, 2, …) and for any Hong Kong or mainland code.
 pub async fn mount_official(server: &MockServer, asked: &std::sync::Arc<Asked>, us: &[String]) {
     let base = server.uri();
-    let mount = |p: &'static str,
-                 regex: bool,
-                 post: bool,
-                 source: &'static str,
-                 f: Box<dyn Fn(&Request) -> (String, ResponseTemplate) + Send + Sync>| {
+    let mount = |p: &'static str, regex: bool, post: bool, source: &'static str, f: Answer| {
         let m = if post { Mock::given(method("POST")) } else { Mock::given(method("GET")) };
         let m = if regex { m.and(path_regex(p)) } else { m.and(path(p)) };
         m.respond_with(Counted(asked.clone(), source, f))
@@ -86,7 +81,7 @@ pub async fn mount_official(server: &MockServer, asked: &std::sync::Arc<Asked>, 
         "data": us.iter().enumerate().map(|(i, t)| json!([i + 1, format!("{t} Inc"), t, "Nasdaq"])).collect::<Vec<_>>(),
     })
     .to_string();
-    let submissions = fixture("sec-submissions-nvda.json");
+    let submissions = full_size(&fixture("sec-submissions-nvda.json"));
     let hk_rows = fixture("hkex-title-search-00981.json");
     let cn_rows = fixture("cninfo-announcements-688981.json");
     let mocks = [
@@ -175,6 +170,25 @@ pub async fn mount_official(server: &MockServer, asked: &std::sync::Arc<Asked>, 
     for m in mocks {
         m.mount(server).await;
     }
+}
+
+/// A submissions body as long as a real one: a large filer's `recent` lists hold about a thousand
+/// filings (NVIDIA's 1,007), each of its columns a list that long; the fixture's rows repeated.
+fn full_size(body: &str) -> String {
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(body) else { return body.to_string() };
+    if let Some(recent) = v.pointer_mut("/filings/recent").and_then(|r| r.as_object_mut()) {
+        for (name, col) in recent.iter_mut() {
+            let Some(rows) = col.as_array().cloned().filter(|r| !r.is_empty()) else { continue };
+            let long: Vec<serde_json::Value> = (0..1000)
+                .map(|i| match (name.as_str(), &rows[i % rows.len()]) {
+                    ("accessionNumber", serde_json::Value::String(a)) => json!(format!("{a}{i}")),
+                    (_, x) => x.clone(),
+                })
+                .collect();
+            *col = serde_json::Value::Array(long);
+        }
+    }
+    v.to_string()
 }
 
 /// The US-style tickers among `symbols`: the ones EDGAR is asked about.

@@ -120,6 +120,16 @@ pub trait SymbolSearch: Send + Sync {
 
 pub trait NewsSource: Send + Sync {
     fn headlines<'a>(&'a self, symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch>;
+
+    /// The same, for a caller that would rather have the batch by `deadline` than everything: a
+    /// part still coming then is left for a later call. Most sources have nothing to leave.
+    fn headlines_by<'a>(
+        &'a self,
+        symbols: &'a [Symbol],
+        _deadline: tokio::time::Instant,
+    ) -> BoxFuture<'a, NewsBatch> {
+        self.headlines(symbols)
+    }
 }
 
 #[derive(Clone)]
@@ -316,7 +326,7 @@ fn news_source(config: &Config, learned: &Learned, sec: Option<Arc<dyn NewsSourc
             if official.is_empty() {
                 return feeds;
             }
-            Arc::new(official::WithOfficial { feeds, official })
+            Arc::new(official::WithOfficial::new(feeds, official))
         }
         Err(e) => Arc::new(Broken(e.to_string())),
     }

@@ -451,7 +451,7 @@ async fn a_failing_official_source_blanks_nothing() {
     let (p1, p2, pi) = (page1(&server), json(fixture("fr-rules-page2.json")), json(fixture("fr-zero.json")));
     mount_fr(&server, p1, p2, pi).await;
     let fr = Arc::new(Scheduled::new(Box::new(federal_register(&server)), Duration::from_secs(1800)));
-    let news = WithOfficial { feeds: Arc::new(Wire), official: vec![fr] };
+    let news = WithOfficial::new(Arc::new(Wire), vec![fr]);
     let first = news.headlines(&[]).await;
     assert_eq!((first.headlines.len(), first.errors.len()), (4, 0));
     server.reset().await;

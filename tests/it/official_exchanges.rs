@@ -2,6 +2,7 @@
 //! (the code search's JSONP, the result list inside a string, cninfo's empty answer for a wrong
 //! orgId). No internet.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chiptape::config::FilingsLanguage;
@@ -167,11 +168,18 @@ async fn hkex_a_failed_lookup_is_an_error_for_that_stock_only() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let batch = hkex(&server, None).headlines(&[sym("1347.HK"), sym("0981.HK"), sym("9988.HK")]).await;
+    let source = hkex(&server, None);
+    let batch = source.headlines(&[sym("1347.HK"), sym("0981.HK"), sym("9988.HK")]).await;
     assert_eq!(batch.headlines.len(), 3, "SMIC's still come");
     let e = &batch.errors[0].1;
     assert!(e.contains("1347.HK: HKEXnews knows no stock 01347"), "{e}");
     assert!(e.contains("9988.HK: ") && e.contains("500"), "{e}");
+    // Asked again in five minutes, not at once; until then each round still says what failed.
+    let before = server.received_requests().await.unwrap().len();
+    let again = source.headlines(&[sym("1347.HK"), sym("0981.HK"), sym("9988.HK")]).await;
+    assert_eq!(&again.errors[0].1, e, "the failures stay in view between tries");
+    assert_eq!(again.headlines.len(), 3);
+    assert_eq!(server.received_requests().await.unwrap().len(), before, "nothing asked again yet");
 }
 
 /// No results is `null` inside the string: an empty list, not an error.
@@ -392,4 +400,65 @@ async fn doctor_looks_up_each_exchanges_id() {
     assert!(!hk.ok && hk.error.as_deref().unwrap().contains("knows no stock 01347"), "{hk:?}");
     assert!(hk.advice.as_deref().unwrap().contains("hkex = false"), "{hk:?}");
     assert!(rep.checks.iter().all(|c| c.name != "cninfo"), "no mainland listing, no check");
+}
+
+/// A source that answers one fixed item after `delay` (on the tokio clock).
+struct Slow(Duration, &'static str);
+
+impl NewsSource for Slow {
+    fn headlines<'a>(
+        &'a self,
+        _: &'a [Symbol],
+    ) -> futures::future::BoxFuture<'a, chiptape::providers::NewsBatch> {
+        Box::pin(async move {
+            tokio::time::sleep(self.0).await;
+            let story = chiptape::market::Headline {
+                id: self.1.to_string(),
+                title: self.1.to_string(),
+                link: String::new(),
+                source: self.1.to_string(),
+                published: None,
+                symbols: vec![],
+                feed: self.1.to_string(),
+                also_in: vec![],
+                feed_id: String::new(),
+                also_in_ids: vec![],
+                summary: None,
+                guid: None,
+                kind: HeadlineKind::Filing,
+                form: None,
+            };
+            chiptape::providers::NewsBatch { headlines: vec![story], errors: vec![] }
+        })
+    }
+}
+
+/// An official source at work for minutes (EDGAR crawling a thousand companies) never holds the
+/// feeds back: a round with a deadline returns the feeds and the quick sources by then; the slow
+/// one's items come with the first round after it is done, and it is not asked twice meanwhile.
+/// Without a deadline (the commands) a round waits for everything.
+#[tokio::test(start_paused = true)]
+async fn a_slow_official_source_never_holds_the_feeds_back() {
+    use chiptape::providers::official::WithOfficial;
+    let feeds = Arc::new(Slow(Duration::from_secs(1), "wire"));
+    let crawl = Arc::new(Slow(Duration::from_secs(200), "edgar"));
+    let quick = Arc::new(Slow(Duration::from_secs(2), "rules"));
+    let news = WithOfficial::new(feeds.clone(), vec![crawl.clone(), quick.clone()]);
+    let titles = |b: &chiptape::providers::NewsBatch| {
+        let mut t: Vec<String> = b.headlines.iter().map(|h| h.title.clone()).collect();
+        t.sort();
+        t
+    };
+    let start = tokio::time::Instant::now();
+    let first = news.headlines_by(&[], start + Duration::from_secs(10)).await;
+    assert_eq!(titles(&first), ["rules", "wire"]);
+    assert_eq!(start.elapsed(), Duration::from_secs(10), "waited for the crawl until the deadline only");
+    tokio::time::sleep(Duration::from_secs(290)).await;
+    let later = tokio::time::Instant::now();
+    let second = news.headlines_by(&[], later + Duration::from_secs(10)).await;
+    assert_eq!(titles(&second), ["edgar", "rules", "wire"], "the crawl's items, once it is done");
+    assert!(later.elapsed() <= Duration::from_secs(10));
+    let patient = WithOfficial::new(feeds, vec![crawl, quick]);
+    let all = patient.headlines(&[]).await;
+    assert_eq!(titles(&all), ["edgar", "rules", "wire"]);
 }

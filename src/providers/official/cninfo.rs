@@ -227,9 +227,10 @@ impl Cninfo {
         let mut errors = Vec::new();
         for sym in symbols.iter().filter(|s| listing_of(s).is_some()) {
             let key = sym.to_string();
-            let (known, fresh) = self.seen.remembered(&key);
-            if fresh {
-                batch.headlines.extend(known);
+            let known = self.seen.remembered(&key);
+            if known.fresh {
+                batch.headlines.extend(known.items);
+                errors.extend(known.error.map(|e| format!("{sym}: {e}")));
                 continue;
             }
             match self.company(sym).await {
@@ -238,8 +239,8 @@ impl Cninfo {
                     batch.headlines.extend(items);
                 }
                 Err(e) => {
-                    self.seen.failed(key);
-                    batch.headlines.extend(known);
+                    self.seen.failed(key, e.to_string());
+                    batch.headlines.extend(known.items);
                     errors.push(format!("{sym}: {e}"));
                 }
             }

@@ -253,9 +253,10 @@ impl Hkex {
         let mut errors = Vec::new();
         for sym in symbols {
             let Some(code) = code_of(sym) else { continue };
-            let (known, fresh) = self.seen.remembered(&code);
-            if fresh {
-                batch.headlines.extend(known);
+            let known = self.seen.remembered(&code);
+            if known.fresh {
+                batch.headlines.extend(known.items);
+                errors.extend(known.error.map(|e| format!("{sym}: {e}")));
                 continue;
             }
             match self.company(sym, &code).await {
@@ -264,8 +265,8 @@ impl Hkex {
                     batch.headlines.extend(items);
                 }
                 Err(e) => {
-                    self.seen.failed(code);
-                    batch.headlines.extend(known);
+                    self.seen.failed(code, e.to_string());
+                    batch.headlines.extend(known.items);
                     errors.push(format!("{sym}: {e}"));
                 }
             }

@@ -70,14 +70,70 @@ impl NewsSource for Scheduled {
 }
 
 /// The feeds and the official sources together: asked at once, merged, each one's errors named.
+///
+/// An official source can take minutes (EDGAR at five requests a second over a thousand
+/// companies): each runs on a task of its own, so a caller with a deadline gets the feeds and
+/// whatever official batches are ready then, the last complete batch of a source still at work,
+/// and that source's fresh batch on a later call.
 pub struct WithOfficial {
-    pub feeds: Arc<dyn NewsSource>,
-    pub official: Vec<Arc<dyn NewsSource>>,
+    feeds: Arc<dyn NewsSource>,
+    official: Vec<Background>,
+}
+
+struct Background {
+    source: Arc<dyn NewsSource>,
+    running: tokio::sync::Mutex<Option<tokio::task::JoinHandle<NewsBatch>>>,
+    last: std::sync::Mutex<NewsBatch>,
+}
+
+impl Background {
+    /// This source's newest complete batch, waiting for a round in progress until `deadline`
+    /// (without one, until it ends); a round is started when none is.
+    async fn batch(&self, symbols: &[Symbol], deadline: Option<Instant>) -> NewsBatch {
+        let mut running = self.running.lock().await;
+        let task = running.get_or_insert_with(|| {
+            let (source, symbols) = (self.source.clone(), symbols.to_vec());
+            tokio::spawn(async move { source.headlines(&symbols).await })
+        });
+        let done = match deadline {
+            Some(d) => tokio::time::timeout_at(d, &mut *task).await.ok(),
+            None => Some(task.await),
+        };
+        let last = || self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(result) = done {
+            *running = None;
+            *last() = result.unwrap_or_else(|e| NewsBatch {
+                headlines: last().headlines.clone(),
+                errors: vec![("official".to_string(), format!("the fetch stopped: {e}"))],
+            });
+        }
+        last().clone()
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(t) = self.running.get_mut().take() {
+            t.abort();
+        }
+    }
 }
 
 impl WithOfficial {
-    async fn fetch(&self, symbols: &[Symbol]) -> NewsBatch {
-        let official = futures::future::join_all(self.official.iter().map(|s| s.headlines(symbols)));
+    pub fn new(feeds: Arc<dyn NewsSource>, official: Vec<Arc<dyn NewsSource>>) -> WithOfficial {
+        let official = official
+            .into_iter()
+            .map(|source| Background {
+                source,
+                running: tokio::sync::Mutex::new(None),
+                last: std::sync::Mutex::new(NewsBatch::default()),
+            })
+            .collect();
+        WithOfficial { feeds, official }
+    }
+
+    async fn fetch(&self, symbols: &[Symbol], deadline: Option<Instant>) -> NewsBatch {
+        let official = futures::future::join_all(self.official.iter().map(|s| s.batch(symbols, deadline)));
         let (mut batch, official) = futures::join!(self.feeds.headlines(symbols), official);
         for b in official {
             crate::market::news::merge(&mut batch.headlines, b.headlines, usize::MAX, None);
@@ -89,7 +145,11 @@ impl WithOfficial {
 
 impl NewsSource for WithOfficial {
     fn headlines<'a>(&'a self, symbols: &'a [Symbol]) -> BoxFuture<'a, NewsBatch> {
-        Box::pin(self.fetch(symbols))
+        Box::pin(self.fetch(symbols, None))
+    }
+
+    fn headlines_by<'a>(&'a self, symbols: &'a [Symbol], deadline: Instant) -> BoxFuture<'a, NewsBatch> {
+        Box::pin(self.fetch(symbols, Some(deadline)))
     }
 }
 

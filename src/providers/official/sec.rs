@@ -251,9 +251,10 @@ impl Sec {
         let mut errors: Vec<String> = map_error.into_iter().collect();
         let mut stopped = false;
         for (sym, cik) in ciks {
-            let (known, fresh) = self.seen.remembered(&cik);
-            if fresh || stopped {
-                batch.headlines.extend(known);
+            let known = self.seen.remembered(&cik);
+            if known.fresh || stopped {
+                batch.headlines.extend(known.items);
+                errors.extend(known.error.filter(|_| !stopped).map(|e| format!("{sym}: {e}")));
                 continue;
             }
             match self.company(http, &sym, cik).await {
@@ -262,12 +263,12 @@ impl Sec {
                     batch.headlines.extend(items);
                 }
                 Err(e) => {
-                    self.seen.failed(cik);
-                    batch.headlines.extend(known);
+                    batch.headlines.extend(known.items);
                     if matches!(e, SecError::Blocked | SecError::Undeclared) {
                         errors.push(e.to_string());
                         stopped = true;
                     } else {
+                        self.seen.failed(cik, e.to_string());
                         errors.push(format!("{sym}: {e}"));
                     }
                 }

@@ -14,7 +14,24 @@ use crate::market::Headline;
 
 pub struct Seen<K> {
     every: Duration,
-    map: Mutex<HashMap<K, (Instant, Vec<Headline>)>>,
+    map: Mutex<HashMap<K, Entry>>,
+}
+
+/// When a company may be asked again, what it gave last, and why its last answer failed.
+struct Entry {
+    next: Instant,
+    items: Vec<Headline>,
+    error: Option<String>,
+}
+
+/// What is known of a company between its requests.
+pub struct Known {
+    pub items: Vec<Headline>,
+    /// Too soon to ask again.
+    pub fresh: bool,
+    /// Its last answer failed: said again on every round until it answers, so a failing
+    /// company does not look well between its tries.
+    pub error: Option<String>,
 }
 
 impl<K: Eq + Hash> Seen<K> {
@@ -22,27 +39,32 @@ impl<K: Eq + Hash> Seen<K> {
         Seen { every, map: Mutex::new(HashMap::new()) }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, (Instant, Vec<Headline>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Entry>> {
         self.map.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The items `key` gave last, and whether it is too soon to ask again.
-    pub fn remembered(&self, key: &K) -> (Vec<Headline>, bool) {
+    /// What `key` gave last, and whether it is too soon to ask again.
+    pub fn remembered(&self, key: &K) -> Known {
         match self.lock().get(key) {
-            Some((next, items)) => (items.clone(), Instant::now() < *next),
-            None => (Vec::new(), false),
+            Some(e) => {
+                Known { items: e.items.clone(), fresh: Instant::now() < e.next, error: e.error.clone() }
+            }
+            None => Known { items: Vec::new(), fresh: false, error: None },
         }
     }
 
     /// A good answer: kept, and not asked again for a whole interval.
     pub fn keep(&self, key: K, items: Vec<Headline>) {
-        self.lock().insert(key, (Instant::now() + self.every, items));
+        self.lock().insert(key, Entry { next: Instant::now() + self.every, items, error: None });
     }
 
     /// A failed answer: the old items stay, and the company is asked again sooner, so a
     /// hiccup does not hide it for half an hour.
-    pub fn failed(&self, key: K) {
+    pub fn failed(&self, key: K, error: String) {
         let next = Instant::now() + self.every.min(RETRY);
-        self.lock().entry(key).and_modify(|e| e.0 = next).or_insert((next, Vec::new()));
+        let mut map = self.lock();
+        let e = map.entry(key).or_insert(Entry { next, items: Vec::new(), error: None });
+        e.next = next;
+        e.error = Some(error);
     }
 }
