@@ -229,6 +229,46 @@ async fn sec_rate_limit_page_backs_off_ten_minutes() {
     }
 }
 
+/// The block says when EDGAR is asked again as a time on the reader's clock, the block's end, and
+/// still says the same time four minutes on (a count of minutes would be wrong by then). The
+/// error stays typed: a refusal read outside a round (doctor's) has no end to name.
+#[tokio::test]
+async fn sec_block_names_the_time_it_ends() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(429)).mount(&server).await;
+    let source = sec(&server, Some(UA), None);
+    let ten = chrono::Duration::from_std(BACKOFF).unwrap();
+    let before = chrono::Utc::now();
+    let first = source.headlines(&[sym("NVDA")]).await;
+    let after = chrono::Utc::now();
+    // The reader's clock, read here the way a person would: the wall time ten minutes on.
+    let reads = |t: chrono::DateTime<chrono::Utc>| {
+        let local = t.with_timezone(&chrono::Local);
+        let today = before.with_timezone(&chrono::Local).date_naive() == local.date_naive();
+        local.format(if today { "%H:%M" } else { "%b %d %H:%M" }).to_string()
+    };
+    let said = |b: &chiptape::providers::NewsBatch| b.errors[0].1.clone();
+    let ok = |m: &str| {
+        [before + ten, after + ten].iter().any(|t| m.contains(&format!("asking again after {}", reads(*t))))
+    };
+    assert!(ok(&said(&first)), "{:?}", first.errors);
+    assert!(!said(&first).contains("in 10 minutes"), "{:?}", first.errors);
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(4 * 60)).await;
+    let later = source.headlines(&[sym("NVDA")]).await;
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "nothing asked while blocked");
+    assert_eq!(said(&later), said(&first), "the same end, four minutes on");
+    assert!(ok(&said(&later)), "{:?}", later.errors);
+    tokio::time::resume();
+
+    let outside = chiptape::providers::official::sec::refusal_in(429, b"");
+    assert!(matches!(outside, Some(chiptape::providers::official::sec::SecError::Blocked { until: None })));
+    assert_eq!(
+        outside.unwrap().to_string(),
+        "the SEC is limiting requests; it lets a client in again after 10 minutes"
+    );
+}
+
 /// A name without a built-in CIK is looked up in the exchange's ticker map, which is kept on disk
 /// and read from there next time; a name not in it is no filer, not an error. Faults of the
 /// submissions JSON are that symbol's error only.
