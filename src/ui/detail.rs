@@ -36,7 +36,7 @@ pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, at: Are
     let area = super::rect(at);
     let title = format!(" {} ", state.detail_title(&d.symbol));
     let Some(inner) = super::pane(frame, theme, area, &title, true) else { return };
-    range_picker(frame, theme, at, inner, d.range, "  h/l range · j/k symbol · Esc back");
+    range_picker(frame, theme, at, inner, d.range, HINTS);
     let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
     if body.height == 0 {
         return;
@@ -57,6 +57,17 @@ pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, at: Are
     chart(state, d, theme, frame, chart_area);
     info(state, d, quote, theme, frame, info_area);
 }
+
+/// The detail view's keys beside the range picker, longest first: the first that fits is shown.
+/// J/K stay to the last, as nothing else on screen says the headlines can be walked; j/k go
+/// first, as they walk the symbols the way they walk the list under the view.
+const HINTS: &[&str] = &[
+    "  h/l range · j/k symbol · J/K headline · Esc back",
+    "  h/l range · J/K headline · Esc back",
+    "  h/l range · J/K headline · Esc",
+    " J/K headline · Esc",
+    " J/K headline",
+];
 
 fn chart(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
     if area.height == 0 || area.width == 0 {
@@ -95,14 +106,14 @@ fn time_label(t: DateTime<Utc>, range: ChartRange, tz: Tz, now: DateTime<Utc>) -
 }
 
 /// The range picker on the first inner line, where the layout (and the mouse) has it: the current
-/// range highlighted, then `hint`.
+/// range highlighted, then the first of `hints` that fits (the last one cut when none does).
 pub(super) fn range_picker(
     frame: &mut Frame,
     theme: &Theme,
     at: Area,
     inner: Rect,
     current: ChartRange,
-    hint: &str,
+    hints: &[&str],
 ) {
     let mut end = inner.x;
     for (r, label, a) in &range_areas(at) {
@@ -111,7 +122,9 @@ pub(super) fn range_picker(
         end = a.right();
     }
     let rest = Rect { x: end, width: inner.right().saturating_sub(end), height: 1, ..inner };
-    frame.render_widget(Paragraph::new(Span::styled(fit(hint, rest.width as usize), theme.dim)), rest);
+    let room = usize::from(rest.width);
+    let hint = hints.iter().find(|h| width(h) <= room).or(hints.last()).copied().unwrap_or_default();
+    frame.render_widget(Paragraph::new(Span::styled(fit(hint, room), theme.dim)), rest);
 }
 
 /// How the chart's instants map across it: by the clock of the day's sessions (1D), else bar by

@@ -185,3 +185,18 @@ fn on_a_bar_chart_a_marker_sits_at_the_bar_at_or_before_it() {
     assert!(!want.is_empty(), "{}", text(&buf));
     assert_eq!(marks, want, "{}", region(&buf, Area::new(0, y, 160, 1)));
 }
+
+/// The detail view's hint line names J/K at every width from 80 columns (nothing else on screen
+/// says the symbol's headlines can be walked); where the full line does not fit, j/k go first, as
+/// they walk the symbols the way they walk the list under the view.
+#[test]
+fn the_hint_line_names_the_headline_keys() {
+    for (w, h) in [(80, 24), (100, 30), (120, 35), (160, 48)] {
+        let (_, buf) = nvda(w, h, &[]);
+        let line = text(&buf).lines().nth(3).unwrap().to_string();
+        assert!(line.contains("1D") && line.contains("J/K headline"), "{w}x{h}: {line}");
+        assert!(line.contains("h/l range") && line.contains("Esc"), "{w}x{h}: {line}");
+    }
+    let (_, buf) = nvda(120, 35, &[]);
+    assert!(text(&buf).contains("h/l range · j/k symbol · J/K headline · Esc back"), "{}", text(&buf));
+}
