@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::news::{print, watchlist_symbol};
+use super::news::{moves_for, print, watchlist_symbol};
 use super::{EXIT_OK, EXIT_PARTIAL, Io, NewsFormat};
 use crate::config::Config;
 use crate::market::{Headline, HeadlineKind};
@@ -72,8 +72,8 @@ pub async fn filings(
         .filter(|h| form_matches(h.form.as_deref(), ask.forms))
         .filter(|h| h.published.is_some_and(|p| p >= since))
         .collect();
-    // The move since is left null here: official items need no series to be read.
-    if let Err(e) = print(out, cfg, &items, &[], fmt, now) {
+    let moves = moves_for(fmt, providers, &items, now).await;
+    if let Err(e) = print(out, cfg, &items, &moves, fmt, now) {
         let _ = writeln!(err, "chiptape: cannot write output: {e}");
         return EXIT_PARTIAL;
     }

@@ -68,6 +68,20 @@ pub async fn moves_since(providers: &Providers, items: &[&Headline], now: DateTi
     items.iter().map(|h| move_since_pct(series.get(h.symbols.first()?)?, h.published)).collect()
 }
 
+/// The moves since for `print` in `fmt`: `news` and `filings` print the same figure.
+pub async fn moves_for(
+    fmt: NewsFormat,
+    providers: &Providers,
+    items: &[&Headline],
+    now: DateTime<Utc>,
+) -> Vec<Option<f64>> {
+    match fmt {
+        // The table has no room for it: only the machine formats wait for the series.
+        NewsFormat::Table => Vec::new(),
+        NewsFormat::Json | NewsFormat::Csv => moves_since(providers, items, now).await,
+    }
+}
+
 /// What `news` narrows the list to.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Only<'a> {
@@ -107,11 +121,7 @@ pub async fn news(
         .filter(|h| only.kind.is_none_or(|k| h.kind == k))
         .take(limit)
         .collect();
-    // The table has no room for it: only the machine formats wait for the series.
-    let moves = match fmt {
-        NewsFormat::Table => Vec::new(),
-        NewsFormat::Json | NewsFormat::Csv => moves_since(providers, &items, now).await,
-    };
+    let moves = moves_for(fmt, providers, &items, now).await;
     if let Err(e) = print(out, cfg, &items, &moves, fmt, now) {
         let _ = writeln!(err, "chiptape: cannot write output: {e}");
         return EXIT_PARTIAL;

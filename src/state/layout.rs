@@ -109,6 +109,36 @@ pub fn range_areas(detail: Area) -> Vec<(crate::market::series::ChartRange, Stri
     out
 }
 
+/// The detail view's rows when it is too narrow for the side panel and stacks its parts: the
+/// chart, the figures, the symbol's headlines (their heading included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DetailStack {
+    pub chart: u16,
+    pub figures: u16,
+    pub headlines: u16,
+}
+
+/// Below this the chart says "too small" rather than drawing: its plot, axis rule and labels.
+pub const DETAIL_CHART_FLOOR: u16 = 6;
+/// Headline rows a stacked detail view makes room for, at least: enough to walk with J/K.
+pub const DETAIL_HEADLINES_FLOOR: u16 = 5;
+
+/// Splits `height` rows for a stacked detail view with `figures` lines of numbers and `headlines`
+/// stories about the symbol. The chart keeps its floor (half of a body too short for it), the
+/// figures come next, and the headlines take a share before the chart grows past its floor: on a
+/// short terminal the story list was what fell off, and J/K then moved a highlight no one saw.
+pub fn detail_stack(height: u16, figures: u16, headlines: usize) -> DetailStack {
+    let cap = DETAIL_HEADLINES_FLOOR.max(height / 4);
+    let stories = u16::try_from(headlines).unwrap_or(u16::MAX).min(cap);
+    let want = if stories == 0 { 0 } else { stories + 1 };
+    let chart = height.saturating_sub(figures.saturating_add(want)).max(DETAIL_CHART_FLOOR.min(height / 2));
+    let figures = figures.min(height - chart);
+    let left = height - chart - figures;
+    // A heading with no story under it says nothing: its row goes back to the chart.
+    let headlines = if left >= 2 { left } else { 0 };
+    DetailStack { chart: chart + left - headlines, figures, headlines }
+}
+
 impl Layout {
     /// The detail view: over both lists.
     pub fn detail(&self) -> Area {
@@ -254,6 +284,30 @@ mod tests {
             last = l.watch.width;
         }
         assert_eq!(usize::from(last), table);
+    }
+
+    /// At 80x24 (18 rows under the range line) NVDA's eight figures in two columns and its two
+    /// stories all fit beside a chart; with many stories the list gets its floor and the chart the
+    /// rest; a tiny body is shared between the chart and the figures. The parts always add up.
+    #[test]
+    fn a_stacked_detail_view_keeps_room_for_headlines() {
+        let s = |chart, figures, headlines| DetailStack { chart, figures, headlines };
+        assert_eq!(detail_stack(18, 4, 2), s(11, 4, 3));
+        assert_eq!(detail_stack(18, 4, 40), s(8, 4, 6));
+        assert_eq!(detail_stack(18, 4, 0), s(14, 4, 0));
+        assert_eq!(detail_stack(40, 4, 40), s(25, 4, 11), "a tall terminal lists more");
+        assert_eq!(detail_stack(12, 4, 40), s(6, 4, 2), "a heading and one story");
+        assert_eq!(detail_stack(10, 4, 40), s(6, 4, 0), "no room for one story: the chart has it");
+        assert_eq!(detail_stack(4, 4, 40), s(2, 2, 0), "the price still shows");
+        for h in 0..60 {
+            for f in 0..12 {
+                for n in [0, 1, 3, 50] {
+                    let d = detail_stack(h, f, n);
+                    assert_eq!(d.chart + d.figures + d.headlines, h, "{h} {f} {n}: {d:?}");
+                    assert!(d.headlines != 1, "{h} {f} {n}: a heading alone");
+                }
+            }
+        }
     }
 
     #[test]

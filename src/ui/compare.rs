@@ -43,7 +43,7 @@ pub fn draw(state: &State, c: &Compare, theme: &Theme, frame: &mut Frame, at: Ar
     } else {
         "  h/l range · Tab groups/marked · Esc back"
     };
-    super::detail::range_picker(frame, theme, at, inner, c.range, hint);
+    super::detail::range_picker(frame, theme, at, inner, c.range, &[hint]);
     let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
     if body.height == 0 {
         return;

@@ -36,26 +36,90 @@ pub fn draw(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, at: Are
     let area = super::rect(at);
     let title = format!(" {} ", state.detail_title(&d.symbol));
     let Some(inner) = super::pane(frame, theme, area, &title, true) else { return };
-    range_picker(frame, theme, at, inner, d.range, "  h/l range · j/k symbol · Esc back");
+    range_picker(frame, theme, at, inner, d.range, HINTS);
     let body = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
     if body.height == 0 {
         return;
     }
     let quote = state.quotes.get(&d.symbol).and_then(|e| e.quote.as_ref());
-    let (chart_area, info_area) = if body.width >= SIDE_PANEL_FROM {
-        // As wide as its widest figure (headlines take what is left of it), a gap before it.
-        let want = figure_lines(state, d, quote, theme, usize::MAX).iter().map(Line::width).max();
-        let side = (want.unwrap_or(0) as u16).clamp(SIDE_PANEL.0, SIDE_PANEL.1) + 1;
-        let cw = body.width - side;
-        (Rect { width: cw, ..body }, Rect { x: body.x + cw + 1, width: side - 1, ..body })
+    if body.width < SIDE_PANEL_FROM {
+        stacked(state, d, quote, theme, frame, body);
+        return;
+    }
+    // As wide as its widest figure (headlines take what is left of it), a gap before it.
+    let want = figure_lines(state, d, quote, theme, usize::MAX).iter().map(Line::width).max();
+    let side = (want.unwrap_or(0) as u16).clamp(SIDE_PANEL.0, SIDE_PANEL.1) + 1;
+    let cw = body.width - side;
+    chart(state, d, theme, frame, Rect { width: cw, ..body });
+    info(state, d, quote, theme, frame, Rect { x: body.x + cw + 1, width: side - 1, ..body });
+}
+
+/// The detail view's keys beside the range picker, longest first: the first that fits is shown.
+/// J/K stay to the last, as nothing else on screen says the headlines can be walked; j/k go
+/// first, as they walk the symbols the way they walk the list under the view.
+const HINTS: &[&str] = &[
+    "  h/l range · j/k symbol · J/K headline · Esc back",
+    "  h/l range · J/K headline · Esc back",
+    "  h/l range · J/K headline · Esc",
+    " J/K headline · Esc",
+    " J/K headline",
+];
+
+/// Too narrow for the side panel: the chart, the figures under it (two columns where they fit),
+/// then the symbol's headlines, with the rows shared as `detail_stack` says.
+fn stacked(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut Frame, body: Rect) {
+    let w = usize::from(body.width);
+    let figures = if w >= 2 * FIGURE_COLUMN_MIN + FIGURE_GAP {
+        figure_columns(state, d, q, theme, w)
     } else {
-        // Narrow: the numbers go under the chart, as many lines as the height can spare.
-        let info_h = (body.height / 2).min(6 + event_line_count(state, &d.symbol, quote));
-        let ch = body.height - info_h;
-        (Rect { height: ch, ..body }, Rect { y: body.y + ch, height: info_h, ..body })
+        figure_lines(state, d, q, theme, w)
     };
+    let count = state.detail_headlines(d).count();
+    let rows = crate::state::layout::detail_stack(body.height, figures.len() as u16, count);
+    let chart_area = Rect { height: rows.chart, ..body };
+    let figures_area = Rect { y: chart_area.bottom(), height: rows.figures, ..body };
+    let news_area = Rect { y: figures_area.bottom(), height: rows.headlines, ..body };
     chart(state, d, theme, frame, chart_area);
-    info(state, d, quote, theme, frame, info_area);
+    frame.render_widget(Paragraph::new(figures), figures_area);
+    if rows.headlines > 1 {
+        let lines = headline_lines(state, d, theme, w, usize::from(rows.headlines - 1));
+        frame.render_widget(Paragraph::new(lines), news_area);
+    }
+}
+
+/// A figures column is not made narrower than this: a market's state and delay must still read.
+const FIGURE_COLUMN_MIN: usize = 28;
+/// Cells between the two columns of figures.
+const FIGURE_GAP: usize = 2;
+
+/// The figures in two columns, down the left first (the price and its moves stay together): the
+/// left as wide as its widest line, the right cut to what is left of `w`.
+fn figure_columns(
+    state: &State,
+    d: &Detail,
+    q: Option<&Quote>,
+    theme: &Theme,
+    w: usize,
+) -> Vec<Line<'static>> {
+    let natural = figure_lines(state, d, q, theme, usize::MAX);
+    let half = natural.len().div_ceil(2);
+    let widest = natural[..half].iter().map(Line::width).max().unwrap_or(0);
+    let left_w = widest.clamp(FIGURE_COLUMN_MIN, (w - FIGURE_GAP) / 2);
+    let right_w = w - FIGURE_GAP - left_w;
+    let left = figure_lines(state, d, q, theme, left_w);
+    let mut right = figure_lines(state, d, q, theme, right_w).into_iter().skip(half);
+    left.into_iter()
+        .take(half)
+        .map(|l| {
+            let pad = left_w + FIGURE_GAP - l.width();
+            let mut spans = l.spans;
+            if let Some(r) = right.next() {
+                spans.push(Span::raw(" ".repeat(pad)));
+                spans.extend(r.spans);
+            }
+            Line::from(spans)
+        })
+        .collect()
 }
 
 fn chart(state: &State, d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -95,14 +159,14 @@ fn time_label(t: DateTime<Utc>, range: ChartRange, tz: Tz, now: DateTime<Utc>) -
 }
 
 /// The range picker on the first inner line, where the layout (and the mouse) has it: the current
-/// range highlighted, then `hint`.
+/// range highlighted, then the first of `hints` that fits (the last one cut when none does).
 pub(super) fn range_picker(
     frame: &mut Frame,
     theme: &Theme,
     at: Area,
     inner: Rect,
     current: ChartRange,
-    hint: &str,
+    hints: &[&str],
 ) {
     let mut end = inner.x;
     for (r, label, a) in &range_areas(at) {
@@ -111,7 +175,9 @@ pub(super) fn range_picker(
         end = a.right();
     }
     let rest = Rect { x: end, width: inner.right().saturating_sub(end), height: 1, ..inner };
-    frame.render_widget(Paragraph::new(Span::styled(fit(hint, rest.width as usize), theme.dim)), rest);
+    let room = usize::from(rest.width);
+    let hint = hints.iter().find(|h| width(h) <= room).or(hints.last()).copied().unwrap_or_default();
+    frame.render_widget(Paragraph::new(Span::styled(fit(hint, room), theme.dim)), rest);
 }
 
 /// How the chart's instants map across it: by the clock of the day's sessions (1D), else bar by
@@ -437,14 +503,6 @@ fn event_lines(state: &State, sym: &Symbol, q: &Quote, theme: &Theme, w: usize) 
         lines.push(kv("Dividend", dividend.join(" · "), theme.text, w));
     }
     lines
-}
-
-/// How many lines `event_lines` takes: the narrow layout makes room for them under the chart.
-fn event_line_count(state: &State, sym: &Symbol, q: Option<&Quote>) -> u16 {
-    let Some(q) = q else { return 0 };
-    let earnings = state.next_earnings(sym).is_some();
-    let dividend = q.events.ex_dividend.is_some() || q.events.dividend.is_some();
-    u16::from(earnings) + u16::from(dividend)
 }
 
 fn info(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -156,7 +156,7 @@ impl Server {
     }
 }
 
-fn quote_json(price: f64) -> Vec<u8> {
+pub(crate) fn quote_json(price: f64) -> Vec<u8> {
     serde_json::json!({ "quoteResponse": { "result": [{
         "symbol": "NVDA", "shortName": "NVIDIA", "currency": "USD", "marketState": "REGULAR",
         "regularMarketPrice": price, "regularMarketPreviousClose": 99.0, "regularMarketTime": 1_764_000_000,
@@ -177,7 +177,7 @@ fn chart_json(price: f64) -> Vec<u8> {
     .into_bytes()
 }
 
-fn feed_xml(title: &str) -> Vec<u8> {
+pub(crate) fn feed_xml(title: &str) -> Vec<u8> {
     format!(
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title><item><title>{title}</title>\
          <link>https://news.example.com/{}</link><pubDate>Tue, 24 Nov 2026 14:00:00 GMT</pubDate></item></channel></rss>",
@@ -196,7 +196,7 @@ fn gzip_bomb() -> Vec<u8> {
     e.finish().unwrap()
 }
 
-async fn head(sock: &mut TcpStream) -> Option<String> {
+pub(crate) async fn head(sock: &mut TcpStream) -> Option<String> {
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
     while !buf.ends_with(b"\r\n\r\n") {
@@ -208,7 +208,7 @@ async fn head(sock: &mut TcpStream) -> Option<String> {
     Some(String::from_utf8_lossy(&buf).into_owned())
 }
 
-async fn respond(sock: &mut TcpStream, status: u16, kind: &str, extra: &str, body: &[u8]) {
+pub(crate) async fn respond(sock: &mut TcpStream, status: u16, kind: &str, extra: &str, body: &[u8]) {
     let head = format!(
         "HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n",
         body.len()
@@ -312,26 +312,34 @@ pub(crate) fn options() -> HttpOptions {
 
 /// Every URL at `server`; no stream, no symbol headlines.
 pub(crate) fn config(server: &Server) -> Config {
+    config_at(&server.url())
+}
+
+/// Every URL at `base` (`http://127.0.0.1:PORT`); no stream, no symbol headlines.
+pub(crate) fn config_at(base: &str) -> Config {
     let mut cfg = chiptape::config::builtin();
     cfg.groups = vec![Group { name: "US".into(), symbols: vec![Symbol::parse("NVDA").unwrap()] }];
     cfg.refresh_secs = REFRESH_SECS;
     cfg.provider = ProviderConfig {
         kind: ProviderKind::Yahoo,
-        query_url: server.url(),
-        cookie_url: format!("{}/cookie", server.url()),
+        query_url: base.to_string(),
+        cookie_url: format!("{base}/cookie"),
         user_agent: None,
         stream: false,
-        stream_url: format!("{}/stream", server.url().replacen("http://", "ws://", 1)),
-        tencent_url: server.url(),
-        tencent_series_url: server.url(),
+        stream_url: format!("{base}/stream").replacen("http://", "ws://", 1),
+        tencent_url: base.to_string(),
+        tencent_series_url: base.to_string(),
         mainland: Mainland::Yahoo,
         quotes: vec![SourceName::Yahoo],
         charts: vec![SourceName::Yahoo],
         ..chiptape::config::builtin().provider
     };
     cfg.news.yahoo_symbols = false;
-    cfg.news.yahoo_rss_url = format!("{}/rss", server.url());
-    cfg.news.feeds = vec![Feed { name: "Wire".into(), url: format!("{}/feed.xml", server.url()), tz: None }];
+    cfg.news.yahoo_rss_url = format!("{base}/rss");
+    cfg.news.feeds = vec![Feed { name: "Wire".into(), url: format!("{base}/feed.xml"), tz: None }];
+    // No official source reaches past the server, should a caller build sources from this.
+    (cfg.filings.sec, cfg.filings.federal_register) = (false, false);
+    (cfg.filings.hkex, cfg.filings.cninfo) = (false, false);
     cfg
 }
 

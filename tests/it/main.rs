@@ -26,6 +26,7 @@ mod e2e_stream;
 mod e2e_yahoo;
 mod events_cli;
 mod faults;
+mod faults_official;
 mod faults_tencent;
 mod feeds;
 mod feeds_read;

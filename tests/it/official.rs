@@ -229,6 +229,46 @@ async fn sec_rate_limit_page_backs_off_ten_minutes() {
     }
 }
 
+/// The block says when EDGAR is asked again as a time on the reader's clock, the block's end, and
+/// still says the same time four minutes on (a count of minutes would be wrong by then). The
+/// error stays typed: a refusal read outside a round (doctor's) has no end to name.
+#[tokio::test]
+async fn sec_block_names_the_time_it_ends() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(429)).mount(&server).await;
+    let source = sec(&server, Some(UA), None);
+    let ten = chrono::Duration::from_std(BACKOFF).unwrap();
+    let before = chrono::Utc::now();
+    let first = source.headlines(&[sym("NVDA")]).await;
+    let after = chrono::Utc::now();
+    // The reader's clock, read here the way a person would: the wall time ten minutes on.
+    let reads = |t: chrono::DateTime<chrono::Utc>| {
+        let local = t.with_timezone(&chrono::Local);
+        let today = before.with_timezone(&chrono::Local).date_naive() == local.date_naive();
+        local.format(if today { "%H:%M" } else { "%b %d %H:%M" }).to_string()
+    };
+    let said = |b: &chiptape::providers::NewsBatch| b.errors[0].1.clone();
+    let ok = |m: &str| {
+        [before + ten, after + ten].iter().any(|t| m.contains(&format!("asking again after {}", reads(*t))))
+    };
+    assert!(ok(&said(&first)), "{:?}", first.errors);
+    assert!(!said(&first).contains("in 10 minutes"), "{:?}", first.errors);
+    tokio::time::pause();
+    tokio::time::advance(Duration::from_secs(4 * 60)).await;
+    let later = source.headlines(&[sym("NVDA")]).await;
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "nothing asked while blocked");
+    assert_eq!(said(&later), said(&first), "the same end, four minutes on");
+    assert!(ok(&said(&later)), "{:?}", later.errors);
+    tokio::time::resume();
+
+    let outside = chiptape::providers::official::sec::refusal_in(429, b"");
+    assert!(matches!(outside, Some(chiptape::providers::official::sec::SecError::Blocked { until: None })));
+    assert_eq!(
+        outside.unwrap().to_string(),
+        "the SEC is limiting requests; it lets a client in again after 10 minutes"
+    );
+}
+
 /// A name without a built-in CIK is looked up in the exchange's ticker map, which is kept on disk
 /// and read from there next time; a name not in it is no filer, not an error. Faults of the
 /// submissions JSON are that symbol's error only.
@@ -353,6 +393,75 @@ async fn filings_cli_json() {
         "{err}"
     );
     assert_eq!(records(&o).len(), 2, "the first page of rules still printed");
+}
+
+/// `filings` carries the move since publication as `news` does, worked out by hand: NVDA's month
+/// of daily bars closes 100 (Feb 24, 21:00Z), 80 (Feb 25), 120 (Mar 3) and 110 (Mar 5, the last).
+/// The 8-K and 10-K are dated Feb 25 at midnight in New York (05:00Z): the bar at or before is
+/// Feb 24's 100, so 100 → 110 is +10 %. The Form 4 of Mar 4 (05:00Z) starts from Mar 3's 120:
+/// 120 → 110 is −8.333… %. One series for the three filings; the csv has the same figures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filings_cli_carries_the_move_since() {
+    let server = MockServer::start().await;
+    mount_nvda(&server).await;
+    let bars =
+        ["2026-02-24T21:00:00Z", "2026-02-25T21:00:00Z", "2026-03-03T21:00:00Z", "2026-03-05T21:00:00Z"];
+    let ts: Vec<i64> = bars.iter().map(|b| at(b).timestamp()).collect();
+    let c = [100.0, 80.0, 120.0, 110.0];
+    let chart = serde_json::json!({"chart": {"result": [{
+        "meta": {"symbol": "NVDA", "currency": "USD", "chartPreviousClose": 99.0},
+        "timestamp": ts,
+        "indicators": {"quote": [{"close": c, "open": c, "high": c, "low": c, "volume": c}]}
+    }], "error": null}});
+    Mock::given(method("GET"))
+        .and(path("/v8/finance/chart/NVDA"))
+        .and(query_param("range", "1mo"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(chart))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let uri = server.uri();
+    let config = home.path().join("chiptape.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[provider]\nquery_url = \"{uri}\"\ncookie_url = \"{uri}/cookie\"\nstream = false\nmainland = \"yahoo\"\n\
+             quotes = [\"yahoo\"]\ncharts = [\"yahoo\"]\n\n[filings]\nsec_user_agent = \"{UA}\"\nsec_url = \"{uri}\"\n\
+             sec_files_url = \"{uri}\"\nfederal_register = false\nhkex = false\ncninfo = false\n\n\
+             [news]\nyahoo_symbols = false\nfeeds = []\n\n[[groups]]\nname = \"Watch\"\nsymbols = [\"NVDA\"]\n"
+        ),
+    )
+    .unwrap();
+    let ask = |fmt: &'static str| {
+        let mut cmd = crate::common::chiptape_cmd(home.path());
+        cmd.arg("--config").arg(&config).args([
+            "--fake-now=2026-03-05T21:00:00Z",
+            "filings",
+            "--format",
+            fmt,
+        ]);
+        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+    };
+    let o = ask("json").await.unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let got: Vec<(String, Option<f64>)> = records(&o)
+        .iter()
+        .map(|r| (r["form"].as_str().unwrap().to_string(), r["move_since_pct"].as_f64()))
+        .collect();
+    let forms: Vec<&str> = got.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(forms, ["4", "10-K", "8-K"], "{got:?}");
+    let close = |m: Option<f64>, want: f64| m.is_some_and(|m| (m - want).abs() < 1e-9);
+    assert!(close(got[0].1, -100.0 / 12.0), "{got:?}");
+    assert!(close(got[1].1, 10.0) && close(got[2].1, 10.0), "{got:?}");
+
+    let o = ask("csv").await.unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut rd = csv::Reader::from_reader(&o.stdout[..]);
+    let col = rd.headers().unwrap().iter().position(|h| h == "move_since_pct").expect("the column");
+    let moves: Vec<f64> = rd.records().map(|r| r.unwrap()[col].parse().unwrap()).collect();
+    assert_eq!(moves.len(), 3);
+    assert!(close(Some(moves[0]), -100.0 / 12.0) && close(Some(moves[2]), 10.0), "{moves:?}");
 }
 
 /// `doctor` checks each official source: the Federal Register's newest rule, and EDGAR only with a

@@ -385,7 +385,8 @@ fn detail_regions(symbol: &str, w: u16, h: u16, rising: bool) -> String {
     let boxed = popup(&buf, symbol);
     let inner = Area::new(boxed.x + 1, boxed.y + 1, boxed.width - 2, boxed.height - 2);
     let (x, y) = find_in(&buf, inner, "Last ");
-    let figures = Area::new(x, y, inner.right() - x, 6);
+    // Six rows of figures, or down to the box's bottom where they stack under the chart.
+    let figures = Area::new(x, y, inner.right() - x, 6.min(inner.bottom() - y));
     let (x, y) = find_in(&buf, inner, "1D");
     assert_eq!(Some(buf[(x, y)].bg), theme.selected.bg, "the range in view");
     let (arrow, colour) = if rising { ("▲", theme.up.fg) } else { ("▼", theme.down.fg) };

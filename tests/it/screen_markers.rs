@@ -185,3 +185,71 @@ fn on_a_bar_chart_a_marker_sits_at_the_bar_at_or_before_it() {
     assert!(!want.is_empty(), "{}", text(&buf));
     assert_eq!(marks, want, "{}", region(&buf, Area::new(0, y, 160, 1)));
 }
+
+/// The detail view's hint line names J/K at every width from 80 columns (nothing else on screen
+/// says the symbol's headlines can be walked); where the full line does not fit, j/k go first, as
+/// they walk the symbols the way they walk the list under the view.
+#[test]
+fn the_hint_line_names_the_headline_keys() {
+    for (w, h) in [(80, 24), (100, 30), (120, 35), (160, 48)] {
+        let (_, buf) = nvda(w, h, &[]);
+        let line = text(&buf).lines().nth(3).unwrap().to_string();
+        assert!(line.contains("1D") && line.contains("J/K headline"), "{w}x{h}: {line}");
+        assert!(line.contains("h/l range") && line.contains("Esc"), "{w}x{h}: {line}");
+    }
+    let (_, buf) = nvda(120, 35, &[]);
+    assert!(text(&buf).contains("h/l range · j/k symbol · J/K headline · Esc back"), "{}", text(&buf));
+}
+
+/// NVDA with twelve more stories about it, half an hour apart inside the day, newest first.
+fn nvda_with_many_stories(w: u16, h: u16) -> State {
+    use chiptape::msg::{DataKind, DataMsg};
+    let (mut s, _) = nvda(w, h, &[]);
+    let base = s.detail_headlines(s.detail().unwrap()).next().unwrap().clone();
+    let mut all = s.headlines.to_vec();
+    for i in 0..12 {
+        let mut more = base.clone();
+        more.id = format!("more-{i}");
+        more.title = format!("NVDA story {}", i + 1);
+        more.link = format!("https://news.example.com/more-{i}");
+        more.guid = None;
+        more.published = Some(t0() - chrono::Duration::minutes(20 + 30 * i64::from(i)));
+        all.push(more);
+    }
+    chiptape::market::sort_newest_first(&mut all);
+    let generation = s.generation;
+    let kind = DataKind::News { headlines: all, errors: vec![] };
+    update(&mut s, Msg::Data(DataMsg { generation, at: t0(), kind }), t0());
+    s
+}
+
+/// At 80x24 the detail view stacks the chart, the figures (two columns) and a few of the symbol's
+/// headlines; with more stories than rows, J walks down and the list scrolls so the picked one
+/// stays in view, drawn selected, with the chart and the price still on screen.
+#[test]
+fn at_80x24_the_picked_headline_stays_in_view() {
+    let mut s = nvda_with_many_stories(80, 24);
+    let theme = Theme::new(&s.config.theme, false);
+    let count = s.detail_headlines(s.detail().unwrap()).count();
+    assert!(count >= 14, "{count}");
+    let buf = draw(&s, 80, 24);
+    let screen = text(&buf);
+    let listed = screen.lines().filter(|l| l.contains("NVDA story") || l.contains("Nvidia")).count();
+    assert!(listed >= 3, "a few headline rows:\n{screen}");
+    for _ in 0..10 {
+        update(&mut s, Msg::Key(chiptape::config::Key::ch('J')), t0());
+    }
+    let d = s.detail().unwrap();
+    let picked = s.detail_picked(d).unwrap();
+    assert_eq!(picked, 9);
+    let title = s.detail_headlines(d).nth(picked).unwrap().title.clone();
+    let buf = draw(&s, 80, 24);
+    let screen = text(&buf);
+    let row = screen.lines().position(|l| l.contains(&title)).unwrap_or_else(|| panic!("{title}:\n{screen}"));
+    let col = screen.lines().nth(row).unwrap().chars().position(|c| c == 'N').unwrap() as u16;
+    assert_eq!(buf[(col, row as u16)].bg, theme.selected.bg.unwrap_or_default(), "{screen}");
+    assert!(screen.contains("Last") && screen.contains("Dividend"), "the figures:\n{screen}");
+    let (_, marks) = rule(&buf);
+    assert!(!marks.is_empty(), "the chart and its markers:\n{screen}");
+    insta::assert_snapshot!("markers_80x24_scrolled", screen);
+}

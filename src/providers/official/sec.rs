@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::Deserialize;
 use tokio::time::Instant;
@@ -22,6 +23,7 @@ use super::pace::Pace;
 use super::seen::Seen;
 use crate::market::{Headline, HeadlineKind, Symbol};
 use crate::present::sanitize::clean;
+use crate::present::time::{LocalZone, stamp};
 
 /// The SEC allows 10 requests a second from all of a user's machines; half leaves room for others.
 const MIN_GAP: Duration = Duration::from_millis(200);
@@ -67,7 +69,9 @@ pub struct Sec {
     http: Option<Http>,
     opts: SecOptions,
     pace: Pace,
-    blocked_until: Mutex<Option<Instant>>,
+    /// The block's end on the monotonic clock (what is checked) and on the wall clock (what is
+    /// said): taken together, as the wall clock cannot be read back from an `Instant`.
+    blocked_until: Mutex<Option<(Instant, DateTime<Utc>)>>,
     map: Mutex<Option<HashMap<String, u64>>>,
     /// Per CIK: the filings it gave last, and when it may be asked again.
     seen: Seen<u64>,
@@ -82,8 +86,13 @@ pub enum SecError {
     #[error("{0}")]
     Provider(#[from] ProviderError),
     /// The SEC's block (403/429 or its "rate threshold" page): nothing is asked for ten minutes.
-    #[error("the SEC is limiting requests; asking again in 10 minutes")]
-    Blocked,
+    /// Said with the block's end as a time of day, which stays true however long the message is
+    /// shown (a count of minutes would not, and the status bar keeps it until the next round).
+    #[error("the SEC is limiting requests; {}", again(.until))]
+    Blocked {
+        /// When it will be asked again; `None` where nothing asks again (`doctor`).
+        until: Option<DateTime<Utc>>,
+    },
     /// The SEC's page for clients without a declared contact.
     #[error("the SEC refused the contact in [filings] sec_user_agent; use \"Your Name you@example.com\"")]
     Undeclared,
@@ -142,22 +151,28 @@ impl Sec {
         }
     }
 
-    fn blocked(&self) -> bool {
+    /// The block in force: its end on the wall clock.
+    fn blocked(&self) -> Option<SecError> {
         let b = self.blocked_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        b.is_some_and(|until| Instant::now() < until)
+        b.filter(|(until, _)| Instant::now() < *until)
+            .map(|(_, wall)| SecError::Blocked { until: Some(wall) })
     }
 
     /// One GET at the SEC's pace; a block, by status or by page, is its own error.
     async fn get(&self, http: &Http, url: &str) -> Result<Fetched, SecError> {
         // A block met by an earlier request of this round (the ticker map's) holds for the rest.
-        if self.blocked() {
-            return Err(SecError::Blocked);
+        if let Some(e) = self.blocked() {
+            return Err(e);
         }
         self.pace.wait().await;
         let r = http.get(url, None).await?;
-        if let Some(e) = refusal_in(r.status, &r.body) {
-            *self.blocked_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-                Some(Instant::now() + BACKOFF);
+        if let Some(mut e) = refusal_in(r.status, &r.body) {
+            if let SecError::Blocked { until } = &mut e {
+                let wall = Utc::now() + chrono::Duration::from_std(BACKOFF).unwrap_or_default();
+                *until = Some(wall);
+                *self.blocked_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some((Instant::now() + BACKOFF, wall));
+            }
             return Err(e);
         }
         r.expect(&[200])?;
@@ -243,8 +258,8 @@ impl Sec {
             batch.errors.push((SEC_EDGAR.to_string(), "the HTTP client failed to start".to_string()));
             return batch;
         };
-        if self.blocked() {
-            batch.errors.push((SEC_EDGAR.to_string(), SecError::Blocked.to_string()));
+        if let Some(e) = self.blocked() {
+            batch.errors.push((SEC_EDGAR.to_string(), e.to_string()));
             return batch;
         }
         let (ciks, map_error) = self.ciks(http, symbols).await;
@@ -264,7 +279,7 @@ impl Sec {
                 }
                 Err(e) => {
                     batch.headlines.extend(known.items);
-                    if matches!(e, SecError::Blocked | SecError::Undeclared) {
+                    if matches!(e, SecError::Blocked { .. } | SecError::Undeclared) {
                         errors.push(e.to_string());
                         stopped = true;
                     } else {
@@ -291,6 +306,15 @@ impl NewsSource for Sec {
     }
 }
 
+/// When a blocked EDGAR may be asked again, on the reader's clock ("15:42", with the date when it
+/// is another day there). "After": the ask itself waits for the next round of the refresh.
+fn again(until: &Option<DateTime<Utc>>) -> String {
+    match until {
+        Some(t) => format!("asking again after {}", stamp(*t, Utc::now(), LocalZone::System)),
+        None => format!("it lets a client in again after {} minutes", BACKOFF.as_secs() / 60),
+    }
+}
+
 /// The built-in CIK of a ticker of the default watchlist.
 pub fn builtin_cik(ticker: &str) -> Option<u64> {
     BUILT_IN.iter().find(|(t, _)| *t == ticker).map(|(_, c)| *c)
@@ -302,7 +326,7 @@ pub fn refusal_in(status: u16, body: &[u8]) -> Option<SecError> {
     if head.contains("Undeclared Automated Tool") {
         Some(SecError::Undeclared)
     } else if matches!(status, 403 | 429) || head.contains("Request Rate Threshold Exceeded") {
-        Some(SecError::Blocked)
+        Some(SecError::Blocked { until: None })
     } else {
         None
     }
