@@ -1,4 +1,5 @@
-//! The official sources (EDGAR's submissions, the Federal Register's rules) behind a local server
+//! The official sources (EDGAR's submissions, the Federal Register's rules, HKEXnews' and cninfo's
+//! searches; their id lookups stay healthy) behind a local server
 //! that turns hostile on their paths alone: a 64 MiB answer, announced or streamed, and a slow drip
 //! past the request deadline. Each fault is that source's error only: the feed beside them and the
 //! quotes carry on, and the items the official sources gave last stay in the list.
@@ -11,13 +12,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chiptape::config::FilingsLanguage;
 use chiptape::market::clock::{Clock, ShiftedClock};
 use chiptape::market::{HeadlineKind, Symbol};
 use chiptape::providers::feeds::Feeds;
 use chiptape::providers::http::{Http, HttpOptions};
+use chiptape::providers::official::cninfo::{Cninfo, CninfoOptions};
 use chiptape::providers::official::federal_register::FederalRegister;
+use chiptape::providers::official::hkex::{Hkex, HkexOptions};
 use chiptape::providers::official::sec::{Sec, SecOptions};
-use chiptape::providers::official::{FEDERAL_REGISTER, SEC_EDGAR, Scheduled, WithOfficial};
+use chiptape::providers::official::{CNINFO, FEDERAL_REGISTER, HKEXNEWS, SEC_EDGAR, Scheduled, WithOfficial};
 use chiptape::providers::yahoo::{Yahoo, session::Store};
 use chiptape::providers::{NewsBatch, NewsSource, QuoteSource};
 use tokio::io::AsyncWriteExt;
@@ -68,6 +72,10 @@ fn official(path: &str, base: &str) -> Option<Vec<u8>> {
         fixture("fr-rules-page2.json", base)
     } else if path.starts_with("/api/v1/documents.json") {
         fixture("fr-rules-page1.json", base)
+    } else if path.starts_with("/search/titleSearchServlet.do") {
+        fixture("hkex-title-search-00981.json", base)
+    } else if path.starts_with("/new/hisAnnouncement/query") {
+        fixture("cninfo-announcements-688981.json", base)
     } else {
         return None;
     })
@@ -114,6 +122,13 @@ async fn answer(mut sock: TcpStream, shared: Arc<Shared>) {
     }
     if path.starts_with("/v7/") {
         return respond(&mut sock, 200, "application/json", "", &quote_json(100.0)).await;
+    }
+    if path.starts_with("/search/prefix.do") {
+        return respond(&mut sock, 200, "text/javascript", "", &fixture("hkex-prefix-00981.jsonp", "")).await;
+    }
+    if path.starts_with("/new/information/topSearch/query") {
+        let lookup = fixture("cninfo-top-search-688981.json", "");
+        return respond(&mut sock, 200, "application/json", "", &lookup).await;
     }
     let Some(body) = official(&path, &shared.base) else {
         return respond(&mut sock, 200, "application/rss+xml", "", &feed_xml("Wire story")).await;
@@ -182,8 +197,13 @@ fn sources(base: &str) -> (WithOfficial, Yahoo) {
         },
         Some(sec_http),
     );
+    let hkex = Hkex::new(
+        http(),
+        HkexOptions { base: base.into(), language: FilingsLanguage::En, every: EVERY, ids_path: None },
+    );
+    let cninfo = Cninfo::new(http(), CninfoOptions { base: base.into(), every: EVERY, ids_path: None });
     let official: Vec<Arc<dyn NewsSource>> =
-        vec![Arc::new(Scheduled::new(Box::new(fr), EVERY)), Arc::new(sec)];
+        vec![Arc::new(Scheduled::new(Box::new(fr), EVERY)), Arc::new(sec), Arc::new(hkex), Arc::new(cninfo)];
     let yahoo = Yahoo::new(&cfg.provider, options(), Store::at(None), clock).unwrap();
     (WithOfficial::new(feeds, official), yahoo)
 }
@@ -203,7 +223,7 @@ fn count(b: &NewsBatch, kind: HeadlineKind) -> usize {
 async fn official_fault_row(fault: Fault) {
     let (server, mut huge_sent) = start().await;
     let (news, yahoo) = sources(&server.base);
-    let syms = [Symbol::parse("NVDA").unwrap(), Symbol::parse("0981.HK").unwrap()];
+    let syms = ["NVDA", "0981.HK", "688981.SS"].map(|s| Symbol::parse(s).unwrap());
 
     let good = news.headlines(&syms).await;
     assert!(good.errors.is_empty(), "{fault:?}: {:?}", good.errors);
@@ -217,7 +237,12 @@ async fn official_fault_row(fault: Fault) {
         .await
         .unwrap_or_else(|_| panic!("{fault:?}: no answer within the deadlines"));
     let named: Vec<&str> = bad.errors.iter().map(|(source, _)| source.as_str()).collect();
-    assert_eq!(named, [FEDERAL_REGISTER, SEC_EDGAR], "{fault:?}: that source's error only: {:?}", bad.errors);
+    assert_eq!(
+        named,
+        [FEDERAL_REGISTER, SEC_EDGAR, HKEXNEWS, CNINFO],
+        "{fault:?}: the official sources' errors only: {:?}",
+        bad.errors
+    );
     let why = match fault {
         Fault::SlowDrip => "timed out",
         _ => "answer larger than 5 MiB",
@@ -233,7 +258,7 @@ async fn official_fault_row(fault: Fault) {
     );
     if fault != Fault::SlowDrip {
         let started = server.huge_started.load(Ordering::SeqCst);
-        assert!(started >= 2, "{fault:?}: both sources met it");
+        assert!(started >= 4, "{fault:?}: every official source met it");
         for _ in 0..started {
             let sent =
                 tokio::time::timeout(Duration::from_secs(20), huge_sent.recv()).await.unwrap().unwrap();
