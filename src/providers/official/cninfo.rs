@@ -225,10 +225,11 @@ impl Cninfo {
     pub async fn fetch(&self, symbols: &[Symbol]) -> NewsBatch {
         let mut batch = NewsBatch::default();
         let mut errors = Vec::new();
-        for sym in symbols.iter().filter(|s| listing_of(s).is_some()) {
-            let key = sym.to_string();
+        let listed: Vec<&Symbol> = symbols.iter().filter(|s| listing_of(s).is_some()).collect();
+        let keys: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
+        for ((sym, key), ask) in listed.into_iter().zip(keys.clone()).zip(self.seen.due(&keys)) {
             let known = self.seen.remembered(&key);
-            if known.fresh {
+            if !ask {
                 batch.headlines.extend(known.items);
                 errors.extend(known.error.map(|e| format!("{sym}: {e}")));
                 continue;

@@ -251,10 +251,12 @@ impl Hkex {
     pub async fn fetch(&self, symbols: &[Symbol]) -> NewsBatch {
         let mut batch = NewsBatch::default();
         let mut errors = Vec::new();
-        for sym in symbols {
-            let Some(code) = code_of(sym) else { continue };
+        let codes: Vec<(&Symbol, String)> =
+            symbols.iter().filter_map(|s| code_of(s).map(|c| (s, c))).collect();
+        let keys: Vec<String> = codes.iter().map(|(_, c)| c.clone()).collect();
+        for ((sym, code), ask) in codes.into_iter().zip(self.seen.due(&keys)) {
             let known = self.seen.remembered(&code);
-            if known.fresh {
+            if !ask {
                 batch.headlines.extend(known.items);
                 errors.extend(known.error.map(|e| format!("{sym}: {e}")));
                 continue;

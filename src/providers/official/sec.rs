@@ -112,22 +112,51 @@ struct Filings {
     recent: Option<Recent>,
 }
 
-/// Column-wise: row i of every list is one filing, newest first.
+/// Column-wise: row i of every list is one filing, newest first. A large filer's lists are a
+/// thousand long; only the newest `ROWS_READ` of each are kept, the rest skipped unread.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Recent {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "newest")]
     accession_number: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "newest")]
     filing_date: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "newest")]
     form: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "newest")]
     items: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "newest")]
     primary_document: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "newest")]
     primary_doc_description: Vec<String>,
+}
+
+/// Rows of a company's list looked at: enough for `PER_COMPANY` of the wanted forms even from a
+/// filer of daily Form 4s.
+const ROWS_READ: usize = 300;
+
+/// The first `ROWS_READ` strings of a list (a number or null as empty), the rest skipped.
+fn newest<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct Newest;
+    impl<'de> serde::de::Visitor<'de> for Newest {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of strings")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while out.len() < ROWS_READ {
+                match seq.next_element::<serde_json::Value>()? {
+                    Some(serde_json::Value::String(s)) => out.push(s),
+                    Some(_) => out.push(String::new()),
+                    None => return Ok(out),
+                }
+            }
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Newest)
 }
 
 #[derive(Debug, Deserialize)]
@@ -265,9 +294,10 @@ impl Sec {
         let (ciks, map_error) = self.ciks(http, symbols).await;
         let mut errors: Vec<String> = map_error.into_iter().collect();
         let mut stopped = false;
-        for (sym, cik) in ciks {
+        let keys: Vec<u64> = ciks.iter().map(|(_, c)| *c).collect();
+        for ((sym, cik), ask) in ciks.into_iter().zip(self.seen.due(&keys)) {
             let known = self.seen.remembered(&cik);
-            if known.fresh || stopped {
+            if !ask || stopped {
                 batch.headlines.extend(known.items);
                 errors.extend(known.error.filter(|_| !stopped).map(|e| format!("{sym}: {e}")));
                 continue;
@@ -380,8 +410,12 @@ fn filings(r: &Recent, name: &str, sym: &Symbol, cik: u64, forms: &[String]) -> 
     }
     let mut out = Vec::new();
     for i in 0..r.accession_number.len() {
+        // The form is checked as it came (forms are plain ASCII), and cleaned only when kept.
+        if !wanted(at(&r.form, i).trim(), forms) {
+            continue;
+        }
         let form = clean(at(&r.form, i));
-        if form.is_empty() || !wanted(&form, forms) {
+        if form.is_empty() {
             continue;
         }
         let accession = at(&r.accession_number, i);
@@ -437,6 +471,16 @@ mod tests {
         let forms = vec!["8-K".to_string(), "SC 13G".to_string()];
         assert!(wanted("8-K", &forms) && wanted("8-K/A", &forms) && wanted("SC 13G/A", &forms));
         assert!(!wanted("144", &forms) && !wanted("10-K", &forms));
+    }
+
+    #[test]
+    fn only_the_newest_rows_are_read() {
+        let forms: Vec<String> = (0..1000).map(|i| format!("F{i}")).collect();
+        let body = serde_json::json!({ "form": forms, "items": [1, null, "2.02"], "size": [1, 2] });
+        let r: Recent = serde_json::from_value(body).unwrap();
+        assert_eq!(r.form.len(), ROWS_READ);
+        assert_eq!(r.form[ROWS_READ - 1], format!("F{}", ROWS_READ - 1));
+        assert_eq!(r.items, ["", "", "2.02"]);
     }
 
     #[test]

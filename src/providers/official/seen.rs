@@ -10,6 +10,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::RETRY;
+
+/// Companies asked per round at most, per source.
+pub const PER_ROUND: usize = 60;
 use crate::market::Headline;
 
 pub struct Seen<K> {
@@ -27,8 +30,6 @@ struct Entry {
 /// What is known of a company between its requests.
 pub struct Known {
     pub items: Vec<Headline>,
-    /// Too soon to ask again.
-    pub fresh: bool,
     /// Its last answer failed: said again on every round until it answers, so a failing
     /// company does not look well between its tries.
     pub error: Option<String>,
@@ -43,13 +44,37 @@ impl<K: Eq + Hash> Seen<K> {
         self.map.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// What `key` gave last, and whether it is too soon to ask again.
+    /// Which of `keys` to ask this round: those due, never-asked first (in the order given: the
+    /// group in view comes first), then the longest waiting, at most `PER_ROUND`. A watchlist of a
+    /// thousand companies is so spread over several rounds instead of read in one burst.
+    pub fn due(&self, keys: &[K]) -> Vec<bool> {
+        let now = Instant::now();
+        let map = self.lock();
+        // A company two symbols share (two share classes) is asked once.
+        let mut first = std::collections::HashSet::new();
+        let mut waiting: Vec<(Option<Instant>, usize)> = keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| first.insert(*k))
+            .filter_map(|(i, k)| match map.get(k) {
+                None => Some((None, i)),
+                Some(e) if now >= e.next => Some((Some(e.next), i)),
+                Some(_) => None,
+            })
+            .collect();
+        waiting.sort();
+        let mut out = vec![false; keys.len()];
+        for (_, i) in waiting.into_iter().take(PER_ROUND) {
+            out[i] = true;
+        }
+        out
+    }
+
+    /// What `key` gave last.
     pub fn remembered(&self, key: &K) -> Known {
         match self.lock().get(key) {
-            Some(e) => {
-                Known { items: e.items.clone(), fresh: Instant::now() < e.next, error: e.error.clone() }
-            }
-            None => Known { items: Vec::new(), fresh: false, error: None },
+            Some(e) => Known { items: e.items.clone(), error: e.error.clone() },
+            None => Known { items: Vec::new(), error: None },
         }
     }
 
@@ -66,5 +91,31 @@ impl<K: Eq + Hash> Seen<K> {
         let e = map.entry(key).or_insert(Entry { next, items: Vec::new(), error: None });
         e.next = next;
         e.error = Some(error);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_list_is_spread_over_rounds_never_asked_first() {
+        let seen: Seen<u32> = Seen::new(Duration::from_secs(1800));
+        let keys: Vec<u32> = (0..70).chain([3]).collect();
+        let first = seen.due(&keys);
+        assert_eq!(first.iter().filter(|a| **a).count(), PER_ROUND);
+        assert!(first[..PER_ROUND].iter().all(|a| *a), "in the order given");
+        assert!(!first[70], "a company two symbols share is asked once");
+        for k in 0..PER_ROUND as u32 {
+            seen.keep(k, Vec::new());
+        }
+        let second = seen.due(&keys);
+        assert_eq!(second.iter().filter(|a| **a).count(), 10, "the rest, and nothing asked again");
+        assert!(second[60..70].iter().all(|a| *a));
+        seen.failed(65, "HTTP 500".into());
+        tokio::time::advance(RETRY).await;
+        let third = seen.due(&keys);
+        assert!(third[65] && third[61] && !third[0], "the failed one again after the retry wait");
+        assert_eq!(seen.remembered(&65).error.as_deref(), Some("HTTP 500"));
     }
 }
