@@ -109,12 +109,18 @@ pub async fn run_counted(
                 let (news, clock, tx, generation) =
                     (providers.news.clone(), clock.clone(), tx.clone(), plan.generation);
                 news_task = Some(Owned(tokio::spawn(async move {
-                    // A slow official source leaves its part for a later round.
-                    let batch = news.headlines_by(&all, Instant::now() + OFFICIAL_PATIENCE).await;
-                    let errors =
-                        batch.errors.into_iter().map(|(feed, e)| (clean(&feed), clean(&e))).collect();
-                    let kind = DataKind::News { headlines: batch.headlines, errors };
-                    let _ = tx.send(Msg::Data(DataMsg { generation, at: clock.now(), kind })).await;
+                    let send = |batch: crate::providers::NewsBatch| {
+                        let errors =
+                            batch.errors.into_iter().map(|(feed, e)| (clean(&feed), clean(&e))).collect();
+                        let kind = DataKind::News { headlines: batch.headlines, errors };
+                        tx.send(Msg::Data(DataMsg { generation, at: clock.now(), kind }))
+                    };
+                    // The feeds as soon as they are in; the official sources' part as it comes, or
+                    // with a later round when a source is still at work after the patience.
+                    let _ = send(news.headlines_by(&all, Instant::now()).await).await;
+                    if let Some(rest) = news.remainder(Instant::now() + OFFICIAL_PATIENCE).await {
+                        let _ = send(rest).await;
+                    }
                 })));
                 due.news = Instant::now() + Duration::from_secs(plan.news_refresh_secs.max(1));
             }

@@ -130,6 +130,12 @@ pub trait NewsSource: Send + Sync {
     ) -> BoxFuture<'a, NewsBatch> {
         self.headlines(symbols)
     }
+
+    /// After `headlines_by`: what was still coming at its deadline, once it comes or `deadline`
+    /// does (`None` when nothing was). The batch names every source's errors, as a round's does.
+    fn remainder(&self, _deadline: tokio::time::Instant) -> BoxFuture<'_, Option<NewsBatch>> {
+        Box::pin(async { None })
+    }
 }
 
 #[derive(Clone)]

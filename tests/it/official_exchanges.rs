@@ -433,10 +433,11 @@ impl NewsSource for Slow {
     }
 }
 
-/// An official source at work for minutes (EDGAR crawling a thousand companies) never holds the
-/// feeds back: a round with a deadline returns the feeds and the quick sources by then; the slow
-/// one's items come with the first round after it is done, and it is not asked twice meanwhile.
-/// Without a deadline (the commands) a round waits for everything.
+/// An official source at work for minutes (EDGAR crawling sixty companies) never holds the
+/// feeds back: a round gives the feeds as soon as they are in, the remainder gives the official
+/// sources that finish within the patience, and the slow one's items come with the first round
+/// after it is done; it is not asked twice meanwhile. Without a deadline (the commands) a round
+/// waits for everything.
 #[tokio::test(start_paused = true)]
 async fn a_slow_official_source_never_holds_the_feeds_back() {
     use chiptape::providers::official::WithOfficial;
@@ -450,14 +451,18 @@ async fn a_slow_official_source_never_holds_the_feeds_back() {
         t
     };
     let start = tokio::time::Instant::now();
-    let first = news.headlines_by(&[], start + Duration::from_secs(10)).await;
-    assert_eq!(titles(&first), ["rules", "wire"]);
+    let first = news.headlines_by(&[], start).await;
+    assert_eq!(titles(&first), ["wire"]);
+    assert_eq!(start.elapsed(), Duration::from_secs(1), "the feeds as soon as they are in");
+    let rest = news.remainder(start + Duration::from_secs(10)).await.expect("sources were at work");
+    assert_eq!(titles(&rest), ["rules"], "the quick source, not the crawl");
     assert_eq!(start.elapsed(), Duration::from_secs(10), "waited for the crawl until the deadline only");
     tokio::time::sleep(Duration::from_secs(290)).await;
     let later = tokio::time::Instant::now();
     let second = news.headlines_by(&[], later + Duration::from_secs(10)).await;
     assert_eq!(titles(&second), ["edgar", "rules", "wire"], "the crawl's items, once it is done");
     assert!(later.elapsed() <= Duration::from_secs(10));
+    assert!(news.remainder(later + Duration::from_secs(10)).await.is_none(), "nothing was left");
     let patient = WithOfficial::new(feeds, vec![crawl, quick]);
     let all = patient.headlines(&[]).await;
     assert_eq!(titles(&all), ["edgar", "rules", "wire"]);

@@ -71,13 +71,16 @@ impl NewsSource for Scheduled {
 
 /// The feeds and the official sources together: asked at once, merged, each one's errors named.
 ///
-/// An official source can take minutes (EDGAR at five requests a second over a thousand
-/// companies): each runs on a task of its own, so a caller with a deadline gets the feeds and
-/// whatever official batches are ready then, the last complete batch of a source still at work,
-/// and that source's fresh batch on a later call.
+/// An official source can take minutes (EDGAR at five requests a second over sixty companies):
+/// each runs on a task of its own. A caller with a deadline gets the feeds and whatever official
+/// batches are ready by then (the last complete batch of a source still at work), and
+/// `remainder` gives the rest as the sources finish, so the feeds are never held back for them.
 pub struct WithOfficial {
     feeds: Arc<dyn NewsSource>,
     official: Vec<Background>,
+    /// The feeds' errors of the latest round: a remainder repeats them, since a batch stands for
+    /// every source's state.
+    feed_errors: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 struct Background {
@@ -88,26 +91,32 @@ struct Background {
 
 impl Background {
     /// This source's newest complete batch, waiting for a round in progress until `deadline`
-    /// (without one, until it ends); a round is started when none is.
-    async fn batch(&self, symbols: &[Symbol], deadline: Option<Instant>) -> NewsBatch {
+    /// (without one, until it ends); a round is started first when `symbols` are given and none
+    /// is under way. Whether a round was under way is returned too.
+    async fn batch(&self, symbols: Option<&[Symbol]>, deadline: Option<Instant>) -> (NewsBatch, bool) {
         let mut running = self.running.lock().await;
-        let task = running.get_or_insert_with(|| {
+        if let (None, Some(symbols)) = (running.as_ref(), symbols) {
             let (source, symbols) = (self.source.clone(), symbols.to_vec());
-            tokio::spawn(async move { source.headlines(&symbols).await })
-        });
+            *running = Some(tokio::spawn(async move { source.headlines(&symbols).await }));
+        }
+        let Some(task) = running.as_mut() else { return (self.last().clone(), false) };
         let done = match deadline {
             Some(d) => tokio::time::timeout_at(d, &mut *task).await.ok(),
             None => Some(task.await),
         };
-        let last = || self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(result) = done {
             *running = None;
-            *last() = result.unwrap_or_else(|e| NewsBatch {
-                headlines: last().headlines.clone(),
+            let mut last = self.last();
+            *last = result.unwrap_or_else(|e| NewsBatch {
+                headlines: last.headlines.clone(),
                 errors: vec![("official".to_string(), format!("the fetch stopped: {e}"))],
             });
         }
-        last().clone()
+        (self.last().clone(), true)
+    }
+
+    fn last(&self) -> std::sync::MutexGuard<'_, NewsBatch> {
+        self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -129,17 +138,36 @@ impl WithOfficial {
                 last: std::sync::Mutex::new(NewsBatch::default()),
             })
             .collect();
-        WithOfficial { feeds, official }
+        WithOfficial { feeds, official, feed_errors: std::sync::Mutex::new(Vec::new()) }
     }
 
     async fn fetch(&self, symbols: &[Symbol], deadline: Option<Instant>) -> NewsBatch {
-        let official = futures::future::join_all(self.official.iter().map(|s| s.batch(symbols, deadline)));
+        let official =
+            futures::future::join_all(self.official.iter().map(|s| s.batch(Some(symbols), deadline)));
         let (mut batch, official) = futures::join!(self.feeds.headlines(symbols), official);
-        for b in official {
+        *self.feed_errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = batch.errors.clone();
+        for (b, _) in official {
             crate::market::news::merge(&mut batch.headlines, b.headlines, usize::MAX, None);
             batch.errors.extend(b.errors);
         }
         batch
+    }
+
+    /// The official items of sources still at work when the last round was given, once they
+    /// finish or `deadline` comes; none when every source had finished.
+    async fn rest(&self, deadline: Instant) -> Option<NewsBatch> {
+        let official =
+            futures::future::join_all(self.official.iter().map(|s| s.batch(None, Some(deadline)))).await;
+        if !official.iter().any(|(_, was_running)| *was_running) {
+            return None;
+        }
+        let errors = self.feed_errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let mut batch = NewsBatch { headlines: Vec::new(), errors };
+        for (b, _) in official {
+            crate::market::news::merge(&mut batch.headlines, b.headlines, usize::MAX, None);
+            batch.errors.extend(b.errors);
+        }
+        Some(batch)
     }
 }
 
@@ -150,6 +178,10 @@ impl NewsSource for WithOfficial {
 
     fn headlines_by<'a>(&'a self, symbols: &'a [Symbol], deadline: Instant) -> BoxFuture<'a, NewsBatch> {
         Box::pin(self.fetch(symbols, Some(deadline)))
+    }
+
+    fn remainder(&self, deadline: Instant) -> BoxFuture<'_, Option<NewsBatch>> {
+        Box::pin(self.rest(deadline))
     }
 }
 
