@@ -302,7 +302,9 @@ mod tests {
             },
             ..Quote::default()
         };
-        let headlines = vec![headline(1, 10), headline(2, 10)];
+        let mut filing = headline(2, 10);
+        (filing.kind, filing.form) = (crate::market::HeadlineKind::Filing, Some("公告".into()));
+        let headlines = vec![headline(1, 10), filing];
         let series = Series {
             symbol: nvda,
             points: vec![(t("2026-11-24T14:30:00Z"), 180.0), (t("2026-11-24T14:35:00Z"), 181.25)],
@@ -347,6 +349,12 @@ mod tests {
         assert_eq!(back, sample());
         assert_eq!(back.quotes[0].clone().into_quote().year_high, Some(212.0));
         assert!(back.quotes[0].quote.events.ex_dividend.is_some(), "the event dates are kept");
+        let filing = &back.headlines[1];
+        assert_eq!(
+            (filing.kind, filing.form.as_deref()),
+            (crate::market::HeadlineKind::Filing, Some("公告")),
+            "official items come back as such at start"
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -463,6 +463,11 @@ async fn a_slow_official_source_never_holds_the_feeds_back() {
     assert_eq!(titles(&second), ["edgar", "rules", "wire"], "the crawl's items, once it is done");
     assert!(later.elapsed() <= Duration::from_secs(10));
     assert!(news.remainder(later + Duration::from_secs(10)).await.is_none(), "nothing was left");
+    // A remainder with nothing finished by its deadline gives nothing (no batch to merge again).
+    let other = WithOfficial::new(feeds.clone(), vec![crawl.clone(), quick.clone()]);
+    let now = tokio::time::Instant::now();
+    assert_eq!(titles(&other.headlines_by(&[], now).await), ["wire"]);
+    assert!(other.remainder(now + Duration::from_millis(1500)).await.is_none());
     let patient = WithOfficial::new(feeds, vec![crawl, quick]);
     let all = patient.headlines(&[]).await;
     assert_eq!(titles(&all), ["edgar", "rules", "wire"]);

@@ -90,15 +90,19 @@ struct Background {
 }
 
 impl Background {
-    /// This source's newest complete batch, waiting for a round in progress until `deadline`
-    /// (without one, until it ends); a round is started first when `symbols` are given and none
-    /// is under way. Whether a round was under way is returned too.
-    async fn batch(&self, symbols: Option<&[Symbol]>, deadline: Option<Instant>) -> (NewsBatch, bool) {
+    /// A round of this source on its task, unless one is under way.
+    async fn start(&self, symbols: &[Symbol]) {
         let mut running = self.running.lock().await;
-        if let (None, Some(symbols)) = (running.as_ref(), symbols) {
+        if running.is_none() {
             let (source, symbols) = (self.source.clone(), symbols.to_vec());
             *running = Some(tokio::spawn(async move { source.headlines(&symbols).await }));
         }
+    }
+
+    /// This source's newest complete batch, waiting for a round in progress until `deadline`
+    /// (without one, until it ends); and whether that round ended now.
+    async fn batch(&self, deadline: Option<Instant>) -> (NewsBatch, bool) {
+        let mut running = self.running.lock().await;
         let Some(task) = running.as_mut() else { return (self.last().clone(), false) };
         let done = match deadline {
             Some(d) => tokio::time::timeout_at(d, &mut *task).await.ok(),
@@ -112,7 +116,7 @@ impl Background {
                 errors: vec![("official".to_string(), format!("the fetch stopped: {e}"))],
             });
         }
-        (self.last().clone(), true)
+        (self.last().clone(), running.is_none())
     }
 
     fn last(&self) -> std::sync::MutexGuard<'_, NewsBatch> {
@@ -142,9 +146,10 @@ impl WithOfficial {
     }
 
     async fn fetch(&self, symbols: &[Symbol], deadline: Option<Instant>) -> NewsBatch {
-        let official =
-            futures::future::join_all(self.official.iter().map(|s| s.batch(Some(symbols), deadline)));
-        let (mut batch, official) = futures::join!(self.feeds.headlines(symbols), official);
+        // Started first, so whatever finishes while the feeds are read comes with them.
+        futures::future::join_all(self.official.iter().map(|s| s.start(symbols))).await;
+        let mut batch = self.feeds.headlines(symbols).await;
+        let official = futures::future::join_all(self.official.iter().map(|s| s.batch(deadline))).await;
         *self.feed_errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = batch.errors.clone();
         for (b, _) in official {
             crate::market::news::merge(&mut batch.headlines, b.headlines, usize::MAX, None);
@@ -153,12 +158,11 @@ impl WithOfficial {
         batch
     }
 
-    /// The official items of sources still at work when the last round was given, once they
-    /// finish or `deadline` comes; none when every source had finished.
+    /// The official items, once the sources still at work when the last round was given finish
+    /// or `deadline` comes; none when no source finished meanwhile (nothing new to give).
     async fn rest(&self, deadline: Instant) -> Option<NewsBatch> {
-        let official =
-            futures::future::join_all(self.official.iter().map(|s| s.batch(None, Some(deadline)))).await;
-        if !official.iter().any(|(_, was_running)| *was_running) {
+        let official = futures::future::join_all(self.official.iter().map(|s| s.batch(Some(deadline)))).await;
+        if !official.iter().any(|(_, ended)| *ended) {
             return None;
         }
         let errors = self.feed_errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
