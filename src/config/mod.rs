@@ -220,11 +220,21 @@ pub enum ColorSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThemeConfig {
     pub name: ThemeName,
+    /// Which colour means up: green in the West, red in China.
+    pub convention: Convention,
     pub up: Option<ColorSpec>,
     pub down: Option<ColorSpec>,
     pub flat: Option<ColorSpec>,
     /// The heat map's colour scale saturates at ± this change, in percent.
     pub heat_cap: f64,
+}
+
+/// What a rising price is coloured: `Western` green (falling red), `Cn` red (falling green).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Convention {
+    #[default]
+    Western,
+    Cn,
 }
 
 /// `[filings]`: the official sources beside the headlines.

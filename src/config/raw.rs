@@ -112,6 +112,7 @@ pub struct RawHoliday {
 #[serde(deny_unknown_fields)]
 pub struct RawTheme {
     pub name: Option<String>,
+    pub convention: Option<String>,
     pub up: Option<String>,
     pub down: Option<String>,
     pub flat: Option<String>,

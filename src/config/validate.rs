@@ -496,8 +496,11 @@ impl Validator {
         let p = KeyPath::root().key("theme");
         let names = [("dark", ThemeName::Dark), ("light", ThemeName::Light), ("mono", ThemeName::Mono)];
         let name = self.choice(p.key("name"), raw.name.as_deref(), &names, false);
+        let conventions = [("western", Convention::Western), ("cn", Convention::Cn)];
+        let convention = self.choice(p.key("convention"), raw.convention.as_deref(), &conventions, false);
         ThemeConfig {
             name,
+            convention,
             up: self.color(p.key("up"), raw.up),
             down: self.color(p.key("down"), raw.down),
             flat: self.color(p.key("flat"), raw.flat),

@@ -71,7 +71,7 @@ pub fn clocks(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         used += w;
         let style = match st {
-            SessionState::Open => theme.up,
+            SessionState::Open => theme.open,
             SessionState::Pre | SessionState::Post | SessionState::Lunch => theme.accent,
             SessionState::Closed => theme.dim,
         };

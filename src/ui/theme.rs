@@ -2,12 +2,15 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::config::{ColorSpec, ThemeConfig, ThemeName};
+use crate::config::{ColorSpec, Convention, ThemeConfig, ThemeName};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
+    /// A rise and a fall: green and red, or red and green under `convention = "cn"`.
     pub up: Style,
     pub down: Style,
+    /// A market that is open: green whatever the convention (it is no move).
+    pub open: Style,
     pub flat: Style,
     pub dim: Style,
     pub text: Style,
@@ -85,6 +88,7 @@ impl Theme {
             return Theme {
                 up: bold,
                 down: Style::new(),
+                open: bold,
                 flat: Style::new(),
                 dim: Style::new().add_modifier(Modifier::DIM),
                 text: Style::new(),
@@ -121,10 +125,19 @@ impl Theme {
                 Color::Rgb(45, 45, 45),
             )
         };
+        let (green, red) = (up, down);
+        let (heat_green, heat_red) =
+            if light { ((60, 170, 90), (220, 70, 70)) } else { ((20, 150, 60), (185, 35, 35)) };
+        // The convention picks the defaults; `up` and `down` in the config still name a rise's
+        // and a fall's colour.
+        let ((up, heat_up), (down, heat_down)) = match cfg.convention {
+            Convention::Western => ((green, heat_green), (red, heat_red)),
+            Convention::Cn => ((red, heat_red), (green, heat_green)),
+        };
         let heat = HeatScale {
             neutral: if light { (214, 214, 214) } else { (58, 58, 58) },
-            up: spec_rgb(cfg.up.as_ref()).unwrap_or(if light { (60, 170, 90) } else { (20, 150, 60) }),
-            down: spec_rgb(cfg.down.as_ref()).unwrap_or(if light { (220, 70, 70) } else { (185, 35, 35) }),
+            up: spec_rgb(cfg.up.as_ref()).unwrap_or(heat_up),
+            down: spec_rgb(cfg.down.as_ref()).unwrap_or(heat_down),
         };
         let up = cfg.up.as_ref().map_or(up, color);
         let down = cfg.down.as_ref().map_or(down, color);
@@ -132,6 +145,7 @@ impl Theme {
         Theme {
             up: Style::new().fg(up),
             down: Style::new().fg(down),
+            open: Style::new().fg(green),
             flat: Style::new().fg(flat),
             dim: Style::new().fg(if light { Color::Rgb(120, 120, 120) } else { Color::DarkGray }),
             text: Style::new(),
@@ -140,7 +154,7 @@ impl Theme {
             selected_unfocused: Style::new().bg(sel_un_bg),
             header: Style::new().fg(accent).add_modifier(Modifier::BOLD),
             badge: Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD),
-            error: Style::new().fg(down).add_modifier(Modifier::BOLD),
+            error: Style::new().fg(red).add_modifier(Modifier::BOLD),
             border: Style::new().fg(if light { Color::Rgb(160, 160, 160) } else { Color::DarkGray }),
             border_focused: Style::new().fg(accent),
             highlight: Style::new()

@@ -281,6 +281,40 @@ fn up_colour(buf: &ratatui::buffer::Buffer) -> Color {
     panic!("no riser on screen:\n{t}");
 }
 
+/// The colour of the first cell of the first "▼-" on screen.
+fn down_colour(buf: &ratatui::buffer::Buffer) -> Color {
+    let t = text(buf);
+    for (y, line) in t.lines().enumerate() {
+        if let Some(b) = line.find("▼-") {
+            return buf[(line[..b].chars().count() as u16, y as u16)].fg;
+        }
+    }
+    panic!("no faller on screen:\n{t}");
+}
+
+/// `convention = "cn"`: a rise is red and a fall green on screen, in the theme's every use of a
+/// move (the heat map's scale too); the arrows and signs stay, an open market stays green, an
+/// error stays red, and `up` in the config still names a rise's colour.
+#[test]
+fn red_for_up_under_the_cn_convention() {
+    let cn = themed("[theme]\nconvention = \"cn\"\n");
+    assert_eq!((up_colour(&cn), down_colour(&cn)), (Color::Red, Color::Green));
+    let western = themed("[theme]\nconvention = \"western\"\n");
+    assert_eq!((up_colour(&western), down_colour(&western)), (Color::Green, Color::Red));
+    let light = themed("[theme]\nname = \"light\"\nconvention = \"cn\"\n");
+    assert_eq!(up_colour(&light), Color::Rgb(190, 20, 20));
+    let custom = themed("[theme]\nconvention = \"cn\"\nup = \"#ff8800\"\n");
+    assert_eq!(up_colour(&custom), Color::Rgb(0xff, 0x88, 0x00), "an explicit rise colour wins");
+
+    let cfg = chiptape::config::parse_str("[theme]\nconvention = \"cn\"\n", "t").unwrap();
+    let theme = chiptape::ui::theme::Theme::new(&cfg.theme, false);
+    assert_eq!((theme.open.fg, theme.error.fg), (Some(Color::Green), Some(Color::Red)));
+    let heat = theme.heat.unwrap();
+    assert_eq!((heat.up, heat.down), ((185, 35, 35), (20, 150, 60)), "the heat map's scale turns too");
+    let mono = chiptape::ui::theme::Theme::new(&cfg.theme, true);
+    assert_eq!(mono.up, ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD));
+}
+
 #[test]
 fn themes_and_colour_overrides() {
     let dark = themed("");

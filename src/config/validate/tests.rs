@@ -431,6 +431,18 @@ fn filings_table() {
 }
 
 /// `[theme] heat_cap`: 5 % unless set; a positive, finite number of percent, or a located error.
+/// `[theme] convention`: western unless set; "cn" turns red for a rise; anything else is a
+/// located error.
+#[test]
+fn the_colour_convention_is_western_or_cn() {
+    assert_eq!(builtin().theme.convention, Convention::Western);
+    assert_eq!(parse_str("[theme]\nconvention = \"cn\"\n", "c").unwrap().theme.convention, Convention::Cn);
+    let issues = err("[theme]\nconvention = \"east\"\n");
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!((issues[0].key.as_deref(), issues[0].line), (Some("theme.convention"), 2));
+    assert!(issues[0].message.contains("western") && issues[0].message.contains("cn"), "{issues:?}");
+}
+
 #[test]
 fn heat_cap_is_a_positive_finite_percent() {
     assert_eq!(builtin().theme.heat_cap, 5.0);
