@@ -223,34 +223,8 @@ impl Cninfo {
     }
 
     pub async fn fetch(&self, symbols: &[Symbol]) -> NewsBatch {
-        let mut batch = NewsBatch::default();
-        let mut errors = Vec::new();
-        let listed: Vec<&Symbol> = symbols.iter().filter(|s| listing_of(s).is_some()).collect();
-        let keys: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
-        for ((sym, key), ask) in listed.into_iter().zip(keys.clone()).zip(self.seen.due(&keys)) {
-            let known = self.seen.remembered(&key);
-            if !ask {
-                batch.headlines.extend(known.items);
-                errors.extend(known.error.map(|e| format!("{sym}: {e}")));
-                continue;
-            }
-            match self.company(sym).await {
-                Ok(items) => {
-                    self.seen.keep(key, items.clone());
-                    batch.headlines.extend(items);
-                }
-                Err(e) => {
-                    self.seen.failed(key, e.to_string());
-                    batch.headlines.extend(known.items);
-                    errors.push(format!("{sym}: {e}"));
-                }
-            }
-        }
-        if !errors.is_empty() {
-            batch.errors.push((CNINFO.to_string(), errors.join("; ")));
-        }
-        crate::market::sort_newest_first(&mut batch.headlines);
-        batch
+        let keyed = symbols.iter().filter(|s| listing_of(s).is_some()).map(|s| (s, s.to_string())).collect();
+        self.seen.round(CNINFO, keyed, |sym, _| self.company(sym)).await
     }
 }
 

@@ -249,35 +249,8 @@ impl Hkex {
     }
 
     pub async fn fetch(&self, symbols: &[Symbol]) -> NewsBatch {
-        let mut batch = NewsBatch::default();
-        let mut errors = Vec::new();
-        let codes: Vec<(&Symbol, String)> =
-            symbols.iter().filter_map(|s| code_of(s).map(|c| (s, c))).collect();
-        let keys: Vec<String> = codes.iter().map(|(_, c)| c.clone()).collect();
-        for ((sym, code), ask) in codes.into_iter().zip(self.seen.due(&keys)) {
-            let known = self.seen.remembered(&code);
-            if !ask {
-                batch.headlines.extend(known.items);
-                errors.extend(known.error.map(|e| format!("{sym}: {e}")));
-                continue;
-            }
-            match self.company(sym, &code).await {
-                Ok(items) => {
-                    self.seen.keep(code, items.clone());
-                    batch.headlines.extend(items);
-                }
-                Err(e) => {
-                    self.seen.failed(code, e.to_string());
-                    batch.headlines.extend(known.items);
-                    errors.push(format!("{sym}: {e}"));
-                }
-            }
-        }
-        if !errors.is_empty() {
-            batch.errors.push((HKEXNEWS.to_string(), errors.join("; ")));
-        }
-        crate::market::sort_newest_first(&mut batch.headlines);
-        batch
+        let keyed = symbols.iter().filter_map(|s| code_of(s).map(|c| (s, c))).collect();
+        self.seen.round(HKEXNEWS, keyed, |sym, code| async move { self.company(sym, &code).await }).await
     }
 }
 

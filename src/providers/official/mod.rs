@@ -151,10 +151,7 @@ impl WithOfficial {
         let mut batch = self.feeds.headlines(symbols).await;
         let official = futures::future::join_all(self.official.iter().map(|s| s.batch(deadline))).await;
         *self.feed_errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = batch.errors.clone();
-        for (b, _) in official {
-            crate::market::news::merge(&mut batch.headlines, b.headlines, usize::MAX, None);
-            batch.errors.extend(b.errors);
-        }
+        add(&mut batch, official);
         batch
     }
 
@@ -167,11 +164,16 @@ impl WithOfficial {
         }
         let errors = self.feed_errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         let mut batch = NewsBatch { headlines: Vec::new(), errors };
-        for (b, _) in official {
-            crate::market::news::merge(&mut batch.headlines, b.headlines, usize::MAX, None);
-            batch.errors.extend(b.errors);
-        }
+        add(&mut batch, official);
         Some(batch)
+    }
+}
+
+/// The official sources' batches merged into `batch`, their errors after its own.
+fn add(batch: &mut NewsBatch, official: Vec<(NewsBatch, bool)>) {
+    for (b, _) in official {
+        crate::market::news::merge(&mut batch.headlines, b.headlines, usize::MAX, None);
+        batch.errors.extend(b.errors);
     }
 }
 

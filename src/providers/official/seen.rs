@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::super::NewsBatch;
 use super::RETRY;
 
 /// Companies asked per round at most, per source.
 pub const PER_ROUND: usize = 60;
-use crate::market::Headline;
+use crate::market::{Headline, Symbol};
 
 pub struct Seen<K> {
     every: Duration,
@@ -68,6 +69,49 @@ impl<K: Eq + Hash> Seen<K> {
             out[i] = true;
         }
         out
+    }
+
+    /// One round of a source over its companies (`keyed`: each symbol and its key): the due
+    /// ones asked with `ask`, the rest given as they were last; each failure named by its symbol
+    /// under `source`.
+    pub async fn round<'a, E, Fut>(
+        &self,
+        source: &str,
+        keyed: Vec<(&'a Symbol, K)>,
+        ask: impl Fn(&'a Symbol, K) -> Fut,
+    ) -> NewsBatch
+    where
+        K: Clone,
+        E: std::fmt::Display,
+        Fut: std::future::Future<Output = Result<Vec<Headline>, E>>,
+    {
+        let mut batch = NewsBatch::default();
+        let mut errors = Vec::new();
+        let keys: Vec<K> = keyed.iter().map(|(_, k)| k.clone()).collect();
+        for ((sym, key), due) in keyed.into_iter().zip(self.due(&keys)) {
+            let known = self.remembered(&key);
+            if !due {
+                batch.headlines.extend(known.items);
+                errors.extend(known.error.map(|e| format!("{sym}: {e}")));
+                continue;
+            }
+            match ask(sym, key.clone()).await {
+                Ok(items) => {
+                    self.keep(key, items.clone());
+                    batch.headlines.extend(items);
+                }
+                Err(e) => {
+                    self.failed(key, e.to_string());
+                    batch.headlines.extend(known.items);
+                    errors.push(format!("{sym}: {e}"));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            batch.errors.push((source.to_string(), errors.join("; ")));
+        }
+        crate::market::sort_newest_first(&mut batch.headlines);
+        batch
     }
 
     /// What `key` gave last.
