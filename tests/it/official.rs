@@ -15,16 +15,16 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const UA: &str = "Chiptape Tests tests@example.com";
 
-fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     let p = format!("{}/tests/fixtures/official/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
 }
 
-fn json(body: String) -> ResponseTemplate {
+pub(crate) fn json(body: String) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json")
 }
 
-fn sym(s: &str) -> Symbol {
+pub(crate) fn sym(s: &str) -> Symbol {
     Symbol::parse(s).unwrap()
 }
 

@@ -15,20 +15,9 @@ use chiptape::providers::official::{CNINFO, HKEXNEWS};
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use super::official::{fixture, json, sym};
+
 const EVERY: Duration = Duration::from_secs(1800);
-
-fn fixture(name: &str) -> String {
-    let p = format!("{}/tests/fixtures/official/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
-
-fn json(body: String) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/json")
-}
-
-fn sym(s: &str) -> Symbol {
-    Symbol::parse(s).unwrap()
-}
 
 fn hkex(server: &MockServer, ids: Option<std::path::PathBuf>) -> Hkex {
     let opts = HkexOptions { base: server.uri(), language: FilingsLanguage::En, every: EVERY, ids_path: ids };
