@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, Utc};
 use tokio::time::Instant;
 
+use crate::market::alerts::Fired;
 use crate::market::series::ChartRange;
 use crate::state::{QuoteEntry, SeriesEntry, State};
 use crate::store::cache::{Cache, CachedQuote, CachedSeries, Contents, SCHEMA, Stories};
@@ -112,6 +113,7 @@ pub fn restore(state: &mut State, contents: Contents) {
         state.alerts.armed.insert(k, false);
     }
     state.alerts.log = contents.alert_log;
+    state.alerts.log.iter_mut().for_each(Fired::split_level);
     for c in contents.series {
         if watched.contains(&c.series.symbol) && ChartRange::ALL.contains(&c.range) {
             let key = (c.series.symbol.clone(), c.range);
@@ -316,7 +318,8 @@ mod tests {
         s.alerts.log.push(crate::market::alerts::Fired {
             at: now,
             symbol: Some(Symbol::parse("NVDA").unwrap()),
-            what: "below 20.00".into(),
+            what: "below".into(),
+            level: Some(20.0),
             price: Some(10.0),
             headline: None,
         });

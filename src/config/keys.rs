@@ -183,6 +183,7 @@ actions! {
     HeatMap => "heat_map", "heat map";
     HeatMapSized => "heat_map_sized", "heat map sized by position";
     HeadlineKind => "headline_kind", "headlines: all / news / official";
+    Discreet => "discreet", "discreet mode: hide money amounts";
 }
 
 impl Action {
@@ -232,6 +233,7 @@ fn default_bindings() -> Vec<(Key, Action)> {
         (Key::ch('m'), HeatMap),
         (Key::ch('M'), HeatMapSized),
         (Key::ch('f'), HeadlineKind),
+        (Key::ch('x'), Discreet),
     ];
     for (i, a) in
         [Group1, Group2, Group3, Group4, Group5, Group6, Group7, Group8, Group9].into_iter().enumerate()

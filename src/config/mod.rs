@@ -273,6 +273,8 @@ pub struct Config {
     pub alerts_command: Vec<String>,
     /// Clicks and the wheel in the TUI; off leaves the terminal's own selection alone.
     pub mouse: bool,
+    /// Start in the discreet mode: money amounts hidden until `x`.
+    pub discreet: bool,
     pub provider: ProviderConfig,
     pub groups: Vec<Group>,
     /// Built-in names merged under the user's, so a bare ticker still gets its company name.

@@ -14,6 +14,7 @@ pub struct RawConfig {
     pub alerts_bell: Option<bool>,
     pub alerts_command: Option<Vec<String>>,
     pub mouse: Option<bool>,
+    pub discreet: Option<bool>,
     pub provider: Option<RawProvider>,
     pub groups: Option<Vec<RawGroup>>,
     pub symbols: Option<BTreeMap<String, RawSymbolMeta>>,

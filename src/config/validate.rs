@@ -245,6 +245,7 @@ impl Validator {
             alerts_bell: raw.alerts_bell.unwrap_or(false),
             alerts_command,
             mouse: raw.mouse.unwrap_or(true),
+            discreet: raw.discreet.unwrap_or(false),
             provider,
             groups,
             symbols,

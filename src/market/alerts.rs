@@ -190,10 +190,29 @@ pub struct FiredHeadline {
 pub struct Fired {
     pub at: DateTime<Utc>,
     pub symbol: Option<Symbol>,
-    /// The rule ("below 40") or the phrases ("export control") that fired.
+    /// The rule ("below", with `level`) or the phrases ("export control") that fired.
     pub what: String,
+    /// A price rule's level, the user's own figure: kept apart from `what` so that the discreet
+    /// mode can hide it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<f64>,
     pub price: Option<f64>,
     pub headline: Option<FiredHeadline>,
+}
+
+impl Fired {
+    /// A log written before `level` was kept apart says "below 40.00" in `what`: split it, so
+    /// the discreet mode hides old entries too.
+    pub fn split_level(&mut self) {
+        if self.level.is_some() || self.headline.is_some() {
+            return;
+        }
+        let Some((word, figure)) = self.what.split_once(' ') else { return };
+        if let ("above" | "below", Ok(x)) = (word, figure.replace(',', "").parse::<f64>()) {
+            self.what = word.to_string();
+            self.level = Some(x);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -213,6 +232,27 @@ mod tests {
             vec![std::ops::Range { start: 6, end: 18 }],
             "byte ranges of the original text"
         );
+    }
+
+    #[test]
+    fn an_old_log_entry_has_its_level_split_off() {
+        let at = chrono::Utc::now();
+        let old = |what: &str| Fired {
+            at,
+            symbol: None,
+            what: what.into(),
+            level: None,
+            price: None,
+            headline: None,
+        };
+        let mut f = old("below 1,234.50");
+        f.split_level();
+        assert_eq!((f.what.as_str(), f.level), ("below", Some(1234.5)));
+        for kept in ["moved +8.00%", "earnings in 2 days", "above the clouds"] {
+            let mut f = old(kept);
+            f.split_level();
+            assert_eq!((f.what.as_str(), f.level), (kept, None));
+        }
     }
 
     #[test]

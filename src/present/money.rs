@@ -6,15 +6,30 @@ use super::number;
 
 /// How position figures are written. Market figures (prices, changes, volumes) do not come here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Money(());
+pub struct Money {
+    hidden: bool,
+}
+
+/// What stands for a hidden figure: the same width whatever the amount, so nothing is told by it.
+pub const HIDDEN_TEXT: &str = "•••";
 
 impl Money {
     /// Every figure written out.
-    pub const SHOWN: Money = Money(());
+    pub const SHOWN: Money = Money { hidden: false };
+    /// The discreet mode: amounts, quantities and the user's own price levels are `•••`.
+    pub const HIDDEN: Money = Money { hidden: true };
 
-    /// The one place a figure becomes text.
+    pub fn new(hidden: bool) -> Money {
+        Money { hidden }
+    }
+
+    pub fn is_hidden(self) -> bool {
+        self.hidden
+    }
+
+    /// The one place a figure becomes text: the text is not even made when it is hidden.
     fn show(self, text: impl FnOnce() -> String) -> String {
-        text()
+        if self.hidden { HIDDEN_TEXT.to_string() } else { text() }
     }
 
     /// A quantity held, for a column: "2000", "0.125".
@@ -47,9 +62,10 @@ impl Money {
         self.show(|| number::change(v))
     }
 
-    /// A profit or loss in percent: `number::pct`.
+    /// A profit or loss in percent: `number::pct`. Shown in the discreet mode too: a percentage
+    /// tells how a holding does, not how much it is.
     pub fn pct(self, p: f64) -> String {
-        self.show(|| number::pct(p))
+        number::pct(p)
     }
 
     /// A price of the user's own (an average cost, an alert level): `number::price`.
@@ -74,5 +90,25 @@ mod tests {
         assert_eq!(m.change(-0.451), "-0.45");
         assert_eq!(m.pct(2.0), "+2.00%");
         assert_eq!(m.price(212.5), "212.50");
+    }
+
+    /// Hidden, every amount is the same mark, whatever its size or sign; percentages stay.
+    #[test]
+    fn hidden_figures_are_one_mark_and_percentages_stay() {
+        let m = Money::HIDDEN;
+        for text in [
+            m.quantity(2000.0),
+            m.exact(0.12345),
+            m.cents(146_520.0),
+            m.amount(146_520.0),
+            m.signed_amount(-1_250_000.0),
+            m.change(-0.451),
+            m.price(212.5),
+        ] {
+            assert_eq!(text, HIDDEN_TEXT);
+        }
+        assert_eq!(m.pct(2.0), "+2.00%");
+        assert_eq!(Money::new(true), Money::HIDDEN);
+        assert!(!Money::new(false).is_hidden());
     }
 }

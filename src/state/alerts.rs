@@ -38,23 +38,30 @@ pub struct Alerts {
     pub messages_tab: bool,
 }
 
-/// One line for the status bar, the log and the alert command.
-pub fn message(f: &Fired) -> String {
+/// One line for the status bar, the log and the alert command; the rule's level written through
+/// `money` (hidden in the discreet mode). The price it fired at is the market's, and shown.
+pub fn message(f: &Fired, money: Money) -> String {
+    let what = match f.level {
+        Some(level) => format!("{} {}", f.what, money.price(level)),
+        None => f.what.clone(),
+    };
     match (&f.symbol, &f.headline) {
-        (_, Some(h)) => format!("headline ({}): {}", f.what, h.title),
+        (_, Some(h)) => format!("headline ({what}): {}", h.title),
         (Some(s), None) => {
             let at = f.price.map(|p| format!(" at {}", number::price(p))).unwrap_or_default();
-            format!("{s} {}{at}", f.what)
+            format!("{s} {what}{at}")
         }
-        (None, None) => f.what.clone(),
+        (None, None) => what,
     }
 }
 
 impl State {
     fn fire(&mut self, fired: Fired, out: &mut Outcome) {
-        let text = message(&fired);
+        let text = message(&fired, Money::SHOWN);
+        let hidden = message(&fired, Money::HIDDEN);
         tracing::info!(alert = %text, "alert fired");
-        self.notice = Some(super::Notice::warn(format!("alert: {text}")));
+        self.notice =
+            Some(super::Notice::warn(format!("alert: {text}")).with_discreet(format!("alert: {hidden}")));
         if let Some(s) = &fired.symbol {
             self.alerts.marked.insert(s.clone());
         }
@@ -69,7 +76,8 @@ impl State {
             out.effects.push(Effect::Bell);
         }
         if !self.config.alerts_command.is_empty() {
-            out.effects.push(Effect::AlertCommand(text));
+            // A desktop notification is on the screen too.
+            out.effects.push(Effect::AlertCommand(if self.discreet { hidden } else { text }));
         }
         out.effects.push(Effect::SaveCache);
         out.redraw = true;
@@ -87,14 +95,21 @@ impl State {
             let armed = self.alerts.armed.get(&key).copied().unwrap_or(true);
             self.alerts.armed.insert(key, !holds);
             if holds && armed {
-                let what = match rule {
-                    crate::market::alerts::Rule::Above(x) => format!("above {}", Money::SHOWN.price(*x)),
-                    crate::market::alerts::Rule::Below(x) => format!("below {}", Money::SHOWN.price(*x)),
+                let (what, level) = match rule {
+                    crate::market::alerts::Rule::Above(x) => ("above".to_string(), Some(*x)),
+                    crate::market::alerts::Rule::Below(x) => ("below".to_string(), Some(*x)),
                     crate::market::alerts::Rule::MovePct(x) => {
-                        format!("moved {}", number::pct(q.change_pct.unwrap_or(*x)))
+                        (format!("moved {}", number::pct(q.change_pct.unwrap_or(*x))), None)
                     }
                 };
-                fired.push(Fired { at, symbol: Some(symbol.clone()), what, price: q.price, headline: None });
+                fired.push(Fired {
+                    at,
+                    symbol: Some(symbol.clone()),
+                    what,
+                    level,
+                    price: q.price,
+                    headline: None,
+                });
             }
         }
         for f in fired {
@@ -123,6 +138,7 @@ impl State {
                 at,
                 symbol: None,
                 what: phrases.join(", "),
+                level: None,
                 price: None,
                 headline: Some(FiredHeadline {
                     id: h.id.clone(),
@@ -157,7 +173,14 @@ impl State {
                     continue;
                 }
                 let what = format!("earnings {}", next.words());
-                fired.push(Fired { at, symbol: Some(q.symbol.clone()), what, price: None, headline: None });
+                fired.push(Fired {
+                    at,
+                    symbol: Some(q.symbol.clone()),
+                    what,
+                    level: None,
+                    price: None,
+                    headline: None,
+                });
             }
         }
         for f in fired {

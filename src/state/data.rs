@@ -113,6 +113,10 @@ pub fn config(s: &mut State, c: Result<Config, String>, out: &mut Outcome) {
             if cfg.mouse != s.config.mouse {
                 out.effects.push(Effect::MouseCapture(cfg.mouse));
             }
+            // An edit of `discreet` applies; a reload that leaves it alone keeps what `x` chose.
+            if cfg.discreet != s.config.discreet {
+                s.discreet = cfg.discreet;
+            }
             let group_name = s.config.groups.get(s.group).map(|g| g.name.clone());
             crate::market::news::forget_feeds(&mut s.headlines, &s.config.news.feeds_gone_in(&cfg.news));
             *s.config = cfg;

@@ -71,11 +71,11 @@ fn lists(b: &mut Builder, mouse: bool) {
         [one] => b.fixed(one, "group by number"),
         [first, .., last] => b.fixed(&format!("{first}…{last}"), "group by number"),
     }
+    b.on(&[Filter], "search both panes");
+    b.on(&[Close], "clear the search / filter");
+    // Paired, as the moves are, to leave the help in two columns at 120x35.
+    b.on(&[Refresh, Pause], "refresh now / pause updates");
     for (a, what) in [
-        (Filter, "search both panes"),
-        (Close, "clear the search / filter"),
-        (Refresh, "refresh now"),
-        (Pause, "pause / resume updates"),
         (AddSymbol, "add by name or code (寒武纪, hwj)"),
         (EditConfig, "edit the config in $EDITOR"),
         (AlertLog, "alert log"),
@@ -85,6 +85,7 @@ fn lists(b: &mut Builder, mouse: bool) {
     }
     // One line: the map's own keys are on its bottom border, and the help must stay two columns.
     b.on(&[HeatMap, HeatMapSized], "heat map / sized by position");
+    b.on(&[Discreet], "discreet: amounts as •••");
     if mouse {
         b.fixed("click, wheel", "select (again: open), scroll");
     }

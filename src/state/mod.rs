@@ -34,6 +34,7 @@ use crate::market::exchange::{Exchange, exchange_for};
 use crate::market::series::ChartRange;
 use crate::market::{Headline, Quote, Symbol};
 use crate::msg::{Effect, Msg, Outcome};
+use crate::present::money::Money;
 use crate::present::time;
 use crate::state::layout::Layout;
 
@@ -122,6 +123,8 @@ pub struct State {
     /// Rows marked with `space`: the comparison draws them instead of the groups.
     pub compare_marks: std::collections::BTreeSet<Symbol>,
     pub paused: bool,
+    /// Money amounts are `•••` on every screen (`x`; `discreet = true` starts so).
+    pub discreet: bool,
     /// What arrived while paused (prices, ticks, headlines, series): applied, in order, on resume.
     pub held: Vec<Msg>,
     /// Bumped whenever the set of symbols changes, so late answers to an old plan are dropped.
@@ -150,6 +153,7 @@ pub struct State {
 
 impl State {
     pub fn new(config: Config, demo: bool, now: DateTime<Utc>) -> State {
+        let discreet = config.discreet;
         let mut s = State {
             config: Versioned::new(config),
             demo,
@@ -176,6 +180,7 @@ impl State {
             news_kind: PaneKind::All,
             compare_marks: Default::default(),
             paused: false,
+            discreet,
             held: Vec::new(),
             generation: 1,
             prompt_error: None,
@@ -236,6 +241,11 @@ impl State {
     /// and the clock wakes for their ages from this one list.
     pub fn detail_headlines<'a>(&'a self, d: &'a Detail) -> impl Iterator<Item = &'a Headline> + 'a {
         self.headlines.iter().filter(|h| h.symbols.contains(&d.symbol))
+    }
+
+    /// How the user's money figures are written on screen now: hidden in the discreet mode.
+    pub fn money(&self) -> Money {
+        Money::new(self.discreet)
     }
 
     /// The name to show for `sym`: the config's, else the one its quote brought.

@@ -31,6 +31,8 @@ impl Level {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub text: String,
+    /// The same message with the user's amounts as `•••`, for the discreet mode, when it has any.
+    pub discreet: Option<String>,
     pub level: Level,
     /// When it was first shown: set by `update` when the message that raised it is done.
     pub at: Option<DateTime<Utc>>,
@@ -38,11 +40,21 @@ pub struct Notice {
 
 impl Notice {
     pub fn info(text: impl Into<String>) -> Notice {
-        Notice { text: text.into(), level: Level::Info, at: None }
+        Notice { text: text.into(), discreet: None, level: Level::Info, at: None }
     }
 
     pub fn warn(text: impl Into<String>) -> Notice {
-        Notice { text: text.into(), level: Level::Warn, at: None }
+        Notice { text: text.into(), discreet: None, level: Level::Warn, at: None }
+    }
+
+    /// The text to show in the discreet mode instead.
+    pub fn with_discreet(self, text: String) -> Notice {
+        Notice { discreet: Some(text), ..self }
+    }
+
+    /// The text to show: the discreet one while the mode is on.
+    pub fn text_for(&self, discreet: bool) -> &str {
+        shown_text(&self.text, self.discreet.as_deref(), discreet)
     }
 
     /// When it leaves the status bar, if it does.
@@ -81,6 +93,20 @@ pub struct Logged {
     pub at: DateTime<Utc>,
     pub level: Level,
     pub text: String,
+    pub discreet: Option<String>,
+}
+
+impl Logged {
+    pub fn text_for(&self, discreet: bool) -> &str {
+        shown_text(&self.text, self.discreet.as_deref(), discreet)
+    }
+}
+
+fn shown_text<'a>(text: &'a str, hidden: Option<&'a str>, discreet: bool) -> &'a str {
+    match hidden {
+        Some(h) if discreet => h,
+        _ => text,
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,11 +114,16 @@ pub struct Messages(pub VecDeque<Logged>);
 
 impl Messages {
     pub fn push(&mut self, at: DateTime<Utc>, level: Level, text: &str) {
+        self.push_both(at, level, text, None);
+    }
+
+    /// A message with its discreet form (see `Notice::discreet`).
+    fn push_both(&mut self, at: DateTime<Utc>, level: Level, text: &str, discreet: Option<String>) {
         if level != Level::Info {
             // Errors and warnings also go to the log file.
             tracing::warn!(message = text, "shown to the user");
         }
-        self.0.push_back(Logged { at, level, text: text.to_string() });
+        self.0.push_back(Logged { at, level, text: text.to_string(), discreet });
         if self.0.len() > LOG_MAX {
             self.0.pop_front();
         }
@@ -110,8 +141,8 @@ impl super::State {
     pub(super) fn log_messages(&mut self, before: [Option<String>; 3], now: DateTime<Utc>) {
         if let Some(n) = self.notice.as_mut().filter(|n| n.at.is_none()) {
             n.at = Some(now);
-            let (level, text) = (n.level, n.text.clone());
-            self.messages.push(now, level, &text);
+            let (level, text, discreet) = (n.level, n.text.clone(), n.discreet.clone());
+            self.messages.push_both(now, level, &text, discreet);
         }
         let after = self.standing_errors();
         for (what, (b, a)) in ["config", "quotes", "news"].iter().zip(before.iter().zip(after.iter())) {

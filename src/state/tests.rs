@@ -1691,7 +1691,7 @@ fn help_follows_the_key_map_by_place() {
             })
             .collect()
     };
-    assert_eq!(keys_of("refresh now"), ["r ctrl-r"]);
+    assert_eq!(keys_of("refresh now / pause updates"), ["r ctrl-r p"]);
     assert_eq!(keys_of("quit"), ["x ctrl-c"]);
     assert_eq!(keys_of("back to the list"), ["esc x ctrl-c"], "the detail view's close");
 }

@@ -323,6 +323,7 @@ mod tests {
                 at: t("2026-11-24T14:59:00Z"),
                 symbol: Some(Symbol::parse("NVDA").unwrap()),
                 what: "below 200.00".into(),
+                level: None,
                 price: Some(181.25),
                 headline: None,
             }],

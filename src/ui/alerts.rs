@@ -31,7 +31,10 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, screen: Area) {
     for (i, f) in log.iter().rev().enumerate().skip(lb.skip).take(lb.take) {
         // The wall-clock time says when; the age, how long ago, without arithmetic.
         let when = format!("{} {}", rpad(&stamp(f), lb.stamp_w), rpad(&time::age(f.at, state.now), 3));
-        let text = fit(&alert_message(f), lb.inner_w.saturating_sub(crate::present::text::width(&when) + 2));
+        let text = fit(
+            &alert_message(f, state.money()),
+            lb.inner_w.saturating_sub(crate::present::text::width(&when) + 2),
+        );
         let mut line =
             Line::from(vec![Span::styled(when, theme.dim), Span::raw("  "), Span::styled(text, theme.text)]);
         if i == state.alerts.cursor {
@@ -60,7 +63,7 @@ fn messages(state: &State, theme: &Theme, frame: &mut Frame, screen: Area) {
         let mut line = Line::from(vec![
             Span::styled(rpad(&time::stamp(m.at, state.now, state.zone), lb.stamp_w), theme.dim),
             Span::raw("  "),
-            Span::styled(one_line(&m.text), style),
+            Span::styled(one_line(m.text_for(state.discreet)), style),
         ]);
         if i == state.alerts.cursor {
             line = line.style(theme.selected);

@@ -15,7 +15,6 @@ use crate::market::exchange::exchange_for;
 use crate::market::series::{ChartRange, Series};
 use crate::market::since::bar_at_or_before;
 use crate::market::{MarketState, Quote, Symbol};
-use crate::present::money::Money;
 use crate::present::number;
 use crate::present::text::{fit, pad, width};
 use crate::present::time;
@@ -473,7 +472,7 @@ fn figure_lines(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, w: 
         None => lines.push(Line::styled("waiting for a quote…", theme.dim)),
     }
     if let Some(h) = state.portfolio().and_then(|v| v.holdings.get(&d.symbol).cloned()) {
-        let money = Money::SHOWN;
+        let money = state.money();
         let pnl = h.total_pnl.map_or("—".to_string(), |v| money.change(v));
         let pct = h.total_pnl_pct.map(|p| format!(" ({})", money.pct(p))).unwrap_or_default();
         let position = format!("{} @ {}", money.exact(h.quantity), money.price(h.avg_cost));

@@ -107,6 +107,11 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::styled(" DEMO ", theme.badge));
         left.push(Span::raw(" "));
     }
+    // Amounts are hidden: the mark says why they read `•••` (and that `x` shows them).
+    if state.discreet {
+        left.push(Span::styled("•••", theme.accent));
+        left.push(Span::raw(" "));
+    }
     if state.paused {
         left.push(Span::styled(" PAUSED ", theme.badge));
         match state.held.len() {
@@ -144,7 +149,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         left.push(Span::styled("  Enter keep · Esc clear", theme.dim));
     } else if let Some(n) = state.notice_shown() {
         let style = if n.level == Level::Info { theme.accent } else { theme.error };
-        left.push(Span::styled(one_line(n), style));
+        left.push(Span::styled(one_line(n.text_for(state.discreet)), style));
     } else if let Some(e) = &state.config_error {
         left.push(Span::styled(format!("config: {}", short_config_error(e)), theme.error));
     } else {

@@ -65,7 +65,14 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         // The summary sits on the pane's last line.
         lines.resize(inner.height.saturating_sub(1) as usize, Line::default());
         let day_pct = state.holdings_move();
-        lines.push(summary(&v.totals, day_pct, cached_rates(state), theme, inner.width as usize));
+        lines.push(summary(
+            &v.totals,
+            day_pct,
+            cached_rates(state),
+            state.money(),
+            theme,
+            inner.width as usize,
+        ));
     }
     super::draw_lines(frame, inner, &lines);
     let hidden = rows.len().saturating_sub(state.watch.offset + state.watch_page());
@@ -83,10 +90,10 @@ fn summary(
     t: &Totals,
     day_pct: Option<f64>,
     rates_age: Option<String>,
+    money: Money,
     theme: &Theme,
     w: usize,
 ) -> Line<'static> {
-    let money = Money::SHOWN;
     let pct = t.total_pnl_pct.map(|p| format!(" ({})", money.pct(p))).unwrap_or_default();
     let day_pct = day_pct.map(|p| format!(" ({} by value)", money.pct(p))).unwrap_or_default();
     let mut text = format!(
@@ -145,7 +152,9 @@ fn row<'a>(
                 (format!("•{sym}"), theme.accent.add_modifier(Modifier::BOLD))
             }
             Col::Symbol => (sym.to_string(), Style::new().add_modifier(Modifier::BOLD)),
-            Col::Qty | Col::Value | Col::DayPnl | Col::PnlPct => position_cell(*c, held, theme),
+            Col::Qty | Col::Value | Col::DayPnl | Col::PnlPct => {
+                position_cell(*c, held, state.money(), theme)
+            }
             Col::Name => (name.clone(), theme.text),
             Col::Last => (q.and_then(|q| q.price).map_or(missing.to_string(), number::price), theme.text),
             Col::Chg => {
@@ -214,8 +223,7 @@ fn row<'a>(
 }
 
 /// A position figure of a held row; empty on rows not held.
-fn position_cell(c: Col, held: Option<&Holding>, theme: &Theme) -> (String, Style) {
-    let money = Money::SHOWN;
+fn position_cell(c: Col, held: Option<&Holding>, money: Money, theme: &Theme) -> (String, Style) {
     match c {
         Col::Qty => (held.map_or(String::new(), |h| money.quantity(h.quantity)), theme.text),
         // In the base currency, as the heading says, so the rows add up to the summary.

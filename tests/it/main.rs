@@ -40,6 +40,7 @@ mod refresh;
 mod reload;
 mod scale;
 mod screen;
+mod screen_discreet;
 mod screen_heat;
 mod screen_markers;
 mod search;

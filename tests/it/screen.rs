@@ -661,7 +661,7 @@ fn a_fallback_in_force_is_named_in_the_status_bar() {
     assert!(!status.contains("mainland"), "{status}");
 }
 
-fn quotes_msg(
+pub(crate) fn quotes_msg(
     s: &chiptape::state::State,
     results: Vec<(chiptape::market::Symbol, chiptape::market::QuoteOutcome)>,
 ) -> Msg {
@@ -725,7 +725,7 @@ fn no_feeds_and_a_retry_in_flight_are_said() {
 }
 
 /// The built-in watchlist with positions in HKD, CNY and USD, their exchange rates from the demo.
-fn with_positions(w: u16, h: u16) -> chiptape::state::State {
+pub(crate) fn with_positions(w: u16, h: u16) -> chiptape::state::State {
     use chiptape::config::Position;
     use chiptape::market::Symbol;
     let mut cfg = chiptape::config::builtin();
@@ -871,6 +871,7 @@ fn alert_log_120x40() {
             at: at(26 * 60),
             symbol: Some(Symbol::parse("NVDA").unwrap()),
             what: "below 170.00".into(),
+            level: None,
             price: Some(169.5),
             headline: None,
         },
@@ -878,6 +879,7 @@ fn alert_log_120x40() {
             at: at(42),
             symbol: Some(Symbol::parse("0981.HK").unwrap()),
             what: "above 70.00".into(),
+            level: None,
             price: Some(70.35),
             headline: None,
         },
@@ -885,6 +887,7 @@ fn alert_log_120x40() {
             at: at(7),
             symbol: None,
             what: "Entity List".into(),
+            level: None,
             price: None,
             headline: Some(FiredHeadline {
                 id: "x".into(),
@@ -896,6 +899,7 @@ fn alert_log_120x40() {
             at: at(1),
             symbol: Some(Symbol::parse("688256.SS").unwrap()),
             what: "moved -8.12%".into(),
+            level: None,
             price: Some(1290.0),
             headline: None,
         },

@@ -27,6 +27,12 @@ pub fn key(s: &mut State, k: Key, out: &mut Outcome) {
         return;
     }
     let action = s.config.keys.action(&k);
+    // The discreet mode is one key from every view that shows money (someone walks up to the
+    // desk); only where keys are text does `x` stay a letter.
+    let typing = matches!(s.overlay(), Some(Overlay::Filter | Overlay::Prompt(_) | Overlay::Search(_)));
+    if action == Some(Action::Discreet) && !typing {
+        return toggle_discreet(s, out);
+    }
     match s.overlay() {
         Some(Overlay::Filter) => return filter::key(s, k, out),
         Some(Overlay::Prompt(_)) => return prompt::key(s, k, out),
@@ -197,6 +203,7 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
         AlertLog => s.open_alert_log(),
         Compare => s.open_compare(),
         HeadlineKind => s.next_news_kind(),
+        Discreet => toggle_discreet(s, out),
         Mark => s.mark_selected(),
         HeatMap | HeatMapSized => {
             let selected = s.selected_symbol();
@@ -214,4 +221,11 @@ fn act(s: &mut State, action: Action, out: &mut Outcome) {
             s.fix_offsets();
         }
     }
+}
+
+fn toggle_discreet(s: &mut State, out: &mut Outcome) {
+    s.discreet = !s.discreet;
+    let how = if s.discreet { "on: amounts hidden" } else { "off: amounts shown" };
+    s.notice = Some(format!("discreet mode {how}").into());
+    out.redraw = true;
 }
