@@ -21,9 +21,14 @@ struct Due {
     news: Instant,
 }
 
+/// Some market of the batch is open. Exchange rates ride along with the first batch and trade
+/// round the clock: they do not set its pace.
 fn any_trading(symbols: &[Symbol], clock: &dyn Clock, cal: &Calendar) -> bool {
     let now = clock.now();
-    symbols.iter().any(|s| exchange_for(s.as_str()).state_at(now, cal).is_trading())
+    symbols
+        .iter()
+        .filter(|s| !s.as_str().ends_with("=X"))
+        .any(|s| exchange_for(s.as_str()).state_at(now, cal).is_trading())
 }
 
 /// A task that is aborted when its handle is dropped: the news fetch dies with the refresh task
@@ -145,8 +150,9 @@ pub async fn run_counted(
                 let fresh = |s: &Symbol| asked.get(s).is_some_and(|t| now.duration_since(*t) < Duration::from_secs(new.refresh_secs));
                 if new.generation != plan.generation || (new.fast != plan.fast && !new.fast.iter().all(fresh)) {
                     due.fast = now;
-                } else if new.fast != plan.fast {
+                } else if new.fast.iter().any(|s| !plan.fast.contains(s)) {
                     // Switched to a group fetched moments ago: its next turn comes at the fast rate.
+                    // (A batch that only lost symbols, the rates gone to the slow one, keeps its time.)
                     due.fast = due.fast.min(now + Duration::from_secs(new.refresh_secs.max(1)));
                 }
                 // A group switch only moves symbols between the two sets; fetch the rest only when it changed.

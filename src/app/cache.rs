@@ -30,6 +30,7 @@ fn prices(state: &State, now: DateTime<Utc>) -> Contents {
     // The exchange rates of the positions too: at the next start the totals have a rate at once.
     let mut kept = state.config.all_symbols();
     kept.extend(state.fx_symbols());
+    kept.extend(state.pair_symbols());
     let quotes = kept
         .iter()
         .filter_map(|s| {
@@ -93,7 +94,7 @@ pub fn restore(state: &mut State, contents: Contents) {
     for c in mine {
         put(state, c);
     }
-    let rates: HashSet<_> = state.fx_symbols().into_iter().collect();
+    let rates: HashSet<_> = state.fx_symbols().into_iter().chain(state.pair_symbols()).collect();
     for c in rest.into_iter().filter(|c| rates.contains(&c.quote.symbol)) {
         put(state, c);
     }
@@ -466,7 +467,12 @@ mod tests {
         restore(&mut fresh, snap);
         assert_eq!(fresh.fx_cached_since(), Some(now));
         assert!(fresh.portfolio().unwrap().totals.missing_rates.is_empty(), "valued with the cached rate");
-        assert_eq!(fresh.fx_pending(), [hkd], "and asked for again with the first refresh");
+        // CNY's rate is the built-in pairs' (the A/H premium), never fetched here.
+        assert_eq!(
+            fresh.fx_pending(),
+            [Symbol::parse("CNYUSD=X").unwrap(), hkd],
+            "and asked for again with the first refresh"
+        );
     }
 
     /// Issue 27, item 4: a headlines file that could not be written is not recorded as written.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Io, QuoteFormat, QuotesArgs};
 use crate::config::Config;
 use crate::market::exchange::exchange_for;
+use crate::market::limits::AtLimit;
 use crate::market::portfolio::{self, Holding, Totals};
 use crate::market::rfc3339;
 use crate::market::{MarketState, Quote, QuoteOutcome, Symbol};
@@ -30,6 +31,11 @@ pub struct QuoteRecord {
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<Holding>,
+    /// The other line of a dual listing.
+    pub pair: Option<Symbol>,
+    /// The A line over the H line, in percent, on both rows; null when a side or the rate is missing.
+    pub ah_premium_pct: Option<f64>,
+    pub at_limit: Option<AtLimit>,
 }
 
 /// The config's name for a symbol wins over the source's; a symbol without a quote still has its
@@ -50,7 +56,17 @@ fn record(
             (Quote { symbol: sym.clone(), name, market_state, ..Quote::default() }, Some(e.to_string()))
         }
     };
-    QuoteRecord { quote, group: group.to_string(), stale: false, error, position: None }
+    let pair = cfg.pair_of(sym).cloned();
+    QuoteRecord {
+        quote,
+        group: group.to_string(),
+        stale: false,
+        error,
+        position: None,
+        pair,
+        ah_premium_pct: None,
+        at_limit: None,
+    }
 }
 
 /// The last run's quote for `sym`, when the source could not give one now: printed as stale, with
@@ -72,6 +88,9 @@ fn from_cache(
         stale: true,
         error: Some(why.to_string()),
         position: None,
+        pair: cfg.pair_of(sym).cloned(),
+        ah_premium_pct: None,
+        at_limit: None,
     })
 }
 
@@ -119,7 +138,15 @@ pub async fn quotes(
         }
     }
     let symbols: Vec<Symbol> = listed.iter().map(|(s, _)| (*s).clone()).collect();
-    let results = match providers.quotes.quotes(&symbols).await {
+    // A dual listing's other line and the rates between their currencies go in the same batch.
+    let pairs = cfg.pairs_missing_from(&symbols);
+    let dual_fx = if symbols.iter().any(|s| cfg.pair_of(s).is_some()) {
+        portfolio::fx_pairs(crate::market::dual::CURRENCIES, &cfg.base_currency)
+    } else {
+        Vec::new()
+    };
+    let batch: Vec<Symbol> = symbols.iter().chain(&pairs).chain(&dual_fx).cloned().collect();
+    let results = match providers.quotes.quotes(&batch).await {
         Ok(r) => r,
         Err(e) if !cached.iter().any(|c| symbols.contains(&c.quote.symbol)) => return fail(err, &e),
         // Nothing fresh: every symbol fails the same way, and the cache stands in, marked stale.
@@ -129,6 +156,13 @@ pub async fn quotes(
     let missing: QuoteOutcome = Err("no data".into());
     let mut code = EXIT_OK;
     let mut records = Vec::new();
+    // What the batch brought for the other lines and the rates is used, never printed.
+    let extra: Vec<&Symbol> = pairs.iter().chain(&dual_fx).collect();
+    for (s, o) in results.iter().filter(|(s, _)| extra.contains(&s)) {
+        if let Err(e) = o {
+            let _ = writeln!(err, "chiptape: {s} (for the A/H premium): {}", clean(&e.to_string()));
+        }
+    }
     for (sym, group) in &listed {
         let outcome = by_symbol.get(sym).copied().unwrap_or(&missing);
         if let Err(e) = outcome {
@@ -142,6 +176,7 @@ pub async fn quotes(
         }
         records.push(record(cfg, sym, group, outcome, now));
     }
+    desk_figures(cfg, &mut records, &results);
 
     // Positions: rates to the base currency come from the same source, as FX pairs.
     let mut totals = None;
@@ -157,8 +192,12 @@ pub async fn quotes(
         if with_totals && !extra.is_empty() {
             fetch_into(providers, &extra, &mut known).await;
         }
-        let fx =
-            portfolio::fx_pairs(known.values().filter_map(|q| q.currency.as_deref()), &cfg.base_currency);
+        let fx: Vec<Symbol> =
+            portfolio::fx_pairs(known.values().filter_map(|q| q.currency.as_deref()), &cfg.base_currency)
+                .into_iter()
+                // The A/H premium's rates came with the batch.
+                .filter(|s| !known.contains_key(s))
+                .collect();
         if !fx.is_empty() {
             fetch_into(providers, &fx, &mut known).await;
         }
@@ -186,6 +225,21 @@ pub async fn quotes(
     code
 }
 
+/// Each record's limit mark, and a dual listing's premium from this batch's prices and rates (a
+/// stale price from the cache is not mixed with a fresh one).
+fn desk_figures(cfg: &Config, records: &mut [QuoteRecord], results: &[(Symbol, QuoteOutcome)]) {
+    let price = |s: &Symbol| results.iter().find(|(x, _)| x == s)?.1.as_ref().ok()?.price;
+    let rate = crate::market::dual::hkd_to_cny(&cfg.base_currency, price);
+    for r in records.iter_mut() {
+        r.at_limit = if r.stale { None } else { crate::market::limits::at_limit(&r.quote) };
+        r.ah_premium_pct = r
+            .pair
+            .as_ref()
+            .and_then(|p| crate::market::dual::a_and_h(&r.quote.symbol, p))
+            .and_then(|(a, h)| crate::market::dual::ah_premium_pct(price(a), price(h), rate));
+    }
+}
+
 fn write_json(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Totals>) -> std::io::Result<()> {
     #[derive(Serialize)]
     struct WithTotals<'a> {
@@ -210,7 +264,7 @@ fn held(v: Option<f64>) -> String {
 }
 
 /// The columns of `quotes --format csv`: the JSON's, then the position's; `group` stays last.
-const CSV_HEADER: [&str; 30] = [
+const CSV_HEADER: [&str; 36] = [
     "symbol",
     "name",
     "currency",
@@ -240,6 +294,12 @@ const CSV_HEADER: [&str; 30] = [
     "total_pnl",
     "total_pnl_pct",
     "name_zh",
+    "pair",
+    "ah_premium_pct",
+    "limit_up",
+    "limit_down",
+    "at_limit",
+    "halted",
     "group",
 ];
 
@@ -279,6 +339,16 @@ fn write_csv(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Total
             held(p.and_then(|p| p.total_pnl)),
             held(p.and_then(|p| p.total_pnl_pct)),
             r.quote.name_zh.clone().unwrap_or_default(),
+            r.pair.as_ref().map_or(String::new(), |p| p.to_string()),
+            opt(r.ah_premium_pct),
+            opt(r.quote.limit_up),
+            opt(r.quote.limit_down),
+            match r.at_limit {
+                Some(AtLimit::Up) => "up".to_string(),
+                Some(AtLimit::Down) => "down".to_string(),
+                None => String::new(),
+            },
+            r.quote.halted.to_string(),
             r.group.clone(),
         ])
         .map_err(std::io::Error::other)?;
@@ -339,13 +409,20 @@ fn write_table(out: &mut dyn Write, records: &[QuoteRecord], totals: Option<&Tot
             group = Some(r.group.as_str());
         }
         let last = r.quote.price.map_or("—".to_string(), number::price);
-        let state = match &r.error {
+        let mut state = match &r.error {
             Some(e) => format!("error: {}", clean(e)),
+            None if r.quote.halted => "halted".to_string(),
             None if r.quote.delay_min > 0 => {
                 format!("{} ({}m delay)", r.quote.market_state.label(), r.quote.delay_min)
             }
             None => r.quote.market_state.label().to_string(),
         };
+        if let Some(l) = r.at_limit {
+            state.push_str(&format!(" · {}", l.mark(false)));
+        }
+        if let Some(p) = r.ah_premium_pct {
+            state.push_str(&format!(" · A/H {}", number::pct(p)));
+        }
         writeln!(
             out,
             "{} {} {} {} {} {} {} {}",

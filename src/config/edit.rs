@@ -226,7 +226,11 @@ mod tests {
     }
 
     fn meta(name: &str, aliases: &[&str]) -> SymbolMeta {
-        SymbolMeta { name: Some(name.into()), aliases: aliases.iter().map(|a| a.to_string()).collect() }
+        SymbolMeta {
+            name: Some(name.into()),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            pair: None,
+        }
     }
 
     #[test]

@@ -170,6 +170,8 @@ pub struct Group {
 pub struct SymbolMeta {
     pub name: Option<String>,
     pub aliases: Vec<String>,
+    /// The other line of an A+H dual listing; set on both sides.
+    pub pair: Option<Symbol>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -298,6 +300,24 @@ pub fn builtin() -> Config {
 impl Config {
     pub fn name_of(&self, sym: &Symbol) -> Option<&str> {
         self.symbols.get(sym).and_then(|m| m.name.as_deref())
+    }
+
+    /// The other line of `sym`'s dual listing (A for H, H for A), where one is known.
+    pub fn pair_of(&self, sym: &Symbol) -> Option<&Symbol> {
+        self.symbols.get(sym)?.pair.as_ref()
+    }
+
+    /// The other lines of `symbols`' dual listings that are not among them: asked for in the same
+    /// batch, for the A/H premium.
+    pub fn pairs_missing_from(&self, symbols: &[Symbol]) -> Vec<Symbol> {
+        let have: std::collections::HashSet<&Symbol> = symbols.iter().collect();
+        let mut out: Vec<Symbol> = Vec::new();
+        for p in symbols.iter().filter_map(|s| self.pair_of(s)) {
+            if !have.contains(p) && !out.contains(p) {
+                out.push(p.clone());
+            }
+        }
+        out
     }
 
     /// Every symbol of every group, each once, in group order.

@@ -59,6 +59,7 @@ pub struct RawGroup {
 pub struct RawSymbolMeta {
     pub name: Option<String>,
     pub aliases: Option<Vec<String>>,
+    pub pair: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

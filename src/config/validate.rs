@@ -304,10 +304,11 @@ impl Validator {
     ) -> BTreeMap<Symbol, SymbolMeta> {
         let p = KeyPath::root().key("symbols");
         let mut out = base.map(|b| b.symbols.clone()).unwrap_or_default();
+        let mut pairs: Vec<(Symbol, Symbol)> = Vec::new();
         for (k, m) in raw.unwrap_or_default() {
             let sp = p.key(&k);
             let Some(sym) = self.symbol(sp.clone(), &k) else { continue };
-            let entry = out.entry(sym).or_default();
+            let entry = out.entry(sym.clone()).or_default();
             if let Some(name) =
                 m.name.and_then(|n| self.text(sp.key("name"), &n, "must be printable, non-empty text"))
             {
@@ -319,6 +320,31 @@ impl Validator {
                     .filter_map(|(i, a)| self.text(sp.key("aliases").index(i), a, alias))
                     .collect();
             }
+            if let Some(raw_pair) = m.pair {
+                let pp = sp.key("pair");
+                let pair = self.symbol(pp.clone(), &raw_pair);
+                match pair {
+                    Some(p) if crate::market::dual::is_ah(&sym, &p) => pairs.push((sym.clone(), p)),
+                    Some(p) => self.bad(
+                        pp,
+                        format!(
+                            "{p} is not the other line of {sym}: a pair is one .HK and one .SS or .SZ symbol"
+                        ),
+                    ),
+                    None => {}
+                }
+            }
+        }
+        // A pair is written on one side and known on both; the user's pairs over the built-in.
+        for (a, b) in pairs {
+            // Each side's old other line forgets it first, then the two point at each other.
+            for side in [&a, &b] {
+                if let Some(old) = out.get(side).and_then(|m| m.pair.clone()) {
+                    out.entry(old).or_default().pair = None;
+                }
+            }
+            out.entry(a.clone()).or_default().pair = Some(b.clone());
+            out.entry(b).or_default().pair = Some(a);
         }
         out
     }

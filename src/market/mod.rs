@@ -5,9 +5,11 @@ pub mod basket;
 pub mod calendar;
 pub mod clock;
 pub mod compare;
+pub mod dual;
 pub mod events;
 pub mod exchange;
 pub mod holidays;
+pub mod limits;
 pub mod news;
 pub mod panics;
 pub mod pinyin;
@@ -144,6 +146,14 @@ pub struct Quote {
     /// Coming earnings and dividend dates, where the source reports them.
     #[serde(default)]
     pub events: events::Events,
+    /// The day's price limits, where the exchange has them and the source gives them (mainland).
+    #[serde(default)]
+    pub limit_up: Option<f64>,
+    #[serde(default)]
+    pub limit_down: Option<f64>,
+    /// Suspended from trading (not a stale price: the source answers, the stock does not trade).
+    #[serde(default)]
+    pub halted: bool,
     #[serde(skip)]
     pub year_high: Option<f64>,
     #[serde(skip)]

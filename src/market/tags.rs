@@ -66,6 +66,11 @@ pub struct Tagger {
     any_case: Needles,
 }
 
+/// Text written in Chinese (or Japanese, Korean): some of it is.
+pub fn has_cjk(s: &str) -> bool {
+    s.chars().any(is_cjk)
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF   // kana

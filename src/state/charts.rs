@@ -150,7 +150,13 @@ impl State {
     /// The watchlist's columns for `inner` cells (the pane inside its border).
     pub fn watch_columns(&self, inner: usize) -> Vec<(Col, usize)> {
         let held = !self.config.positions.is_empty();
-        columns(inner, Shown { extended: self.watch_has_extended(), held })
+        columns(inner, Shown { extended: self.watch_has_extended(), held, paired: self.watch_has_pair() })
+    }
+
+    /// Some row in view is one line of a dual listing.
+    pub fn watch_has_pair(&self) -> bool {
+        let rows = self.watch_rows();
+        rows.iter().skip(self.watch.offset).take(self.watch_page()).any(|s| self.config.pair_of(s).is_some())
     }
 
     pub fn shows_sparklines(&self) -> bool {

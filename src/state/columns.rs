@@ -14,6 +14,8 @@ pub enum Col {
     Volume,
     Note,
     Range,
+    /// The A/H premium of a dual listing.
+    Ah,
     /// Positions: quantity held, its value, the day's P&L, P&L since bought.
     Qty,
     Value,
@@ -23,12 +25,13 @@ pub enum Col {
 
 impl Col {
     /// Display order.
-    const ORDER: [Col; 15] = [
+    const ORDER: [Col; 16] = [
         Col::Symbol,
         Col::Name,
         Col::Last,
         Col::Chg,
         Col::Pct,
+        Col::Ah,
         Col::Note,
         Col::Qty,
         Col::Value,
@@ -44,7 +47,7 @@ impl Col {
     /// narrows: the one place that decides it. A holder looks for the day's P&L first, so it comes
     /// right after the price and its move; the freshness note, the sparkline and the market figures
     /// that the detail view also shows are the first to go.
-    pub const PRIORITY: [Col; 15] = [
+    pub const PRIORITY: [Col; 16] = [
         Col::Symbol,
         Col::Last,
         Col::Pct,
@@ -61,6 +64,9 @@ impl Col {
         Col::News,
         Col::Qty,
         Col::Trend,
+        // Offered only while some row in view is one line of a dual listing: the China desk's
+        // gauge, after the sparkline (the detail view gives it at any width).
+        Col::Ah,
         Col::Volume,
         Col::Range,
     ];
@@ -77,6 +83,7 @@ impl Col {
             Col::Trend => 10,
             Col::Volume => 7,
             Col::Note => 7,
+            Col::Ah => 8,
             Col::Range => 17,
             Col::Qty => 8,
             Col::Value => 9,
@@ -93,12 +100,15 @@ pub struct Shown {
     pub extended: bool,
     /// There are positions: their four columns come after the change.
     pub held: bool,
+    /// Some row in view is one line of a dual listing: the A/H column takes room.
+    pub paired: bool,
 }
 
 impl Shown {
     fn offers(self, c: Col) -> bool {
         match c {
             Col::Ext => self.extended,
+            Col::Ah => self.paired,
             Col::Qty | Col::Value | Col::DayPnl | Col::PnlPct => self.held,
             _ => true,
         }
@@ -133,7 +143,7 @@ pub fn columns(inner: usize, shown: Shown) -> Vec<(Col, usize)> {
 /// of the least useful column rather than leaving the pane wider all day for nothing.
 pub fn full_width(held: bool) -> usize {
     const NAME_ROOM: usize = 8;
-    let shown = Shown { extended: false, held };
+    let shown = Shown { extended: false, held, paired: false };
     // Asked for on every layout, so without allocating.
     let (cells, count) = Col::PRIORITY
         .into_iter()
@@ -157,7 +167,7 @@ mod tests {
     fn columns_go_one_at_a_time_least_useful_first() {
         for held in [false, true] {
             for extended in [false, true] {
-                let shown = Shown { extended, held };
+                let shown = Shown { extended, held, paired: false };
                 let offered: Vec<Col> = Col::PRIORITY.into_iter().filter(|&c| shown.offers(c)).collect();
                 let mut wider = chosen(full_width(held) + 40, shown);
                 assert_eq!(wider.len(), offered.len(), "{shown:?}: everything fits a full-width pane");
@@ -179,7 +189,7 @@ mod tests {
     /// With positions, the day's P&L is the first figure after the price and its move.
     #[test]
     fn day_pnl_is_the_first_position_column() {
-        let shown = Shown { extended: false, held: true };
+        let shown = Shown { extended: false, held: true, paired: false };
         let narrow = chosen(10 + 11 + 10 + 10, shown);
         assert_eq!(narrow, [Col::Symbol, Col::Last, Col::Pct, Col::DayPnl]);
         assert_eq!(full_width(true), full_width(false) + 8 + 9 + 9 + 8 + 4);

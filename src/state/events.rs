@@ -4,6 +4,7 @@
 use crate::market::Symbol;
 use crate::market::events::NextEarnings;
 use crate::market::exchange::exchange_for;
+use crate::market::limits::AtLimit;
 use crate::state::State;
 use crate::state::columns::Col;
 use crate::state::stream::Freshness;
@@ -16,6 +17,8 @@ pub struct RowNote {
     pub freshness: Option<Freshness>,
     /// The earnings badge is in the text.
     pub badge: bool,
+    /// The row's price is at its limit, and the text says so (it decides the style).
+    pub limit: Option<AtLimit>,
 }
 
 /// The freshness note and the earnings badge in `width` cells. Both when they fit ("rt E 3d").
@@ -81,17 +84,34 @@ impl State {
     pub fn row_note(&self, sym: &Symbol, width: usize) -> RowNote {
         let fresh = self.freshness(sym);
         let stand_in = self.stand_in(sym);
+        let limit = self.at_limit(sym);
+        // At a limit, the word over a routine freshness note: it says the price cannot move on.
+        let routine = matches!(fresh, Some(Freshness::Live | Freshness::RealTime | Freshness::Delayed(_)));
+        if let (Some(l), true) = (limit, routine) {
+            let (text, _, badge) = compose(Some((self.limit_mark(sym, l).to_string(), true)), None, width);
+            return RowNote { text, freshness: None, badge, limit: Some(l) };
+        }
         let note = fresh.map(|f| match (stand_in, f) {
             // A stand-in serving the row says so in one word before the freshness ("tc rt").
             (Some(src), Freshness::RealTime | Freshness::Live | Freshness::Delayed(_)) => {
                 (format!("{} {}", src.short(), f.note(self.now)), true)
             }
-            (_, Freshness::Error | Freshness::Old(_)) => (f.note(self.now), true),
+            (_, Freshness::Error | Freshness::Old(_) | Freshness::Halted) => (f.note(self.now), true),
             _ => (f.note(self.now), false),
         });
         let badge = self.next_earnings(sym).and_then(|e| e.badge());
         let (text, with_note, badge) = compose(note, badge, width);
-        RowNote { text, freshness: fresh.filter(|_| with_note), badge }
+        RowNote { text, freshness: fresh.filter(|_| with_note), badge, limit: None }
+    }
+
+    /// The row's price against the day's limits.
+    pub fn at_limit(&self, sym: &Symbol) -> Option<AtLimit> {
+        crate::market::limits::at_limit(self.quotes.get(sym)?.quote.as_ref()?)
+    }
+
+    /// `LIMIT ▲`, or `涨停` where the row's name is written in Chinese.
+    pub fn limit_mark(&self, sym: &Symbol, l: AtLimit) -> &'static str {
+        l.mark(self.name_of(sym).is_some_and(crate::market::tags::has_cjk))
     }
 }
 

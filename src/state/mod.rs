@@ -6,6 +6,7 @@ mod charts;
 pub mod columns;
 mod compare;
 mod data;
+mod dual;
 pub mod events;
 pub mod heat;
 mod help;
@@ -366,6 +367,13 @@ impl State {
             }
             if pending.contains(&fx) { fast.push(fx) } else { slow.push(fx) }
         }
+        // The other line of a dual listing goes in the same batch as the row that needs it.
+        for p in self.config.pairs_missing_from(&fast) {
+            slow.retain(|s| *s != p);
+            fast.push(p);
+        }
+        let listed: Vec<Symbol> = fast.iter().chain(&slow).cloned().collect();
+        slow.extend(self.config.pairs_missing_from(&listed));
         crate::msg::Plan {
             generation: self.generation,
             fast,

@@ -30,7 +30,9 @@ impl State {
                 self.quotes.get(s).and_then(|e| e.quote.as_ref()).and_then(|q| q.currency.as_deref());
             quoted.or_else(|| listing_currency(s))
         });
-        fx_pairs(currencies, &self.config.base_currency)
+        // The A/H premium converts between the two lines' currencies with the same rates.
+        let dual = self.has_dual().then_some(crate::market::dual::CURRENCIES).into_iter().flatten();
+        fx_pairs(currencies.chain(dual), &self.config.base_currency)
     }
 
     /// The pairs with no rate from this run yet (none at all, or only the cache's), nor an error:

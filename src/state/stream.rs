@@ -234,6 +234,9 @@ fn fold(s: &mut State, t: &Tick) -> bool {
 pub enum Freshness {
     /// The last fetch failed (the last good price stays beside it).
     Error,
+    /// The source answers and the stock is suspended: its price stands still for that reason,
+    /// which is not an old price.
+    Halted,
     /// Fetched at this instant, too long ago (or from an earlier run).
     Old(DateTime<Utc>),
     /// Pushed within the last minute.
@@ -262,7 +265,9 @@ impl State {
             return Some(Freshness::Error);
         }
         let q = e.quote.as_ref()?;
-        Some(if let Some(t) = self.stale_since(sym) {
+        Some(if q.halted {
+            Freshness::Halted
+        } else if let Some(t) = self.stale_since(sym) {
             Freshness::Old(t)
         } else if self.is_live(sym) && q.delay_min == 0 {
             Freshness::Live
@@ -279,6 +284,7 @@ impl Freshness {
     pub fn note(self, now: DateTime<Utc>) -> String {
         match self {
             Freshness::Error => "error".to_string(),
+            Freshness::Halted => "halted".to_string(),
             Freshness::Old(t) => format!("old {}", crate::present::time::age(t, now)),
             Freshness::Live => "live".to_string(),
             Freshness::RealTime => "rt".to_string(),
@@ -290,6 +296,7 @@ impl Freshness {
     pub fn words(self, now: DateTime<Utc>) -> String {
         match self {
             Freshness::RealTime => "real time".to_string(),
+            Freshness::Halted => "halted: suspended from trading".to_string(),
             Freshness::Delayed(m) => format!("{m}m delay"),
             other => other.note(now),
         }

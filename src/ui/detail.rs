@@ -449,6 +449,7 @@ fn figure_lines(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, w: 
                 _ => "—".to_string(),
             };
             lines.push(kv("Day", range(q.day_low, q.day_high), theme.text, w));
+            lines.extend(desk_lines(state, &d.symbol, q, theme, w));
             lines.push(kv("52 wk", range(q.year_low, q.year_high), theme.text, w));
             let vol = q.volume.map_or("—".to_string(), |v| number::compact(v as f64));
             let cap = q.market_cap.map_or("—".to_string(), number::compact);
@@ -483,6 +484,37 @@ fn figure_lines(state: &State, d: &Detail, q: Option<&Quote>, theme: &Theme, w: 
             theme.direction(h.total_pnl),
             w,
         ));
+    }
+    lines
+}
+
+/// The mainland's day limits (and the row at one, or halted) and a dual listing's A/H premium.
+fn desk_lines(state: &State, sym: &Symbol, q: &Quote, theme: &Theme, w: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if q.limit_up.is_some() || q.limit_down.is_some() {
+        let at = |p: Option<f64>| p.map_or("—".to_string(), number::price);
+        let mut text = format!("▲ {} · ▼ {}", at(q.limit_up), at(q.limit_down));
+        let style = match state.at_limit(sym) {
+            Some(l) => {
+                text.push_str(&format!(" · at {}", state.limit_mark(sym, l)));
+                theme.direction(Some(l.sign())).add_modifier(Modifier::BOLD)
+            }
+            None => theme.text,
+        };
+        lines.push(kv("Limits", text, style, w));
+    }
+    if q.halted {
+        lines.push(kv(
+            "Trading",
+            "halted (suspended)".to_string(),
+            theme.accent.add_modifier(Modifier::BOLD),
+            w,
+        ));
+    }
+    if let Some(pair) = state.config.pair_of(sym) {
+        let premium = state.ah_premium(sym).map_or("—".to_string(), number::pct);
+        // Short: at 80x24 the figures stand in two columns.
+        lines.push(kv("A/H", format!("{premium} vs {pair}"), theme.text, w));
     }
     lines
 }

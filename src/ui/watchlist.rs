@@ -137,6 +137,9 @@ fn row<'a>(
         _ => "no price",
     };
     let unread = state.unread_about(sym);
+    let note_shown = cols.iter().any(|(c, _)| *c == Col::Note);
+    let limit = state.at_limit(sym);
+    let halted = q.is_some_and(|q| q.halted);
     let mut spans: Vec<Span> = Vec::new();
     for (i, (c, w)) in cols.iter().enumerate() {
         if i > 0 {
@@ -161,12 +164,22 @@ fn row<'a>(
                 let c = q.and_then(|q| q.change).map(|c| number::change_at(c, q.and_then(|q| q.price)));
                 (c.unwrap_or_default(), dir)
             }
+            // Without the Note column, a limit or a suspension takes the move's place: the move
+            // at a limit is the board's band, and a halted name has none.
+            Col::Pct if !note_shown && (limit.is_some() || halted) => match limit {
+                Some(l) => (state.limit_mark(sym, l).to_string(), dir.add_modifier(Modifier::BOLD)),
+                None => ("halted".to_string(), theme.accent.add_modifier(Modifier::BOLD)),
+            },
             Col::Pct => (
                 q.and_then(|q| q.change_pct).map_or(String::new(), |p| {
                     format!("{}{}", number::arrow(q.and_then(|q| q.change)), number::pct(p))
                 }),
                 dir,
             ),
+            Col::Ah => match state.config.pair_of(sym) {
+                Some(_) => (state.ah_premium(sym).map_or("—".to_string(), number::pct), theme.text),
+                None => (String::new(), theme.text),
+            },
             Col::Volume => {
                 (q.and_then(|q| q.volume).map_or(String::new(), |v| number::compact(v as f64)), theme.dim)
             }
@@ -177,17 +190,7 @@ fn row<'a>(
                 },
                 theme.dim,
             ),
-            // Words, not colours, say how fresh the price is; a report within a week adds its badge.
-            Col::Note => {
-                let note = state.row_note(sym, *w);
-                let style = match note.freshness {
-                    Some(Freshness::Error) => theme.error,
-                    Some(Freshness::Live) => theme.accent,
-                    None if note.badge => theme.accent,
-                    _ => theme.dim,
-                };
-                (note.text, style)
-            }
+            Col::Note => note_cell(state, theme, sym, *w, dir),
             Col::Ext => {
                 match q.and_then(|q| q.extended_price.map(|p| (q.market_state, p, q.extended_change_pct))) {
                     Some((st, _, Some(pct))) if matches!(st, MarketState::Pre | MarketState::Post) => {
@@ -220,6 +223,21 @@ fn row<'a>(
     }
     let line = Line::from(spans);
     if selected { line.style(if focused { theme.selected } else { theme.selected_unfocused }) } else { line }
+}
+
+/// Words, not colours, say how fresh the price is (or that it is at a limit, or halted); a report
+/// within a week adds its badge.
+fn note_cell(state: &State, theme: &Theme, sym: &Symbol, w: usize, dir: Style) -> (String, Style) {
+    let note = state.row_note(sym, w);
+    let style = match note.freshness {
+        _ if note.limit.is_some() => dir.add_modifier(Modifier::BOLD),
+        Some(Freshness::Error) => theme.error,
+        Some(Freshness::Halted) => theme.accent.add_modifier(Modifier::BOLD),
+        Some(Freshness::Live) => theme.accent,
+        None if note.badge => theme.accent,
+        _ => theme.dim,
+    };
+    (note.text, style)
 }
 
 /// A position figure of a held row; empty on rows not held.
@@ -259,6 +277,7 @@ fn heading(c: Col, base: &str) -> String {
         Col::Volume => "Volume",
         Col::Note => "Note",
         Col::Range => "Day range",
+        Col::Ah => "A/H",
         Col::Qty => "Qty",
         Col::DayPnl => "Day P&L",
         Col::PnlPct => "P&L%",

@@ -35,7 +35,10 @@ pub fn loaded_with(cfg: Config, now: DateTime<Utc>, w: u16, h: u16) -> State {
     let demo = DemoMarket::new(7, Arc::new(FixedClock(now)), &cfg);
     let mut s = State::new(cfg.clone(), true, now);
     update(&mut s, Msg::Resize(w, h), now);
-    let results = cfg.all_symbols().iter().map(|x| (x.clone(), Ok(demo.quote(x, now)))).collect();
+    // What the refresh task asks for: every symbol, and the exchange rates and other lines of the
+    // dual listings that the A/H premium needs.
+    let plan = s.plan(0);
+    let results = plan.fast.iter().chain(&plan.slow).map(|x| (x.clone(), Ok(demo.quote(x, now)))).collect();
     let generation = s.generation;
     let msg = |kind| Msg::Data(DataMsg { generation, at: now, kind });
     update(&mut s, msg(DataKind::Quotes { note: None, source: "demo".into(), results }), now);

@@ -74,6 +74,7 @@ pub fn named_config(n: usize) -> Config {
         let meta = chiptape::config::SymbolMeta {
             name: Some(format!("Company {i}")),
             aliases: vec![format!("Company {i}"), format!("{}{i}", ZH[i % ZH.len()])],
+            pair: None,
         };
         cfg.symbols.insert(sym, meta);
     }

@@ -331,7 +331,7 @@ async fn the_cache_is_saved_while_running() {
     run_with(h, futures::stream::pending()).await;
     assert!(seen_rx.recv().unwrap(), "written while running");
     let saved = chiptape::store::cache::Cache::at(path).load();
-    assert_eq!(saved.quotes.len(), builtin().all_symbols().len());
+    assert_eq!(saved.quotes.len(), builtin().all_symbols().len() + 2, "the A/H premium's two rates too");
     assert!(!saved.headlines.is_empty());
 }
 
@@ -550,7 +550,8 @@ async fn a_reload_changes_the_subscription_without_a_reconnect() {
     run_with(h, UnboundedReceiverStream::new(rx)).await;
     let seen = stream.seen.lock().unwrap().clone();
     assert_eq!(stream.runs.load(std::sync::atomic::Ordering::Relaxed), 1, "one connection throughout");
-    assert!(!seen[0].contains(&added) && seen[0].len() == builtin().all_symbols().len(), "{seen:?}");
+    // The built-in pairs' A/H premium brings two exchange rates (HKD and CNY in USD).
+    assert!(!seen[0].contains(&added) && seen[0].len() == builtin().all_symbols().len() + 2, "{seen:?}");
     assert!(seen.last().unwrap().contains(&added), "{seen:?}");
 }
 

@@ -123,7 +123,7 @@ fn quotes_group_csv_and_table() {
     let headers = rdr.headers().unwrap().clone();
     assert_eq!(&headers[0], "symbol");
     let n = headers.len();
-    assert_eq!((&headers[n - 2], &headers[n - 1]), ("name_zh", "group"), "group stays last");
+    assert_eq!((&headers[n - 2], &headers[n - 1]), ("halted", "group"), "group stays last");
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(&rows[0][0], "NVDA");
     assert_eq!(rows.len(), 8);

@@ -11,6 +11,7 @@ mod cli;
 mod cli_term;
 mod compare_cli;
 mod compare_screen;
+mod desk;
 mod doctor;
 mod e2e_alerts;
 mod e2e_cache;

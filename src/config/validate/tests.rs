@@ -462,3 +462,34 @@ fn heat_cap_is_a_positive_finite_percent() {
     }
     assert!(!err("[theme]\nheat_cap = \"5%\"\n").is_empty(), "text is no number");
 }
+
+/// Dual listings: built in for SMIC and Hua Hong, written on either side and known on both; a
+/// pair must be one Hong Kong and one mainland line; a user's pair replaces the built-in one.
+#[test]
+fn pairs_are_one_h_and_one_a_line_known_on_both_sides() {
+    let s = |x: &str| Symbol::parse(x).unwrap();
+    let b = builtin();
+    for (h, a) in [("0981.HK", "688981.SS"), ("1347.HK", "688347.SS")] {
+        assert_eq!(b.pair_of(&s(h)), Some(&s(a)));
+        assert_eq!(b.pair_of(&s(a)), Some(&s(h)), "the other side knows it too");
+    }
+    assert_eq!(b.pair_of(&s("9988.HK")), None);
+    let c = parse_str("[symbols.\"000063.SZ\"]\npair = \"0763.HK\"\n", "c").unwrap();
+    assert_eq!(c.pair_of(&s("0763.HK")), Some(&s("000063.SZ")));
+    assert_eq!(c.pair_of(&s("0981.HK")), Some(&s("688981.SS")), "the built-in pairs stay");
+    // Re-paired by the user: the old other line no longer points back.
+    let c = parse_str("[symbols.\"0981.HK\"]\npair = \"688347.SS\"\n", "c").unwrap();
+    assert_eq!(c.pair_of(&s("688347.SS")), Some(&s("0981.HK")));
+    assert_eq!(c.pair_of(&s("688981.SS")), None);
+    assert_eq!(c.pair_of(&s("1347.HK")), None);
+    for bad in ["\"9988.HK\"", "\"BABA\""] {
+        let issues = err(&format!("[symbols.\"0981.HK\"]\npair = {bad}\n"));
+        assert_eq!(issues.len(), 1, "{bad}: {issues:?}");
+        assert_eq!(
+            (issues[0].key.as_deref(), issues[0].line),
+            (Some("symbols.\"0981.HK\".pair"), 2),
+            "{issues:?}"
+        );
+        assert!(issues[0].message.contains("one .HK and one .SS or .SZ"), "{issues:?}");
+    }
+}

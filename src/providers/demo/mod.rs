@@ -232,6 +232,13 @@ impl DemoMarket {
         let (y_lo, y_hi) = self.series(sym, ChartRange::Y1, now).min_max().unwrap_or((price, price));
         let year_hi = y_hi.max(high.unwrap_or(price)).max(price);
         let year_lo = y_lo.min(low.unwrap_or(price)).min(price);
+        // The mainland's daily limits, as Tencent gives them for every A share.
+        let limits = match sym.as_str().split_once('.') {
+            Some((code, "SS" | "SZ")) => {
+                previous_close.map(|pc| crate::market::limits::board_limits(code, pc))
+            }
+            _ => None,
+        };
         Quote {
             symbol: sym.clone(),
             name: None,
@@ -256,6 +263,9 @@ impl DemoMarket {
             events: events::events(sym, ex.tz, now),
             year_high: Some(round_price(year_hi)),
             year_low: Some(round_price(year_lo)),
+            limit_up: limits.map(|l| l.0),
+            limit_down: limits.map(|l| l.1),
+            halted: false,
         }
     }
 

@@ -19,8 +19,14 @@
 //! | 35 | last/volume/turnover in one | last again | currency (`USD`) |
 //! | 45 | total market cap, 100 million CNY | 100 million HKD | 100 million USD |
 //! | 46 | — | English name (`TENCENT`) | English name (`NVIDIA Corp`) |
-//! | 48, 49 | — (limit prices sit at 47/48) | 52-week high, low | 52-week high, low |
+//! | 47, 48 | limit up, limit down (the day's, from the exchange) | — | — |
+//! | 48, 49 | — | 52-week high, low | 52-week high, low |
 //! | 75 | — | currency (`HKD`; a 2018 recording stops at field 59 and has none) | — |
+//!
+//! A suspended A share still gets its line: the last price is the previous close, the open `0.00`
+//! and the volume 0 (fields 5 and 6). Past 09:30 that is read as halted (`market::limits`); no
+//! field says so outright in any recording we read. Hong Kong halts are not read from this answer:
+//! an illiquid Hong Kong name can go a day without a trade, so no volume there proves nothing.
 //!
 //! The times carry no zone: each is the exchange's wall clock. There is no pre- or post-market
 //! price in the US answer, so `extended_price` stays empty rather than guessed.
@@ -30,6 +36,7 @@ use chrono_tz::Tz;
 
 use crate::market::calendar::Calendar;
 use crate::market::exchange::exchange_for;
+use crate::market::limits::looks_suspended;
 use crate::market::{MarketState, PriceSource, Quote, QuoteError, QuoteOutcome, Symbol};
 use crate::present::sanitize::clean;
 
@@ -74,6 +81,8 @@ struct Layout {
     currency: &'static str,
     english_name: Option<usize>,
     year_range: Option<(usize, usize)>,
+    /// The day's limit up and down, where the market has them.
+    limits: Option<(usize, usize)>,
     delay_min: u32,
 }
 
@@ -86,6 +95,7 @@ const MAINLAND: Layout = Layout {
     currency: "CNY",
     english_name: None,
     year_range: None,
+    limits: Some((47, 48)),
     // A-share snapshots are live (the reason Tencent is asked at all; Yahoo's are 15 late).
     delay_min: 0,
 };
@@ -100,6 +110,7 @@ const HONG_KONG: Layout = Layout {
     currency: "HKD",
     english_name: Some(46),
     year_range: Some((48, 49)),
+    limits: None,
     delay_min: HK_DELAY_MIN,
 };
 
@@ -112,6 +123,7 @@ const US: Layout = Layout {
     currency: "USD",
     english_name: Some(46),
     year_range: Some((48, 49)),
+    limits: None,
     // Regular-hours US prices on Tencent are the last trade, as they happen.
     delay_min: 0,
 };
@@ -316,14 +328,15 @@ fn quote(
             "Tencent's answer for {sym} is not in the layout we know"
         )));
     }
-    let num = |i: usize| f[i].trim().parse::<f64>().ok().filter(|x| x.is_finite());
+    let num = |i: usize| f.get(i)?.trim().parse::<f64>().ok().filter(|x| x.is_finite());
     let positive = |i: usize| num(i).filter(|x| *x > 0.0);
     let price = positive(3)
         .ok_or_else(|| QuoteError::Transient(format!("Tencent's price for {sym} is not a number")))?;
-    let time = NaiveDateTime::parse_from_str(f[30].trim(), lay.time_format)
-        .ok()
-        .and_then(|t| lay.tz.from_local_datetime(&t).earliest())
-        .map(|t| t.with_timezone(&Utc));
+    let local = NaiveDateTime::parse_from_str(f[30].trim(), lay.time_format).ok();
+    let time = local.and_then(|t| lay.tz.from_local_datetime(&t).earliest()).map(|t| t.with_timezone(&Utc));
+    let volume = num(6).filter(|v| *v >= 0.0).map(|v| (v * lay.volume_unit).round() as u64);
+    let limits = lay.limits.map(|(up, down)| (positive(up), positive(down)));
+    let halted = limits.is_some() && local.is_some_and(|t| looks_suspended(num(5), volume, t.time()));
     let currency = lay
         .currency_field
         .and_then(|i| f.get(i))
@@ -346,7 +359,7 @@ fn quote(
         open: positive(5),
         day_high: positive(33),
         day_low: positive(34),
-        volume: num(6).filter(|v| *v >= 0.0).map(|v| (v * lay.volume_unit).round() as u64),
+        volume,
         market_cap: positive(45).map(|c| c * 1e8),
         market_state: MarketState::from_session(ex.state_at(now, cal)),
         exchange: Some(ex.code.to_string()),
@@ -355,6 +368,9 @@ fn quote(
         source: PriceSource::Tencent,
         year_high: lay.year_range.and_then(|(hi, _)| positive(hi)),
         year_low: lay.year_range.and_then(|(_, lo)| positive(lo)),
+        limit_up: limits.and_then(|l| l.0),
+        limit_down: limits.and_then(|l| l.1),
+        halted,
         ..Quote::default()
     })
 }

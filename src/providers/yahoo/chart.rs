@@ -181,6 +181,10 @@ pub fn decode(
         events: Default::default(),
         year_high: m.fifty_two_week_high,
         year_low: m.fifty_two_week_low,
+        // Yahoo gives neither the mainland's limits nor a suspension.
+        limit_up: None,
+        limit_down: None,
+        halted: false,
         symbol,
     })))
 }

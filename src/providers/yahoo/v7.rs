@@ -157,6 +157,10 @@ fn convert(r: Raw, now: DateTime<Utc>, cal: &Calendar) -> Option<Quote> {
         },
         year_high: r.fifty_two_week_high,
         year_low: r.fifty_two_week_low,
+        // Yahoo gives neither the mainland's limits nor a suspension.
+        limit_up: None,
+        limit_down: None,
+        halted: false,
         symbol,
     })
 }

@@ -90,7 +90,7 @@ fn add_candidate(s: &mut State, c: &Candidate, group: String, out: &mut Outcome)
     out.effects.push(Effect::AddSymbols {
         group,
         symbols: vec![c.symbol.clone()],
-        names: vec![(c.symbol.clone(), SymbolMeta { name, aliases })],
+        names: vec![(c.symbol.clone(), SymbolMeta { name, aliases, pair: None })],
     });
 }
 

@@ -352,3 +352,59 @@ fn garbage_answers_fail_every_symbol_without_panicking() {
         assert!(got.iter().all(|(_, o)| o.is_err()), "{:?}", String::from_utf8_lossy(&g[..g.len().min(40)]));
     }
 }
+
+/// An A share's line with the day's limits in fields 47 and 48 (Cambricon on STAR: ±20 % of the
+/// previous close 1,272.59), its price set to `price`, its open, volume and time to those given.
+fn cambricon_at(price: &str, open: &str, volume: &str, time: &str) -> String {
+    let v = value(
+        88,
+        &[
+            (0, "1"),
+            (1, "寒武纪"),
+            (2, "688256"),
+            (3, price),
+            (4, "1272.59"),
+            (5, open),
+            (6, volume),
+            (30, time),
+            (31, "0.00"),
+            (32, "0.00"),
+            (45, "5342.18"),
+            (47, "1527.11"),
+            (48, "1018.07"),
+        ],
+    );
+    line("sh688256", &v)
+}
+
+#[test]
+fn mainland_limits_are_read_and_a_price_at_one_is_at_it() {
+    let q = one(&gbk(&cambricon_at("1527.11", "1300.00", "52311", "20261124110003")), "688256.SS").unwrap();
+    assert_eq!((q.limit_up, q.limit_down), (Some(1527.11), Some(1018.07)));
+    assert!(!q.halted);
+    assert_eq!(crate::market::limits::at_limit(&q), Some(crate::market::limits::AtLimit::Up));
+    let q = one(&gbk(&cambricon_at("1018.07", "1100.00", "52311", "20261124110003")), "688256.SS").unwrap();
+    assert_eq!(crate::market::limits::at_limit(&q), Some(crate::market::limits::AtLimit::Down));
+    // Hong Kong has no daily limits: its fields 47/48 are not read as such.
+    let q = one(&gbk(&smic()), "0981.HK").unwrap();
+    assert_eq!((q.limit_up, q.limit_down, q.halted), (None, None, false));
+    // A short answer (a fund's 50 fields, or an older layout) just has none.
+    let short =
+        line("sh688256", &value(46, &[(0, "1"), (2, "688256"), (3, "1279.81"), (30, "20261124110003")]));
+    let q = one(&gbk(&short), "688256.SS").unwrap();
+    assert_eq!((q.limit_up, q.limit_down), (None, None));
+}
+
+#[test]
+fn a_suspended_a_share_is_halted_past_the_open_only() {
+    // Suspended: the previous close as the price, no open, no volume, at 11:00.
+    let q = one(&gbk(&cambricon_at("1272.59", "0.00", "0", "20261124110003")), "688256.SS").unwrap();
+    assert!(q.halted, "{q:?}");
+    assert_eq!(crate::market::limits::at_limit(&q), None, "a halted name is at no limit");
+    // The same at 09:20, in the call auction: nothing has traded yet, for any stock.
+    let q = one(&gbk(&cambricon_at("1272.59", "0.00", "0", "20261124092000")), "688256.SS").unwrap();
+    assert!(!q.halted);
+    // Traded: an open and a volume.
+    let q = one(&gbk(&cambricon_at("1279.81", "1275.00", "52311", "20261124110003")), "688256.SS").unwrap();
+    assert!(!q.halted);
+}
