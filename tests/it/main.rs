@@ -44,6 +44,7 @@ mod screen_heat;
 mod screen_markers;
 mod search;
 mod stream;
+mod stream_proxy;
 mod tencent;
 mod tencent_series;
 mod yahoo;
