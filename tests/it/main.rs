@@ -36,6 +36,7 @@ mod news_cli;
 mod official;
 mod official_exchanges;
 mod official_pane;
+mod proxy;
 mod refresh;
 mod reload;
 mod scale;
