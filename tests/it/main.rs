@@ -27,6 +27,7 @@ mod e2e_yahoo;
 mod events_cli;
 mod faults;
 mod faults_official;
+mod faults_proxy;
 mod faults_tencent;
 mod feeds;
 mod feeds_read;
