@@ -97,4 +97,35 @@ mod tests {
         assert_eq!((is[0].key.as_deref(), is[0].line), (Some("proxy.streamer"), 3));
         assert!(is[0].message.contains("unknown field"), "{is:?}");
     }
+
+    /// The example's commented `[proxy]` table, uncommented, is a valid one.
+    #[test]
+    fn the_examples_proxy_table_parses_uncommented() {
+        assert_eq!(parse_str(EXAMPLE_TOML, "config.example.toml").unwrap().proxy, ProxyConfig::default());
+        let table: Vec<&str> = EXAMPLE_TOML
+            .lines()
+            .skip_while(|l| *l != "# [proxy]")
+            .take_while(|l| l.starts_with("# "))
+            .map(|l| &l[2..])
+            .collect();
+        assert!(table.len() > 1, "{table:?}");
+        let c = parse_str(&table.join("\n"), "uncommented").unwrap();
+        assert_eq!(c.proxy.yahoo, url("socks5h://127.0.0.1:1080"));
+        assert_eq!(c.proxy.tencent, ProxySetting::Direct);
+    }
+
+    /// An edit of `[proxy]` rebuilds the clients it is built into: Yahoo's or Tencent's rebuild the
+    /// quote sources (and the streamer with them), any rebuilds the headline sources.
+    #[test]
+    fn a_proxy_edit_rebuilds_the_sources_it_reaches() {
+        let old = builtin();
+        let mut new = old.clone();
+        new.proxy.yahoo = ProxySetting::Direct;
+        let c = changes(&old, &new);
+        assert!(c.quote_sources && c.news_sources && c.sources() && !c.plan, "{c:?}");
+        let mut new = old.clone();
+        new.proxy.feeds = url("http://p.example:3128");
+        let c = changes(&old, &new);
+        assert!(!c.quote_sources && c.news_sources, "{c:?}");
+    }
 }
