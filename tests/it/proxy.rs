@@ -230,3 +230,55 @@ async fn an_https_proxy_leaves_the_stream_off_and_doctor_says_so() {
     // Tencent, direct, still quotes: the report is good.
     assert!(rep.ok, "{rep:#?}");
 }
+
+/// A server that answers every path with a 404: enough to see where requests went.
+async fn anything() -> MockServer {
+    MockServer::start().await
+}
+
+/// `search` carries Yahoo's search and Tencent's suggest, whatever `yahoo` and `tencent` say.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_goes_through_the_search_proxy() {
+    let s = anything().await;
+    let (to_search, from_env) = (Proxy::start(Kind::Http).await, Proxy::start(Kind::Http).await);
+    let home = tempfile::tempdir().unwrap();
+    let cfg = format!(
+        "[provider]\nquery_url = \"{u}\"\nsuggest_url = \"{u}/s3\"\nstream = false\nsearch = [\"yahoo\", \"tencent\"]\n\n\
+         [proxy]\nsearch = \"{p}\"\nyahoo = \"direct\"\ntencent = \"direct\"\n\n{NO_FILINGS}\n\
+         [news]\nyahoo_symbols = false\nfeeds = []\n\n[[groups]]\nname = \"US\"\nsymbols = [\"NVDA\"]\n",
+        u = s.uri(),
+        p = to_search.url()
+    );
+    let env = [("HTTP_PROXY", from_env.url())];
+    let o = run(home.path(), &cfg, &["search", "zzqx", "--format", "json"], &env).await;
+    assert_ne!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let seen = to_search.seen();
+    let asked = |p: &str| seen.iter().any(|l| l.starts_with(&format!("GET {}{p}", s.uri())));
+    assert!(asked("/v1/finance/search?") && asked("/s3/?v=2&q=zzqx"), "{seen:?}");
+    assert_eq!(from_env.seen(), Vec::<String>::new());
+}
+
+/// `filings` carries the official sources: the Federal Register's rules and EDGAR (built apart).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_sources_go_through_the_filings_proxy() {
+    let f = anything().await;
+    let (to_filings, from_env) = (Proxy::start(Kind::Http).await, Proxy::start(Kind::Http).await);
+    let home = tempfile::tempdir().unwrap();
+    let cfg = format!(
+        "[provider]\nquery_url = \"{u}\"\nstream = false\nquotes = [\"yahoo\"]\nmainland = \"yahoo\"\n\n\
+         [proxy]\nfilings = \"{p}\"\n\n\
+         [filings]\nsec = true\nsec_user_agent = \"Test test@example.com\"\nsec_url = \"{u}\"\nsec_files_url = \"{u}\"\n\
+         federal_register = true\nfederal_register_url = \"{u}\"\nhkex = false\ncninfo = false\n\n\
+         [news]\nyahoo_symbols = false\nfeeds = []\n\n[[groups]]\nname = \"US\"\nsymbols = [\"NVDA\"]\n",
+        u = f.uri(),
+        p = to_filings.url()
+    );
+    let env = [("HTTP_PROXY", from_env.url())];
+    let o = run(home.path(), &cfg, &["filings", "--format", "json"], &env).await;
+    assert_ne!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let seen = to_filings.seen();
+    let asked = |p: &str| seen.iter().any(|l| l.starts_with(&format!("GET {}{p}", f.uri())));
+    assert!(asked("/api/v1/documents.json?"), "the Federal Register: {seen:?}");
+    assert!(asked("/submissions/CIK") || asked("/files/company_tickers_exchange.json"), "EDGAR: {seen:?}");
+    assert_eq!(from_env.seen(), Vec::<String>::new());
+}
