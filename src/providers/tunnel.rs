@@ -228,3 +228,107 @@ async fn address(remote_dns: bool, host: &str, port: u16) -> Result<Vec<u8>, Ste
     out.extend_from_slice(&port.to_be_bytes());
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::net::TcpListener;
+
+    fn configured(url: &str) -> Route {
+        Route::Configured(ProxyUrl::parse(url).unwrap())
+    }
+
+    /// A one-connection server on 127.0.0.1 running `serve`; its port, and what `serve` returns.
+    async fn one<T: Send + 'static>(
+        serve: impl FnOnce(TcpStream) -> futures::future::BoxFuture<'static, T> + Send + 'static,
+    ) -> (u16, tokio::task::JoinHandle<T>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        (port, tokio::spawn(async move { serve(listener.accept().await.unwrap().0).await }))
+    }
+
+    /// Credentials go decoded, as Basic; a 407 is a refusal that says what the proxy wants.
+    #[tokio::test]
+    async fn connect_sends_the_credentials_and_a_407_is_a_refusal() {
+        let (port, head) = one(|mut s| {
+            Box::pin(async move {
+                let mut buf = vec![0u8; 1024];
+                let n = s.read(&mut buf).await.unwrap();
+                s.write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n").await.unwrap();
+                String::from_utf8_lossy(&buf[..n]).into_owned()
+            })
+        })
+        .await;
+        let route = configured(&format!("http://me%40corp:p%3Ass@127.0.0.1:{port}"));
+        let err = tcp(&route, "streamer.example", 443).await.unwrap_err();
+        assert!(matches!(&err, TunnelError::Refused { why, .. } if why.contains("407")), "{err}");
+        assert!(!err.to_string().contains("p%3Ass") && !err.to_string().contains("p:ss"), "{err}");
+        let head = head.await.unwrap();
+        let token = base64::engine::general_purpose::STANDARD.encode("me@corp:p:ss");
+        assert!(head.starts_with("CONNECT streamer.example:443 HTTP/1.1\r\n"), "{head}");
+        assert!(head.contains(&format!("Proxy-Authorization: Basic {token}\r\n")), "{head}");
+    }
+
+    /// SOCKS5 with a user: RFC 1929's exchange, then the name itself for the proxy to resolve.
+    #[tokio::test]
+    async fn socks5h_authenticates_and_sends_the_name() {
+        let (port, got) = one(|mut s| {
+            Box::pin(async move {
+                let mut hello = [0u8; 4];
+                s.read_exact(&mut hello).await.unwrap();
+                s.write_all(&[5, 2]).await.unwrap();
+                let mut auth = vec![0u8; 2 + 2 + 1 + 6];
+                s.read_exact(&mut auth).await.unwrap();
+                s.write_all(&[1, 0]).await.unwrap();
+                let mut req = vec![0u8; 4 + 1 + "streamer.example".len() + 2];
+                s.read_exact(&mut req).await.unwrap();
+                s.write_all(&[5, 0, 0, 1, 0, 0, 0, 0, 0, 0]).await.unwrap();
+                (hello, auth, req)
+            })
+        })
+        .await;
+        let route = configured(&format!("socks5h://me:secret@127.0.0.1:{port}"));
+        tcp(&route, "streamer.example", 443).await.unwrap();
+        let (hello, auth, req) = got.await.unwrap();
+        assert_eq!(hello, [5, 2, 0, 2]);
+        assert_eq!(auth, [&[1, 2][..], b"me", &[6], b"secret"].concat());
+        assert_eq!(req, [&[5, 1, 0, 3, 16][..], b"streamer.example", &443u16.to_be_bytes()].concat());
+    }
+
+    /// `socks5://` resolves here: the proxy gets an address, never the name.
+    #[tokio::test]
+    async fn socks5_sends_an_address_and_a_refusal_is_named() {
+        let (port, got) = one(|mut s| {
+            Box::pin(async move {
+                let mut hello = [0u8; 3];
+                s.read_exact(&mut hello).await.unwrap();
+                s.write_all(&[5, 0]).await.unwrap();
+                let mut req = [0u8; 4];
+                s.read_exact(&mut req).await.unwrap();
+                // Connection refused by the destination.
+                s.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]).await.unwrap();
+                req
+            })
+        })
+        .await;
+        let err =
+            tcp(&configured(&format!("socks5://127.0.0.1:{port}")), "localhost", 443).await.unwrap_err();
+        assert!(matches!(&err, TunnelError::Refused { why, .. } if why == "SOCKS5 reply 5"), "{err}");
+        let req = got.await.unwrap();
+        assert!(req[..3] == [5, 1, 0] && (req[3] == 1 || req[3] == 4), "an IPv4 or IPv6 address: {req:?}");
+    }
+
+    #[test]
+    fn only_an_https_proxy_is_beyond_the_streamer() {
+        let none = |_: &str| None;
+        for ok in ["http://p:1", "socks5h://p:1", "socks5://p:1"] {
+            let setting = ProxySetting::Url(ProxyUrl::parse(ok).unwrap());
+            assert!(usable(&setting, "wss://s.example/", &none).is_ok(), "{ok}");
+        }
+        let https = ProxySetting::Url(ProxyUrl::parse("https://p:1").unwrap());
+        assert!(matches!(usable(&https, "wss://s.example/", &none), Err(TunnelError::Unsupported(_))));
+        let env = |v: &str| (v == "HTTPS_PROXY").then(|| "https://p:1".to_string());
+        assert!(usable(&ProxySetting::Env, "wss://s.example/", &env).is_err(), "from the environment too");
+        assert!(usable(&ProxySetting::Direct, "wss://s.example/", &env).is_ok());
+    }
+}
