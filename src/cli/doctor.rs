@@ -231,20 +231,27 @@ pub(crate) fn verdict(base: Check, r: &Fetched, sample: impl Fn(&[u8]) -> Result
     }
 }
 
-/// Each source's client, as the app builds it (its proxy), with the checks' timeouts.
+/// Each source's client, as the app builds it (its proxy), with the checks' timeouts; sources
+/// that go the same way share one.
 fn clients(cfg: &Config, opts: &Options) -> Result<Vec<(&'static str, Http)>, (&'static str, ProviderError)> {
-    let client = |source: &'static str| {
-        Http::new(&HttpOptions {
-            connect_timeout: opts.timeout,
-            timeout: opts.timeout,
-            user_agent: cfg.provider.user_agent.clone().unwrap_or_else(|| BROWSER_UA.to_string()),
-            proxy: cfg.proxy.of(source).clone(),
-            ..HttpOptions::default()
-        })
-        .map(|h| (source, h))
-        .map_err(|e| (source, e))
-    };
-    SOURCES.into_iter().map(client).collect()
+    let mut out: Vec<(&'static str, Http)> = Vec::new();
+    for source in SOURCES {
+        let proxy = cfg.proxy.of(source);
+        let same = out.iter().find(|(other, _)| cfg.proxy.of(other) == proxy).map(|(_, h)| h.clone());
+        let http = match same {
+            Some(h) => h,
+            None => Http::new(&HttpOptions {
+                connect_timeout: opts.timeout,
+                timeout: opts.timeout,
+                user_agent: cfg.provider.user_agent.clone().unwrap_or_else(|| BROWSER_UA.to_string()),
+                proxy: proxy.clone(),
+                ..HttpOptions::default()
+            })
+            .map_err(|e| (source, e))?,
+        };
+        out.push((source, http));
+    }
+    Ok(out)
 }
 
 /// Every check the config calls for, run at once.

@@ -321,14 +321,11 @@ pub fn display_name(s: SourceName) -> &'static str {
 }
 
 fn news_source(config: &Config, learned: &Learned, sec: Option<Arc<dyn NewsSource>>) -> Arc<dyn NewsSource> {
-    // Yahoo's headlines are Yahoo's: they go the way its quotes go, not the feeds' way.
-    let clients = (http::Http::new(&http_options(config, &config.proxy.feeds)))
-        .and_then(|f| Ok((f, http::Http::new(&http_options(config, &config.proxy.yahoo))?)));
+    let clients = http::Http::new(&http_options(config, &config.proxy.feeds))
+        .and_then(|http| Ok((yahoo_headlines(config, &http)?, http)));
     match clients {
-        Ok((http, yahoo_http)) => {
-            let yahoo = yahoo::headlines::YahooHeadlines::from_config(&config.news);
+        Ok((per_symbol, http)) => {
             let feeds = feeds::Feeds::new(config, http, learned.clone());
-            let per_symbol = yahoo.map(|y| (Box::new(y) as Box<dyn feeds::PerSymbol>, yahoo_http));
             let feeds: Arc<dyn NewsSource> = Arc::new(feeds.with_per_symbol_via(per_symbol));
             let mut official = official_sources(config, learned);
             official.extend(sec);
@@ -339,6 +336,22 @@ fn news_source(config: &Config, learned: &Learned, sec: Option<Arc<dyn NewsSourc
         }
         Err(e) => Arc::new(Broken(e.to_string())),
     }
+}
+
+/// Yahoo's per-symbol headlines, when `[news]` asks for them, with the client they go by: Yahoo's
+/// headlines go the way its quotes go, not the feeds' way. One client serves both when the two go
+/// the same way (each client holds its own TLS roots).
+fn yahoo_headlines(
+    config: &Config,
+    feeds: &http::Http,
+) -> Result<Option<feeds::PerSymbolVia>, ProviderError> {
+    let Some(y) = yahoo::headlines::YahooHeadlines::from_config(&config.news) else { return Ok(None) };
+    let http = if config.proxy.yahoo == config.proxy.feeds {
+        feeds.clone()
+    } else {
+        http::Http::new(&http_options(config, &config.proxy.yahoo))?
+    };
+    Ok(Some((Box::new(y), http)))
 }
 
 /// The official sources `[filings]` turns on but EDGAR (see `sec_source`), each asked at most

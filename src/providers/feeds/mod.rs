@@ -47,6 +47,9 @@ pub trait PerSymbol: Send + Sync {
     fn jobs(&self, symbols: &[Symbol]) -> Vec<Job>;
 }
 
+/// A per-symbol feed and the client it is asked with.
+pub type PerSymbolVia = (Box<dyn PerSymbol>, Http);
+
 /// One answer of `job`'s, read into headlines on a blocking thread: parsing a big feed is seconds
 /// of CPU, and no async worker (and no quitting) may wait for it.
 pub async fn read_blocking(
@@ -99,8 +102,8 @@ impl Feeds {
         self
     }
 
-    /// The same, asked with `http` (the client of the source it belongs to) instead of the feeds'.
-    pub fn with_per_symbol_via(mut self, feed: Option<(Box<dyn PerSymbol>, Http)>) -> Feeds {
+    /// The same, asked with its own client (that of the source it belongs to) instead of the feeds'.
+    pub fn with_per_symbol_via(mut self, feed: Option<PerSymbolVia>) -> Feeds {
         self.per_symbol = feed.map(|(f, http)| (f, Some(http)));
         self
     }
