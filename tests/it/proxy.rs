@@ -282,3 +282,34 @@ async fn the_official_sources_go_through_the_filings_proxy() {
     assert!(asked("/submissions/CIK") || asked("/files/company_tickers_exchange.json"), "EDGAR: {seen:?}");
     assert_eq!(from_env.seen(), Vec::<String>::new());
 }
+
+/// No `[proxy]` table: every source follows the environment, the streamer included (tunnelled
+/// through the HTTP_PROXY a ws:// URL takes); NO_PROXY takes the host out again, for all of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_table_everything_follows_the_environment_the_stream_too() {
+    let (y, t) = (yahoo().await, tencent().await);
+    let (ws, _task) = stream_server().await;
+    let from_env = Proxy::start(Kind::Http).await;
+    let home = tempfile::tempdir().unwrap();
+    let cfg = config(&y, &t, &ws, "");
+    let ways = |out: &[u8]| -> Vec<String> {
+        let v: Value = serde_json::from_slice(out).unwrap();
+        v["checks"].as_array().unwrap().iter().map(|c| c["proxy"].as_str().unwrap().to_string()).collect()
+    };
+    let env = [("HTTP_PROXY", from_env.url())];
+    let o = run(home.path(), &cfg, &["doctor", "--format", "json"], &env).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    let want = format!("environment (HTTP_PROXY={})", from_env.url());
+    assert!(ways(&o.stdout).iter().all(|w| *w == want), "{}", text(&o.stdout));
+    let ws_port = ws.trim_start_matches("ws://127.0.0.1:").split('/').next().unwrap();
+    let seen = from_env.seen();
+    assert!(seen.contains(&format!("CONNECT 127.0.0.1:{ws_port}")), "{seen:?}");
+    assert!(seen.iter().any(|s| s.contains("/q=")), "Tencent too: {seen:?}");
+
+    let before = from_env.seen().len();
+    let env = [("HTTP_PROXY", from_env.url()), ("NO_PROXY", "127.0.0.1".to_string())];
+    let o = run(home.path(), &cfg, &["doctor", "--format", "json"], &env).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    assert!(ways(&o.stdout).iter().all(|w| w == "direct (NO_PROXY)"), "{}", text(&o.stdout));
+    assert_eq!(from_env.seen().len(), before, "{:?}", from_env.seen());
+}
