@@ -87,14 +87,35 @@ fn from_env(target: &str, env: EnvLookup<'_>) -> Route {
     }
 }
 
-/// `host` is in the NO_PROXY list: `*`, the host itself, or a domain it is under (`.example.com`
-/// and `example.com` alike).
+/// `host` is in the NO_PROXY list: `*`, the host itself, a domain it is under (`.example.com`
+/// and `example.com` alike), or a network it is in (`10.0.0.0/8`).
 fn exempt(no_proxy: &str, host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    let ip = host.parse::<std::net::IpAddr>().ok();
     no_proxy.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()).any(|e| {
         let domain = e.trim_start_matches('.');
-        e == "*" || host == domain || host.ends_with(&format!(".{domain}"))
+        e == "*"
+            || host == domain
+            || host.ends_with(&format!(".{domain}"))
+            || ip.is_some_and(|ip| within(ip, &e))
     })
+}
+
+/// `ip` is in the network `cidr` (`10.0.0.0/8`, `fd00::/8`).
+fn within(ip: std::net::IpAddr, cidr: &str) -> bool {
+    use std::net::IpAddr;
+    let Some((net, bits)) = cidr.split_once('/') else { return false };
+    let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else { return false };
+    let (a, b, width) = match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => (u128::from(u32::from(a)), u128::from(u32::from(b)), 32),
+        (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b), 128),
+        _ => return false,
+    };
+    if bits > width {
+        return false;
+    }
+    let shift = width - bits;
+    shift == width || (a >> shift) == (b >> shift)
 }
 
 #[cfg(test)]
@@ -135,6 +156,10 @@ mod tests {
         assert!(exempt("https://corp.example/"));
         assert!(exempt("https://10.0.0.1/"));
         assert!(!exempt("https://notcorp.example/"));
+        let nets = env(&[("HTTPS_PROXY", "http://p:1"), ("NO_PROXY", "192.168.0.0/16,fd00::/8")]);
+        let net_exempt = |url| route(&ProxySetting::Env, url, &nets) == Route::EnvNone { exempt: true };
+        assert!(net_exempt("https://192.168.4.2/") && net_exempt("https://[fd12::1]/"));
+        assert!(!net_exempt("https://192.169.0.1/") && !net_exempt("https://[fe80::1]/"));
         assert!(!exempt("https://query1.finance.yahoo.com/"));
         let all = env(&[("HTTPS_PROXY", "http://p:1"), ("no_proxy", "*")]);
         assert_eq!(route(&ProxySetting::Env, "https://a.example/", &all), Route::EnvNone { exempt: true });
