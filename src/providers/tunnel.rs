@@ -83,17 +83,12 @@ pub async fn tcp(route: &Route, host: &str, port: u16) -> Result<TcpStream, Tunn
     let mut sock = TcpStream::connect((p_host, p_port))
         .await
         .map_err(|e| TunnelError::Proxy { proxy: proxy.to_string(), cause: e.to_string() })?;
-    let refused = |why: String| TunnelError::Refused { proxy: proxy.to_string(), why };
-    let broke = |e: std::io::Error| TunnelError::Proxy { proxy: proxy.to_string(), cause: e.to_string() };
-    match u.scheme() {
-        "http" => {
-            http_connect(&mut sock, proxy, host, port).await.map_err(|e| e.into_error(refused, broke))?
-        }
-        "socks5" | "socks5h" => {
-            socks5(&mut sock, proxy, host, port).await.map_err(|e| e.into_error(refused, broke))?
-        }
+    let done = match u.scheme() {
+        "http" => http_connect(&mut sock, proxy, host, port).await,
+        "socks5" | "socks5h" => socks5(&mut sock, proxy, host, port).await,
         _ => return Err(TunnelError::Unsupported(proxy.to_string())),
-    }
+    };
+    done.map_err(|e| e.blame(proxy))?;
     Ok(sock)
 }
 
@@ -110,14 +105,11 @@ impl From<std::io::Error> for Step {
 }
 
 impl Step {
-    fn into_error(
-        self,
-        refused: impl Fn(String) -> TunnelError,
-        broke: impl Fn(std::io::Error) -> TunnelError,
-    ) -> TunnelError {
+    fn blame(self, proxy: &ProxyUrl) -> TunnelError {
+        let proxy = proxy.to_string();
         match self {
-            Step::Io(e) => broke(e),
-            Step::No(why) => refused(why),
+            Step::Io(e) => TunnelError::Proxy { proxy, cause: e.to_string() },
+            Step::No(why) => TunnelError::Refused { proxy, why },
         }
     }
 }
