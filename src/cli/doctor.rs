@@ -16,10 +16,11 @@ use serde::Serialize;
 use tokio::time::Instant;
 
 use super::{DoctorFormat, EXIT_OK, EXIT_PARTIAL, Io};
-use crate::config::{Config, Mainland, ProviderKind, SourceName};
+use crate::config::{Config, Mainland, ProviderKind, ProxyConfig, SourceName};
 use crate::present::sanitize::{clean, printable};
 use crate::providers::ProviderError;
 use crate::providers::http::{BROWSER_UA, Fetched, Http, HttpOptions};
+use crate::providers::proxy::{route, system_env};
 
 /// How long the checks may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +75,8 @@ pub enum Fail {
     Unreadable(String),
     /// The source answered and said no (Yahoo's "Invalid Crumb").
     Refused(String),
+    /// Not tried: the way the config sets cannot be taken (the streamer and an https:// proxy).
+    Unsupported(String),
     /// Not asked: an earlier step it needs failed.
     Skipped(&'static str),
 }
@@ -107,6 +110,8 @@ pub struct Check {
     pub sample: Option<String>,
     pub error: Option<String>,
     pub advice: Option<String>,
+    /// The way it went: "via socks5h://127.0.0.1:1080", "direct", "environment (HTTPS_PROXY=…)".
+    pub proxy: String,
     #[serde(skip)]
     pub kind: Kind,
     /// A good answer means quotes can be had (Yahoo's quote, Tencent's quote).
@@ -154,14 +159,25 @@ pub struct Report {
     pub checks: Vec<Check>,
 }
 
-/// What every check shares: the client and the clock's limits.
+/// What every check shares: each source's client and the clock's limits.
 pub(crate) struct Ctx {
-    pub http: Http,
+    /// One client per source, each with its source's proxy, by the name checks give their source.
+    clients: Vec<(&'static str, Http)>,
+    pub proxies: ProxyConfig,
     pub timeout: Duration,
     pub deadline: Instant,
 }
 
+/// The sources doctor asks, by the name their checks carry (the keys of `[proxy]`).
+const SOURCES: [&str; 4] = ["yahoo", "tencent", "feeds", "filings"];
+
 impl Ctx {
+    /// The client of `source` (a check's `source`), built with that source's proxy.
+    pub fn http(&self, source: &str) -> &Http {
+        let found = self.clients.iter().find(|(s, _)| *s == source);
+        &found.unwrap_or(&self.clients[0]).1
+    }
+
     /// The time this check may still take: its own timeout, within the run's budget.
     pub fn limit(&self) -> Duration {
         self.timeout.min(self.deadline.saturating_duration_since(Instant::now()))
@@ -195,7 +211,7 @@ impl Ctx {
         sample: impl Fn(&[u8]) -> Result<String, String>,
     ) -> Check {
         self.check(base.clone(), async {
-            match self.http.get(url, None).await {
+            match self.http(base.source).get(url, None).await {
                 Ok(r) => verdict(base, &r, sample),
                 Err(e) => base.failed(None, e),
             }
@@ -215,25 +231,51 @@ pub(crate) fn verdict(base: Check, r: &Fetched, sample: impl Fn(&[u8]) -> Result
     }
 }
 
-fn http(cfg: &Config, opts: &Options) -> Result<Http, ProviderError> {
-    Http::new(&HttpOptions {
-        connect_timeout: opts.timeout,
-        timeout: opts.timeout,
-        user_agent: cfg.provider.user_agent.clone().unwrap_or_else(|| BROWSER_UA.to_string()),
-        ..HttpOptions::default()
-    })
+/// Each source's client, as the app builds it (its proxy), with the checks' timeouts; sources
+/// that go the same way share one.
+fn clients(cfg: &Config, opts: &Options) -> Result<Vec<(&'static str, Http)>, (&'static str, ProviderError)> {
+    let mut out: Vec<(&'static str, Http)> = Vec::new();
+    for source in SOURCES {
+        let proxy = cfg.proxy.of(source);
+        let same = out.iter().find(|(other, _)| cfg.proxy.of(other) == proxy).map(|(_, h)| h.clone());
+        let http = match same {
+            Some(h) => h,
+            None => Http::new(&HttpOptions {
+                connect_timeout: opts.timeout,
+                timeout: opts.timeout,
+                user_agent: cfg.provider.user_agent.clone().unwrap_or_else(|| BROWSER_UA.to_string()),
+                proxy: proxy.clone(),
+                ..HttpOptions::default()
+            })
+            .map_err(|e| (source, e))?,
+        };
+        out.push((source, http));
+    }
+    Ok(out)
 }
 
 /// Every check the config calls for, run at once.
 pub async fn run(cfg: &Config, opts: &Options) -> Report {
-    let http = match http(cfg, opts) {
-        Ok(h) => h,
-        Err(e) => {
-            let c = Check::new("http client", "yahoo", Kind::YahooQuotes, "").failed(None, e);
-            return report::finish(vec![c]);
+    let mut checks = checks(cfg, opts).await;
+    for c in &mut checks {
+        c.proxy = route(cfg.proxy.of(c.source), &c.url, &system_env).to_string();
+    }
+    report::finish(checks)
+}
+
+async fn checks(cfg: &Config, opts: &Options) -> Vec<Check> {
+    let clients = match clients(cfg, opts) {
+        Ok(c) => c,
+        Err((source, e)) => {
+            return vec![Check::new("http client", source, Kind::YahooQuotes, "").failed(None, e)];
         }
     };
-    let cx = Ctx { http, timeout: opts.timeout, deadline: Instant::now() + opts.budget };
+    let cx = Ctx {
+        clients,
+        proxies: cfg.proxy.clone(),
+        timeout: opts.timeout,
+        deadline: Instant::now() + opts.budget,
+    };
     let (p, cx) = (&cfg.provider, &cx);
     let symbols = cfg.all_symbols();
     let mut jobs: Vec<BoxFuture<'_, Vec<Check>>> = Vec::new();
@@ -244,7 +286,7 @@ pub async fn run(cfg: &Config, opts: &Options) -> Report {
         jobs.push(Box::pin(async move { vec![yahoo::chart(cx, p).await] }));
     }
     if p.stream {
-        jobs.push(Box::pin(async move { vec![yahoo::stream(cx, &p.stream_url).await] }));
+        jobs.push(Box::pin(async move { vec![yahoo::stream(cx, &p.stream_url, &cx.proxies.yahoo).await] }));
     }
     if p.quotes.contains(&SourceName::Tencent) || p.mainland == Mainland::Tencent {
         jobs.push(Box::pin(async move { vec![tencent::quote(cx, &p.tencent_url).await] }));
@@ -275,7 +317,7 @@ pub async fn run(cfg: &Config, opts: &Options) -> Report {
     {
         jobs.push(Box::pin(official::cninfo(cx, &cfg.filings, code)));
     }
-    report::finish(join_all(jobs).await.into_iter().flatten().collect())
+    join_all(jobs).await.into_iter().flatten().collect()
 }
 
 /// `chiptape doctor`: the demo needs no network; else run the checks and print them.

@@ -33,8 +33,14 @@ pub fn changes(old: &Config, new: &Config) -> Changes {
     let calendar = old.calendar != new.calendar;
     Changes {
         symbols: old.all_symbols() != new.all_symbols(),
-        quote_sources: old.provider != new.provider || calendar,
-        news_sources: old.news != new.news || old.symbols != new.symbols || old.filings != new.filings,
+        // A proxy's change rebuilds the clients it is built into (the streamer follows Yahoo's).
+        quote_sources: old.provider != new.provider
+            || calendar
+            || (&old.proxy.yahoo, &old.proxy.tencent) != (&new.proxy.yahoo, &new.proxy.tencent),
+        news_sources: old.news != new.news
+            || old.symbols != new.symbols
+            || old.filings != new.filings
+            || old.proxy != new.proxy,
         plan: old.refresh_secs != new.refresh_secs
             || old.closed_refresh_secs != new.closed_refresh_secs
             || old.news_refresh_secs != new.news_refresh_secs

@@ -5,6 +5,7 @@ pub mod edit;
 pub mod keys;
 pub mod locate;
 mod news;
+mod proxy;
 pub mod raw;
 mod validate;
 
@@ -19,6 +20,7 @@ pub use crate::market::portfolio::Position;
 use crate::present::sanitize::printable;
 pub use changes::{Changes, changes};
 pub use keys::{Action, Key, KeyCode, KeyMap};
+pub use proxy::{PROXY_SCHEMES, ProxyConfig, ProxySetting, ProxyUrl};
 pub use validate::{parse_builtin, parse_str};
 
 /// The built-in watchlist, used when there is no config file and as the base for missing keys.
@@ -289,6 +291,8 @@ pub struct Config {
     pub keys: KeyMap,
     pub theme: ThemeConfig,
     pub filings: FilingsConfig,
+    /// `[proxy]`: how each source reaches the network.
+    pub proxy: ProxyConfig,
 }
 
 /// The built-in configuration (the embedded default file, checked by tests). Parsed when asked

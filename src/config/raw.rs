@@ -25,6 +25,7 @@ pub struct RawConfig {
     pub keys: Option<BTreeMap<String, String>>,
     pub theme: Option<RawTheme>,
     pub filings: Option<RawFilings>,
+    pub proxy: Option<RawProxy>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,4 +138,15 @@ pub struct RawFilings {
     pub federal_register_url: Option<String>,
     pub hkex_url: Option<String>,
     pub cninfo_url: Option<String>,
+}
+
+/// `[proxy]`: a URL or "direct" per source.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProxy {
+    pub yahoo: Option<String>,
+    pub tencent: Option<String>,
+    pub feeds: Option<String>,
+    pub search: Option<String>,
+    pub filings: Option<String>,
 }

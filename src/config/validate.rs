@@ -236,6 +236,7 @@ impl Validator {
         let keys = self.keys(raw.keys.unwrap_or_default());
         let theme = self.theme(raw.theme.unwrap_or_default());
         let filings = self.filings(raw.filings.unwrap_or_default());
+        let proxy = self.proxy(raw.proxy.unwrap_or_default());
 
         Config {
             refresh_secs,
@@ -256,6 +257,7 @@ impl Validator {
             keys,
             theme,
             filings,
+            proxy,
         }
     }
 
@@ -546,5 +548,6 @@ impl Validator {
 mod alerts;
 mod filings;
 mod provider;
+mod proxy;
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue};
 
 use super::ProviderError;
+use crate::config::ProxySetting;
 
 /// A current desktop browser: Yahoo answers 429 to clients that do not look like one.
 pub const BROWSER_UA: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36";
@@ -16,6 +17,8 @@ pub struct HttpOptions {
     /// Larger bodies are an error, never an out-of-memory.
     pub max_body: usize,
     pub user_agent: String,
+    /// The source's `[proxy]` entry: the environment's proxy unless the config says otherwise.
+    pub proxy: ProxySetting,
 }
 
 impl Default for HttpOptions {
@@ -25,6 +28,7 @@ impl Default for HttpOptions {
             timeout: Duration::from_secs(15),
             max_body: 5 * 1024 * 1024,
             user_agent: BROWSER_UA.to_string(),
+            proxy: ProxySetting::Env,
         }
     }
 }
@@ -83,6 +87,9 @@ pub struct Http {
     /// Same settings, but never follows redirects: a cookie set on a redirect must not be lost.
     no_redirect: reqwest::Client,
     max_body: usize,
+    /// The configured proxy, as shown: a connection that fails names it, since it is the proxy
+    /// that could not be reached.
+    via: Option<String>,
 }
 
 fn build(opts: &HttpOptions, redirects: bool) -> Result<reqwest::Client, ProviderError> {
@@ -101,6 +108,15 @@ fn build(opts: &HttpOptions, redirects: bool) -> Result<reqwest::Client, Provide
     } else {
         reqwest::redirect::Policy::none()
     });
+    b = match &opts.proxy {
+        // reqwest's own default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, minus NO_PROXY.
+        ProxySetting::Env => b,
+        ProxySetting::Direct => b.no_proxy(),
+        ProxySetting::Url(u) => b.proxy(
+            reqwest::Proxy::all(u.as_str())
+                .map_err(|e| ProviderError::Network(format!("cannot use the proxy {u}: {e}")))?,
+        ),
+    };
     b.build().map_err(|e| ProviderError::Network(format!("cannot build the HTTP client: {e}")))
 }
 
@@ -123,7 +139,16 @@ fn describe(e: &reqwest::Error) -> String {
 
 impl Http {
     pub fn new(opts: &HttpOptions) -> Result<Http, ProviderError> {
-        Ok(Http { client: build(opts, true)?, no_redirect: build(opts, false)?, max_body: opts.max_body })
+        let via = match &opts.proxy {
+            ProxySetting::Url(u) => Some(u.to_string()),
+            ProxySetting::Env | ProxySetting::Direct => None,
+        };
+        Ok(Http {
+            client: build(opts, true)?,
+            no_redirect: build(opts, false)?,
+            max_body: opts.max_body,
+            via,
+        })
     }
 
     pub async fn get(&self, url: &str, cookie: Option<&str>) -> Result<Fetched, ProviderError> {
@@ -158,6 +183,13 @@ impl Http {
         self.read(client.get(url), cookie, headers).await
     }
 
+    fn describe(&self, e: &reqwest::Error) -> String {
+        match &self.via {
+            Some(via) if e.is_connect() => format!("{} (through the proxy {via})", describe(e)),
+            _ => describe(e),
+        }
+    }
+
     async fn read(
         &self,
         mut req: reqwest::RequestBuilder,
@@ -170,7 +202,7 @@ impl Http {
         for (k, v) in headers {
             req = req.header(*k, v);
         }
-        let mut resp = req.send().await.map_err(|e| ProviderError::Network(describe(&e)))?;
+        let mut resp = req.send().await.map_err(|e| ProviderError::Network(self.describe(&e)))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         if resp.content_length().is_some_and(|n| n as usize > self.max_body) {

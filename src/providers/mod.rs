@@ -5,9 +5,11 @@ pub mod feeds;
 pub mod http;
 pub mod names;
 pub mod official;
+pub mod proxy;
 pub mod router;
 pub mod series_router;
 pub mod tencent;
+pub mod tunnel;
 pub mod yahoo;
 
 use std::sync::Arc;
@@ -181,7 +183,7 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
     let learned = Learned::default();
     let (yahoo_quotes, yahoo_charts): (Arc<dyn QuoteSource>, Arc<dyn ChartSource>) = match yahoo::Yahoo::new(
         &config.provider,
-        http_options(config),
+        http_options(config, &config.proxy.yahoo),
         yahoo::session::Store::default_location(),
         clock.clone(),
     ) {
@@ -194,19 +196,17 @@ pub fn build(config: &Config, demo: bool, seed: u64, clock: Arc<dyn Clock>) -> P
             (b.clone(), b)
         }
     };
-    let charts = series_router(&config.provider, &http_options(config), yahoo_charts, clock.clone());
+    let tencent = http_options(config, &config.proxy.tencent);
+    let charts = series_router(&config.provider, &tencent, yahoo_charts, clock.clone());
     let quotes = quote_router(
         &config.provider,
-        &http_options(config),
+        &tencent,
         yahoo_quotes,
         clock,
         config.calendar.clone(),
         learned.clone(),
     );
-    // The streamer is Yahoo's: who takes no quotes from Yahoo wants no connection to it either.
-    let stream = (config.provider.stream && config.provider.quotes_from(SourceName::Yahoo)).then(|| {
-        Arc::new(yahoo::stream::YahooStream::new(config.provider.stream_url.clone())) as Arc<dyn StreamSource>
-    });
+    let stream = stream_source(config);
     let sec = sec_source(config);
     Providers {
         quotes,
@@ -321,12 +321,12 @@ pub fn display_name(s: SourceName) -> &'static str {
 }
 
 fn news_source(config: &Config, learned: &Learned, sec: Option<Arc<dyn NewsSource>>) -> Arc<dyn NewsSource> {
-    match http::Http::new(&http_options(config)) {
-        Ok(http) => {
-            let yahoo = yahoo::headlines::YahooHeadlines::from_config(&config.news);
+    let clients = http::Http::new(&http_options(config, &config.proxy.feeds))
+        .and_then(|http| Ok((yahoo_headlines(config, &http)?, http)));
+    match clients {
+        Ok((per_symbol, http)) => {
             let feeds = feeds::Feeds::new(config, http, learned.clone());
-            let feeds: Arc<dyn NewsSource> =
-                Arc::new(feeds.with_per_symbol(yahoo.map(|y| Box::new(y) as Box<dyn feeds::PerSymbol>)));
+            let feeds: Arc<dyn NewsSource> = Arc::new(feeds.with_per_symbol_via(per_symbol));
             let mut official = official_sources(config, learned);
             official.extend(sec);
             if official.is_empty() {
@@ -338,14 +338,31 @@ fn news_source(config: &Config, learned: &Learned, sec: Option<Arc<dyn NewsSourc
     }
 }
 
+/// Yahoo's per-symbol headlines, when `[news]` asks for them, with the client they go by: Yahoo's
+/// headlines go the way its quotes go, not the feeds' way. One client serves both when the two go
+/// the same way (each client holds its own TLS roots).
+fn yahoo_headlines(
+    config: &Config,
+    feeds: &http::Http,
+) -> Result<Option<feeds::PerSymbolVia>, ProviderError> {
+    let Some(y) = yahoo::headlines::YahooHeadlines::from_config(&config.news) else { return Ok(None) };
+    let http = if config.proxy.yahoo == config.proxy.feeds {
+        feeds.clone()
+    } else {
+        http::Http::new(&http_options(config, &config.proxy.yahoo))?
+    };
+    Ok(Some((Box::new(y), http)))
+}
+
 /// The official sources `[filings]` turns on but EDGAR (see `sec_source`), each asked at most
 /// once per `filings.refresh_secs`.
 pub fn official_sources(config: &Config, learned: &Learned) -> Vec<Arc<dyn NewsSource>> {
     let f = &config.filings;
     let every = Duration::from_secs(f.refresh_secs);
+    let filings = http_options(config, &config.proxy.filings);
     let mut out: Vec<Arc<dyn NewsSource>> = Vec::new();
     if f.federal_register {
-        match http::Http::new(&http_options(config)) {
+        match http::Http::new(&filings) {
             Ok(http) => {
                 let tagger = Arc::new(config.tagger_with(&learned.names()));
                 let fr =
@@ -357,7 +374,7 @@ pub fn official_sources(config: &Config, learned: &Learned) -> Vec<Arc<dyn NewsS
     }
     let kept = |file: &str| data_file(file);
     if f.hkex {
-        out.push(match http::Http::new(&http_options(config)) {
+        out.push(match http::Http::new(&filings) {
             Ok(http) => Arc::new(official::hkex::Hkex::new(
                 http,
                 official::hkex::HkexOptions {
@@ -371,7 +388,7 @@ pub fn official_sources(config: &Config, learned: &Learned) -> Vec<Arc<dyn NewsS
         });
     }
     if f.cninfo {
-        out.push(match http::Http::new(&http_options(config)) {
+        out.push(match http::Http::new(&filings) {
             Ok(http) => Arc::new(official::cninfo::Cninfo::new(
                 http,
                 official::cninfo::CninfoOptions {
@@ -399,7 +416,8 @@ pub fn sec_source(config: &Config) -> Option<Arc<dyn NewsSource>> {
         return None;
     }
     let http = f.sec_user_agent.as_ref().and_then(|ua| {
-        http::Http::new(&http::HttpOptions { user_agent: ua.clone(), ..http_options(config) }).ok()
+        let opts = http_options(config, &config.proxy.filings);
+        http::Http::new(&http::HttpOptions { user_agent: ua.clone(), ..opts }).ok()
     });
     let map_path = data_file("sec_company_tickers_exchange.json");
     let opts = official::sec::SecOptions {
@@ -457,7 +475,8 @@ pub fn rebuild(
 pub fn search_sources(config: &Config) -> Vec<Arc<dyn SymbolSearch>> {
     // An answer is a few kilobytes and someone is waiting at the prompt: a slow one is a failure
     // to name, not a big body to wait for.
-    let opts = http::HttpOptions { timeout: Duration::from_secs(8), ..http_options(config) };
+    let opts =
+        http::HttpOptions { timeout: Duration::from_secs(8), ..http_options(config, &config.proxy.search) };
     let p = &config.provider;
     let mut out: Vec<Arc<dyn SymbolSearch>> = Vec::new();
     for &source in &p.search {
@@ -502,12 +521,28 @@ impl SymbolSearch for OnFirstUse {
     }
 }
 
-fn http_options(config: &Config) -> http::HttpOptions {
-    let mut o = http::HttpOptions::default();
+/// A source's client settings: the config's User-Agent, and the source's `[proxy]` entry.
+pub fn http_options(config: &Config, proxy: &crate::config::ProxySetting) -> http::HttpOptions {
+    let mut o = http::HttpOptions { proxy: proxy.clone(), ..http::HttpOptions::default() };
     if let Some(ua) = &config.provider.user_agent {
         o.user_agent = ua.clone();
     }
     o
+}
+
+/// Yahoo's streamer, through Yahoo's proxy. Who takes no quotes from Yahoo wants no connection to
+/// it either; and a proxy the streamer cannot tunnel through leaves the prices to polling.
+pub fn stream_source(config: &Config) -> Option<Arc<dyn StreamSource>> {
+    if !(config.provider.stream && config.provider.quotes_from(SourceName::Yahoo)) {
+        return None;
+    }
+    let url = &config.provider.stream_url;
+    if let Err(e) = tunnel::usable(&config.proxy.yahoo, url, &proxy::system_env) {
+        tracing::warn!(error = %e, "the Yahoo stream is off; prices are polled");
+        return None;
+    }
+    let s = yahoo::stream::YahooStream::new(url.clone()).via(config.proxy.yahoo.clone());
+    Some(Arc::new(s))
 }
 
 /// A source that could not be built (the TLS stack failed to start): says why on every call.

@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod env;
+pub mod proxy;
 #[cfg(unix)]
 pub mod pty;
 pub mod scale;

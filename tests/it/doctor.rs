@@ -211,8 +211,8 @@ async fn every_source_answering_is_exit_0_with_a_sample_for_each_check() {
     assert!(rss[0].url.query().unwrap().contains("s=NVDA"), "{}", rss[0].url);
 }
 
-const FIELDS: [&str; 9] =
-    ["name", "source", "url", "ok", "status", "latency_ms", "sample", "error", "advice"];
+const FIELDS: [&str; 10] =
+    ["name", "source", "url", "ok", "status", "latency_ms", "sample", "error", "advice", "proxy"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_is_an_object_with_ok_and_one_entry_per_check() {

@@ -82,7 +82,7 @@ fn line(code: &str, fields: &[Vec<u8>]) -> Vec<u8> {
 
 /// Bad answers of Tencent's own, for one code of a batch.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Bad {
+pub(crate) enum Bad {
     /// A `~` line with fewer fields than its layout.
     FewerFields,
     /// A date where the price belongs.
@@ -99,7 +99,7 @@ enum Bad {
 }
 
 /// Tencent's answer to `codes` at `price`, `bad` spoiling one code's line.
-fn answer(codes: &str, price: f64, bad: Option<(&str, Bad)>) -> Vec<u8> {
+pub(crate) fn answer(codes: &str, price: f64, bad: Option<(&str, Bad)>) -> Vec<u8> {
     let mut out = Vec::new();
     for code in codes.split(',') {
         let mut f = fields(code, price);

@@ -21,7 +21,7 @@ async fn fetch_and_count(
     tz: Option<chrono_tz::Tz>,
     tagger: Arc<Tagger>,
 ) -> Check {
-    let mut r = match cx.http.get(&url, None).await {
+    let mut r = match cx.http(base.source).get(&url, None).await {
         Ok(r) => r,
         Err(e) => return base.failed(None, e),
     };

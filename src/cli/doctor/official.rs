@@ -38,7 +38,7 @@ pub async fn sec(cx: &Ctx, f: &FilingsConfig, symbols: &[Symbol]) -> Vec<Check> 
         return vec![base.failed(None, Fail::Skipped("no contact in [filings] sec_user_agent"))];
     };
     let run = async {
-        let r = match cx.http.get_with(&url, &[("user-agent", ua)]).await {
+        let r = match cx.http("filings").get_with(&url, &[("user-agent", ua)]).await {
             Ok(r) => r,
             Err(e) => return base.clone().failed(None, e),
         };
@@ -75,7 +75,7 @@ pub async fn cninfo(cx: &Ctx, f: &FilingsConfig, code: String) -> Vec<Check> {
         cn::org_id_in(body, &code).map(|id| format!("{code}: orgId {id}")).map_err(|e| e.to_string())
     };
     let run = async {
-        match cx.http.post_form(&url, &cn::lookup_form(&code), &[]).await {
+        match cx.http("filings").post_form(&url, &cn::lookup_form(&code), &[]).await {
             Ok(r) => verdict(base.clone(), &r, sample),
             Err(e) => base.clone().failed(None, e),
         }

@@ -51,6 +51,7 @@ fn error_text(f: &Fail) -> String {
         Fail::Status(s) => format!("HTTP {s}"),
         Fail::Unreadable(s) => format!("unreadable answer: {s}"),
         Fail::Refused(s) => format!("refused: {s}"),
+        Fail::Unsupported(s) => s.clone(),
         Fail::Skipped(why) => format!("not asked: {why}"),
     }
 }
@@ -67,24 +68,33 @@ fn host(url: &str) -> String {
     }
 }
 
-/// What the failure itself suggests.
-fn cause(f: &Fail, host: &str) -> String {
-    match f {
-        Fail::TimedOut(_) | Fail::Net(_) => {
-            format!("no answer from {host}: check the network, a proxy or firewall (HTTPS_PROXY / ALL_PROXY)")
+/// What the failure itself suggests; `via`, the proxy the check went through, if any.
+fn cause(f: &Fail, host: &str, via: Option<&str>) -> String {
+    match (f, via) {
+        (Fail::TimedOut(_) | Fail::Net(_), Some(via)) => format!(
+            "no answer from {host} going {via}: check that the proxy is up and lets {host} through, \
+             or set this source to \"direct\" in [proxy]"
+        ),
+        (Fail::TimedOut(_) | Fail::Net(_), _) => {
+            format!(
+                "no answer from {host}: check the network, a proxy or firewall ([proxy], HTTPS_PROXY / ALL_PROXY)"
+            )
         }
-        Fail::Status(429) => format!("{host} is rate-limiting this address: wait a few minutes"),
-        Fail::Status(401 | 403) => format!(
+        (Fail::Status(429), _) => format!("{host} is rate-limiting this address: wait a few minutes"),
+        (Fail::Status(401 | 403), _) => format!(
             "{host} refuses this address (a VPN or a cloud host?): try another network or a proxy (HTTPS_PROXY)"
         ),
-        Fail::Status(404) => format!("{host} has no such page: check the URL"),
-        Fail::Status(s) if *s >= 500 => format!("{host} is failing: try again later"),
-        Fail::Status(_) => format!("unexpected answer from {host}: check the URL and any proxy"),
-        Fail::Unreadable(_) => format!(
+        (Fail::Status(404), _) => format!("{host} has no such page: check the URL"),
+        (Fail::Status(s), _) if *s >= 500 => format!("{host} is failing: try again later"),
+        (Fail::Status(_), _) => format!("unexpected answer from {host}: check the URL and any proxy"),
+        (Fail::Unreadable(_), _) => format!(
             "{host} answered something else (a captive portal or a proxy's page?): check the URL and the proxy"
         ),
-        Fail::Refused(_) => format!("{host} refused the session: try again in a while"),
-        Fail::Skipped(_) => "fix the check above first".to_string(),
+        (Fail::Refused(_), _) => format!("{host} refused the session: try again in a while"),
+        (Fail::Unsupported(_), _) => {
+            "to stream through a proxy, give yahoo an http:// or socks5h:// one in [proxy]".to_string()
+        }
+        (Fail::Skipped(_), _) => "fix the check above first".to_string(),
     }
 }
 
@@ -117,12 +127,14 @@ fn instead(kind: Kind, up: &Up) -> Option<&'static str> {
 }
 
 fn advice(c: &Check, f: &Fail, up: &Up) -> String {
+    let via =
+        (c.proxy.starts_with("via ") || c.proxy.starts_with("environment (")).then_some(c.proxy.as_str());
     match f {
         Fail::Skipped(_) if c.kind == Kind::SecEdgar => official::NO_CONTACT_ADVICE.to_string(),
-        Fail::Skipped(_) => cause(f, ""),
+        Fail::Skipped(_) => cause(f, "", None),
         _ => match instead(c.kind, up) {
-            Some(then) => format!("{}; {then}", cause(f, &host(&c.url))),
-            None => cause(f, &host(&c.url)),
+            Some(then) => format!("{}; {then}", cause(f, &host(&c.url), via)),
+            None => cause(f, &host(&c.url), via),
         },
     }
 }
@@ -134,16 +146,28 @@ pub fn json(out: &mut dyn Write, rep: &Report) -> std::io::Result<()> {
 
 pub fn table(out: &mut dyn Write, rep: &Report) -> std::io::Result<()> {
     const NAME: usize = 24;
-    writeln!(out, "{} {} {} {} DETAIL", pad("CHECK", NAME), pad("OK", 4), rpad("HTTP", 4), rpad("TIME", 8))?;
+    // As wide as the longest way a check went, within reason: a long proxy URL is cut, not wrapped.
+    let via =
+        rep.checks.iter().map(|c| crate::present::text::width(&c.proxy)).max().unwrap_or(0).clamp(3, 48);
+    writeln!(
+        out,
+        "{} {} {} {} {} DETAIL",
+        pad("CHECK", NAME),
+        pad("OK", 4),
+        rpad("HTTP", 4),
+        rpad("TIME", 8),
+        pad("VIA", via)
+    )?;
     for c in &rep.checks {
         let detail = if c.ok { c.sample.as_deref() } else { c.error.as_deref() };
         writeln!(
             out,
-            "{} {} {} {} {}",
+            "{} {} {} {} {} {}",
             pad(&c.name, NAME),
             pad(if c.ok { "ok" } else { "FAIL" }, 4),
             rpad(&c.status.map_or("—".to_string(), |s| s.to_string()), 4),
             rpad(&c.latency_ms.map_or("—".to_string(), |ms| format!("{ms} ms")), 8),
+            pad(&c.proxy, via),
             detail.unwrap_or("")
         )?;
         if let Some(a) = &c.advice {

@@ -8,8 +8,11 @@ use tokio::time::Instant;
 
 use super::{Check, Ctx, Fail, Kind};
 use crate::config::ProviderConfig;
+use crate::config::ProxySetting;
 use crate::market::calendar::Calendar;
 use crate::present::number;
+use crate::providers::proxy::system_env;
+use crate::providers::tunnel::{self, ConnectError};
 use crate::providers::yahoo::{session, v7};
 
 /// The symbol every Yahoo check asks for.
@@ -50,7 +53,7 @@ pub async fn quote_chain(cx: &Ctx, p: &ProviderConfig) -> Vec<Check> {
 
 async fn cookie(cx: &Ctx, base: Check, url: &str) -> (Check, Option<String>) {
     // The real cookie host answers 404 with the cookie: any status that sets one will do.
-    let r = match cx.http.get_no_redirect(url).await {
+    let r = match cx.http("yahoo").get_no_redirect(url).await {
         Ok(r) => r,
         Err(e) => return (base.failed(None, e), None),
     };
@@ -68,7 +71,7 @@ async fn cookie(cx: &Ctx, base: Check, url: &str) -> (Check, Option<String>) {
 }
 
 async fn crumb(cx: &Ctx, base: Check, url: &str, cookie: &str) -> (Check, Option<String>) {
-    let r = match cx.http.get(url, Some(cookie)).await {
+    let r = match cx.http("yahoo").get(url, Some(cookie)).await {
         Ok(r) => r,
         Err(e) => return (base.failed(None, e), None),
     };
@@ -85,7 +88,7 @@ async fn crumb(cx: &Ctx, base: Check, url: &str, cookie: &str) -> (Check, Option
 }
 
 async fn quote(cx: &Ctx, base: Check, url: &str, cookie: &str) -> Check {
-    let r = match cx.http.get(url, Some(cookie)).await {
+    let r = match cx.http("yahoo").get(url, Some(cookie)).await {
         Ok(r) => r,
         Err(e) => return base.failed(None, e),
     };
@@ -131,17 +134,24 @@ fn chart_sample(body: &[u8]) -> Result<String, String> {
 
 /// The streamer: reachable when the WebSocket handshake succeeds; a frame after the subscription
 /// is a bonus (a quiet market sends none).
-pub async fn stream(cx: &Ctx, url: &str) -> Check {
+/// It goes the way the app's streamer goes: through Yahoo's proxy, or not at all when that is one
+/// it cannot tunnel through (the app then polls, and this says so).
+pub async fn stream(cx: &Ctx, url: &str, proxy: &ProxySetting) -> Check {
     use tokio_tungstenite::tungstenite::{Error as WsError, Message};
     let base = Check::new("yahoo stream", "yahoo", Kind::Stream, url);
+    let route = match tunnel::usable(proxy, url, &system_env) {
+        Ok(r) => r,
+        Err(e) => return base.failed(None, Fail::Unsupported(e.to_string())),
+    };
     let limit = cx.limit();
     cx.check(base.clone(), async {
-        let (mut ws, resp) = match tokio_tungstenite::connect_async(url).await {
+        let (mut ws, resp) = match tunnel::websocket(url, &route, None).await {
             Ok(c) => c,
-            Err(WsError::Http(r)) => {
+            Err(ConnectError::Ws(WsError::Http(r))) => {
                 return base.failed(Some(r.status().as_u16()), Fail::Status(r.status().as_u16()));
             }
-            Err(e) => return base.failed(None, Fail::Net(e.to_string())),
+            Err(ConnectError::Ws(e)) => return base.failed(None, Fail::Net(e.to_string())),
+            Err(ConnectError::Tunnel(e)) => return base.failed(None, Fail::Net(e.to_string())),
         };
         let status = resp.status().as_u16();
         let subscribe = format!("{{\"subscribe\":[\"{SYMBOL}\"]}}");

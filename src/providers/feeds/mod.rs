@@ -47,6 +47,9 @@ pub trait PerSymbol: Send + Sync {
     fn jobs(&self, symbols: &[Symbol]) -> Vec<Job>;
 }
 
+/// A per-symbol feed and the client it is asked with.
+pub type PerSymbolVia = (Box<dyn PerSymbol>, Http);
+
 /// One answer of `job`'s, read into headlines on a blocking thread: parsing a big feed is seconds
 /// of CPU, and no async worker (and no quitting) may wait for it.
 pub async fn read_blocking(
@@ -68,8 +71,8 @@ pub async fn read_blocking(
 pub struct Feeds {
     http: Http,
     feeds: Vec<crate::config::Feed>,
-    /// Asked after the configured feeds.
-    per_symbol: Option<Box<dyn PerSymbol>>,
+    /// Asked after the configured feeds, with its own client when it has one (its source's proxy).
+    per_symbol: Option<(Box<dyn PerSymbol>, Option<Http>)>,
     /// The config's names and what `learned` held when it was built (by its version).
     tagger: Mutex<(u64, Arc<Tagger>)>,
     config: Config,
@@ -95,7 +98,13 @@ impl Feeds {
 
     /// With `feed` asked for the symbols too, after the configured feeds.
     pub fn with_per_symbol(mut self, feed: Option<Box<dyn PerSymbol>>) -> Feeds {
-        self.per_symbol = feed;
+        self.per_symbol = feed.map(|f| (f, None));
+        self
+    }
+
+    /// The same, asked with its own client (that of the source it belongs to) instead of the feeds'.
+    pub fn with_per_symbol_via(mut self, feed: Option<PerSymbolVia>) -> Feeds {
+        self.per_symbol = feed.map(|(f, http)| (f, Some(http)));
         self
     }
 
@@ -115,13 +124,21 @@ impl Feeds {
             .iter()
             .map(|f| Job { name: f.name.clone(), id: f.id(), url: f.url.clone(), source: None, tz: f.tz })
             .collect();
-        if let Some(p) = &self.per_symbol {
+        if let Some((p, _)) = &self.per_symbol {
             jobs.extend(p.jobs(symbols));
         }
         jobs
     }
 
-    async fn fetch_one(&self, job: &Job) -> Result<Vec<Headline>, String> {
+    /// The client for the `i`th job of `jobs`: the configured feeds come first.
+    fn client(&self, i: usize) -> &Http {
+        match &self.per_symbol {
+            Some((_, Some(http))) if i >= self.feeds.len() => http,
+            _ => &self.http,
+        }
+    }
+
+    async fn fetch_one(&self, job: &Job, http: &Http) -> Result<Vec<Headline>, String> {
         // Only the validators are copied out: the items are wanted on a 304 alone.
         let (etag, modified) = self
             .memory
@@ -136,7 +153,7 @@ impl Feeds {
         if let Some(l) = modified {
             headers.push(("if-modified-since", l));
         }
-        let mut r: Fetched = self.http.get_with(&job.url, &headers).await.map_err(|e| e.to_string())?;
+        let mut r: Fetched = http.get_with(&job.url, &headers).await.map_err(|e| e.to_string())?;
         if r.status == 304 {
             let known = self.memory.lock().ok().and_then(|m| m.get(&job.url).map(|k| k.items.clone()));
             return Ok(known.unwrap_or_default());
@@ -163,8 +180,11 @@ impl Feeds {
 
     pub async fn fetch(&self, symbols: &[Symbol]) -> NewsBatch {
         let jobs = self.jobs(symbols);
-        let futures: Vec<_> =
-            jobs.iter().enumerate().map(|(i, j)| async move { (i, self.fetch_one(j).await) }).collect();
+        let futures: Vec<_> = jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| async move { (i, self.fetch_one(j, self.client(i)).await) })
+            .collect();
         let mut results: Vec<(usize, Result<Vec<Headline>, String>)> =
             stream::iter(futures).buffer_unordered(CONCURRENCY).collect().await;
         // Merge in the configured order, so "the first seen keeps its source" means the first feed.

@@ -20,10 +20,11 @@ use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
+use crate::config::ProxySetting;
 use crate::market::stream::{StreamEvent, Tick};
 use crate::market::{PriceSource, Symbol};
 use crate::present::sanitize::clean;
-use crate::providers::StreamSource;
+use crate::providers::{StreamSource, proxy, tunnel};
 
 /// How often the subscription is re-sent, with a WebSocket ping beside it.
 const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -203,11 +204,23 @@ pub struct YahooStream {
     url: String,
     base: Duration,
     cap: Duration,
+    proxy: ProxySetting,
 }
 
 impl YahooStream {
     pub fn new(url: String) -> YahooStream {
-        YahooStream { url, base: Duration::from_secs(1), cap: Duration::from_secs(60) }
+        YahooStream {
+            url,
+            base: Duration::from_secs(1),
+            cap: Duration::from_secs(60),
+            proxy: ProxySetting::Env,
+        }
+    }
+
+    /// Through Yahoo's `[proxy]` entry (the environment's proxy unless set).
+    pub fn via(mut self, proxy: ProxySetting) -> YahooStream {
+        self.proxy = proxy;
+        self
     }
 
     /// Retry after `base`, doubling up to `cap` (1 s and 60 s unless set).
@@ -258,10 +271,15 @@ impl YahooStream {
         // writes are small commands that should not wait for an ACK: no Nagle.
         let config =
             WebSocketConfig::default().max_message_size(Some(MAX_MESSAGE)).max_frame_size(Some(MAX_MESSAGE));
-        let connect = tokio_tungstenite::connect_async_with_config(self.url.as_str(), Some(config), true);
+        // An https:// proxy is refused before the stream is built (`providers::stream_source`).
+        let route = match tunnel::usable(&self.proxy, &self.url, &proxy::system_env) {
+            Ok(r) => r,
+            Err(e) => return lost(e.to_string()),
+        };
+        let connect = tunnel::websocket(&self.url, &route, Some(config));
         let mut ws = match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
             Err(_) => return lost(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())),
-            Ok(Err(e)) => return lost(format!("cannot connect: {e}")),
+            Ok(Err(e)) => return lost(e.to_string()),
             Ok(Ok((ws, _))) => ws,
         };
         if let Err(e) = ws.send(command("subscribe", &subscribed)).await {
