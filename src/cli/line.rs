@@ -98,17 +98,16 @@ fn pick(cfg: &Config, args: &LineArgs) -> Result<Vec<Symbol>, String> {
 /// and has not traded since the price was current. A price fetched mid-session on Friday is not
 /// the close, so it is fetched once more on Saturday and then kept until Monday's session. The
 /// exchange's delay is taken off the fetch time: a quote 15 minutes late, fetched just after the
-/// close, is not the close either.
+/// close, is not the close either. An age a little below zero is fresh too: a caller that waited
+/// on the lock read its clock before the holder fetched.
 pub fn is_fresh(cfg: &Config, c: &CachedQuote, now: DateTime<Utc>) -> bool {
-    let age = now - c.fetched;
-    if age >= chrono::Duration::zero() && age < chrono::Duration::seconds(cfg.refresh_secs as i64) {
+    if (now - c.fetched).abs() < chrono::Duration::seconds(cfg.refresh_secs as i64) {
         return true;
     }
     let ex = exchange_for(c.quote.symbol.as_str());
     let seen = c.fetched - chrono::Duration::minutes(i64::from(c.quote.delay_min));
     let cal = &cfg.calendar;
-    c.fetched <= now
-        && !ex.state_at(now, cal).is_trading()
+    !ex.state_at(now, cal).is_trading()
         && !ex.state_at(seen, cal).is_trading()
         && ex.next_change(seen, cal) > now
 }

@@ -26,10 +26,10 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    /// Made less than `secs` before `now` (a note from the future, a clock set back, is not).
+    /// Made less than `secs` from `now`, either way: a caller that waited on the lock read its clock
+    /// before the holder noted its fetch. A note from further ahead (a clock set back) is not.
     pub fn recent(&self, now: DateTime<Utc>, secs: u64) -> bool {
-        let age = now - self.at;
-        age >= chrono::Duration::zero() && age < chrono::Duration::seconds(secs as i64)
+        (now - self.at).abs() < chrono::Duration::seconds(secs as i64)
     }
 }
 
@@ -168,7 +168,8 @@ mod tests {
         assert_eq!(held.attempt(), None);
         assert!(a.recent(t("2026-11-24T15:00:14Z"), 15));
         assert!(!a.recent(t("2026-11-24T15:00:15Z"), 15));
-        assert!(!a.recent(t("2026-11-24T14:59:59Z"), 15), "from the future: not trusted");
+        assert!(a.recent(t("2026-11-24T14:59:59Z"), 15), "a waiter read its clock before the note");
+        assert!(!a.recent(t("2026-11-24T14:59:45Z"), 15), "from further ahead: not trusted");
     }
 
     #[test]
