@@ -313,3 +313,39 @@ fn write_back(cache: &Cache, got: &[Quote], now: DateTime<Utc>) -> std::io::Resu
     }
     cache.save_prices(&contents)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn cached(sym: &str, delay_min: u32, fetched: &str) -> CachedQuote {
+        let quote =
+            Quote { symbol: Symbol::parse(sym).unwrap(), price: Some(1.0), delay_min, ..Quote::default() };
+        CachedQuote::new(&quote, t(fetched))
+    }
+
+    #[test]
+    fn fresh_while_young_or_while_the_market_has_not_traded_since() {
+        let cfg = crate::config::builtin();
+        let fresh = |sym, delay, fetched, now| is_fresh(&cfg, &cached(sym, delay, fetched), t(now));
+        // New York trades on Tuesday at 10:00.
+        assert!(fresh("NVDA", 0, "2026-11-24T14:59:50Z", "2026-11-24T15:00:00Z"));
+        assert!(!fresh("NVDA", 0, "2026-11-24T14:59:00Z", "2026-11-24T15:00:00Z"));
+        assert!(fresh("NVDA", 0, "2026-11-24T15:00:03Z", "2026-11-24T15:00:00Z"), "fetched while we waited");
+        // The weekend: fetched after Friday's close, kept; fetched mid-session, not the close.
+        assert!(fresh("NVDA", 0, "2026-11-28T12:00:00Z", "2026-11-29T20:00:00Z"));
+        assert!(!fresh("NVDA", 0, "2026-11-27T15:00:00Z", "2026-11-29T20:00:00Z"));
+        // Monday's pre-market trades: the weekend's price is old.
+        assert!(!fresh("NVDA", 0, "2026-11-28T12:00:00Z", "2026-11-30T10:00:00Z"));
+        // Hong Kong closes at 08:00 UTC; a quote 15 minutes late fetched at 08:05 is not the close.
+        assert!(!fresh("0981.HK", 15, "2026-11-24T08:05:00Z", "2026-11-24T12:00:00Z"));
+        assert!(fresh("0981.HK", 15, "2026-11-24T08:30:00Z", "2026-11-24T12:00:00Z"));
+        // Lunch is a pause: kept through it, not past it.
+        assert!(fresh("0981.HK", 0, "2026-11-24T04:10:00Z", "2026-11-24T04:50:00Z"));
+        assert!(!fresh("0981.HK", 0, "2026-11-24T04:10:00Z", "2026-11-24T05:05:00Z"));
+    }
+}
