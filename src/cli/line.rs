@@ -266,9 +266,8 @@ fn gather(cfg: &Config, cache: &Cache, symbols: &[Symbol], src: Sources<'_>) -> 
         return known;
     }
     let last = held.as_mut().and_then(lock::Held::attempt);
-    if let Some(a) =
-        last.filter(|a| a.recent(now, cfg.refresh_secs) && stale.iter().all(|s| a.symbols.contains(s)))
-    {
+    let covers = |a: &lock::Attempt| a.done && stale.iter().all(|s| a.symbols.contains(s));
+    if let Some(a) = last.filter(|a| a.recent(now, cfg.refresh_secs) && covers(a)) {
         // Asked a moment ago, and the source could not say: not asked again before `refresh_secs`.
         let when = time::stamp(a.at, now, src.zone);
         known.errors.extend(
@@ -276,7 +275,7 @@ fn gather(cfg: &Config, cache: &Cache, symbols: &[Symbol], src: Sources<'_>) -> 
         );
         return known;
     }
-    let mut attempt = lock::Attempt { at: now, symbols: symbols.to_vec(), errors: Vec::new() };
+    let mut attempt = lock::Attempt { at: now, symbols: symbols.to_vec(), errors: Vec::new(), done: false };
     if let Some(h) = held.as_mut() {
         let _ = h.note(&attempt);
     }
@@ -286,7 +285,7 @@ fn gather(cfg: &Config, cache: &Cache, symbols: &[Symbol], src: Sources<'_>) -> 
     {
         known.errors.push(format!("cannot write the cache {}: {e}", cache.path().display()));
     }
-    attempt.errors = known.errors.clone();
+    (attempt.errors, attempt.done) = (known.errors.clone(), true);
     if let Some(h) = held.as_mut() {
         let _ = h.note(&attempt);
     }

@@ -383,3 +383,53 @@ async fn symbols_and_group_are_exclusive_and_checked() {
     }
     server.verify().await;
 }
+
+/// Yahoo's quote endpoint that says when it is first asked, and holds that first answer a minute.
+struct FirstHeld {
+    asked: std::sync::Mutex<Option<std::sync::mpsc::Sender<()>>>,
+}
+
+impl wiremock::Respond for FirstHeld {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let body = json!({"quoteResponse": {"error": null, "result": [
+            {"symbol": "NVDA", "currency": "USD", "regularMarketPrice": 181.2, "regularMarketPreviousClose": 180.0,
+             "regularMarketChange": 1.2, "regularMarketChangePercent": 0.6667, "marketState": "REGULAR"},
+        ]}});
+        let answer = ResponseTemplate::new(200).set_body_json(body);
+        match self.asked.lock().unwrap().take() {
+            Some(tx) => {
+                let _ = tx.send(());
+                answer.set_delay(Duration::from_secs(60))
+            }
+            None => answer,
+        }
+    }
+}
+
+/// A caller killed while it holds the lock (mid-fetch) does not hold up the next: the operating
+/// system lets go of the lock with the process. Were it kept, the next call would wait its 5 s and
+/// print the stale cache with exit 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_killed_mid_fetch_leaves_no_lock_behind() {
+    let server = MockServer::start().await;
+    common::mount_yahoo_session(&server, "lineCrumb1").await;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let held = FirstHeld { asked: std::sync::Mutex::new(Some(tx)) };
+    Mock::given(method("GET")).and(path("/v7/finance/quote")).respond_with(held).mount(&server).await;
+    let home = tempfile::tempdir().unwrap();
+    let cfg = config(home.path(), &server.uri(), &["NVDA"], "");
+    seed(home.path(), &[(quote("NVDA", 170.0, 2.0, 1.19), "2026-11-24T14:00:00Z")]);
+
+    let mut first = common::chiptape_cmd(home.path());
+    first.args(["--config", cfg.to_str().unwrap(), "--fake-now", OPEN, "line"]);
+    let mut first =
+        first.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    // Asked: it holds the lock and waits on the answer. Killed there.
+    tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30)).unwrap()).await.unwrap();
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    let o = run(home.path(), &cfg, OPEN, &[]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(stdout(&o), "NVDA 181.20 ▲0.7%");
+}

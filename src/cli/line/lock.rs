@@ -23,6 +23,10 @@ pub struct Attempt {
     pub symbols: Vec<Symbol>,
     /// The messages it printed on stderr, printed again by those who rely on it.
     pub errors: Vec<String>,
+    /// Noted again once the answer came: a note left undone is a caller that died mid-fetch, and
+    /// stands for nothing.
+    #[serde(default)]
+    pub done: bool,
 }
 
 impl Attempt {
@@ -154,6 +158,7 @@ mod tests {
             at: t("2026-11-24T15:00:00Z"),
             symbols: vec![Symbol::parse("NVDA").unwrap()],
             errors: vec!["server answered HTTP 500".into()],
+            done: true,
         };
         held.note(&a).unwrap();
         held.note(&Attempt { errors: vec![], ..a.clone() }).unwrap();
