@@ -117,6 +117,8 @@ pub fn is_fresh(cfg: &Config, c: &CachedQuote, now: DateTime<Utc>) -> bool {
 struct Known {
     quotes: HashMap<Symbol, (Quote, DateTime<Utc>, bool)>,
     errors: Vec<String>,
+    /// Said on stderr without changing the exit code: the prices came, only keeping them failed.
+    warnings: Vec<String>,
     /// A fetch failed as a whole in a way that is the user's to fix (exit 2).
     usage: bool,
 }
@@ -172,7 +174,7 @@ pub fn line(cfg: &Config, args: &LineArgs, src: Sources<'_>, io: Io<'_>) -> i32 
             Err(e) => e.to_string(),
         },
     };
-    for e in &known.errors {
+    for e in known.errors.iter().chain(&known.warnings) {
         let _ = writeln!(err, "chiptape: {}", clean(e));
     }
     if let Err(e) = writeln!(out, "{printed}") {
@@ -283,7 +285,7 @@ fn gather(cfg: &Config, cache: &Cache, symbols: &[Symbol], src: Sources<'_>) -> 
     if !got.is_empty()
         && let Err(e) = write_back(cache, &got, now)
     {
-        known.errors.push(format!("cannot write the cache {}: {e}", cache.path().display()));
+        known.warnings.push(format!("cannot write the cache {}: {e}", cache.path().display()));
     }
     (attempt.errors, attempt.done) = (known.errors.clone(), true);
     if let Some(h) = held.as_mut() {

@@ -433,3 +433,18 @@ async fn a_caller_killed_mid_fetch_leaves_no_lock_behind() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(stdout(&o), "NVDA 181.20 ▲0.7%");
 }
+
+/// No data dir to write to (a file stands where it would be): no lock, no cache, still one line
+/// from one fetch, the failure to keep it on stderr, exit 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_writable_data_dir_the_line_still_comes() {
+    let server = fake(200, Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("data"), b"not a directory").unwrap();
+    let cfg = config(home.path(), &server.uri(), &["NVDA"], "");
+    let o = run(home.path(), &cfg, OPEN, &[]).await;
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert_eq!(stdout(&o), "NVDA 181.20 ▲0.7%");
+    assert!(stderr.starts_with("chiptape: cannot write the cache"), "{stderr}");
+}
