@@ -25,6 +25,9 @@ fn main() {
 #[path = "../tests/common/env.rs"]
 mod env;
 #[cfg(target_os = "linux")]
+#[path = "support/line.rs"]
+mod line;
+#[cfg(target_os = "linux")]
 #[path = "support/official.rs"]
 mod official;
 #[cfg(target_os = "linux")]
@@ -105,6 +108,12 @@ mod linux {
         /// answered by local stand-ins; without it, all four are off.
         #[arg(long)]
         official: bool,
+        /// Timed runs of `chiptape line` on a fresh cache.
+        #[arg(long, default_value_t = 20)]
+        line_runs: usize,
+        /// Only the `chiptape line` figures, not the TUI's.
+        #[arg(long)]
+        line_only: bool,
     }
 
     /// The row holding `needle` shows a price near `price` (±2 %), in any of its words.
@@ -292,6 +301,20 @@ mod linux {
         let first_price = base_price(&first.0);
         let priced = |s: &vt100::Screen| row_shows_price(s, &first.1, first_price);
         let poll = Duration::from_millis(5);
+
+        // 0. `chiptape line`, in a home of its own: the TUI's figures below are not touched by it.
+        eprintln!("[0/4] chiptape line: cold, warm x{}, ten at once", args.line_runs);
+        let group = if args.symbols.is_some() { "Scale" } else { "US AI chips" };
+        for f in
+            super::line::measure_in_new_home(&bin, &cfg_path, group, open, args.line_runs, &seen, &mut notes)?
+        {
+            table.add(f.name, f.value, f.unit, &f.how);
+        }
+        if args.line_only {
+            table.print();
+            notes.iter().for_each(|n| println!("note: {n}"));
+            return Ok(());
+        }
 
         // 1. Warm start: a first run fills the cache; the second is timed to its first priced row.
         {

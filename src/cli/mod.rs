@@ -7,6 +7,7 @@ pub mod config;
 pub mod doctor;
 pub mod events;
 pub mod filings;
+pub mod line;
 pub mod man;
 pub mod news;
 pub mod quotes;
@@ -82,6 +83,11 @@ pub enum Command {
     /// Fetch quotes once, print them, exit.
     #[command(after_help = "Example:\n  chiptape quotes --group \"US AI chips\" --format csv")]
     Quotes(QuotesArgs),
+    /// One line of prices for a status bar (tmux, waybar, polybar): from the cache the TUI writes
+    /// while it is fresh, else one fetch shared by every caller at that moment. Exit 1 when a
+    /// price is missing or old (what there is is still printed).
+    #[command(after_help = "Example:\n  chiptape line --format tmux NVDA 0981.HK")]
+    Line(line::LineArgs),
     /// Fetch headlines once, print them newest first, exit.
     #[command(after_help = "Example:\n  chiptape news --symbol NVDA --limit 10")]
     News {

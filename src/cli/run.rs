@@ -119,6 +119,11 @@ pub fn run(cli: Cli) -> i32 {
             return 1;
         }
     };
+    if let Some(Command::Line(args)) = &cli.command {
+        let code = line(&cli, &config, args, clock, &rt);
+        rt.shutdown_timeout(std::time::Duration::from_millis(100));
+        return code;
+    }
     let providers = crate::providers::build(&config, cli.demo, cli.seed, clock.clone());
     let now = clock.now();
     let code = match &cli.command {
@@ -132,7 +137,11 @@ pub fn run(cli: Cli) -> i32 {
             | Command::Doctor { .. }),
         ) => rt.block_on(fetch_once(cmd, cli.demo, &config, &providers, now)),
         Some(
-            Command::Config { .. } | Command::Calendar { .. } | Command::Completions { .. } | Command::Man,
+            Command::Config { .. }
+            | Command::Calendar { .. }
+            | Command::Line(_)
+            | Command::Completions { .. }
+            | Command::Man,
         ) => EXIT_OK,
         None => {
             if !io::stdout().is_terminal() {
@@ -218,6 +227,33 @@ async fn fetch_once(
         }
         _ => EXIT_OK,
     }
+}
+
+/// `chiptape line`: the sources are built only when the cache cannot answer, so a status bar's
+/// poll of a fresh cache costs a file read, not a TLS client.
+fn line(
+    cli: &Cli,
+    config: &Config,
+    args: &crate::cli::line::LineArgs,
+    clock: Arc<dyn Clock>,
+    rt: &tokio::runtime::Runtime,
+) -> i32 {
+    let demo = cli.demo || config.provider.kind == crate::config::ProviderKind::Demo;
+    let now = clock.now();
+    let mut fetch = |symbols: &[crate::market::Symbol]| {
+        let providers = crate::providers::build(config, cli.demo, cli.seed, clock.clone());
+        rt.block_on(providers.quotes.quotes(symbols))
+    };
+    let sources = crate::cli::line::Sources {
+        now,
+        // Demo prices are not a real market's: they never go into the cache, nor come from it.
+        cache: (!demo).then(crate::store::cache::Cache::default_location).flatten(),
+        fetch: &mut fetch,
+        wait: crate::cli::line::WAIT,
+        zone: crate::present::time::LocalZone::System,
+    };
+    let io = Io { out: &mut io::stdout(), err: &mut io::stderr() };
+    crate::cli::line::line(config, args, sources, io)
 }
 
 /// The cached quotes, unless the market is the demo's (its prices are never cached).

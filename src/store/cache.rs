@@ -138,6 +138,12 @@ impl Cache {
         contents
     }
 
+    /// `cache.json` alone: the quotes, series and alerts, without the headlines' file (megabytes a
+    /// caller that wants prices only would parse for nothing). Set aside when unusable, as `load`.
+    pub fn load_prices(&self) -> Contents {
+        load_file(&self.path).unwrap_or_default()
+    }
+
     /// Write `contents` atomically, owner-only, within `MAX_BYTES` a file (oldest headlines dropped to
     /// fit). Blocking: call it off the async workers.
     pub fn save(&self, contents: &Contents) -> std::io::Result<()> {
@@ -362,6 +368,17 @@ mod tests {
             let mode = std::fs::metadata(cache.path()).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
+    }
+
+    /// The prices alone: the news file is not read.
+    #[test]
+    fn prices_load_without_the_headlines() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path().join("cache.json"));
+        assert_eq!(cache.load_prices(), Contents::default());
+        cache.save(&sample()).unwrap();
+        let prices = cache.load_prices();
+        assert_eq!(prices, Contents { headlines: Vec::new(), read: Vec::new(), ..sample() });
     }
 
     /// Corrupt, cut short, empty, from a newer chiptape, or not even text: set aside as `*.bad`,

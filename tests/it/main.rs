@@ -33,6 +33,7 @@ mod faults_tencent;
 mod feeds;
 mod feeds_read;
 mod layers;
+mod line_cli;
 mod mainland;
 mod news_cli;
 mod official;
