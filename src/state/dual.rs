@@ -6,9 +6,12 @@ use crate::market::Symbol;
 use crate::market::dual;
 
 impl State {
-    /// Some watched symbol has a known other line.
+    /// Some watched symbol has a known other line. Kept per config: the exchange rates it adds
+    /// are asked for on every tick's check of what is in view.
     pub fn has_dual(&self) -> bool {
-        self.config.groups.iter().flat_map(|g| &g.symbols).any(|s| self.config.pair_of(s).is_some())
+        self.rows.dual(self.config.version(), || {
+            self.config.groups.iter().flat_map(|g| &g.symbols).any(|s| self.config.pair_of(s).is_some())
+        })
     }
 
     /// The other lines of the watchlist's dual listings that no group lists: asked for with the

@@ -64,6 +64,8 @@ pub struct RowCache {
     news: Kept<NewsKey, Arc<[usize]>>,
     unread: Kept<(u64, usize), Arc<HashMap<Symbol, usize>>>,
     streamed: Kept<u64, Arc<HashSet<Symbol>>>,
+    /// Whether a watched symbol has a dual listing, by config version.
+    dual: Kept<u64, bool>,
     exchanges: Kept<(u64, usize), Arc<[&'static Exchange]>>,
     /// Each series as a comparison's track, with the fetch it was made from.
     tracks: Mutex<HashMap<(Symbol, ChartRange), Made<Track>>>,
@@ -111,6 +113,10 @@ impl RowCache {
     /// The watchlist symbols the stream follows, by config version.
     pub fn streamed(&self, config: u64, make: impl FnOnce() -> HashSet<Symbol>) -> Arc<HashSet<Symbol>> {
         kept(&self.streamed, config, || Arc::new(make()))
+    }
+
+    pub fn dual(&self, config: u64, make: impl FnOnce() -> bool) -> bool {
+        kept(&self.dual, config, make)
     }
 
     /// The exchanges of the group in view, by config version and group.
