@@ -329,6 +329,7 @@ where
             _ => {
                 drop(self.streamer.take());
                 self.streamer = Streamer::start(&self.rt.providers, self.state.stream_symbols());
+                super::tasks::say_if_stream_off(&self.state.config, self.state.demo, &self.inbox_tx);
             }
         }
     }

@@ -144,6 +144,7 @@ where
     let refresher = Refresher::start(&rt.providers, &rt.clock, state.plan(0), data_tx.clone());
     let streamer = Streamer::start(&rt.providers, state.stream_symbols());
     let (inbox_tx, inbox) = mpsc::unbounded_channel::<Msg>();
+    tasks::say_if_stream_off(&state.config, state.demo, &inbox_tx);
     let known = rt.config_path.as_deref().map(watcher::known);
     let watcher = match (&rt.config_path, &known) {
         (Some(p), Some(k)) => {

@@ -80,3 +80,11 @@ impl Drop for Streamer {
         self.task.abort();
     }
 }
+
+/// The status bar says so when the config asks for a stream that cannot run (the simulated
+/// market's own stream needs no proxy).
+pub fn say_if_stream_off(config: &crate::config::Config, demo: bool, inbox: &mpsc::UnboundedSender<Msg>) {
+    if let Some(why) = crate::providers::stream_off(config).filter(|_| !demo) {
+        let _ = inbox.send(Msg::Warning(why));
+    }
+}

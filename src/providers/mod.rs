@@ -536,13 +536,23 @@ pub fn stream_source(config: &Config) -> Option<Arc<dyn StreamSource>> {
     if !(config.provider.stream && config.provider.quotes_from(SourceName::Yahoo)) {
         return None;
     }
-    let url = &config.provider.stream_url;
-    if let Err(e) = tunnel::usable(&config.proxy.yahoo, url, &proxy::system_env) {
-        tracing::warn!(error = %e, "the Yahoo stream is off; prices are polled");
+    if let Some(why) = stream_off(config) {
+        tracing::warn!(error = %why, "the Yahoo stream is off; prices are polled");
         return None;
     }
+    let url = &config.provider.stream_url;
     let s = yahoo::stream::YahooStream::new(url.clone()).via(config.proxy.yahoo.clone());
     Some(Arc::new(s))
+}
+
+/// Why the stream the config asks for cannot run (a proxy it cannot tunnel through), said so the
+/// screen can tell the user prices are polled instead.
+pub fn stream_off(config: &Config) -> Option<String> {
+    if !(config.provider.stream && config.provider.quotes_from(SourceName::Yahoo)) {
+        return None;
+    }
+    let e = tunnel::usable(&config.proxy.yahoo, &config.provider.stream_url, &proxy::system_env).err()?;
+    Some(format!("price stream off: {e}; prices are polled (chiptape doctor says more)"))
 }
 
 /// A source that could not be built (the TLS stack failed to start): says why on every call.

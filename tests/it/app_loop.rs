@@ -647,3 +647,25 @@ async fn exchange_rates_come_with_the_first_prices() {
     assert!(screen.contains("Σ "), "the totals line:\n{screen}");
     assert!(!screen.contains("no rate"), "a rate waited for the slow batch:\n{screen}");
 }
+
+/// A stream the config asks for and an https:// proxy it cannot go through: the status bar says
+/// the stream is off and prices are polled, rather than saying nothing of the stream at all.
+#[tokio::test(start_paused = true)]
+async fn a_stream_an_https_proxy_keeps_off_is_said_on_screen() {
+    let cfg = chiptape::config::parse_str(
+        "[provider]\nstream = true\n[proxy]\nyahoo = \"https://127.0.0.1:9\"\n",
+        "c.toml",
+    )
+    .unwrap();
+    let mut h = harness_with(cfg.clone(), "2026-11-24T15:00:00Z", 120, 40);
+    // The sources stay the simulated ones (no network); the app is told it runs for real.
+    h.state = State::new(cfg, false, h.state.now);
+    let control = h.control.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let _ = control.send(Msg::Shutdown);
+    });
+    let (_, screen) = run_with(h, futures::stream::pending()).await;
+    let status = screen.lines().last().unwrap();
+    assert!(status.contains("price stream off"), "{status}");
+}

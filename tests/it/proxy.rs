@@ -217,6 +217,9 @@ async fn an_https_proxy_leaves_the_stream_off_and_doctor_says_so() {
     http_proxy.proxy.yahoo =
         chiptape::config::ProxySetting::Url(chiptape::config::ProxyUrl::parse(&refusing_url()).unwrap());
     assert!(chiptape::providers::stream_source(&http_proxy).is_some(), "an http:// proxy is tunnelled");
+    let why = chiptape::providers::stream_off(&cfg).expect("the screen is told why");
+    assert!(why.contains("price stream off") && why.contains("polled"), "{why}");
+    assert_eq!(chiptape::providers::stream_off(&http_proxy), None);
 
     let opts = chiptape::cli::doctor::Options::with_timeout(std::time::Duration::from_secs(2));
     let rep = chiptape::cli::doctor::run(&cfg, &opts).await;
