@@ -111,7 +111,8 @@ pub fn refusing_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-async fn head(sock: &mut TcpStream) -> Option<String> {
+/// A request's head, read a byte at a time up to the blank line (at most 16 kB).
+pub async fn head(sock: &mut TcpStream) -> Option<String> {
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
     while !buf.ends_with(b"\r\n\r\n") {

@@ -33,7 +33,7 @@ use chiptape::providers::http::{Http, HttpOptions};
 use chiptape::providers::yahoo::{Yahoo, session::Store};
 use chiptape::state::State;
 use ratatui::Terminal;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
@@ -196,17 +196,7 @@ fn gzip_bomb() -> Vec<u8> {
     e.finish().unwrap()
 }
 
-pub(crate) async fn head(sock: &mut TcpStream) -> Option<String> {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        if sock.read(&mut byte).await.ok()? == 0 || buf.len() > 16 * 1024 {
-            return None;
-        }
-        buf.push(byte[0]);
-    }
-    Some(String::from_utf8_lossy(&buf).into_owned())
-}
+pub(crate) use common::proxy::head;
 
 pub(crate) async fn respond(sock: &mut TcpStream, status: u16, kind: &str, extra: &str, body: &[u8]) {
     let head = format!(
