@@ -73,7 +73,7 @@ fn gbk_answer(body: Vec<u8>) -> ResponseTemplate {
 }
 
 /// Yahoo answering properly: the session, NVDA's quote and chart, headlines; and a feed.
-async fn good_yahoo() -> MockServer {
+pub(crate) async fn good_yahoo() -> MockServer {
     let server = MockServer::start().await;
     common::mount_yahoo_session(&server, CRUMB).await;
     let quote = json!({"quoteResponse": {"result": [{"symbol": "NVDA", "currency": "USD",

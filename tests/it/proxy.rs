@@ -10,41 +10,14 @@ use std::path::Path;
 use std::process::Output;
 
 use serde_json::{Value, json};
-use wiremock::matchers::{path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use common::proxy::{Kind, Proxy, refusing_url};
 
-const CRUMB: &str = "abcDEF12345";
-const RSS: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
-<item><title>Nvidia ships</title><link>https://w.example/1</link></item></channel></rss>"#;
 const NO_FILINGS: &str = "[filings]\nsec = false\nfederal_register = false\nhkex = false\ncninfo = false\n";
 
-/// Yahoo's session, NVDA's quote and chart, its headlines, and a feed.
-async fn yahoo() -> MockServer {
-    let server = MockServer::start().await;
-    common::mount_yahoo_session(&server, CRUMB).await;
-    let quote = json!({"quoteResponse": {"result": [{"symbol": "NVDA", "currency": "USD",
-        "regularMarketPrice": 181.37, "marketState": "REGULAR"}], "error": null}});
-    Mock::given(path("/v7/finance/quote"))
-        .and(query_param("crumb", CRUMB))
-        .respond_with(ResponseTemplate::new(200).set_body_json(quote))
-        .mount(&server)
-        .await;
-    let chart = json!({"chart": {"result": [{"meta": {"symbol": "NVDA", "currency": "USD",
-        "regularMarketPrice": 181.37}, "timestamp": [1, 2]}], "error": null}});
-    Mock::given(path("/v8/finance/chart/NVDA"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(chart))
-        .mount(&server)
-        .await;
-    for p in ["/rss", "/feed.xml"] {
-        Mock::given(path(p))
-            .respond_with(ResponseTemplate::new(200).set_body_string(RSS))
-            .mount(&server)
-            .await;
-    }
-    server
-}
+/// Yahoo's session, NVDA's quote and chart, its headlines, and a feed: doctor's good Yahoo.
+use super::doctor::good_yahoo as yahoo;
 
 /// Tencent's quote of Cambricon (GBK), for any `/q=`.
 async fn tencent() -> MockServer {
